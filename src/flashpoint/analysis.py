@@ -1,0 +1,93 @@
+"""The working state of one article as it moves through the extraction stages.
+
+`AnalyzedArticle` holds the parsed segments (one spaCy `Doc` per paragraph) and the results each
+stage adds, in pipeline order: `mentions` (actors stage), `events` (events stage, then filled in
+by places, dates and tolls), `quotes` (quotes stage), `entities` (actors stage). A stage reads
+only the fields of stages before it and writes only its own. `to_result()` turns the state into
+the plain records (`ArticleResult`) that the store, the CLI and the API use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from flashpoint.model import Actor, Article, ArticleResult, Entity, Event, PartKind, Quote
+
+
+@dataclass
+class Segment:
+    """A paragraph (or part of a long one) parsed by spaCy; `start` is its offset in the text."""
+
+    index: int
+    kind: PartKind
+    start: int
+    doc: Doc
+
+    def char_span(self, span: Span | Token) -> tuple[int, int]:
+        """Article offsets of a spaCy span or token of this segment."""
+        if isinstance(span, Token):
+            return self.start + span.idx, self.start + span.idx + len(span.text)
+        return self.start + span.start_char, self.start + span.end_char
+
+
+@dataclass
+class Sentence:
+    segment: Segment
+    span: Span
+
+    @property
+    def start(self) -> int:
+        return self.segment.start + self.span.start_char
+
+    @property
+    def end(self) -> int:
+        return self.segment.start + self.span.end_char
+
+    @property
+    def text(self) -> str:
+        return self.span.text
+
+
+@dataclass
+class Mention:
+    """An actor mention found by the actors stage, on tokens of one segment."""
+
+    segment: int
+    token_start: int
+    token_end: int
+    actor: Actor
+    label: str  # NER label, or AGENT / COREF / DICT for mentions found by other means
+
+
+@dataclass
+class AnalyzedArticle:
+    article: Article
+    segments: list[Segment]
+    mentions: list[Mention] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+
+    def sentences(self, *kinds: PartKind) -> Iterator[Sentence]:
+        """Sentences of the segments of the given kinds (all segments if none given)."""
+        for segment in self.segments:
+            if kinds and segment.kind not in kinds:
+                continue
+            for sent in segment.doc.sents:
+                yield Sentence(segment, sent)
+
+    def mentions_in(self, segment: int, token_start: int, token_end: int) -> list[Mention]:
+        """Actor mentions overlapping the token range [token_start, token_end) of a segment."""
+        return [
+            m
+            for m in self.mentions
+            if m.segment == segment and m.token_start < token_end and token_start < m.token_end
+        ]
+
+    def to_result(self) -> ArticleResult:
+        return ArticleResult(
+            article=self.article, events=self.events, quotes=self.quotes, entities=self.entities
+        )

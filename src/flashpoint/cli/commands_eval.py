@@ -1,0 +1,79 @@
+"""`flashpoint eval`: score event coding against gold files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from flashpoint.cli.app import app, err, fail, out
+from flashpoint.evaluate.events import evaluate
+from flashpoint.pipeline import Pipeline, PipelineOptions
+
+
+def count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for line in handle if line.strip())
+
+
+@app.command("eval")
+def eval_command(
+    gold: Annotated[list[Path], typer.Argument(help="Gold JSONL files (see ../shared/gold).")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object per file.")
+    ] = False,
+    rules: Annotated[
+        list[Path] | None, typer.Option("--rules", help="Extra event rules (YAML).")
+    ] = None,
+    actors: Annotated[
+        list[Path] | None, typer.Option("--actors", help="Extra actor dictionary.")
+    ] = None,
+) -> None:
+    """Score event types, (type, actor, recipient) triples and actor codes on gold files."""
+    pipeline = Pipeline(
+        PipelineOptions(rule_files=list(rules or []), actor_files=list(actors or []))
+    )
+    for path in gold:
+        if not path.is_file():
+            raise fail(f"{path}: no such file")
+        total = count_lines(path)
+        with Progress(
+            TextColumn(f"{path.name}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("eval", total=total)
+            scores = evaluate(path, pipeline, progress=lambda n, t=task: progress.advance(t, n))
+        if as_json:
+            out.file.write(json.dumps(scores) + "\n")
+        else:
+            out.print(scores_table(path, scores))
+
+
+def scores_table(path: Path, scores: dict) -> Table:
+    table = Table(title=f"{path.name}: n={scores['n']}", title_justify="left", pad_edge=False)
+    for name in ("type", "precision", "recall", "f1", "support"):
+        table.add_column(name, justify="right" if name != "type" else "left")
+    for kind, row in scores["per_type"].items():
+        table.add_row(
+            kind,
+            f"{row['precision']:.3f}",
+            f"{row['recall']:.3f}",
+            f"{row['f1']:.3f}",
+            str(row["support"]),
+        )
+    accuracy = scores["actor_code_accuracy"]
+    table.caption = (
+        f"type micro-F1 {scores['type_micro_f1']:.3f} · macro-F1 {scores['type_macro_f1']:.3f} · "
+        f"triple F1 {scores['triple_f1']:.3f} · actor code accuracy "
+        + (f"{accuracy:.3f}" if accuracy is not None else "n/a")
+    )
+    table.caption_justify = "left"
+    return table

@@ -1,0 +1,160 @@
+"""`flashpoint events` and `flashpoint show`: read what is stored."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from flashpoint.cli import render
+from flashpoint.cli.app import app, fail, out
+from flashpoint.errors import UsageError
+from flashpoint.model import EVENT_TYPES, Event
+from flashpoint.store import DEFAULT_DB, EventFilter, Store
+
+DbOpt = Annotated[Path, typer.Option("--db", help="SQLite database to read.")]
+
+
+def parse_near(value: str | None) -> tuple[float, float, float] | None:
+    """ "LAT,LON,KM" -> (lat, lon, km), with a usage error that says what is wrong."""
+    if value is None:
+        return None
+    try:
+        lat, lon, km = (float(part) for part in value.split(","))
+    except ValueError as exc:
+        raise UsageError(f"--near wants LAT,LON,KM (e.g. 33.3,44.4,50), got {value!r}") from exc
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and km > 0):
+        raise UsageError(f"--near {value!r}: latitude -90..90, longitude -180..180, km > 0")
+    return lat, lon, km
+
+
+def within(event: Event, near: tuple[float, float, float]) -> bool:
+    loc = event.event_loc
+    if loc is None or loc.lat is None or loc.lon is None:
+        return False
+    lat, lon, km = near
+    return haversine_km(lat, lon, loc.lat, loc.lon) <= km
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(a))
+
+
+def _check_date(value: str | None, name: str) -> str | None:
+    if value is None:
+        return None
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise UsageError(f"{name} wants a date YYYY-MM-DD, got {value!r}") from exc
+
+
+@app.command()
+def events(
+    db: DbOpt = DEFAULT_DB,
+    type: Annotated[
+        str | None, typer.Option("--type", help="PLOVER event type, e.g. ASSAULT.")
+    ] = None,
+    actor: Annotated[str | None, typer.Option(help="Actor or recipient code, e.g. USA.")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Events on or after this date (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="Events on or before this date.")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO3 code of the event's place.")] = None,
+    near: Annotated[
+        str | None, typer.Option(help="LAT,LON,KM: events within KM of a point.")
+    ] = None,
+    background: Annotated[
+        bool, typer.Option("--background/--no-background", help="Include background events.")
+    ] = True,
+    limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSONL.")] = False,
+) -> None:
+    """List stored events, filtered."""
+    if type is not None and type.upper() not in EVENT_TYPES:
+        raise fail(f"--type {type!r} is not a PLOVER type ({', '.join(EVENT_TYPES)})")
+    point = parse_near(near)
+    where = EventFilter(
+        type=type,
+        actor=actor,
+        since=_check_date(since, "--since"),
+        until=_check_date(until, "--until"),
+        country=country,
+        near=point,
+        include_background=background,
+        limit=None if point else limit,
+    )
+    with Store(db, read_only=True) as store:
+        found = store.events(where)
+    if point is not None:
+        found = [e for e in found if within(e, point)][: limit or None]
+    if as_json:
+        for event in found:
+            out.file.write(event.model_dump_json() + "\n")
+        return
+    if not found:
+        out.print("no events match", style="dim")
+        return
+    out.print(render.events_table(found, with_article=True))
+    out.print(f"{len(found)} events", style="dim")
+
+
+@app.command()
+def show(
+    event_id: Annotated[str, typer.Argument(help="An event id, as printed by run or events.")],
+    db: DbOpt = DEFAULT_DB,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the event as JSON.")] = False,
+) -> None:
+    """Print one event with its sentence, the evidence marked."""
+    with Store(db, read_only=True) as store:
+        event = store.event(event_id)
+        if event is None:
+            raise fail(f"no event {event_id!r} in {db}")
+        article = store.article(event.article_id)
+    if as_json:
+        out.print_json(event.model_dump_json())
+        return
+    assert article is not None  # an event's article is stored in the same transaction
+    out.print(render.article_header(article))
+    out.print()
+    out.print(Text(f"{event.event}" + (f" ({event.mode})" if event.mode else ""), style="bold"))
+    rows = [
+        ("actor", render.actor_label(event.actor)),
+        ("recipient", render.actor_label(event.recipient)),
+        ("where", render.place_label(event.event_loc)),
+        ("when", render.date_label(event)),
+        ("toll", render.toll_label(event.size)),
+        ("claimed by", render.actor_label([event.claimed_by]) if event.claimed_by else "-"),
+        ("flags", render.flags(event) or "-"),
+        (
+            "scale / quad",
+            f"{event.event_scale:+.1f} / {event.quad_code}; CAMEO {event.cameo_root or '-'}",
+        ),
+        ("confidence", f"{event.confidence:.2f}"),
+        ("evidence", f"characters {event.evidence.start}-{event.evidence.end}"),
+    ]
+    for name, value in rows:
+        out.print(Text(f"  {name:<13}", style="dim") + Text(value))
+    out.print()
+    out.print(render.marked_sentence(article, event))
+    out.print(
+        Text("trigger", style="bold red underline")
+        + Text("  ")
+        + Text("actor", style="bold cyan")
+        + Text("  ")
+        + Text("recipient", style="bold magenta")
+        + Text("  ")
+        + Text("place", style="bold green")
+        + Text("  ")
+        + Text("date", style="bold yellow")
+        + Text("  ")
+        + Text("toll", style="bold blue")
+    )

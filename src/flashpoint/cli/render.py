@@ -1,0 +1,148 @@
+"""Readable terminal output: article headers, event and quote tables, an event with its sentence."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+
+from flashpoint.model import Actor, Article, ArticleResult, Event, Place, Quote, Size
+
+
+def actor_label(actors: list[Actor]) -> str:
+    if not actors:
+        return "-"
+    parts = []
+    for actor in actors:
+        code = " ".join(x for x in (actor.code, actor.sector) if x)
+        name = actor.name or actor.text
+        parts.append(f"{name} ({code})" if code else name)
+    return "; ".join(parts)
+
+
+def place_label(place: Place | None) -> str:
+    if place is None:
+        return "-"
+    name = place.name or place.text or "?"
+    where = f"{name}, {place.country}" if place.country and place.country not in name else name
+    if place.lat is not None and place.lon is not None:
+        where += f" ({place.lat:.2f}, {place.lon:.2f})"
+    return where
+
+
+def date_label(event: Event) -> str:
+    if event.date is None:
+        return "-"
+    if event.date_precision and event.date_precision not in ("day",):
+        return f"{event.date.isoformat()} ({event.date_precision})"
+    return event.date.isoformat()
+
+
+def toll_label(size: Size | None) -> str:
+    if size is None:
+        return "-"
+    parts = []
+    for name in ("dead", "injured", "arrested", "abducted", "displaced"):
+        value = getattr(size, name)
+        if value is not None:
+            low = getattr(size, f"{name}_low", None)
+            parts.append(f"{name} {'≥' if low is not None and low == value else ''}{value}")
+    return ", ".join(parts) or "-"
+
+
+def flags(event: Event) -> str:
+    marks = [
+        name for name in ("negated", "hypothetical", "future", "background") if getattr(event, name)
+    ]
+    if event.section != "body":
+        marks.append(event.section)
+    return ", ".join(marks)
+
+
+def article_header(article: Article) -> Text:
+    text = Text()
+    text.append(article.title or article.input_name or article.id, style="bold")
+    details = [
+        article.published.isoformat(sep=" ", timespec="minutes") if article.published else None,
+        article.category,
+        article.source,
+        article.id,
+    ]
+    text.append("\n" + " · ".join(d for d in details if d), style="dim")
+    if article.status != "coded":
+        text.append(f"\n{article.status}: {article.status_reason or ''}", style="yellow")
+    if article.duplicate_of:
+        text.append(f"\nrepost of {article.duplicate_of}", style="yellow")
+    return text
+
+
+def events_table(events: list[Event], *, with_article: bool = False) -> Table:
+    table = Table(show_lines=False, expand=False, pad_edge=False)
+    if with_article:
+        table.add_column("article", style="dim", no_wrap=True)
+    table.add_column("id", style="dim", no_wrap=True)
+    table.add_column("event", style="bold")
+    table.add_column("actor → recipient")
+    table.add_column("where")
+    table.add_column("when", no_wrap=True)
+    table.add_column("toll")
+    table.add_column("flags", style="dim")
+    for event in events:
+        kind = event.event + (f" ({event.mode})" if event.mode else "")
+        dyad = f"{actor_label(event.actor)} → {actor_label(event.recipient)}"
+        row = [
+            event.id,
+            kind,
+            dyad,
+            place_label(event.event_loc),
+            date_label(event),
+            toll_label(event.size),
+            flags(event),
+        ]
+        if with_article:
+            row.insert(0, event.article_id)
+        table.add_row(*row)
+    return table
+
+
+def quotes_table(quotes: list[Quote]) -> Table:
+    table = Table(show_lines=False, pad_edge=False)
+    table.add_column("speaker", style="bold")
+    table.add_column("cue")
+    table.add_column("quote")
+    for quote in quotes:
+        speaker = actor_label([quote.speaker]) if quote.speaker else "?"
+        text = quote.text if len(quote.text) <= 140 else quote.text[:137] + "..."
+        table.add_row(speaker, quote.cue.text if quote.cue else "", f"“{text}”")
+    return table
+
+
+def result_view(result: ArticleResult) -> list:
+    parts: list = [article_header(result.article)]
+    if result.events:
+        parts.append(events_table(result.events))
+    elif result.article.status == "coded":
+        parts.append(Text("no events", style="dim"))
+    if result.quotes:
+        parts.append(quotes_table(result.quotes))
+    return parts
+
+
+def marked_sentence(article: Article, event: Event) -> Text:
+    """The event's sentence with the trigger, actors, recipients and other spans marked."""
+    start, end = event.evidence.start, event.evidence.end
+    text = Text(article.text[start:end])
+    marks: list[tuple[int, int, str]] = []
+    if event.trigger:
+        marks.append((event.trigger.start, event.trigger.end, "bold red underline"))
+    marks += [(a.start, a.end, "bold cyan") for a in event.actor]
+    marks += [(r.start, r.end, "bold magenta") for r in event.recipient]
+    if event.event_loc and event.event_loc.start is not None and event.event_loc.end is not None:
+        marks.append((event.event_loc.start, event.event_loc.end, "bold green"))
+    if event.date_span:
+        marks.append((event.date_span.start, event.date_span.end, "bold yellow"))
+    if event.size:
+        marks += [(s.start, s.end, "bold blue") for s in event.size.spans]
+    for mark_start, mark_end, style in marks:
+        if start <= mark_start < mark_end <= end:
+            text.stylize(style, mark_start - start, mark_end - start)
+    return text

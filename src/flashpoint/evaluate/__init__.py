@@ -1,0 +1,1 @@
+"""Scoring against gold sets: events, and (added by later issues) places, dates, quotes."""

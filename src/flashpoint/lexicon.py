@@ -1,0 +1,292 @@
+"""The event lexicon: which words express which PLOVER event, as data.
+
+Two sources, in order of precedence:
+1. `data/event_rules.yaml`, hand-written rules for verbs and nouns, with conditions on the
+   words around them (object, modifier, preposition), plus the word classes the event stage
+   needs (reporting verbs, light verbs, intent verbs, ...).
+2. `data/phoenix_verbs.tsv`, the Phoenix CAMEO verb dictionary mapped to PLOVER
+   (built by scripts/build_event_lexicon.py), used for verbs the rules do not know.
+
+The event stage asks one question: `match(lemma, kind, context)`: which rule fires for this
+word given the lemmas around it? Users extend the lexicon with `--rules FILE.yaml` in the
+same format as event_rules.yaml; their rules are tried first.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from flashpoint.errors import DataError
+from flashpoint.model import EVENT_TYPES
+from flashpoint.resources import data_path, load_yaml, read_yaml
+
+NO_EVENT = "NONE"
+
+
+@dataclass(frozen=True)
+class TypeInfo:
+    quad: int
+    score: float
+    cameo_roots: tuple[str, ...]
+    modes: dict[str, float]
+
+    def scale(self, mode: str | None) -> float:
+        return self.modes.get(mode, self.score) if mode else self.score
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One way a word expresses an event (or explicitly none: event == NO_EVENT)."""
+
+    event: str
+    mode: str | None = None
+    context: tuple[str, ...] = ()
+    # Conditions: every non-empty one must hold.
+    object: frozenset[str] = frozenset()  # lemma among the word's objects / complements
+    modifier: frozenset[str] = frozenset()  # lemma among its modifiers (compound, amod, ...)
+    prep: frozenset[str] = frozenset()  # a preposition attached to it
+    near: frozenset[str] = frozenset()  # lemma anywhere in its clause
+    not_near: frozenset[str] = frozenset()  # ... and none of these
+    governs: bool = False  # takes the event of its complement as its mode ("threaten to X")
+    origin: str = "rules"
+    cameo: str | None = None
+    confidence: float = 0.8
+
+    @property
+    def conditional(self) -> bool:
+        return bool(self.object or self.modifier or self.prep or self.near or self.not_near)
+
+
+@dataclass(frozen=True)
+class Context:
+    """The lemmas around a candidate word that rule conditions look at."""
+
+    objects: frozenset[str] = frozenset()
+    modifiers: frozenset[str] = frozenset()
+    preps: frozenset[str] = frozenset()
+    clause: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class PhoenixPattern:
+    pre: tuple[str, ...]
+    post: tuple[str, ...]
+    rule: Rule
+
+
+@dataclass
+class Lexicon:
+    types: dict[str, TypeInfo]
+    verbs: dict[str, list[Rule]]
+    nouns: dict[str, list[Rule]]
+    word_classes: dict[str, frozenset[str]]
+    govern_modes: dict[str, dict[str, str]]
+    phoenix_defaults: dict[str, Rule] = field(default_factory=dict)
+    phoenix_patterns: dict[str, list[PhoenixPattern]] = field(default_factory=dict)
+    synsets: dict[str, frozenset[str]] = field(default_factory=dict)
+    legacy_types: dict[str, str] = field(default_factory=dict)
+    legacy_modes: dict[str, str] = field(default_factory=dict)
+
+    def words(self, name: str) -> frozenset[str]:
+        return self.word_classes.get(name, frozenset())
+
+    def is_trigger_noun(self, lemma: str) -> bool:
+        return lemma in self.nouns
+
+    def match_verb(self, lemma: str, context: Context) -> Rule | None:
+        rule = _first_match(self.verbs.get(lemma, ()), context)
+        if rule is not None:
+            return rule
+        # Reporting verbs are events only where the rules say so ("warn", "deny").
+        if lemma in self.words("reporting_verbs"):
+            return None
+        return self._match_phoenix(lemma, context)
+
+    def match_noun(self, lemma: str, context: Context) -> Rule | None:
+        return _first_match(self.nouns.get(lemma, ()), context)
+
+    def _match_phoenix(self, lemma: str, context: Context) -> Rule | None:
+        words = context.objects | context.clause
+        best: PhoenixPattern | None = None
+        for pattern in self.phoenix_patterns.get(lemma, ()):
+            needed = pattern.post + pattern.pre
+            longer = best is None or len(needed) > len(best.post) + len(best.pre)
+            if longer and all(self._word_in(word, words) for word in needed):
+                best = pattern
+        if best is not None:
+            return best.rule
+        return self.phoenix_defaults.get(lemma)
+
+    def _word_in(self, word: str, words: frozenset[str]) -> bool:
+        if word.startswith("&"):
+            return bool(self.synsets.get(word, frozenset()) & words)
+        return word in words
+
+    def mode_when_governing(
+        self, event: str, governed_event: str, governed_mode: str | None
+    ) -> str | None:
+        """Mode of a governing event ("threaten to attack" -> THREATEN violence)."""
+        table = self.govern_modes.get(event, {})
+        return table.get(f"{governed_event} {governed_mode}") or table.get(governed_event)
+
+
+def _first_match(rules: Iterable[Rule], context: Context) -> Rule | None:
+    for rule in rules:
+        if rule.object and not (rule.object & (context.objects | context.clause)):
+            continue
+        if rule.modifier and not (rule.modifier & context.modifiers):
+            continue
+        if rule.prep and not (rule.prep & context.preps):
+            continue
+        if rule.near and not (rule.near & context.clause):
+            continue
+        if rule.not_near and (rule.not_near & (context.clause | context.objects)):
+            continue
+        return rule
+    return None
+
+
+def load_lexicon(extra_rules: Iterable[Path] = ()) -> Lexicon:
+    """The shipped lexicon, with the user's rule files (tried first) when given."""
+    extra = tuple(Path(p) for p in extra_rules)
+    return _load(extra)
+
+
+@cache
+def _load(extra: tuple[Path, ...]) -> Lexicon:
+    plover = load_yaml("plover.yaml")
+    types = {
+        name: TypeInfo(
+            quad=int(v["quad"]),
+            score=float(v["score"]),
+            cameo_roots=tuple(v["cameo_roots"]),
+            modes={str(k): float(s) for k, s in (v.get("modes") or {}).items()},
+        )
+        for name, v in plover["types"].items()
+    }
+    rules_data = [read_yaml(path) for path in extra] + [load_yaml("event_rules.yaml")]
+    verbs: dict[str, list[Rule]] = {}
+    nouns: dict[str, list[Rule]] = {}
+    word_classes: dict[str, set[str]] = {}
+    govern_modes: dict[str, dict[str, str]] = {}
+    for index, data in enumerate(rules_data):
+        where = str(extra[index]) if index < len(extra) else "event_rules.yaml"
+        if not isinstance(data, dict):
+            raise DataError(f"{where}: expected a mapping with 'verbs' and/or 'nouns'")
+        for lemma, spec in (data.get("verbs") or {}).items():
+            verbs.setdefault(str(lemma), []).extend(
+                _parse_rules(spec, types, f"{where}: verbs.{lemma}")
+            )
+        for lemma, spec in (data.get("nouns") or {}).items():
+            nouns.setdefault(str(lemma), []).extend(
+                _parse_rules(spec, types, f"{where}: nouns.{lemma}")
+            )
+        for name, members in (data.get("word_classes") or {}).items():
+            word_classes.setdefault(name, set()).update(str(m) for m in members)
+        for event, table in (data.get("govern_modes") or {}).items():
+            govern_modes.setdefault(event, {}).update({str(k): str(v) for k, v in table.items()})
+    lexicon = Lexicon(
+        types=types,
+        verbs=verbs,
+        nouns=nouns,
+        word_classes={k: frozenset(v) for k, v in word_classes.items()},
+        govern_modes=govern_modes,
+        legacy_types=dict(plover.get("legacy_types") or {}),
+        legacy_modes=dict(plover.get("legacy_modes") or {}),
+    )
+    _load_phoenix(lexicon)
+    return lexicon
+
+
+def _parse_rules(spec: object, types: dict[str, TypeInfo], where: str) -> list[Rule]:
+    """A rule is "EVENT [mode]" or a mapping; a word may have a list of rules."""
+    specs = spec if isinstance(spec, list) else [spec]
+    rules = []
+    for item in specs:
+        if isinstance(item, str):
+            item = dict(zip(("event", "mode"), item.split(), strict=False))
+        if not isinstance(item, dict) or "event" not in item:
+            raise DataError(f"{where}: a rule needs an 'event' (got {item!r})")
+        event = str(item["event"])
+        mode = item.get("mode")
+        if event != NO_EVENT:
+            if event not in types:
+                raise DataError(f"{where}: unknown event type {event!r}")
+            if mode is not None and mode not in types[event].modes:
+                raise DataError(f"{where}: {event} has no mode {mode!r}")
+        unknown = set(item) - {
+            "event",
+            "mode",
+            "context",
+            "object",
+            "modifier",
+            "prep",
+            "near",
+            "not_near",
+            "governs",
+            "confidence",
+        }
+        if unknown:
+            raise DataError(f"{where}: unknown rule keys {sorted(unknown)}")
+        rules.append(
+            Rule(
+                event=event,
+                mode=mode,
+                context=tuple(_as_list(item.get("context"))),
+                object=frozenset(_as_list(item.get("object"))),
+                modifier=frozenset(_as_list(item.get("modifier"))),
+                prep=frozenset(_as_list(item.get("prep"))),
+                near=frozenset(_as_list(item.get("near"))),
+                not_near=frozenset(_as_list(item.get("not_near"))),
+                governs=bool(item.get("governs", False)),
+                confidence=float(item.get("confidence", 0.8)),
+            )
+        )
+    return rules
+
+
+def _as_list(value: object) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]  # type: ignore[union-attr]
+
+
+def _load_phoenix(lexicon: Lexicon) -> None:
+    with data_path("phoenix_synsets.tsv").open(encoding="utf-8") as handle:
+        rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
+        synsets: dict[str, set[str]] = {}
+        for row in rows:
+            synsets.setdefault(row["synset"], set()).add(row["word"])
+    lexicon.synsets = {k: frozenset(v) for k, v in synsets.items()}
+    with data_path("phoenix_verbs.tsv").open(encoding="utf-8") as handle:
+        rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
+        for row in rows:
+            event = row["event"] or NO_EVENT
+            if event not in EVENT_TYPES and event != NO_EVENT:
+                continue
+            mode = row["mode"] or None
+            if mode is not None and mode not in lexicon.types[event].modes:
+                mode = None
+            rule = Rule(
+                event=event,
+                mode=mode,
+                context=tuple(c for c in row["context"].split(";") if c),
+                origin="phoenix",
+                cameo=row["cameo"] or None,
+                confidence=0.55,
+            )
+            lemma = row["lemma"]
+            if not row["pre"] and not row["post"]:
+                if event != NO_EVENT:
+                    lexicon.phoenix_defaults.setdefault(lemma, rule)
+                continue
+            pattern = PhoenixPattern(
+                pre=tuple(row["pre"].split()), post=tuple(row["post"].split()), rule=rule
+            )
+            lexicon.phoenix_patterns.setdefault(lemma, []).append(pattern)

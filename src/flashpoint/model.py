@@ -1,0 +1,212 @@
+"""The one data model every stage shares.
+
+Every extracted field that comes from the text carries `start`/`end`: character offsets into
+`Article.text` (the article as read, after newline and Unicode normalisation). `Article.text`
+is never rewritten after reading, so a span stays valid through every stage, the store and the
+API.
+
+Records are pydantic models so that JSON in (JSONL input, the store) and JSON out (`--json`,
+exports, the API) share one schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# The 16 PLOVER event types (manual v2.0 draft), in the manual's order.
+EVENT_TYPES: tuple[str, ...] = (
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+)
+
+PartKind = Literal["title", "category", "dateline", "body", "caption", "credit", "boilerplate"]
+ArticleStatus = Literal["coded", "skipped", "duplicate", "failed"]
+DatePrecision = Literal["day", "week", "month", "year", "publication"]
+
+
+class Record(BaseModel):
+    """Base for all records: strict field names, JSON-friendly."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class Span(Record):
+    """A stretch of the article text that justifies a field."""
+
+    text: str
+    start: int
+    end: int
+
+
+class Part(Record):
+    """A labelled region of the article: which parts are body text and which are not."""
+
+    kind: PartKind
+    start: int
+    end: int
+
+
+class Article(Record):
+    id: str = Field(description="Stable id: hash of the normalised text.")
+    source_id: str | None = Field(None, description="The id the input gave (e.g. a JSONL id).")
+    title: str | None = None
+    category: str | None = None
+    published: dt.datetime | None = None
+    source: str | None = Field(None, description="Outlet or feed the article came from.")
+    url: str | None = None
+    language: str | None = None
+    status: ArticleStatus = "coded"
+    status_reason: str | None = None
+    input_name: str | None = Field(None, description="File path or stream the article came from.")
+    text: str = ""
+    parts: list[Part] = Field(default_factory=list)
+    cluster_id: str | None = None
+    duplicate_of: str | None = None
+
+    def part_text(self, part: Part) -> str:
+        return self.text[part.start : part.end]
+
+    def parts_of(self, *kinds: PartKind) -> list[Part]:
+        return [p for p in self.parts if p.kind in kinds]
+
+    def kind_at(self, offset: int) -> PartKind | None:
+        for part in self.parts:
+            if part.start <= offset < part.end:
+                return part.kind
+        return None
+
+
+class Actor(Record):
+    """One actor or recipient: a text mention resolved to country/entity code + sector."""
+
+    text: str
+    start: int
+    end: int
+    name: str | None = Field(None, description="Canonical name of the resolved entity.")
+    code: str | None = Field(None, description="ISO3, or IGO/UNO/EUR/NGO/IMG/MNC/ISM.")
+    sector: str | None = Field(None, description="PLOVER sector code (GOV, MIL, REB, ...).")
+    matched_by: str | None = Field(
+        None, description="How it was resolved (alias, agent, coref, ...)."
+    )
+
+
+class Entity(Record):
+    """A named entity mentioned in the article, resolved where the dictionary knows it."""
+
+    text: str
+    label: str
+    start: int
+    end: int
+    name: str | None = None
+    code: str | None = None
+    sector: str | None = None
+
+
+class Place(Record):
+    """Where an event happened (PLOVER `event_loc`)."""
+
+    text: str | None = None
+    name: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = Field(None, description="ISO3.")
+    admin1: str | None = None
+    precision: int | None = Field(
+        None, description="1 country, 2 admin1, 3 district, 4 city, 5 sub-city."
+    )
+    geonameid: int | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+class Size(Record):
+    """The toll of an event (PLOVER size object), with UCDP-style low/high bounds."""
+
+    dead: int | None = None
+    dead_low: int | None = None
+    dead_high: int | None = None
+    injured: int | None = None
+    injured_low: int | None = None
+    injured_high: int | None = None
+    arrested: int | None = None
+    abducted: int | None = None
+    displaced: int | None = None
+    victims: list[Span] = Field(default_factory=list, description="Named victims.")
+    spans: list[Span] = Field(default_factory=list, description="Where the counts came from.")
+
+
+class Event(Record):
+    id: str
+    article_id: str
+    event: str = Field(description="One of the 16 PLOVER event types.")
+    mode: str | None = None
+    context: list[str] = Field(default_factory=list)
+    actor: list[Actor] = Field(default_factory=list)
+    recipient: list[Actor] = Field(default_factory=list)
+    date: dt.date | None = None
+    date_precision: DatePrecision | None = None
+    date_span: Span | None = None
+    event_loc: Place | None = None
+    size: Size | None = None
+    negated: bool = False
+    hypothetical: bool = False
+    future: bool = False
+    background: bool = False
+    quad_code: int
+    event_scale: float
+    cameo_root: str | None = None
+    confidence: float
+    evidence: Span = Field(description="The sentence that codes the event.")
+    trigger: Span | None = Field(None, description="The word(s) that express the event.")
+    section: PartKind = "body"
+    claimed_by: Actor | None = Field(
+        None, description="Who said so, when the event is reported speech."
+    )
+    quote_id: str | None = None
+    link_id: str | None = Field(None, description="Cross-article event this mention belongs to.")
+
+
+class Quote(Record):
+    id: str
+    article_id: str
+    text: str
+    start: int
+    end: int
+    kind: Literal["direct", "indirect", "partial"] = "direct"
+    speaker: Actor | None = None
+    cue: Span | None = None
+    medium: str | None = None
+    event_ids: list[str] = Field(default_factory=list)
+
+
+class ArticleResult(Record):
+    """Everything coded from one article: what `run --json` prints, one per line."""
+
+    article: Article
+    events: list[Event] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+
+    def to_output(self) -> dict:
+        """The public JSON shape: the article without its full text (spans index into it)."""
+        data = self.model_dump(mode="json")
+        for key in ("text", "input_name"):
+            data["article"].pop(key, None)
+        return data

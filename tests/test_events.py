@@ -1,0 +1,173 @@
+"""Events: types, participants and flags on short sentences of our own, and the example."""
+
+from __future__ import annotations
+
+import pytest
+
+from flashpoint.lexicon import load_lexicon
+from flashpoint.model import EVENT_TYPES
+
+
+def events_of(code_text, text: str):
+    return code_text(text, published="2024-01-04T12:00:00").events
+
+
+def only(events, kind: str):
+    found = [e for e in events if e.event == kind]
+    assert found, (
+        f"no {kind} in {[(e.event, e.trigger.text if e.trigger else None) for e in events]}"
+    )
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "mode", "actor", "recipient"),
+    [
+        (
+            "Israeli warplanes bombed Hamas positions in Gaza on Monday.",
+            "ASSAULT",
+            "aerial",
+            "Israeli warplanes",
+            "Hamas positions",
+        ),
+        (
+            "Police arrested twelve opposition activists in Minsk.",
+            "COERCE",
+            "arrest",
+            "Police",
+            "twelve opposition activists",
+        ),
+        (
+            "The European Union imposed new sanctions on Russia.",
+            "SANCTION",
+            "discontinue",
+            "The European Union",
+            "Russia",
+        ),
+        (
+            "Thousands of teachers went on strike in Nairobi over pay.",
+            "PROTEST",
+            "strike",
+            "Thousands of teachers",
+            None,
+        ),
+        (
+            "Iran condemned the U.S. strike on the embassy.",
+            "ACCUSE",
+            "disapprove",
+            "Iran",
+            "the U.S. strike",
+        ),
+        (
+            "The Russian foreign minister held talks with his Chinese counterpart in Beijing.",
+            "CONSULT",
+            None,
+            "The Russian foreign minister",
+            "his Chinese counterpart",
+        ),
+        (
+            "Turkey threatened to expel the Dutch ambassador.",
+            "THREATEN",
+            "expel",
+            "Turkey",
+            "the Dutch ambassador",
+        ),
+        ("The rebels refused to lay down their weapons.", "REJECT", "yield", "The rebels", None),
+        (
+            "The UN urged both sides to observe the ceasefire.",
+            "REQUEST",
+            "yield",
+            "The UN",
+            "both sides",
+        ),
+        ("Japan gave 50 million dollars in aid to Ukraine.", "AID", None, "Japan", "Ukraine"),
+    ],
+)
+def test_event_types_and_participants(code_text, text, kind, mode, actor, recipient) -> None:
+    event = only(events_of(code_text, text), kind)
+    assert event.mode == mode
+    assert actor in [a.text for a in event.actor]
+    if recipient is not None:
+        assert recipient in [r.text for r in event.recipient]
+
+
+def test_reported_speech_codes_what_was_reported(code_text) -> None:
+    events = events_of(code_text, "Officials said militants attacked a police station in Kano.")
+    event = only(events, "ASSAULT")
+    assert [a.text for a in event.actor] == ["militants"]
+    assert event.claimed_by is not None and event.claimed_by.text == "Officials"
+
+
+def test_journalists_asking_for_comment_is_not_an_event(code_text) -> None:
+    events = events_of(
+        code_text, "Newsweek reached out to the Iraqi government's press office for comment."
+    )
+    assert events == []
+
+
+def test_flags(code_text) -> None:
+    negated = only(events_of(code_text, "The army did not attack the village."), "ASSAULT")
+    assert negated.negated
+    hypothetical = only(events_of(code_text, "The group plans to attack the base."), "ASSAULT")
+    assert hypothetical.hypothetical
+    background = only(events_of(code_text, "The militia had attacked the base in 2003."), "ASSAULT")
+    assert background.background
+
+
+def test_future_cooperation_is_agree_and_future_retreat_is_concede(code_text) -> None:
+    assert only(events_of(code_text, "China will send aid to Pakistan."), "AGREE")
+    assert only(
+        events_of(code_text, "The government agreed to withdraw troops from the border."), "CONCEDE"
+    )
+
+
+def test_event_fields_follow_plover(code_text) -> None:
+    event = only(events_of(code_text, "Rebels shelled the town of Goma."), "ASSAULT")
+    assert (
+        event.quad_code == 4
+        and event.event_scale == -9.5
+        and event.cameo_root in ("18", "19", "20")
+    )
+    assert 0 < event.confidence <= 1
+    text = "Rebels shelled the town of Goma."
+    assert text[event.evidence.start : event.evidence.end] == event.evidence.text
+    assert text[event.trigger.start : event.trigger.end] == "shelled"
+
+
+def test_lexicon_rules_are_valid() -> None:
+    lexicon = load_lexicon()
+    assert set(lexicon.types) == set(EVENT_TYPES)
+    for table in (lexicon.verbs, lexicon.nouns):
+        for rules in table.values():
+            for rule in rules:
+                assert rule.event == "NONE" or rule.event in EVENT_TYPES
+
+
+def test_example_article_seed_events(example_result) -> None:
+    """Events 1-4 of iraq-militia-threat.expected.md, with their participants."""
+    events = example_result.events
+    body_text = example_result.article.text
+
+    def has(kind, actor_words, recipient_words=None, mode=None):
+        for event in events:
+            if event.event != kind or (mode and event.mode != mode):
+                continue
+            actors = " ".join(
+                a.text for a in event.actor + ([event.claimed_by] if event.claimed_by else [])
+            )
+            recipients = " ".join(r.text for r in event.recipient)
+            if all(w in actors for w in actor_words) and all(
+                w in recipients for w in recipient_words or []
+            ):
+                return event
+        return None
+
+    assert has("THREATEN", ["Nujaba"]) or has("THREATEN", ["militia"]), "event 1"
+    assert has("ACCUSE", ["militia"], ["United States"]), "event 2"
+    strike = has("ASSAULT", [], ["Popular Mobilization Forces"])
+    assert strike is not None and strike.mode == "drone", "event 3"
+    assert has("ACCUSE", ["Iraqi Armed Forces"], ["Global Coalition"]), "event 4"
+    for event in events:
+        assert "Disclaimer" not in event.evidence.text and "Getty" not in event.evidence.text
+        assert "reached out" not in event.evidence.text
+        assert body_text[event.evidence.start : event.evidence.end] == event.evidence.text
