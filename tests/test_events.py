@@ -39,8 +39,8 @@ def only(events, kind: str):
         ),
         (
             "The European Union imposed new sanctions on Russia.",
-            "SANCTION",
-            "discontinue",
+            "COERCE",
+            "restrict",
             "The European Union",
             "Russia",
         ),
@@ -114,11 +114,20 @@ def test_flags(code_text) -> None:
     assert background.background
 
 
-def test_future_cooperation_is_agree_and_future_retreat_is_concede(code_text) -> None:
+def test_auxiliary_modes_fold_into_types(code_text) -> None:
+    """As the PLOVER gold records code them: promised cooperation or retreat is AGREE, an
+    announced conflictual act THREATEN, a refused cooperative act REJECT."""
     assert only(events_of(code_text, "China will send aid to Pakistan."), "AGREE")
     assert only(
-        events_of(code_text, "The government agreed to withdraw troops from the border."), "CONCEDE"
+        events_of(code_text, "The government agreed to withdraw troops from the border."), "AGREE"
     )
+    assert only(
+        events_of(code_text, "Syria is willing to withdraw its troops from Lebanon."), "AGREE"
+    )
+    threat = only(events_of(code_text, "Turkey will expel the Dutch ambassador."), "THREATEN")
+    assert threat.mode == "expel"
+    refusal = only(events_of(code_text, "France will not lift the ban on British beef."), "REJECT")
+    assert not refusal.negated
 
 
 def test_event_fields_follow_plover(code_text) -> None:

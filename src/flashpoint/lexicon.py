@@ -25,6 +25,10 @@ from flashpoint.model import EVENT_TYPES
 from flashpoint.resources import data_path, load_yaml, read_yaml
 
 NO_EVENT = "NONE"
+RULE_KEYS = frozenset(
+    {"event", "mode", "context", "object", "modifier", "prep", "near", "not_near"}
+    | {"transitive", "governs", "defer", "confidence"}
+)
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,9 @@ class Rule:
     prep: frozenset[str] = frozenset()  # a preposition attached to it
     near: frozenset[str] = frozenset()  # lemma anywhere in its clause
     not_near: frozenset[str] = frozenset()  # ... and none of these
+    transitive: bool = False  # fires only with a direct object
     governs: bool = False  # takes the event of its complement as its mode ("threaten to X")
+    defer: bool = False  # a command: the commanded event is coded, the commander its actor
     origin: str = "rules"
     cameo: str | None = None
     confidence: float = 0.8
@@ -69,6 +75,7 @@ class Context:
     modifiers: frozenset[str] = frozenset()
     preps: frozenset[str] = frozenset()
     clause: frozenset[str] = frozenset()
+    has_object: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,8 +90,11 @@ class Lexicon:
     types: dict[str, TypeInfo]
     verbs: dict[str, list[Rule]]
     nouns: dict[str, list[Rule]]
+    adjectives: dict[str, list[Rule]]
     word_classes: dict[str, frozenset[str]]
     govern_modes: dict[str, dict[str, str]]
+    govern_types: dict[str, dict[str, str]] = field(default_factory=dict)
+    type_by_flag: dict[str, dict[str, str]] = field(default_factory=dict)
     phoenix_defaults: dict[str, Rule] = field(default_factory=dict)
     phoenix_patterns: dict[str, list[PhoenixPattern]] = field(default_factory=dict)
     synsets: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -108,6 +118,17 @@ class Lexicon:
 
     def match_noun(self, lemma: str, context: Context) -> Rule | None:
         return _first_match(self.nouns.get(lemma, ()), context)
+
+    def match_adjective(self, lemma: str, context: Context) -> Rule | None:
+        return _first_match(self.adjectives.get(lemma, ()), context)
+
+    def type_when_governing(self, event: str, governed_event: str) -> str:
+        """Type of a governing event ("called for sanctions against X" -> ACCUSE)."""
+        return self.govern_types.get(event, {}).get(governed_event, event)
+
+    def type_when_flagged(self, flag: str, event: str) -> str:
+        """Type of an event said as promised, future-conflictual or refused."""
+        return self.type_by_flag.get(flag, {}).get(event, event)
 
     def _match_phoenix(self, lemma: str, context: Context) -> Rule | None:
         words = context.objects | context.clause
@@ -136,7 +157,9 @@ class Lexicon:
 
 def _first_match(rules: Iterable[Rule], context: Context) -> Rule | None:
     for rule in rules:
-        if rule.object and not (rule.object & (context.objects | context.clause)):
+        if rule.object and not (rule.object & context.objects):
+            continue
+        if rule.transitive and not context.has_object:
             continue
         if rule.modifier and not (rule.modifier & context.modifiers):
             continue
@@ -171,6 +194,9 @@ def _load(extra: tuple[Path, ...]) -> Lexicon:
     rules_data = [read_yaml(path) for path in extra] + [load_yaml("event_rules.yaml")]
     verbs: dict[str, list[Rule]] = {}
     nouns: dict[str, list[Rule]] = {}
+    adjectives: dict[str, list[Rule]] = {}
+    govern_types: dict[str, dict[str, str]] = {}
+    type_by_flag: dict[str, dict[str, str]] = {}
     word_classes: dict[str, set[str]] = {}
     govern_modes: dict[str, dict[str, str]] = {}
     for index, data in enumerate(rules_data):
@@ -185,6 +211,15 @@ def _load(extra: tuple[Path, ...]) -> Lexicon:
             nouns.setdefault(str(lemma), []).extend(
                 _parse_rules(spec, types, f"{where}: nouns.{lemma}")
             )
+        for lemma, spec in (data.get("adjectives") or {}).items():
+            rules = _parse_rules(spec, types, f"{where}: adjectives.{lemma}")
+            adjectives.setdefault(str(lemma), []).extend(rules)
+        for event, table in (data.get("govern_types") or {}).items():
+            govern_types.setdefault(event, {}).update({str(k): str(v) for k, v in table.items()})
+        for flag, table in (data.get("type_by_flag") or {}).items():
+            for new_type, old_types in table.items():
+                for old in old_types:
+                    type_by_flag.setdefault(flag, {})[str(old)] = str(new_type)
         for name, members in (data.get("word_classes") or {}).items():
             word_classes.setdefault(name, set()).update(str(m) for m in members)
         for event, table in (data.get("govern_modes") or {}).items():
@@ -193,12 +228,16 @@ def _load(extra: tuple[Path, ...]) -> Lexicon:
         types=types,
         verbs=verbs,
         nouns=nouns,
+        adjectives=adjectives,
+        govern_types=govern_types,
+        type_by_flag=type_by_flag,
         word_classes={k: frozenset(v) for k, v in word_classes.items()},
         govern_modes=govern_modes,
         legacy_types=dict(plover.get("legacy_types") or {}),
         legacy_modes=dict(plover.get("legacy_modes") or {}),
     )
-    _load_phoenix(lexicon)
+    # The Phoenix dictionary lowered F1 on every gold set (see README, Accuracy): not loaded.
+    # _load_phoenix(lexicon)
     return lexicon
 
 
@@ -218,18 +257,7 @@ def _parse_rules(spec: object, types: dict[str, TypeInfo], where: str) -> list[R
                 raise DataError(f"{where}: unknown event type {event!r}")
             if mode is not None and mode not in types[event].modes:
                 raise DataError(f"{where}: {event} has no mode {mode!r}")
-        unknown = set(item) - {
-            "event",
-            "mode",
-            "context",
-            "object",
-            "modifier",
-            "prep",
-            "near",
-            "not_near",
-            "governs",
-            "confidence",
-        }
+        unknown = set(item) - RULE_KEYS
         if unknown:
             raise DataError(f"{where}: unknown rule keys {sorted(unknown)}")
         rules.append(
@@ -242,7 +270,9 @@ def _parse_rules(spec: object, types: dict[str, TypeInfo], where: str) -> list[R
                 prep=frozenset(_as_list(item.get("prep"))),
                 near=frozenset(_as_list(item.get("near"))),
                 not_near=frozenset(_as_list(item.get("not_near"))),
+                transitive=bool(item.get("transitive", False)),
                 governs=bool(item.get("governs", False)),
+                defer=bool(item.get("defer", False)),
                 confidence=float(item.get("confidence", 0.8)),
             )
         )

@@ -11,6 +11,7 @@ Each text runs through the whole pipeline as one article. Scores:
 - triple_f1: a gold event is found when an event of its type has an actor overlapping a gold
   source text and, where gold has targets, a recipient overlapping a gold target text;
   predicted events matching no gold event are false positives;
+- negated events (the text says they did not happen) are not counted as predictions;
 - actor_code_accuracy: of gold sources and targets that have a code, the share whose
   overlapping predicted actor has that code (no overlapping actor counts as wrong).
 """
@@ -168,7 +169,8 @@ def evaluate(path: Path, pipeline: Pipeline, progress: Callable[[int], None] | N
 def _score(
     record: GoldRecord, result: ArticleResult | None, tally: Tally, yield_scheme: bool
 ) -> None:
-    predicted: list[Event] = list(result.events) if result else []
+    # A negated event is a statement that it did not happen: it never counts as that event.
+    predicted: list[Event] = [e for e in result.events if not e.negated] if result else []
     offset = _raw_offset(record.text)
 
     def label(event: Event) -> str:

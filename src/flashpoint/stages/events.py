@@ -58,7 +58,6 @@ RECIPIENT_PREPS: dict[str, tuple[str, ...]] = {
 # Types whose direct object is usually the thing given or imposed, not the recipient ("gave
 # 50 million dollars to Ukraine", "demanded an apology from Iran").
 THEME_OBJECT_TYPES = {"AID", "SANCTION", "THREATEN", "REQUEST"}
-COOPERATIVE_FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
 FIRST_PERSON = {"we", "us", "our", "i", "me", "my"}
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 
@@ -75,6 +74,7 @@ class Candidate:
     actor_heads: list[Token] = field(default_factory=list)
     recipient_heads: list[Token] = field(default_factory=list)
     actor_span_override: Token | None = None
+    commander: Candidate | None = None  # "ordered the arrest": the one who ordered it
 
 
 def find_events(
@@ -123,6 +123,11 @@ def _candidate(token: Token, lexicon: Lexicon) -> Candidate | None:
             if rule is not None:
                 break
         else:
+            return None
+        is_noun = False
+    elif token.pos_ == "ADJ" and token.lemma_.lower() in lexicon.adjectives:
+        rule = lexicon.match_adjective(token.lemma_.lower(), _context(token))
+        if rule is None:
             return None
         is_noun = False
     elif token.pos_ in ("NOUN", "PROPN") and token.dep_ != "compound":
@@ -201,13 +206,17 @@ def _context(token: Token) -> Context:
     for child in children(token, *PASSIVE_SUBJECT_DEPS):
         objects.append(child)
         objects.extend(c for c in child.children if c.dep_ in ("compound", "amod"))
-    clause_root = token if token.pos_ in ("VERB", "AUX") else token.head
-    clause = [t for t in clause_root.subtree if not _in_nested_clause(t, clause_root)]
+    if token.pos_ in ("VERB", "AUX", "ADJ"):
+        clause = [t for t in token.subtree if not _in_nested_clause(t, token)]
+    else:
+        # An event noun is read in its whole sentence ("workers ... will not end the strike").
+        clause = list(token.sent)
     return Context(
         objects=lemmas(objects),
         modifiers=lemmas(modifiers),
         preps=frozenset(p.lower_ for p in preps),
         clause=lemmas(clause),
+        has_object=any(c.dep_ in ("dobj", "dative", "nsubjpass") for c in token.children),
     )
 
 
@@ -227,6 +236,13 @@ def _apply_government(
     candidates: list[Candidate], by_token: dict[int, Candidate], lexicon: Lexicon
 ) -> None:
     for candidate in candidates:
+        if candidate.rule.defer:
+            # A command: the commanded act stands, its actor the commander.
+            commanded = _complements(candidate.token, by_token)
+            candidate.governed = bool(commanded)
+            for item in commanded[:1]:
+                item.commander = candidate
+            continue
         if not candidate.rule.governs:
             continue
         for governed in _complements(candidate.token, by_token):
@@ -235,11 +251,11 @@ def _apply_government(
             governed.governed = True
             governed.governor = candidate
             mode = lexicon.mode_when_governing(candidate.event, governed.event, governed.mode)
+            candidate.event = lexicon.type_when_governing(candidate.event, governed.event)
+            if candidate.event == governed.event:
+                mode = governed.mode
             if candidate.mode is None and mode is not None:
                 candidate.mode = mode
-            # "agreed to withdraw": a promised retreat is a concession (PLOVER).
-            if candidate.event == "AGREE" and governed.event in ("RETREAT", "CONCEDE"):
-                candidate.event, candidate.mode = "CONCEDE", None
             break
 
 
@@ -376,6 +392,10 @@ def _find_participants(candidate: Candidate, by_token: dict[int, Candidate]) -> 
                 if prep in _recipient_preps(candidate.event) or prep == "of":
                     candidate.recipient_heads = conjuncts(pobj)
                     break
+    if candidate.commander is not None:
+        subject = subject_of(candidate.commander.token)
+        if subject is not None:
+            candidate.actor_heads = conjuncts(subject)
     governor = candidate.governor
     if governor is not None and not candidate.recipient_heads:
         obj = first_child(governor.token, "dobj")
@@ -490,11 +510,7 @@ def _build_event(
     hypothetical = _hypothetical(candidate, lexicon)
     future = _future(candidate, lexicon)
     background = _background(candidate, analyzed, lexicon)
-    if future and not negated:
-        if event_type in COOPERATIVE_FUTURE_TO_AGREE:
-            event_type, mode = "AGREE", None
-        elif event_type == "RETREAT":
-            event_type, mode = "CONCEDE", None
+    event_type, mode, negated = _fold_auxiliary_modes(event_type, mode, negated, future, lexicon)
     if event_type == "ASSAULT" and mode is None:
         mode = _weapon_mode(token, lexicon)
     if mode is not None and mode not in lexicon.types[event_type].modes:
@@ -529,6 +545,26 @@ def _build_event(
         claimed_by=claimed_by if claimed_by is not None and claimed_by not in actors else None,
         quote_id=None,
     )
+
+
+def _fold_auxiliary_modes(
+    event_type: str, mode: str | None, negated: bool, future: bool, lexicon: Lexicon
+) -> tuple[str, str | None, bool]:
+    """Promised cooperation -> AGREE, announced conflict -> THREATEN, refused cooperation ->
+    REJECT (rules and reasons in event_rules.yaml, `type_by_flag`)."""
+    if negated:
+        refused = lexicon.type_when_flagged("refused", event_type)
+        if refused != event_type:
+            return refused, lexicon.mode_when_governing(refused, event_type, mode), False
+        return event_type, mode, negated
+    if future:
+        promised = lexicon.type_when_flagged("promised", event_type)
+        if promised != event_type:
+            return promised, None, False
+        threatened = lexicon.type_when_flagged("future_conflict", event_type)
+        if threatened != event_type:
+            return threatened, lexicon.mode_when_governing(threatened, event_type, mode), False
+    return event_type, mode, negated
 
 
 def event_id(article_id: str, trigger_start: int, event_type: str) -> str:
