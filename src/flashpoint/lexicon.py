@@ -26,7 +26,7 @@ from flashpoint.resources import data_path, load_yaml, read_yaml
 
 NO_EVENT = "NONE"
 RULE_KEYS = frozenset(
-    {"event", "mode", "context", "object", "modifier", "prep", "near", "not_near"}
+    {"event", "mode", "context", "object", "modifier", "prep", "near", "not_near", "complement"}
     | {"transitive", "governs", "defer", "confidence"}
 )
 
@@ -56,6 +56,7 @@ class Rule:
     near: frozenset[str] = frozenset()  # lemma anywhere in its clause
     not_near: frozenset[str] = frozenset()  # ... and none of these
     transitive: bool = False  # fires only with a direct object
+    complement: frozenset[str] = frozenset()  # lemma in its clausal complement ("warned X would")
     governs: bool = False  # takes the event of its complement as its mode ("threaten to X")
     defer: bool = False  # a command: the commanded event is coded, the commander its actor
     origin: str = "rules"
@@ -75,6 +76,7 @@ class Context:
     modifiers: frozenset[str] = frozenset()
     preps: frozenset[str] = frozenset()
     clause: frozenset[str] = frozenset()
+    complement: frozenset[str] = frozenset()
     has_object: bool = False
 
 
@@ -160,6 +162,8 @@ def _first_match(rules: Iterable[Rule], context: Context) -> Rule | None:
         if rule.object and not (rule.object & context.objects):
             continue
         if rule.transitive and not context.has_object:
+            continue
+        if rule.complement and not (rule.complement & context.complement):
             continue
         if rule.modifier and not (rule.modifier & context.modifiers):
             continue
@@ -271,6 +275,7 @@ def _parse_rules(spec: object, types: dict[str, TypeInfo], where: str) -> list[R
                 near=frozenset(_as_list(item.get("near"))),
                 not_near=frozenset(_as_list(item.get("not_near"))),
                 transitive=bool(item.get("transitive", False)),
+                complement=frozenset(_as_list(item.get("complement"))),
                 governs=bool(item.get("governs", False)),
                 defer=bool(item.get("defer", False)),
                 confidence=float(item.get("confidence", 0.8)),

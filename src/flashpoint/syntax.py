@@ -156,6 +156,12 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
         if controller is not None and verb.head.lemma_ in _OBJECT_CONTROL:
             return controller
         return subject_of(verb.head, depth + 1)
+    if (
+        verb.pos_ == "ADJ"
+        and verb.dep_ in ("acomp", "attr", "oprd")
+        and verb.head.pos_ in ("VERB", "AUX")
+    ):
+        return subject_of(verb.head, depth + 1)  # "X is responsible for ...", "X is ready to ..."
     if verb.dep_ in ("advcl",) and verb.tag_ in ("VBG", "VB"):
         return subject_of(verb.head, depth + 1)
     if (
@@ -210,10 +216,29 @@ def clause_head(token: Token) -> Token:
     return current
 
 
+def hyphenated(token: Token) -> str | None:
+    """ "cease-fire" for the token "fire" when the parser split a hyphenated word, else None."""
+    doc = token.doc
+    start = token.i
+    while (
+        start >= 2
+        and doc[start - 1].text == "-"
+        and not doc[start - 1].whitespace_
+        and not doc[start - 2].whitespace_
+    ):
+        start -= 2
+    if start == token.i:
+        return None
+    return doc[start : token.i + 1].text.lower()
+
+
 def lemmas(tokens: Iterator[Token] | list[Token] | Span) -> frozenset[str]:
     """Lemmas and lower-case forms (the Phoenix dictionary lists inflected forms too)."""
     found: set[str] = set()
     for token in tokens:
         found.add(token.lemma_.lower())
         found.add(token.lower_)
+        compound = hyphenated(token)
+        if compound:
+            found.add(compound)
     return frozenset(found)

@@ -34,6 +34,7 @@ from flashpoint.syntax import (
     children,
     conjuncts,
     first_child,
+    hyphenated,
     is_passive,
     lemmas,
     phrase_span,
@@ -161,7 +162,9 @@ def _verb_keys(token: Token) -> list[str]:
 
 def _noun_keys(token: Token) -> list[str]:
     lemma = token.lemma_.lower()
-    keys = [
+    compound = hyphenated(token)
+    keys = [compound] if compound else []
+    keys += [
         f"{c.lower_} {lemma}"
         for c in token.children
         if c.dep_ in ("compound", "amod") and c.i == token.i - 1
@@ -217,6 +220,9 @@ def _context(token: Token) -> Context:
         preps=frozenset(p.lower_ for p in preps),
         clause=lemmas(clause),
         has_object=any(c.dep_ in ("dobj", "dative", "nsubjpass") for c in token.children),
+        complement=lemmas(
+            t for c in token.children if c.dep_ in ("ccomp", "xcomp") for t in c.subtree
+        ),
     )
 
 
@@ -623,8 +629,23 @@ def _is_journalism(actors: list[Actor], candidate: Candidate, lexicon: Lexicon) 
     )
 
 
+def _flag_anchor(candidate: Candidate) -> Token:
+    """The token whose auxiliaries and markers set the flags: the governing verb, or the verb
+    an event noun is the object of ("will begin a military operation")."""
+    if candidate.governor is not None:
+        return candidate.governor.token
+    token = candidate.token
+    if (
+        candidate.is_noun
+        and token.dep_ in ("dobj", "attr", "nsubjpass")
+        and token.head.pos_ in ("VERB", "AUX")
+    ):
+        return token.head
+    return token
+
+
 def _negated(candidate: Candidate) -> bool:
-    tokens = [candidate.token] + ([candidate.governor.token] if candidate.governor else [])
+    tokens = [candidate.token, _flag_anchor(candidate)]
     for token in tokens:
         if any(c.dep_ == "neg" or c.lower_ in ("never", "no") for c in token.children):
             return True
@@ -639,7 +660,7 @@ def _negated(candidate: Candidate) -> bool:
 
 def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
     markers = lexicon.words("hypothetical_markers")
-    token = candidate.governor.token if candidate.governor else candidate.token
+    token = _flag_anchor(candidate)
     for child in token.children:
         if child.dep_ in ("aux", "mark", "advmod") and child.lower_ in markers:
             return True
@@ -663,13 +684,17 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
 
 
 def _future(candidate: Candidate, lexicon: Lexicon) -> bool:
-    token = candidate.governor.token if candidate.governor else candidate.token
+    token = _flag_anchor(candidate)
     chain = [token]
     if token.dep_ in ("xcomp", "conj"):
         chain.append(token.head)
+    reported = _is_reported(chain[-1], lexicon)
     for item in chain:
         for child in item.children:
             if child.dep_ == "aux" and child.lower_ in ("will", "shall", "'ll", "wo"):
+                return True
+            # "said it would free the prisoners": the future of reported speech.
+            if child.dep_ == "aux" and child.lower_ in ("would", "'d") and reported:
                 return True
             if (
                 child.dep_ == "aux"
@@ -677,6 +702,20 @@ def _future(candidate: Candidate, lexicon: Lexicon) -> bool:
                 and any(c.lower_ == "to" for c in item.children)
             ):
                 return True
+    return False
+
+
+def _is_reported(verb: Token, lexicon: Lexicon) -> bool:
+    """Is this clause the complement of a reporting verb ("announced that it would ...")?"""
+    current = verb
+    for _ in range(3):
+        if current.dep_ in ("ccomp", "parataxis") and current.head.lemma_.lower() in lexicon.words(
+            "reporting_verbs"
+        ):
+            return True
+        if current.dep_ not in ("conj", "xcomp"):
+            return False
+        current = current.head
     return False
 
 
