@@ -257,7 +257,8 @@ def _apply_government(
             governed.governed = True
             governed.governor = candidate
             mode = lexicon.mode_when_governing(candidate.event, governed.event, governed.mode)
-            candidate.event = lexicon.type_when_governing(candidate.event, governed.event)
+            if governed.is_noun:  # "called for sanctions against X" (not "urged X to cut aid")
+                candidate.event = lexicon.type_when_governing(candidate.event, governed.event)
             if candidate.event == governed.event:
                 mode = governed.mode
             if candidate.mode is None and mode is not None:
@@ -516,7 +517,16 @@ def _build_event(
     hypothetical = _hypothetical(candidate, lexicon)
     future = _future(candidate, lexicon)
     background = _background(candidate, analyzed, lexicon)
+    demanded = _demanded(candidate, lexicon)
     event_type, mode, negated = _fold_auxiliary_modes(event_type, mode, negated, future, lexicon)
+    if demanded and not negated and lexicon.types[event_type].quad in (1, 2, 4):
+        # "said Qatar must mediate": the speaker demands it of Qatar (REQUEST).
+        mode = lexicon.mode_when_governing("REQUEST", event_type, mode)
+        recipients = actors or recipients
+        actors = [claimed_by] if claimed_by is not None else []
+        event_type, claimed_by = "REQUEST", None
+        if not actors:
+            return None
     if event_type == "ASSAULT" and mode is None:
         mode = _weapon_mode(token, lexicon)
     if mode is not None and mode not in lexicon.types[event_type].modes:
@@ -703,6 +713,21 @@ def _future(candidate: Candidate, lexicon: Lexicon) -> bool:
             ):
                 return True
     return False
+
+
+def _demanded(candidate: Candidate, lexicon: Lexicon) -> bool:
+    """ "must", "should", "has to", "needs to" on a reported clause: a demand by the speaker."""
+    verb = _flag_anchor(candidate)
+    if not _is_reported(verb, lexicon):
+        return False
+    for child in verb.children:
+        if child.dep_ == "aux" and child.lower_ in ("must", "should"):
+            return True
+    return (
+        verb.dep_ == "xcomp"
+        and verb.head.lemma_.lower() in ("have", "need")
+        and verb.head.lower_ != "had"
+    )
 
 
 def _is_reported(verb: Token, lexicon: Lexicon) -> bool:
