@@ -171,8 +171,33 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     ):
         return verb.head
     if verb.dep_ == "acl" and verb.tag_ == "VBG":
+        # "released a statement criticising X": the statement's authors criticise.
+        if verb.head.lemma_.lower() in DOCUMENT_NOUNS and verb.head.head.pos_ in ("VERB", "AUX"):
+            return subject_of(verb.head.head, depth + 1)
         return verb.head
     return None
+
+
+# Nouns for texts that speak for their authors.
+DOCUMENT_NOUNS = {
+    "statement",
+    "report",
+    "resolution",
+    "letter",
+    "communique",
+    "communiqué",
+    "declaration",
+    "motion",
+    "bill",
+    "memo",
+    "note",
+    "message",
+    "tweet",
+    "post",
+    "video",
+    "speech",
+    "petition",
+}
 
 
 _OBJECT_CONTROL = {

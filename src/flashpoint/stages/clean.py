@@ -77,10 +77,18 @@ def parse_layout(text: str, *, title_known: bool = False) -> Layout:
     rules = _rules()
     body = paragraphs[body_from:]
     boilerplate = _boilerplate_flags(text, body, rules)
+    seen_body = False
     for (start, end), is_boilerplate in zip(body, boilerplate, strict=True):
         if is_boilerplate:
             layout.parts.append(Part(kind="boilerplate", start=start, end=end))
             continue
+        if not seen_body:
+            seen_body = True
+            # "BAGHDAD (Reuters) -- ...": the wire dateline opening the story.
+            inline = _INLINE_DATELINE.match(text, start, end)
+            if inline and inline.end() < end:
+                layout.parts.append(Part(kind="dateline", start=start, end=inline.end("dateline")))
+                start = inline.end()
         credit = _find_credit(text[start:end], rules)
         if credit is None:
             layout.parts.append(Part(kind="body", start=start, end=end))
@@ -229,6 +237,19 @@ _DATE_FORMATS = (
 _DATE_TAIL = re.compile(r"\s*(?:\||·|•| - | — | – |,\s*updated|\bupdated\b).*$", re.IGNORECASE)
 _TIMEZONE = re.compile(r"\s*\b(?:GMT|UTC|BST|CET|CEST|EST|EDT|PST|PDT|[A-Z]{3,4}T)\b\s*$")
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
+
+
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_CAPS_PLACE = r"[A-Z][A-Z'’.\-]+(?:\s+[A-Z][A-Z'’.\-]+){0,3}"
+_TITLE_PLACE = r"[A-Z][a-zA-Z'’.\-]+(?:\s+[A-Z][a-zA-Z'’.\-]+){0,2}"
+# A wire dateline: "KABUL (Pajhwok) :", "THE HAGUE, Netherlands --", "ADDIS ABABA, May 15
+# (Xinhua) --", "Tehran, March 15, IRNA -". A title-case place needs a date or an agency.
+_INLINE_DATELINE = re.compile(
+    rf"(?P<dateline>(?:{_CAPS_PLACE}(?:,\s*{_TITLE_PLACE})?"
+    rf"(?:,\s*{_MONTH}\s+\d{{1,2}})?(?:\s*\([^)\n]{{1,40}}\)|,\s*[A-Z]{{2,8}})?"
+    rf"|{_TITLE_PLACE}(?:,\s*{_TITLE_PLACE})?(?:,\s*{_MONTH}\s+\d{{1,2}}(?:,\s*[A-Z]{{2,8}})?"
+    rf"|\s*\([^)\n]{{1,40}}\))))\s*(?:--|—|–|-|:)\s+(?=[A-Z0-9\"“'])"
+)
 
 
 def parse_dateline(line: str) -> datetime | None:

@@ -43,6 +43,7 @@ from flashpoint.syntax import (
 )
 
 CODED_PARTS = ("body", "caption")
+NON_ACTOR_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
 # Recipient prepositions by event type (first match wins); "*" for any type.
 RECIPIENT_PREPS: dict[str, tuple[str, ...]] = {
     "CONSULT": ("with", "to"),
@@ -59,8 +60,18 @@ RECIPIENT_PREPS: dict[str, tuple[str, ...]] = {
 # Types whose direct object is usually the thing given or imposed, not the recipient ("gave
 # 50 million dollars to Ukraine", "demanded an apology from Iran").
 THEME_OBJECT_TYPES = {"AID", "SANCTION", "THREATEN", "REQUEST"}
-FIRST_PERSON = {"we", "us", "our", "i", "me", "my"}
+# Pronouns that, as the actor of reported speech, stand for the speaker.
+SPEAKER_PRONOUNS = {"we", "us", "i", "me", "it", "they", "he", "she"}
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
+
+
+DEMAND_RULE = Rule(event="REQUEST", confidence=0.6, origin="must")
+
+
+def _must_clause(verb: Token, lexicon: Lexicon) -> bool:
+    has_must = any(c.dep_ == "aux" and c.lower_ == "must" for c in verb.children)
+    reported = verb.dep_ == "ccomp" and verb.head.lemma_.lower() in lexicon.words("reporting_verbs")
+    return has_must and reported
 
 
 @dataclass
@@ -124,7 +135,10 @@ def _candidate(token: Token, lexicon: Lexicon) -> Candidate | None:
             if rule is not None:
                 break
         else:
-            return None
+            # "said China must drop its barriers": whatever is demanded, it is a demand.
+            if not _must_clause(token, lexicon):
+                return None
+            rule = DEMAND_RULE
         is_noun = False
     elif token.pos_ == "ADJ" and token.lemma_.lower() in lexicon.adjectives:
         rule = lexicon.match_adjective(token.lemma_.lower(), _context(token))
@@ -341,12 +355,17 @@ def _find_participants(candidate: Candidate, by_token: dict[int, Candidate]) -> 
         elif token.dep_ in ("dobj", "attr") and token.head.pos_ in ("VERB", "AUX"):
             subject = subject_of(token.head)
             if subject is not None and token.head.lemma_.lower() not in _PATIENT_VERBS:
-                candidate.actor_heads = conjuncts(subject)
+                candidate.actor_heads = _participants(subject)
             elif subject is not None:
-                candidate.recipient_heads = conjuncts(subject)
+                candidate.recipient_heads = _participants(subject)
         for prep, pobj in prep_objects(token):
-            if prep in _recipient_preps(candidate.event) and not candidate.recipient_heads:
-                candidate.recipient_heads = conjuncts(pobj)
+            if prep in _noun_recipient_preps(candidate.event) and not candidate.recipient_heads:
+                candidate.recipient_heads = _participants(pobj)
+        return
+    if token.pos_ == "ADJ" and candidate.event in ("ACCUSE", "REJECT") and not candidate.rule.defer:
+        # "said the Taliban were responsible": the subject is accused, the speaker accuses.
+        subject = subject_of(token)
+        candidate.recipient_heads = _participants(subject) if subject is not None else []
         return
     passive = is_passive(token)
     if passive:
@@ -358,7 +377,7 @@ def _find_participants(candidate: Candidate, by_token: dict[int, Candidate]) -> 
                 (pobj for c in children(token, "agent") for pobj in children(c, "pobj")), None
             )
         if agent is not None:
-            candidate.actor_heads = conjuncts(agent)
+            candidate.actor_heads = _participants(agent)
         else:
             # "targeted in an unclaimed drone strike": the means stands for an unknown actor.
             means = next(
@@ -375,15 +394,15 @@ def _find_participants(candidate: Candidate, by_token: dict[int, Candidate]) -> 
         if patient is None and token.dep_ == "acl":
             patient = token.head
         if patient is not None:
-            candidate.recipient_heads = conjuncts(patient)
+            candidate.recipient_heads = _participants(patient)
     else:
         subject = subject_of(token)
         if subject is not None:
-            candidate.actor_heads = conjuncts(subject)
+            candidate.actor_heads = _participants(subject)
         dative = first_child(token, "dative")
         obj = dative or first_child(token, "dobj") or _small_clause_subject(token)
         if obj is not None and not _is_event_noun_of_same(obj, candidate, by_token):
-            candidate.recipient_heads = conjuncts(obj)
+            candidate.recipient_heads = _participants(obj)
         theme_object = candidate.event in THEME_OBJECT_TYPES and dative is None
         if (
             not candidate.recipient_heads
@@ -392,22 +411,22 @@ def _find_participants(candidate: Candidate, by_token: dict[int, Candidate]) -> 
         ):
             for prep, pobj in prep_objects(token):
                 if prep in _recipient_preps(candidate.event):
-                    candidate.recipient_heads = conjuncts(pobj)
+                    candidate.recipient_heads = _participants(pobj)
                     break
         if not candidate.recipient_heads and obj is not None:
             for prep, pobj in prep_objects(obj):
                 if prep in _recipient_preps(candidate.event) or prep == "of":
-                    candidate.recipient_heads = conjuncts(pobj)
+                    candidate.recipient_heads = _participants(pobj)
                     break
     if candidate.commander is not None:
         subject = subject_of(candidate.commander.token)
         if subject is not None:
-            candidate.actor_heads = conjuncts(subject)
+            candidate.actor_heads = _participants(subject)
     governor = candidate.governor
     if governor is not None and not candidate.recipient_heads:
         obj = first_child(governor.token, "dobj")
         if obj is not None:
-            candidate.recipient_heads = conjuncts(obj)
+            candidate.recipient_heads = _participants(obj)
 
 
 def _small_clause_subject(verb: Token) -> Token | None:
@@ -430,6 +449,24 @@ _PATIENT_VERBS = {
     "risk",
     "fear",
 }
+
+
+def _noun_recipient_preps(event: str) -> tuple[str, ...]:
+    """An event noun names its target with "of" and "into" too ("investigation into X",
+    "arrest of X")."""
+    return (*_recipient_preps(event), "into", "of")
+
+
+def _participants(head: Token) -> list[Token]:
+    """`head` and its conjuncts, minus what cannot be an actor (dates, times, bare numbers;
+    "thousands of teachers" stays)."""
+    return [t for t in conjuncts(head) if not _is_non_actor(t)]
+
+
+def _is_non_actor(token: Token) -> bool:
+    if any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
+        return False
+    return token.ent_type_ in NON_ACTOR_ENTITIES or token.pos_ == "NUM"
 
 
 def _recipient_preps(event: str) -> tuple[str, ...]:
@@ -463,6 +500,10 @@ def _merge_nouns_into_verbs(
                 if not host.actor_heads and candidate.actor_heads:
                     host.actor_heads = candidate.actor_heads
                     host.actor_span_override = None
+                if candidate.recipient_heads and (
+                    not host.recipient_heads or candidate.token in host.recipient_heads
+                ):
+                    host.recipient_heads = candidate.recipient_heads
                 if host.mode is None and candidate.mode is not None:
                     host.mode = candidate.mode
                 continue
@@ -504,8 +545,11 @@ def _build_event(
         claimed = _actors(analyzed, segment, [speaker_head], resolver)
         claimed_by = claimed[0] if claimed else None
     verbal = lexicon.types[candidate.event].quad in (1, 3)
-    # A statement's author is its speaker: "We will act..." said the official -> the official.
-    if claimed_by is not None and verbal and (not actors or _first_person(actors)):
+    # A statement's author is its speaker: "We will act..." said the official -> the official;
+    # "Farc said it will release ..." -> Farc.
+    if claimed_by is not None and (
+        (verbal and not actors) or (actors and all(_is_pronoun(a) for a in actors))
+    ):
         actors = [claimed_by]
     if not actors and not recipients:
         return None
@@ -603,8 +647,8 @@ def _same_actor(actor: Actor, others: list[Actor]) -> bool:
     return any(actor.start < o.end and o.start < actor.end for o in others)
 
 
-def _first_person(actors: list[Actor]) -> bool:
-    return all(a.text.lower() in FIRST_PERSON for a in actors)
+def _is_pronoun(actor: Actor) -> bool:
+    return actor.text.lower() in SPEAKER_PRONOUNS
 
 
 def _reporting_speaker(candidate: Candidate) -> Token | None:
@@ -651,6 +695,12 @@ def _flag_anchor(candidate: Candidate) -> Token:
         and token.head.pos_ in ("VERB", "AUX")
     ):
         return token.head
+    if (
+        token.pos_ == "ADJ"
+        and token.dep_ in ("acomp", "attr")
+        and token.head.pos_ in ("VERB", "AUX")
+    ):
+        return token.head  # "must be ready to mediate"
     return token
 
 
