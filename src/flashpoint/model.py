@@ -169,6 +169,11 @@ class Event(Record):
     hypothetical: bool = False
     future: bool = False
     background: bool = False
+    subordinate: bool = Field(
+        False,
+        description="Stated in a subordinate clause (a relative or participial clause, an "
+        "'after ...' clause), not as the sentence's main assertion.",
+    )
     quad_code: int
     event_scale: float
     cameo_root: str | None = None

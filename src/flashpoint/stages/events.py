@@ -12,7 +12,9 @@ For every sentence:
 4. flags: negated, hypothetical, future, background; PLOVER's rules for future acts (a future
    cooperative act is AGREE, a future retreat CONCEDE);
 5. merging: an event noun inside a verb event of the same type ("killed in an Israeli
-   airstrike") adds its actor and mode to it instead of becoming a second event.
+   airstrike") adds its actor and mode to it instead of becoming a second event;
+6. main assertions: events in subordinate clauses are dropped when the sentence has a
+   main-clause event, except ASSAULT (see `_main_assertions`).
 """
 
 from __future__ import annotations
@@ -119,7 +121,7 @@ def _sentence_events(
         event = _build_event(analyzed, sentence, candidate, lexicon, resolver)
         if event is not None:
             events.append(event)
-    return _dedupe(events)
+    return _dedupe(_main_assertions(events))
 
 
 # --- 1. candidates ------------------------------------------------------------------------------
@@ -328,10 +330,13 @@ def _own_actor(noun: Token) -> Token | None:
     """The actor an event noun carries itself: "Hamas's attack", "an Israeli airstrike",
     "strikes by U.S. forces", "condemnation from Iraq"."""
     for child in noun.children:
-        if child.dep_ == "poss" and child.lower_ not in ("its", "their", "his", "her"):
+        # "this weekend's attacks", "Thursday's strike": a time, not an actor.
+        possessor = child.dep_ == "poss" and child.lower_ not in ("its", "their", "his", "her")
+        if possessor and child.ent_type_ not in NON_ACTOR_ENTITIES:
             return child
     for _prep, pobj in prep_objects(noun, "by", "from"):
-        return pobj
+        if pobj.ent_type_ not in NON_ACTOR_ENTITIES:
+            return pobj
     for child in noun.children:
         if child.dep_ in ("amod", "compound") and child.ent_type_ in (
             "NORP",
@@ -555,6 +560,8 @@ def _build_event(
         return None
     if _is_journalism(actors, candidate, lexicon):
         return None
+    if not _agentive(candidate, lexicon):
+        return None
 
     event_type, mode = candidate.event, candidate.mode
     negated = _negated(candidate)
@@ -588,13 +595,14 @@ def _build_event(
         article_id=analyzed.article.id,
         event=event_type,
         mode=mode,
-        context=list(candidate.rule.context),
+        context=_contexts(candidate.rule.context, mode),
         actor=actors,
         recipient=[r for r in recipients if not _same_actor(r, actors)],
         negated=negated,
         hypothetical=hypothetical,
         future=future,
         background=background,
+        subordinate=_subordinate(candidate, lexicon),
         quad_code=info.quad,
         event_scale=info.scale(mode),
         cameo_root=cameo_root,
@@ -625,6 +633,15 @@ def _fold_auxiliary_modes(
         if threatened != event_type:
             return threatened, lexicon.mode_when_governing(threatened, event_type, mode), False
     return event_type, mode, negated
+
+
+def _contexts(rule_contexts: tuple[str, ...], mode: str | None) -> list[str]:
+    """The rule's contexts, plus the context a mode implies (PLOVER manual: the cyber and
+    misinformation modes add the context of the same name)."""
+    contexts = list(rule_contexts)
+    if mode in ("cyber", "misinformation") and mode not in contexts:
+        contexts.append(mode)
+    return contexts
 
 
 def event_id(article_id: str, trigger_start: int, event_type: str) -> str:
@@ -670,6 +687,15 @@ def _reporting_speaker(candidate: Candidate) -> Token | None:
 def _inside_quote(sentence: Sentence, token: Token) -> bool:
     before = sentence.span.doc.text[sentence.span.start_char : token.idx]
     return (before.count('"') + before.count("“") - before.count("”")) % 2 == 1
+
+
+def _agentive(candidate: Candidate, lexicon: Lexicon) -> bool:
+    """Physical harm needs someone who does it: not "a fire that killed 19" (an accident), not
+    "a law that targets tax evaders" or "tweets targeting lawmakers" (figures of speech)."""
+    if candidate.event != "ASSAULT" or not candidate.actor_heads:
+        return True
+    heads = {t.lemma_.lower() for t in candidate.actor_heads}
+    return not heads & (lexicon.words("non_agent_causes") | lexicon.words("non_agent_texts"))
 
 
 def _is_journalism(actors: list[Actor], candidate: Candidate, lexicon: Lexicon) -> bool:
@@ -724,6 +750,8 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
     for child in token.children:
         if child.dep_ in ("aux", "mark", "advmod") and child.lower_ in markers:
             return True
+    if _alleged(candidate.token, lexicon):
+        return True
     current = token
     for _ in range(4):
         if current.dep_ == "advcl" and any(
@@ -740,6 +768,21 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
         if current.head == current:
             break
         current = current.head
+    return False
+
+
+def _alleged(token: Token, lexicon: Lexicon) -> bool:
+    """ "accused X of attacking Y", "arrested on suspicion of shooting": an allegation, not a
+    fact the text asserts."""
+    if token.dep_ == "pcomp" or (token.dep_ == "pobj" and token.head.dep_ == "prep"):
+        prep = token.head
+        owner = prep.head
+        if prep.lower_ in ("of", "for", "over") and owner.lemma_.lower() in lexicon.words(
+            "allegation_words"
+        ):
+            return True
+        if owner.lemma_.lower() in ("suspicion", "charge", "charges", "allegation", "allegations"):
+            return True
     return False
 
 
@@ -778,6 +821,26 @@ def _demanded(candidate: Candidate, lexicon: Lexicon) -> bool:
         and verb.head.lemma_.lower() in ("have", "need")
         and verb.head.lower_ != "had"
     )
+
+
+SUBORDINATE_DEPS = {"relcl", "acl", "advcl", "pcomp", "csubj", "csubjpass", "pobj"}
+
+
+def _subordinate(candidate: Candidate, lexicon: Lexicon) -> bool:
+    """Is the event stated inside a subordinate clause rather than as (part of) the sentence's
+    main assertion? Reported speech and governed complements count as main."""
+    current = _flag_anchor(candidate)
+    for _ in range(12):
+        if current.dep_ == "ROOT" or current.head == current:
+            return False
+        if current.dep_ in SUBORDINATE_DEPS:
+            return True
+        if current.dep_ == "ccomp" and current.head.lemma_.lower() not in lexicon.words(
+            "reporting_verbs"
+        ):
+            return True
+        current = current.head
+    return False
 
 
 def _is_reported(verb: Token, lexicon: Lexicon) -> bool:
@@ -842,6 +905,16 @@ def _cameo_root(event: str, mode: str | None, roots: tuple[str, ...]) -> str:
     if event == "ACCUSE" and mode == "investigate":
         return "09"
     return roots[0]
+
+
+def _main_assertions(events: list[Event]) -> list[Event]:
+    """What a sentence reports: its main-clause events. An event inside a subordinate clause
+    ("condemned the decision to reinstate the ban", "a lawyer jailed for ...") is background
+    detail and is dropped when the sentence asserts something else, except violence (ASSAULT),
+    which conflict data must not miss ("the attack that killed 12")."""
+    if not any(not e.subordinate and not e.negated for e in events):
+        return events
+    return [e for e in events if not e.subordinate or e.event == "ASSAULT"]
 
 
 def _dedupe(events: list[Event]) -> list[Event]:
