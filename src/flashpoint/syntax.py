@@ -147,6 +147,9 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
         return None
     subject = first_child(verb, *SUBJECT_DEPS)
     if subject is not None and subject.dep_ != "expl":
+        # "the militias that attacked ...": the relative pronoun stands for the noun.
+        if verb.dep_ == "relcl" and subject.lower_ in ("that", "who", "which"):
+            return verb.head
         return subject
     if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
         return subject_of(verb.head, depth + 1)
@@ -170,11 +173,27 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
         and (first_child(verb, "dobj") is None or verb.head.lower_ in ("who", "which", "that"))
     ):
         return verb.head
+    if verb.dep_ == "ROOT" and verb.tag_ in ("VBD", "VBZ", "VBP"):
+        return _orphan_subject(verb)
     if verb.dep_ == "acl" and verb.tag_ == "VBG":
         # "released a statement criticising X": the statement's authors criticise.
         if verb.head.lemma_.lower() in DOCUMENT_NOUNS and verb.head.head.pos_ in ("VERB", "AUX"):
             return subject_of(verb.head.head, depth + 1)
         return verb.head
+    return None
+
+
+def _orphan_subject(verb: Token) -> Token | None:
+    """A finite main verb the parser left without a subject (long titles before a name often
+    end up inside the preceding phrase): the noun right before it."""
+    index = verb.i - 1
+    while index >= verb.sent.start and verb.doc[index].pos_ in ("ADV", "AUX", "PART"):
+        index -= 1
+    if index < verb.sent.start:
+        return None
+    candidate = verb.doc[index]
+    if candidate.pos_ in ("PROPN", "NOUN") and candidate.dep_ not in ("compound", "npadvmod"):
+        return candidate
     return None
 
 

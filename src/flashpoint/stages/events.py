@@ -45,6 +45,7 @@ from flashpoint.syntax import (
 )
 
 CODED_PARTS = ("body", "caption")
+SUBJECT_HEAD_DEPS = {"nsubj", "nsubjpass", "conj", "ROOT"}
 NON_ACTOR_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
 # Recipient prepositions by event type (first match wins); "*" for any type.
 RECIPIENT_PREPS: dict[str, tuple[str, ...]] = {
@@ -128,6 +129,8 @@ def _sentence_events(
 
 
 def _candidate(token: Token, lexicon: Lexicon) -> Candidate | None:
+    if token.pos_ == "VERB" and token.dep_ in ("amod", "compound", "nmod"):
+        return None  # "allied factions", "Iran-aligned groups": modifiers, not acts
     if token.pos_ == "VERB" or (
         token.pos_ == "AUX" and token.dep_ == "ROOT" and token.lemma_ != "be"
     ):
@@ -398,11 +401,35 @@ def _find_participants(candidate: Candidate, by_token: dict[int, Candidate]) -> 
         patient = first_child(token, *PASSIVE_SUBJECT_DEPS)
         if patient is None and token.dep_ == "acl":
             patient = token.head
-        if patient is not None:
+        accused = next((pobj for prep, pobj in prep_objects(token, "on")), None)
+        if candidate.event == "ACCUSE" and accused is not None:
+            # "a strike blamed on the U.S.": the accused is the on-object, not the strike.
+            candidate.recipient_heads = _participants(accused)
+        elif (
+            patient is not None
+            and patient.i in by_token
+            and by_token[patient.i].event == candidate.event
+        ):
+            # "attacks launched by X on ships": the targets are the attacks' own.
+            noun = by_token[patient.i]
+            targets = [
+                pobj
+                for prep, pobj in prep_objects(patient)
+                if prep in _noun_recipient_preps(candidate.event)
+            ]
+            candidate.recipient_heads = _participants(targets[0]) if targets else []
+            noun.governed = True
+        elif patient is not None:
             candidate.recipient_heads = _participants(patient)
     else:
         subject = subject_of(token)
-        if subject is not None:
+        if (
+            subject is not None
+            and subject.dep_ == "conj"
+            and subject.head.dep_ not in SUBJECT_HEAD_DEPS
+        ):
+            candidate.actor_heads = [subject]  # a repaired subject: not its parse-error conjuncts
+        elif subject is not None:
             candidate.actor_heads = _participants(subject)
         dative = first_child(token, "dative")
         obj = dative or first_child(token, "dobj") or _small_clause_subject(token)
@@ -570,6 +597,9 @@ def _build_event(
     background = _background(candidate, analyzed, lexicon)
     demanded = _demanded(candidate, lexicon)
     event_type, mode, negated = _fold_auxiliary_modes(event_type, mode, negated, future, lexicon)
+    if event_type == "THREATEN":
+        # A threat is an act now, whatever future or condition it announces.
+        hypothetical = future = False
     if demanded and not negated and lexicon.types[event_type].quad in (1, 2, 4):
         # "said Qatar must mediate": the speaker demands it of Qatar (REQUEST).
         mode = lexicon.mode_when_governing("REQUEST", event_type, mode)
