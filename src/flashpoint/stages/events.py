@@ -199,9 +199,11 @@ def _context(token: Token) -> Context:
     modifiers: list[Token] = []
     preps: list[Token] = []
     for child in token.children:
+        if child.dep_ == "ccomp":
+            objects.append(child)  # reported content: the verb, not its objects
+            continue
         if child.dep_ in OBJECT_DEPS or child.dep_ in (
             "xcomp",
-            "ccomp",
             "prt",
             "advmod",
             "npadvmod",
@@ -286,26 +288,29 @@ def _apply_government(
 
 
 def _complements(token: Token, by_token: dict[int, Candidate]) -> list[Candidate]:
-    found = []
+    """Candidate events a governing word takes as its content, nearest kinds first: its
+    clausal complement ("refused to lift"), its object ("demanded the release"), one level
+    deeper ("agreed to begin talks", "called for the release of"), then a few prepositions
+    ("called for sanctions", "insisted on its demands")."""
+    clausal, objects, deeper, prepositional = [], [], [], []
     for child in token.children:
-        if child.dep_ in ("xcomp", "ccomp", "dobj", "acl", "advcl") and child.i in by_token:
-            found.append(by_token[child.i])
+        if child.dep_ in ("xcomp", "ccomp", "acl", "advcl") and child.i in by_token:
+            clausal.append(by_token[child.i])
+        elif child.dep_ == "dobj" and child.i in by_token:
+            objects.append(by_token[child.i])
         elif child.dep_ in ("xcomp", "ccomp", "acl", "dobj"):
-            # "agreed to begin talks", "called for the release of": one level deeper.
             for grandchild in child.children:
-                if (
-                    grandchild.dep_ in ("dobj", "xcomp", "prep", "pobj")
-                    and grandchild.i in by_token
-                ):
-                    found.append(by_token[grandchild.i])
+                if grandchild.dep_ in ("dobj", "xcomp", "pobj") and grandchild.i in by_token:
+                    deeper.append(by_token[grandchild.i])
                 for pobj in children(grandchild, "pobj"):
                     if pobj.i in by_token:
-                        found.append(by_token[pobj.i])
-        elif child.dep_ == "prep":
-            for pobj in children(child, "pobj"):
-                if pobj.i in by_token:
-                    found.append(by_token[pobj.i])
-    return found
+                        deeper.append(by_token[pobj.i])
+        elif child.dep_ == "prep" and child.lower_ in GOVERNED_PREPS:
+            prepositional += [by_token[p.i] for p in children(child, "pobj") if p.i in by_token]
+    return clausal + objects + deeper + prepositional
+
+
+GOVERNED_PREPS = {"for", "on", "upon", "to", "of", "against", "with", "into"}
 
 
 def _noun_is_coded(candidate: Candidate, by_token: dict[int, Candidate], lexicon: Lexicon) -> bool:
