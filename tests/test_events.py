@@ -108,8 +108,18 @@ def test_journalists_asking_for_comment_is_not_an_event(code_text) -> None:
 def test_flags(code_text) -> None:
     negated = only(events_of(code_text, "The army did not attack the village."), "ASSAULT")
     assert negated.negated
-    hypothetical = only(events_of(code_text, "The group plans to attack the base."), "ASSAULT")
+    hypothetical = only(events_of(code_text, "The group wants to attack the base."), "ASSAULT")
     assert hypothetical.hypothetical
+    # A planned or conditional conflictual act is coded as the threat it is.
+    planned = only(events_of(code_text, "The group plans to attack the base."), "THREATEN")
+    assert planned.mode == "violence"
+    conditional = only(
+        events_of(
+            code_text, "Nigeria will withdraw its peacekeeping force unless a ceasefire is agreed."
+        ),
+        "THREATEN",
+    )
+    assert conditional.actor[0].text == "Nigeria"
     background = only(events_of(code_text, "The militia had attacked the base in 2003."), "ASSAULT")
     assert background.background
 

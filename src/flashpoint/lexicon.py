@@ -95,7 +95,7 @@ class Lexicon:
     adjectives: dict[str, list[Rule]]
     word_classes: dict[str, frozenset[str]]
     govern_modes: dict[str, dict[str, str]]
-    govern_types: dict[str, dict[str, str]] = field(default_factory=dict)
+    govern_types: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     type_by_flag: dict[str, dict[str, str]] = field(default_factory=dict)
     phoenix_defaults: dict[str, Rule] = field(default_factory=dict)
     phoenix_patterns: dict[str, list[PhoenixPattern]] = field(default_factory=dict)
@@ -124,9 +124,14 @@ class Lexicon:
     def match_adjective(self, lemma: str, context: Context) -> Rule | None:
         return _first_match(self.adjectives.get(lemma, ()), context)
 
-    def type_when_governing(self, event: str, governed_event: str) -> str:
-        """Type of a governing event ("called for sanctions against X" -> ACCUSE)."""
-        return self.govern_types.get(event, {}).get(governed_event, event)
+    def type_when_governing(self, event: str, governed_event: str, governed_is_noun: bool) -> str:
+        """Type of a governing event ("called for sanctions against X" -> ACCUSE; "prepared to
+        impose martial law" -> THREATEN)."""
+        tables = self.govern_types.get(event, {})
+        for scope in ("nouns", "any") if governed_is_noun else ("any",):
+            if governed_event in tables.get(scope, {}):
+                return tables[scope][governed_event]
+        return event
 
     def type_when_flagged(self, flag: str, event: str) -> str:
         """Type of an event said as promised, future-conflictual or refused."""
@@ -199,7 +204,7 @@ def _load(extra: tuple[Path, ...]) -> Lexicon:
     verbs: dict[str, list[Rule]] = {}
     nouns: dict[str, list[Rule]] = {}
     adjectives: dict[str, list[Rule]] = {}
-    govern_types: dict[str, dict[str, str]] = {}
+    govern_types: dict[str, dict[str, dict[str, str]]] = {}
     type_by_flag: dict[str, dict[str, str]] = {}
     word_classes: dict[str, set[str]] = {}
     govern_modes: dict[str, dict[str, str]] = {}
@@ -218,8 +223,12 @@ def _load(extra: tuple[Path, ...]) -> Lexicon:
         for lemma, spec in (data.get("adjectives") or {}).items():
             rules = _parse_rules(spec, types, f"{where}: adjectives.{lemma}")
             adjectives.setdefault(str(lemma), []).extend(rules)
-        for event, table in (data.get("govern_types") or {}).items():
-            govern_types.setdefault(event, {}).update({str(k): str(v) for k, v in table.items()})
+        for event, scopes in (data.get("govern_types") or {}).items():
+            for scope, table in scopes.items():
+                if scope not in ("nouns", "any"):
+                    raise DataError(f"{where}: govern_types.{event}: scope must be nouns or any")
+                target = govern_types.setdefault(event, {}).setdefault(scope, {})
+                target.update({str(k): str(v) for k, v in table.items()})
         for flag, table in (data.get("type_by_flag") or {}).items():
             for new_type, old_types in table.items():
                 for old in old_types:

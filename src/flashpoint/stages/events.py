@@ -168,15 +168,44 @@ def _candidate(token: Token, lexicon: Lexicon) -> Candidate | None:
 
 
 def _verb_keys(token: Token) -> list[str]:
-    lemma = token.lemma_.lower()
+    """Lookup keys, most specific first: "pull out", "take hostage", then the bare lemma. Each
+    with spaCy's lemma and, as a fallback, lemmas read off the inflected form (the small model
+    lemmatises "staged" as "stag")."""
     keys = []
-    for child in token.children:
-        if child.dep_ == "prt" or (child.dep_ == "prep" and child.i == token.i + 1):
-            keys.append(f"{lemma} {child.lower_}")
-        if child.dep_ in ("dobj", "acomp", "oprd") and child.i <= token.i + 2:
-            keys.append(f"{lemma} {child.lemma_.lower()}")
-    keys.append(lemma)
+    for lemma in verb_lemmas(token):
+        for child in token.children:
+            if child.dep_ == "prt" or (child.dep_ == "prep" and child.i == token.i + 1):
+                keys.append(f"{lemma} {child.lower_}")
+            if child.dep_ in ("dobj", "acomp", "oprd") and child.i <= token.i + 2:
+                keys.append(f"{lemma} {child.lemma_.lower()}")
+        keys.append(lemma)
+        # "reimposed" is "imposed" again
+        if lemma.startswith("re") and len(lemma) > 6 and not lemma.startswith("rele"):
+            keys.append(lemma[2:].lstrip("-"))
     return keys
+
+
+def verb_lemmas(token: Token) -> list[str]:
+    """spaCy's lemma first, then candidates from English inflection of the surface form."""
+    found = [token.lemma_.lower()]
+    word = token.lower_
+    if word.endswith("ied"):
+        found.append(word[:-3] + "y")
+    elif word.endswith("ed"):
+        found += [word[:-1], word[:-2]]
+        if len(word) > 4 and word[-3] == word[-4]:  # "stopped" -> "stop"
+            found.append(word[:-3])
+    elif word.endswith("ing"):
+        found += [word[:-3], word[:-3] + "e"]
+        if len(word) > 5 and word[-4] == word[-5]:
+            found.append(word[:-4])
+    elif word.endswith("ies"):
+        found.append(word[:-3] + "y")
+    elif word.endswith("es"):
+        found += [word[:-1], word[:-2]]
+    elif word.endswith("s"):
+        found.append(word[:-1])
+    return list(dict.fromkeys(found))
 
 
 def _noun_keys(token: Token) -> list[str]:
@@ -277,14 +306,22 @@ def _apply_government(
                 continue
             governed.governed = True
             governed.governor = candidate
+            kind = lexicon.type_when_governing(candidate.event, governed.event, governed.is_noun)
+            if kind != candidate.event:
+                candidate.event, candidate.mode = kind, None
             mode = lexicon.mode_when_governing(candidate.event, governed.event, governed.mode)
-            if governed.is_noun:  # "called for sanctions against X" (not "urged X to cut aid")
-                candidate.event = lexicon.type_when_governing(candidate.event, governed.event)
             if candidate.event == governed.event:
                 mode = governed.mode
             if candidate.mode is None and mode is not None:
                 candidate.mode = mode
             break
+    # The topic of a protest (usually a demand) is not a separate event (PLOVER manual).
+    topics = lexicon.words("protest_topic_types")
+    for candidate in candidates:
+        if candidate.event == "PROTEST" and not candidate.governed:
+            for item in _complements(candidate.token, by_token):
+                if item.event in topics and not item.governed:
+                    item.governed, item.governor = True, candidate
 
 
 def _complements(token: Token, by_token: dict[int, Candidate]) -> list[Candidate]:
@@ -601,7 +638,10 @@ def _build_event(
     future = _future(candidate, lexicon)
     background = _background(candidate, analyzed, lexicon)
     demanded = _demanded(candidate, lexicon)
-    event_type, mode, negated = _fold_auxiliary_modes(event_type, mode, negated, future, lexicon)
+    intended = _intended(candidate, lexicon) or _conditional(candidate)
+    event_type, mode, negated = _fold_auxiliary_modes(
+        event_type, mode, negated, future or intended, lexicon
+    )
     if event_type == "THREATEN":
         # A threat is an act now, whatever future or condition it announces.
         hypothetical = future = False
@@ -804,6 +844,25 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
             break
         current = current.head
     return False
+
+
+def _intended(candidate: Candidate, lexicon: Lexicon) -> bool:
+    """ "plans to impose restrictions", "is considering sanctions": an act only intended."""
+    token = candidate.token
+    head = token.head
+    if token.dep_ == "xcomp" and head.lemma_.lower() in lexicon.words("plan_verbs"):
+        return True
+    return token.dep_ == "dobj" and head.lemma_.lower() in lexicon.words("plan_verbs")
+
+
+def _conditional(candidate: Candidate) -> bool:
+    """ "will withdraw its force unless ...": an act made to depend on the other side."""
+    anchor = _flag_anchor(candidate)
+    return any(
+        c.dep_ == "advcl"
+        and any(m.dep_ == "mark" and m.lower_ in ("unless", "if") for m in c.children)
+        for c in anchor.children
+    )
 
 
 def _alleged(token: Token, lexicon: Lexicon) -> bool:
