@@ -1004,11 +1004,16 @@ def _cameo_root(event: str, mode: str | None, roots: tuple[str, ...]) -> str:
 def _main_assertions(events: list[Event]) -> list[Event]:
     """What a sentence reports: its main-clause events. An event inside a subordinate clause
     ("condemned the decision to reinstate the ban", "a lawyer jailed for ...") is background
-    detail and is dropped when the sentence asserts something else, except violence (ASSAULT),
-    which conflict data must not miss ("the attack that killed 12")."""
+    detail and is dropped when the sentence asserts something else, except violence reported
+    as news (ASSAULT, not hypothetical or background), which conflict data must not miss ("the
+    attack that killed 12")."""
     if not any(not e.subordinate and not e.negated for e in events):
         return events
-    return [e for e in events if not e.subordinate or e.event == "ASSAULT"]
+    return [e for e in events if not e.subordinate or _asserted_violence(e)]
+
+
+def _asserted_violence(event: Event) -> bool:
+    return event.event == "ASSAULT" and not (event.hypothetical or event.background)
 
 
 def _dedupe(events: list[Event]) -> list[Event]:
