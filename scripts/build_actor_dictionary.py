@@ -30,12 +30,16 @@ import argparse
 import csv
 import datetime as dt
 import re
+import sys
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "src" / "flashpoint" / "data"
+sys.path.insert(0, str(ROOT / "src"))
+from flashpoint.actor_dictionary import alias_keys  # noqa: E402 - after the path is set
 
 PLOVER_SECTORS = {
     "COP", "GOV", "JUD", "LEG", "MIL", "PRM", "PTY", "REB", "SPY", "UAF", "UNK", "AGR", "BUS",
@@ -77,7 +81,8 @@ EXTRA_ISO3 = {"PSE", "KOS", "TWN", "HKG", "VAT", "ESH", "SSD", "TLS", "MNE", "SR
 STEMS = {"minist": ["minister", "ministry"], "compan": ["company"], "ministr": ["ministry"]}
 MIT_HEADER = (
     "# Derived from the Phoenix dictionaries (openeventdata/petrarch2, MIT, (c) 2014 Open Event\n"
-    "# Data Alliance) and NGEC (ahalterman/NGEC, MIT). Built by scripts/build_actor_dictionary.py;\n"
+    "# Data Alliance) and NGEC (ahalterman/NGEC, MIT). Built by\n"
+    "# scripts/build_actor_dictionary.py;\n"
     "# do not edit by hand: add or override entries in actors_curated.yaml or a --actors file.\n"
 )
 
@@ -305,33 +310,39 @@ def build_actors(shared: Path) -> list[list[str]]:
                 continue
             seen.add(key)
             role_text = ";".join(r.text() for r in roles) if dated else ""
-            rows.append(
-                [
-                    name,
-                    code,
-                    sector,
-                    kind,
-                    "|".join(dict.fromkeys(title_case(a) for a in aliases)),
-                    role_text,
-                    source,
-                ]
-            )
+            display = list(dict.fromkeys(title_case(a) for a in aliases))
+            keys = alias_keys(_acronyms_kept(aliases))
+            rows.append([name, code, sector, kind, "|".join(display), role_text, source,
+                         "|".join(keys)])  # fmt: skip
     country_rows = [
-        [
-            country_names[code],
-            code,
-            "",
-            "country",
-            "|".join(sorted(country_aliases[code])),
-            "",
-            "ngec+phoenix-countries",
-        ]
+        [country_names[code], code, "", "country", "|".join(sorted(country_aliases[code])), "",
+         "ngec+phoenix-countries", "|".join(alias_keys(_acronyms_kept(country_aliases[code])))]
         for code in sorted(country_aliases)
-    ]
+    ]  # fmt: skip
+    for row in rows:
+        if len(row) == 7:  # partially recognised entities (NGEC)
+            row.append("|".join(alias_keys(row[4].split("|"))))
     return country_rows + rows
 
 
-def expand_agent(pattern: str, plural: str | None, substitutions: dict[str, list[str]]) -> list[str]:
+def _acronyms_kept(aliases: Iterable[str]) -> list[str]:
+    """Phoenix writes everything in capitals: only short single words stay acronyms ("UN",
+    "KRG"); the rest is matched without regard to case."""
+    kept = []
+    for alias in aliases:
+        words = alias.split()
+        if len(words) == 2 and words[0] == "THE":
+            words, alias = words[1:], words[1]
+        if len(words) == 1 and alias.isupper() and len(alias.replace(".", "")) <= 3:
+            kept.append(alias)
+        else:
+            kept.append(alias.title() if alias.isupper() else alias)
+    return kept
+
+
+def expand_agent(
+    pattern: str, plural: str | None, substitutions: dict[str, list[str]]
+) -> list[str]:
     forms = [pattern]
     if plural:
         forms.append(plural)
@@ -420,7 +431,7 @@ def main() -> None:
     write_tsv(
         DATA / "actors_phoenix.tsv",
         MIT_HEADER,
-        ["name", "code", "sector", "kind", "aliases", "roles", "source"],
+        ["name", "code", "sector", "kind", "aliases", "roles", "source", "keys"],
         actors,
     )
     agents = build_agents(args.shared)
