@@ -77,6 +77,12 @@ DETERMINERS = {
     "thousands", "scores", "one", "all", "both", "other", "another", "any", "its", "their",
     "his", "her", "our", "your", "my", "such", "each", "every", "more", "few", "numerous",
 }  # fmt: skip
+# Heads that only count or group what follows "of".
+PARTITIVES = {
+    "team", "number", "unit", "contingent", "band", "squad", "crowd", "handful", "couple",
+    "pair", "convoy", "majority", "minority", "rest", "part", "host", "wave", "dozen", "largest",
+    "biggest", "main", "top", "leading", "senior", "remaining", "heavily", "armed",
+}  # fmt: skip
 PRONOUNS = {
     "i", "we", "you", "he", "she", "it", "they", "me", "us", "him", "her", "them", "who",
     "which", "that", "whose", "this", "these", "those", "whom", "itself", "themselves",
@@ -577,8 +583,8 @@ def _shipped_yaml(name: str) -> Any:
 
 
 _KIND_ORDER = {
-    "group": 0, "igo": 1, "body": 2, "org": 3, "person": 4, "capital": 5, "country": 6,
-    "pre": 7, "place": 8,
+    "group": 0, "igo": 1, "body": 2, "org": 3, "person": 4, "pre": 5, "capital": 6,
+    "country": 7, "place": 8,
 }  # fmt: skip
 
 
@@ -655,8 +661,6 @@ class PhraseResolver:
                 inner = tokens[i:j]
                 if any(not t.capitalized and t.norm not in NAME_CONNECTORS for t in inner):
                     continue
-                if any(t.possessive for t in inner[:-1]):
-                    continue
                 entries = self.dictionary.lookup(inner)
                 if entries:
                     hit = Found(i, j, entries)
@@ -707,6 +711,10 @@ class PhraseResolver:
     ) -> PhraseResult:
         head_tokens = tokens[:head_end]
         content = [i for i, t in enumerate(head_tokens) if t.norm not in DETERMINERS]
+        partitive = all(head_tokens[i].norm in PARTITIVES for i in content)
+        if partitive and tail and tail[0].norm == "of" and len(tail) > 1:
+            # "several of the largest unions", "a team of armed police": the "of" phrase.
+            return self._resolve_tokens(tail[1:], date)
         if not content:
             pronoun = len(head_tokens) == 1
             return PhraseResult(pronoun=pronoun, head_noun=head_tokens[0].norm if pronoun else None)
@@ -819,9 +827,12 @@ class PhraseResolver:
         if entry.kind in ("country", "place", "capital") and (found.start > 0 or tail):
             result.matched_by = "place" if entry.kind != "country" else "alias"
         if entry.kind == "person" and found.start > 0:
-            before = [a for a in agents if a.end <= found.start]
-            if any(a.agent and a.agent.sector == "ELI" for a in before):
+            before = [a for a in agents if a.end <= found.start and a.agent]
+            if any(a.agent.sector == "ELI" for a in before if a.agent):
                 result.sector = "ELI"
+            elif before and before[-1].agent and before[-1].agent.sector in OFFICE_SECTORS:
+                # "UK Defence Secretary Ben Wallace": the text gives the office held then.
+                result.sector, result.matched_by = before[-1].agent.sector, "alias+title"
         # A coreferring definite head noun: "the movement" is resolved by the article stage.
         return result
 

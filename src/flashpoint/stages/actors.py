@@ -150,6 +150,8 @@ class ActorResolver:
         when = date or dt.date.today()
         result = self.phrases.resolve(text.strip(), when)
         code, sector, how = result.code, result.sector, result.matched_by
+        if result.pronoun and not sector:
+            sector, how = "UNK", "pronoun"  # "He" with no article to refer back to
         if not code and context:
             around = self.phrases.resolve(context.strip(), when)
             if around.code:
