@@ -648,7 +648,7 @@ class PhraseResolver:
     def _find_names(self, tokens: list[Tok]) -> list[Found]:
         found: list[Found] = []
         i, n = 0, len(tokens)
-        limit = self.dictionary.max_alias_words + 1
+        limit = min(self.dictionary.max_alias_words, 8) + 1  # longer aliases are never written
         while i < n:
             if not tokens[i].capitalized:
                 i += 1

@@ -335,9 +335,9 @@ class ActorResolver:
         start, end = segment.char_span(phrase)
         text, _ = self._with_owner(phrase)
         result = self.phrases.resolve(text, state.date)
-        if "," in phrase.text[noun.idx - phrase.start_char :]:
+        cut = next((t.i for t in phrase if t.text == "," and t.i > noun.i), None)
+        if cut is not None:
             # "the office of X, spokesperson Y": the phrase ends at the apposition.
-            cut = next(t.i for t in phrase if t.text == "," and t.i > noun.i)
             phrase = phrase.doc[phrase.start : cut]
             start, end = segment.char_span(phrase)
         singular_noun = noun.tag_ not in ("NNS", "NNPS")
