@@ -7,23 +7,55 @@ Public interface (the events and quotes stages and the CLI use only these):
     resolver.annotate(analyzed)          # fills analyzed.entities and analyzed.mentions
     resolver.actors_for(analyzed, segment, span) -> list[Actor]      # a noun phrase as actors
 
-This is the baseline: entities come from spaCy's NER and carry no codes yet. The actor
-dictionary, agents, coreference and user extensions plug in behind the same interface.
+`annotate` reads each paragraph in order and keeps what it has seen, so that later mentions can
+refer back:
+1. names: spaCy's entities and the dictionary's aliases (which also finds names spaCy misses or
+   mislabels), each resolved with its noun phrase as context ("Nujaba Movement commander X" ->
+   X is IRQ REB; "Iraqi Prime Minister X" -> IRQ GOV) and its apposition;
+2. surnames ("Rasool") and definite descriptions ("the movement", "the group") -> the entity
+   introduced earlier whose name or kind fits;
+3. sector nouns owned by a country or a named entity ("American forces", "Iraqi officials").
+`actors_for` turns a noun phrase of the events stage into actors: pronouns and relative pronouns
+through the entities seen before them, compounds ("Hungarian and Romanian officials") into one
+actor each, unnamed perpetrators ("an unclaimed drone strike") kept as UAF with their text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
+from flashpoint.actor_dictionary import (
+    ActorDictionary,
+    ActorEntry,
+    PhraseResolver,
+    PhraseResult,
+    singular,
+)
 from flashpoint.analysis import AnalyzedArticle, Mention, Segment
 from flashpoint.model import Actor, Entity
+from flashpoint.syntax import phrase_span
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
+# Dictionary kinds -> the entity label shown for a name the dictionary knows.
+KIND_LABELS = {
+    "person": "PERSON", "group": "ORG", "org": "ORG", "igo": "ORG", "body": "ORG",
+    "country": "GPE", "capital": "GPE", "place": "GPE", "pre": "GPE",
+}  # fmt: skip
+PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
+GROUP_PRONOUNS = {"it", "its", "they", "them", "their", "itself", "themselves"}
+FIRST_PERSON = {"i", "we", "us", "our", "me", "my", "ours"}
+RELATIVE_PRONOUNS = {"who", "which", "that", "whose", "whom"}
+# How far back (in characters) a pronoun or a definite description looks for its antecedent.
+PRONOUN_WINDOW = 600
+DESCRIPTION_WINDOW = 4000
+OWNER_PREPS = {"for", "of", "from", "at", "representing"}
 
 
 @dataclass
@@ -38,39 +70,470 @@ class Resolution:
     matched_by: str | None = None
 
 
+@dataclass
+class Seen:
+    """An actor mention of the article, kept for coreference."""
+
+    start: int  # article offsets
+    end: int
+    actor: Actor
+    entry: ActorEntry | None
+    person: bool
+    nouns: frozenset[str]
+    surname: str | None = None
+
+
+@dataclass
+class ArticleState:
+    date: dt.date
+    seen: list[Seen] = field(default_factory=list)
+
+    def before(self, offset: int, window: int) -> Iterable[Seen]:
+        for item in reversed(self.seen):
+            if item.end <= offset and offset - item.end <= window:
+                yield item
+
+    def antecedent(
+        self,
+        offset: int,
+        *,
+        person: bool | None,
+        noun: str | None = None,
+        words: frozenset[str] = frozenset(),
+    ) -> Seen | None:
+        window = DESCRIPTION_WINDOW if noun else PRONOUN_WINDOW
+        if noun is not None:
+            # "the movement" after "the Nujaba Movement", "the armed forces" after "the Iraqi
+            # Armed Forces": a name with the description's words first.
+            for wanted in (words | {noun}, frozenset({noun})):
+                for item in self.before(offset, window):
+                    if (item.actor.code or item.actor.sector) and not item.person:
+                        have = {singular(w) for w in item.actor.text.lower().split()}
+                        if wanted <= have and item.entry is not None:
+                            return item
+        for item in self.before(offset, window):
+            if not (item.actor.code or item.actor.sector):
+                continue
+            if noun is not None:
+                if noun in item.nouns:
+                    return item
+                continue
+            if person is None or item.person == person:
+                return item
+        return None
+
+    def by_surname(self, surname: str, offset: int) -> Seen | None:
+        for item in reversed(self.seen):
+            if item.end <= offset and item.person and item.surname == surname:
+                return item
+        return None
+
+
 class ActorResolver:
-    def __init__(self) -> None:
-        pass
+    def __init__(self, dictionary: ActorDictionary) -> None:
+        self.dictionary = dictionary
+        self.phrases = PhraseResolver(dictionary)
+        self._states: OrderedDict[str, ArticleState] = OrderedDict()
+        self._nouns = frozenset(
+            noun for entry in dictionary.entries if entry.nouns for noun in entry.nouns
+        )
 
     @classmethod
     def load(cls, extra_files: Iterable[Path] = ()) -> ActorResolver:
-        return cls()
+        return cls(_dictionary(tuple(Path(p) for p in extra_files)))
+
+    # --- one phrase -----------------------------------------------------------------------------
 
     def resolve(
         self, text: str, *, date: dt.date | None = None, context: str | None = None
     ) -> Resolution:
-        return Resolution(text=text)
+        when = date or dt.date.today()
+        result = self.phrases.resolve(text.strip(), when)
+        code, sector, how = result.code, result.sector, result.matched_by
+        if result.pronoun and not sector:
+            sector, how = "UNK", "pronoun"  # "He" with no article to refer back to
+        if not code and context:
+            around = self.phrases.resolve(context.strip(), when)
+            if around.code:
+                code = around.code
+                how = f"{how}+context" if how else "context"
+        entry = result.entry
+        return Resolution(
+            text=text,
+            name=result.name or (entry.name if entry else None),
+            code=code or "",
+            sector=sector or "",
+            aliases=[a for a in (entry.aliases if entry else []) if a != entry.name][:12],
+            matched_by=how,
+        )
+
+    # --- an article ------------------------------------------------------------------------------
 
     def annotate(self, analyzed: AnalyzedArticle) -> None:
+        state = self._new_state(analyzed)
         for segment in analyzed.segments:
-            for ent in segment.doc.ents:
-                if ent.label_ not in ENTITY_LABELS:
-                    continue
-                start, end = segment.char_span(ent)
-                analyzed.entities.append(
-                    Entity(text=ent.text, label=ent.label_, start=start, end=end)
-                )
-                actor = Actor(text=ent.text, start=start, end=end, name=ent.text, matched_by="ner")
-                analyzed.mentions.append(
-                    Mention(
-                        segment=segment.index,
-                        token_start=ent.start,
-                        token_end=ent.end,
-                        actor=actor,
-                        label=ent.label_,
-                    )
-                )
+            for candidate in self._candidates(segment):
+                self._annotate_one(analyzed, state, segment, candidate)
 
     def actors_for(self, analyzed: AnalyzedArticle, segment: Segment, span: Span) -> list[Actor]:
+        state = self._state(analyzed)
         start, end = segment.char_span(span)
-        return [Actor(text=span.text, start=start, end=end)]
+        root = span.root
+        if len(span) == 1 and root.lower_ in FIRST_PERSON:
+            return [Actor(text=span.text, start=start, end=end, matched_by="speaker")]
+        pronoun = self._pronoun_antecedent(analyzed, state, segment, span)
+        if pronoun is not None:
+            return [_actor_like(pronoun, span.text, start, end, "coref")]
+        known = self._mention_at(analyzed, segment, root)
+        text, _ = self._with_owner(span)
+        result = self.phrases.resolve(text, state.date)
+        if result.parts:
+            actors = []
+            for part_start, part_end, part in result.parts:
+                chunk = text[part_start:part_end]
+                actors.append(
+                    Actor(text=chunk, start=start + part_start, end=start + part_end,
+                          name=part.name, code=part.code or None, sector=part.sector or None,
+                          matched_by=part.matched_by)
+                )  # fmt: skip
+            return actors
+        if known is not None and (known.code or known.sector) and not result.means:
+            return [_actor_like(known, span.text, start, end, known.matched_by)]
+        if result.person_name and not result.code:
+            earlier = state.by_surname(_surname(result.person_name), start)
+            if earlier is not None:
+                return [_actor_like(earlier.actor, span.text, start, end, "coref")]
+        owner = self._pronoun_owner(analyzed, state, segment, span)
+        if owner is not None and not result.code:
+            return [_owned_by(owner, result, span.text, start, end)]
+        if result.definite and not result.code and result.head_noun:
+            words = frozenset(singular(t.lower_) for t in span if t.pos_ in ("NOUN", "ADJ"))
+            earlier = state.antecedent(start, person=None, noun=result.head_noun, words=words)
+            if earlier is not None:
+                return [_actor_like(earlier.actor, span.text, start, end, "coref")]
+        return [_actor(result, span.text, start, end)]
+
+    # --- internals: annotation -------------------------------------------------------------------
+
+    def _new_state(self, analyzed: AnalyzedArticle) -> ArticleState:
+        published = analyzed.article.published
+        state = ArticleState(date=published.date() if published else dt.date.today())
+        self._states[analyzed.article.id] = state
+        self._states.move_to_end(analyzed.article.id)
+        while len(self._states) > 8:
+            self._states.popitem(last=False)
+        return state
+
+    def _state(self, analyzed: AnalyzedArticle) -> ArticleState:
+        state = self._states.get(analyzed.article.id)
+        if state is None:
+            self.annotate(analyzed)
+            state = self._states[analyzed.article.id]
+        return state
+
+    def _candidates(self, segment: Segment) -> list[tuple[int, int, str]]:
+        """(token start, token end, label) of the segment's possible mentions, in order."""
+        doc = segment.doc
+        spans: list[tuple[int, int, str]] = []
+        ner = [e for e in doc.ents if e.label_ in ENTITY_LABELS]
+        dictionary_spans = []
+        for found in self.phrases._find_names(_doc_tokens(doc)):
+            span = doc.char_span(
+                _doc_tokens(doc)[found.start].start,
+                _doc_tokens(doc)[found.end - 1].end,
+                alignment_mode="expand",
+            )
+            if span is not None:
+                dictionary_spans.append(span)
+        covered: set[int] = set()
+        for span in dictionary_spans:
+            # The dictionary's name wins over a shorter or misaligned spaCy entity.
+            overlapping = [e for e in ner if e.start < span.end and span.start < e.end]
+            if any(_core(e).start < span.start or _core(e).end > span.end for e in overlapping):
+                continue  # a longer name of spaCy's ("Iraq Militia") is read as a whole
+            label = overlapping[0].label_ if overlapping else "DICT"
+            spans.append((span.start, span.end, label))
+            covered.update(range(span.start, span.end))
+        for ent in ner:
+            if not covered.intersection(range(ent.start, ent.end)):
+                spans.append((ent.start, ent.end, ent.label_))
+                covered.update(range(ent.start, ent.end))
+        for token in doc:
+            if token.i in covered or token.pos_ not in ("NOUN", "PROPN"):
+                continue
+            if token.dep_ in ("compound", "amod", "poss"):
+                continue
+            noun = singular(token.lower_)
+            if noun in self.dictionary.agents or token.lemma_.lower() in self.dictionary.agents:
+                spans.append((token.i, token.i + 1, "AGENT"))
+            elif (
+                noun in self._nouns
+                and token.tag_ != "NNS"
+                and any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in token.children)
+            ):
+                spans.append((token.i, token.i + 1, "COREF"))
+        return sorted(spans)
+
+    def _annotate_one(
+        self,
+        analyzed: AnalyzedArticle,
+        state: ArticleState,
+        segment: Segment,
+        candidate: tuple[int, int, str],
+    ) -> None:
+        doc = segment.doc
+        token_start, token_end, label = candidate
+        span = doc[token_start:token_end]
+        if label not in ("AGENT", "COREF"):
+            span = _core(span)
+        else:
+            self._annotate_noun(analyzed, state, segment, span.root, label)
+            return
+        text = _strip_quotes(span.text)
+        start, end = segment.char_span(span)
+        if text.endswith(".") and text.count(".") == 1 and len(text) > 3:
+            text, end = text[:-1], end - 1  # "Iraq." at a sentence end
+        result = self.phrases.resolve(text, state.date)
+        entry = result.entry
+        how = result.matched_by
+        person = label == "PERSON" or (entry is not None and entry.kind == "person")
+        if entry is None or (person and entry.kind != "person"):
+            context = self._in_context(segment, span, state)
+            if context is not None and (context.code or context.sector):
+                result, how = context, (context.matched_by or "context")
+                person = person or context.person_name is not None
+        if person and not result.code and not result.sector:
+            earlier = state.by_surname(_surname(text), start)
+            if earlier is not None:
+                actor = earlier.actor
+                result = PhraseResult(
+                    actor.name, actor.code or "", actor.sector or "", "coref", earlier.entry
+                )
+                how = "coref"
+        name = result.name or (result.entry.name if result.entry else None)
+        if not person and result.person_name and result.entry is None:
+            name = None  # an organisation's name read as a person's
+        if person and not name:
+            name = text
+        actor = Actor(text=analyzed.article.text[start:end], start=start, end=end, name=name,
+                      code=result.code or None, sector=result.sector or None,
+                      matched_by=how if (result.code or result.sector) else "ner")  # fmt: skip
+        shown = KIND_LABELS.get(result.entry.kind, label) if result.entry else label
+        if shown == "DICT":
+            shown = "ORG"
+        self._record(analyzed, state, segment, span, actor, result.entry, person, shown)
+
+    def _annotate_noun(
+        self,
+        analyzed: AnalyzedArticle,
+        state: ArticleState,
+        segment: Segment,
+        noun: Token,
+        label: str,
+    ) -> None:
+        phrase = phrase_span(noun)
+        start, end = segment.char_span(phrase)
+        text, _ = self._with_owner(phrase)
+        result = self.phrases.resolve(text, state.date)
+        cut = next((t.i for t in phrase if t.text == "," and t.i > noun.i), None)
+        if cut is not None:
+            # "the office of X, spokesperson Y": the phrase ends at the apposition.
+            phrase = phrase.doc[phrase.start : cut]
+            start, end = segment.char_span(phrase)
+        singular_noun = noun.tag_ not in ("NNS", "NNPS")
+        if (label == "COREF" or result.definite) and not result.code and singular_noun:
+            if result.entry is not None:
+                return
+            words = frozenset(
+                singular(t.lower_) for t in phrase if t.pos_ in ("NOUN", "ADJ", "PROPN")
+            )
+            earlier = state.antecedent(start, person=None, noun=singular(noun.lower_), words=words)
+            if earlier is None:
+                return
+            actor = _actor_like(earlier.actor, phrase.text, start, end, "coref")
+            self._record(analyzed, state, segment, phrase, actor, earlier.entry, False, "COREF")
+            return
+        if not result.code or result.parts:
+            return
+        label = "AGENT"
+        actor = _actor(result, phrase.text, start, end)
+        self._record(analyzed, state, segment, phrase, actor, result.entry, False, label)
+
+    def _record(
+        self,
+        analyzed: AnalyzedArticle,
+        state: ArticleState,
+        segment: Segment,
+        span: Span,
+        actor: Actor,
+        entry: ActorEntry | None,
+        person: bool,
+        label: str,
+    ) -> None:
+        analyzed.mentions.append(
+            Mention(segment=segment.index, token_start=span.start, token_end=span.end,
+                    actor=actor, label=label)
+        )  # fmt: skip
+        analyzed.entities.append(
+            Entity(text=actor.text, label=label, start=actor.start, end=actor.end,
+                   name=actor.name, code=actor.code, sector=actor.sector)
+        )  # fmt: skip
+        nouns = frozenset(entry.nouns) if entry is not None else frozenset()
+        if entry is None and actor.code and not person and label == "AGENT":
+            nouns = frozenset({singular(span.root.lower_)})
+        state.seen.append(
+            Seen(actor.start, actor.end, actor, entry, person, nouns,
+                 _surname(actor.name or actor.text) if person else None)
+        )  # fmt: skip
+
+    def _in_context(self, segment: Segment, span: Span, state: ArticleState) -> PhraseResult | None:
+        """A name read with its noun phrase and its apposition: "Nujaba Movement commander X",
+        "X, the group's spokesman"."""
+        root = span.root
+        phrase = phrase_span(root)
+        if phrase.start > span.start or phrase.end < span.end:
+            phrase = span
+        text, _ = self._with_owner(phrase)
+        result = self.phrases.resolve(_strip_quotes(text), state.date)
+        if result.code or (result.sector and result.sector not in ("UNK",)):
+            return result
+        for child in root.children:
+            if child.dep_ == "appos":
+                described = self.phrases.resolve(phrase_span(child).text, state.date)
+                if described.code or described.sector:
+                    described.person_name = span.text
+                    return described
+        if root.dep_ == "appos":
+            described = self.phrases.resolve(phrase_span(root.head).text, state.date)
+            if described.code and described.entry is None:
+                return described
+        return None
+
+    def _with_owner(self, span: Span) -> tuple[str, int]:
+        """The phrase with its owner attached: "a spokesperson" + "for the Nujaba Movement"."""
+        root = span.root
+        end = span.end
+        for child in root.children:
+            if child.dep_ == "prep" and child.lower_ in OWNER_PREPS and child.i >= end:
+                last = max(t.i for t in child.subtree)
+                if last - span.end < 12:
+                    end = max(end, last + 1)
+        doc = span.doc
+        if end == span.end:
+            return span.text, span.end_char
+        return doc.text[span.start_char : doc[end - 1].idx + len(doc[end - 1].text)], end
+
+    def _mention_at(self, analyzed: AnalyzedArticle, segment: Segment, root: Token) -> Actor | None:
+        best = None
+        for mention in analyzed.mentions:
+            if mention.segment != segment.index:
+                continue
+            size = mention.token_end - mention.token_start
+            if mention.token_start <= root.i < mention.token_end and (
+                best is None or size > best.token_end - best.token_start
+            ):
+                best = mention
+        return best.actor if best is not None else None
+
+    def _pronoun_antecedent(
+        self, analyzed: AnalyzedArticle, state: ArticleState, segment: Segment, span: Span
+    ) -> Actor | None:
+        if len(span) != 1:
+            return None
+        token = span.root
+        word = token.lower_
+        start, _ = segment.char_span(span)
+        if word in RELATIVE_PRONOUNS:
+            clause = token.head
+            if clause.dep_ in ("relcl", "acl") and clause.head.pos_ in ("NOUN", "PROPN"):
+                head = clause.head
+                actors = self.actors_for(analyzed, segment, phrase_span(head))
+                return actors[0] if actors and (actors[0].code or actors[0].sector) else None
+            return None
+        if word in PERSON_PRONOUNS:
+            found = state.antecedent(start, person=True)
+            return found.actor if found else None
+        if word in GROUP_PRONOUNS:
+            found = state.antecedent(start, person=False)
+            return found.actor if found else None
+        return None
+
+    def _pronoun_owner(
+        self, analyzed: AnalyzedArticle, state: ArticleState, segment: Segment, span: Span
+    ) -> Actor | None:
+        """ "whose political chief", "its fighters": the owner is the pronoun's antecedent."""
+        for child in span.root.children:
+            if child.dep_ == "poss" and child.lower_ in RELATIVE_PRONOUNS | GROUP_PRONOUNS | (
+                PERSON_PRONOUNS
+            ):
+                if child.lower_ == "whose":
+                    clause = span.root.head
+                    while clause.dep_ not in ("relcl", "acl") and clause.head != clause:
+                        clause = clause.head
+                    if clause.dep_ in ("relcl", "acl"):
+                        actors = self.actors_for(analyzed, segment, phrase_span(clause.head))
+                        return actors[0] if actors else None
+                    return None
+                doc_span = span.doc[child.i : child.i + 1]
+                return self._pronoun_antecedent(analyzed, state, segment, doc_span)
+        return None
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+@cache
+def _dictionary(extra_files: tuple[Path, ...]) -> ActorDictionary:
+    """One dictionary per process and set of user files (workers load it once)."""
+    return ActorDictionary.load(extra_files)
+
+
+def _doc_tokens(doc):  # type: ignore[no-untyped-def]
+    cached = doc.user_data.get("flashpoint_actor_tokens")
+    if cached is None:
+        from flashpoint.actor_dictionary import tokenize
+
+        cached = tokenize(doc.text)
+        doc.user_data["flashpoint_actor_tokens"] = cached
+    return cached
+
+
+def _core(span: Span) -> Span:
+    """The span without leading determiners and punctuation, trailing punctuation."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end - 1 and (doc[start].is_punct or doc[start].lower_ in ("the", "a", "an")):
+        start += 1
+    while end - 1 > start and doc[end - 1].is_punct:
+        end -= 1
+    return doc[start:end]
+
+
+def _strip_quotes(text: str) -> str:
+    return text.strip().strip("\"'“”‘’").replace('"', "").replace("“", "").replace("”", "")
+
+
+def _surname(name: str) -> str:
+    words = [w for w in name.replace("-", " ").split() if w[:1].isalpha()]
+    return words[-1].lower() if words else ""
+
+
+def _actor(result: PhraseResult, text: str, start: int, end: int) -> Actor:
+    name = result.name or (result.entry.name if result.entry else None)
+    return Actor(text=text, start=start, end=end, name=name, code=result.code or None,
+                 sector=result.sector or None, matched_by=result.matched_by)  # fmt: skip
+
+
+def _actor_like(source: Actor, text: str, start: int, end: int, how: str | None) -> Actor:
+    return Actor(text=text, start=start, end=end, name=source.name, code=source.code,
+                 sector=source.sector, matched_by=how)  # fmt: skip
+
+
+def _owned_by(owner: Actor, result: PhraseResult, text: str, start: int, end: int) -> Actor:
+    """A sector noun whose owner is a pronoun's antecedent: an organisation's member takes its
+    code and sector; a country's takes the noun's sector."""
+    sector = result.sector or owner.sector
+    if owner.sector and owner.sector not in ("GOV",) and owner.name:
+        sector = owner.sector
+    return Actor(text=text, start=start, end=end, name=owner.name if owner.sector else None,
+                 code=owner.code, sector=sector or None, matched_by="coref")  # fmt: skip

@@ -1,0 +1,968 @@
+"""The actor dictionary and the resolution of one phrase ("Iraqi Prime Minister X", "a
+spokesperson for the Nujaba Movement", "Kyiv police") to a country/entity code and a sector.
+
+Data, in resolution order (later files override earlier ones entry by entry):
+- `data/actors_phoenix.tsv`, `data/agents.tsv`: built from the Phoenix and NGEC dictionaries
+  by `scripts/build_actor_dictionary.py` (countries and places, institutions, office holders to
+  2014, IGOs/NGOs, armed groups; sector nouns);
+- `data/actors_curated.yaml`: hand-curated, up-to-date entries (format in docs/actors.md);
+- the user's `--actors FILE.yaml` files, same format.
+
+A phrase is read as a head (the part before its first preposition) and prepositional
+attachments. Named entities (longest alias match, case-sensitive for acronyms) are found
+anywhere; the head noun decides what the phrase is: a named entity ("the Nujaba Movement"), a
+person ("President Joe Biden"), or a sector noun ("officials", "police", "spokesperson") owned
+by a country or an organisation ("Iraqi officials" -> IRQ GOV; "a spokesperson for Hamas" ->
+Hamas's code and sector). Titles with a country and a date give the office holder ("the
+French president" on 2022-03-01 -> Emmanuel Macron). Nothing here needs spaCy, so the same
+code serves `flashpoint actor`, the evaluator and the pipeline.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from flashpoint.errors import DataError
+from flashpoint.resources import data_path, read_yaml
+
+PHOENIX_FILE = "actors_phoenix.tsv"
+AGENTS_FILE = "agents.tsv"
+CURATED_FILE = "actors_curated.yaml"
+
+# Source ranks: a lower rank wins when two entries share an alias.
+RANK_USER, RANK_CURATED, RANK_PHOENIX = 0, 1, 2
+KINDS = {"country", "capital", "place", "person", "group", "org", "igo", "body", "pre"}
+SECTORS = {
+    "COP", "GOV", "JUD", "LEG", "MIL", "PRM", "PTY", "REB", "SPY", "UAF", "UNK", "AGR", "BUS",
+    "CRM", "CVL", "EDU", "ELI", "JRN", "LAB", "MED", "REF", "OPP", "PRE", "REL", "SOC",
+}  # fmt: skip
+# Sectors of people who hold office: when the office ends they become former officials (ELI).
+OFFICE_SECTORS = {"GOV", "MIL", "LEG", "JUD", "SPY", "COP"}
+# Nouns a definite description may use to refer back to an entity of each kind.
+KIND_NOUNS = {
+    "group": {"group", "movement", "militia", "organization", "organisation", "faction"},
+    "org": {"organization", "organisation", "group", "party"},
+    "igo": {"organization", "organisation", "body", "bloc"},
+    "body": {"agency", "body"},
+    "country": {"country", "nation"},
+}
+PREPOSITIONS = {
+    "of", "for", "from", "at", "in", "to", "with", "on", "by", "against", "within", "inside",
+    "near", "under", "over", "across", "representing", "outside", "into", "after", "during",
+    "among", "between", "about", "including",
+}  # fmt: skip
+OWNER_PREPOSITIONS = ("of", "for", "from", "at", "representing", "with", "within", "inside")
+LOCATION_PREPOSITIONS = ("in", "across", "inside", "within")
+# Words that may sit inside a capitalised name ("Islamic Resistance in Iraq").
+NAME_CONNECTORS = {
+    "of", "the", "and", "for", "in", "al", "el", "ad", "bin", "ibn", "de", "la", "du", "des",
+    "wa", "wal", "le", "da", "von", "der", "van", "on", "to", "&",
+}  # fmt: skip
+# Particles inside personal names: "Abu Bakr al-Baghdadi", "Mohammed bin Salman".
+NAME_PARTICLES = {"al", "el", "bin", "ibn", "bint", "de", "da", "van", "von", "der", "la", "le"}
+DETERMINERS = {
+    "a", "an", "the", "this", "that", "these", "those", "some", "several", "many", "most",
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens", "hundreds",
+    "thousands", "scores", "one", "all", "both", "other", "another", "any", "its", "their",
+    "his", "her", "our", "your", "my", "such", "each", "every", "more", "few", "numerous",
+}  # fmt: skip
+# Heads that only count or group what follows "of".
+PARTITIVES = {
+    "team", "number", "unit", "contingent", "band", "squad", "crowd", "handful", "couple",
+    "pair", "convoy", "majority", "minority", "rest", "part", "host", "wave", "dozen", "largest",
+    "biggest", "main", "top", "leading", "senior", "remaining", "heavily", "armed",
+}  # fmt: skip
+PRONOUNS = {
+    "i", "we", "you", "he", "she", "it", "they", "me", "us", "him", "her", "them", "who",
+    "which", "that", "whose", "this", "these", "those", "whom", "itself", "themselves",
+}  # fmt: skip
+FORMER_WORDS = {"former", "ex", "retired", "ousted", "exiled", "deposed", "late", "erstwhile"}
+UNKNOWN_WORDS = {"unclaimed", "unidentified", "unknown", "unattributed", "mysterious"}
+# Hyphenated attributes that name an ally or sponsor, not the owner: "Iran-backed militia".
+AFFILIATION_SUFFIXES = (
+    "led", "backed", "aligned", "linked", "allied", "funded", "supported", "sponsored",
+    "affiliated", "armed", "trained", "brokered", "mediated", "friendly", "leaning", "inspired",
+    "loyal", "influenced", "controlled", "held", "occupied", "administered", "registered",
+)  # fmt: skip
+# Event nouns that stand for an unnamed perpetrator: "killed in an unclaimed drone strike".
+MEANS_NOUNS = {
+    "attack", "strike", "airstrike", "bombing", "blast", "explosion", "shelling", "raid",
+    "ambush", "assault", "shooting", "missile", "rocket", "bomb", "drone", "fire", "gunfire",
+    "barrage", "bombardment", "assassination", "offensive", "incursion", "operation", "mortar",
+    "ied", "sniper", "grenade", "landmine", "mine",
+}  # fmt: skip
+STATE_MEANS = {"airstrike", "missile", "shelling", "bombardment", "offensive", "incursion"}
+IRREGULAR_PLURALS = {
+    "men": "man", "women": "woman", "people": "person", "police": "police", "personnel":
+    "personnel", "children": "child", "staff": "staff", "media": "media", "chiefs": "chief",
+    "forces": "forces", "troops": "troops", "armed forces": "armed forces", "authorities":
+    "authority", "militias": "militia", "security forces": "security forces", "clergy": "clergy",
+    "news": "news", "series": "series", "headquarters": "headquarters", "arms": "arms",
+}  # fmt: skip
+STOP_ALIASES = {
+    "us", "it", "is", "as", "am", "an", "in", "on", "at", "or", "no", "so", "be", "we", "he",
+    "me", "my", "to", "up", "do", "go", "if", "of", "by", "the", "and", "for", "new", "president",
+    "government", "state", "minister", "party", "army", "police", "guards", "council",
+    "forces", "ministry", "sources", "official", "officials", "congress", "senate", "court",
+}  # fmt: skip
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['.][A-Za-z0-9]+)*\.?|&|,")
+_AFFIX = re.compile(
+    r"(?<=[A-Za-z.])[-‐–](" + "|".join(AFFILIATION_SUFFIXES) + r")\b", flags=re.IGNORECASE
+)
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "ʻ": "'"})
+
+
+# --- text normalisation ----------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Accents off, apostrophes unified: "Benítez" -> "Benitez", "Sa’ar" -> "Sa'ar"."""
+    text = text.translate(_APOSTROPHES)
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True, slots=True)
+class Tok:
+    text: str  # as written
+    norm: str  # lower case, no dots or apostrophes, possessive 's removed
+    start: int  # offsets in the phrase
+    end: int
+    possessive: bool = False
+    affiliation: bool = False  # followed by "-led", "-backed", ...
+
+    @property
+    def capitalized(self) -> bool:
+        return self.text[:1].isupper() or self.text[:1].isdigit()
+
+    @property
+    def upper(self) -> bool:
+        letters = [c for c in self.text if c.isalpha()]
+        return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def tokenize(text: str) -> list[Tok]:
+    folded = fold(text)
+    affiliated = {m.start() for m in _AFFIX.finditer(folded)}
+    tokens: list[Tok] = []
+    for match in _WORD.finditer(folded):
+        word = match.group()
+        possessive = False
+        if word.lower().endswith("'s") and len(word) > 2:
+            word, possessive = word[:-2], True
+        elif word.endswith("s'") or (match.end() < len(folded) and folded[match.end()] == "'"):
+            possessive = word.lower().endswith("s")
+        norm = word.lower().replace(".", "").replace("'", "")
+        if not norm:
+            continue
+        tokens.append(
+            Tok(word, norm, match.start(), match.start() + len(word), possessive,
+                match.end() in affiliated)
+        )  # fmt: skip
+    # Hyphenated suffixes ("Iran-backed"): drop the suffix word, keep the mark on the name.
+    return [
+        t
+        for i, t in enumerate(tokens)
+        if not (i > 0 and tokens[i - 1].affiliation and t.norm in AFFILIATION_SUFFIXES)
+    ]
+
+
+def key_of(norms: Iterable[str]) -> str:
+    """Lookup key of a name: lower case, no leading article, no Arabic article al-/el-."""
+    words = [w for w in norms if w]
+    while words and words[0] == "the":
+        words = words[1:]
+    kept = [w for i, w in enumerate(words) if not (w in ("al", "el") and i < len(words) - 1)]
+    return " ".join(kept)
+
+
+def alias_key(alias: str) -> str:
+    return key_of(t.norm for t in tokenize(alias))
+
+
+def alias_keys(aliases: Iterable[str]) -> list[str]:
+    """Lookup keys of aliases; short all-capital acronyms ("UN", "PAN") as "^UN": they match
+    only text written in capitals."""
+    keys: list[str] = []
+    for alias in aliases:
+        tokens = tokenize(alias)
+        while len(tokens) > 1 and tokens[0].norm == "the":
+            tokens = tokens[1:]
+        key = key_of(t.norm for t in tokens)
+        if not key:
+            continue
+        if len(tokens) == 1 and tokens[0].upper and len(tokens[0].norm) <= 5:
+            key = "^" + tokens[0].norm.upper()
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def singular(word: str) -> str:
+    if word in IRREGULAR_PLURALS:
+        return IRREGULAR_PLURALS[word]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def parse_date(value: Any) -> dt.date | None:
+    if value is None or value == "" or value == "null":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return None
+
+
+# --- entries -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    sector: str
+    start: dt.date | None
+    end: dt.date | None
+    code: str | None = None
+    title: str | None = None
+
+    def active(self, date: dt.date) -> bool:
+        return (self.start is None or self.start <= date) and (self.end is None or date < self.end)
+
+
+@dataclass(slots=True)
+class ActorEntry:
+    name: str
+    code: str
+    sector: str = ""
+    kind: str = "org"
+    aliases: list[str] = field(default_factory=list)
+    nouns: set[str] = field(default_factory=set)
+    roles: list[Role] = field(default_factory=list)
+    rank: int = RANK_CURATED
+    source: str = "curated"
+    keys: list[str] | None = None  # precomputed alias keys ("^" marks an acronym)
+
+    def at(self, date: dt.date) -> tuple[str, str, Role | None]:
+        """(code, sector, role) of the entry on `date`."""
+        if not self.roles:
+            return self.code, self.sector, None
+        active = [r for r in self.roles if r.active(date)]
+        if active:
+            # The most senior current role: government over military over the rest.
+            role = max(active, key=lambda r: (_SENIORITY.get(r.sector, 0), r.start or _EPOCH))
+            return role.code or self.code, role.sector, role
+        past = [r for r in self.roles if r.end is not None and r.end <= date]
+        future = [r for r in self.roles if r.start is not None and date < r.start]
+        if past and (not future or self.kind == "person"):
+            last = max(past, key=lambda r: r.end or _EPOCH)
+            if self.kind == "person" and last.sector in OFFICE_SECTORS and not self.sector:
+                return last.code or self.code, "ELI", last
+            if self.kind == "person" and last.sector in OFFICE_SECTORS:
+                return self.code, self.sector if self.sector not in OFFICE_SECTORS else "ELI", last
+            return last.code or self.code, self.sector or last.sector, last
+        if future and not self.sector:
+            first = min(future, key=lambda r: r.start or _EPOCH)
+            return self.code, "" if self.kind == "person" else first.sector, None
+        return self.code, self.sector, None
+
+
+class _LazyRoles(list):
+    """Roles of a Phoenix entry, parsed on first use: most of the 18,000 office holders are
+    never mentioned, and parsing their dates would double the load time."""
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: str) -> None:
+        super().__init__()
+        self._raw = raw
+
+    def _parse(self) -> None:
+        if self._raw:
+            raw, self._raw = self._raw, ""
+            for item in raw.split(";"):
+                sector, code, start, end = [*item.split(":"), "", "", ""][:4]
+                super().append(Role(sector, parse_date(start), parse_date(end), code or None))
+
+    def __iter__(self):  # type: ignore[override]
+        self._parse()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._parse()
+        return super().__len__()
+
+    def __bool__(self) -> bool:
+        return bool(self._raw) or super().__len__() > 0
+
+
+_EPOCH = dt.date(1, 1, 1)
+_SENIORITY = {"GOV": 5, "MIL": 4, "SPY": 3, "LEG": 3, "JUD": 3, "REB": 2, "PRM": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Agent:
+    sector: str
+    secondary: str = ""
+    pattern: str = ""
+
+
+@dataclass(slots=True)
+class Found:
+    """A stretch of a phrase recognised as an entity, an agent noun or a title."""
+
+    start: int  # token indexes, end exclusive
+    end: int
+    entries: list[ActorEntry] = field(default_factory=list)
+    agent: Agent | None = None
+    office: str | None = None
+
+
+@dataclass(slots=True)
+class PhraseResult:
+    """What one phrase resolves to; `parts` holds each actor of a compound phrase."""
+
+    name: str | None = None
+    code: str = ""
+    sector: str = ""
+    matched_by: str | None = None
+    entry: ActorEntry | None = None
+    head_noun: str | None = None  # the head's noun when it is a common noun ("movement")
+    definite: bool = False  # "the movement": may refer back to an entity
+    pronoun: bool = False
+    means: bool = False  # an event noun standing for its perpetrator
+    person_name: str | None = None  # an unknown person's name in the phrase
+    parts: list[tuple[int, int, PhraseResult]] = field(default_factory=list)
+
+    @property
+    def resolved(self) -> bool:
+        return bool(self.code or self.sector)
+
+
+# --- the dictionary ---------------------------------------------------------------------------
+
+
+class ActorDictionary:
+    def __init__(self) -> None:
+        self.entries: list[ActorEntry] = []
+        self.by_key: dict[str, list[ActorEntry]] = defaultdict(list)
+        self.by_acronym: dict[str, list[ActorEntry]] = defaultdict(list)
+        self.by_name: dict[str, ActorEntry] = {}
+        self.countries: dict[str, ActorEntry] = {}
+        self.agents: dict[str, Agent] = {}
+        self.agent_lengths: list[int] = []
+        self.titles: dict[str, str] = {}
+        self.offices: dict[tuple[str, str], list[tuple[ActorEntry, Role]]] = defaultdict(list)
+        self.surnames: dict[str, list[ActorEntry]] = defaultdict(list)
+        self.max_alias_words = 1
+
+    # -- loading --
+
+    @classmethod
+    def load(cls, extra_files: Iterable[Path] = ()) -> ActorDictionary:
+        dictionary = cls()
+        dictionary._load_phoenix(data_path(PHOENIX_FILE))
+        dictionary._load_agents(data_path(AGENTS_FILE))
+        dictionary._load_yaml(_shipped_yaml(CURATED_FILE), CURATED_FILE, RANK_CURATED, "curated")
+        for path in extra_files:
+            path = Path(path)
+            if not path.is_file():
+                raise DataError(f"{path}: no such actor file")
+            dictionary._load_yaml(read_yaml(path), str(path), RANK_USER, "user")
+        dictionary._index()
+        return dictionary
+
+    def _load_phoenix(self, path: Path) -> None:
+        with path.open(encoding="utf-8") as handle:
+            lines = (line for line in handle if not line.startswith("#"))
+            for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE):
+                roles = _LazyRoles(row["roles"]) if row.get("roles") else []
+                aliases = [a for a in row["aliases"].split("|") if a]
+                keys = [k for k in (row.get("keys") or "").split("|") if k] or None
+                self.entries.append(
+                    ActorEntry(
+                        name=row["name"], code=row["code"], sector=row["sector"] or "",
+                        kind=row["kind"], aliases=aliases, roles=roles, rank=RANK_PHOENIX,
+                        source=row["source"], keys=keys,
+                    )
+                )  # fmt: skip
+
+    def _load_agents(self, path: Path) -> None:
+        with path.open(encoding="utf-8") as handle:
+            lines = (line for line in handle if not line.startswith("#"))
+            for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE):
+                self._add_agent(row["pattern"], row["sector"], row.get("secondary") or "")
+
+    def _add_agent(self, pattern: str, sector: str, secondary: str = "") -> None:
+        norms = [t.norm for t in tokenize(pattern) if t.norm != ","]
+        if sector == "-":
+            return
+        if not norms or norms[-1] in PREPOSITIONS:
+            return
+        agent = Agent(sector, secondary, pattern)
+        self.agents[key_of(norms)] = agent
+        self.agents[key_of([*norms[:-1], singular(norms[-1])])] = agent
+
+    def _load_yaml(self, data: Any, where: str, rank: int, source: str) -> None:
+        if data is None:
+            return
+        if not isinstance(data, dict):
+            raise DataError(f"{where}: an actor file is a mapping (countries, actors, ...)")
+        unknown = set(data) - {"countries", "titles", "offices", "actors", "agents"}
+        if unknown:
+            raise DataError(f"{where}: unknown section(s) {', '.join(sorted(unknown))}")
+        for code, info in (data.get("countries") or {}).items():
+            if not isinstance(info, dict):
+                raise DataError(f"{where}: countries.{code} must be a mapping")
+            code = str(code).upper()
+            aliases = [str(a) for a in info.get("aliases") or []]
+            if info.get("name"):
+                aliases.insert(0, str(info["name"]))
+            name = str(info.get("name") or (aliases[0] if aliases else code))
+            self.entries.append(ActorEntry(name, code, "", "country", aliases, rank=rank,
+                                           source=source))  # fmt: skip
+            capitals = [str(c) for c in info.get("capital") or []]
+            if capitals:
+                self.entries.append(
+                    ActorEntry(f"Government of {name}", code, "GOV", "capital", capitals,
+                               {"government", "capital"}, rank=rank, source=source)
+                )  # fmt: skip
+        for office, phrases in (data.get("titles") or {}).items():
+            for phrase in [office, *(phrases or [])]:
+                self.titles[key_of(t.norm for t in tokenize(str(phrase)))] = str(office)
+        for item in data.get("actors") or []:
+            self.entries.append(self._entry_from_yaml(item, where, rank, source))
+        for code, offices in (data.get("offices") or {}).items():
+            for office, holders in (offices or {}).items():
+                for holder in holders or []:
+                    if not isinstance(holder, list) or len(holder) < 2:
+                        raise DataError(f"{where}: offices.{code}.{office}: [name, from, to]")
+                    name = str(holder[0])
+                    sector = "GOV"
+                    role = Role(sector, parse_date(holder[1]),
+                                parse_date(holder[2] if len(holder) > 2 else None),
+                                str(code).upper(), str(office))  # fmt: skip
+                    entry = ActorEntry(name, str(code).upper(), "", "person", [name], set(),
+                                       [role], rank, source)  # fmt: skip
+                    self.entries.append(entry)
+        for item in data.get("agents") or []:
+            if not isinstance(item, dict) or "pattern" not in item:
+                raise DataError(f"{where}: agents: each item needs a pattern and a sector")
+            sector = str(item.get("sector") or "")
+            if sector and sector not in SECTORS:
+                raise DataError(f"{where}: agent {item['pattern']!r}: unknown sector {sector}")
+            self._add_agent(str(item["pattern"]), sector, str(item.get("secondary") or ""))
+
+    def _entry_from_yaml(self, item: Any, where: str, rank: int, source: str) -> ActorEntry:
+        if not isinstance(item, dict) or not item.get("name") or not item.get("code"):
+            raise DataError(f"{where}: each actor needs at least a name and a code: {item!r}")
+        sector = str(item.get("sector") or "")
+        kind = str(item.get("kind") or "org")
+        if sector and sector not in SECTORS:
+            raise DataError(f"{where}: {item['name']}: unknown sector {sector!r}")
+        if kind not in KINDS:
+            raise DataError(f"{where}: {item['name']}: unknown kind {kind!r}")
+        roles = []
+        for role in item.get("roles") or []:
+            if not isinstance(role, list) or not role or str(role[0]) not in SECTORS:
+                raise DataError(f"{where}: {item['name']}: a role is [SECTOR, from, to, CODE?]")
+            roles.append(
+                Role(str(role[0]), parse_date(role[1] if len(role) > 1 else None),
+                     parse_date(role[2] if len(role) > 2 else None),
+                     str(role[3]).upper() if len(role) > 3 and role[3] else None)
+            )  # fmt: skip
+        aliases = [str(item["name"]), *(str(a) for a in item.get("aliases") or [])]
+        nouns = {str(n).lower() for n in item.get("nouns") or []}
+        return ActorEntry(str(item["name"]), str(item["code"]).upper(), sector, kind, aliases,
+                          nouns, roles, rank, source)  # fmt: skip
+
+    def _index(self) -> None:
+        # Entries with the same name and code merge: curated roles and aliases add to Phoenix's.
+        merged: dict[tuple[str, str], ActorEntry] = {}
+        for entry in sorted(self.entries, key=lambda e: e.rank):
+            key = (entry.name.lower(), entry.code if entry.kind != "person" else "")
+            if entry.kind in ("country", "capital"):
+                key = (entry.kind, entry.code)
+            other = merged.get(key)
+            if other is None:
+                merged[key] = entry
+                continue
+            if entry.rank == other.rank:
+                # The same source lists a person twice (offices + actors): combine.
+                other.roles = [*other.roles, *entry.roles]
+            elif not other.roles and entry.roles and other.kind == "person":
+                other.roles = list(entry.roles)
+            other.aliases.extend(a for a in entry.aliases if a not in other.aliases)
+            other.nouns |= entry.nouns
+            if not other.sector and entry.sector and other.kind != "person":
+                other.sector = entry.sector
+        self.entries = list(merged.values())
+        surname_count: dict[str, set[str]] = defaultdict(set)
+        for entry in self.entries:
+            if entry.kind == "person" and entry.rank <= RANK_CURATED:
+                words = alias_key(entry.name).split()
+                if len(words) >= 2 and len(words[-1]) >= 3:
+                    surname_count[words[-1]].add(entry.name)
+            if entry.kind in KIND_NOUNS:
+                entry.nouns |= KIND_NOUNS[entry.kind]
+            for key in entry.keys if entry.keys is not None else alias_keys(entry.aliases):
+                if key.startswith("^"):
+                    self.by_acronym[key[1:]].append(entry)
+                    continue
+                words = key.count(" ") + 1
+                if words == 1 and (key in STOP_ALIASES or key in self.agents):
+                    continue
+                self.by_key[key].append(entry)
+                self.max_alias_words = max(self.max_alias_words, words)
+            self.by_name.setdefault(entry.name.lower(), entry)
+            if entry.kind == "country":
+                self.countries.setdefault(entry.code, entry)
+            for role in entry.roles if entry.rank <= RANK_CURATED else ():
+                if role.title and entry.kind == "person":
+                    self.offices[(role.code or entry.code, role.title)].append((entry, role))
+        for surname, names in surname_count.items():
+            if len(names) == 1 and surname not in STOP_ALIASES and surname not in self.by_key:
+                (name,) = names
+                self.surnames[surname].append(self.by_name[name.lower()])
+        for table in (self.by_key, self.by_acronym, self.surnames):
+            for entries in table.values():
+                entries.sort(key=lambda e: (e.rank, _KIND_ORDER.get(e.kind, 9)))
+        self.agent_lengths = sorted({len(k.split()) for k in self.agents}, reverse=True)
+
+    # -- lookups --
+
+    def lookup(self, tokens: list[Tok]) -> list[ActorEntry]:
+        key = key_of(t.norm for t in tokens)
+        found = list(self.by_key.get(key, ()))
+        if len(tokens) == 1 and tokens[0].upper:
+            found = self.by_acronym.get(tokens[0].norm.upper(), []) + found
+        if not found and len(tokens) == 1 and tokens[0].capitalized:
+            found = list(self.surnames.get(key, ()))
+        return found
+
+    def office_holder(
+        self, code: str, office: str, date: dt.date
+    ) -> tuple[ActorEntry, Role] | None:
+        holders = self.offices.get((code, office), [])
+        for entry, role in holders:
+            if role.active(date):
+                return entry, role
+        return None
+
+    def country(self, code: str) -> ActorEntry | None:
+        return self.countries.get(code)
+
+
+def _shipped_yaml(name: str) -> Any:
+    """A shipped YAML file through libyaml when present (5-10x faster than pure Python)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with data_path(name).open(encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=loader)
+
+
+_KIND_ORDER = {
+    "group": 0, "igo": 1, "body": 2, "org": 3, "person": 4, "pre": 5, "capital": 6,
+    "country": 7, "place": 8,
+}  # fmt: skip
+
+
+# --- phrase resolution ------------------------------------------------------------------------
+
+
+class PhraseResolver:
+    """Resolves phrases against a dictionary; results are cached per (phrase, date)."""
+
+    def __init__(self, dictionary: ActorDictionary) -> None:
+        self.dictionary = dictionary
+        self.resolve = lru_cache(maxsize=50_000)(self._resolve)
+        self._source_text = ""
+
+    def _resolve(self, text: str, date: dt.date) -> PhraseResult:
+        tokens = tokenize(text)
+        if not tokens:
+            return PhraseResult()
+        self._source_text = fold(text)
+        return self._resolve_tokens(tokens, date)
+
+    # The steps: find names, agents and titles; cut the phrase at its prepositions; read the head.
+    def _resolve_tokens(self, tokens: list[Tok], date: dt.date) -> PhraseResult:
+        tokens = _cut_at_comma(tokens)
+        if not tokens:
+            return PhraseResult()
+        names = self._find_names(tokens)
+        taken = [False] * len(tokens)
+        for item in names:
+            for i in range(item.start, item.end):
+                taken[i] = True
+        agents = self._find_agents(tokens, taken)
+        for item in agents:
+            for i in range(item.start, item.end):
+                taken[i] = True
+        head_end = next(
+            (
+                i
+                for i, t in enumerate(tokens)
+                if i > 0 and not taken[i] and t.norm in PREPOSITIONS and not t.capitalized
+            ),
+            len(tokens),
+        )
+        head_names = [n for n in names if n.end <= head_end]
+        head_agents = [a for a in agents if a.end <= head_end]
+        tail = tokens[head_end:]
+        words = {t.norm for t in tokens[:head_end]}
+        former = bool(words & FORMER_WORDS)
+        unknown = bool(words & UNKNOWN_WORDS)
+
+        result = self._read_head(tokens, head_end, head_names, head_agents, tail, date)
+        if result.parts:
+            return result
+        country = result.entry is not None and result.entry.kind == "country"
+        if former and result.resolved and result.sector in OFFICE_SECTORS | {""} and not country:
+            result.sector = "ELI"
+        if unknown and result.means:
+            result.code, result.sector, result.matched_by = "", "UAF", "unattributed"
+        return result
+
+    def _find_names(self, tokens: list[Tok]) -> list[Found]:
+        found: list[Found] = []
+        i, n = 0, len(tokens)
+        limit = min(self.dictionary.max_alias_words, 8) + 1  # longer aliases are never written
+        while i < n:
+            if not tokens[i].capitalized:
+                i += 1
+                continue
+            hit = None
+            for j in range(min(n, i + limit), i, -1):
+                last = tokens[j - 1]
+                if not last.capitalized:
+                    continue
+                inner = tokens[i:j]
+                if any(not t.capitalized and t.norm not in NAME_CONNECTORS for t in inner):
+                    continue
+                entries = self.dictionary.lookup(inner)
+                if entries:
+                    hit = Found(i, j, entries)
+                    break
+            if hit is not None:
+                found.append(hit)
+                i = hit.end
+            else:
+                i += 1
+        return found
+
+    def _find_agents(self, tokens: list[Tok], taken: list[bool]) -> list[Found]:
+        found: list[Found] = []
+        agents, titles = self.dictionary.agents, self.dictionary.titles
+        i, n = 0, len(tokens)
+        while i < n:
+            if taken[i] or (tokens[i].norm in PREPOSITIONS - {"of", "for"} and i == 0):
+                i += 1
+                continue
+            hit = None
+            for length in self.dictionary.agent_lengths:
+                j = i + length
+                if j > n or any(taken[i:j]):
+                    continue
+                norms = [t.norm for t in tokens[i:j]]
+                plain = key_of(norms)
+                single = key_of([*norms[:-1], singular(norms[-1])])
+                agent = agents.get(plain) or agents.get(single)
+                office = titles.get(plain) or titles.get(single)
+                if agent is not None or office is not None:
+                    hit = Found(i, j, agent=agent or Agent("GOV"), office=office)
+                    break
+            if hit is not None:
+                found.append(hit)
+                i = hit.end
+            else:
+                i += 1
+        return found
+
+    def _read_head(
+        self,
+        tokens: list[Tok],
+        head_end: int,
+        names: list[Found],
+        agents: list[Found],
+        tail: list[Tok],
+        date: dt.date,
+    ) -> PhraseResult:
+        head_tokens = tokens[:head_end]
+        content = [i for i, t in enumerate(head_tokens) if t.norm not in DETERMINERS]
+        partitive = all(head_tokens[i].norm in PARTITIVES for i in content)
+        if partitive and tail and tail[0].norm == "of" and len(tail) > 1:
+            # "several of the largest unions", "a team of armed police": the "of" phrase.
+            return self._resolve_tokens(tail[1:], date)
+        if not content:
+            pronoun = len(head_tokens) == 1
+            return PhraseResult(pronoun=pronoun, head_noun=head_tokens[0].norm if pronoun else None)
+        head_index = content[-1]
+        head_name = next((n for n in names if n.start <= head_index < n.end), None)
+        head_agent = next((a for a in agents if a.start <= head_index < a.end), None)
+        definite = head_tokens[0].norm in ("the", "this", "that", "these", "those")
+
+        # Compound owners: "Hungarian and Romanian officials", "Jordan and Britain".
+        owners = [n for n in names if n is not head_name and not tokens[n.end - 1].affiliation]
+        coordinated = self._coordinated(tokens, names, head_end)
+        if len(coordinated) >= 2 and (head_agent is not None or head_name in coordinated):
+            parts = []
+            for item in coordinated:
+                sub = self._owned(item, head_agent, tokens, tail, date)
+                start, end = tokens[item.start].start, tokens[item.end - 1].end
+                parts.append((start, end, sub))
+            first = parts[0][2]
+            return PhraseResult(
+                first.name, first.code, first.sector, first.matched_by, first.entry, parts=parts
+            )
+
+        if head_name is not None:
+            return self._named(head_name, tokens, head_agent, agents, tail, date)
+
+        if len(content) == 1 and head_tokens[head_index].norm in PRONOUNS:
+            return PhraseResult(pronoun=True, head_noun=head_tokens[head_index].norm)
+        person_name = self._unknown_name(tokens, head_index, names, agents)
+        if person_name and head_agent is None:
+            # The title before an unknown name: "Governor Vadim Shumkov".
+            head_agent = next((a for a in reversed(agents) if a.end <= head_index), None)
+        if head_agent is not None or person_name:
+            owner = self._owner(owners, tokens, tail, date)
+            result = self._agent_result(head_agent, owner, person_name, date, tokens, tail)
+            result.definite = definite
+            result.head_noun = tokens[head_index].norm if head_agent and not person_name else None
+            return result
+
+        noun = singular(tokens[head_index].norm)
+        owner = self._owner(owners, tokens, tail, date)
+        if noun in MEANS_NOUNS:
+            result = PhraseResult(means=True, head_noun=noun, definite=definite)
+            if owner is not None and owner.code:
+                result.code, result.name, result.entry = owner.code, owner.name, owner.entry
+                result.sector = owner.sector or ("MIL" if noun in STATE_MEANS else "")
+                result.matched_by = "means"
+            elif head_tokens[0].norm in ("a", "an"):
+                # "a recent attack", "an unclaimed drone strike": an unnamed perpetrator.
+                result.sector, result.matched_by = "UAF", "unattributed"
+            return result
+        result = PhraseResult(head_noun=noun, definite=definite)
+        if owner is not None and owner.code and (owners or not definite):
+            result.code, result.matched_by = owner.code, "owner"
+            if owner.entry is not None and owner.entry.kind not in ("country", "capital", "place"):
+                # "A Popular Mobilization Forces headquarters": the organisation's own.
+                result.sector, result.name, result.entry = owner.sector, owner.name, owner.entry
+        return result
+
+    def _owned(
+        self,
+        item: Found,
+        head_agent: Found | None,
+        tokens: list[Tok],
+        tail: list[Tok],
+        date: dt.date,
+    ) -> PhraseResult:
+        """One actor of a compound: the name alone, or the name owning the head noun."""
+        entry = self._choose(item.entries, date)
+        if head_agent is None:
+            return self._entry_result(entry, date, "alias")
+        owner = self._entry_result(entry, date, "alias")
+        if entry.kind in ("country", "capital", "place"):
+            owner.sector, owner.entry = "", None
+        return self._agent_result(head_agent, owner, None, date, tokens, tail)
+
+    def _coordinated(self, tokens: list[Tok], names: list[Found], head_end: int) -> list[Found]:
+        """Names in the head joined by "and"/"," and nothing else."""
+        head_names = [n for n in names if n.end <= head_end]
+        if len(head_names) < 2:
+            return []
+        run = [head_names[0]]
+        for item in head_names[1:]:
+            between = {t.norm for t in tokens[run[-1].end : item.start]}
+            if between and between <= {"and", "or"}:
+                run.append(item)
+            elif not between:
+                run = [item]
+            else:
+                run = [item]
+        return run if len(run) >= 2 else []
+
+    def _entry_result(self, entry: ActorEntry, date: dt.date, how: str) -> PhraseResult:
+        code, sector, _role = entry.at(date)
+        return PhraseResult(entry.name, code, sector, how, entry)
+
+    def _named(
+        self,
+        found: Found,
+        tokens: list[Tok],
+        head_agent: Found | None,
+        agents: list[Found],
+        tail: list[Tok],
+        date: dt.date,
+    ) -> PhraseResult:
+        entry = self._choose(found.entries, date)
+        result = self._entry_result(entry, date, "alias")
+        if entry.kind == "capital" and (found.start > 0 or tail):
+            # "Baghdad police", "in Kyiv": a place, not the government.
+            result.sector = ""
+        if entry.kind in ("country", "place", "capital") and (found.start > 0 or tail):
+            result.matched_by = "place" if entry.kind != "country" else "alias"
+        if entry.kind == "person" and found.start > 0:
+            before = [a for a in agents if a.end <= found.start and a.agent]
+            if any(a.agent.sector == "ELI" for a in before if a.agent):
+                result.sector = "ELI"
+            elif before and before[-1].agent and before[-1].agent.sector in OFFICE_SECTORS:
+                # "UK Defence Secretary Ben Wallace": the text gives the office held then.
+                result.sector, result.matched_by = before[-1].agent.sector, "alias+title"
+        # A coreferring definite head noun: "the movement" is resolved by the article stage.
+        return result
+
+    def _choose(self, entries: list[ActorEntry], date: dt.date) -> ActorEntry:
+        if len(entries) == 1:
+            return entries[0]
+        best_rank = entries[0].rank
+        same = [e for e in entries if e.rank == best_rank]
+        active = [e for e in same if any(r.active(date) for r in e.roles)]
+        return (active or same)[0]
+
+    def _owner(
+        self, owners: list[Found], tokens: list[Tok], tail: list[Tok], date: dt.date
+    ) -> PhraseResult | None:
+        """Who a sector noun belongs to: a name in the head (closest to the noun first), else an
+        of/for/from phrase, else where it is ("police in Kyiv")."""
+        for item in reversed(owners):
+            entry = self._choose(item.entries, date)
+            result = self._entry_result(entry, date, "alias")
+            if entry.kind in ("country", "capital", "place", "pre"):
+                result.sector = "PRE" if entry.kind == "pre" else ""
+                result.entry = entry if entry.kind == "pre" else None
+            return result
+        fallback = None
+        for prep, phrase in _attachments(tail):
+            if prep in OWNER_PREPOSITIONS or prep in LOCATION_PREPOSITIONS:
+                sub = self._resolve_tokens(phrase, date)
+                if not sub.code:
+                    continue
+                if prep in OWNER_PREPOSITIONS and (sub.entry is not None or sub.sector):
+                    return sub
+                if fallback is None:
+                    fallback = PhraseResult(code=sub.code, name=sub.name)
+        return fallback
+
+    def _agent_result(
+        self,
+        head_agent: Found | None,
+        owner: PhraseResult | None,
+        person_name: str | None,
+        date: dt.date,
+        tokens: list[Tok],
+        tail: list[Tok],
+    ) -> PhraseResult:
+        agent = head_agent.agent if head_agent else None
+        result = PhraseResult(person_name=person_name)
+        result.sector = agent.sector if agent else ""
+        result.matched_by = "agent" if agent else None
+        if owner is not None:
+            result.code = owner.code
+            org_owned = bool(owner.sector) and (
+                owner.entry is None
+                or owner.entry.kind not in ("country", "capital", "place", "person")
+            )
+            if org_owned and owner.sector and (agent is None or agent.sector != "ELI"):
+                result.sector = owner.sector
+            if owner.entry is not None and owner.entry.kind == "person":
+                # "a Biden administration official": the person's country, the noun's sector.
+                result.sector = agent.sector if agent else owner.sector
+            result.name = owner.name if org_owned and not person_name else None
+            result.matched_by = "agent" if agent else "owner"
+        if head_agent is not None and head_agent.office and result.code and not person_name:
+            holder = self.dictionary.office_holder(result.code, head_agent.office, date)
+            if holder is None and head_agent.office == "leader":
+                for office in ("supreme leader", "president", "king", "emir", "prime minister"):
+                    holder = self.dictionary.office_holder(result.code, office, date)
+                    if holder:
+                        break
+            former = any(t.norm in FORMER_WORDS for t in tokens)
+            if holder is not None and not former:
+                entry, role = holder
+                result.name, result.entry = entry.name, entry
+                result.sector, result.matched_by = role.sector, "office"
+        if person_name:
+            result.name = person_name
+            result.matched_by = (result.matched_by or "name") + "+title" if agent else "name"
+        return result
+
+    def _unknown_name(
+        self, tokens: list[Tok], head_index: int, names: list[Found], agents: list[Found]
+    ) -> str | None:
+        """A run of capitalised words at the end of the head that the dictionary does not know
+        ("Governor Vadim Shumkov" -> "Vadim Shumkov")."""
+        covered = {i for f in [*names, *agents] for i in range(f.start, f.end)}
+        if head_index in covered or not tokens[head_index].capitalized:
+            return None
+        start = head_index
+        while (
+            start - 1 >= 0
+            and start - 1 not in covered
+            and (
+                tokens[start - 1].capitalized
+                or (tokens[start - 1].norm in NAME_PARTICLES and start - 2 >= 0)
+            )
+        ):
+            start -= 1
+        while tokens[start].norm in NAME_PARTICLES and start < head_index:
+            start += 1
+        run = tokens[start : head_index + 1]
+        if not run or (all(t.upper for t in run) and len(run) == 1):
+            return None
+        return self._source_text[run[0].start : run[-1].end] if self._source_text else None
+
+
+def _cut_at_comma(tokens: list[Tok]) -> list[Tok]:
+    """A phrase ends at its first comma ("the office of X, spokesperson Y" is two phrases),
+    except in a list of names ("Jordan, Egypt and Iraq")."""
+    if not any(t.norm == "," for t in tokens):
+        return tokens
+    pieces: list[list[Tok]] = [[]]
+    for token in tokens:
+        if token.norm == ",":
+            pieces.append([])
+        else:
+            pieces[-1].append(token)
+    listed = all(
+        p and len(p) <= 4 and all(t.capitalized or t.norm in ("and", "or", "the") for t in p)
+        for p in pieces
+    )
+    if listed and len(pieces) > 1:
+        return [t for t in tokens if t.norm != ","]
+    return pieces[0]
+
+
+def _attachments(tail: list[Tok]) -> list[tuple[str, list[Tok]]]:
+    """(preposition, phrase) pairs of the tokens after the head."""
+    parts: list[tuple[str, list[Tok]]] = []
+    for token in tail:
+        if token.norm in PREPOSITIONS and not token.capitalized:
+            parts.append((token.norm, []))
+        elif parts:
+            parts[-1][1].append(token)
+    return [(p, toks) for p, toks in parts if toks]

@@ -1,0 +1,174 @@
+"""Actor resolution: the dictionary, phrases, articles, user files, the CLI commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flashpoint.cli import app
+from flashpoint.errors import DataError
+from flashpoint.stages.actors import ActorResolver
+
+DAY = dt.date(2024, 1, 4)
+
+
+@pytest.fixture(scope="module")
+def resolver() -> ActorResolver:
+    return ActorResolver.load()
+
+
+def code_sector(resolver: ActorResolver, text: str, **kwargs) -> tuple[str, str]:
+    result = resolver.resolve(text, date=kwargs.pop("date", DAY), **kwargs)
+    return result.code or "", result.sector or ""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Washington", ("USA", "GOV")),
+        ("the Kremlin", ("RUS", "GOV")),
+        ("U.S.", ("USA", "")),
+        ("Iraqi officials", ("IRQ", "GOV")),
+        ("American warplanes", ("USA", "MIL")),
+        ("a spokesperson for the Nujaba Movement", ("IRQ", "REB")),
+        ("Harakat al-Nujaba", ("IRQ", "REB")),
+        ("the Houthis", ("YEM", "REB")),
+        ("Kyiv police", ("UKR", "COP")),
+        ("members of SANDF", ("ZAF", "MIL")),
+        ("Russia's ambassador to Poland", ("RUS", "GOV")),
+        ("gunmen", ("", "UAF")),
+        ("the United Nations", ("UNO", "")),
+        ("European Union legislators", ("EUR", "LEG")),
+        ("Gaza", ("PSE", "")),
+        ("Transnistria", ("MDA", "PRE")),
+        ("an unclaimed drone strike", ("", "UAF")),
+        ("Several of the largest trade unions in Denmark", ("DNK", "LAB")),
+    ],
+)
+def test_phrases(resolver: ActorResolver, text: str, expected: tuple[str, str]) -> None:
+    assert code_sector(resolver, text) == expected
+
+
+def test_office_holders_follow_the_date(resolver: ActorResolver) -> None:
+    assert resolver.resolve("the French president", date=dt.date(2016, 3, 1)).name == (
+        "Francois Hollande"
+    )
+    assert resolver.resolve("the French president", date=dt.date(2022, 3, 1)).name == (
+        "Emmanuel Macron"
+    )
+    # Out of office: a former official; "former" says so too.
+    assert code_sector(resolver, "Angela Merkel", date=dt.date(2022, 1, 10)) == ("DEU", "ELI")
+    assert code_sector(resolver, "Angela Merkel", date=dt.date(2015, 1, 10)) == ("DEU", "GOV")
+    assert code_sector(resolver, "former President Nursultan Nazarbayev")[1] == "ELI"
+    # Roles of organisations change too.
+    assert code_sector(resolver, "Taliban", date=dt.date(2019, 1, 1)) == ("AFG", "REB")
+    assert code_sector(resolver, "Taliban", date=dt.date(2022, 5, 1)) == ("AFG", "GOV")
+
+
+def test_compound_and_context(resolver: ActorResolver) -> None:
+    result = resolver.phrases.resolve("Senior Hungarian and Romanian officials", DAY)
+    assert [(p.code, p.sector) for _s, _e, p in result.parts] == [("HUN", "GOV"), ("ROU", "GOV")]
+    assert code_sector(resolver, "Defense Minister", context="German") == ("DEU", "GOV")
+    assert code_sector(resolver, "He") == ("", "UNK")
+    # Acronyms match capitals only: the pronoun "us" is not the United States.
+    assert code_sector(resolver, "us")[0] == ""
+
+
+def test_user_file_adds_and_overrides(tmp_path: Path) -> None:
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(
+        "actors:\n"
+        "  - {name: Hamas, code: PSE, sector: PTY, kind: org}\n"
+        "  - {name: Sahel Watch Militia, code: MLI, sector: PRM, kind: group,"
+        " aliases: [SWM]}\n"
+        "agents:\n  - {pattern: drone operator, sector: MIL}\n",
+        encoding="utf-8",
+    )
+    custom = ActorResolver.load([extra])
+    assert code_sector(custom, "Hamas") == ("PSE", "PTY")
+    assert code_sector(custom, "SWM") == ("MLI", "PRM")
+    assert code_sector(custom, "Malian drone operators") == ("MLI", "MIL")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("actors:\n  - {name: X, code: IRQ, sector: REBEL}\n", encoding="utf-8")
+    with pytest.raises(DataError, match="unknown sector"):
+        ActorResolver.load([broken])
+
+
+def test_example_article_entities_resolve(example_result) -> None:
+    """The entities of ../shared/articles/iraq-militia-threat.expected.md, by their text."""
+    found: dict[str, set[tuple[str | None, str | None]]] = {}
+    for entity in example_result.entities:
+        found.setdefault(entity.text.lower(), set()).add((entity.code, entity.sector))
+
+    def has(text: str, code: str, sector: str | None = None) -> bool:
+        return any(
+            c == code and (sector is None or s == sector) for c, s in found.get(text.lower(), ())
+        )
+
+    assert has("The movement", "IRQ", "REB")
+    assert has("Washington", "USA", "GOV")
+    assert has("Yahya Rasool", "IRQ", "MIL")
+    assert has("the American forces", "USA", "MIL")
+    assert has("Mohammed Shia al-Sudani", "IRQ", "GOV")
+    assert has("Joe Biden", "USA", "GOV")
+    assert has("John Kirby", "USA", "GOV")
+    assert has("Pentagon", "USA", "MIL")
+    assert has("Popular Mobilization Forces", "IRQ", "PRM")
+    assert has("Ansar Allah", "YEM", "REB")
+    assert has("Operation Prosperity Guardian", "IGO")
+    assert has("Global Coalition", "IGO")
+    # A person named only by the article: code and sector from the phrase around the name.
+    saidi = [e for e in example_result.entities if e.label == "PERSON" and "Taqwa" in e.text]
+    assert saidi and (saidi[0].code, saidi[0].sector) == ("IRQ", "REB")
+
+
+def test_example_article_event_actors(example_result) -> None:
+    actors = [a for e in example_result.events for a in [*e.actor, *e.recipient]]
+    by_text = {a.text: a for a in actors}
+    assert (by_text["a spokesperson"].code, by_text["a spokesperson"].sector) == ("IRQ", "REB")
+    assert by_text["a spokesperson"].name == "Harakat al-Nujaba"
+    assert (
+        by_text["an unclaimed drone strike"].sector,
+        by_text["an unclaimed drone strike"].code,
+    ) == (
+        "UAF",
+        None,
+    )
+    chief = by_text["whose political chief"]
+    assert (chief.name, chief.code, chief.sector) == ("Harakat al-Nujaba", "IRQ", "REB")
+    assert by_text["Rasool"].name == "Yahya Rasool" and by_text["Rasool"].code == "IRQ"
+
+
+def test_actor_command_single_and_batch() -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["actor", "Iraqi officials", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["code"], data["sector"], data["matched_by"]) == ("IRQ", "GOV", "agent")
+    lines = (
+        '{"text": "the French president", "date": "2016-03-01"}\nnot json\n{"text": "Washington"}\n'
+    )
+    result = runner.invoke(app, ["actor", "-", "--json"], input=lines)
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert out[0].get("name") == "Francois Hollande"
+    assert "error" in out[1] and out[2]["code"] == "USA"
+    assert result.exit_code == 1  # one line could not be read
+    bad = runner.invoke(app, ["actor", "Iraq", "--date", "yesterday"])
+    assert bad.exit_code != 0 and "Traceback" not in bad.output
+
+
+def test_eval_actors_command(shared: Path) -> None:
+    runner = CliRunner()
+    gold = shared / "gold" / "ngec_actor_resolution_dev.jsonl"
+    result = runner.invoke(app, ["eval-actors", str(gold), "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    methods = scores["methods"]
+    assert set(methods) == {"agent_to_code", "short_text_to_agent", "search_nat"}
+    assert methods["search_nat"]["country_accuracy"] == 1.0
+    assert methods["agent_to_code"]["country_accuracy"] > 0.7
+    assert methods["agent_to_code"]["sector_accuracy"] > 0.7
