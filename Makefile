@@ -20,9 +20,9 @@ example: $(BIN)/.installed
 	$(BIN)/flashpoint run $(SHARED)/articles/iraq-militia-threat.txt
 
 test: $(BIN)/.installed
-	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff check src tests scripts $(wildcard bench)
 	$(BIN)/pytest
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src tests scripts $(wildcard bench)
+	$(BIN)/ruff format --check src tests scripts $(wildcard bench)
