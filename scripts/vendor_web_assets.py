@@ -33,6 +33,12 @@ FILES: list[tuple[str, str, str]] = [
     ("chart.js", "LICENSE.md", "LICENSE"),
     ("cytoscape", "dist/cytoscape.min.js", "cytoscape.min.js"),
     ("cytoscape", "LICENSE", "LICENSE"),
+    # The API docs page (/docs): FastAPI's default loads these from a CDN.
+    ("swagger-ui-dist", "swagger-ui-bundle.js", "swagger-ui-bundle.js"),
+    ("swagger-ui-dist", "swagger-ui.css", "swagger-ui.css"),
+    ("swagger-ui-dist", "favicon-32x32.png", "favicon-32x32.png"),
+    ("swagger-ui-dist", "LICENSE", "LICENSE"),
+    ("swagger-ui-dist", "NOTICE", "NOTICE"),
 ]
 
 
@@ -48,10 +54,10 @@ def main() -> int:
         dest = VENDOR / package / target
         dest.parent.mkdir(parents=True, exist_ok=True)
         text = src.read_bytes()
-        if target.endswith(".js"):
+        if target.endswith((".js", ".css")):
             # Drop source-map comments: the maps are not shipped, and a browser would ask for them.
             text = b"\n".join(
-                line for line in text.split(b"\n") if not line.startswith(b"//# sourceMappingURL")
+                line for line in text.split(b"\n") if not line.startswith((b"//# sourceMappingURL", b"/*# sourceMappingURL"))
             )
         dest.write_bytes(text)
         print(f"{dest.relative_to(ROOT)}  {len(text):,} bytes")

@@ -7,7 +7,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from swagger_ui_bundle import swagger_ui_path
 
 from flashpoint.api.routers import actors, articles, dyads, events, exports, quotes, timeline
 from flashpoint.api.settings import Settings
@@ -35,7 +34,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.mount("/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
 
     @app.get("/", include_in_schema=False)
     def dashboard() -> FileResponse:
@@ -46,9 +44,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return get_swagger_ui_html(
             openapi_url=app.openapi_url or "/openapi.json",
             title="Flashpoint API",
-            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
-            swagger_css_url="/docs-assets/swagger-ui.css",
-            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+            swagger_js_url="/static/vendor/swagger-ui-dist/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui-dist/swagger-ui.css",
+            swagger_favicon_url="/static/vendor/swagger-ui-dist/favicon-32x32.png",
             # No badge from the online validator: the page must not call out.
             swagger_ui_parameters={"validatorUrl": None},
         )
