@@ -7,13 +7,14 @@ Each library's licence file is copied beside it.
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = ROOT / "webassets" / "node_modules"
 VENDOR = ROOT / "src" / "flashpoint" / "web" / "static" / "vendor"
+
+SOURCE_MAP_COMMENTS = (b"//# sourceMappingURL", b"/*# sourceMappingURL")
 
 # (package, file inside the package, name under vendor/<package>/)
 FILES: list[tuple[str, str, str]] = [
@@ -57,7 +58,9 @@ def main() -> int:
         if target.endswith((".js", ".css")):
             # Drop source-map comments: the maps are not shipped, and a browser would ask for them.
             text = b"\n".join(
-                line for line in text.split(b"\n") if not line.startswith((b"//# sourceMappingURL", b"/*# sourceMappingURL"))
+                line
+                for line in text.split(b"\n")
+                if not line.startswith((b"//# sourceMappingURL", b"/*# sourceMappingURL"))
             )
         dest.write_bytes(text)
         print(f"{dest.relative_to(ROOT)}  {len(text):,} bytes")

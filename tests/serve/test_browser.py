@@ -118,7 +118,7 @@ def test_dashboard_filters_and_event_page(server, browser, strike, test_output: 
     assert "at least four people" in page.inner_text("#article-text .hl-toll")
     evidence = "".join(page.locator("#article-text .hl-evidence").all_inner_texts())
     assert evidence == strike.evidence.text
-    page.screenshot(path=str(test_output / "event.png"), full_page=False)
+    page.screenshot(path=str(test_output / "event.png"), full_page=True)
 
     # A quoted event shows its quote highlighted.
     quoted = page.evaluate("fetch('/api/quotes').then(r => r.json())")["items"][0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, HTTPException, Query
 from fastapi.exceptions import RequestValidationError
+from pydantic import BeforeValidator
 
 from flashpoint.api.settings import Settings, get_settings
 from flashpoint.errors import StoreError
@@ -24,7 +26,19 @@ EventSort = Literal[tuple(EVENT_SORTS)]  # type: ignore[valid-type]
 SearchIn = Literal["evidence", "article", "both"]
 
 
+def _iso_date_only(value: object) -> object:
+    """Dates as YYYY-MM-DD only (pydantic would also read "0" as a Unix timestamp)."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("wants a date YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
+
 CODE_PATTERN = r"^[A-Za-z]{3}$"
+_NUMBER = r"\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*"
+BBOX_PATTERN = rf"^{_NUMBER}(,{_NUMBER}){{3}}$"
+NEAR_PATTERN = rf"^{_NUMBER}(,{_NUMBER}){{2}}$"
 
 
 def get_store(settings: Annotated[Settings, Depends(get_settings)]) -> Iterator[Store]:
@@ -91,8 +105,8 @@ def full_text_errors(query: str | None, field: str = "q") -> Iterator[None]:
 
 
 def event_filter(
-    since: Annotated[dt.date | None, Query(description="Events on or after this date.")] = None,
-    until: Annotated[dt.date | None, Query(description="Events on or before this date.")] = None,
+    since: Annotated[IsoDate | None, Query(description="Events on or after this date.")] = None,
+    until: Annotated[IsoDate | None, Query(description="Events on or before this date.")] = None,
     type: Annotated[
         list[EventType] | None, Query(description="PLOVER event types (repeat for several).")
     ] = None,
@@ -117,11 +131,17 @@ def event_filter(
         str | None,
         Query(
             max_length=100,
+            pattern=BBOX_PATTERN,
             description="min lon,min lat,max lon,max lat (a box crossing 180° is allowed).",
         ),
     ] = None,
     near: Annotated[
-        str | None, Query(max_length=100, description="lat,lon,km: events within km of a point.")
+        str | None,
+        Query(
+            max_length=100,
+            pattern=NEAR_PATTERN,
+            description="lat,lon,km: events within km of a point.",
+        ),
     ] = None,
     has_location: Annotated[
         bool | None, Query(description="Only events with (true) or without (false) coordinates.")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query
 
-from flashpoint.api.deps import StoreDep, full_text_errors
+from flashpoint.api.deps import IsoDate, StoreDep, full_text_errors
 from flashpoint.api.schemas import ArticleDetail, ArticlePage, Message
 from flashpoint.api.spans import event_spans, quote_spans
 
@@ -21,8 +20,8 @@ def list_articles(
         str | None, Query(max_length=500, description="Full-text query over title and text.")
     ] = None,
     status: Annotated[Literal["coded", "skipped", "duplicate", "failed"] | None, Query()] = None,
-    since: Annotated[dt.date | None, Query(description="Published on or after.")] = None,
-    until: Annotated[dt.date | None, Query(description="Published on or before.")] = None,
+    since: Annotated[IsoDate | None, Query(description="Published on or after.")] = None,
+    until: Annotated[IsoDate | None, Query(description="Published on or before.")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> ArticlePage:
