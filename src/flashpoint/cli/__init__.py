@@ -5,8 +5,14 @@ from __future__ import annotations
 
 import sys
 
-import flashpoint.cli.commands_actor  # noqa: F401 - register
-from flashpoint.cli import commands_eval, commands_events, commands_run  # noqa: F401 - register
+from flashpoint.cli import (  # noqa: F401 - register
+    commands_actor,
+    commands_eval,
+    commands_events,
+    commands_export,
+    commands_run,
+    commands_serve,
+)
 from flashpoint.cli.app import app, err
 from flashpoint.errors import FlashpointError
 

@@ -17,7 +17,85 @@ def _initial(conn: sqlite3.Connection) -> None:
     conn.executescript(schema)
 
 
+# Full-text search (SQLite FTS5) over event evidence and article text, for the API's `q`.
+# Rows are keyed by the record's id (not rowid: VACUUM may renumber rowids) and kept in step by
+# triggers, so every writer keeps the index current without knowing of it. A REPLACE leaves a
+# stale row behind (delete triggers do not fire on REPLACE); queries select ids with
+# `IN (SELECT ... MATCH ...)`, which makes such a row harmless.
+
+
+def _names(record: str, side: str) -> str:
+    """SQL for the names and texts of an event's actors (or recipients), space-separated."""
+    return (
+        "coalesce((SELECT group_concat(coalesce(json_extract(value, '$.name'), '') || ' ' ||"
+        f" coalesce(json_extract(value, '$.text'), ''), ' ') FROM json_each({record}, '$.{side}')),"
+        " '')"
+    )
+
+
+def _event_fts_values(record: str) -> str:
+    return (
+        f"json_extract({record}, '$.evidence.text'),"
+        f" {_names(record, 'actor')} || ' ' || {_names(record, 'recipient')}"
+    )
+
+
+FULL_TEXT_SEARCH_SQL = f"""
+CREATE VIRTUAL TABLE events_fts USING fts5(
+    event_id UNINDEXED, evidence, actors, tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    article_id UNINDEXED, title, text, tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN
+    INSERT INTO events_fts (event_id, evidence, actors)
+    VALUES (new.id, {_event_fts_values("new.record")});
+END;
+CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN
+    DELETE FROM events_fts WHERE event_id = old.id;
+END;
+CREATE TRIGGER events_fts_update AFTER UPDATE OF record ON events BEGIN
+    DELETE FROM events_fts WHERE event_id = old.id;
+    INSERT INTO events_fts (event_id, evidence, actors)
+    VALUES (new.id, {_event_fts_values("new.record")});
+END;
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts (article_id, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    DELETE FROM articles_fts WHERE article_id = old.id;
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+    DELETE FROM articles_fts WHERE article_id = old.id;
+    INSERT INTO articles_fts (article_id, title, text) VALUES (new.id, new.title, new.text);
+END;
+-- Index what the database already holds: the triggers only see new rows.
+INSERT INTO articles_fts (article_id, title, text) SELECT id, title, text FROM articles;
+INSERT INTO events_fts (event_id, evidence, actors)
+SELECT id, {_event_fts_values("record")} FROM events;
+"""
+
+
+def _full_text_search(conn: sqlite3.Connection) -> None:
+    for statement in _statements(FULL_TEXT_SEARCH_SQL):
+        conn.execute(statement)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements (executescript would commit the migration's transaction)."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--"):
+            continue
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return statements
+
+
 MIGRATIONS: list[Migration] = [
     (1, "0001_initial", _initial),
+    (2, "0002_full_text_search", _full_text_search),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

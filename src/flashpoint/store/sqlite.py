@@ -8,6 +8,7 @@ re-running stores nothing twice. WAL mode lets readers (the API) work while a ru
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,18 @@ from flashpoint.model import Article, ArticleResult, Entity, Event, Quote
 from flashpoint.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_DB = Path("flashpoint.db")
+
+# Orders the event queries accept; each ends on the id so that pages never overlap.
+EVENT_SORTS: dict[str, str] = {
+    "date": "date, article_id, id",
+    "-date": "date DESC, article_id, id",
+    "confidence": "confidence, date, id",
+    "-confidence": "confidence DESC, date, id",
+    "event_scale": "event_scale, date, id",
+    "-event_scale": "event_scale DESC, date, id",
+    "event": "event, date, id",
+    "-event": "event DESC, date, id",
+}
 
 
 @dataclass
@@ -34,9 +47,283 @@ class EventFilter:
     near: tuple[float, float, float] | None = None  # lat, lon, km
     limit: int | None = None
     offset: int = 0
+    # Used by the API, the dashboard and exports (see the "queries" section of Store).
+    types: tuple[str, ...] = ()  # any of these PLOVER types
+    mode: str | None = None
+    initiator: str | None = None  # code, as actor only
+    recipient: str | None = None  # code, as recipient only
+    quad: int | None = None
+    bbox: tuple[float, float, float, float] | None = None  # min lon, min lat, max lon, max lat
+    has_location: bool | None = None
+    include_negated: bool = True
+    text: str | None = None  # an FTS5 query
+    text_in: str = "evidence"  # evidence | article | both
+    link_id: str | None = None
+    sort: str = "date"  # a key of EVENT_SORTS
 
 
-class Store:
+ARTICLE_SUMMARY_SQL = (
+    "SELECT a.id, a.source_id, a.title, a.category, a.published, a.source, a.url,"
+    " a.language, a.status, a.status_reason, a.cluster_id, a.duplicate_of, a.stored_at,"
+    " length(a.text) AS characters,"
+    " (SELECT COUNT(*) FROM events e WHERE e.article_id = a.id) AS events"
+    " FROM articles a"
+)
+
+
+class StoreQueries:
+    """Read-only queries for the API, the dashboard and exports: filters beyond the CLI's,
+    full-text search, aggregates (timeline, actors, dyads) and article listings.
+
+    A mixin of Store (kept apart from the core read/write methods so that each can change
+    without touching the other)."""
+
+    conn: sqlite3.Connection
+
+    def _more_event_clauses(self, where: EventFilter) -> tuple[list[str], list[object]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if where.types:
+            clauses.append(f"event IN ({', '.join('?' * len(where.types))})")
+            params += [kind.upper() for kind in where.types]
+        if where.mode:
+            clauses.append("mode = ?")
+            params.append(where.mode.lower())
+        if where.initiator:
+            clauses.append("actor_codes LIKE ?")
+            params.append(f"% {where.initiator.upper()} %")
+        if where.recipient:
+            clauses.append("recipient_codes LIKE ?")
+            params.append(f"% {where.recipient.upper()} %")
+        if where.quad is not None:
+            clauses.append("quad_code = ?")
+            params.append(where.quad)
+        if where.bbox is not None:
+            min_lon, min_lat, max_lon, max_lat = where.bbox
+            clauses.append("lat BETWEEN ? AND ?")
+            params += [min_lat, max_lat]
+            if min_lon <= max_lon:
+                clauses.append("lon BETWEEN ? AND ?")
+                params += [min_lon, max_lon]
+            else:  # the box crosses the antimeridian
+                clauses.append("(lon >= ? OR lon <= ?)")
+                params += [min_lon, max_lon]
+        if where.has_location is True:
+            clauses.append("lat IS NOT NULL AND lon IS NOT NULL")
+        elif where.has_location is False:
+            clauses.append("(lat IS NULL OR lon IS NULL)")
+        if not where.include_negated:
+            clauses.append("negated = 0")
+        if where.link_id:
+            clauses.append("link_id = ?")
+            params.append(where.link_id)
+        if where.text:
+            searches = []
+            if where.text_in in ("evidence", "both"):
+                searches.append("id IN (SELECT event_id FROM events_fts WHERE events_fts MATCH ?)")
+                params.append(where.text)
+            if where.text_in in ("article", "both"):
+                searches.append(
+                    "article_id IN (SELECT article_id FROM articles_fts WHERE articles_fts MATCH ?)"
+                )
+                params.append(where.text)
+            clauses.append("(" + " OR ".join(searches) + ")")
+        return clauses, params
+
+    def _filtered(self, where: EventFilter) -> tuple[str, list[object]]:
+        """A CTE `f` holding the filtered events' columns, for aggregates."""
+        unpaged = EventFilter(**{**where.__dict__, "limit": None, "offset": 0})
+        sql, params = self._event_query(unpaged, "*")  # type: ignore[attr-defined]
+        return f"WITH f AS ({sql})", params
+
+    def timeline(self, where: EventFilter) -> list[dict]:
+        """Events per day and quad class (events without a date are left out)."""
+        cte, params = self._filtered(where)
+        rows = self.conn.execute(
+            f"{cte} SELECT date, quad_code, COUNT(*) AS events, SUM(event_scale) AS score"
+            " FROM f WHERE date IS NOT NULL GROUP BY date, quad_code ORDER BY date, quad_code",
+            params,
+        )
+        return [dict(row) for row in rows]
+
+    def actor_counts(self, where: EventFilter, limit: int | None = None) -> list[dict]:
+        """Actor codes with how many events name them as actor, as recipient, and in all."""
+        cte, params = self._filtered(where)
+        sql = (
+            f"{cte}, sides AS ("
+            " SELECT f.id AS event_id, 'actor' AS side, json_extract(a.value, '$.code') AS code,"
+            " coalesce(json_extract(a.value, '$.name'), json_extract(a.value, '$.text')) AS name"
+            " FROM f, json_each(f.record, '$.actor') AS a"
+            " UNION ALL"
+            " SELECT f.id, 'recipient', json_extract(r.value, '$.code'),"
+            " coalesce(json_extract(r.value, '$.name'), json_extract(r.value, '$.text'))"
+            " FROM f, json_each(f.record, '$.recipient') AS r)"
+            " SELECT code, COUNT(DISTINCT event_id) AS events,"
+            " COUNT(DISTINCT CASE WHEN side = 'actor' THEN event_id END) AS as_actor,"
+            " COUNT(DISTINCT CASE WHEN side = 'recipient' THEN event_id END) AS as_recipient,"
+            " json_group_array(DISTINCT name) AS names"
+            " FROM sides WHERE code IS NOT NULL GROUP BY code ORDER BY events DESC, code"
+        )
+        if limit is not None:
+            sql += " LIMIT ?"
+            params = [*params, limit]
+        out = []
+        for row in self.conn.execute(sql, params):
+            item = dict(row)
+            item["names"] = sorted(n for n in json.loads(item["names"]) if n)[:10]
+            out.append(item)
+        return out
+
+    def dyads(
+        self, where: EventFilter, level: str = "sector", limit: int | None = None
+    ) -> list[dict]:
+        """Directed (actor, recipient) pairs with event counts and PLOVER scores.
+
+        `level` names the nodes: `country` (the code), `sector` (code-sector, e.g. IRQ-REB) or
+        `actor` (the resolved name, else code-sector). Actors without a code are left out."""
+        key = {
+            "country": "json_extract({v}, '$.code')",
+            "sector": "json_extract({v}, '$.code') || coalesce('-' || json_extract({v},"
+            " '$.sector'), '')",
+            "actor": "coalesce(json_extract({v}, '$.name'), json_extract({v}, '$.code') ||"
+            " coalesce('-' || json_extract({v}, '$.sector'), ''))",
+        }[level]
+        cte, params = self._filtered(where)
+        sql = (
+            f"{cte}, pairs AS ("
+            f" SELECT DISTINCT f.id AS event_id, f.event_scale AS score,"
+            f" {key.format(v='a.value')} AS source, {key.format(v='r.value')} AS target,"
+            " json_extract(a.value, '$.code') AS source_code,"
+            " json_extract(r.value, '$.code') AS target_code"
+            " FROM f, json_each(f.record, '$.actor') AS a, json_each(f.record, '$.recipient') AS r"
+            " WHERE json_extract(a.value, '$.code') IS NOT NULL"
+            " AND json_extract(r.value, '$.code') IS NOT NULL)"
+            " SELECT source, target, MIN(source_code) AS source_code,"
+            " MIN(target_code) AS target_code, COUNT(*) AS events,"
+            " SUM(score) AS score_sum, AVG(score) AS score_mean"
+            " FROM pairs WHERE source != target GROUP BY source, target"
+            " ORDER BY events DESC, source, target"
+        )
+        if limit is not None:
+            sql += " LIMIT ?"
+            params = [*params, limit]
+        return [dict(row) for row in self.conn.execute(sql, params)]
+
+    def dyad_series(
+        self, where: EventFilter, actor: str, recipient: str, *, both_ways: bool = False
+    ) -> list[dict]:
+        """Events per day and summed PLOVER score between two actor codes."""
+        directions = [(actor, recipient)] + ([(recipient, actor)] if both_ways else [])
+        parts, params = [], []
+        for source, target in directions:
+            sql, part_params = self._event_query(  # type: ignore[attr-defined]
+                EventFilter(
+                    **{
+                        **where.__dict__,
+                        "initiator": source,
+                        "recipient": target,
+                        "limit": None,
+                        "offset": 0,
+                    }
+                ),
+                "id, date, event_scale",
+            )
+            parts.append(f"SELECT * FROM ({sql})")
+            params += part_params
+        rows = self.conn.execute(
+            "SELECT date, COUNT(*) AS events, SUM(event_scale) AS score_sum,"
+            " AVG(event_scale) AS score_mean"
+            f" FROM ({' UNION '.join(parts)}) WHERE date IS NOT NULL GROUP BY date ORDER BY date",
+            params,
+        )
+        return [dict(row) for row in rows]
+
+    def linked_events(self, link_id: str) -> list[Event]:
+        """Every stored mention of one cross-article event (same `link_id`)."""
+        rows = self.conn.execute(
+            "SELECT record FROM events WHERE link_id = ? ORDER BY date, article_id, id", (link_id,)
+        )
+        return [Event.model_validate_json(row["record"]) for row in rows]
+
+    def article_rows(
+        self,
+        *,
+        text: str | None = None,
+        status: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[dict], int]:
+        """Article summaries (no full text) with their event counts; `text` is an FTS5 query,
+        and a match carries a snippet of the text around it."""
+        clauses: list[str] = []
+        params: list[object] = []
+        if text:
+            clauses.append(
+                "a.id IN (SELECT article_id FROM articles_fts WHERE articles_fts MATCH ?)"
+            )
+            params.append(text)
+        if status:
+            clauses.append("a.status = ?")
+            params.append(status)
+        if since:
+            clauses.append("a.published >= ?")
+            params.append(since)
+        if until:
+            # A bare date includes the whole day.
+            clauses.append("a.published < ?")
+            params.append(until + "T99" if len(until) == 10 else until)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        total = int(
+            self.conn.execute(f"SELECT COUNT(*) FROM articles a{where}", params).fetchone()[0]
+        )
+        rows = self.conn.execute(
+            f"{ARTICLE_SUMMARY_SQL}{where} ORDER BY a.published DESC, a.id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        items = [dict(row) for row in rows]
+        if text and items:
+            snippets = dict(
+                self.conn.execute(
+                    "SELECT article_id, snippet(articles_fts, 2, '[', ']', ' … ', 24)"
+                    f" FROM articles_fts WHERE articles_fts MATCH ? AND article_id IN"
+                    f" ({', '.join('?' * len(items))})",
+                    [text, *(item["id"] for item in items)],
+                ).fetchall()
+            )
+            for item in items:
+                item["snippet"] = snippets.get(item["id"])
+        return items, total
+
+    def article_rows_by_id(self, article_ids: Sequence[str]) -> list[dict]:
+        """Article summaries (as `article_rows` gives them) for these ids, in this order."""
+        ids = list(dict.fromkeys(article_ids))
+        if not ids:
+            return []
+        rows = self.conn.execute(
+            f"{ARTICLE_SUMMARY_SQL} WHERE a.id IN ({', '.join('?' * len(ids))})", ids
+        )
+        found = {row["id"]: dict(row) for row in rows}
+        return [found[i] for i in ids if i in found]
+
+    def article_stored_at(self, article_ids: Sequence[str]) -> dict[str, dict]:
+        """Per article: what exports need besides the event (source, url, stored_at, ...)."""
+        out: dict[str, dict] = {}
+        ids = list(dict.fromkeys(article_ids))
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk : chunk + 500]
+            rows = self.conn.execute(
+                "SELECT id, source_id, title, published, source, url, input_name, stored_at,"
+                " length(text) AS characters FROM articles"
+                f" WHERE id IN ({', '.join('?' * len(part))})",
+                part,
+            )
+            out.update({row["id"]: dict(row) for row in rows})
+        return out
+
+
+class Store(StoreQueries):
     def __init__(self, path: Path | str = DEFAULT_DB, *, read_only: bool = False) -> None:
         self.path = Path(path)
         try:
@@ -50,6 +337,7 @@ class Store:
                     raise StoreError(f"{self.path}: directory {self.path.parent} does not exist")
                 self.conn = sqlite3.connect(self.path, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
+            self.conn.create_function("fp_distance_km", 4, _distance_km, deterministic=True)
             self.conn.execute("PRAGMA foreign_keys = ON")
             if not read_only:
                 self.conn.execute("PRAGMA journal_mode = WAL")
@@ -224,16 +512,21 @@ class Store:
             params.append(where.min_confidence)
         if where.near is not None:
             lat, lon, km = where.near
-            # A bounding box first (indexable), the exact great-circle test in Python after.
+            # A bounding box first (indexable), then the exact great-circle distance.
             dlat = km / 111.0
             dlon = km / max(1e-6, 111.0 * _cos_deg(lat))
             clauses.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")
             params += [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
+            clauses.append("fp_distance_km(lat, lon, ?, ?) <= ?")
+            params += [lat, lon, km]
+        more_clauses, more_params = self._more_event_clauses(where)
+        clauses += more_clauses
+        params += more_params
         sql = f"SELECT {columns} FROM events"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         if columns != "COUNT(*)":
-            sql += " ORDER BY date, article_id, id"
+            sql += " ORDER BY " + EVENT_SORTS[where.sort]
             if where.limit is not None:
                 sql += " LIMIT ? OFFSET ?"
                 params += [where.limit, where.offset]
@@ -312,6 +605,14 @@ def _event_row(event: Event) -> tuple:
 
 
 def _cos_deg(value: float) -> float:
-    import math
-
     return math.cos(math.radians(value))
+
+
+def _distance_km(lat1: float | None, lon1: float | None, lat2: float, lon2: float) -> float | None:
+    """Great-circle (haversine) distance, registered in SQLite as fp_distance_km."""
+    if lat1 is None or lon1 is None:
+        return None
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))

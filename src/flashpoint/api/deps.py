@@ -1,0 +1,192 @@
+"""Dependencies shared by the routers: a read-only store per request, the event filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from typing import Annotated, Literal
+
+from fastapi import Depends, HTTPException, Query
+from fastapi.exceptions import RequestValidationError
+from pydantic import BeforeValidator
+
+from flashpoint.api.settings import Settings, get_settings
+from flashpoint.errors import StoreError
+from flashpoint.model import EVENT_TYPES
+from flashpoint.store import EventFilter, Store
+from flashpoint.store.sqlite import EVENT_SORTS
+
+EventType = Enum("EventType", {name: name for name in EVENT_TYPES}, type=str)  # type: ignore[misc]
+EventSort = Literal[tuple(EVENT_SORTS)]  # type: ignore[valid-type]
+SearchIn = Literal["evidence", "article", "both"]
+
+
+def _iso_date_only(value: object) -> object:
+    """Dates as YYYY-MM-DD only (pydantic would also read "0" as a Unix timestamp)."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("wants a date YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
+
+CODE_PATTERN = r"^[A-Za-z]{3}$"
+_NUMBER = r"\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*"
+BBOX_PATTERN = rf"^{_NUMBER}(,{_NUMBER}){{3}}$"
+NEAR_PATTERN = rf"^{_NUMBER}(,{_NUMBER}){{2}}$"
+
+
+def get_store(settings: Annotated[Settings, Depends(get_settings)]) -> Iterator[Store]:
+    try:
+        store = Store(settings.db, read_only=True)
+    except StoreError as exc:
+        raise HTTPException(status_code=503, detail=exc.message) from exc
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def invalid(field: str, message: str) -> RequestValidationError:
+    """A 422 in FastAPI's own shape, for checks the type system cannot express."""
+    return RequestValidationError(
+        [{"loc": ("query", field), "msg": message, "type": "value_error", "input": None}]
+    )
+
+
+def _floats(value: str, field: str, count: int, example: str) -> list[float]:
+    try:
+        numbers = [float(part) for part in value.split(",")]
+    except ValueError:
+        numbers = []
+    if len(numbers) != count or not all(math.isfinite(n) for n in numbers):
+        raise invalid(field, f"wants {count} comma-separated numbers, e.g. {example}")
+    return numbers
+
+
+def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
+    if value is None:
+        return None
+    min_lon, min_lat, max_lon, max_lat = _floats(value, "bbox", 4, "40,29,48,37")
+    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
+        raise invalid("bbox", "longitudes must be within -180..180")
+    if not (-90 <= min_lat <= max_lat <= 90):
+        raise invalid("bbox", "latitudes must be within -90..90, the minimum first")
+    return min_lon, min_lat, max_lon, max_lat
+
+
+def parse_near(value: str | None) -> tuple[float, float, float] | None:
+    if value is None:
+        return None
+    lat, lon, km = _floats(value, "near", 3, "33.3,44.4,50")
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 < km <= 20040):
+        raise invalid("near", "latitude -90..90, longitude -180..180, 0 < km <= 20040")
+    return lat, lon, km
+
+
+@contextmanager
+def full_text_errors(query: str | None, field: str = "q") -> Iterator[None]:
+    """An FTS5 query the user got wrong is a 422, not a server error. SQLite reports FTS5
+    syntax errors as OperationalError; with no query given, such an error is the server's."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if query:
+            raise invalid(field, f"not a valid full-text query ({exc})") from exc
+        raise
+
+
+def event_filter(
+    since: Annotated[IsoDate | None, Query(description="Events on or after this date.")] = None,
+    until: Annotated[IsoDate | None, Query(description="Events on or before this date.")] = None,
+    type: Annotated[
+        list[EventType] | None, Query(description="PLOVER event types (repeat for several).")
+    ] = None,
+    mode: Annotated[
+        str | None,
+        Query(max_length=40, pattern=r"^[a-z][a-z-]*$", description="PLOVER mode, e.g. drone."),
+    ] = None,
+    actor: Annotated[
+        str | None, Query(pattern=CODE_PATTERN, description="Code as actor or recipient.")
+    ] = None,
+    initiator: Annotated[
+        str | None, Query(pattern=CODE_PATTERN, description="Code as actor (the doer) only.")
+    ] = None,
+    recipient: Annotated[
+        str | None, Query(pattern=CODE_PATTERN, description="Code as recipient only.")
+    ] = None,
+    country: Annotated[
+        str | None, Query(pattern=CODE_PATTERN, description="ISO3 code of the event's place.")
+    ] = None,
+    quad: Annotated[int | None, Query(ge=1, le=4, description="PLOVER quad class.")] = None,
+    bbox: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            pattern=BBOX_PATTERN,
+            description="min lon,min lat,max lon,max lat (a box crossing 180° is allowed).",
+        ),
+    ] = None,
+    near: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            pattern=NEAR_PATTERN,
+            description="lat,lon,km: events within km of a point.",
+        ),
+    ] = None,
+    has_location: Annotated[
+        bool | None, Query(description="Only events with (true) or without (false) coordinates.")
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=500,
+            description='Full-text query (SQLite FTS5 syntax: words, "phrases", OR, NOT, prefix*).',
+        ),
+    ] = None,
+    search_in: Annotated[
+        SearchIn, Query(description="Where q searches: evidence sentences, articles, or both.")
+    ] = "evidence",
+    min_confidence: Annotated[
+        float | None, Query(ge=0.0, le=1.0, allow_inf_nan=False, description="Lowest confidence.")
+    ] = None,
+    background: Annotated[bool, Query(description="Include background events.")] = True,
+    hypothetical: Annotated[bool, Query(description="Include hypothetical events.")] = True,
+    negated: Annotated[bool, Query(description="Include negated events.")] = True,
+    article_id: Annotated[str | None, Query(max_length=100)] = None,
+    link_id: Annotated[str | None, Query(max_length=100)] = None,
+) -> EventFilter:
+    return EventFilter(
+        types=tuple(t.value for t in type or []),
+        mode=mode,
+        actor=actor,
+        initiator=initiator,
+        recipient=recipient,
+        since=since.isoformat() if since else None,
+        until=until.isoformat() if until else None,
+        country=country,
+        quad=quad,
+        bbox=parse_bbox(bbox),
+        near=parse_near(near),
+        has_location=has_location,
+        text=q or None,
+        text_in=search_in,
+        min_confidence=min_confidence,
+        include_background=background,
+        include_hypothetical=hypothetical,
+        include_negated=negated,
+        article_id=article_id,
+        link_id=link_id,
+    )
+
+
+FilterDep = Annotated[EventFilter, Depends(event_filter)]

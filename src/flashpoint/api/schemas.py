@@ -1,0 +1,143 @@
+"""Response shapes of the API (records themselves are the shared model's)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from flashpoint.model import Article, Entity, Event, Quote
+
+SpanKind = Literal[
+    "evidence",
+    "event",
+    "actor",
+    "recipient",
+    "place",
+    "date",
+    "toll",
+    "victim",
+    "quote",
+    "speaker",
+    "cue",
+    "claimed_by",
+]
+
+
+class Message(BaseModel):
+    detail: str
+
+
+class LabelledSpan(BaseModel):
+    """A stretch of the article text that justifies a field, with what it justifies."""
+
+    kind: SpanKind
+    label: str
+    start: int
+    end: int
+    text: str
+    event_id: str | None = None
+
+
+class ArticleSummary(BaseModel):
+    id: str
+    source_id: str | None = None
+    title: str | None = None
+    category: str | None = None
+    published: str | None = None
+    source: str | None = None
+    url: str | None = None
+    language: str | None = None
+    status: str
+    status_reason: str | None = None
+    cluster_id: str | None = None
+    duplicate_of: str | None = None
+    stored_at: str | None = None
+    characters: int = 0
+    events: int = 0
+    snippet: str | None = Field(None, description="Text around the match, [marked], for q.")
+
+
+class Page(BaseModel):
+    total: int
+    limit: int
+    offset: int
+
+
+class EventPage(Page):
+    items: list[Event]
+
+
+class ArticlePage(Page):
+    items: list[ArticleSummary]
+
+
+class QuotePage(Page):
+    items: list[Quote]
+
+
+class Mention(BaseModel):
+    """Another report of the same event (same link_id) in another article."""
+
+    event_id: str
+    article_id: str
+    article_title: str | None = None
+    published: str | None = None
+    source: str | None = None
+    evidence: str
+
+
+class EventDetail(BaseModel):
+    event: Event
+    article: ArticleSummary
+    spans: list[LabelledSpan]
+    quotes: list[Quote]
+    mentions: list[Mention]
+
+
+class ArticleDetail(BaseModel):
+    article: Article
+    events: list[Event]
+    quotes: list[Quote]
+    entities: list[Entity]
+    spans: list[LabelledSpan]
+
+
+class TimelinePoint(BaseModel):
+    date: dt.date
+    quad_code: int
+    events: int
+    score: float | None = Field(None, description="Sum of the events' PLOVER scores.")
+
+
+class ActorCount(BaseModel):
+    code: str
+    events: int
+    as_actor: int
+    as_recipient: int
+    names: list[str]
+
+
+class Dyad(BaseModel):
+    source: str = Field(description="The actor node (see `level`).")
+    target: str = Field(description="The recipient node.")
+    source_code: str
+    target_code: str
+    events: int
+    score_sum: float | None
+    score_mean: float | None = Field(description="Mean PLOVER score (-10 conflict .. +10).")
+
+
+class DyadPoint(BaseModel):
+    date: dt.date
+    events: int
+    score_sum: float | None
+    score_mean: float | None
+
+
+class DyadSeries(BaseModel):
+    actor: str
+    recipient: str
+    both_ways: bool
+    points: list[DyadPoint]

@@ -1,0 +1,24 @@
+"""API settings: one typed object, read by routes through a dependency that tests override."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fastapi import Request
+from pydantic import BaseModel, Field
+
+from flashpoint.store import DEFAULT_DB
+
+
+class Settings(BaseModel):
+    db: Path = Field(
+        default_factory=lambda: Path(os.environ.get("FLASHPOINT_DB", str(DEFAULT_DB))),
+        description="SQLite database to read (FLASHPOINT_DB, else ./flashpoint.db).",
+    )
+    max_page: int = Field(1000, description="Largest page (limit) a list endpoint returns.")
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was created with (override in tests with dependency_overrides)."""
+    return request.app.state.settings

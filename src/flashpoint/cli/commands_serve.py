@@ -1,0 +1,47 @@
+"""`flashpoint serve`: the REST API and the dashboard over a database, on localhost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flashpoint.cli.app import app as cli_app
+from flashpoint.cli.app import err, fail
+from flashpoint.errors import StoreError
+from flashpoint.store import DEFAULT_DB, Store
+from flashpoint.store.migrations import SCHEMA_VERSION
+
+
+@cli_app.command()
+def serve(
+    db: Annotated[Path, typer.Option("--db", help="SQLite database to serve.")] = DEFAULT_DB,
+    host: Annotated[
+        str, typer.Option(help="Interface to bind; 127.0.0.1 keeps it on this machine.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+) -> None:
+    """Serve the API (/api, docs at /docs) and the dashboard (/) read-only."""
+    import uvicorn
+
+    from flashpoint.api import Settings, create_app
+
+    if not db.is_file():
+        raise fail(f"{db}: no such database (run `flashpoint run` first)")
+    _migrate(db)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"warning: serving on {host}: other machines can read this database")
+    err.print(f"Flashpoint on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops it")
+    uvicorn.run(create_app(Settings(db=db)), host=host, port=port, log_level="warning")
+
+
+def _migrate(db: Path) -> None:
+    """Bring an older database to this version's schema once, before serving it read-only."""
+    with Store(db, read_only=True) as store:
+        version = int(store.conn.execute("PRAGMA user_version").fetchone()[0])
+    if version < SCHEMA_VERSION:
+        try:
+            Store(db).close()
+        except StoreError as exc:
+            raise fail(f"{db}: schema version {version} needs an upgrade ({exc.message})") from exc

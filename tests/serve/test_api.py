@@ -1,0 +1,266 @@
+"""The REST API over the stored example: filters, pagination, one event with its spans,
+articles, quotes, actors, dyads, timeline; bad parameters are 422s with a message."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from flashpoint.api import Settings, create_app
+from flashpoint.api.settings import get_settings
+from flashpoint.store import Store
+
+
+def ids(response) -> set[str]:
+    assert response.status_code == 200, response.text
+    return {item["id"] for item in response.json()["items"]}
+
+
+def test_events_list_pages_and_totals(client, served_result) -> None:
+    everything = client.get("/api/events", params={"limit": 1000}).json()
+    assert everything["total"] == len(served_result.events) == len(everything["items"])
+    first = client.get("/api/events", params={"limit": 5}).json()
+    second = client.get("/api/events", params={"limit": 5, "offset": 5}).json()
+    assert first["total"] == everything["total"]
+    assert not {e["id"] for e in first["items"]} & {e["id"] for e in second["items"]}
+    assert [e["id"] for e in first["items"] + second["items"]] == [
+        e["id"] for e in everything["items"][:10]
+    ]
+    ranked = client.get("/api/events", params={"sort": "-confidence", "limit": 1000}).json()
+    confidences = [e["confidence"] for e in ranked["items"]]
+    assert confidences == sorted(confidences, reverse=True)
+
+
+def test_event_filters(client, served_result, strike) -> None:
+    events = served_result.events
+    assault = ids(client.get("/api/events", params={"type": "ASSAULT", "limit": 1000}))
+    assert assault == {e.id for e in events if e.event == "ASSAULT"}
+    two = ids(client.get("/api/events", params=[("type", "ASSAULT"), ("type", "ACCUSE")]))
+    assert two == {e.id for e in events if e.event in ("ASSAULT", "ACCUSE")}
+    assert strike.id in ids(client.get("/api/events", params={"mode": "drone"}))
+    usa = {e.id for e in events if any(a.code == "USA" for a in e.actor + e.recipient)}
+    assert usa and ids(client.get("/api/events", params={"actor": "usa", "limit": 1000})) == usa
+    as_recipient = {e.id for e in events if any(a.code == "USA" for a in e.recipient)}
+    got = ids(client.get("/api/events", params={"recipient": "USA", "limit": 1000}))
+    assert got == as_recipient
+    # Place: a box and a radius around Baghdad find the strike; one elsewhere does not.
+    assert ids(client.get("/api/events", params={"bbox": "44,33,45,34"})) == {strike.id}
+    assert ids(client.get("/api/events", params={"bbox": "0,0,10,10"})) == set()
+    assert ids(client.get("/api/events", params={"near": "33.3,44.4,25"})) == {strike.id}
+    assert ids(client.get("/api/events", params={"near": "36.2,44.0,25"})) == set()
+    assert ids(client.get("/api/events", params={"country": "IRQ"})) == {strike.id}
+    assert ids(client.get("/api/events", params={"has_location": "true"})) == {strike.id}
+    # Dates, confidence, background and hypothetical.
+    assert ids(client.get("/api/events", params={"since": "2030-01-01"})) == set()
+    day = strike.date.isoformat()
+    on_day = ids(client.get("/api/events", params={"since": day, "until": day, "limit": 1000}))
+    assert on_day == {e.id for e in events if e.date == strike.date}
+    sure = ids(client.get("/api/events", params={"min_confidence": 0.7, "limit": 1000}))
+    assert sure == {e.id for e in events if e.confidence >= 0.7}
+    foreground = ids(client.get("/api/events", params={"background": "false", "limit": 1000}))
+    assert foreground == {e.id for e in events if not e.background}
+    real = ids(client.get("/api/events", params={"hypothetical": "false", "limit": 1000}))
+    assert real == {e.id for e in events if not e.hypothetical}
+
+
+def test_full_text_search(client, served_result, strike) -> None:
+    found = ids(client.get("/api/events", params={"q": "drone", "limit": 1000}))
+    assert strike.id in found
+    assert found == {e.id for e in served_result.events if "drone" in e.evidence.text.lower()}
+    phrase = ids(client.get("/api/events", params={"q": '"unclaimed drone"'}))
+    assert strike.id in phrase
+    assert phrase == {e.id for e in served_result.events if "unclaimed drone" in e.evidence.text}
+    # Over articles: every event of a matching article.
+    in_article = client.get("/api/events", params={"q": "Newsweek", "search_in": "article"})
+    assert in_article.json()["total"] == len(served_result.events)
+    assert client.get("/api/events", params={"q": "zanzibar"}).json()["total"] == 0
+    articles = client.get("/api/articles", params={"q": "militia"}).json()
+    assert articles["total"] == 1 and "[" in articles["items"][0]["snippet"]
+
+
+def test_one_event_with_spans_quotes_and_mentions(client, served_result, strike) -> None:
+    detail = client.get(f"/api/events/{strike.id}").json()
+    assert detail["event"]["id"] == strike.id
+    assert detail["article"]["id"] == served_result.article.id
+    text = served_result.article.text
+    kinds = {span["kind"] for span in detail["spans"]}
+    assert {"evidence", "event", "recipient", "place", "date", "toll"} <= kinds
+    for span in detail["spans"]:
+        assert text[span["start"] : span["end"]] == span["text"]
+    place = next(s for s in detail["spans"] if s["kind"] == "place")
+    assert place["text"] == "Baghdad" and "IRQ" in place["label"]
+    assert detail["mentions"] == []
+    quoted = next(e for e in served_result.events if e.quote_id)
+    detail = client.get(f"/api/events/{quoted.id}").json()
+    assert [q["id"] for q in detail["quotes"]] == [quoted.quote_id]
+    assert "quote" in {s["kind"] for s in detail["spans"]}
+    missing = client.get("/api/events/e-missing")
+    assert missing.status_code == 404 and "e-missing" in missing.json()["detail"]
+
+
+def test_mentions_of_a_linked_event(tmp_path: Path, served_result) -> None:
+    """Two articles reporting the same event (same link_id): each lists the other."""
+    first = served_result.model_copy(deep=True)
+    second = served_result.model_copy(deep=True)
+    second.article.id = "a-repost"
+    second.article.title = "A repost"
+    second.article.text = second.article.text + " "
+    for event in second.events:
+        event.id = event.id + "-r"
+        event.article_id = "a-repost"
+    second.quotes = []
+    strike_id = next(e.id for e in first.events if e.event_loc is not None)
+    for result, event_id in ((first, strike_id), (second, strike_id + "-r")):
+        next(e for e in result.events if e.id == event_id).link_id = "L1"
+    db = tmp_path / "linked.db"
+    with Store(db) as store:
+        store.save(first)
+        store.save(second)
+    app = create_app(Settings(db=db))
+    with TestClient(app) as linked:
+        detail = linked.get(f"/api/events/{strike_id}").json()
+        assert [m["event_id"] for m in detail["mentions"]] == [strike_id + "-r"]
+        assert detail["mentions"][0]["article_title"] == "A repost"
+        gdelt = linked.get("/api/exports/gdelt", params={"link_id": "L1"}).text.splitlines()
+        assert len(gdelt) == 2  # header + one event for two mentions
+        row = dict(zip(gdelt[0].split("\t"), gdelt[1].split("\t"), strict=True))
+        assert row["NumMentions"] == "2" and row["NumArticles"] == "2"
+
+
+def test_articles_quotes_actors_dyads_timeline(client, served_result, strike) -> None:
+    listing = client.get("/api/articles").json()
+    assert listing["total"] == 1
+    assert listing["items"][0]["events"] == len(served_result.events)
+    article = client.get(f"/api/articles/{served_result.article.id}").json()
+    assert article["article"]["text"] == served_result.article.text
+    assert len(article["events"]) == len(served_result.events)
+    assert {s["kind"] for s in article["spans"]} >= {"evidence", "event", "quote"}
+    assert client.get("/api/articles/nope").status_code == 404
+
+    quotes = client.get("/api/quotes").json()
+    assert quotes["total"] == len(served_result.quotes) >= 1
+    assert client.get("/api/quotes", params={"speaker": "IRQ"}).json()["total"] >= 1
+
+    actors = {a["code"]: a for a in client.get("/api/actors").json()}
+    assert {"IRQ", "USA"} <= set(actors)
+    usa_events = [
+        e for e in served_result.events if any(a.code == "USA" for a in e.actor + e.recipient)
+    ]
+    assert actors["USA"]["events"] == len(usa_events)
+    assert actors["USA"]["as_recipient"] >= 1 and "United States" in actors["USA"]["names"]
+
+    dyads = client.get("/api/dyads").json()
+    pairs = {(d["source"], d["target"]) for d in dyads}
+    assert any(s == "IRQ-REB" and t.startswith("USA") for s, t in pairs)
+    by_country = client.get("/api/dyads", params={"level": "country"}).json()
+    irq_usa = next(d for d in by_country if d["source"] == "IRQ" and d["target"] == "USA")
+    expected = [
+        e
+        for e in served_result.events
+        if any(a.code == "IRQ" for a in e.actor) and any(a.code == "USA" for a in e.recipient)
+    ]
+    assert irq_usa["events"] == len(expected)
+    assert irq_usa["score_sum"] == pytest.approx(sum(e.event_scale for e in expected))
+    named = client.get("/api/dyads", params={"level": "actor"}).json()
+    assert any(d["source"] == "Harakat al-Nujaba" for d in named)
+
+    series = client.get("/api/dyads/series", params={"source": "IRQ", "target": "USA"}).json()
+    assert series["points"] == [
+        {
+            "date": strike.date.isoformat(),
+            "events": len(expected),
+            "score_sum": pytest.approx(sum(e.event_scale for e in expected)),
+            "score_mean": pytest.approx(sum(e.event_scale for e in expected) / len(expected)),
+        }
+    ]
+    both = client.get(
+        "/api/dyads/series", params={"source": "IRQ", "target": "USA", "both_ways": "true"}
+    ).json()
+    assert both["points"][0]["events"] >= len(expected)
+
+    timeline = client.get("/api/timeline").json()
+    assert sum(p["events"] for p in timeline) == sum(1 for e in served_result.events if e.date)
+    by_quad = {p["quad_code"]: p["events"] for p in timeline}
+    assert by_quad[4] == sum(1 for e in served_result.events if e.quad_code == 4 and e.date)
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        ("/api/events", {"type": "BOMB"}, "type"),
+        ("/api/events", {"bbox": "1,2"}, "bbox"),
+        ("/api/events", {"bbox": "0,50,10,40"}, "bbox"),
+        ("/api/events", {"near": "95,0,10"}, "near"),
+        ("/api/events", {"near": "nan,0,10"}, "near"),
+        ("/api/events", {"q": '"unbalanced'}, "q"),
+        ("/api/events", {"q": "NOT"}, "q"),
+        ("/api/events", {"limit": 0}, "limit"),
+        ("/api/events", {"limit": 100000}, "limit"),
+        ("/api/events", {"since": "yesterday"}, "since"),
+        ("/api/events", {"actor": "TOOLONG"}, "actor"),
+        ("/api/events", {"min_confidence": "inf"}, "min_confidence"),
+        ("/api/events", {"sort": "DROP TABLE"}, "sort"),
+        ("/api/articles", {"q": "a:b"}, "q"),
+        ("/api/dyads", {"level": "planet"}, "level"),
+        ("/api/dyads/series", {"source": "IRQ"}, "target"),
+        ("/api/exports/xlsx", {}, "format"),
+    ],
+)
+def test_bad_parameters_are_422_with_a_message(client, path, params, field) -> None:
+    response = client.get(path, params=params)
+    assert response.status_code == 422, response.text
+    (error, *_) = response.json()["detail"]
+    assert field in error["loc"] and error["msg"]
+
+
+def test_missing_or_old_database(tmp_path: Path, served_result) -> None:
+    app = create_app()
+    app.dependency_overrides[get_settings] = lambda: Settings(db=tmp_path / "none.db")
+    with TestClient(app) as missing:
+        response = missing.get("/api/events")
+    assert response.status_code == 503 and "no such database" in response.json()["detail"]
+    # A database written before full-text search: opening it for writing indexes what it holds.
+    db = tmp_path / "old.db"
+    with Store(db) as store:
+        store.save(served_result)
+    conn = sqlite3.connect(db)
+    for name in ("events_fts", "articles_fts"):
+        conn.execute(f"DROP TABLE {name}")
+    for (trigger,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    ).fetchall():
+        conn.execute(f"DROP TRIGGER {trigger}")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    Store(db).close()
+    with TestClient(create_app(Settings(db=db))) as migrated:
+        assert migrated.get("/api/events", params={"q": "drone"}).json()["total"] >= 1
+
+
+def test_docs_and_openapi_are_local(client) -> None:
+    schema = client.get("/openapi.json").json()
+    for path in (
+        "/api/events",
+        "/api/events/{event_id}",
+        "/api/articles",
+        "/api/quotes",
+        "/api/actors",
+        "/api/dyads",
+        "/api/dyads/series",
+        "/api/timeline",
+        "/api/exports/{format}",
+    ):
+        assert path in schema["paths"]
+        assert list(schema["paths"][path]) == ["get"]  # read-only
+    page = client.get("/docs").text
+    assert "cdn" not in page.lower() and "https://" not in page
+    assert "/static/vendor/swagger-ui-dist/swagger-ui-bundle.js" in page
+    assert client.get("/static/vendor/swagger-ui-dist/swagger-ui-bundle.js").status_code == 200
+    assert client.post("/api/events").status_code == 405
+    index = client.get("/").text
+    assert "http://" not in index.replace("https://www.naturalearthdata.com/", "")
+    assert "https://" not in index.replace("https://www.naturalearthdata.com/", "")

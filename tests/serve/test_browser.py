@@ -1,0 +1,148 @@
+"""The dashboard end to end in real headless Chromium (Debian's, never a downloaded one):
+map, timeline, network and list load; filtering by type; an event page with its spans
+highlighted; and no request to any host but the server's own."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import uvicorn
+from playwright.sync_api import Page, sync_playwright
+
+from flashpoint.api import Settings, create_app
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(served_db: Path) -> Iterator[str]:
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(Settings(db=served_db)), host="127.0.0.1", port=port, log_level="warning"
+    )
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 800},
+        )
+        yield context
+        context.close()
+
+
+def _watch_requests(page: Page) -> list[str]:
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url))
+    return seen
+
+
+def _foreign(urls: list[str], base: str) -> list[str]:
+    own = urlsplit(base).netloc
+    return [
+        u for u in urls if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).netloc != own
+    ]
+
+
+def test_dashboard_filters_and_event_page(server, browser, strike, test_output: Path) -> None:
+    page = browser.new_page()
+    requests = _watch_requests(page)
+    page.goto(server + "/", wait_until="networkidle")
+    # The map shows the strike (it has coordinates), the timeline its day, the network the dyad.
+    page.wait_for_selector(".fp-event-marker, .marker-cluster", timeout=15000)
+    assert page.get_attribute("#map", "data-markers") == "1"
+    assert int(page.get_attribute("#timeline", "data-events")) > 0
+    assert page.get_attribute("#timeline", "data-days") == "1"
+    dyads = page.inner_text("#dyad-list")
+    assert "IRQ-REB → USA" in dyads
+    assert int(page.get_attribute("#network", "data-edges")) >= 1
+    assert page.locator(".leaflet-overlay-pane path").count() > 100  # country outlines
+    page.screenshot(path=str(test_output / "dashboard.png"))
+
+    # Filter by type: every listed event is an ASSAULT.
+    all_rows = page.locator("#events tbody tr").count()
+    page.select_option("#f-type", "ASSAULT")
+    page.wait_for_function(
+        "[...document.querySelectorAll('#events tbody tr')].every(r => r.dataset.type === 'ASSAULT')"
+        " && document.querySelectorAll('#events tbody tr').length > 0"
+    )
+    types = page.locator("#events tbody tr").evaluate_all("rows => rows.map(r => r.dataset.type)")
+    assert set(types) == {"ASSAULT"} and len(types) < all_rows
+    page.screenshot(path=str(test_output / "dashboard-assault.png"))
+
+    # Open the strike: the article text with its spans highlighted and labelled.
+    page.click(f"#events tbody tr[data-id='{strike.id}']")
+    page.wait_for_selector("#article-text .hl-event")
+    assert page.inner_text("#article-text .hl-event") == strike.trigger.text
+    kinds = set(page.locator("#article-text .tag").evaluate_all("t => t.map(x => x.dataset.kind)"))
+    assert {"event", "recipient", "place", "date", "toll"} <= kinds
+    assert page.inner_text("#article-text .hl-place") == "Baghdad"
+    assert "at least four people" in page.inner_text("#article-text .hl-toll")
+    evidence = "".join(page.locator("#article-text .hl-evidence").all_inner_texts())
+    assert evidence == strike.evidence.text
+    page.screenshot(path=str(test_output / "event.png"), full_page=True)
+
+    # A quoted event shows its quote highlighted.
+    quoted = page.evaluate("fetch('/api/quotes').then(r => r.json())")["items"][0]
+    page.goto(f"{server}/#/event/{quoted['event_ids'][0]}")
+    page.wait_for_selector("#article-text .hl-quote")
+    assert quoted["text"][1:20] in "".join(
+        page.locator("#article-text .hl-quote").all_inner_texts()
+    )
+
+    assert _foreign(requests, server) == []
+    page.close()
+
+
+def test_phone_width_and_docs_stay_local(server, browser, test_output: Path) -> None:
+    page = browser.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    requests = _watch_requests(page)
+    page.goto(server + "/", wait_until="networkidle")
+    page.wait_for_selector(".fp-event-marker, .marker-cluster")
+    # One column: the panels stack and nothing is wider than the screen.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    page.screenshot(path=str(test_output / "dashboard-phone.png"), full_page=True)
+    page.goto(server + "/docs", wait_until="networkidle")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=15000)
+    assert _foreign(requests, server) == []
+    page.close()
