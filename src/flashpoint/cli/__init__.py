@@ -7,6 +7,7 @@ import sys
 
 import flashpoint.cli.commands_actor  # noqa: F401 - register
 from flashpoint.cli import commands_eval, commands_events, commands_run  # noqa: F401 - register
+from flashpoint.cli import commands_places as _places  # noqa: F401 - register
 from flashpoint.cli.app import app, err
 from flashpoint.errors import FlashpointError
 
