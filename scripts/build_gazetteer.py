@@ -108,9 +108,7 @@ def country_point(outline: dict) -> tuple[float, float] | None:
         if not geometry:
             continue
         polygons = (
-            [geometry["coordinates"]]
-            if geometry["type"] == "Polygon"
-            else geometry["coordinates"]
+            [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
         )
         for polygon in polygons:
             area, lat, lon = ring_centroid(polygon[0])
@@ -219,9 +217,7 @@ def build(min_population: int) -> list[dict]:
         population = city["population"] or 0
         admin1 = admin1_name.get((iso2, city["admin1code"]), "")
         names = {
-            n
-            for n in city["alternatenames"]
-            if n != city["name"] and keep_alternate(n, population)
+            n for n in city["alternatenames"] if n != city["name"] and keep_alternate(n, population)
         }
         row = {
             "geonameid": city["geonameid"],
