@@ -38,6 +38,7 @@ EVENT_TYPES: tuple[str, ...] = (
 
 PartKind = Literal["title", "category", "dateline", "body", "caption", "credit", "boilerplate"]
 ArticleStatus = Literal["coded", "skipped", "duplicate", "failed"]
+PlaceBasis = Literal["clause", "sentence", "paragraph", "article", "country"]
 DatePrecision = Literal["day", "week", "month", "year", "publication"]
 
 
@@ -134,6 +135,14 @@ class Place(Record):
     geonameid: int | None = None
     start: int | None = None
     end: int | None = None
+    feature: str | None = Field(
+        None, description="Gazetteer feature: country, admin1, capital, city, region."
+    )
+    basis: PlaceBasis | None = Field(
+        None,
+        description="Where the place came from: the event's clause, sentence or paragraph, "
+        "the article (same kind of event, or the lede), or the article's main country.",
+    )
 
 
 class Size(Record):

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from flashpoint.api import Settings, create_app
 from flashpoint.api.settings import get_settings
+from flashpoint.cli.commands_events import haversine_km
 from flashpoint.store import Store
 
 
@@ -46,13 +47,24 @@ def test_event_filters(client, served_result, strike) -> None:
     as_recipient = {e.id for e in events if any(a.code == "USA" for a in e.recipient)}
     got = ids(client.get("/api/events", params={"recipient": "USA", "limit": 1000}))
     assert got == as_recipient
-    # Place: a box and a radius around Baghdad find the strike; one elsewhere does not.
-    assert ids(client.get("/api/events", params={"bbox": "44,33,45,34"})) == {strike.id}
+    # Place: a box and a radius around Baghdad find what is placed there (the strike among
+    # them); a box or radius elsewhere finds nothing.
+    placed = [e for e in events if e.event_loc is not None and e.event_loc.lat is not None]
+    in_box = {e.id for e in placed if 33 <= e.event_loc.lat <= 34 and 44 <= e.event_loc.lon <= 45}
+    assert strike.id in in_box
+    assert ids(client.get("/api/events", params={"bbox": "44,33,45,34", "limit": 1000})) == in_box
     assert ids(client.get("/api/events", params={"bbox": "0,0,10,10"})) == set()
-    assert ids(client.get("/api/events", params={"near": "33.3,44.4,25"})) == {strike.id}
+    near = {
+        e.id for e in placed if haversine_km(33.3, 44.4, e.event_loc.lat, e.event_loc.lon) <= 25
+    }
+    assert strike.id in near
+    assert ids(client.get("/api/events", params={"near": "33.3,44.4,25", "limit": 1000})) == near
     assert ids(client.get("/api/events", params={"near": "36.2,44.0,25"})) == set()
-    assert ids(client.get("/api/events", params={"country": "IRQ"})) == {strike.id}
-    assert ids(client.get("/api/events", params={"has_location": "true"})) == {strike.id}
+    in_iraq = {e.id for e in placed if e.event_loc.country == "IRQ"}
+    assert strike.id in in_iraq
+    assert ids(client.get("/api/events", params={"country": "IRQ", "limit": 1000})) == in_iraq
+    located = ids(client.get("/api/events", params={"has_location": "true", "limit": 1000}))
+    assert located == {e.id for e in placed}
     # Dates, confidence, background and hypothetical.
     assert ids(client.get("/api/events", params={"since": "2030-01-01"})) == set()
     day = strike.date.isoformat()

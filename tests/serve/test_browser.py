@@ -88,7 +88,11 @@ def test_dashboard_filters_and_event_page(server, browser, strike, test_output: 
     page.goto(server + "/", wait_until="networkidle")
     # The map shows the strike (it has coordinates), the timeline its day, the network the dyad.
     page.wait_for_selector(".fp-event-marker, .marker-cluster", timeout=15000)
-    assert page.get_attribute("#map", "data-markers") == "1"
+    placed = page.evaluate("fetch('/api/events?has_location=true&limit=1000').then(r => r.json())")[
+        "items"
+    ]
+    assert strike.id in {event["id"] for event in placed}
+    assert page.get_attribute("#map", "data-markers") == str(len(placed))
     assert int(page.get_attribute("#timeline", "data-events")) > 0
     assert page.get_attribute("#timeline", "data-days") == "1"
     dyads = page.inner_text("#dyad-list")

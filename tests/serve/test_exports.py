@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flashpoint.cli import app
-from flashpoint.export import ACLED_COLUMNS, FLAT_COLUMNS, GDELT_COLUMNS
+from flashpoint.export import ACLED_COLUMNS, FLAT_COLUMNS, GDELT_COLUMNS, gdelt_event_id
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
@@ -136,18 +136,26 @@ def test_gdelt_columns_are_gdelts_in_gdelts_order(served_db: Path, strike) -> No
         dtype={"EventCode": str, "EventBaseCode": str, "EventRootCode": str},
     )
     assert list(frame.columns) == GDELT_HEADER
-    row = frame[frame["ActionGeo_Lat"].notna()].iloc[0]
+    row = frame[frame["GLOBALEVENTID"] == gdelt_event_id(strike.link_id or strike.id)].iloc[0]
     assert row["SQLDATE"] == int(strike.date.strftime("%Y%m%d"))
     assert row["EventCode"] == "195" and row["EventRootCode"] == "19"
     assert row["QuadClass"] == 4 and row["GoldsteinScale"] == strike.event_scale
     assert row["ActionGeo_CountryCode"] == "IZ"  # FIPS 10-4, as GDELT, not ISO
-    assert row["ActionGeo_Type"] == 4 and row["ActionGeo_FullName"] == "Baghdad, Iraq"
-    assert row["ActionGeo_Lat"] == pytest.approx(33.33) and row["ActionGeo_FeatureID"] == 98182
+    assert row["ActionGeo_Type"] == 4
+    assert row["ActionGeo_FullName"].startswith("Baghdad, ") and row["ActionGeo_FullName"].endswith(
+        "Iraq"
+    )
+    assert (
+        row["ActionGeo_Lat"] == pytest.approx(33.34, abs=0.05)
+        and row["ActionGeo_FeatureID"] == 98182
+    )
     assert row["Actor2Code"] == "IRQPRM" and row["Actor2CountryCode"] == "IRQ"
     assert str(row["DATEADDED"]).isdigit() and len(str(row["DATEADDED"])) == 14
 
 
-def test_acled_columns_and_strike_row(served_db: Path, served_result, tmp_path: Path) -> None:
+def test_acled_columns_and_strike_row(
+    served_db: Path, served_result, strike, tmp_path: Path
+) -> None:
     assert list(ACLED_COLUMNS) == ACLED_HEADER
     out = tmp_path / "acled.csv"
     export(served_db, "acled", out=out)
@@ -158,20 +166,17 @@ def test_acled_columns_and_strike_row(served_db: Path, served_result, tmp_path: 
         e for e in served_result.events if e.event not in verbal | {"AID", "COOPERATE", "SANCTION"}
     ]
     assert len(frame) == len(expected)  # statements and meetings have no ACLED event type
-    strike = frame[frame["latitude"].notna()].iloc[0]
-    assert strike["event_type"] == "Explosions/Remote violence"
-    assert strike["sub_event_type"] == "Air/drone strike"
-    assert strike["disorder_type"] == "Political violence"
-    assert strike["fatalities"] == 4 and strike["country"] == "Iraq" and strike["iso"] == 368
-    assert strike["location"] == "Baghdad" and strike["geo_precision"] == 1
-    assert (
-        strike["actor2"] == "Popular Mobilization Forces"
-        and strike["inter2"] == "Political militia"
-    )
-    assert "drone strike" in strike["notes"]
+    row = frame[frame["event_id_cnty"].str.endswith(strike.id)].iloc[0]
+    assert row["event_type"] == "Explosions/Remote violence"
+    assert row["sub_event_type"] == "Air/drone strike"
+    assert row["disorder_type"] == "Political violence"
+    assert row["fatalities"] == 4 and row["country"] == "Iraq" and row["iso"] == 368
+    assert row["location"] == "Baghdad" and row["geo_precision"] == 1
+    assert row["actor2"] == "Popular Mobilization Forces" and row["inter2"] == "Political militia"
+    assert "drone strike" in row["notes"]
 
 
-def test_csv_parquet_and_plover(served_db: Path, served_result, tmp_path: Path) -> None:
+def test_csv_parquet_and_plover(served_db: Path, served_result, strike, tmp_path: Path) -> None:
     result = export(served_db, "csv", "--type", "ASSAULT")
     frame = pd.read_csv(io.StringIO(result.stdout))
     assert list(frame.columns) == list(FLAT_COLUMNS)
@@ -184,8 +189,8 @@ def test_csv_parquet_and_plover(served_db: Path, served_result, tmp_path: Path) 
     table = pd.read_parquet(parquet)
     assert list(table.columns) == list(FLAT_COLUMNS) and len(table) == len(served_result.events)
     assert str(table["quad_code"].dtype) == "int64" and str(table["latitude"].dtype) == "float64"
-    strike = table[table["latitude"].notna()].iloc[0]
-    assert strike["dead"] == 4 and strike["place_country"] == "IRQ"
+    row = table[table["id"] == strike.id].iloc[0]
+    assert row["dead"] == 4 and row["place_country"] == "IRQ"
 
     plover = export(served_db, "plover", "--limit", "5").stdout
     records = [json.loads(line) for line in plover.splitlines()]

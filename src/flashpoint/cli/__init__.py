@@ -10,6 +10,7 @@ from flashpoint.cli import (  # noqa: F401 - register
     commands_eval,
     commands_events,
     commands_export,
+    commands_places,
     commands_run,
     commands_serve,
 )

@@ -14,6 +14,13 @@ Each text runs through the whole pipeline as one article. Scores:
 - negated events (the text says they did not happen) are not counted as predictions;
 - actor_code_accuracy: of gold sources and targets that have a code, the share whose
   overlapping predicted actor has that code (no overlapping actor counts as wrong).
+- event_loc_country_accuracy: of gold events with a `location`, the share whose predicted
+  event (the triple match, else the first of its type with a place) is placed in the gold
+  country (the gold's `country code`, else the country its place name resolves to alone);
+  no event or no place counts as wrong;
+- event_loc_city_accuracy: the same for gold locations below country level (towns, regions):
+  right when the predicted place's span overlaps the gold place name in the text, or names
+  the same place.
 """
 
 from __future__ import annotations
@@ -25,7 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flashpoint.errors import InputError
-from flashpoint.model import Actor, ArticleResult, Event
+from flashpoint.gazetteer import load_gazetteer, place_key
+from flashpoint.model import Actor, ArticleResult, Event, Place
 from flashpoint.pipeline import Pipeline
 from flashpoint.stages import clean
 from flashpoint.stages.read import RawDocument
@@ -62,10 +70,20 @@ class GoldParticipant:
 
 
 @dataclass
+class GoldLocation:
+    name: str
+    country: str | None  # ISO3
+    city: bool  # below country level
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
 class GoldEvent:
     event: str
     sources: list[GoldParticipant]
     targets: list[GoldParticipant]
+    location: GoldLocation | None = None
 
 
 @dataclass
@@ -86,6 +104,10 @@ class Tally:
     triple_fn: int = 0
     codes_right: int = 0
     codes_total: int = 0
+    loc_country_right: int = 0
+    loc_country_total: int = 0
+    loc_city_right: int = 0
+    loc_city_total: int = 0
 
 
 def read_gold(path: Path) -> Iterator[GoldRecord | InputError]:
@@ -118,6 +140,7 @@ def read_gold(path: Path) -> Iterator[GoldRecord | InputError]:
                             targets=[
                                 _participant(p, data["text"]) for p in item.get("target") or []
                             ],
+                            location=_location(item.get("location"), data["text"]),
                         )
                     )
             yield GoldRecord(
@@ -141,6 +164,25 @@ def _participant(item: dict, text: str) -> GoldParticipant:
         if position >= 0:
             start, end = position, position + len(mention)
     return GoldParticipant(text=mention, code=code, start=start, end=end)
+
+
+def _location(item: object, text: str) -> GoldLocation | None:
+    """A gold `location` {name, country code?}, its country and level from the gazetteer."""
+    if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+        return None
+    gazetteer = load_gazetteer()
+    name = item["name"]
+    candidates = gazetteer.lookup(name)
+    code = item.get("country code")
+    country = gazetteer.iso3_of_iso2.get(code.upper()) if isinstance(code, str) else None
+    if country is None and candidates:
+        countries = [c for c in candidates if c.feature == "country"]
+        best = countries[0] if countries else max(candidates, key=lambda c: c.population)
+        country = best.country
+    city = not any(c.feature in ("country", "continent") for c in candidates)
+    position = text.lower().find(name.lower())
+    start, end = (position, position + len(name)) if position >= 0 else (None, None)
+    return GoldLocation(name=name, country=country, city=city, start=start, end=end)
 
 
 def evaluate(path: Path, pipeline: Pipeline, progress: Callable[[int], None] | None = None) -> dict:
@@ -208,6 +250,41 @@ def _score(
             if found is not None and found.code == participant.code:
                 tally.codes_right += 1
     tally.triple_fp += sum(1 for e in predicted if e.id not in matched)
+    for gold in record.events:
+        if gold.location is not None:
+            _score_location(gold, predicted, label, offset, tally)
+
+
+def _score_location(
+    gold: GoldEvent,
+    predicted: list[Event],
+    label: Callable[[Event], str],
+    offset: int,
+    tally: Tally,
+) -> None:
+    location = gold.location
+    assert location is not None
+    candidates = [e for e in predicted if label(e) == gold.event]
+    event = next((e for e in candidates if _triple_match(gold, e, offset)), None)
+    if event is None or event.event_loc is None:
+        event = next((e for e in candidates if e.event_loc is not None), event)
+    place = event.event_loc if event is not None else None
+    if location.country is not None:
+        tally.loc_country_total += 1
+        if place is not None and place.country == location.country:
+            tally.loc_country_right += 1
+    if location.city:
+        tally.loc_city_total += 1
+        if place is not None and _same_place(place, location, offset):
+            tally.loc_city_right += 1
+
+
+def _same_place(place: Place, location: GoldLocation, offset: int) -> bool:
+    if place.start is not None and place.end is not None and location.start is not None:
+        start, end = location.start - offset, location.end - offset  # type: ignore[operator]
+        if place.start < end and start < place.end:
+            return True
+    return place.name is not None and place_key(place.name) == place_key(location.name)
 
 
 def _raw_offset(text: str) -> int:
@@ -278,6 +355,12 @@ def summarize(tally: Tally, n: int) -> dict:
         "triple_f1": round(triple, 4),
         "actor_code_accuracy": round(tally.codes_right / tally.codes_total, 4)
         if tally.codes_total
+        else None,
+        "event_loc_country_accuracy": round(tally.loc_country_right / tally.loc_country_total, 4)
+        if tally.loc_country_total
+        else None,
+        "event_loc_city_accuracy": round(tally.loc_city_right / tally.loc_city_total, 4)
+        if tally.loc_city_total
         else None,
         "per_type": per_type,
     }

@@ -1,12 +1,658 @@
-"""Stage 5d, places: where each event happened (`event_loc`), from an offline gazetteer.
+"""Stage 5d, places: every toponym of an article resolved offline, and where each event happened.
 
-Interface: `locate_events(analyzed)` sets `event.event_loc` for every event it can place.
+    toponyms = find_places(analyzed)        # every place mentioned, resolved where possible
+    locate_events(analyzed)                 # sets event.event_loc
+
+Recognition: spaCy's GPE/LOC/FAC entities; ORG/PERSON entities whose whole text is a country,
+admin1 unit, region or large city (the small model often calls "Sudan" or "Tamil Nadu" a
+person); place names that NER missed (proper nouns matching the gazetteer); adjectives that
+point at a country ("Syrian", role "adjective") and place names inside organisation names
+("Pakistan Army", role "embedded"). Only literal toponyms can be an event's place.
+
+Resolution (the gazetteer, `flashpoint.gazetteer`): each candidate is scored by population,
+by feature (countries and capitals first), by the article's country context (countries named,
+and countries of unambiguous places) and by its neighbour ("Bam, Iran", "Paris, Texas").
+
+An event's place comes from its own clause, then its sentence, then its paragraph, then
+(material events only) the place other mentions of the same kind of event in the article got
+or the lede's place, then the article's main country; `basis` says which. A toponym used as
+an actor is never a place: subjects ("Washington said"), possessives ("Iraq's army") and
+modifiers of actor nouns ("the Baghdad government"), the event's own actor, and toponyms
+after "between", "with", "against" (FORMATS.md §3.3). Verbal events (PLOVER quads 1 and 3)
+get a place only from their own clause: a statement is not placed at the speaker's capital.
 """
 
 from __future__ import annotations
 
-from flashpoint.analysis import AnalyzedArticle
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from spacy.tokens import Doc, Span, Token
+
+from flashpoint.analysis import AnalyzedArticle, Segment
+from flashpoint.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer, place_key
+from flashpoint.model import Event, Place
+
+LITERAL_LABELS = {"GPE", "LOC", "FAC"}
+# Entities of other labels that are places when their whole text is one of these.
+OTHER_LABELS = {"ORG", "PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"}
+WIDE_FEATURES = {"country", "admin1", "region", "continent", "capital"}
+# A town named by a word NER did not tag must be this big to be believed ("Reading", "Mobile").
+MIN_UNTAGGED_CITY_POPULATION = 100_000
+MAX_NGRAM = 4
+# Prepositions after which a toponym is not where something happened.
+NON_LOCATIVE_PREPS = {"between", "with", "against", "by", "toward", "towards", "for", "about"}
+# Prepositions that say where: "in Baghdad", "near Samarra", "off Yemen". Not "to", "on",
+# "from" or "over": "links to Israel", "blamed on the U.S.", "a row over Kashmir".
+LOCATIVE_PREPS = {
+    "in",
+    "at",
+    "near",
+    "inside",
+    "outside",
+    "within",
+    "across",
+    "throughout",
+    "around",
+    "into",
+    "off",
+    "along",
+    "onto",
+    "through",
+    "beyond",
+    "behind",
+    "nearby",
+}
+VERBAL_QUADS = {1, 3}
+CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj"}
+
+
+@dataclass
+class Toponym:
+    """A place mention: where it is, how it was found, and the place it resolved to."""
+
+    text: str
+    start: int
+    end: int
+    segment: int
+    token_start: int
+    token_end: int
+    role: str  # literal | adjective | embedded
+    label: str  # NER label, or GAZ for a name NER missed
+    candidates: list[GazetteerEntry] = field(default_factory=list)
+    place: GazetteerEntry | None = None
+
+    def to_place(self, basis: str | None = None) -> Place:
+        entry = self.place
+        return Place(
+            text=self.text,
+            start=self.start,
+            end=self.end,
+            name=entry.name if entry else None,
+            lat=round(entry.lat, 4) if entry else None,
+            lon=round(entry.lon, 4) if entry else None,
+            country=entry.country if entry else None,
+            admin1=entry.admin1 if entry else None,
+            precision=entry.precision if entry else None,
+            geonameid=entry.geonameid if entry else None,
+            feature=entry.feature if entry else None,
+            basis=basis,
+        )
+
+
+# --- recognition ------------------------------------------------------------------------------
+
+
+def find_places(analyzed: AnalyzedArticle, gazetteer: Gazetteer | None = None) -> list[Toponym]:
+    """Every toponym of the article (all roles), resolved where the gazetteer knows it."""
+    gazetteer = gazetteer or load_gazetteer()
+    toponyms: list[Toponym] = []
+    for segment in analyzed.segments:
+        toponyms.extend(_segment_toponyms(segment, gazetteer))
+    resolve(toponyms, analyzed, gazetteer)
+    return toponyms
+
+
+def _segment_toponyms(segment: Segment, gazetteer: Gazetteer) -> list[Toponym]:
+    doc = segment.doc
+    found: list[Toponym] = []
+    covered: set[int] = set()
+    for ent in doc.ents:
+        covered.update(range(ent.start, ent.end))
+        span = _trim(ent)
+        if span is None:
+            continue
+        if ent.label_ in LITERAL_LABELS:
+            found.extend(_literal_entity(segment, span, ent.label_, gazetteer))
+        elif ent.label_ in OTHER_LABELS:
+            found.extend(_other_entity(segment, span, ent.label_, gazetteer))
+    found.extend(_untagged(segment, doc, covered, gazetteer))
+    found.sort(key=lambda t: t.start)
+    return found
+
+
+def _trim(span: Span) -> Span | None:
+    """Drop a leading determiner and a trailing possessive: 'the Gaza Strip's' -> 'Gaza Strip'."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
+        end -= 1
+    return doc[start:end] if end > start else None
+
+
+def _make(segment: Segment, span: Span, role: str, label: str, candidates) -> Toponym:
+    start, end = segment.char_span(span)
+    return Toponym(
+        text=span.text,
+        start=start,
+        end=end,
+        segment=segment.index,
+        token_start=span.start,
+        token_end=span.end,
+        role=role,
+        label=label,
+        candidates=list(candidates),
+    )
+
+
+def _literal_entity(
+    segment: Segment, span: Span, label: str, gazetteer: Gazetteer
+) -> list[Toponym]:
+    if place_key(span.text) in gazetteer.generic_names:
+        return []  # "the West", "Central"
+    candidates = gazetteer.lookup(span.text)
+    if candidates:
+        return [_make(segment, span, "literal", label, candidates)]
+    # "Pandi, Bulacan" as one entity: each part is a toponym.
+    parts = _split_on_commas(span)
+    if len(parts) > 1:
+        resolved = [p for p in parts if gazetteer.lookup(p.text)]
+        if resolved:
+            return [_make(segment, p, "literal", label, gazetteer.lookup(p.text)) for p in resolved]
+    # "Oaxaca State", "Anbar province": the name without its kind.
+    doc = span.doc
+    if len(span) > 1 and doc[span.end - 1].lower_ in gazetteer.place_nouns:
+        core = doc[span.start : span.end - 1]
+        candidates = [c for c in gazetteer.lookup(core.text) if c.feature != "city"]
+        candidates = candidates or gazetteer.lookup(core.text)
+        if candidates:
+            return [_make(segment, span, "literal", label, candidates)]
+    if label == "FAC" or len(span) > 1:
+        # "Baghdad International Airport": a site inside the town it names.
+        inner = _embedded(segment, span, gazetteer)
+        if inner:
+            toponym = _make(segment, span, "literal", label, inner[0].candidates)
+            toponym.candidates = [
+                c for c in inner[0].candidates if c.feature in ("city", "capital")
+            ]
+            toponym.candidates = toponym.candidates or inner[0].candidates
+            return [toponym]
+    return [_make(segment, span, "literal", label, [])]
+
+
+def _split_on_commas(span: Span) -> list[Span]:
+    parts, start = [], span.start
+    for token in span:
+        if token.text == ",":
+            if token.i > start:
+                parts.append(span.doc[start : token.i])
+            start = token.i + 1
+    if start < span.end:
+        parts.append(span.doc[start : span.end])
+    return parts
+
+
+def _other_entity(segment: Segment, span: Span, label: str, gazetteer: Gazetteer) -> list[Toponym]:
+    if label == "NORP":
+        adjectives = gazetteer.adjective(span.text)
+        if adjectives:
+            return [_make(segment, span, "adjective", label, adjectives)]
+    candidates = [c for c in gazetteer.lookup(span.text) if _believable(c, span, label, gazetteer)]
+    if candidates:
+        return [_make(segment, span, "literal", label, candidates)]
+    if label in ("ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"):
+        return _embedded(segment, span, gazetteer)
+    return []
+
+
+def _believable(entry: GazetteerEntry, span: Span, label: str, gazetteer: Gazetteer) -> bool:
+    """Is this place what a name NER did not call a place (a person, an organisation, an
+    untagged word) really means? Countries yes; other places only by their main name ("White
+    House" is an old name of Casablanca) and, for towns, when they are big."""
+    key = place_key(span.text)
+    if key in gazetteer.generic_names:
+        return False
+    if entry.feature in ("country", "continent", "region"):
+        return True
+    if label == "PERSON" and len(span) == 1 and not span.text.isupper():
+        return False
+    if not _main_name(entry, key):
+        return False
+    return entry.feature in WIDE_FEATURES or entry.population >= MIN_UNTAGGED_CITY_POPULATION
+
+
+def _main_name(entry: GazetteerEntry, key: str) -> bool:
+    """Is `key` the place's own name ("New York" for New York City), not an alternate one?"""
+    own = place_key(entry.name)
+    return own == key or own == f"{key} city"
+
+
+def _embedded(segment: Segment, span: Span, gazetteer: Gazetteer) -> list[Toponym]:
+    """Place names inside a longer name: 'Pakistan Army', 'The Washington Post'."""
+    found: list[Toponym] = []
+    i = span.start
+    doc = span.doc
+    while i < span.end:
+        match = None
+        for n in range(min(MAX_NGRAM, span.end - i), 0, -1):
+            sub = doc[i : i + n]
+            if not sub[0].text[:1].isupper() or (n == len(span) and i == span.start):
+                continue
+            candidates = [
+                c for c in gazetteer.lookup(sub.text) if _believable(c, sub, "ORG", gazetteer)
+            ]
+            if candidates:
+                match = _make(segment, sub, "embedded", "EMBEDDED", candidates)
+                break
+            adjectives = gazetteer.adjective(sub.text)
+            if adjectives and n == 1 and place_key(sub.text) not in gazetteer.generic_names:
+                match = _make(segment, sub, "embedded", "EMBEDDED", adjectives)
+                break
+        if match is not None:
+            found.append(match)
+            i = match.token_end
+        else:
+            i += 1
+    return found
+
+
+def _untagged(segment: Segment, doc: Doc, covered: set[int], gazetteer: Gazetteer) -> list[Toponym]:
+    """Proper nouns NER left out that the gazetteer knows as wide places or big towns."""
+    found: list[Toponym] = []
+    i = 0
+    while i < len(doc):
+        token = doc[i]
+        capitals = token.text.isupper() and len(token.text) > 1
+        if (
+            i in covered
+            or not token.text[:1].isupper()
+            or (token.pos_ not in ("PROPN", "ADJ") and not capitals)
+        ):
+            i += 1
+            continue
+        match = None
+        for n in range(MAX_NGRAM, 0, -1):
+            if i + n > len(doc) or any(j in covered for j in range(i, i + n)):
+                continue
+            sub = doc[i : i + n]
+            if not sub[-1].text[:1].isupper():
+                continue
+            if token.pos_ == "PROPN" or capitals:
+                candidates = [
+                    c for c in gazetteer.lookup(sub.text) if _believable(c, sub, "GAZ", gazetteer)
+                ]
+                if candidates:
+                    match = _make(segment, sub, "literal", "GAZ", candidates)
+                    break
+            adjectives = gazetteer.adjective(sub.text)
+            if adjectives:
+                match = _make(segment, sub, "adjective", "GAZ", adjectives)
+                break
+        if match is not None:
+            found.append(match)
+            i = match.token_end
+        else:
+            i += 1
+    return found
+
+
+# --- resolution -------------------------------------------------------------------------------
+
+FEATURE_BONUS = {
+    "continent": 3.0,
+    "country": 3.0,
+    "region": 2.0,
+    "capital": 1.0,
+    "admin1": 0.0,
+    "city": 0.0,
+}
+REGION_POPULATION = 1_000_000  # regions carry no population: weigh them as a large town
+CONTEXT_SHARE_WEIGHT = 3.0
+CONTEXT_PRESENT_BONUS = 1.0
+ALTERNATE_NAME_PENALTY = 2.0
+
+
+def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazetteer) -> None:
+    """Pick each toponym's place: population and feature, then the article's countries."""
+    context = _country_context(toponyms)
+    total = sum(context.values()) or 1.0
+    by_segment: dict[int, list[Toponym]] = defaultdict(list)
+    for toponym in toponyms:
+        by_segment[toponym.segment].append(toponym)
+    for toponym in toponyms:
+        if toponym.candidates:
+            toponym.place = max(
+                toponym.candidates, key=lambda c: _score(c, toponym, context, total)
+            )
+    # "Bam, Iran" / "Paris, Texas": the second name contains the first.
+    text = analyzed.article.text
+    settled: dict[str, GazetteerEntry] = {}
+    for group in by_segment.values():
+        for first, second in pairwise(group):
+            if second.place is None:
+                continue
+            between = text[first.end : second.start]
+            if between.strip() not in (",", "in", ", in") or second.role != "literal":
+                continue
+            # The pair where the second holds the first, best scored together.
+            pairs = [(a, b) for a in first.candidates for b in second.candidates if _contains(b, a)]
+            if pairs:
+                first.place, second.place = max(
+                    pairs,
+                    key=lambda p: (
+                        _score(p[0], first, context, total) + _score(p[1], second, context, total)
+                    ),
+                )
+                settled[place_key(first.text)] = first.place
+                settled[place_key(second.text)] = second.place
+    # One sense per article: a name the text pinned down means the same place elsewhere.
+    for toponym in toponyms:
+        known = settled.get(place_key(toponym.text))
+        if known is not None and toponym.role == "literal":
+            toponym.place = known
+
+
+def _contains(outer: GazetteerEntry, inner: GazetteerEntry) -> bool:
+    if outer.row == inner.row or outer.feature in ("continent", "city", "capital"):
+        return False
+    if outer.feature == "admin1":
+        return inner.country == outer.country and inner.admin1 == outer.admin1
+    return outer.country is not None and inner.country == outer.country
+
+
+def _country_context(toponyms: list[Toponym]) -> Counter:
+    """How strongly the article is about each country: named countries, clear places."""
+    context: Counter = Counter()
+    for toponym in toponyms:
+        if not toponym.candidates:
+            continue
+        countries = {c.country for c in toponym.candidates if c.country}
+        top = toponym.candidates[0]
+        weight = 1.0 if toponym.role == "literal" else 0.5
+        if len(countries) == 1:
+            context[next(iter(countries))] += weight
+        elif top.feature == "country" and not any(
+            c.feature == "admin1" for c in toponym.candidates
+        ):  # "Georgia" is a country or a US state: no evidence either way
+            context[top.country] += weight
+        else:
+            biggest = max(toponym.candidates, key=lambda c: c.population)
+            others = [c.population for c in toponym.candidates if c.row != biggest.row]
+            if biggest.country and biggest.population >= 10 * max(others, default=0):
+                context[biggest.country] += weight / 2
+    return context
+
+
+def _score(entry: GazetteerEntry, toponym: Toponym, context: Counter, total: float) -> float:
+    population = entry.population if entry.feature != "region" else REGION_POPULATION
+    score = math.log10(population + 10) + FEATURE_BONUS[entry.feature]
+    if entry.feature == "admin1" and any(
+        c.feature in ("city", "capital") and c.country == entry.country for c in toponym.candidates
+    ):
+        score -= 1.5  # "Baghdad", "Kirkuk": the town, not the province of the same name
+    if entry.feature not in ("country", "continent", "region") and not _main_name(
+        entry, place_key(toponym.text)
+    ):
+        score -= ALTERNATE_NAME_PENALTY  # "Salisbury" is Harare's old name, but rarely meant
+    if entry.country and context[entry.country]:
+        score += CONTEXT_PRESENT_BONUS + CONTEXT_SHARE_WEIGHT * context[entry.country] / total
+    return score
+
+
+# --- events -------------------------------------------------------------------------------------
 
 
 def locate_events(analyzed: AnalyzedArticle) -> None:
+    """Set `event_loc` for every event the text places (see the module docstring)."""
+    if not analyzed.events:
+        return
+    gazetteer = load_gazetteer()
+    toponyms = find_places(analyzed, gazetteer)
+    segments = {s.index: s for s in analyzed.segments}
+    usable: list[tuple[Toponym, str]] = []
+    for toponym in toponyms:
+        place = toponym.place
+        if toponym.role != "literal" or place is None or place.precision is None:
+            continue
+        use = _use(toponym, segments[toponym.segment], gazetteer)
+        if use != "actor":
+            usable.append((toponym, use))
+    main_country = _main_country(toponyms, analyzed)
+    pending: list[Event] = []
+    for event in analyzed.events:
+        place = _own_place(event, analyzed, usable, segments)
+        if place is not None:
+            event.event_loc = place
+        elif not _verbal(event) and not (event.hypothetical or event.future or event.negated):
+            pending.append(event)
+    for event in pending:
+        event.event_loc = _article_place(event, analyzed, usable, main_country)
+
+
+def _verbal(event: Event) -> bool:
+    return event.quad_code in VERBAL_QUADS
+
+
+def _own_place(
+    event: Event,
+    analyzed: AnalyzedArticle,
+    usable: list[tuple[Toponym, str]],
+    segments: dict[int, Segment],
+) -> Place | None:
+    anchor = event.trigger or event.evidence
+    segment = next(
+        (s for s in analyzed.segments if s.start <= anchor.start < s.start + len(s.doc.text)),
+        None,
+    )
+    if segment is None:
+        return None
+    trigger = segment.doc.char_span(
+        anchor.start - segment.start, anchor.end - segment.start, alignment_mode="expand"
+    )
+    if trigger is None or len(trigger) == 0:
+        return None
+    head = trigger.root
+    verbal = _verbal(event)
+    excluded = [(a.start, a.end) for a in event.actor]
+    if verbal:
+        excluded += [(r.start, r.end) for r in event.recipient]
+    here = [
+        (t, use)
+        for t, use in usable
+        if t.segment == segment.index and not any(t.start < e and s < t.end for s, e in excluded)
+    ]
+    clause = _clause_tokens(head)
+    levels = (
+        ("clause", lambda t: all(i in clause for i in range(t.token_start, t.token_end))),
+        ("sentence", lambda t: head.sent.start <= t.token_start < head.sent.end),
+        ("paragraph", lambda t: True),
+    )
+    # Places that say where (or what was hit) first, at every level; other mentions last.
+    for strict in (True, False):
+        for basis, within in levels:
+            found = [(t, use) for t, use in here if within(t)]
+            if verbal:
+                # A statement's place only when its own clause says where it was made.
+                if basis != "clause" or not strict:
+                    return None
+                chosen = [t for t, use in found if use == "locative"]
+            elif strict:
+                chosen = [
+                    t for t, use in found if use == "locative" or _target_of(t, head, segment)
+                ]
+            else:
+                chosen = [t for t, use in found if use == "other"]
+            if chosen:
+                return _nearest(chosen, head).to_place(basis)
+    return None
+
+
+def _target_of(toponym: Toponym, trigger: Token, segment: Segment) -> bool:
+    """The place a material act was done to: 'shelled Kharkiv', 'Kabul was hit', 'attack on X'."""
+    root = segment.doc[toponym.token_start : toponym.token_end].root
+    if root.dep_ in ("dobj", "nsubjpass") and root.head.i == trigger.i:
+        return True
+    return (
+        root.dep_ == "pobj"
+        and root.head.lower_ in ("on", "against", "upon")
+        and root.head.head.i == trigger.i
+    )
+
+
+def _nearest(toponyms: list[Toponym], head: Token) -> Toponym:
+    """The toponym closest to the trigger; a place inside another wins over its container."""
+
+    def distance(t: Toponym) -> int:
+        return min(abs(t.token_start - head.i), abs(t.token_end - 1 - head.i))
+
+    best = min(toponyms, key=distance)
+    for other in toponyms:
+        if (
+            other is not best
+            and other.place is not None
+            and best.place is not None
+            and (other.place.precision or 0) > (best.place.precision or 0)
+            and _contains(best.place, other.place)
+            and abs(other.token_start - best.token_start) <= 8
+        ):
+            best = other  # "Bam, Iran": Bam
+    return best
+
+
+def _clause_tokens(head: Token) -> set[int]:
+    """Token indices of the trigger's clause: its clause head's subtree minus nested clauses."""
+    clause_head = head
+    while clause_head.dep_ not in CLAUSE_DEPS | {"ROOT"} and clause_head.head is not clause_head:
+        clause_head = clause_head.head
+    tokens: set[int] = set()
+    stack = [clause_head]
+    while stack:
+        token = stack.pop()
+        tokens.add(token.i)
+        for child in token.children:
+            if child.dep_ in CLAUSE_DEPS and not _contains_token(child, head):
+                continue
+            stack.append(child)
+    return tokens
+
+
+def _contains_token(root: Token, token: Token) -> bool:
+    return root.left_edge.i <= token.i <= root.right_edge.i
+
+
+def _use(toponym: Toponym, segment: Segment, gazetteer: Gazetteer) -> str:
+    """How a toponym is used: "actor" (stands for a government or people: "Washington said"),
+    "locative" (where: "in Baghdad", "the city of Kirkuk", "off the coast of Yemen"), or
+    "other" (an object or modifier that may still be a place)."""
+    doc = segment.doc
+    root = doc[toponym.token_start : toponym.token_end].root
+    seen = 0
+    while root.dep_ in ("conj", "appos") and seen < 5:  # "Washington and Baghdad forged"
+        root = root.head
+        seen += 1
+    dep, head = root.dep_, root.head
+    if dep in ("nsubj", "csubj", "agent"):
+        return "actor"
+    if dep == "poss":
+        return "locative" if head.lower_ in gazetteer.place_nouns else "actor"
+    if dep in ("compound", "amod", "nmod") and head.lower_ in gazetteer.actor_nouns:
+        return "actor"
+    # Climb "the northern city of Kirkuk" / "the coast of Yemen" to the place noun's role.
+    token = root
+    for _ in range(4):
+        if token.dep_ != "pobj":
+            break
+        preposition = token.head
+        word = preposition.lower_
+        if word == "of":
+            if preposition.head.lower_ in gazetteer.place_nouns:
+                token = preposition.head
+                continue
+            return "actor" if preposition.head.lower_ in gazetteer.actor_nouns else "other"
+        if word in NON_LOCATIVE_PREPS or preposition.dep_ == "agent":
+            return "actor"
+        return "locative" if word in LOCATIVE_PREPS else "other"
+    if token is not root and token.dep_ in ("nsubj", "nsubjpass", "dobj", "appos"):
+        return "other"
+    return "other"
+
+
+def _main_country(toponyms: list[Toponym], analyzed: AnalyzedArticle) -> Toponym | None:
+    """The country the article is most about: literal mentions, title and lede counted twice."""
+    lede = _lede_segments(analyzed)
+    weight: Counter = Counter()
+    first: dict[str, Toponym] = {}
+    for toponym in toponyms:
+        place = toponym.place
+        if toponym.role != "literal" or place is None or place.country is None:
+            continue
+        weight[place.country] += 2 if toponym.segment in lede else 1
+        if place.feature == "country" and place.country not in first:
+            first[place.country] = toponym
+    for country, _ in weight.most_common():
+        if country in first:
+            return first[country]
+    return None
+
+
+def _lede_segments(analyzed: AnalyzedArticle) -> set[int]:
+    lede = {s.index for s in analyzed.segments if s.kind == "title"}
+    body = [s.index for s in analyzed.segments if s.kind == "body"]
+    return lede | set(body[:1])
+
+
+def _article_place(
+    event: Event,
+    analyzed: AnalyzedArticle,
+    usable: list[tuple[Toponym, str]],
+    main_country: Toponym | None,
+) -> Place | None:
+    """A material event its paragraph does not place: the article's place for such events."""
+    by_row: Counter = Counter()
+    first: dict[int, Place] = {}
+    for other in analyzed.events:
+        loc = other.event_loc
+        if (
+            other is event
+            or other.event != event.event
+            or loc is None
+            or loc.basis not in ("clause", "sentence")
+            or (loc.precision or 0) < 2
+            or other.background
+        ):
+            continue
+        key = loc.geonameid or hash((loc.name, loc.lat, loc.lon))
+        by_row[key] += 1
+        first.setdefault(key, loc)
+    if by_row:
+        key = by_row.most_common(1)[0][0]
+        return first[key].model_copy(update={"basis": "article"})
+    country = main_country.place.country if main_country and main_country.place else None
+    lede = _lede_segments(analyzed)
+    for toponym, use in usable:
+        place = toponym.place
+        if (
+            use == "locative"
+            and toponym.segment in lede
+            and place is not None
+            and (place.precision or 0) >= 2
+            and place.country == country
+        ):
+            return toponym.to_place("article")
+    if main_country is not None:
+        return main_country.to_place("country")
     return None

@@ -1,0 +1,233 @@
+"""Places: the offline gazetteer, toponym resolution, where events happened, eval-places, and
+the --near/--country queries over stored events."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flashpoint.cli import app
+from flashpoint.errors import DataError
+from flashpoint.evaluate.events import GoldEvent, GoldLocation, Tally, _score_location
+from flashpoint.evaluate.places import evaluate_places, haversine_km
+from flashpoint.gazetteer import Gazetteer, load_gazetteer, place_key, read_places_yaml
+from flashpoint.model import Article, Event, Part, Place, Span
+from flashpoint.stages import nlp
+from flashpoint.stages.places import find_places, locate_events
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return load_gazetteer()
+
+
+def analyze(pipeline, text: str):
+    parts, offset = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            parts.append(Part(kind="body", start=offset, end=offset + len(line)))
+        offset += len(line) + 1
+    article = Article(id="t", text=text, parts=parts, language="en")
+    (analyzed,) = nlp.analyze([article], pipeline.nlp)
+    return analyzed
+
+
+def make_event(text: str, trigger: str, event: str, quad: int, **extra) -> Event:
+    start = text.index(trigger)
+    return Event(
+        id=f"e{start}",
+        article_id="t",
+        event=event,
+        quad_code=quad,
+        event_scale=0.0,
+        confidence=1.0,
+        evidence=Span(text=text, start=0, end=len(text)),
+        trigger=Span(text=trigger, start=start, end=start + len(trigger)),
+        **extra,
+    )
+
+
+# --- gazetteer ---------------------------------------------------------------------------------
+
+
+def test_place_key_ignores_accents_case_dots_and_article() -> None:
+    assert place_key("Khān Yūnis") == place_key("khan yunis")
+    assert place_key("U.S.") == "us"
+    assert place_key("the Gaza Strip") == "gaza strip"
+    assert place_key("Deir ez-Zor") == "deir ez zor"
+
+
+def test_gazetteer_knows_towns_countries_admin1_regions_and_adjectives(gazetteer) -> None:
+    towns = [e for e in gazetteer.lookup("Baghdad") if e.feature in ("city", "capital")]
+    assert towns[0].country == "IRQ" and towns[0].precision == 4 and towns[0].geonameid
+    assert haversine_km(towns[0].lat, towns[0].lon, 33.3, 44.4) < 15
+    assert {e.country for e in gazetteer.lookup("U.S.") if e.feature == "country"} == {"USA"}
+    assert any(e.feature == "admin1" and e.country == "IRQ" for e in gazetteer.lookup("Kirkuk"))
+    assert [e.name for e in gazetteer.adjective("Iraqi")] == ["Iraq"]
+    assert any(e.feature == "region" for e in gazetteer.lookup("Middle East"))
+    assert gazetteer.lookup("Gaza Strip")[0].country == "PSE"
+    assert gazetteer.iso3_of_iso2["CH"] == "CHE"
+    assert gazetteer.lookup("no such place anywhere") == []
+
+
+def test_places_yaml_errors_name_the_file(gazetteer) -> None:
+    with pytest.raises(DataError, match=r"places.yaml: unknown country code 'XXX'"):
+        read_places_yaml(gazetteer, {"countries": {"XXX": {"names": ["Nowhere"]}}}, "places.yaml")
+    with pytest.raises(DataError, match="needs name, lat and lon"):
+        read_places_yaml(gazetteer, {"regions": [{"name": "Somewhere"}]}, "places.yaml")
+
+
+# --- toponyms ---------------------------------------------------------------------------------
+
+
+def test_find_places_resolves_by_context_and_neighbour(pipeline, gazetteer) -> None:
+    text = (
+        "Swiss doctors handed over medicine in Bam, Iran, on Monday.\n"
+        "Storms hit Atlanta, Georgia, and flooded roads across Georgia.\n"
+        "The Iraqi city of Basra was calm, officials in Kirkuk said."
+    )
+    found = {t.text: t for t in find_places(analyze(pipeline, text), gazetteer)}
+    assert found["Bam"].place.country == "IRN" and found["Bam"].role == "literal"
+    assert found["Georgia"].place.country == "USA"  # the US state beside Atlanta, not the country
+    assert found["Basra"].place.country == "IRQ" and found["Basra"].place.precision == 4
+    assert found["Iraqi"].role == "adjective" and found["Iraqi"].place.country == "IRQ"
+    for toponym in found.values():
+        assert text[toponym.start : toponym.end] == toponym.text
+
+
+# --- event places -----------------------------------------------------------------------------
+
+
+def test_event_place_from_clause_and_verbal_events_not_at_capital(pipeline) -> None:
+    text = (
+        "Washington said on Tuesday that it condemned the shelling.\n"
+        "Rebels shelled a market in Aleppo on Monday, killing nine people."
+    )
+    analyzed = analyze(pipeline, text)
+    verbal = make_event(text, "condemned", "ACCUSE", 3)
+    strike = make_event(text, "shelled", "ASSAULT", 4)
+    analyzed.events = [verbal, strike]
+    locate_events(analyzed)
+    assert verbal.event_loc is None
+    place = strike.event_loc
+    assert place is not None and place.name == "Aleppo" and place.country == "SYR"
+    assert place.basis == "clause" and place.precision == 4
+    assert text[place.start : place.end] == "Aleppo"
+
+
+def test_event_place_falls_back_to_article_then_country(pipeline) -> None:
+    text = (
+        "Militants attacked a checkpoint in Kandahar, Afghanistan, on Sunday.\n"
+        "The raid left three soldiers dead.\n"
+        "Afghanistan has seen many such raids, and a convoy was ambushed later."
+    )
+    analyzed = analyze(pipeline, text)
+    first = make_event(text, "attacked", "ASSAULT", 4)
+    raid = make_event(text, "raid", "ASSAULT", 4)
+    analyzed.events = [first, raid]
+    locate_events(analyzed)
+    assert place_key(first.event_loc.name) == "kandahar" and first.event_loc.basis == "clause"
+    assert place_key(raid.event_loc.name) == "kandahar" and raid.event_loc.basis == "article"
+
+
+def test_example_strike_is_in_baghdad_and_nothing_is_in_washington(example_result) -> None:
+    text = example_result.article.text
+    strikes = [
+        e
+        for e in example_result.events
+        if e.event == "ASSAULT" and "headquarters was reportedly targeted" in e.evidence.text
+    ]
+    assert strikes, "the events stage no longer finds the strike"
+    place = strikes[0].event_loc
+    assert place is not None and place.name == "Baghdad" and place.country == "IRQ"
+    assert place.precision == 4
+    assert place.lat == pytest.approx(33.34, abs=0.05)
+    assert place.lon == pytest.approx(44.40, abs=0.05)
+    assert text[place.start : place.end] == "Baghdad"
+    for event in example_result.events:
+        loc = event.event_loc
+        assert loc is None or loc.name != "Washington", event
+        if event.quad_code in (1, 3) and loc is not None:
+            assert loc.basis == "clause"
+
+
+# --- stored events: --near and --country --------------------------------------------------------
+
+
+def test_events_near_and_country_queries(tmp_path: Path, example_path: Path) -> None:
+    db = tmp_path / "fp.db"
+    assert runner.invoke(app, ["run", str(example_path), "--db", str(db), "-q"]).exit_code == 0
+
+    def events(*args: str) -> list[dict]:
+        result = runner.invoke(app, ["events", "--db", str(db), "--json", *args])
+        assert result.exit_code == 0, result.output
+        return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+    near = events("--near", "33.3,44.4,50")
+    assert near and all(e["event_loc"]["country"] == "IRQ" for e in near)
+    assert any(e["event"] == "ASSAULT" for e in near)
+    in_iraq = events("--country", "irq")
+    assert {e["id"] for e in near} <= {e["id"] for e in in_iraq}
+    assert events("--near", "-33.9,151.2,100") == []  # nothing in Sydney
+    bad = runner.invoke(app, ["events", "--db", str(db), "--near", "33.3,44.4"])
+    assert bad.exit_code != 0 and "LAT,LON,KM" in str(bad.exception)
+
+
+# --- evaluation ---------------------------------------------------------------------------------
+
+
+def test_eval_places_scores_and_json_keys(tmp_path: Path, pipeline) -> None:
+    text = "Fighting spread from Aleppo to Damascus, and refugees fled to Turkey."
+    gold = [
+        {
+            "text": text,
+            "toponyms": [
+                {"start": 21, "end": 27, "text": "Aleppo", "lat": 36.2, "lon": 37.16},
+                {"start": 31, "end": 39, "text": "Damascus", "lat": 33.51, "lon": 36.29},
+                {"start": 62, "end": 68, "text": "Turkey", "lat": 39.0, "lon": 35.0},
+            ],
+        },
+        {"text": "Nothing here.", "toponyms": []},
+    ]
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\n".join(json.dumps(g) for g in gold) + "\n{broken\n", encoding="utf-8")
+    scores, tally = evaluate_places(path, pipeline)
+    assert scores["n"] == 2 and len(tally.problems) == 1
+    assert scores["toponym_recall"] == 1.0 and scores["acc_161km"] == 1.0
+    result = runner.invoke(app, ["eval-places", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    line = json.loads(result.stdout.splitlines()[0])
+    assert set(line) == {
+        "n",
+        "toponym_precision",
+        "toponym_recall",
+        "toponym_f1",
+        "acc_161km",
+        "median_error_km",
+    }
+    missing = runner.invoke(app, ["eval-places", str(tmp_path / "none.jsonl")])
+    assert missing.exit_code != 0 and "no such file" in missing.output
+
+
+def test_event_location_scoring() -> None:
+    text = "Protesters marched in Kirkuk on Sunday."
+    gold = GoldEvent(
+        event="PROTEST",
+        sources=[],
+        targets=[],
+        location=GoldLocation(name="Kirkuk", country="IRQ", city=True, start=22, end=28),
+    )
+    event = make_event(text, "marched", "PROTEST", 4)
+    tally = Tally()
+    event.event_loc = Place(text="Kirkuk", name="Kirkuk", country="IRQ", start=22, end=28)
+    _score_location(gold, [event], lambda e: e.event, 0, tally)
+    event.event_loc = Place(text="Iraq", name="Iraq", country="IRQ", start=0, end=4)
+    _score_location(gold, [event], lambda e: e.event, 0, tally)
+    _score_location(gold, [], lambda e: e.event, 0, tally)
+    assert (tally.loc_country_right, tally.loc_country_total) == (2, 3)
+    assert (tally.loc_city_right, tally.loc_city_total) == (1, 3)
