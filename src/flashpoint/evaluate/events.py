@@ -12,7 +12,8 @@ Each text runs through the whole pipeline as one article. Scores:
   source text and, where gold has targets, a recipient overlapping a gold target text;
   predicted events matching no gold event are false positives;
 - negated events (the text says they did not happen) are not counted as predictions;
-- actor_code_accuracy: of gold sources and targets that have a code, the share whose
+- actor_code_accuracy (a predicted UNO or EUR matches a gold IGO: the gold sets predate those
+  codes): of gold sources and targets that have a code, the share whose
   overlapping predicted actor has that code (no overlapping actor counts as wrong).
 - event_loc_country_accuracy: of gold events with a `location`, the share whose predicted
   event (the triple match, else the first of its type with a place) is placed in the gold
@@ -59,6 +60,17 @@ LEGACY_CODES = {
     "GER": "DEU",
     "ANG": "AGO",
 }
+
+
+# Gold sets older than PLOVER's UNO (United Nations) and EUR (European Union) codes write IGO
+# for both; a predicted UNO or EUR matches a gold IGO.
+OLDER_IGO_CODES = {"UNO", "EUR", "IGO"}
+
+
+def same_code(predicted: str | None, gold: str | None) -> bool:
+    if predicted is None or gold is None:
+        return False
+    return predicted == gold or (gold == "IGO" and predicted in OLDER_IGO_CODES)
 
 
 @dataclass
@@ -247,7 +259,7 @@ def _score(
             tally.codes_total += 1
             pool = candidates or predicted
             found = _overlapping_actor(pool, participant, offset, side)
-            if found is not None and found.code == participant.code:
+            if found is not None and same_code(found.code, participant.code):
                 tally.codes_right += 1
     tally.triple_fp += sum(1 for e in predicted if e.id not in matched)
     for gold in record.events:
@@ -305,7 +317,7 @@ def _triple_match(gold: GoldEvent, event: Event, offset: int) -> bool:
         return False
     if not sources and gold.sources:
         codes = {p.code for p in gold.sources if p.code}
-        if codes and not any(a.code in codes for a in event.actor):
+        if codes and not any(same_code(a.code, c) for a in event.actor for c in codes):
             return False
     targets = [p for p in gold.targets if p.start is not None]
     return not targets or any(_overlaps(r, p, offset) for r in event.recipient for p in targets)
