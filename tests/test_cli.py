@@ -173,3 +173,14 @@ def test_eval_json_has_exactly_the_contract_keys(tmp_path: Path) -> None:
         "per_type",
     }
     assert scores["n"] == 3 and scores["type_macro_f1"] == 1.0 and scores["triple_f1"] == 1.0
+
+
+def test_error_for_a_long_path_stays_on_one_line(tmp_path: Path) -> None:
+    deep = tmp_path / ("a-rather-long-directory-name-" * 4) / ("and-another-one-" * 4)
+    deep.mkdir(parents=True)
+    empty = deep / "empty-article-with-a-long-name.txt"
+    empty.write_text("")
+    result = invoke("run", empty, "--db", tmp_path / "z.db")
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 2  # the error, then the summary
+    assert lines[0].startswith("error:") and lines[0].endswith("empty input: no text to code")

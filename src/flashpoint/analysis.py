@@ -26,6 +26,14 @@ class Segment:
     start: int
     doc: Doc
 
+    @property
+    def end(self) -> int:
+        """Article offset where this segment ends (cheap: never builds `doc.text`)."""
+        if not len(self.doc):
+            return self.start
+        last = self.doc[-1]
+        return self.start + last.idx + len(last.text)
+
     def char_span(self, span: Span | Token) -> tuple[int, int]:
         """Article offsets of a spaCy span or token of this segment."""
         if isinstance(span, Token):

@@ -263,6 +263,10 @@ def clause_head(token: Token) -> Token:
 def hyphenated(token: Token) -> str | None:
     """ "cease-fire" for the token "fire" when the parser split a hyphenated word, else None."""
     doc = token.doc
+    # Fast path: most tokens are not the tail of a hyphenated word. (Never use doc.text in a
+    # loop: spaCy rebuilds the whole string on every access.)
+    if token.i < 2 or doc[token.i - 1].text != "-":
+        return None
     start = token.i
     while (
         start >= 2

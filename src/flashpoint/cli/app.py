@@ -14,7 +14,7 @@ app = typer.Typer(
 )
 # Results go to stdout; messages, errors and progress to stderr.
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # one error, one line
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

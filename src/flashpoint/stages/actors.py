@@ -421,7 +421,7 @@ class ActorResolver:
         doc = span.doc
         if end == span.end:
             return span.text, span.end_char
-        return doc.text[span.start_char : doc[end - 1].idx + len(doc[end - 1].text)], end
+        return doc[span.start : end].text, end
 
     def _mention_at(self, analyzed: AnalyzedArticle, segment: Segment, root: Token) -> Actor | None:
         best = None

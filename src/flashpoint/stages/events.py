@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from spacy.tokens import Token
 
@@ -104,7 +106,8 @@ def find_events(
 def _sentence_events(
     analyzed: AnalyzedArticle, sentence: Sentence, lexicon: Lexicon, resolver: ActorResolver
 ) -> list[Event]:
-    candidates = [c for c in (_candidate(t, lexicon) for t in sentence.span) if c is not None]
+    words = cache(lambda: lemmas(sentence.span))  # read once per sentence, when a noun needs it
+    candidates = [c for c in (_candidate(t, lexicon, words) for t in sentence.span) if c]
     if not candidates:
         return []
     by_token = {c.token.i: c for c in candidates}
@@ -128,14 +131,18 @@ def _sentence_events(
 # --- 1. candidates ------------------------------------------------------------------------------
 
 
-def _candidate(token: Token, lexicon: Lexicon) -> Candidate | None:
+def _candidate(
+    token: Token, lexicon: Lexicon, sentence_words: Callable[[], frozenset[str]]
+) -> Candidate | None:
     if token.pos_ == "VERB" and token.dep_ in ("amod", "compound", "nmod"):
         return None  # "allied factions", "Iran-aligned groups": modifiers, not acts
     if token.pos_ == "VERB" or (
         token.pos_ == "AUX" and token.dep_ == "ROOT" and token.lemma_ != "be"
     ):
-        context = _context(token)
-        for key in _verb_keys(token):
+        # Reading the context costs; only words the lexicon knows need it.
+        keys = [key for key in _verb_keys(token) if key in lexicon.verbs]
+        context = _context(token, sentence_words) if keys else None
+        for key in keys:
             rule = lexicon.match_verb(key, context)
             if rule is not None:
                 break
@@ -146,14 +153,17 @@ def _candidate(token: Token, lexicon: Lexicon) -> Candidate | None:
             rule = DEMAND_RULE
         is_noun = False
     elif token.pos_ == "ADJ" and token.lemma_.lower() in lexicon.adjectives:
-        rule = lexicon.match_adjective(token.lemma_.lower(), _context(token))
+        rule = lexicon.match_adjective(token.lemma_.lower(), _context(token, sentence_words))
         if rule is None:
             return None
         is_noun = False
     elif token.pos_ in ("NOUN", "PROPN") and token.dep_ != "compound":
-        context = _context(token)
+        keys = [key for key in _noun_keys(token) if key in lexicon.nouns]
+        if not keys:
+            return None
+        context = _context(token, sentence_words)
         rule = None
-        for key in _noun_keys(token):
+        for key in keys:
             rule = lexicon.match_noun(key, context)
             if rule is not None:
                 break
@@ -223,7 +233,7 @@ def _noun_keys(token: Token) -> list[str]:
     return keys
 
 
-def _context(token: Token) -> Context:
+def _context(token: Token, sentence_words: Callable[[], frozenset[str]]) -> Context:
     objects: list[Token] = []
     modifiers: list[Token] = []
     preps: list[Token] = []
@@ -260,15 +270,15 @@ def _context(token: Token) -> Context:
         objects.append(child)
         objects.extend(c for c in child.children if c.dep_ in ("compound", "amod"))
     if token.pos_ in ("VERB", "AUX", "ADJ"):
-        clause = [t for t in token.subtree if not _in_nested_clause(t, token)]
+        clause = lemmas(t for t in token.subtree if not _in_nested_clause(t, token))
     else:
         # An event noun is read in its whole sentence ("workers ... will not end the strike").
-        clause = list(token.sent)
+        clause = sentence_words()
     return Context(
         objects=lemmas(objects),
         modifiers=lemmas(modifiers),
         preps=frozenset(p.lower_ for p in preps),
-        clause=lemmas(clause),
+        clause=clause,
         has_object=any(c.dep_ in ("dobj", "dative", "nsubjpass") for c in token.children),
         complement=lemmas(
             t for c in token.children if c.dep_ in ("ccomp", "xcomp") for t in c.subtree
@@ -757,11 +767,6 @@ def _reporting_speaker(candidate: Candidate) -> Token | None:
             return None
         current = current.head
     return None
-
-
-def _inside_quote(sentence: Sentence, token: Token) -> bool:
-    before = sentence.span.doc.text[sentence.span.start_char : token.idx]
-    return (before.count('"') + before.count("“") - before.count("”")) % 2 == 1
 
 
 def _agentive(candidate: Candidate, lexicon: Lexicon) -> bool:

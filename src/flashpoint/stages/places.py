@@ -455,7 +455,7 @@ def _own_place(
 ) -> Place | None:
     anchor = event.trigger or event.evidence
     segment = next(
-        (s for s in analyzed.segments if s.start <= anchor.start < s.start + len(s.doc.text)),
+        (s for s in analyzed.segments if s.start <= anchor.start < s.end),
         None,
     )
     if segment is None:
