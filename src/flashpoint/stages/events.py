@@ -830,7 +830,7 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
     for child in token.children:
         if child.dep_ in ("aux", "mark", "advmod") and child.lower_ in markers:
             return True
-    if _alleged(candidate.token, lexicon):
+    if _alleged(candidate.token, lexicon) or _purpose(token, lexicon):
         return True
     current = token
     for _ in range(4):
@@ -849,6 +849,21 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
             break
         current = current.head
     return False
+
+
+def _purpose(verb: Token, lexicon: Lexicon) -> bool:
+    """An infinitive of purpose or aim states what is sought, not what happened ("rebels
+    fighting to topple the government", "their effort to overthrow it"); after verbs of
+    aspect ("began to", "continued to") it is the act itself."""
+    if verb.tag_ != "VB" or verb.dep_ not in ("acl", "advcl", "xcomp", "relcl"):
+        return False
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return False
+    head = verb.head.lemma_.lower()
+    # "began to shell" is the act; after a governing word ("threatened to") it is handled apart.
+    return not (
+        verb.dep_ == "xcomp" and (head in lexicon.words("aspect_verbs") or head in lexicon.verbs)
+    )
 
 
 def _intended(candidate: Candidate, lexicon: Lexicon) -> bool:
