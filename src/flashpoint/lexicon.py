@@ -1,28 +1,24 @@
 """The event lexicon: which words express which PLOVER event, as data.
 
-Two sources, in order of precedence:
-1. `data/event_rules.yaml`, hand-written rules for verbs and nouns, with conditions on the
-   words around them (object, modifier, preposition), plus the word classes the event stage
-   needs (reporting verbs, light verbs, intent verbs, ...).
-2. `data/phoenix_verbs.tsv`, the Phoenix CAMEO verb dictionary mapped to PLOVER
-   (built by scripts/build_event_lexicon.py), used for verbs the rules do not know.
+`data/event_rules.yaml` holds hand-written rules for verbs, nouns and adjectives, with
+conditions on the words around them (object, modifier, preposition, clause, complement), the
+word classes the event stage needs (reporting verbs, light verbs, ...), and the tables that
+fold auxiliary modes and governed events into types. (The Phoenix CAMEO verb dictionary was
+tried as a fallback and lowered F1 on every gold set; see docs/events.md.)
 
-The event stage asks one question: `match(lemma, kind, context)`: which rule fires for this
-word given the lemmas around it? Users extend the lexicon with `--rules FILE.yaml` in the
-same format as event_rules.yaml; their rules are tried first.
+The event stage asks one question: which rule fires for this word, given the lemmas around it?
+Users extend the lexicon with `--rules FILE.yaml` in the same format; their rules come first.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from flashpoint.errors import DataError
-from flashpoint.model import EVENT_TYPES
-from flashpoint.resources import data_path, load_yaml, read_yaml
+from flashpoint.resources import load_yaml, read_yaml
 
 NO_EVENT = "NONE"
 RULE_KEYS = frozenset(
@@ -60,7 +56,6 @@ class Rule:
     governs: bool = False  # takes the event of its complement as its mode ("threaten to X")
     defer: bool = False  # a command: the commanded event is coded, the commander its actor
     origin: str = "rules"
-    cameo: str | None = None
     confidence: float = 0.8
 
     @property
@@ -80,13 +75,6 @@ class Context:
     has_object: bool = False
 
 
-@dataclass(frozen=True)
-class PhoenixPattern:
-    pre: tuple[str, ...]
-    post: tuple[str, ...]
-    rule: Rule
-
-
 @dataclass
 class Lexicon:
     types: dict[str, TypeInfo]
@@ -97,9 +85,6 @@ class Lexicon:
     govern_modes: dict[str, dict[str, str]]
     govern_types: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     type_by_flag: dict[str, dict[str, str]] = field(default_factory=dict)
-    phoenix_defaults: dict[str, Rule] = field(default_factory=dict)
-    phoenix_patterns: dict[str, list[PhoenixPattern]] = field(default_factory=dict)
-    synsets: dict[str, frozenset[str]] = field(default_factory=dict)
     legacy_types: dict[str, str] = field(default_factory=dict)
     legacy_modes: dict[str, str] = field(default_factory=dict)
 
@@ -110,13 +95,7 @@ class Lexicon:
         return lemma in self.nouns
 
     def match_verb(self, lemma: str, context: Context) -> Rule | None:
-        rule = _first_match(self.verbs.get(lemma, ()), context)
-        if rule is not None:
-            return rule
-        # Reporting verbs are events only where the rules say so ("warn", "deny").
-        if lemma in self.words("reporting_verbs"):
-            return None
-        return self._match_phoenix(lemma, context)
+        return _first_match(self.verbs.get(lemma, ()), context)
 
     def match_noun(self, lemma: str, context: Context) -> Rule | None:
         return _first_match(self.nouns.get(lemma, ()), context)
@@ -136,23 +115,6 @@ class Lexicon:
     def type_when_flagged(self, flag: str, event: str) -> str:
         """Type of an event said as promised, future-conflictual or refused."""
         return self.type_by_flag.get(flag, {}).get(event, event)
-
-    def _match_phoenix(self, lemma: str, context: Context) -> Rule | None:
-        words = context.objects | context.clause
-        best: PhoenixPattern | None = None
-        for pattern in self.phoenix_patterns.get(lemma, ()):
-            needed = pattern.post + pattern.pre
-            longer = best is None or len(needed) > len(best.post) + len(best.pre)
-            if longer and all(self._word_in(word, words) for word in needed):
-                best = pattern
-        if best is not None:
-            return best.rule
-        return self.phoenix_defaults.get(lemma)
-
-    def _word_in(self, word: str, words: frozenset[str]) -> bool:
-        if word.startswith("&"):
-            return bool(self.synsets.get(word, frozenset()) & words)
-        return word in words
 
     def mode_when_governing(
         self, event: str, governed_event: str, governed_mode: str | None
@@ -249,8 +211,6 @@ def _load(extra: tuple[Path, ...]) -> Lexicon:
         legacy_types=dict(plover.get("legacy_types") or {}),
         legacy_modes=dict(plover.get("legacy_modes") or {}),
     )
-    # The Phoenix dictionary lowered F1 on every gold set (see README, Accuracy): not loaded.
-    # _load_phoenix(lexicon)
     return lexicon
 
 
@@ -299,38 +259,3 @@ def _as_list(value: object) -> list[str]:
     if isinstance(value, str):
         return [value]
     return [str(v) for v in value]  # type: ignore[union-attr]
-
-
-def _load_phoenix(lexicon: Lexicon) -> None:
-    with data_path("phoenix_synsets.tsv").open(encoding="utf-8") as handle:
-        rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
-        synsets: dict[str, set[str]] = {}
-        for row in rows:
-            synsets.setdefault(row["synset"], set()).add(row["word"])
-    lexicon.synsets = {k: frozenset(v) for k, v in synsets.items()}
-    with data_path("phoenix_verbs.tsv").open(encoding="utf-8") as handle:
-        rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
-        for row in rows:
-            event = row["event"] or NO_EVENT
-            if event not in EVENT_TYPES and event != NO_EVENT:
-                continue
-            mode = row["mode"] or None
-            if mode is not None and mode not in lexicon.types[event].modes:
-                mode = None
-            rule = Rule(
-                event=event,
-                mode=mode,
-                context=tuple(c for c in row["context"].split(";") if c),
-                origin="phoenix",
-                cameo=row["cameo"] or None,
-                confidence=0.55,
-            )
-            lemma = row["lemma"]
-            if not row["pre"] and not row["post"]:
-                if event != NO_EVENT:
-                    lexicon.phoenix_defaults.setdefault(lemma, rule)
-                continue
-            pattern = PhoenixPattern(
-                pre=tuple(row["pre"].split()), post=tuple(row["post"].split()), rule=rule
-            )
-            lexicon.phoenix_patterns.setdefault(lemma, []).append(pattern)

@@ -674,7 +674,7 @@ def _build_event(
         confidence *= 0.8
     if hypothetical or negated:
         confidence *= 0.8
-    cameo_root = (candidate.rule.cameo or "")[:2] or _cameo_root(event_type, mode, info.cameo_roots)
+    cameo_root = _cameo_root(event_type, mode, info.cameo_roots)
     return Event(
         id=event_id(analyzed.article.id, trigger_start, event_type),
         article_id=analyzed.article.id,
