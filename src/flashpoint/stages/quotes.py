@@ -67,7 +67,8 @@ _MARKUP_VALUE = re.compile(r'\w=("[^"\n]*")')
 # Punctuation that ends a sentence when it stands as its own token.
 _SENTENCE_ENDS = {".", "!", "?"}
 # Punctuation after which a quotation stands on its own: it is not woven into the sentence.
-_STANDALONE_BEFORE = set(":,;—–-(….!?")
+# (Not an opening bracket: a quotation in brackets is most often a title or a citation.)
+_STANDALONE_BEFORE = set(":,;—–-….!?")
 # How far (tokens) a cue is looked for on either side of a quotation.
 REGION_TOKENS = 40
 # Pieces of one split quote are at most this far apart (characters): "A," X said, "B".
@@ -148,6 +149,7 @@ _LIST_KEYS = (
 )
 _MAP_KEYS = ("phrasal_cues", "source_phrases")
 _INT_KEYS = ("scare_max_words", "unattributed_min_words")
+_PARTICLE_BOOLS = {True: "on", False: "off"}
 
 
 def _words(path: Path, key: str, value: object) -> set[str]:
@@ -180,6 +182,12 @@ def _load_cues(extra: tuple[Path, ...]) -> CueLexicon:
                     raise DataError(f"{path}: '{key}' must be a mapping")
                 for word, rest in value.items():
                     if key == "phrasal_cues":
+                        # YAML reads a bare particle on/off as true/false: give the words back.
+                        if isinstance(rest, list):
+                            rest = [
+                                _PARTICLE_BOOLS.get(v, v) if isinstance(v, bool) else v
+                                for v in rest
+                            ]
                         phrasal.setdefault(str(word).lower(), set()).update(
                             _words(path, f"{key}.{word}", rest)
                         )
@@ -361,6 +369,7 @@ class Attribution:
     speaker_tokens: tuple[int, int] | None = None  # token range [start, end) in segment
     opens_paragraph: bool = False
     words: int = 0
+    ends_sentence: bool = False
     # Filled by resolution:
     speaker: Actor | None = None
     speaker_mention: Span | None = None
@@ -562,6 +571,7 @@ class _Finder:
             segment=segment,
             words=words,
             opens_paragraph=first.open_mark == paragraphs[first.paragraph][0],
+            ends_sentence=self.text[last.start : last.end].rstrip("”’\"' ")[-1:] in ".!?…",
         )
         blocked = self.quoted.get(segment.index, set())
         last_blocked = self.quoted.get(last_segment.index, set())
@@ -656,7 +666,12 @@ class _Finder:
         # "a play called ...", "a statement issued ...": naming and describing, not speech.
         if token.dep_ in ("acl", "amod") and token.tag_ == "VBN":
             return False
-        return self.cues.is_cue(token)
+        if self.cues.is_cue(token):
+            return True
+        # `Trump issued a statement, "..."`, `Palin posted her message: "..."`.
+        return token.tag_.startswith("VB") and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in self.cues.medium_nouns for c in token.children
+        )
 
     def _unlisted_verb(self, after: list[Token]) -> _Found | None:
         """`"...," Hannity pressed.`: right after a quote that runs on, a verb with a named
@@ -980,12 +995,22 @@ def _quoted_share(span: tuple[int, int], quoted: list[tuple[int, int]]) -> float
 
 
 def _adjacent_nominal(cue: Token, blocked: set[int], step: int) -> Token | None:
-    """The head of a noun phrase touching the cue on one side (adverbs in between allowed)."""
+    """The head of a noun phrase touching the cue on one side: adverbs may come between, and
+    on the left a comma-set apposition or a parenthesis ("Flynn, a top surrogate, said",
+    "John Kasich (R-OH), said")."""
     doc = cue.doc
     i = cue.i + step
     while 0 <= i < len(doc) and i not in blocked and doc[i].pos_ in ("ADV", "AUX", "PART"):
         i += step
+    if step < 0 and i >= 0 and doc[i].text == ",":
+        i -= 1
+    if step < 0 and i >= 0 and doc[i].text == ")":
+        while i >= 0 and doc[i].text != "(" and i not in blocked:
+            i -= 1
+        i -= 1
     if not 0 <= i < len(doc) or i in blocked or doc[i].pos_ not in _NOMINAL:
+        return None
+    if doc[i].ent_type_ in _NOT_SPEAKERS:
         return None
     if step > 0:
         # "said Jim Clyburn, a Democratic congressman": the last word of the first name run.
@@ -1248,7 +1273,11 @@ class _Speakers:
                 elif child.dep_ == "prep":
                     target = self._medium_object(child)
                 if target is not None:
+                    # The medium's phrase without clauses hanging from it.
+                    clauses = [c for c in target.children if c.dep_ in ("relcl", "acl")]
                     low, high = target.left_edge.i, target.right_edge.i + 1
+                    if clauses:
+                        high = min(c.left_edge.i for c in clauses)
                     if any(i in blocked for i in range(low, high)):
                         high = next(i for i in range(low, high) if i in blocked)
                     trimmed = _trimmed_tokens(segment.doc, low, high)
@@ -1282,13 +1311,16 @@ class _Speakers:
 
 def _keep(attribution: Attribution, cues: CueLexicon) -> bool:
     """Speech, not scare quotes, titles or nicknames."""
-    if attribution.kind == "indirect" or attribution.speaker is not None:
+    if attribution.kind == "indirect":
         return True
-    if attribution.cue is not None:
-        return attribution.words > cues.scare_max_words
-    if attribution.kind == "partial":
+    if attribution.cue is not None or attribution.introducer is not None:
+        return attribution.speaker is not None or attribution.words > cues.scare_max_words
+    if attribution.kind == "partial" or attribution.words <= cues.scare_max_words:
         return False
-    return attribution.words >= cues.unattributed_min_words
+    if attribution.speaker is not None:  # continues the quote before it
+        return True
+    # No speaker at all: kept when it reads as speech (sentences), not as a title.
+    return attribution.words >= cues.unattributed_min_words and attribution.ends_sentence
 
 
 def _piece_text(text: str, start: int, end: int, kind: str) -> tuple[int, int]:
