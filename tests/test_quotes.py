@@ -368,3 +368,51 @@ def test_quotes_command_lists_and_filters(tmp_path: Path, example_path: Path) ->
     assert nobody.exit_code == 0 and "no quotes match" in nobody.stdout
     bad = runner.invoke(app, ["quotes", "--db", str(db), "--kind", "rumour"])
     assert bad.exit_code != 0 and "not one of" in bad.output
+
+
+# --- links to events ----------------------------------------------------------------------------
+
+
+def test_link_events_gives_the_quote_speaker(tmp_path: Path) -> None:
+    from flashpoint.analysis import AnalyzedArticle
+    from flashpoint.model import Actor, Article, Event, Span
+    from flashpoint.stages.quotes import link_events
+
+    text = '"We will destroy their bases," said the rebel commander.'
+    article = Article(id="a1", text=text)
+    speaker = Actor(text="the rebel commander", start=36, end=55)
+    quote = Quote(
+        id="q1",
+        article_id="a1",
+        text="We will destroy their bases",
+        start=1,
+        end=28,
+        kind="direct",
+        speaker=speaker,
+        parts=[Span(text="We will destroy their bases", start=1, end=28)],
+    )
+
+    def event(trigger_start: int, trigger_end: int) -> Event:
+        return Event(
+            id=f"e{trigger_start}",
+            article_id="a1",
+            event="ASSAULT",
+            actor=[Actor(text="We", start=1, end=3)],
+            quad_code=4,
+            event_scale=-9.0,
+            confidence=0.8,
+            evidence=Span(text=text, start=0, end=len(text)),
+            trigger=Span(
+                text=text[trigger_start:trigger_end], start=trigger_start, end=trigger_end
+            ),
+        )
+
+    inside, outside = event(9, 16), event(31, 35)
+    analyzed = AnalyzedArticle(
+        article=article, segments=[], events=[inside, outside], quotes=[quote]
+    )
+    link_events(analyzed)
+    assert inside.quote_id == "q1" and quote.event_ids == ["e9"]
+    assert inside.claimed_by == speaker
+    assert [a.text for a in inside.actor] == ["the rebel commander"]
+    assert outside.quote_id is None and outside.claimed_by is None

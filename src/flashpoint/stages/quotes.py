@@ -1397,8 +1397,10 @@ def find_quotes(
 
 def link_events(analyzed: AnalyzedArticle) -> None:
     """Point each event whose trigger lies inside a quote at the innermost such quote (every
-    quote holding it lists it); the event takes the quote's speaker as the source of the claim
-    when it has none."""
+    quote holding it lists it). The event takes the quote's speaker as the source of the claim
+    when it has none, or when its own source is the same mention the quote resolved ("Rasool"
+    -> the full mention); a first-person actor ("we will act") becomes the speaker, or the
+    organisation the speaker speaks for."""
     for event in analyzed.events:
         trigger = event.trigger or event.evidence
         holders = [q for q in analyzed.quotes if _holds(q, trigger.start, trigger.end)]
@@ -1409,8 +1411,27 @@ def link_events(analyzed: AnalyzedArticle) -> None:
                 quote.event_ids.append(event.id)
         innermost = min(holders, key=lambda q: (q.kind == "indirect", q.end - q.start))
         event.quote_id = innermost.id
-        if event.claimed_by is None and innermost.speaker is not None:
-            event.claimed_by = innermost.speaker
+        speaker = innermost.speaker
+        if speaker is None:
+            continue
+        if event.claimed_by is None or _same_mention(event.claimed_by, innermost):
+            event.claimed_by = speaker
+        if (
+            innermost.kind != "indirect"
+            and event.actor
+            and all(a.text.lower() in _FIRST_PERSON for a in event.actor)
+        ):
+            plural = any(a.text.lower() in ("we", "us", "our", "ours") for a in event.actor)
+            source = innermost.affiliation if plural and innermost.affiliation else speaker
+            event.actor = [source.model_copy(update={"matched_by": "quote"})]
+
+
+_FIRST_PERSON = {"i", "me", "my", "we", "us", "our", "ours"}
+
+
+def _same_mention(actor: Actor, quote: Quote) -> bool:
+    spans = [s for s in (quote.speaker_mention, quote.speaker) if s is not None]
+    return any(actor.start < s.end and s.start < actor.end for s in spans)
 
 
 def _holds(quote: Quote, start: int, end: int) -> bool:
