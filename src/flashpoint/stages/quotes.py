@@ -63,6 +63,7 @@ QUOTE_MARKS: dict[str, str | None] = {
 # A mark after one of these (or a space) opens; before one of these (or a space) it closes.
 _OPENS_AFTER = set("([{—–-/")
 _CLOSES_BEFORE = set(",.;:!?)]}—–…")
+_MARK = re.compile("[" + "".join(QUOTE_MARKS) + "]")
 _MARKUP_VALUE = re.compile(r'\w=("[^"\n]*")')
 # Punctuation that ends a sentence when it stands as its own token.
 _SENTENCE_ENDS = {".", "!", "?"}
@@ -71,6 +72,9 @@ _SENTENCE_ENDS = {".", "!", "?"}
 _STANDALONE_BEFORE = set(":,;—–-….!?")
 # How far (tokens) a cue is looked for on either side of a quotation.
 REGION_TOKENS = 40
+# A quote with no closing mark is cut (at a sentence end) after this many characters.
+MAX_UNCLOSED_CHARS = 1200
+_SENTENCE_STOP = re.compile(r"[.!?…](?=\s)")
 # Pieces of one split quote are at most this far apart (characters): "A," X said, "B".
 MAX_SPLIT_GAP = 160
 _NOMINAL = {"PROPN", "NOUN", "PRON", "NUM"}
@@ -283,8 +287,9 @@ def scan_paragraph(text: str, start: int, end: int, index: int) -> list[Piece]:
     markup = {
         i for m in _MARKUP_VALUE.finditer(text, start, end) for i in (m.start(1), m.end(1) - 1)
     }
-    for i in range(start, end):
-        if text[i] not in QUOTE_MARKS or i in markup:
+    for match in _MARK.finditer(text, start, end):
+        i = match.start()
+        if i in markup:
             continue
         role = _mark_role(text, i, start, end)
         if opened is None:
@@ -306,7 +311,18 @@ def scan_paragraph(text: str, start: int, end: int, index: int) -> list[Piece]:
         inner = _trimmed(text, opened + 1, end)
         if inner[1] > inner[0]:
             pieces.append(Piece(index, opened, None, *inner))
-    return pieces
+    return [_capped(text, p) for p in pieces]
+
+
+def _capped(text: str, piece: Piece) -> Piece:
+    """A quote left open that runs on for pages (a lost closing mark in flattened text) is
+    cut at the last sentence end within MAX_UNCLOSED_CHARS."""
+    if piece.close_mark is not None or piece.end - piece.start <= MAX_UNCLOSED_CHARS:
+        return piece
+    limit = piece.start + MAX_UNCLOSED_CHARS
+    ends = [m.end() for m in _SENTENCE_STOP.finditer(text, piece.start, limit)]
+    end = ends[-1] if ends else limit
+    return Piece(piece.paragraph, piece.open_mark, None, *_trimmed(text, piece.start, end))
 
 
 # --- token access -------------------------------------------------------------------------------
@@ -396,7 +412,12 @@ def _group_pieces(text: str, pieces: list[Piece]) -> list[list[Piece]]:
             runs_on = last.close_mark is None and (
                 piece.paragraph == last.paragraph or piece.paragraph == last.paragraph + 1
             )
-            if runs_on and (piece.paragraph == last.paragraph or _opens_line(text, piece)):
+            # The open quote goes on in this piece: its mark ended the earlier one mid-paragraph
+            # (nothing but spaces between) or opens the next paragraph.
+            touching = not text[last.end : piece.open_mark].strip()
+            if runs_on and (
+                (piece.paragraph == last.paragraph and touching) or _opens_line(text, piece)
+            ):
                 groups[-1].append(piece)
                 continue
             if (
@@ -824,6 +845,11 @@ class _Finder:
                 if child.dep_ == "agent":
                     agent = next((g for g in child.children if g.dep_ == "pobj"), None)
                     return self._checked(agent) if agent is not None else None
+            # "It is estimated that ...", "was told": passive without an agent, no speaker.
+            if any(c.dep_ in ("nsubjpass", "expl") for c in verb.children) and not any(
+                c.dep_ == "agent" for c in verb.children
+            ):
+                return None
             if verb.dep_ in _CLIMB_DEPS and verb.head is not verb and verb.head.i not in blocked:
                 verb = verb.head
                 continue
@@ -1055,6 +1081,7 @@ class _Introduced:
     head_lemma: str
     is_person: bool
     surnames: frozenset[str]
+    words: frozenset[str]
 
 
 class _Speakers:
@@ -1156,8 +1183,10 @@ class _Speakers:
             segment=segment,
             span=phrase,
             head_lemma=root.lemma_.lower(),
-            is_person=bool(names) or root.lemma_.lower() in self.cues.role_nouns,
+            # The phrase names a person when its head does: "Assad's office" is not one.
+            is_person=root.ent_type_ == "PERSON" or root.lemma_.lower() in self.cues.role_nouns,
             surnames=frozenset(e[-1].text for e in names if len(e) > 1),
+            words=frozenset(t.lemma_.lower() for t in phrase),
         )
 
     def _antecedent(self, phrase: SpacySpan, head: Token, offset: int) -> _Introduced | None:
@@ -1185,9 +1214,16 @@ class _Speakers:
                 if head.text in item.surnames and len(item.span) > len(phrase):
                     return item
             return self._person_before(offset, full_names_only=True, surname=head.text)
-        if phrase[0].lower_ in _DEFINITE and head.pos_ == "NOUN":
+        # "the senior administration official" -> "a senior Biden administration official":
+        # same head, no name of its own, and no word the earlier mention lacks.
+        if (
+            phrase[0].lower_ in _DEFINITE
+            and head.pos_ == "NOUN"
+            and not any(t.pos_ == "PROPN" or t.ent_type_ == "PERSON" for t in phrase)
+        ):
+            words = {t.lemma_.lower() for t in phrase[1:] if not t.is_punct}
             for item in reversed(before):
-                if item.head_lemma == head.lemma_.lower():
+                if item.head_lemma == head.lemma_.lower() and words <= item.words:
                     return item
         return None
 
