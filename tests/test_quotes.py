@@ -44,6 +44,14 @@ def test_marks_pair_straight_and_curly_quotes() -> None:
     assert pieces[-1].close_mark is None  # runs on past the paragraph end
 
 
+def test_quote_left_open_in_flattened_text_is_cut() -> None:
+    text = 'It said: "' + "The talks went on for hours. " * 100
+    (piece,) = scan_paragraph(text, 0, len(text), 0)
+    assert piece.close_mark is None
+    assert piece.end - piece.start <= 1200
+    assert text[piece.start : piece.end].endswith("hours.")
+
+
 def test_markup_attributes_are_not_quotes() -> None:
     text = '<tweet author="someone" id="12">We are ready</tweet>'
     assert scan_paragraph(text, 0, len(text), 0) == []
@@ -110,6 +118,26 @@ def test_scare_quotes_are_not_speech(code_text) -> None:
         'The so-called "peace plan" was never published, and the "experts" have gone quiet.',
     )
     assert quotes == []
+
+
+def test_colon_after_the_speaker_is_the_cue(code_text) -> None:
+    (quote,) = quotes_of(
+        code_text,
+        'Rep. Jane Porter (D-Ohio): "Who told you that ninety percent of the records were kept?"',
+    )
+    assert quote.kind == "direct"
+    assert "Jane Porter" in speaker_text(quote)
+    assert quote.cue is not None and quote.cue.text == ":"
+
+
+def test_cue_in_the_sentence_before(code_text) -> None:
+    quotes = quotes_of(
+        code_text,
+        'Professor Lena Ortiz disagreed. "Sanctions have never toppled a government like this one."',
+    )
+    quote = starting(quotes, "Sanctions have never")
+    assert "Lena Ortiz" in speaker_text(quote)
+    assert quote.cue is not None and quote.cue.text == "disagreed"
 
 
 def test_uncued_quote_continues_the_speaker_before_it(code_text) -> None:

@@ -500,7 +500,10 @@ def _name_before(colon: Token, blocked: set[int]) -> Token | None:
     """The name right before a colon, past a parenthesis: `Rep. Trey Gowdy (R-S.C.):`."""
     doc = colon.doc
     i = colon.i - 1
-    if i >= 0 and doc[i].text == ")":
+    if colon.text.startswith(")"):  # the tokenizer keeps "):" whole
+        i = colon.i
+    if i >= 0 and doc[i].text.startswith(")"):
+        i -= 1
         while i >= 0 and doc[i].text != "(":
             i -= 1
         i -= 1
@@ -745,7 +748,7 @@ class _Finder:
             return None
         blocked = self.quoted.get(segment.index, set())
         tokens = self.tokens.tokens_in(segment, 0, position)
-        if not tokens or tokens[-1].text != ":":
+        if not tokens or not tokens[-1].text.endswith(":"):
             return None
         colon = tokens[-1]
         sentence = _region_before(segment.doc, colon.i, blocked)
@@ -1372,6 +1375,9 @@ def _cue_span(analyzed: AnalyzedArticle, attribution: Attribution, cues: CueLexi
     cue, segment = attribution.cue or attribution.introducer, attribution.segment
     if cue is None or segment is None:
         return None
+    if attribution.cue is None:  # the colon (the tokenizer may have kept "):" whole)
+        end = segment.char_span(cue)[1]
+        return Span(text=analyzed.article.text[end - 1 : end], start=end - 1, end=end)
     tokens = [cue]
     prep = cues.source_phrases.get(cue.lower_)
     tokens += [
