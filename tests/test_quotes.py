@@ -123,6 +123,7 @@ def test_scare_quotes_are_not_speech(code_text) -> None:
 def test_colon_after_the_speaker_is_the_cue(code_text) -> None:
     (quote,) = quotes_of(
         code_text,
+        "The hearing turned tense in the afternoon, when the questioning began in earnest.\n\n"
         'Rep. Jane Porter (D-Ohio): "Who told you that ninety percent of the records were kept?"',
     )
     assert quote.kind == "direct"

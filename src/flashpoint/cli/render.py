@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.table import Table
 from rich.text import Text
 
@@ -105,17 +107,25 @@ def events_table(events: list[Event], *, with_article: bool = False) -> Table:
 
 
 QUOTE_CHARS = 140
+# Articles and prepositions around a role word ("a spokesperson for" -> "spokesperson").
+_ROLE_EDGES = re.compile(r"^\s*(?:a|an|the)\s+|\s+(?:for|of|at|from|with|in)\s*$", re.IGNORECASE)
 MEDIUM_CHARS = 40
 
 
 def speaker_label(quote: Quote) -> str:
     """Who said it: the resolved speaker, and whom they speak for when the mention does not say."""
-    if quote.speaker is None:
+    speaker, affiliation = quote.speaker, quote.affiliation
+    if speaker is None:
         return "?"
-    label = actor_label([quote.speaker])
-    affiliation = quote.affiliation
-    if affiliation is not None and affiliation.text not in quote.speaker.text:
-        label += f", {actor_label([affiliation])}"
+    if affiliation is not None and speaker.name and speaker.name == affiliation.name:
+        # "a spokesperson for the Nujaba Movement" resolved to the movement: keep the role.
+        role = speaker.text.split(affiliation.text)[0]
+        role = _ROLE_EDGES.sub("", role).strip()
+        label = actor_label([speaker])
+        return f"{role}, {label}" if role else label
+    label = actor_label([speaker])
+    if affiliation is not None and (affiliation.name or affiliation.text) not in label:
+        label += f", {affiliation.name or affiliation.text}"
     return label
 
 
