@@ -11,11 +11,12 @@ How a quote is found, in order:
    one opens with a mark, the newspaper convention for quotes over several paragraphs). Pieces
    split around their cue ("This act," Rasool said, "is condemned") become one quote.
 2. Each quotation gets its cue: a speech verb (`data/quote_cues.yaml`) between the pieces,
-   right after the closing mark, before the opening mark in the same sentence, or governing the
-   quoted words in the parse. A quotation whose opening mark starts a sentence or follows a
-   colon or comma is `direct`; one woven into the reporter's sentence ("decried the strike as
-   "a blatant aggression"") is `partial`. Short quoted words with no cue are scare quotes,
-   titles or nicknames and are dropped.
+   right after the closing mark, governing the quoted words in the parse, or before the
+   opening mark in the same sentence; else a colon after the speaker (`Rep. X (R-S.C.): "..."`)
+   or a cue sentence just before (`X disagreed. "..."`). A quotation whose opening mark starts
+   a sentence or follows a colon, a comma or a speech verb is `direct`; one woven into the
+   reporter's sentence ("decried the strike as "a blatant aggression"") is `partial`. Short
+   quoted words with no cue are scare quotes, titles or nicknames and are dropped.
 3. Indirect speech: a speech verb with a clause complement ("X told Newsweek that ...") or
    "according to X" gives a quote of kind `indirect` over the complement.
 4. The speaker is the subject of the cue (or the noun phrase right before it when the parse has
@@ -33,7 +34,7 @@ import bisect
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
@@ -391,8 +392,7 @@ class Attribution:
     speaker_mention: Span | None = None
     affiliation: Actor | None = None
     medium: Span | None = None
-    continued: bool = False
-    extras: dict = field(default_factory=dict)
+    continued: bool = False  # the speaker comes from the quote before
 
     @property
     def start(self) -> int:
