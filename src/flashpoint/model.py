@@ -208,6 +208,20 @@ class Quote(Record):
     cue: Span | None = None
     medium: str | None = None
     event_ids: list[str] = Field(default_factory=list)
+    parts: list[Span] = Field(
+        default_factory=list,
+        description="The quoted stretches: several when a quote is split around its cue or "
+        "runs over paragraphs.",
+    )
+    speaker_mention: Span | None = Field(
+        None,
+        description="Where the speaker is named at the cue ('Rasool', 'he'); `speaker` holds "
+        "the full mention it refers to.",
+    )
+    affiliation: Actor | None = Field(
+        None, description="The organisation the speaker speaks for ('a spokesperson for X')."
+    )
+    medium_span: Span | None = Field(None, description="Where `medium` is in the text.")
 
 
 class ArticleResult(Record):

@@ -11,6 +11,7 @@ from flashpoint.cli import (  # noqa: F401 - register
     commands_events,
     commands_export,
     commands_places,
+    commands_quotes,
     commands_run,
     commands_serve,
 )

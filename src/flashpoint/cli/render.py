@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.table import Table
 from rich.text import Text
 
@@ -104,15 +106,66 @@ def events_table(events: list[Event], *, with_article: bool = False) -> Table:
     return table
 
 
-def quotes_table(quotes: list[Quote]) -> Table:
+QUOTE_CHARS = 140
+# Articles and prepositions around a role word ("a spokesperson for" -> "spokesperson").
+_ROLE_EDGES = re.compile(r"^\s*(?:a|an|the)\s+|\s+(?:for|of|at|from|with|in)\s*$", re.IGNORECASE)
+MEDIUM_CHARS = 40
+
+
+def speaker_label(quote: Quote) -> str:
+    """Who said it: the resolved speaker, and whom they speak for when the mention does not say."""
+    speaker, affiliation = quote.speaker, quote.affiliation
+    if speaker is None:
+        return "?"
+    if affiliation is not None and speaker.name and speaker.name == affiliation.name:
+        # "a spokesperson for the Nujaba Movement" resolved to the movement: keep the role.
+        role = speaker.text.split(affiliation.text)[0]
+        role = _ROLE_EDGES.sub("", role).strip()
+        label = actor_label([speaker])
+        return f"{role}, {label}" if role else label
+    label = actor_label([speaker])
+    if affiliation is not None and (affiliation.name or affiliation.text) not in label:
+        label += f", {affiliation.name or affiliation.text}"
+    return label
+
+
+def cue_label(quote: Quote) -> str:
+    """How it was attributed: the cue and the medium ("told · Newsweek"), or "(continues)" for
+    a quote that goes on with the speaker of the one before it."""
+    if quote.cue is None:
+        return "(continues)" if quote.speaker is not None else "-"
+    medium = quote.medium or ""
+    if len(medium) > MEDIUM_CHARS:
+        medium = medium[: MEDIUM_CHARS - 1].rstrip() + "…"
+    return quote.cue.text + (f" · {medium}" if medium else "")
+
+
+def quote_label(quote: Quote) -> Text:
+    """The words: in quotation marks when verbatim, plain and dim when reported speech; the
+    number of events coded from them."""
+    text = " ".join(quote.text.split())
+    if len(text) > QUOTE_CHARS:
+        text = text[: QUOTE_CHARS - 1].rstrip() + "…"
+    label = Text(text, style="dim") if quote.kind == "indirect" else Text(f"“{text}”")
+    if quote.event_ids:
+        count = len(quote.event_ids)
+        label.append(f"  [{count} event{'s' if count > 1 else ''}]", style="dim cyan")
+    return label
+
+
+def quotes_table(quotes: list[Quote], *, with_article: bool = False) -> Table:
+    """Who said what: speaker, how it was attributed, the words (indirect speech dim)."""
     table = Table(show_lines=False, pad_edge=False)
-    table.add_column("speaker", style="bold")
-    table.add_column("cue")
-    table.add_column("quote")
+    if with_article:
+        table.add_column("article", style="dim", no_wrap=True)
+    table.add_column("speaker", style="bold", ratio=3)
+    table.add_column("cue", ratio=2)
+    table.add_column("quote", ratio=6)
     for quote in quotes:
-        speaker = actor_label([quote.speaker]) if quote.speaker else "?"
-        text = quote.text if len(quote.text) <= 140 else quote.text[:137] + "..."
-        table.add_row(speaker, quote.cue.text if quote.cue else "", f"“{text}”")
+        row: list = [speaker_label(quote), cue_label(quote), quote_label(quote)]
+        if with_article:
+            row.insert(0, quote.article_id)
+        table.add_row(*row)
     return table
 
 
