@@ -112,3 +112,25 @@ def test_html_page_uses_trafilatura_and_our_dateline() -> None:
 def test_broken_html_gives_clear_error() -> None:
     result = article_from("<html><body><div><<<</div>", fmt="html")
     assert isinstance(result, InputError) and "HTML" in result.message
+
+
+@pytest.mark.parametrize(
+    ("opening", "dateline"),
+    [
+        ("BAGHDAD (Reuters) -- ", "BAGHDAD (Reuters)"),
+        ("ADDIS ABABA, May 15 (Xinhua) -- ", "ADDIS ABABA, May 15 (Xinhua)"),
+        ("Moscow (Reuters) - ", "Moscow (Reuters)"),
+        ("THE HAGUE, Netherlands -- ", "THE HAGUE, Netherlands"),
+        ("Rep. Jane Porter (D-Ohio): ", None),
+        ("US President Trump - ", None),
+    ],
+)
+def test_wire_dateline_opening_the_story(opening: str, dateline: str | None) -> None:
+    article = article_from(f"{opening}Officials said troops withdrew from the town on Monday.")
+    found = article.parts_of("dateline")
+    if dateline is None:
+        assert found == [] and article.text.startswith(opening.strip())
+    else:
+        assert [article.part_text(p) for p in found] == [dateline]
+        (body,) = article.parts_of("body")
+        assert article.part_text(body).startswith("Officials said")

@@ -85,7 +85,7 @@ def parse_layout(text: str, *, title_known: bool = False) -> Layout:
         if not seen_body:
             seen_body = True
             # "BAGHDAD (Reuters) -- ...": the wire dateline opening the story.
-            inline = _INLINE_DATELINE.match(text, start, end)
+            inline = _inline_dateline().match(text, start, end)
             if inline and inline.end() < end:
                 layout.parts.append(Part(kind="dateline", start=start, end=inline.end("dateline")))
                 start = inline.end()
@@ -242,14 +242,24 @@ _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _CAPS_PLACE = r"[A-Z][A-Z'’.\-]+(?:\s+[A-Z][A-Z'’.\-]+){0,3}"
 _TITLE_PLACE = r"[A-Z][a-zA-Z'’.\-]+(?:\s+[A-Z][a-zA-Z'’.\-]+){0,2}"
+
+
 # A wire dateline: "KABUL (Pajhwok) :", "THE HAGUE, Netherlands --", "ADDIS ABABA, May 15
-# (Xinhua) --", "Tehran, March 15, IRNA -". A title-case place needs a date or an agency.
-_INLINE_DATELINE = re.compile(
-    rf"(?P<dateline>(?:{_CAPS_PLACE}(?:,\s*{_TITLE_PLACE})?"
-    rf"(?:,\s*{_MONTH}\s+\d{{1,2}})?(?:\s*\([^)\n]{{1,40}}\)|,\s*[A-Z]{{2,8}})?"
-    rf"|{_TITLE_PLACE}(?:,\s*{_TITLE_PLACE})?(?:,\s*{_MONTH}\s+\d{{1,2}}(?:,\s*[A-Z]{{2,8}})?"
-    rf"|\s*\([^)\n]{{1,40}}\))))\s*(?:--|—|–|-|:)\s+(?=[A-Z0-9\"“'])"
-)
+# (Xinhua) --", "Tehran, March 15, IRNA -", "Moscow (Reuters) -". A title-case place needs a
+# date or a known agency ("Rep. Jane Porter (D-Ohio):" is a speaker, not a dateline).
+@cache
+def _inline_dateline() -> re.Pattern[str]:
+    agencies = "|".join(
+        re.escape(a) for a in sorted(_rules()["wire_agencies"], key=len, reverse=True)
+    )
+    agency = rf"\(\s*(?:{agencies})\s*\)"
+    return re.compile(
+        rf"(?P<dateline>(?:{_CAPS_PLACE}(?:,\s*{_TITLE_PLACE})?"
+        rf"(?:,\s*{_MONTH}\s+\d{{1,2}})?(?:\s*\([^)\n]{{1,40}}\)|,\s*[A-Z]{{2,8}})?"
+        rf"|{_TITLE_PLACE}(?:,\s*{_TITLE_PLACE})?"
+        rf"(?:,\s*{_MONTH}\s+\d{{1,2}}(?:,\s*[A-Z]{{2,8}}|\s*{agency})?|\s*{agency})))"
+        rf"\s*(?:--|—|–|-|:)\s+(?=[A-Z0-9\"“'])"
+    )
 
 
 def parse_dateline(line: str) -> datetime | None:
