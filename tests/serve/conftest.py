@@ -46,7 +46,11 @@ def fill_like_later_stages(result: ArticleResult) -> ArticleResult:
                     if needle in actor.text:
                         actor.code, actor.sector, actor.name = code, sector, name
                         break
-    strike = next(e for e in result.events if e.event == "ASSAULT" and "drone" in e.evidence.text)
+    strike = next(
+        e
+        for e in result.events
+        if e.event == "ASSAULT" and "unclaimed drone strike" in e.evidence.text
+    )
     if strike.event_loc is None or strike.event_loc.lat is None:
         start = text.index("Baghdad")
         strike.event_loc = Place(
@@ -117,7 +121,9 @@ def served_db(tmp_path_factory, served_result) -> Path:
 @pytest.fixture(scope="session")
 def strike(served_result):
     return next(
-        e for e in served_result.events if e.event == "ASSAULT" and "drone" in e.evidence.text
+        e
+        for e in served_result.events
+        if e.event == "ASSAULT" and "unclaimed drone strike" in e.evidence.text
     )
 
 

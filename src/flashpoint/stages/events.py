@@ -113,7 +113,7 @@ def _sentence_events(
     by_token = {c.token.i: c for c in candidates}
     _apply_government(candidates, by_token, lexicon)
     for candidate in candidates:
-        _find_participants(candidate, by_token)
+        _find_participants(candidate, by_token, lexicon)
     for candidate in candidates:
         governor = candidate.governor
         if governor is not None and not governor.recipient_heads and candidate.recipient_heads:
@@ -366,6 +366,8 @@ def _noun_is_coded(candidate: Candidate, by_token: dict[int, Candidate], lexicon
         return True
     token = candidate.token
     head = token.head
+    if _series_verb(token, lexicon) is not None:
+        return True  # "took part in a campaign of rocket strikes"
     if (
         token.dep_ == "pobj"
         and head.dep_ == "prep"
@@ -379,6 +381,23 @@ def _noun_is_coded(candidate: Candidate, by_token: dict[int, Candidate], lexicon
     if _own_actor(token) is not None:
         return True
     return token.dep_ in ("nsubj", "nsubjpass") and head.pos_ in ("VERB", "AUX")
+
+
+def _series_verb(noun: Token, lexicon: Lexicon) -> Token | None:
+    """The verb of "participated in a campaign of strikes", "launched a wave of arrests": an
+    event noun in an "of" phrase of a series noun, itself the object of a verb."""
+    prep = noun.head
+    if (
+        noun.dep_ != "pobj"
+        or prep.lower_ != "of"
+        or prep.head.lemma_.lower() not in lexicon.words("series_nouns")
+    ):
+        return None
+    series = prep.head
+    verb = series.head.head if series.dep_ == "pobj" else series.head
+    if series.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass") and verb.pos_ in ("VERB", "AUX"):
+        return verb
+    return None
 
 
 def _own_actor(noun: Token) -> Token | None:
@@ -406,12 +425,26 @@ def _own_actor(noun: Token) -> Token | None:
 # --- 3. participants ----------------------------------------------------------------------------
 
 
-def _find_participants(candidate: Candidate, by_token: dict[int, Candidate]) -> None:
+def _find_participants(
+    candidate: Candidate, by_token: dict[int, Candidate], lexicon: Lexicon
+) -> None:
     token = candidate.token
     if candidate.is_noun:
         own = _own_actor(token)
         if own is not None:
             candidate.actor_heads = [own]
+        elif (series := _series_verb(token, lexicon)) is not None:
+            subject = subject_of(series)
+            candidate.actor_heads = _participants(subject) if subject is not None else []
+            # "a campaign of strikes under the banner of X against U.S. forces"
+            phrase = token.head.head
+            targets = [
+                pobj
+                for t in phrase.subtree
+                if t.dep_ == "prep" and t.lower_ in ("against", "on")
+                for pobj in children(t, "pobj")
+            ]
+            candidate.recipient_heads = _participants(targets[0]) if targets else []
         elif token.dep_ in ("dobj", "attr") and token.head.pos_ in ("VERB", "AUX"):
             subject = subject_of(token.head)
             if subject is not None and token.head.lemma_.lower() not in _PATIENT_VERBS:
@@ -682,7 +715,9 @@ def _build_event(
         mode=mode,
         context=_contexts(candidate.rule.context, mode),
         actor=actors,
-        recipient=[r for r in recipients if not _same_actor(r, actors)],
+        recipient=[
+            r for r in recipients if not _same_actor(r, actors) and not _same_entity(r, actors)
+        ],
         negated=negated,
         hypothetical=hypothetical,
         future=future,
@@ -747,6 +782,14 @@ def _actors(
 
 def _same_actor(actor: Actor, others: list[Actor]) -> bool:
     return any(actor.start < o.end and o.start < actor.end for o in others)
+
+
+def _same_entity(actor: Actor, others: list[Actor]) -> bool:
+    """Resolved to the same entity as one of `others` ("Washington and Baghdad forged their
+    partnership": "their" is no recipient)."""
+    return actor.code is not None and any(
+        (o.code, o.sector, o.name) == (actor.code, actor.sector, actor.name) for o in others
+    )
 
 
 def _is_pronoun(actor: Actor) -> bool:
