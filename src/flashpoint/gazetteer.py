@@ -13,6 +13,7 @@ row numbers, which keeps the whole table at about 150 MB in memory.
 from __future__ import annotations
 
 import gzip
+import math
 import re
 import unicodedata
 from array import array
@@ -27,11 +28,12 @@ from flashpoint.resources import data_path, load_yaml
 
 GAZETTEER_FILE = "gazetteer.tsv.gz"
 PLACES_FILE = "places.yaml"
-FEATURES = ("continent", "region", "country", "admin1", "capital", "city")
+FEATURES = ("continent", "region", "country", "admin1", "admin2", "capital", "city")
 # Precision of a place of each feature (1 country .. 5 sub-city); continents and regions wider
 # than a country have none and never place an event.
-PRECISION = {"country": 1, "admin1": 2, "capital": 4, "city": 4}
+PRECISION = {"country": 1, "admin1": 2, "admin2": 3, "capital": 4, "city": 4}
 
+EARTH_RADIUS_KM = 6371.0088
 _SEPARATORS = re.compile(r"[\-‐‑‒–—_/]+")
 _DROPPED = re.compile(r"['’‘`´.ʻʼ]")
 _SPACES = re.compile(r"\s+")
@@ -47,6 +49,14 @@ def place_key(text: str) -> str:
     if stripped.startswith("the "):
         stripped = stripped[4:]
     return stripped
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,7 @@ class Gazetteer:
         self._geonameid = array("q")  # 0 = none
         self._index: dict[str, int | tuple[int, ...]] = {}
         self._adjectives: dict[str, int | tuple[int, ...]] = {}
+        self._abbreviations: dict[str, int | tuple[int, ...]] = {}
         self._country_rows: dict[str, int] = {}
         self.iso3_of_iso2: dict[str, str] = {}
         self.place_nouns: frozenset[str] = frozenset()
@@ -118,6 +129,9 @@ class Gazetteer:
     def index_adjective(self, name: str, row: int) -> None:
         _add(self._adjectives, place_key(name), row)
 
+    def index_abbreviation(self, name: str, row: int) -> None:
+        _add(self._abbreviations, place_key(name), row)
+
     # --- reading --------------------------------------------------------------------------
     def entry(self, row: int) -> GazetteerEntry:
         geonameid = self._geonameid[row]
@@ -141,6 +155,11 @@ class Gazetteer:
 
     def adjective(self, text: str) -> list[GazetteerEntry]:
         return self._entries(self._adjectives.get(place_key(text)))
+
+    def abbreviation(self, text: str) -> list[GazetteerEntry]:
+        """Admin units an abbreviation may stand for ("Calif.", "NSW"): short and ambiguous,
+        so the places stage believes them only where the text shows they are places."""
+        return self._entries(self._abbreviations.get(place_key(text)))
 
     def has_name(self, key: str) -> bool:
         return key in self._index
@@ -199,7 +218,7 @@ def read_table(gazetteer: Gazetteer, path: Path) -> None:
                 name=name,
                 feature=feature,
                 country=country,
-                admin1=admin1 if feature != "country" else None,
+                admin1=admin1 if feature not in ("country", "continent") else None,
                 lat=float(lat),
                 lon=float(lon),
                 population=_int(population),
@@ -213,6 +232,8 @@ def read_table(gazetteer: Gazetteer, path: Path) -> None:
                 _add(gazetteer._adjectives, key, row)
             if feature == "country" and country and cells[10]:
                 gazetteer.iso3_of_iso2[cells[10]] = country
+            for key in cells[11].split("|") if cells[11] else ():
+                _add(gazetteer._abbreviations, key, row)
 
 
 def admin_variants(name: str, prefixes: tuple[str, ...], suffixes: tuple[str, ...]) -> set[str]:

@@ -22,21 +22,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import statistics
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flashpoint.errors import InputError
-from flashpoint.gazetteer import load_gazetteer
+from flashpoint.gazetteer import distance_km, load_gazetteer
 from flashpoint.model import Article, Part
 from flashpoint.pipeline import Pipeline
 from flashpoint.stages import nlp
 from flashpoint.stages.places import Toponym, find_places
 
 ACCURACY_KM = 161.0
-EARTH_RADIUS_KM = 6371.0088
 # Every toponym counts: literal names, adjectives ("Syrian") and names inside other names
 # ("Pakistan Army"), as GeoWebNews annotates them.
 ALL_ROLES = frozenset({"literal", "adjective", "embedded"})
@@ -73,11 +71,7 @@ class PlaceTally:
     problems: list[InputError] = field(default_factory=list)
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
+haversine_km = distance_km
 
 
 def read_gold(path: Path) -> Iterator[GoldText | InputError]:

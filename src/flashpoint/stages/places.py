@@ -32,7 +32,13 @@ from itertools import pairwise
 from spacy.tokens import Doc, Span, Token
 
 from flashpoint.analysis import AnalyzedArticle, Segment
-from flashpoint.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer, place_key
+from flashpoint.gazetteer import (
+    Gazetteer,
+    GazetteerEntry,
+    distance_km,
+    load_gazetteer,
+    place_key,
+)
 from flashpoint.model import Event, Place
 
 LITERAL_LABELS = {"GPE", "LOC", "FAC"}
@@ -318,8 +324,11 @@ FEATURE_BONUS = {
     "region": 2.0,
     "capital": 1.0,
     "admin1": 0.0,
+    "admin2": 0.0,
     "city": 0.0,
 }
+# How far from an admin2 unit's point its towns may lie (no outlines: a generous county).
+ADMIN2_REACH_KM = 80.0
 REGION_POPULATION = 1_000_000  # regions carry no population: weigh them as a large town
 CONTEXT_SHARE_WEIGHT = 3.0
 CONTEXT_PRESENT_BONUS = 1.0
@@ -371,6 +380,13 @@ def _contains(outer: GazetteerEntry, inner: GazetteerEntry) -> bool:
         return False
     if outer.feature == "admin1":
         return inner.country == outer.country and inner.admin1 == outer.admin1
+    if outer.feature == "admin2":  # towns carry no admin2: near its middle, in its admin1
+        return (
+            inner.feature in ("city", "capital")
+            and inner.country == outer.country
+            and inner.admin1 == outer.admin1
+            and distance_km(inner.lat, inner.lon, outer.lat, outer.lon) <= ADMIN2_REACH_KM
+        )
     return outer.country is not None and inner.country == outer.country
 
 
@@ -400,7 +416,7 @@ def _country_context(toponyms: list[Toponym]) -> Counter:
 def _score(entry: GazetteerEntry, toponym: Toponym, context: Counter, total: float) -> float:
     population = entry.population if entry.feature != "region" else REGION_POPULATION
     score = math.log10(population + 10) + FEATURE_BONUS[entry.feature]
-    if entry.feature == "admin1" and any(
+    if entry.feature in ("admin1", "admin2") and any(
         c.feature in ("city", "capital") and c.country == entry.country for c in toponym.candidates
     ):
         score -= 1.5  # "Baghdad", "Kirkuk": the town, not the province of the same name
