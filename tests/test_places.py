@@ -13,7 +13,13 @@ from flashpoint.cli import app
 from flashpoint.errors import DataError
 from flashpoint.evaluate.events import GoldEvent, GoldLocation, Tally, _score_location
 from flashpoint.evaluate.places import evaluate_places, haversine_km
-from flashpoint.gazetteer import Gazetteer, load_gazetteer, place_key, read_places_yaml
+from flashpoint.gazetteer import (
+    Gazetteer,
+    cache_path,
+    load_gazetteer,
+    place_key,
+    read_places_yaml,
+)
 from flashpoint.model import Article, Event, Part, Place, Span
 from flashpoint.stages import nlp
 from flashpoint.stages.places import find_places, locate_events
@@ -75,6 +81,56 @@ def test_gazetteer_knows_towns_countries_admin1_regions_and_adjectives(gazetteer
     assert gazetteer.lookup("no such place anywhere") == []
 
 
+def test_gazetteer_knows_districts_and_admin1_abbreviations(gazetteer) -> None:
+    districts = [e for e in gazetteer.lookup("Gloucestershire") if e.feature == "admin2"]
+    assert districts and districts[0].country == "GBR" and districts[0].precision == 3
+    assert haversine_km(districts[0].lat, districts[0].lon, 51.8, -2.2) < 60
+    assert any(e.feature == "admin2" for e in gazetteer.lookup("Suffolk County"))
+    assert [e.name for e in gazetteer.abbreviation("Calif.")] == ["California"]
+    assert [e.name for e in gazetteer.abbreviation("NSW")] == ["New South Wales"]
+    assert {e.country for e in gazetteer.abbreviation("B.C.")} == {"CAN"}
+    assert gazetteer.abbreviation("Baghdad") == []
+
+
+def test_country_point_lies_between_centroid_and_conventional_point(gazetteer) -> None:
+    # Halfway between China's area centroid and its conventional (Factbook/GeoNames) point.
+    china = gazetteer.country("CHN")
+    assert haversine_km(china.lat, china.lon, 35.0, 105.0) < 161
+    assert haversine_km(china.lat, china.lon, 36.6, 103.9) < 161
+
+
+def test_binary_cache_round_trip(tmp_path: Path, gazetteer) -> None:
+    path = tmp_path / "gazetteer.npz"
+    gazetteer.save(path)
+    loaded = Gazetteer.load(path)
+    assert len(loaded) == len(gazetteer)
+    for name in ("Baghdad", "Springfield", "Gaza Strip", "Middle East", "Kirkuk"):
+        assert [e for e in loaded.lookup(name)] == [e for e in gazetteer.lookup(name)]
+    assert loaded.adjective("Iraqi") == gazetteer.adjective("Iraqi")
+    assert loaded.abbreviation("Md.") == gazetteer.abbreviation("Md.")
+    assert loaded.country("IRQ") == gazetteer.country("IRQ")
+    assert loaded.iso3_of_iso2 == gazetteer.iso3_of_iso2
+    assert loaded.place_nouns == gazetteer.place_nouns and "province" in loaded.place_nouns
+    # A later name (a user's places file) still lands on top of the loaded arrays.
+    loaded.index_name("Nowhere Town", loaded.country("IRQ").row)
+    assert loaded.lookup("nowhere town")[0].country == "IRQ"
+
+
+def test_load_gazetteer_uses_and_repairs_its_cache(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("FLASHPOINT_CACHE", str(tmp_path))
+    path = cache_path()
+    assert path.parent == tmp_path
+    path.write_bytes(b"not an npz file")
+    load_gazetteer.cache_clear()
+    try:
+        rebuilt = load_gazetteer()  # a damaged cache is rebuilt, never an error
+        assert rebuilt.lookup("Baghdad") and path.stat().st_size > 1_000_000
+        load_gazetteer.cache_clear()
+        assert load_gazetteer().lookup("Kirkuk") == rebuilt.lookup("Kirkuk")
+    finally:
+        load_gazetteer.cache_clear()
+
+
 def test_places_yaml_errors_name_the_file(gazetteer) -> None:
     with pytest.raises(DataError, match=r"places.yaml: unknown country code 'XXX'"):
         read_places_yaml(gazetteer, {"countries": {"XXX": {"names": ["Nowhere"]}}}, "places.yaml")
@@ -98,6 +154,27 @@ def test_find_places_resolves_by_context_and_neighbour(pipeline, gazetteer) -> N
     assert found["Iraqi"].role == "adjective" and found["Iraqi"].place.country == "IRQ"
     for toponym in found.values():
         assert text[toponym.start : toponym.end] == toponym.text
+
+
+def test_abbreviations_and_towns_ner_missed_are_found_where_the_text_says_place(
+    pipeline, gazetteer
+) -> None:
+    text = (
+        "A turkey was served at a market in Fresno, Calif., on Wednesday.\n"
+        "Officials in British Columbia said farmers drove to Castlegar from Nelson.\n"
+        "Mary Nelson, a farmer, said the rules were unclear."
+    )
+    found = find_places(analyze(pipeline, text), gazetteer)
+    by_text: dict[str, list] = {}
+    for toponym in found:
+        by_text.setdefault(toponym.text, []).append(toponym)
+    assert by_text["Calif."][0].place.name == "California"
+    assert by_text["Fresno"][0].place.admin1 == "California"
+    # The small town after "to" in a Canadian article, which NER called a person, is found;
+    # "Nelson" is a surname in this article ("Mary Nelson"), so its bare mention is not.
+    assert by_text["Castlegar"][0].place.country == "CAN"
+    assert by_text["Castlegar"][0].start == text.index("Castlegar")
+    assert "Nelson" not in by_text
 
 
 # --- event places -----------------------------------------------------------------------------

@@ -12,10 +12,14 @@ row numbers, which keeps the whole table at about 150 MB in memory.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import hashlib
 import math
+import os
 import re
 import unicodedata
+import zipfile
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,10 +27,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from flashpoint.errors import DataError
 from flashpoint.resources import data_path, load_yaml
 
 GAZETTEER_FILE = "gazetteer.tsv.gz"
+CACHE_VERSION = 2  # bump when the binary layout (Gazetteer.save) changes
 PLACES_FILE = "places.yaml"
 FEATURES = ("continent", "region", "country", "admin1", "admin2", "capital", "city")
 # Precision of a place of each feature (1 country .. 5 sub-city); continents and regions wider
@@ -75,6 +82,72 @@ class GazetteerEntry:
     precision: int | None
 
 
+class NameIndex:
+    """Normalised name -> gazetteer rows. After `compact()` the names are one sorted byte array
+    searched by bisection and their rows one flat array (loads as a memory copy, no per-name
+    Python objects); names added later (places.yaml, user files) live in a small overlay."""
+
+    def __init__(self) -> None:
+        self._keys = np.array([], dtype="S1")
+        self._starts = np.zeros(1, dtype=np.int32)
+        self._rows = np.array([], dtype=np.int32)
+        self._extra: dict[str, list[int]] = {}
+
+    def add(self, key: str, row: int) -> None:
+        if not key:
+            return
+        extra = self._extra.get(key)
+        if extra is None:
+            if len(self._keys) and row in self._compact_rows(key):
+                return
+            self._extra[key] = [row]
+        elif row not in extra:
+            extra.append(row)
+
+    def _compact_rows(self, key: str) -> list[int]:
+        encoded = key.encode("utf-8")
+        i = int(np.searchsorted(self._keys, encoded))
+        if i < len(self._keys) and self._keys[i] == encoded:
+            return self._rows[self._starts[i] : self._starts[i + 1]].tolist()
+        return []
+
+    def get(self, key: str) -> list[int]:
+        rows = self._compact_rows(key)
+        extra = self._extra.get(key)
+        return [*rows, *extra] if extra else rows
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._extra or bool(self._compact_rows(key))
+
+    def compact(self) -> None:
+        """Fold the overlay into the sorted arrays (once, after reading the table)."""
+        if not self._extra:
+            return
+        merged: dict[bytes, list[int]] = {}
+        starts, rows = self._starts.tolist(), self._rows.tolist()
+        for i, encoded in enumerate(self._keys.tolist()):
+            merged[encoded] = rows[starts[i] : starts[i + 1]]
+        for key, extra in self._extra.items():
+            present = merged.setdefault(key.encode("utf-8"), [])
+            present.extend(row for row in extra if row not in present)
+        keys = sorted(merged)
+        lengths = np.array([len(merged[k]) for k in keys], dtype=np.int32)
+        self._keys = np.array(keys, dtype=f"S{max(map(len, keys))}")
+        self._starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+        self._rows = np.array([row for k in keys for row in merged[k]], dtype=np.int32)
+        self._extra = {}
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        self.compact()
+        return {"keys": self._keys, "starts": self._starts, "rows": self._rows}
+
+    @classmethod
+    def from_arrays(cls, keys: np.ndarray, starts: np.ndarray, rows: np.ndarray) -> NameIndex:
+        index = cls()
+        index._keys, index._starts, index._rows = keys, starts, rows
+        return index
+
+
 class Gazetteer:
     def __init__(self) -> None:
         self._names: list[str] = []
@@ -86,14 +159,15 @@ class Gazetteer:
         self._lon = array("d")
         self._population = array("q")
         self._geonameid = array("q")  # 0 = none
-        self._index: dict[str, int | tuple[int, ...]] = {}
-        self._adjectives: dict[str, int | tuple[int, ...]] = {}
-        self._abbreviations: dict[str, int | tuple[int, ...]] = {}
+        self._index = NameIndex()
+        self._adjectives = NameIndex()
+        self._abbreviations = NameIndex()
         self._country_rows: dict[str, int] = {}
         self.iso3_of_iso2: dict[str, str] = {}
         self.place_nouns: frozenset[str] = frozenset()
         self.actor_nouns: frozenset[str] = frozenset()
         self.generic_names: frozenset[str] = frozenset()
+        self.site_nouns: frozenset[str] = frozenset()
 
     # --- building -------------------------------------------------------------------------
     def add(
@@ -124,13 +198,13 @@ class Gazetteer:
         return row
 
     def index_name(self, name: str, row: int) -> None:
-        _add(self._index, place_key(name), row)
+        self._index.add(place_key(name), row)
 
     def index_adjective(self, name: str, row: int) -> None:
-        _add(self._adjectives, place_key(name), row)
+        self._adjectives.add(place_key(name), row)
 
     def index_abbreviation(self, name: str, row: int) -> None:
-        _add(self._abbreviations, place_key(name), row)
+        self._abbreviations.add(place_key(name), row)
 
     # --- reading --------------------------------------------------------------------------
     def entry(self, row: int) -> GazetteerEntry:
@@ -151,15 +225,15 @@ class Gazetteer:
 
     def lookup(self, text: str) -> list[GazetteerEntry]:
         """Every place this name may mean, in table order (wider features, then population)."""
-        return self._entries(self._index.get(place_key(text)))
+        return [self.entry(row) for row in self._index.get(place_key(text))]
 
     def adjective(self, text: str) -> list[GazetteerEntry]:
-        return self._entries(self._adjectives.get(place_key(text)))
+        return [self.entry(row) for row in self._adjectives.get(place_key(text))]
 
     def abbreviation(self, text: str) -> list[GazetteerEntry]:
         """Admin units an abbreviation may stand for ("Calif.", "NSW"): short and ambiguous,
         so the places stage believes them only where the text shows they are places."""
-        return self._entries(self._abbreviations.get(place_key(text)))
+        return [self.entry(row) for row in self._abbreviations.get(place_key(text))]
 
     def has_name(self, key: str) -> bool:
         return key in self._index
@@ -168,28 +242,110 @@ class Gazetteer:
         row = self._country_rows.get(iso3)
         return self.entry(row) if row is not None else None
 
-    def _entries(self, rows: int | tuple[int, ...] | None) -> list[GazetteerEntry]:
-        if rows is None:
-            return []
-        if isinstance(rows, int):
-            return [self.entry(rows)]
-        return [self.entry(r) for r in rows]
-
     def __len__(self) -> int:
         return len(self._names)
 
+    # --- the binary cache -----------------------------------------------------------------
+    def save(self, path: Path) -> None:
+        """Write the whole gazetteer as plain arrays (no pickle) for a fast `load`."""
+        table = sorted({v for v in (*self._country, *self._admin1) if v is not None})
+        position = {value: i + 1 for i, value in enumerate(table)}  # 0 = none
+        arrays: dict[str, np.ndarray] = {
+            "version": np.array([CACHE_VERSION], dtype=np.int32),
+            "names": _pack_strings(self._names),
+            "table": _pack_strings(table),
+            "country": np.array([position.get(v, 0) for v in self._country], dtype=np.int32),
+            "admin1": np.array([position.get(v, 0) for v in self._admin1], dtype=np.int32),
+            "feature": np.frombuffer(bytes(self._feature), dtype=np.uint8),
+            "precision": np.frombuffer(bytes(self._precision), dtype=np.uint8),
+            "lat": np.frombuffer(self._lat, dtype=np.float64),
+            "lon": np.frombuffer(self._lon, dtype=np.float64),
+            "population": np.frombuffer(self._population, dtype=np.int64),
+            "geonameid": np.frombuffer(self._geonameid, dtype=np.int64),
+            "iso": _pack_strings([f"{a}={b}" for a, b in self.iso3_of_iso2.items()]),
+            "words": _pack_strings(
+                [
+                    "\t".join(sorted(words))
+                    for words in (
+                        self.place_nouns,
+                        self.actor_nouns,
+                        self.generic_names,
+                        self.site_nouns,
+                    )
+                ]
+            ),
+        }
+        for prefix, index in (
+            ("index", self._index),
+            ("adjectives", self._adjectives),
+            ("abbreviations", self._abbreviations),
+        ):
+            for name, values in index.arrays().items():
+                arrays[f"{prefix}_{name}"] = values
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        with partial.open("wb") as handle:
+            np.savez(handle, **arrays)
+        os.replace(partial, path)  # atomic: a reader never sees half a file
 
-def _add(index: dict[str, int | tuple[int, ...]], key: str, row: int) -> None:
-    if not key:
-        return
-    present = index.get(key)
-    if present is None:
-        index[key] = row
-    elif isinstance(present, int):
-        if present != row:
-            index[key] = (present, row)
-    elif row not in present:
-        index[key] = (*present, row)
+    @classmethod
+    def load(cls, path: Path) -> Gazetteer:
+        with np.load(path, allow_pickle=False) as data:
+            if int(data["version"][0]) != CACHE_VERSION:
+                raise ValueError("old cache version")
+            gazetteer = cls()
+            table: list[str | None] = [None, *_unpack_strings(data["table"])]
+            gazetteer._names = _unpack_strings(data["names"])
+            gazetteer._country = [table[i] for i in data["country"].tolist()]
+            gazetteer._admin1 = [table[i] for i in data["admin1"].tolist()]
+            gazetteer._feature = bytearray(data["feature"].tobytes())
+            gazetteer._precision = bytearray(data["precision"].tobytes())
+            gazetteer._lat = _as_array("d", data["lat"])
+            gazetteer._lon = _as_array("d", data["lon"])
+            gazetteer._population = _as_array("q", data["population"])
+            gazetteer._geonameid = _as_array("q", data["geonameid"])
+            for prefix in ("index", "adjectives", "abbreviations"):
+                setattr(
+                    gazetteer,
+                    f"_{prefix}",
+                    NameIndex.from_arrays(
+                        data[f"{prefix}_keys"], data[f"{prefix}_starts"], data[f"{prefix}_rows"]
+                    ),
+                )
+            gazetteer.iso3_of_iso2 = dict(
+                item.split("=", 1) for item in _unpack_strings(data["iso"])
+            )
+            place, actor, generic, site = (
+                frozenset(w for w in words.split("\t") if w)
+                for words in _unpack_strings(data["words"])
+            )
+        gazetteer.place_nouns, gazetteer.actor_nouns = place, actor
+        gazetteer.generic_names, gazetteer.site_nouns = generic, site
+        country_code = FEATURES.index("country")
+        for row, feature in enumerate(gazetteer._feature):
+            if feature == country_code:
+                country = gazetteer._country[row]
+                if country and country not in gazetteer._country_rows:
+                    gazetteer._country_rows[country] = row
+        return gazetteer
+
+
+_SEPARATOR = "\x1f"  # ASCII unit separator: in no place name
+
+
+def _pack_strings(values: list[str]) -> np.ndarray:
+    return np.frombuffer(_SEPARATOR.join(values).encode("utf-8"), dtype=np.uint8)
+
+
+def _unpack_strings(packed: np.ndarray) -> list[str]:
+    text = packed.tobytes().decode("utf-8")
+    return text.split(_SEPARATOR) if text else []
+
+
+def _as_array(typecode: str, values: np.ndarray) -> array:
+    result = array(typecode)
+    result.frombytes(values.tobytes())
+    return result
 
 
 def _int(value: str) -> int:
@@ -227,13 +383,13 @@ def read_table(gazetteer: Gazetteer, path: Path) -> None:
             )
             # The table holds names already as keys (place_key): no Unicode work here.
             for key in cells[8].split("|") if cells[8] else ():
-                _add(gazetteer._index, key, row)
+                gazetteer._index.add(key, row)
             for key in cells[9].split("|") if cells[9] else ():
-                _add(gazetteer._adjectives, key, row)
+                gazetteer._adjectives.add(key, row)
             if feature == "country" and country and cells[10]:
                 gazetteer.iso3_of_iso2[cells[10]] = country
             for key in cells[11].split("|") if cells[11] else ():
-                _add(gazetteer._abbreviations, key, row)
+                gazetteer._abbreviations.add(key, row)
 
 
 def admin_variants(name: str, prefixes: tuple[str, ...], suffixes: tuple[str, ...]) -> set[str]:
@@ -269,6 +425,18 @@ def read_places_yaml(gazetteer: Gazetteer, data: Any, source: str) -> None:
             raise DataError(f"{source}: unknown continent {continent!r}")
         for adjective in adjectives or []:
             gazetteer.index_adjective(str(adjective), rows[0].row)
+    for item in data.get("admin1") or []:
+        try:
+            iso3, name = str(item["country"]), str(item["name"])
+        except (KeyError, TypeError) as exc:
+            raise DataError(f"{source}: admin1 entry {item!r} needs country and name") from exc
+        rows = [e for e in gazetteer.lookup(name) if e.feature == "admin1" and e.country == iso3]
+        if not rows:
+            raise DataError(f"{source}: unknown admin1 unit {name!r} of {iso3}")
+        for alias in item.get("names") or []:
+            gazetteer.index_name(str(alias), rows[0].row)
+        for abbreviation in item.get("abbreviations") or []:
+            gazetteer.index_abbreviation(str(abbreviation), rows[0].row)
     for region in data.get("regions") or []:
         try:
             name = str(region["name"])
@@ -293,9 +461,8 @@ def _words(values: Iterable[Any]) -> frozenset[str]:
     return frozenset(str(v).lower() for v in values or ())
 
 
-@cache
-def load_gazetteer() -> Gazetteer:
-    """The shipped gazetteer, loaded once per process (about 2 s)."""
+def build_gazetteer() -> Gazetteer:
+    """The shipped gazetteer from its source files (about 2 s; `load_gazetteer` caches it)."""
     places = load_yaml(PLACES_FILE)
     gazetteer = Gazetteer()
     read_table(gazetteer, data_path(GAZETTEER_FILE))
@@ -303,4 +470,37 @@ def load_gazetteer() -> Gazetteer:
     gazetteer.place_nouns = _words(places.get("place_nouns"))
     gazetteer.actor_nouns = _words(places.get("actor_nouns"))
     gazetteer.generic_names = _words(places.get("generic_names"))
+    gazetteer.site_nouns = _words(places.get("site_nouns"))
+    return gazetteer
+
+
+def cache_path() -> Path:
+    """Where the binary form of the shipped gazetteer is kept: $FLASHPOINT_CACHE, else
+    $XDG_CACHE_HOME/flashpoint, else ~/.cache/flashpoint; named by a digest of the source files,
+    so a new table or places.yaml never meets an old cache."""
+    root = os.environ.get("FLASHPOINT_CACHE")
+    if root:
+        folder = Path(root)
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        folder = Path(base) / "flashpoint"
+    digest = hashlib.blake2b(str(CACHE_VERSION).encode(), digest_size=10)
+    for name in (GAZETTEER_FILE, PLACES_FILE):
+        digest.update(data_path(name).read_bytes())
+    return folder / f"gazetteer-{digest.hexdigest()}.npz"
+
+
+@cache
+def load_gazetteer() -> Gazetteer:
+    """The shipped gazetteer, once per process: from the binary cache (about 0.2 s), built and
+    cached on first use (about 2.5 s). An unwritable cache folder only costs the build time."""
+    path = cache_path()
+    if path.is_file():
+        try:
+            return Gazetteer.load(path)
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            pass  # damaged or from another version: rebuilt below
+    gazetteer = build_gazetteer()
+    with contextlib.suppress(OSError):
+        gazetteer.save(path)
     return gazetteer

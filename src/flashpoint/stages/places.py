@@ -89,6 +89,9 @@ class Toponym:
     label: str  # NER label, or GAZ for a name NER missed
     candidates: list[GazetteerEntry] = field(default_factory=list)
     place: GazetteerEntry | None = None
+    # Found only by the words around it (a name NER did not call a place): kept when the
+    # article's other places back it (see _corroborated).
+    weak: bool = False
 
     def to_place(self, basis: str | None = None) -> Place:
         entry = self.place
@@ -114,29 +117,279 @@ class Toponym:
 def find_places(analyzed: AnalyzedArticle, gazetteer: Gazetteer | None = None) -> list[Toponym]:
     """Every toponym of the article (all roles), resolved where the gazetteer knows it."""
     gazetteer = gazetteer or load_gazetteer()
+    reader = _Reader(gazetteer, _person_words(analyzed))
     toponyms: list[Toponym] = []
     for segment in analyzed.segments:
-        toponyms.extend(_segment_toponyms(segment, gazetteer))
+        toponyms.extend(reader.segment_toponyms(segment))
     resolve(toponyms, analyzed, gazetteer)
+    toponyms = _corroborated(toponyms)
+    _place_sites(toponyms, gazetteer)
     return toponyms
 
 
-def _segment_toponyms(segment: Segment, gazetteer: Gazetteer) -> list[Toponym]:
-    doc = segment.doc
-    found: list[Toponym] = []
-    covered: set[int] = set()
-    for ent in doc.ents:
-        covered.update(range(ent.start, ent.end))
-        span = _trim(ent)
-        if span is None:
+def _place_sites(toponyms: list[Toponym], gazetteer: Gazetteer) -> None:
+    """A site the gazetteer does not know (a street, a stadium, a hospital) is in the town the
+    text puts it in: the nearest town of its paragraph, else the town the article names most.
+    Its place is that town's point, with the town's precision."""
+    towns = [
+        t
+        for t in toponyms
+        if t.role == "literal"
+        and t.place is not None
+        and t.place.feature in ("city", "capital")
+        and not _is_site(t, gazetteer)
+    ]
+    if not towns:
+        return
+    counts = Counter(t.place.row for t in towns if t.place is not None)
+    main = next(
+        t.place for t in towns if t.place is not None and t.place.row == counts.most_common(1)[0][0]
+    )
+    for toponym in toponyms:
+        if toponym.place is not None or toponym.candidates or not _is_site(toponym, gazetteer):
             continue
-        if ent.label_ in LITERAL_LABELS:
-            found.extend(_literal_entity(segment, span, ent.label_, gazetteer))
-        elif ent.label_ in OTHER_LABELS:
-            found.extend(_other_entity(segment, span, ent.label_, gazetteer))
-    found.extend(_untagged(segment, doc, covered, gazetteer))
-    found.sort(key=lambda t: t.start)
-    return found
+        near = [t for t in towns if t.segment == toponym.segment]
+        toponym.place = (
+            min(near, key=lambda t: abs(t.start - toponym.start)).place if near else main
+        )
+
+
+def _is_site(toponym: Toponym, gazetteer: Gazetteer) -> bool:
+    if toponym.role != "literal":
+        return False
+    if toponym.label == "FAC":
+        return True
+    last = toponym.text.rsplit(maxsplit=1)[-1].strip(".").lower()
+    return toponym.label in ("GPE", "LOC", "ORG") and last in gazetteer.site_nouns
+
+
+def _person_words(analyzed: AnalyzedArticle) -> frozenset[str]:
+    """Surnames of full personal names ("Barry Nelson"): alone, such a word is the person."""
+    words: set[str] = set()
+    for segment in analyzed.segments:
+        for ent in segment.doc.ents:
+            if ent.label_ == "PERSON" and len(ent) >= 2 and ent[-1].text[:1].isupper():
+                words.add(ent[-1].lower_)
+    return frozenset(words)
+
+
+def _corroborated(toponyms: list[Toponym]) -> list[Toponym]:
+    """Drop names found on weak evidence unless the article's other places back them: a
+    country other toponyms are in, or a big place."""
+    countries = {
+        t.place.country for t in toponyms if not t.weak and t.place is not None and t.place.country
+    }
+    return [
+        t
+        for t in toponyms
+        if not t.weak
+        or (
+            t.place is not None
+            and (t.place.country in countries or t.place.population >= MIN_UNTAGGED_CITY_POPULATION)
+        )
+    ]
+
+
+class _Reader:
+    """Finds the toponyms of one article's segments (see the module docstring)."""
+
+    def __init__(self, gazetteer: Gazetteer, person_words: frozenset[str]) -> None:
+        self.gazetteer = gazetteer
+        self.person_words = person_words
+
+    def segment_toponyms(self, segment: Segment) -> list[Toponym]:
+        doc = segment.doc
+        found: list[Toponym] = []
+        covered: set[int] = set()
+        for ent in doc.ents:
+            covered.update(range(ent.start, ent.end))
+            span = _trim(ent)
+            if span is None:
+                continue
+            if ent.label_ in LITERAL_LABELS:
+                found.extend(self.literal_entity(segment, span, ent.label_))
+            elif ent.label_ in OTHER_LABELS:
+                found.extend(self.other_entity(segment, span, ent.label_))
+        found.extend(self.untagged(segment, doc, covered))
+        found.sort(key=lambda t: t.start)
+        return found
+
+    def literal_entity(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
+        gazetteer = self.gazetteer
+        if place_key(span.text) in gazetteer.generic_names:
+            return []  # "the West", "Central"
+        abbreviations = self.abbreviations(span, anchored=True)
+        candidates = gazetteer.lookup(span.text)
+        if abbreviations and (_after_place_comma(span) or not candidates):
+            candidates = abbreviations  # "Fresno, Calif.", "in NSW"
+        if candidates:
+            return [_make(segment, span, "literal", label, candidates)]
+        # "Pandi, Bulacan" as one entity: each part is a toponym.
+        parts = _split_on_commas(span)
+        if len(parts) > 1:
+            resolved = [p for p in parts if gazetteer.lookup(p.text)]
+            if resolved:
+                return [
+                    _make(segment, p, "literal", label, gazetteer.lookup(p.text)) for p in resolved
+                ]
+        # "Oaxaca State", "Anbar province": the name without its kind.
+        doc = span.doc
+        if len(span) > 1 and doc[span.end - 1].lower_ in gazetteer.place_nouns:
+            core = doc[span.start : span.end - 1]
+            candidates = [c for c in gazetteer.lookup(core.text) if c.feature != "city"]
+            candidates = candidates or gazetteer.lookup(core.text)
+            if candidates:
+                return [_make(segment, span, "literal", label, candidates)]
+        if label == "FAC" or len(span) > 1:
+            # "Baghdad International Airport": a site inside the town it names.
+            inner = self.embedded(segment, span)
+            if inner:
+                toponym = _make(segment, span, "literal", label, inner[0].candidates)
+                toponym.candidates = [
+                    c for c in inner[0].candidates if c.feature in ("city", "capital")
+                ]
+                toponym.candidates = toponym.candidates or inner[0].candidates
+                return [toponym]
+        return [_make(segment, span, "literal", label, [])]
+
+    def other_entity(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
+        gazetteer = self.gazetteer
+        if label == "NORP":
+            adjectives = gazetteer.adjective(span.text)
+            if adjectives:
+                return [_make(segment, span, "adjective", label, adjectives)]
+        candidates = [
+            c for c in gazetteer.lookup(span.text) if _believable(c, span, label, gazetteer)
+        ]
+        if candidates:
+            return [_make(segment, span, "literal", label, candidates)]
+        abbreviations = self.abbreviations(span, anchored=False)
+        if abbreviations:
+            return [_make(segment, span, "literal", label, abbreviations)]
+        weak = self.weak_candidates(span)
+        if weak:
+            toponym = _make(segment, span, "literal", label, weak)
+            toponym.weak = True
+            return [toponym]
+        if label in ("ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"):
+            inner = self.embedded(segment, span)
+            if (
+                not inner
+                and label == "ORG"
+                and span[-1].lower_.strip(".") in gazetteer.site_nouns
+                and _locative_frame(span, gazetteer)
+            ):
+                # "at the Barclays Center": a site, placed later at its town (_place_sites)
+                return [_make(segment, span, "literal", label, [])]
+            return inner
+        return []
+
+    def abbreviations(self, span: Span, anchored: bool) -> list[GazetteerEntry]:
+        """Admin units an abbreviation stands for, where the text shows it is a place: NER or a
+        town before it ("Fresno, Calif.") say so, or it cannot be a word ("NSW", "Ariz.")."""
+        text = span.text
+        letters = sum(c.isalpha() for c in text)
+        if not letters or not text[0].isupper() or span.sent.text.isupper():
+            return []
+        entries = self.gazetteer.abbreviation(text)
+        if not entries:
+            return []
+        distinctive = letters >= 3 and (text.isupper() or text.endswith("."))
+        return entries if anchored or distinctive or _after_place_comma(span) else []
+
+    def weak_candidates(self, span: Span) -> list[GazetteerEntry]:
+        """A name NER did not call a place, in a frame that says it is one ("to Castlegar",
+        "Pandi, Bulacan", "the town of Douma"): any place of that main name."""
+        key = place_key(span.text)
+        if (
+            key in self.gazetteer.generic_names
+            or not span.text[:1].isupper()
+            or any(t.lower_ in self.person_words for t in span)
+            or not _locative_frame(span, self.gazetteer)
+        ):
+            return []
+        return [c for c in self.gazetteer.lookup(span.text) if _main_name(c, key)]
+
+    def embedded(self, segment: Segment, span: Span) -> list[Toponym]:
+        """Place names inside a longer name: 'Pakistan Army', 'The Washington Post'."""
+        gazetteer = self.gazetteer
+        found: list[Toponym] = []
+        i = span.start
+        doc = span.doc
+        while i < span.end:
+            match = None
+            for n in range(min(MAX_NGRAM, span.end - i), 0, -1):
+                sub = doc[i : i + n]
+                if not sub[0].text[:1].isupper() or (n == len(span) and i == span.start):
+                    continue
+                candidates = [
+                    c for c in gazetteer.lookup(sub.text) if _believable(c, sub, "ORG", gazetteer)
+                ]
+                if candidates:
+                    match = _make(segment, sub, "embedded", "EMBEDDED", candidates)
+                    break
+                adjectives = gazetteer.adjective(sub.text)
+                if adjectives and n == 1 and place_key(sub.text) not in gazetteer.generic_names:
+                    match = _make(segment, sub, "embedded", "EMBEDDED", adjectives)
+                    break
+            if match is not None:
+                found.append(match)
+                i = match.token_end
+            else:
+                i += 1
+        return found
+
+    def untagged(self, segment: Segment, doc: Doc, covered: set[int]) -> list[Toponym]:
+        """Proper nouns NER left out that the gazetteer knows as wide places or big towns, or
+        that stand where a place stands."""
+        gazetteer = self.gazetteer
+        found: list[Toponym] = []
+        i = 0
+        while i < len(doc):
+            token = doc[i]
+            capitals = token.text.isupper() and len(token.text) > 1
+            if (
+                i in covered
+                or not token.text[:1].isupper()
+                or (token.pos_ not in ("PROPN", "ADJ") and not capitals)
+            ):
+                i += 1
+                continue
+            match = None
+            for n in range(MAX_NGRAM, 0, -1):
+                if i + n > len(doc) or any(j in covered for j in range(i, i + n)):
+                    continue
+                sub = doc[i : i + n]
+                if not sub[-1].text[:1].isupper():
+                    continue
+                if token.pos_ == "PROPN" or capitals:
+                    candidates = [
+                        c
+                        for c in gazetteer.lookup(sub.text)
+                        if _believable(c, sub, "GAZ", gazetteer)
+                    ]
+                    if candidates:
+                        match = _make(segment, sub, "literal", "GAZ", candidates)
+                        break
+                    abbreviations = self.abbreviations(sub, anchored=False)
+                    if abbreviations:
+                        match = _make(segment, sub, "literal", "GAZ", abbreviations)
+                        break
+                    weak = self.weak_candidates(sub) if token.pos_ == "PROPN" else []
+                    if weak:
+                        match = _make(segment, sub, "literal", "GAZ", weak)
+                        match.weak = True
+                        break
+                adjectives = gazetteer.adjective(sub.text)
+                if adjectives:
+                    match = _make(segment, sub, "adjective", "GAZ", adjectives)
+                    break
+            if match is not None:
+                found.append(match)
+                i = match.token_end
+            else:
+                i += 1
+        return found
 
 
 def _trim(span: Span) -> Span | None:
@@ -165,41 +418,6 @@ def _make(segment: Segment, span: Span, role: str, label: str, candidates) -> To
     )
 
 
-def _literal_entity(
-    segment: Segment, span: Span, label: str, gazetteer: Gazetteer
-) -> list[Toponym]:
-    if place_key(span.text) in gazetteer.generic_names:
-        return []  # "the West", "Central"
-    candidates = gazetteer.lookup(span.text)
-    if candidates:
-        return [_make(segment, span, "literal", label, candidates)]
-    # "Pandi, Bulacan" as one entity: each part is a toponym.
-    parts = _split_on_commas(span)
-    if len(parts) > 1:
-        resolved = [p for p in parts if gazetteer.lookup(p.text)]
-        if resolved:
-            return [_make(segment, p, "literal", label, gazetteer.lookup(p.text)) for p in resolved]
-    # "Oaxaca State", "Anbar province": the name without its kind.
-    doc = span.doc
-    if len(span) > 1 and doc[span.end - 1].lower_ in gazetteer.place_nouns:
-        core = doc[span.start : span.end - 1]
-        candidates = [c for c in gazetteer.lookup(core.text) if c.feature != "city"]
-        candidates = candidates or gazetteer.lookup(core.text)
-        if candidates:
-            return [_make(segment, span, "literal", label, candidates)]
-    if label == "FAC" or len(span) > 1:
-        # "Baghdad International Airport": a site inside the town it names.
-        inner = _embedded(segment, span, gazetteer)
-        if inner:
-            toponym = _make(segment, span, "literal", label, inner[0].candidates)
-            toponym.candidates = [
-                c for c in inner[0].candidates if c.feature in ("city", "capital")
-            ]
-            toponym.candidates = toponym.candidates or inner[0].candidates
-            return [toponym]
-    return [_make(segment, span, "literal", label, [])]
-
-
 def _split_on_commas(span: Span) -> list[Span]:
     parts, start = [], span.start
     for token in span:
@@ -212,23 +430,53 @@ def _split_on_commas(span: Span) -> list[Span]:
     return parts
 
 
-def _other_entity(segment: Segment, span: Span, label: str, gazetteer: Gazetteer) -> list[Toponym]:
-    if label == "NORP":
-        adjectives = gazetteer.adjective(span.text)
-        if adjectives:
-            return [_make(segment, span, "adjective", label, adjectives)]
-    candidates = [c for c in gazetteer.lookup(span.text) if _believable(c, span, label, gazetteer)]
-    if candidates:
-        return [_make(segment, span, "literal", label, candidates)]
-    if label in ("ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"):
-        return _embedded(segment, span, gazetteer)
-    return []
+def _after_place_comma(span: Span) -> bool:
+    """'Fresno, Calif.': a capitalised name, then a comma, then this."""
+    doc = span.doc
+    i = span.start
+    return i >= 2 and doc[i - 1].text == "," and doc[i - 2].text[:1].isupper()
+
+
+def _locative_frame(span: Span, gazetteer: Gazetteer) -> bool:
+    """Does the text around a name say it is a place: after a locative preposition ("in",
+    "near", "from", "to"), in "X, Y" with a known place, as "the town of X" or "the X area",
+    or joined by "and" to such a name?"""
+    doc = span.doc
+    root = span.root
+    seen = 0
+    while root.dep_ == "conj" and seen < 5:  # "from Gloucester and Cheltenham"
+        root = root.head
+        seen += 1
+    first = doc[min(root.left_edge.i, span.start)] if root is not span.root else doc[span.start]
+    i = first.i - 1
+    while i >= 0 and (doc[i].lower_ in ("the", "eastern", "western", "northern", "southern")):
+        i -= 1
+    if i >= 0:
+        word = doc[i].lower_
+        if word in LOCATIVE_PREPS or word in ("from", "to", "via"):
+            return not (word == "to" and i > 0 and doc[i - 1].lower_ in ("according", "due"))
+        if word == "of" and i > 0 and doc[i - 1].lower_ in gazetteer.place_nouns:
+            return True  # "the town of Douma"
+    if root.dep_ == "compound" and root.head.lower_ in gazetteer.place_nouns:
+        return True  # "the Glasgow area"
+    end = span.end
+    if end + 1 < len(doc) and doc[end].text == ",":  # "Pandi, Bulacan"
+        following = doc[end + 1]
+        if following.text[:1].isupper() and (
+            gazetteer.lookup(following.text) or gazetteer.abbreviation(following.text)
+        ):
+            return (
+                following.ent_type_ in LITERAL_LABELS
+                or bool(gazetteer.abbreviation(following.text))
+                or any(c.feature in WIDE_FEATURES for c in gazetteer.lookup(following.text))
+            )
+    return False
 
 
 def _believable(entry: GazetteerEntry, span: Span, label: str, gazetteer: Gazetteer) -> bool:
     """Is this place what a name NER did not call a place (a person, an organisation, an
     untagged word) really means? Countries yes; other places only by their main name ("White
-    House" is an old name of Casablanca) and, for towns, when they are big."""
+    House" is an old name of Casablanca) and, for towns and districts, when they are big."""
     key = place_key(span.text)
     if key in gazetteer.generic_names:
         return False
@@ -242,78 +490,12 @@ def _believable(entry: GazetteerEntry, span: Span, label: str, gazetteer: Gazett
 
 
 def _main_name(entry: GazetteerEntry, key: str) -> bool:
-    """Is `key` the place's own name ("New York" for New York City), not an alternate one?"""
+    """Is `key` the place's own name ("New York" for New York City), not an alternate one?
+    Admin units carry only their own names (with and without "Province", "County")."""
+    if entry.feature in ("admin1", "admin2"):
+        return True
     own = place_key(entry.name)
     return own == key or own == f"{key} city"
-
-
-def _embedded(segment: Segment, span: Span, gazetteer: Gazetteer) -> list[Toponym]:
-    """Place names inside a longer name: 'Pakistan Army', 'The Washington Post'."""
-    found: list[Toponym] = []
-    i = span.start
-    doc = span.doc
-    while i < span.end:
-        match = None
-        for n in range(min(MAX_NGRAM, span.end - i), 0, -1):
-            sub = doc[i : i + n]
-            if not sub[0].text[:1].isupper() or (n == len(span) and i == span.start):
-                continue
-            candidates = [
-                c for c in gazetteer.lookup(sub.text) if _believable(c, sub, "ORG", gazetteer)
-            ]
-            if candidates:
-                match = _make(segment, sub, "embedded", "EMBEDDED", candidates)
-                break
-            adjectives = gazetteer.adjective(sub.text)
-            if adjectives and n == 1 and place_key(sub.text) not in gazetteer.generic_names:
-                match = _make(segment, sub, "embedded", "EMBEDDED", adjectives)
-                break
-        if match is not None:
-            found.append(match)
-            i = match.token_end
-        else:
-            i += 1
-    return found
-
-
-def _untagged(segment: Segment, doc: Doc, covered: set[int], gazetteer: Gazetteer) -> list[Toponym]:
-    """Proper nouns NER left out that the gazetteer knows as wide places or big towns."""
-    found: list[Toponym] = []
-    i = 0
-    while i < len(doc):
-        token = doc[i]
-        capitals = token.text.isupper() and len(token.text) > 1
-        if (
-            i in covered
-            or not token.text[:1].isupper()
-            or (token.pos_ not in ("PROPN", "ADJ") and not capitals)
-        ):
-            i += 1
-            continue
-        match = None
-        for n in range(MAX_NGRAM, 0, -1):
-            if i + n > len(doc) or any(j in covered for j in range(i, i + n)):
-                continue
-            sub = doc[i : i + n]
-            if not sub[-1].text[:1].isupper():
-                continue
-            if token.pos_ == "PROPN" or capitals:
-                candidates = [
-                    c for c in gazetteer.lookup(sub.text) if _believable(c, sub, "GAZ", gazetteer)
-                ]
-                if candidates:
-                    match = _make(segment, sub, "literal", "GAZ", candidates)
-                    break
-            adjectives = gazetteer.adjective(sub.text)
-            if adjectives:
-                match = _make(segment, sub, "adjective", "GAZ", adjectives)
-                break
-        if match is not None:
-            found.append(match)
-            i = match.token_end
-        else:
-            i += 1
-    return found
 
 
 # --- resolution -------------------------------------------------------------------------------
@@ -333,10 +515,15 @@ REGION_POPULATION = 1_000_000  # regions carry no population: weigh them as a la
 CONTEXT_SHARE_WEIGHT = 3.0
 CONTEXT_PRESENT_BONUS = 1.0
 ALTERNATE_NAME_PENALTY = 2.0
+TOWN_OVER_PROVINCE = 1.5
+ADMIN1_CONTEXT_BONUS = 1.0
+NEARBY_BONUS = 1.0
+NEARBY_KM = 150.0
 
 
 def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazetteer) -> None:
-    """Pick each toponym's place: population and feature, then the article's countries."""
+    """Pick each toponym's place: population and feature, then the article's countries, then
+    (a second pass) the admin1 units and neighbourhoods of the article's other places."""
     context = _country_context(toponyms)
     total = sum(context.values()) or 1.0
     by_segment: dict[int, list[Toponym]] = defaultdict(list)
@@ -346,6 +533,14 @@ def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazet
         if toponym.candidates:
             toponym.place = max(
                 toponym.candidates, key=lambda c: _score(c, toponym, context, total)
+            )
+    geography = _Geography(toponyms)
+    for toponym in toponyms:
+        if len(toponym.candidates) > 1:
+            key = place_key(toponym.text)
+            toponym.place = max(
+                toponym.candidates,
+                key=lambda c: _score(c, toponym, context, total) + geography.bonus(c, key),
             )
     # "Bam, Iran" / "Paris, Texas": the second name contains the first.
     text = analyzed.article.text
@@ -373,6 +568,42 @@ def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazet
         known = settled.get(place_key(toponym.text))
         if known is not None and toponym.role == "literal":
             toponym.place = known
+
+
+class _Geography:
+    """The article's places after a first pass: a candidate inside an admin1 unit the article
+    names (or an admin1 unit holding a town it names), or near another of its places, is
+    likelier ("Riverdale" in an article about New Jersey)."""
+
+    def __init__(self, toponyms: list[Toponym]) -> None:
+        self.places: list[tuple[str, GazetteerEntry]] = [
+            (place_key(t.text), t.place)
+            for t in toponyms
+            if t.role == "literal"
+            and t.place is not None
+            and t.place.feature in ("admin1", "admin2", "capital", "city")
+        ]
+
+    def bonus(self, entry: GazetteerEntry, key: str) -> float:
+        if entry.feature not in ("admin1", "admin2", "capital", "city") or not self.places:
+            return 0.0
+        others = [place for other_key, place in self.places if other_key != key]
+        bonus = 0.0
+        if entry.admin1 and any(
+            other.country == entry.country
+            and other.admin1 == entry.admin1
+            and (other.feature == "admin1") != (entry.feature == "admin1")
+            for other in others
+        ):
+            bonus += ADMIN1_CONTEXT_BONUS
+        if entry.feature != "admin1" and any(
+            other.feature != "admin1"
+            and abs(other.lat - entry.lat) <= NEARBY_KM / 111
+            and distance_km(other.lat, other.lon, entry.lat, entry.lon) <= NEARBY_KM
+            for other in others
+        ):
+            bonus += NEARBY_BONUS
+        return bonus
 
 
 def _contains(outer: GazetteerEntry, inner: GazetteerEntry) -> bool:
@@ -419,7 +650,11 @@ def _score(entry: GazetteerEntry, toponym: Toponym, context: Counter, total: flo
     if entry.feature in ("admin1", "admin2") and any(
         c.feature in ("city", "capital") and c.country == entry.country for c in toponym.candidates
     ):
-        score -= 1.5  # "Baghdad", "Kirkuk": the town, not the province of the same name
+        # "Baghdad", "Kirkuk": the town, not the province of the same name, all the more when
+        # the province is named so only without its kind ("Basra Governorate").
+        score -= TOWN_OVER_PROVINCE
+        if place_key(entry.name) != place_key(toponym.text):
+            score -= ALTERNATE_NAME_PENALTY
     if entry.feature not in ("country", "continent", "region") and not _main_name(
         entry, place_key(toponym.text)
     ):
