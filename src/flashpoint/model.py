@@ -136,7 +136,7 @@ class Place(Record):
     start: int | None = None
     end: int | None = None
     feature: str | None = Field(
-        None, description="Gazetteer feature: country, admin1, capital, city, region."
+        None, description="Gazetteer feature: country, admin1, admin2, capital, city, region."
     )
     basis: PlaceBasis | None = Field(
         None,

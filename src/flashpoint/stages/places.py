@@ -4,14 +4,21 @@
     locate_events(analyzed)                 # sets event.event_loc
 
 Recognition: spaCy's GPE/LOC/FAC entities; ORG/PERSON entities whose whole text is a country,
-admin1 unit, region or large city (the small model often calls "Sudan" or "Tamil Nadu" a
-person); place names that NER missed (proper nouns matching the gazetteer); adjectives that
-point at a country ("Syrian", role "adjective") and place names inside organisation names
-("Pakistan Army", role "embedded"). Only literal toponyms can be an event's place.
+admin unit, region or large city (the small model often calls "Sudan" or "Tamil Nadu" a
+person); place names that NER missed (proper nouns matching the gazetteer); admin1
+abbreviations where the text shows a place ("Fresno, Calif.", "NSW"); smaller towns NER missed
+or called a person, when the words around them say place ("drove to Castlegar", "Pandi,
+Bulacan", "the town of Douma") and the article's other places back them (not a surname of the
+article); adjectives that point at a country ("Syrian", role "adjective") and place names
+inside organisation names ("Pakistan Army", role "embedded"). Only literal toponyms can be an
+event's place. Sites no gazetteer lists (streets, stadiums, hospitals) are placed at the town
+the text puts them in.
 
 Resolution (the gazetteer, `flashpoint.gazetteer`): each candidate is scored by population,
 by feature (countries and capitals first), by the article's country context (countries named,
-and countries of unambiguous places) and by its neighbour ("Bam, Iran", "Paris, Texas").
+and countries of unambiguous places), then in a second pass by the admin1 units and
+neighbourhoods of the article's other places ("Riverdale" beside New Jersey towns), and by its
+neighbour ("Bam, Iran", "Paris, Texas").
 
 An event's place comes from its own clause, then its sentence, then its paragraph, then
 (material events only) the place other mentions of the same kind of event in the article got
