@@ -96,6 +96,31 @@ def test_user_file_adds_and_overrides(tmp_path: Path) -> None:
     broken.write_text("actors:\n  - {name: X, code: IRQ, sector: REBEL}\n", encoding="utf-8")
     with pytest.raises(DataError, match="unknown sector"):
         ActorResolver.load([broken])
+    # An unquoted comma in a flow mapping cuts the name and makes a key of the rest.
+    cut = tmp_path / "cut.yaml"
+    cut.write_text(
+        "actors:\n  - {name: Foreign, Commonwealth and Development Office, code: GBR}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match=r"unknown key.*quote it"):
+        ActorResolver.load([cut])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The nationality owns the title; the portfolio word is no organisation's name.
+        ("German Foreign Minister Oskar Fischer", ("DEU", "GOV")),
+        ("Russian Foreign Minister Andrei Kozyrev", ("RUS", "GOV")),
+        ("Serbian Labour Minister Dragan Milovanovic", ("SRB", "GOV")),
+        ("Foreign Minister", ("", "GOV")),
+        ("Labour Minister", ("", "GOV")),
+        ("the Foreign Office", ("GBR", "GOV")),
+        ("Labour", ("GBR", "PTY")),
+    ],
+)
+def test_titles_are_not_names(resolver: ActorResolver, text: str, expected: tuple) -> None:
+    assert code_sector(resolver, text, date=dt.date(1995, 1, 1)) == expected
 
 
 def test_example_article_entities_resolve(example_result) -> None:

@@ -436,6 +436,7 @@ class ActorDictionary:
         for code, info in (data.get("countries") or {}).items():
             if not isinstance(info, dict):
                 raise DataError(f"{where}: countries.{code} must be a mapping")
+            _check_keys(info, COUNTRY_KEYS, f"{where}: countries.{code}")
             code = str(code).upper()
             aliases = [str(a) for a in info.get("aliases") or []]
             if info.get("name"):
@@ -478,6 +479,7 @@ class ActorDictionary:
     def _entry_from_yaml(self, item: Any, where: str, rank: int, source: str) -> ActorEntry:
         if not isinstance(item, dict) or not item.get("name") or not item.get("code"):
             raise DataError(f"{where}: each actor needs at least a name and a code: {item!r}")
+        _check_keys(item, ACTOR_KEYS, f"{where}: {item['name']}")
         sector = str(item.get("sector") or "")
         kind = str(item.get("kind") or "org")
         if sector and sector not in SECTORS:
@@ -575,6 +577,23 @@ class ActorDictionary:
         return self.countries.get(code)
 
 
+COUNTRY_KEYS = frozenset({"name", "aliases", "capital"})
+ACTOR_KEYS = frozenset({"name", "code", "sector", "kind", "aliases", "nouns", "roles"})
+
+
+def _check_keys(item: dict, allowed: frozenset[str], where: str) -> None:
+    """Unknown keys are errors: in a flow mapping an unquoted comma ("{name: Foreign,
+    Commonwealth and Development Office}") silently cuts a name and makes a key of the rest."""
+    unknown = [str(k) for k in item if k not in allowed]
+    if unknown:
+        hint = (
+            " (a comma in an unquoted name? quote it)"
+            if any(item[k] is None for k in item if k not in allowed)
+            else ""
+        )
+        raise DataError(f"{where}: unknown key(s) {', '.join(unknown)}{hint}")
+
+
 def _shipped_yaml(name: str) -> Any:
     """A shipped YAML file through libyaml when present (5-10x faster than pure Python)."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -611,7 +630,7 @@ class PhraseResolver:
         tokens = _cut_at_comma(tokens)
         if not tokens:
             return PhraseResult()
-        names = self._find_names(tokens)
+        names = [n for n in self._find_names(tokens) if not self._starts_title(n, tokens)]
         taken = [False] * len(tokens)
         for item in names:
             for i in range(item.start, item.end):
@@ -671,6 +690,25 @@ class PhraseResolver:
             else:
                 i += 1
         return found
+
+    def _starts_title(self, found: Found, tokens: list[Tok]) -> bool:
+        """A one-word organisation name that is the first word of a title or sector noun
+        ("Labour Minister", "Foreign Ministry"): the portfolio, not the organisation, so that the
+        nationality before it ("Serbian Labour Minister X") owns the title."""
+        if found.end - found.start != 1 or tokens[found.start].upper:
+            return False
+        if any(e.kind in ("country", "capital", "place", "pre", "person") for e in found.entries):
+            return False
+        agents, titles = self.dictionary.agents, self.dictionary.titles
+        for length in self.dictionary.agent_lengths:
+            end = found.start + length
+            if length < 2 or end > len(tokens):
+                continue
+            norms = [t.norm for t in tokens[found.start : end]]
+            for key in (key_of(norms), key_of([*norms[:-1], singular(norms[-1])])):
+                if key in agents or key in titles:
+                    return True
+        return False
 
     def _find_agents(self, tokens: list[Tok], taken: list[bool]) -> list[Found]:
         found: list[Found] = []
