@@ -232,6 +232,21 @@ def load_valid_codes(ngec: Path) -> set[str]:
     return valid
 
 
+_PARENTHESIS = re.compile(r"\s*\(([^()]*)\)?\s*")
+
+
+def split_parenthesis(alias: str) -> list[str]:
+    """'LIBERATION TIGERS OF TAMIL EELAM (LTTE)' -> the name and the acronym as two aliases; an
+    unclosed note ('STANKO TODOROV (ACTING') is dropped."""
+    match = _PARENTHESIS.search(alias)
+    if match is None:
+        return [alias]
+    main = (alias[: match.start()] + " " + alias[match.end() :]).strip()
+    inner = match.group(1).strip()
+    closed = alias[match.start() : match.end()].rstrip().endswith(")")
+    return [main, inner] if closed and inner else [main]
+
+
 def clean_alias(alias: str) -> str | None:
     alias = alias.strip()
     if len(alias) < 2 or not re.search(r"[A-Za-z]", alias):
@@ -239,10 +254,20 @@ def clean_alias(alias: str) -> str | None:
     return alias
 
 
+# Short words Phoenix writes in capitals that are words, not acronyms.
+PLAIN_WORDS = {
+    "THE", "OF", "AND", "IN", "FOR", "ON", "AT", "TO", "BY", "NEW", "LAW", "WAY", "BAY", "ERA",
+    "WAR", "ALL", "AL", "EL", "DE", "LA", "DU", "LE", "BIN", "IBN", "ABU", "BAN", "KIM", "LEE",
+    "SUN", "MAN", "RED", "SEA", "ART", "AID", "OIL", "GAS", "CAR",
+}  # fmt: skip
+
+
 def title_case(text: str) -> str:
     words = []
-    for word in text.split():
-        if len(word) <= 4 and word.isupper() and "." not in word and word not in ("THE", "OF"):
+    for index, word in enumerate(text.split()):
+        if index and word in ("OF", "AND", "THE", "IN", "FOR", "ON", "AT", "TO", "BY"):
+            words.append(word.lower())
+        elif len(word) <= 4 and word.isupper() and "." not in word and word not in PLAIN_WORDS:
             words.append(word if word.isalpha() and len(word) <= 3 else word.title())
         else:
             words.append(word.title() if word.isupper() else word)
@@ -286,7 +311,8 @@ def build_actors(shared: Path) -> list[list[str]]:
     ]
     for source, path in files:
         for entry in parse_tabari(path, source):
-            aliases = [a for a in (clean_alias(x) for x in [entry.name, *entry.aliases]) if a]
+            written = [p for x in [entry.name, *entry.aliases] for p in split_parenthesis(x)]
+            aliases = [a for a in (clean_alias(x) for x in written) if a]
             if source == "phoenix-countries" and is_country_block(entry):
                 # Country names, spellings and places: the country, no sector.
                 codes = {LEGACY_CODES.get(c.strip()[:3], c.strip()[:3]) for c in entry.codes}
@@ -304,7 +330,7 @@ def build_actors(shared: Path) -> list[list[str]]:
             code = (first or dated[-1]).code
             sector = (first or dated[-1]).sector
             kind = "person" if dated else "org"
-            name = title_case(entry.name)
+            name = title_case(split_parenthesis(entry.name)[0])
             key = (name.lower(), code)
             if key in seen:
                 continue
@@ -314,11 +340,12 @@ def build_actors(shared: Path) -> list[list[str]]:
             keys = alias_keys(_acronyms_kept(aliases))
             rows.append([name, code, sector, kind, "|".join(display), role_text, source,
                          "|".join(keys)])  # fmt: skip
-    country_rows = [
-        [country_names[code], code, "", "country", "|".join(sorted(country_aliases[code])), "",
-         "ngec+phoenix-countries", "|".join(alias_keys(_acronyms_kept(country_aliases[code])))]
-        for code in sorted(country_aliases)
-    ]  # fmt: skip
+    country_rows = []
+    for code in sorted(country_aliases):
+        names = sorted(country_aliases[code])
+        keys = alias_keys(_acronyms_kept(names))
+        country_rows.append([country_names[code], code, "", "country", "|".join(names), "",
+                             "ngec+phoenix-countries", "|".join(keys)])  # fmt: skip
     for row in rows:
         if len(row) == 7:  # partially recognised entities (NGEC)
             row.append("|".join(alias_keys(row[4].split("|"))))

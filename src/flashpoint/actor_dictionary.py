@@ -115,6 +115,7 @@ STOP_ALIASES = {
     "me", "my", "to", "up", "do", "go", "if", "of", "by", "the", "and", "for", "new", "president",
     "government", "state", "minister", "party", "army", "police", "guards", "council",
     "forces", "ministry", "sources", "official", "officials", "congress", "senate", "court",
+    "country", "nation", "republic", "kingdom", "people",
 }  # fmt: skip
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['.][A-Za-z0-9]+)*\.?|&|,")
@@ -550,7 +551,9 @@ class ActorDictionary:
                 self.surnames[surname].append(self.by_name[name.lower()])
         for table in (self.by_key, self.by_acronym, self.surnames):
             for entries in table.values():
-                entries.sort(key=lambda e: (e.rank, _KIND_ORDER.get(e.kind, 9)))
+                # A group Phoenix codes both by its country and as IMG ("Moro Islamic Liberation
+                # Front"): its country, as CAMEO-era coders did.
+                entries.sort(key=lambda e: (e.rank, _KIND_ORDER.get(e.kind, 9), e.code == "IMG"))
         self.agent_lengths = sorted({len(k.split()) for k in self.agents}, reverse=True)
 
     # -- lookups --
