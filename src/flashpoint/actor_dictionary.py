@@ -24,7 +24,7 @@ import csv
 import datetime as dt
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -39,6 +39,9 @@ from flashpoint.resources import data_path, read_yaml
 PHOENIX_FILE = "actors_phoenix.tsv"
 AGENTS_FILE = "agents.tsv"
 CURATED_FILE = "actors_curated.yaml"
+# More hand-curated files in the same format, loaded after it at the same rank: office holders
+# of every UN member state, universities, companies and news agencies.
+CURATED_MORE = ("office_holders.yaml", "organisations.yaml")
 
 # Source ranks: a lower rank wins when two entries share an alias.
 RANK_USER, RANK_CURATED, RANK_PHOENIX = 0, 1, 2
@@ -86,6 +89,15 @@ PARTITIVES = {
 PRONOUNS = {
     "i", "we", "you", "he", "she", "it", "they", "me", "us", "him", "her", "them", "who",
     "which", "that", "whose", "this", "these", "those", "whom", "itself", "themselves",
+}  # fmt: skip
+# English words that are also surnames of people in the dictionary: never a surname alone.
+COMMON_SURNAME_WORDS = {
+    "back", "hunt", "work", "power", "rice", "brown", "young", "moon", "gang", "cooper",
+    "bishop", "laden", "meta", "king", "white", "black", "green", "wood", "little", "long",
+    "hill", "stone", "rose", "price", "bush", "field", "banks", "wells", "ford", "hope",
+    "love", "may", "key", "page", "case", "cash", "fox", "gay", "land", "lord", "mark", "read",
+    "rich", "said", "sharp", "short", "small", "strong", "street", "summers", "vance", "ward",
+    "watson", "west", "will", "wise", "major", "chance", "martin", "bennett", "faure",
 }  # fmt: skip
 FORMER_WORDS = {"former", "ex", "retired", "ousted", "exiled", "deposed", "late", "erstwhile"}
 UNKNOWN_WORDS = {"unclaimed", "unidentified", "unknown", "unattributed", "mysterious"}
@@ -339,6 +351,7 @@ class Found:
     entries: list[ActorEntry] = field(default_factory=list)
     agent: Agent | None = None
     office: str | None = None
+    surname: bool = False  # a known person found by the surname alone
 
 
 @dataclass(slots=True)
@@ -375,8 +388,10 @@ class ActorDictionary:
         self.agents: dict[str, Agent] = {}
         self.agent_lengths: list[int] = []
         self.titles: dict[str, str] = {}
+        self.office_sectors: dict[str, str] = {}  # office -> sector of its holders (else GOV)
         self.offices: dict[tuple[str, str], list[tuple[ActorEntry, Role]]] = defaultdict(list)
         self.surnames: dict[str, list[ActorEntry]] = defaultdict(list)
+        self.short_names: dict[str, list[ActorEntry]] = {}
         self.max_alias_words = 1
 
     # -- loading --
@@ -386,7 +401,8 @@ class ActorDictionary:
         dictionary = cls()
         dictionary._load_phoenix(data_path(PHOENIX_FILE))
         dictionary._load_agents(data_path(AGENTS_FILE))
-        dictionary._load_yaml(_shipped_yaml(CURATED_FILE), CURATED_FILE, RANK_CURATED, "curated")
+        for name in (CURATED_FILE, *CURATED_MORE):
+            dictionary._load_yaml(_shipped_yaml(name), name, RANK_CURATED, "curated")
         for path in extra_files:
             path = Path(path)
             if not path.is_file():
@@ -431,7 +447,9 @@ class ActorDictionary:
             return
         if not isinstance(data, dict):
             raise DataError(f"{where}: an actor file is a mapping (countries, actors, ...)")
-        unknown = set(data) - {"countries", "titles", "offices", "actors", "agents"}
+        unknown = set(data) - {
+            "countries", "titles", "office_sectors", "offices", "actors", "agents"
+        }  # fmt: skip
         if unknown:
             raise DataError(f"{where}: unknown section(s) {', '.join(sorted(unknown))}")
         for code, info in (data.get("countries") or {}).items():
@@ -456,13 +474,19 @@ class ActorDictionary:
                 self.titles[key_of(t.norm for t in tokenize(str(phrase)))] = str(office)
         for item in data.get("actors") or []:
             self.entries.append(self._entry_from_yaml(item, where, rank, source))
+        for office, sector in (data.get("office_sectors") or {}).items():
+            if str(sector) not in SECTORS:
+                raise DataError(f"{where}: office_sectors.{office}: unknown sector {sector!r}")
+            self.office_sectors[str(office)] = str(sector)
         for code, offices in (data.get("offices") or {}).items():
-            for office, holders in (offices or {}).items():
+            if not isinstance(offices, dict):
+                raise DataError(f"{where}: offices.{code} must map office names to holders")
+            for office, holders in offices.items():
                 for holder in holders or []:
                     if not isinstance(holder, list) or len(holder) < 2:
                         raise DataError(f"{where}: offices.{code}.{office}: [name, from, to]")
                     name = str(holder[0])
-                    sector = "GOV"
+                    sector = self.office_sectors.get(str(office), "GOV")
                     role = Role(sector, parse_date(holder[1]),
                                 parse_date(holder[2] if len(holder) > 2 else None),
                                 str(code).upper(), str(office))  # fmt: skip
@@ -523,11 +547,21 @@ class ActorDictionary:
                 other.sector = entry.sector
         self.entries = list(merged.values())
         surname_count: dict[str, set[str]] = defaultdict(set)
-        for entry in self.entries:
-            if entry.kind == "person" and entry.rank <= RANK_CURATED:
-                words = alias_key(entry.name).split()
-                if len(words) >= 2 and len(words[-1]) >= 3:
+        short_names: dict[str, set[int]] = defaultdict(set)
+        person_keys = {
+            i: (e.keys[0] if e.keys else alias_key(e.name)).split()
+            for i, e in enumerate(self.entries)
+            if e.kind == "person"
+        }
+        given_names = Counter(words[0] for words in person_keys.values() if words)
+        for index, entry in enumerate(self.entries):
+            if entry.kind == "person" and person_keys.get(index):
+                words = person_keys[index]
+                if entry.rank <= RANK_CURATED and len(words) >= 2 and len(words[-1]) >= 4:
                     surname_count[words[-1]].add(entry.name)
+                if len(words) >= 3 and words[-2] not in NAME_PARTICLES:
+                    # "Carlos Menem" for "Carlos Saul Menem": the middle names left out.
+                    short_names[f"{words[0]} {words[-1]}"].add(index)
             if entry.kind in KIND_NOUNS:
                 entry.nouns |= KIND_NOUNS[entry.kind]
             for key in entry.keys if entry.keys is not None else alias_keys(entry.aliases):
@@ -537,6 +571,8 @@ class ActorDictionary:
                 words = key.count(" ") + 1
                 if words == 1 and (key in STOP_ALIASES or key in self.agents):
                     continue
+                if words == 1 and entry.kind == "person" and given_names[key] >= 2:
+                    continue  # "Hassan", "Abdullah": a given name, not one person
                 self.by_key[key].append(entry)
                 self.max_alias_words = max(self.max_alias_words, words)
             self.by_name.setdefault(entry.name.lower(), entry)
@@ -546,9 +582,20 @@ class ActorDictionary:
                 if role.title and entry.kind == "person":
                     self.offices[(role.code or entry.code, role.title)].append((entry, role))
         for surname, names in surname_count.items():
-            if len(names) == 1 and surname not in STOP_ALIASES and surname not in self.by_key:
+            # A surname alone ("Rasool", "Museveni") means one known person when no other name,
+            # given name or word is written so: "Martin", "Hunt" and "Power" are left alone.
+            if (
+                len(names) == 1
+                and surname not in STOP_ALIASES
+                and surname not in COMMON_SURNAME_WORDS
+                and surname not in self.by_key
+                and given_names[surname] < 2
+            ):
                 (name,) = names
                 self.surnames[surname].append(self.by_name[name.lower()])
+        for key, indexes in short_names.items():
+            if key not in self.by_key and len({self.entries[i].code for i in indexes}) == 1:
+                self.short_names[key] = [self.entries[i] for i in sorted(indexes)]
         for table in (self.by_key, self.by_acronym, self.surnames):
             for entries in table.values():
                 # A group Phoenix codes both by its country and as IMG ("Moro Islamic Liberation
@@ -563,9 +610,13 @@ class ActorDictionary:
         found = list(self.by_key.get(key, ()))
         if len(tokens) == 1 and tokens[0].upper:
             found = self.by_acronym.get(tokens[0].norm.upper(), []) + found
-        if not found and len(tokens) == 1 and tokens[0].capitalized:
-            found = list(self.surnames.get(key, ()))
+        if not found and len(tokens) == 2 and all(t.capitalized for t in tokens):
+            found = list(self.short_names.get(key, ()))
         return found
+
+    def lookup_surname(self, token: Tok) -> list[ActorEntry]:
+        """The one known person with this surname, if any."""
+        return list(self.surnames.get(token.norm, ())) if token.capitalized else []
 
     def office_holder(
         self, code: str, office: str, date: dt.date
@@ -633,7 +684,11 @@ class PhraseResolver:
         tokens = _cut_at_comma(tokens)
         if not tokens:
             return PhraseResult()
-        names = [n for n in self._find_names(tokens) if not self._starts_title(n, tokens)]
+        names = [
+            n
+            for n in self._find_names(tokens)
+            if not self._starts_title(n, tokens) and not _surname_inside(n, tokens)
+        ]
         taken = [False] * len(tokens)
         for item in names:
             for i in range(item.start, item.end):
@@ -687,12 +742,27 @@ class PhraseResolver:
                 if entries:
                     hit = Found(i, j, entries)
                     break
+            if (
+                hit is None
+                and (entries := self.dictionary.lookup_surname(tokens[i]))
+                and not self._given_name_before(tokens, i)
+            ):
+                hit = Found(i, i + 1, entries, surname=True)
             if hit is not None:
                 found.append(hit)
                 i = hit.end
             else:
                 i += 1
         return found
+
+    def _given_name_before(self, tokens: list[Tok], i: int) -> bool:
+        """ "Oskar Fischer" is not Heinz Fischer: a capitalised word before a surname that is no
+        title ("President Mugabe", "Gen. Muhoozi") makes it another person's name."""
+        if i == 0 or not tokens[i - 1].capitalized:
+            return False
+        word = tokens[i - 1].norm
+        known = self.dictionary.agents.get(word) or self.dictionary.titles.get(word)
+        return known is None and word not in NAME_PARTICLES and not tokens[i - 1].upper
 
     def _starts_title(self, found: Found, tokens: list[Tok]) -> bool:
         """A one-word organisation name that is the first word of a title or sector noun
@@ -874,6 +944,19 @@ class PhraseResolver:
             elif before and before[-1].agent and before[-1].agent.sector in OFFICE_SECTORS:
                 # "UK Defence Secretary Ben Wallace": the text gives the office held then.
                 result.sector, result.matched_by = before[-1].agent.sector, "alias+title"
+        if entry.kind == "person" and tail and tail[0].norm in ("of", "from"):
+            # "King Hassan of Morocco": the country written out wins over a namesake's.
+            country = self._resolve_tokens(tail[1:], date)
+            if (
+                country.entry is not None
+                and country.entry.kind in ("country", "capital")
+                and country.code != result.code
+            ):
+                result.code, result.entry = country.code, None
+                result.name = (
+                    self._source_text[tokens[found.start].start : tokens[found.end - 1].end]
+                    or entry.name
+                )
         # A coreferring definite head noun: "the movement" is resolved by the article stage.
         return result
 
@@ -922,6 +1005,7 @@ class PhraseResolver:
         result = PhraseResult(person_name=person_name)
         result.sector = agent.sector if agent else ""
         result.matched_by = "agent" if agent else None
+        org_owned = False
         if owner is not None:
             result.code = owner.code
             org_owned = bool(owner.sector) and (
@@ -935,7 +1019,16 @@ class PhraseResolver:
                 result.sector = agent.sector if agent else owner.sector
             result.name = owner.name if org_owned and not person_name else None
             result.matched_by = "agent" if agent else "owner"
-        if head_agent is not None and head_agent.office and result.code and not person_name:
+        # A title of a country ("the French president") is an office holder; a title of an
+        # organisation ("president of the Riigikogu", "of the Chadian Human Rights League") is
+        # that organisation's officer, with its sector.
+        if (
+            head_agent is not None
+            and head_agent.office
+            and result.code
+            and not person_name
+            and (not org_owned)
+        ):
             holder = self.dictionary.office_holder(result.code, head_agent.office, date)
             if holder is None and head_agent.office == "leader":
                 for office in ("supreme leader", "president", "king", "emir", "prime minister"):
@@ -976,6 +1069,15 @@ class PhraseResolver:
         if not run or (all(t.upper for t in run) and len(run) == 1):
             return None
         return self._source_text[run[0].start : run[-1].end] if self._source_text else None
+
+
+def _surname_inside(found: Found, tokens: list[Tok]) -> bool:
+    """A surname alone counts only where a name ends a noun phrase ("President Mugabe",
+    "Mugabe's party", "Mugabe in Harare"), not before another noun ("Power cuts")."""
+    if not found.surname or tokens[found.start].possessive or found.end == len(tokens):
+        return False
+    following = tokens[found.end]
+    return following.norm not in PREPOSITIONS and following.norm != ","
 
 
 def _cut_at_comma(tokens: list[Tok]) -> list[Tok]:

@@ -243,8 +243,13 @@ class ActorResolver:
                 _doc_tokens(doc)[found.end - 1].end,
                 alignment_mode="expand",
             )
-            if span is not None:
-                dictionary_spans.append(span)
+            if span is None:
+                continue
+            if found.surname and not any(
+                e.label_ == "PERSON" and e.start <= span.start and span.end <= e.end for e in ner
+            ):
+                continue  # a surname alone ("Power", "Hunt") only where spaCy sees a person
+            dictionary_spans.append(span)
         covered: set[int] = set()
         for span in dictionary_spans:
             # The dictionary's name wins over a shorter or misaligned spaCy entity.
