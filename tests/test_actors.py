@@ -197,3 +197,40 @@ def test_eval_actors_command(shared: Path) -> None:
     assert methods["search_nat"]["country_accuracy"] == 1.0
     assert methods["agent_to_code"]["country_accuracy"] > 0.7
     assert methods["agent_to_code"]["sector_accuracy"] > 0.7
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "expected"),
+    [
+        # Office holders outside the G20, by name, surname after a title, and by title.
+        ("Ibrahim Mohamed Solih", dt.date(2022, 5, 1), ("MDV", "GOV")),
+        ("President Mugabe", dt.date(2010, 5, 1), ("ZWE", "GOV")),
+        ("the Estonian prime minister", dt.date(2018, 1, 1), ("EST", "GOV")),
+        ("General Thierry Burkhard", dt.date(2023, 1, 1), ("FRA", "MIL")),
+        # Middle names left out; a given name before a known surname is another person.
+        ("Carlos Menem", dt.date(1995, 1, 1), ("ARG", "GOV")),
+        ("German Foreign Minister Oskar Fischer", dt.date(1989, 1, 1), ("DEU", "GOV")),
+        # A title of an organisation is its officer, not the country's office holder.
+        ("president of the Riigikogu", DAY, ("EST", "LEG")),
+        ("President of the Chadian Human Rights League", DAY, ("TCD", "SOC")),
+        ("King Hassan of Morocco", dt.date(1995, 1, 1), ("MAR", "GOV")),
+        # Universities, companies, news agencies; towns from the gazetteer.
+        ("Harvard", DAY, ("USA", "EDU")),
+        ("LinkedIn", DAY, ("USA", "BUS")),
+        ("SONNA", DAY, ("SOM", "GOV")),
+        ("Liberation Tigers of Tamil Eelam", dt.date(2000, 1, 1), ("LKA", "REB")),
+        ("Puerto Penasco", DAY, ("MEX", "")),
+        ("Dehli police", DAY, ("IND", "COP")),
+        ("Amherst College", DAY, ("USA", "EDU")),
+    ],
+)
+def test_classes_of_actors(resolver: ActorResolver, text: str, date: dt.date, expected) -> None:
+    assert code_sector(resolver, text, date=date) == expected
+
+
+def test_surnames_alone_need_a_name_position(resolver: ActorResolver) -> None:
+    # "Power" is Samantha Power's surname and a word: not a person before another noun.
+    assert code_sector(resolver, "Power cuts") == ("", "")
+    assert code_sector(resolver, "Museveni", date=dt.date(2022, 5, 1)) == ("UGA", "GOV")
+    # A given name alone is nobody in particular.
+    assert code_sector(resolver, "Hassan") == ("", "")

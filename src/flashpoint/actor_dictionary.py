@@ -25,7 +25,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -392,6 +392,7 @@ class ActorDictionary:
         self.offices: dict[tuple[str, str], list[tuple[ActorEntry, Role]]] = defaultdict(list)
         self.surnames: dict[str, list[ActorEntry]] = defaultdict(list)
         self.short_names: dict[str, list[ActorEntry]] = {}
+        self.given_names: frozenset[str] = frozenset()  # first words of several people's names
         self.max_alias_words = 1
 
     # -- loading --
@@ -554,6 +555,7 @@ class ActorDictionary:
             if e.kind == "person"
         }
         given_names = Counter(words[0] for words in person_keys.values() if words)
+        self.given_names = frozenset(name for name, count in given_names.items() if count >= 2)
         for index, entry in enumerate(self.entries):
             if entry.kind == "person" and person_keys.get(index):
                 words = person_keys[index]
@@ -667,8 +669,12 @@ _KIND_ORDER = {
 class PhraseResolver:
     """Resolves phrases against a dictionary; results are cached per (phrase, date)."""
 
-    def __init__(self, dictionary: ActorDictionary) -> None:
+    def __init__(
+        self, dictionary: ActorDictionary, places: Callable[[str], str | None] | None = None
+    ) -> None:
         self.dictionary = dictionary
+        # Where a name the dictionary does not know is a town: its country (ISO3), or None.
+        self.places = places
         self.resolve = lru_cache(maxsize=50_000)(self._resolve)
         self._source_text = ""
 
@@ -857,8 +863,22 @@ class PhraseResolver:
         if person_name and head_agent is None:
             # The title before an unknown name: "Governor Vadim Shumkov".
             head_agent = next((a for a in reversed(agents) if a.end <= head_index), None)
+        if (
+            person_name
+            and head_agent is None
+            and not owners
+            and self.places is not None
+            and alias_key(person_name) not in self.dictionary.given_names
+        ):
+            # A name the dictionary does not know may be a town: "Puerto Penasco", "Jericho"
+            # (not "Hassan": a given name first).
+            place = self.places(person_name)
+            if place:
+                return PhraseResult(person_name, place, "", "place", definite=definite)
         if head_agent is not None or person_name:
             owner = self._owner(owners, tokens, tail, date)
+            if owner is None and head_agent is not None and not person_name:
+                owner = self._place_before(tokens, head_agent, names, agents)
             result = self._agent_result(head_agent, owner, person_name, date, tokens, tail)
             result.definite = definite
             result.head_noun = tokens[head_index].norm if head_agent and not person_name else None
@@ -1044,6 +1064,23 @@ class PhraseResolver:
             result.name = person_name
             result.matched_by = (result.matched_by or "name") + "+title" if agent else "name"
         return result
+
+    def _place_before(
+        self, tokens: list[Tok], head_agent: Found, names: list[Found], agents: list[Found]
+    ) -> PhraseResult | None:
+        """A town the dictionary does not know, written before a sector noun: "Dehli police",
+        "Amherst College" -> the town's country (from the gazetteer)."""
+        if self.places is None:
+            return None
+        covered = {i for f in [*names, *agents] for i in range(f.start, f.end)}
+        start = head_agent.start
+        while start - 1 >= 0 and start - 1 not in covered and tokens[start - 1].capitalized:
+            start -= 1
+        if start == head_agent.start or tokens[start].norm in DETERMINERS:
+            return None
+        text = self._source_text[tokens[start].start : tokens[head_agent.start - 1].end]
+        place = self.places(text) if text else None
+        return PhraseResult(code=place, matched_by="place") if place else None
 
     def _unknown_name(
         self, tokens: list[Tok], head_index: int, names: list[Found], agents: list[Found]

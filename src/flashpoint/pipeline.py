@@ -18,6 +18,7 @@ from pathlib import Path
 
 from flashpoint.analysis import AnalyzedArticle
 from flashpoint.errors import InputError
+from flashpoint.gazetteer import load_gazetteer
 from flashpoint.lexicon import Lexicon, load_lexicon
 from flashpoint.model import Article, ArticleResult
 from flashpoint.stages import clean, dates, events, language, nlp, places, quotes, read, tolls
@@ -69,6 +70,9 @@ class Pipeline:
     def resolver(self) -> ActorResolver:
         if self._resolver is None:
             self._resolver = ActorResolver.load(self.options.actor_files)
+            # The gazetteer (towns the actor dictionary lacks; event places) is a resource like
+            # the dictionary: loaded here, once, not inside the first article's stage time.
+            load_gazetteer()
         return self._resolver
 
     def run(self, paths: Iterable[str]) -> Iterator[ArticleResult | InputError]:

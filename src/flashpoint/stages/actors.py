@@ -26,7 +26,7 @@ import datetime as dt
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from spacy.tokens import Span, Token
@@ -39,6 +39,7 @@ from flashpoint.actor_dictionary import (
     singular,
 )
 from flashpoint.analysis import AnalyzedArticle, Mention, Segment
+from flashpoint.gazetteer import load_gazetteer, place_key
 from flashpoint.model import Actor, Entity
 from flashpoint.syntax import phrase_span
 
@@ -132,7 +133,7 @@ class ArticleState:
 class ActorResolver:
     def __init__(self, dictionary: ActorDictionary) -> None:
         self.dictionary = dictionary
-        self.phrases = PhraseResolver(dictionary)
+        self.phrases = PhraseResolver(dictionary, places=place_country)
         self._states: OrderedDict[str, ArticleState] = OrderedDict()
         self._nouns = frozenset(
             noun for entry in dictionary.entries if entry.nouns for noun in entry.nouns
@@ -299,6 +300,8 @@ class ActorResolver:
         if text.endswith(".") and text.count(".") == 1 and len(text) > 3:
             text, end = text[:-1], end - 1  # "Iraq." at a sentence end
         result = self.phrases.resolve(text, state.date)
+        if label == "PERSON" and result.matched_by == "place":
+            result = PhraseResult(person_name=text)  # a person named like a town
         entry = result.entry
         how = result.matched_by
         person = label == "PERSON" or (entry is not None and entry.kind == "person")
@@ -485,6 +488,31 @@ class ActorResolver:
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+# A town counts as an actor's country when it is big enough not to be a person's name by chance.
+MIN_TOWN_POPULATION = 10_000
+
+
+@lru_cache(maxsize=20_000)
+def place_country(name: str) -> str | None:
+    """The country (ISO3) of a place name the actor dictionary does not know, from the offline
+    gazetteer the places stage uses (loaded once per process): the most populous country,
+    region or town of that name, towns only from MIN_TOWN_POPULATION inhabitants."""
+    gazetteer = load_gazetteer()
+    if place_key(name) in gazetteer.generic_names:
+        return None
+    best = None
+    for entry in gazetteer.lookup(name):
+        if entry.feature in ("continent", "region") or not entry.country:
+            continue
+        if entry.feature == "city" and entry.population < MIN_TOWN_POPULATION:
+            continue
+        if entry.feature == "country":
+            return entry.country
+        if best is None or entry.population > best.population:
+            best = entry
+    return best.country if best is not None else None
 
 
 @cache
