@@ -222,6 +222,15 @@ def test_eval_actors_command(shared: Path) -> None:
         ("Puerto Penasco", DAY, ("MEX", "")),
         ("Dehli police", DAY, ("IND", "COP")),
         ("Amherst College", DAY, ("USA", "EDU")),
+        # Peoples are coded where they live; nationals abroad keep their nationality.
+        ("Bosnian Serbs", DAY, ("BIH", "")),
+        ("ethnic Albanians in south Serbia", DAY, ("SRB", "")),
+        ("Albanians of southern Serbia", DAY, ("SRB", "")),
+        ("Americans in Iraq", DAY, ("USA", "")),
+        ("Yoruba leaders", DAY, ("NGA", "GOV")),
+        # A person's surname owning a noun: that person's country.
+        ("the Bush administration", dt.date(2005, 1, 1), ("USA", "GOV")),
+        ("President Omar Hassan al-Bashir", dt.date(2005, 1, 1), ("SDN", "GOV")),
     ],
 )
 def test_classes_of_actors(resolver: ActorResolver, text: str, date: dt.date, expected) -> None:

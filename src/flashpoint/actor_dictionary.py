@@ -393,6 +393,8 @@ class ActorDictionary:
         self.surnames: dict[str, list[ActorEntry]] = defaultdict(list)
         self.short_names: dict[str, list[ActorEntry]] = {}
         self.given_names: frozenset[str] = frozenset()  # first words of several people's names
+        self.person_words: frozenset[str] = frozenset()  # those and people's surnames
+        self.surname_codes: dict[str, str] = {}
         self.max_alias_words = 1
 
     # -- loading --
@@ -556,6 +558,19 @@ class ActorDictionary:
         }
         given_names = Counter(words[0] for words in person_keys.values() if words)
         self.given_names = frozenset(name for name, count in given_names.items() if count >= 2)
+        self.person_words = self.given_names | {
+            words[-1] for words in person_keys.values() if len(words) >= 2
+        }
+        codes_of: dict[str, Counter[str]] = defaultdict(Counter)
+        for index, words in person_keys.items():
+            if len(words) >= 2 and self.entries[index].code:
+                codes_of[words[-1]][self.entries[index].code] += 1
+        # Surnames (nearly) all of whose bearers share a country: "Bush administration" -> USA.
+        self.surname_codes = {}
+        for word, codes in codes_of.items():
+            (code, count), total = codes.most_common(1)[0], codes.total()
+            if total == 1 or (count >= 2 and count * 3 >= total * 2):
+                self.surname_codes[word] = code
         for index, entry in enumerate(self.entries):
             if entry.kind == "person" and person_keys.get(index):
                 words = person_keys[index]
@@ -614,6 +629,12 @@ class ActorDictionary:
             found = self.by_acronym.get(tokens[0].norm.upper(), []) + found
         if not found and len(tokens) == 2 and all(t.capitalized for t in tokens):
             found = list(self.short_names.get(key, ()))
+        if not found and len(tokens) >= 3 and tokens[0].capitalized and tokens[-1].capitalized:
+            # "Omar Hassan al-Bashir" for "Omar al-Bashir": a middle name the dictionary lacks.
+            words = key.split()
+            if len(words) >= 3:
+                short = f"{words[0]} {words[-1]}"
+                found = [e for e in self.by_key.get(short, ()) if e.kind == "person"]
         return found
 
     def lookup_surname(self, token: Tok) -> list[ActorEntry]:
@@ -731,7 +752,7 @@ class PhraseResolver:
     def _find_names(self, tokens: list[Tok]) -> list[Found]:
         found: list[Found] = []
         i, n = 0, len(tokens)
-        limit = min(self.dictionary.max_alias_words, 8) + 1  # longer aliases are never written
+        limit = min(self.dictionary.max_alias_words, 12) + 1  # longer aliases are never written
         while i < n:
             if not tokens[i].capitalized:
                 i += 1
@@ -855,7 +876,10 @@ class PhraseResolver:
             )
 
         if head_name is not None:
-            return self._named(head_name, tokens, head_agent, agents, tail, date)
+            result = self._named(head_name, tokens, head_agent, agents, tail, date)
+            if result.entry is not None and result.entry.kind == "country":
+                self._people_where_they_live(result, head_name, names, tokens, tail, date)
+            return result
 
         if len(content) == 1 and head_tokens[head_index].norm in PRONOUNS:
             return PhraseResult(pronoun=True, head_noun=head_tokens[head_index].norm)
@@ -868,7 +892,7 @@ class PhraseResolver:
             and head_agent is None
             and not owners
             and self.places is not None
-            and alias_key(person_name) not in self.dictionary.given_names
+            and alias_key(person_name) not in self.dictionary.person_words
         ):
             # A name the dictionary does not know may be a town: "Puerto Penasco", "Jericho"
             # (not "Hassan": a given name first).
@@ -903,6 +927,46 @@ class PhraseResolver:
                 # "A Popular Mobilization Forces headquarters": the organisation's own.
                 result.sector, result.name, result.entry = owner.sector, owner.name, owner.entry
         return result
+
+    def _people_where_they_live(
+        self,
+        result: PhraseResult,
+        head_name: Found,
+        names: list[Found],
+        tokens: list[Tok],
+        tail: list[Tok],
+        date: dt.date,
+    ) -> None:
+        """A people named by a demonym is coded by where it lives, as CAMEO and PLOVER coders
+        do: "Bosnian Serbs" -> BIH, "ethnic Albanians in south Serbia" -> SRB."""
+        head = tokens[head_name.end - 1]
+        if head_name.end - head_name.start != 1 or not head.norm.endswith("s"):
+            return  # a country's name ("Serbia", "the Philippines"), not a people
+        if head.norm in {alias_key(a) for a in result.entry.aliases[:1]}:  # type: ignore[union-attr]
+            return
+        before = next((n for n in names if n.end == head_name.start), None)
+        if before is not None:
+            where = self._choose(before.entries, date)
+            if where.kind == "country" and where.code != result.code:
+                result.code, result.name, result.entry = where.code, None, None
+                result.matched_by = "alias+place"
+                return
+        # Nationals abroad keep their nationality ("Americans in Iraq"); an ethnic group, or a
+        # people "of" a place, is coded by the place.
+        ethnic = any(t.norm == "ethnic" for t in tokens[: head_name.start])
+        for prep, phrase in _attachments(tail):
+            if prep != "of" and not (ethnic and prep in ("in", "inside", "across")):
+                continue
+            place = self._resolve_tokens(phrase, date)
+            kind = place.entry.kind if place.entry is not None else ""
+            if (
+                place.code
+                and place.code != result.code
+                and (kind in ("country", "capital", "place") or place.matched_by == "place")
+            ):
+                result.code, result.name, result.entry = place.code, None, None
+                result.matched_by = "alias+place"
+            return
 
     def _owned(
         self,
@@ -1069,9 +1133,8 @@ class PhraseResolver:
         self, tokens: list[Tok], head_agent: Found, names: list[Found], agents: list[Found]
     ) -> PhraseResult | None:
         """A town the dictionary does not know, written before a sector noun: "Dehli police",
-        "Amherst College" -> the town's country (from the gazetteer)."""
-        if self.places is None:
-            return None
+        "Amherst College" -> the town's country (from the gazetteer); a surname all of whose
+        bearers share a country: "Bush administration" -> USA."""
         covered = {i for f in [*names, *agents] for i in range(f.start, f.end)}
         start = head_agent.start
         while start - 1 >= 0 and start - 1 not in covered and tokens[start - 1].capitalized:
@@ -1079,7 +1142,12 @@ class PhraseResolver:
         if start == head_agent.start or tokens[start].norm in DETERMINERS:
             return None
         text = self._source_text[tokens[start].start : tokens[head_agent.start - 1].end]
-        place = self.places(text) if text else None
+        key = alias_key(text)
+        if not text or key in self.dictionary.person_words:
+            # "the Bush administration": a person's, not the Egyptian town's.
+            code = self.dictionary.surname_codes.get(key)
+            return PhraseResult(code=code, matched_by="owner") if code else None
+        place = self.places(text) if self.places is not None else None
         return PhraseResult(code=place, matched_by="place") if place else None
 
     def _unknown_name(
