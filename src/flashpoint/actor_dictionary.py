@@ -551,10 +551,13 @@ class ActorDictionary:
         self.entries = list(merged.values())
         surname_count: dict[str, set[str]] = defaultdict(set)
         short_names: dict[str, set[int]] = defaultdict(set)
+        for entry in self.entries:
+            if entry.keys is None:
+                entry.keys = alias_keys(entry.aliases)  # once: the name's key comes first
         person_keys = {
-            i: (e.keys[0] if e.keys else alias_key(e.name)).split()
+            i: e.keys[0].lstrip("^").split()
             for i, e in enumerate(self.entries)
-            if e.kind == "person"
+            if e.kind == "person" and e.keys
         }
         given_names = Counter(words[0] for words in person_keys.values() if words)
         self.given_names = frozenset(name for name, count in given_names.items() if count >= 2)
@@ -581,7 +584,7 @@ class ActorDictionary:
                     short_names[f"{words[0]} {words[-1]}"].add(index)
             if entry.kind in KIND_NOUNS:
                 entry.nouns |= KIND_NOUNS[entry.kind]
-            for key in entry.keys if entry.keys is not None else alias_keys(entry.aliases):
+            for key in entry.keys or ():
                 if key.startswith("^"):
                     self.by_acronym[key[1:]].append(entry)
                     continue
