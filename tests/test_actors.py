@@ -241,5 +241,8 @@ def test_surnames_alone_need_a_name_position(resolver: ActorResolver) -> None:
     # "Power" is Samantha Power's surname and a word: not a person before another noun.
     assert code_sector(resolver, "Power cuts") == ("", "")
     assert code_sector(resolver, "Museveni", date=dt.date(2022, 5, 1)) == ("UGA", "GOV")
-    # A given name alone is nobody in particular.
+    # A given name alone is nobody in particular; a place's name may be a given name.
     assert code_sector(resolver, "Hassan") == ("", "")
+    assert code_sector(resolver, "Jordan Peterson") == ("", "")
+    assert code_sector(resolver, "Paris Hilton") == ("", "")
+    assert code_sector(resolver, "Kyiv Mayor Vitali Klitschko") == ("UKR", "GOV")

@@ -701,6 +701,7 @@ class PhraseResolver:
         self.places = places
         self.resolve = lru_cache(maxsize=50_000)(self._resolve)
         self._source_text = ""
+        self._name_start = 0  # token index where the last unknown name found starts
 
     def _resolve(self, text: str, date: dt.date) -> PhraseResult:
         tokens = tokenize(text)
@@ -890,6 +891,12 @@ class PhraseResolver:
         if person_name and head_agent is None:
             # The title before an unknown name: "Governor Vadim Shumkov".
             head_agent = next((a for a in reversed(agents) if a.end <= head_index), None)
+        if person_name and head_agent is None:
+            given = self._place_as_given_name(tokens, owners, date)
+            if given is not None:
+                # "Jordan Peterson", "Paris Hilton": a place's name as a given name.
+                owners = [o for o in owners if o is not given]
+                person_name = self._source_text[tokens[given.start].start : tokens[head_index].end]
         if (
             person_name
             and head_agent is None
@@ -1132,6 +1139,23 @@ class PhraseResolver:
             result.matched_by = (result.matched_by or "name") + "+title" if agent else "name"
         return result
 
+    def _place_as_given_name(
+        self, tokens: list[Tok], owners: list[Found], date: dt.date
+    ) -> Found | None:
+        """A one-word country or city name written just before an unknown name, as a noun
+        ("Jordan", "Paris"), not as an adjective ("Iraqi"): the person's given name."""
+        start = self._name_start
+        before = next((o for o in owners if o.end == start and o.end - o.start == 1), None)
+        if before is None or (before.start > 0 and tokens[before.start - 1].capitalized):
+            return None
+        entry = self._choose(before.entries, date)
+        if entry.kind not in ("country", "capital", "place"):
+            return None
+        token = tokens[before.start]
+        if entry.kind == "country" and token.norm != alias_key(entry.name):
+            return None  # "Iraqi Hadi al-Amiri": the adjective says whose he is
+        return before
+
     def _place_before(
         self, tokens: list[Tok], head_agent: Found, names: list[Found], agents: list[Found]
     ) -> PhraseResult | None:
@@ -1176,6 +1200,7 @@ class PhraseResolver:
         run = tokens[start : head_index + 1]
         if not run or (all(t.upper for t in run) and len(run) == 1):
             return None
+        self._name_start = start
         return self._source_text[run[0].start : run[-1].end] if self._source_text else None
 
 
