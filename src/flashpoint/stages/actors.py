@@ -506,7 +506,7 @@ def place_country(name: str) -> str | None:
     for entry in gazetteer.lookup(name):
         if entry.feature in ("continent", "region") or not entry.country:
             continue
-        if entry.feature == "city" and entry.population < MIN_TOWN_POPULATION:
+        if entry.feature in ("city", "admin2") and entry.population < MIN_TOWN_POPULATION:
             continue
         if entry.feature == "country":
             return entry.country
