@@ -756,7 +756,7 @@ class PhraseResolver:
     def _find_names(self, tokens: list[Tok]) -> list[Found]:
         found: list[Found] = []
         i, n = 0, len(tokens)
-        limit = min(self.dictionary.max_alias_words, 12) + 1  # longer aliases are never written
+        limit = min(self.dictionary.max_alias_words, 10) + 1  # longer aliases are never written
         while i < n:
             if not tokens[i].capitalized:
                 i += 1
