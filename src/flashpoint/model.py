@@ -238,3 +238,39 @@ class ArticleResult(Record):
         for key in ("text", "input_name"):
             data["article"].pop(key, None)
         return data
+
+
+class EventMention(Record):
+    """One article reporting a linked event: its own coded event, or a repost of the article
+    that coded it (then `event_id` is the canonical article's event and `repost` is true)."""
+
+    link_id: str
+    event_id: str
+    article_id: str
+    repost: bool = False
+    source: str | None = Field(None, description="Outlet, URL host, or null when unknown.")
+    published: dt.datetime | None = None
+    cluster_id: str | None = None
+    confidence: float = 0.0
+
+
+class LinkedEvent(Record):
+    """One real-world event, merged from the event mentions of every article that reports it."""
+
+    id: str
+    event: str
+    mode: str | None = None
+    date: dt.date | None = Field(None, description="Earliest date among the mentions.")
+    date_last: dt.date | None = Field(None, description="Latest date among the mentions.")
+    event_loc: Place | None = None
+    actor_codes: list[str] = Field(default_factory=list)
+    recipient_codes: list[str] = Field(default_factory=list)
+    num_mentions: int = 0
+    num_articles: int = 0
+    num_sources: int = 0
+    num_reports: int = Field(0, description="Independently written reports (not reposts).")
+    first_article_id: str
+    first_reported: dt.datetime | None = None
+    root_event_id: str = Field(description="The first event mention, whose record it starts from.")
+    confidence: float
+    mentions: list[EventMention] = Field(default_factory=list)
