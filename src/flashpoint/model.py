@@ -241,17 +241,19 @@ class ArticleResult(Record):
 
 
 class EventMention(Record):
-    """One article reporting a linked event: its own coded event, or a repost of the article
-    that coded it (then `event_id` is the canonical article's event and `repost` is true)."""
+    """One article reporting a linked event (GDELT's mention): through its own coded events,
+    or as a repost of the article that coded them (then `event_ids` are the canonical
+    article's events and `repost` is true)."""
 
     link_id: str
-    event_id: str
     article_id: str
+    event_id: str = Field(description="The article's first event mention of it.")
+    event_ids: list[str] = Field(default_factory=list, description="All of them, in order.")
     repost: bool = False
     source: str | None = Field(None, description="Outlet, URL host, or null when unknown.")
     published: dt.datetime | None = None
     cluster_id: str | None = None
-    confidence: float = 0.0
+    confidence: float = Field(0.0, description="The highest among its event mentions.")
 
 
 class LinkedEvent(Record):
@@ -265,7 +267,7 @@ class LinkedEvent(Record):
     event_loc: Place | None = None
     actor_codes: list[str] = Field(default_factory=list)
     recipient_codes: list[str] = Field(default_factory=list)
-    num_mentions: int = 0
+    num_mentions: int = Field(0, description="Event mentions, several per article possible.")
     num_articles: int = 0
     num_sources: int = 0
     num_reports: int = Field(0, description="Independently written reports (not reposts).")

@@ -46,8 +46,8 @@ DupThresholdOpt = Annotated[
     float,
     typer.Option(
         "--dup-threshold",
-        min=0.05,
-        max=1.0,
+        min=0.1,
+        max=0.95,
         help="Body similarity (estimated Jaccard of word 4-grams) at which an article is a repost.",
     ),
 ]

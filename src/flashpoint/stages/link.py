@@ -139,17 +139,26 @@ def source_of(article: Article) -> str | None:
     return None
 
 
-def mention_for(event: Event, article: Article, link_id: str, repost: bool) -> EventMention:
-    return EventMention(
-        link_id=link_id,
-        event_id=event.id,
-        article_id=article.id,
-        repost=repost,
-        source=source_of(article),
-        published=article.published,
-        cluster_id=article.cluster_id,
-        confidence=event.confidence,
-    )
+def mentions_for(events: Sequence[Event], article: Article, repost: bool) -> list[EventMention]:
+    """One mention per linked event the article reports, in order of first mention."""
+    by_link: dict[str, list[Event]] = {}
+    for event in events:
+        if event.link_id:
+            by_link.setdefault(event.link_id, []).append(event)
+    return [
+        EventMention(
+            link_id=link_id,
+            article_id=article.id,
+            event_id=reported[0].id,
+            event_ids=[e.id for e in reported],
+            repost=repost,
+            source=source_of(article),
+            published=article.published,
+            cluster_id=article.cluster_id,
+            confidence=max(e.confidence for e in reported),
+        )
+        for link_id, reported in by_link.items()
+    ]
 
 
 class LinkIndex(Protocol):
@@ -184,14 +193,8 @@ class EventLinker:
         canonical article's), and say which mentions and linked events to store."""
         article = result.article
         if article.status == "duplicate" and article.duplicate_of:
-            reported = [
-                (event, event.link_id)
-                for event in self.index.article_events(article.duplicate_of)
-                if event.link_id
-            ]
-            mentions = [mention_for(e, article, link, repost=True) for e, link in reported]
-            return self._plan(mentions, [])
-        mentions: list[EventMention] = []
+            canonical_events = self.index.article_events(article.duplicate_of)
+            return self._plan(mentions_for(canonical_events, article, repost=True), [])
         this_article: list[Event] = []
         for event in result.events:
             if not is_factual(event):
@@ -200,8 +203,8 @@ class EventLinker:
             event.link_id = self.choose_link(event, this_article)
             if is_mergeable(event, self.rules):
                 this_article.append(event)
-            mentions.append(mention_for(event, article, event.link_id, repost=False))
-        return self._plan(mentions, [e for e in result.events if e.link_id])
+        linked = [e for e in result.events if e.link_id]
+        return self._plan(mentions_for(linked, article, repost=False), linked)
 
     def choose_link(self, event: Event, same_article: Sequence[Event] = ()) -> str:
         """The linked event for a factual mention: the best earlier match's, or a new one."""
@@ -276,7 +279,7 @@ def summarize(
     record.recipient_codes = sorted(
         set(record.recipient_codes).union(*(actor_codes(e.recipient) for e in events))
     )
-    record.num_mentions = len(mentions)
+    record.num_mentions = sum(len(m.event_ids) or 1 for m in mentions)
     record.num_articles = len({m.article_id for m in mentions})
     record.num_sources = len({_source_key(m) for m in mentions})
     record.num_reports = len({m.cluster_id or m.article_id for m in mentions})

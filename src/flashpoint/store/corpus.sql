@@ -59,20 +59,22 @@ CREATE TABLE IF NOT EXISTS linked_events (
 CREATE INDEX IF NOT EXISTS linked_events_type_date ON linked_events (event, date);
 CREATE INDEX IF NOT EXISTS linked_events_country ON linked_events (country);
 
--- Which article reports which linked event, through which event mention. A repost's rows
--- point at its canonical article's events (repost = 1).
+-- Which article reports which linked event (one row per article and linked event, as in
+-- GDELT's mentions), through which event mentions. A repost's rows point at its canonical
+-- article's events (repost = 1).
 CREATE TABLE IF NOT EXISTS event_mentions (
     link_id    TEXT NOT NULL REFERENCES linked_events (id),
-    event_id   TEXT NOT NULL,                  -- events.id (the canonical's, for a repost)
     article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
-    repost     INTEGER NOT NULL DEFAULT 0,
-    source     TEXT,
-    published  TEXT,
-    cluster_id TEXT,
-    confidence REAL NOT NULL,
-    PRIMARY KEY (article_id, event_id)
+    event_id   TEXT NOT NULL,                  -- events.id of the first mention in the article
+    event_ids  TEXT NOT NULL,                  -- all of them, space-separated
+    repost     INTEGER NOT NULL DEFAULT 0,     -- (the canonical article's, for a repost)
+    source     TEXT,                           -- outlet (or URL host); NULL when unknown
+    published  TEXT,                           -- ISO 8601 publication time of the article
+    cluster_id TEXT,                           -- the article's near-duplicate cluster
+    confidence REAL NOT NULL,                  -- highest confidence of its event mentions
+    PRIMARY KEY (link_id, article_id)
 );
-CREATE INDEX IF NOT EXISTS event_mentions_link ON event_mentions (link_id);
+CREATE INDEX IF NOT EXISTS event_mentions_article ON event_mentions (article_id);
 
 -- Candidate mentions for linking: same type and country, dates in a window.
 CREATE INDEX IF NOT EXISTS events_link_candidates ON events (event, country, date);

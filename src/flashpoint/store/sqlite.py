@@ -509,13 +509,14 @@ class Store(StoreQueries):
             [_linked_row(record) for record in linked],
         )
         self.conn.executemany(
-            "INSERT OR IGNORE INTO event_mentions (link_id, event_id, article_id, repost, source,"
-            " published, cluster_id, confidence) VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT OR IGNORE INTO event_mentions (link_id, article_id, event_id, event_ids,"
+            " repost, source, published, cluster_id, confidence) VALUES (?,?,?,?,?,?,?,?,?)",
             [
                 (
                     m.link_id,
-                    m.event_id,
                     m.article_id,
+                    m.event_id,
+                    " ".join(m.event_ids),
                     int(m.repost),
                     m.source,
                     m.published.isoformat() if m.published else None,
@@ -629,15 +630,16 @@ class Store(StoreQueries):
         mentions: list[EventMention] = []
         for link_id in link_ids:
             rows = self.conn.execute(
-                "SELECT link_id, event_id, article_id, repost, source, published, cluster_id,"
-                " confidence FROM event_mentions WHERE link_id = ? ORDER BY rowid",
+                "SELECT link_id, article_id, event_id, event_ids, repost, source, published,"
+                " cluster_id, confidence FROM event_mentions WHERE link_id = ? ORDER BY rowid",
                 (link_id,),
             )
             mentions += [
                 EventMention(
                     link_id=row["link_id"],
-                    event_id=row["event_id"],
                     article_id=row["article_id"],
+                    event_id=row["event_id"],
+                    event_ids=row["event_ids"].split(),
                     repost=bool(row["repost"]),
                     source=row["source"],
                     published=row["published"],
