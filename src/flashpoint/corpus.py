@@ -13,6 +13,7 @@ articles stream through, and the dedup and linking indexes live in the store.
 from __future__ import annotations
 
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -113,8 +114,10 @@ class CorpusRun:
             if item.id in self.pending:
                 self.summary.skipped["same text earlier in this run"] += 1
                 continue
+            started = time.perf_counter()
             fingerprint = self.finder.check(item)
             self.pending.add(fingerprint)
+            self.pipeline.timer.add("dedup", started)
             if item.status == "duplicate":
                 self.summary.skipped["reposts (stored as mentions)"] += 1
                 yield ArticleResult(article=item)
@@ -142,12 +145,15 @@ class CorpusRun:
         elif article.status == "coded":
             self.summary.coded += 1
             self.summary.events += len(result.events)
+        started = time.perf_counter()
         plan = self.linker.link(result)
+        started = self.pipeline.timer.add("link", started)
         self.summary.linked_to_earlier += sum(
             1 for e in result.events if e.link_id and e.link_id != link_id_for(e.id)
         )
         self.store.save(result, fingerprint, plan.mentions, plan.linked)
         self.pending.discard(article.id)
+        self.pipeline.timer.add("store", started)
 
     def _prepare_dedup_index(self) -> None:
         """The stored LSH index must match the dedup settings; rebuild it from the stored

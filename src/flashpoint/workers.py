@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
+from typing import TypeVar
 
 from flashpoint.errors import InputError
 from flashpoint.model import Article, ArticleResult
@@ -20,6 +21,9 @@ from flashpoint.pipeline import Pipeline, PipelineOptions
 from flashpoint.stages import nlp
 
 Item = Article | InputError | ArticleResult
+K = TypeVar("K")
+A = TypeVar("A")
+R = TypeVar("R")
 
 _worker_pipeline: Pipeline | None = None
 
@@ -49,32 +53,48 @@ def code_in_workers(
     """Code the Articles among `items` in `workers` processes; everything else (input errors,
     results already known) passes through. Output keeps input order. Seconds per stage, summed
     over the workers, are added to `stage_seconds`."""
-    context = multiprocessing.get_context("spawn")  # no fork of a parent holding a database
-    in_flight: deque[tuple[list[Item], Future | None]] = deque()
-    iterator = iter(items)
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(options,)
-    ) as pool:
 
-        def finish_oldest() -> Iterator[ArticleResult | InputError]:
-            batch, future = in_flight.popleft()
-            coded: Iterator[ArticleResult] = iter(())
-            if future is not None:
-                results, seconds = future.result()
-                for stage, value in seconds.items():
-                    stage_seconds[stage] = stage_seconds.get(stage, 0.0) + value
-                coded = iter(results)
-            for item in batch:
-                yield next(coded) if isinstance(item, Article) else item  # type: ignore[misc]
-
+    def tasks() -> Iterator[tuple[list[Item], list[Article] | None]]:
+        iterator = iter(items)
         while batch := list(islice(iterator, batch_articles)):
             articles = [item for item in batch if isinstance(item, Article)]
-            future = pool.submit(_code_batch, articles) if articles else None
-            in_flight.append((batch, future))
+            yield batch, articles or None
+
+    for batch, answer in ordered_map(tasks(), _code_batch, workers, _start_worker, (options,)):
+        coded: Iterator[ArticleResult] = iter(())
+        if answer is not None:
+            results, seconds = answer
+            for stage, value in seconds.items():
+                stage_seconds[stage] = stage_seconds.get(stage, 0.0) + value
+            coded = iter(results)
+        for item in batch:
+            yield next(coded) if isinstance(item, Article) else item
+
+
+def ordered_map(
+    tasks: Iterable[tuple[K, A | None]],
+    function: Callable[[A], R],
+    workers: int,
+    initializer: Callable[..., None] | None = None,
+    initargs: tuple = (),
+) -> Iterator[tuple[K, R | None]]:
+    """`function(argument)` in worker processes for each (key, argument), yielded as
+    (key, result) in task order; the key never leaves this process, and an argument of None
+    gives None without a task. At most 2 * workers tasks are in flight."""
+    context = multiprocessing.get_context("spawn")  # no fork of a parent holding a database
+    in_flight: deque[tuple[K, Future | None]] = deque()
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=initializer, initargs=initargs
+    ) as pool:
+        for key, argument in tasks:
+            future = pool.submit(function, argument) if argument is not None else None
+            in_flight.append((key, future))
             while len(in_flight) > 2 * workers or (in_flight and _done(in_flight[0][1])):
-                yield from finish_oldest()
+                done_key, done = in_flight.popleft()
+                yield done_key, done.result() if done is not None else None
         while in_flight:
-            yield from finish_oldest()
+            done_key, done = in_flight.popleft()
+            yield done_key, done.result() if done is not None else None
 
 
 def _done(future: Future | None) -> bool:
