@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from pathlib import Path
 
 import pytest
@@ -216,3 +217,42 @@ def test_three_differently_worded_articles_through_the_pipeline(code_text) -> No
     (record,) = index.linked.values()
     assert record.num_articles == 3 and len(index.mentions[record.id]) == 3
     assert record.num_sources == 3 and record.confidence > max(e.confidence for e in index.events)
+
+
+def test_grouped_linking_equals_incremental_linking() -> None:
+    """What the Spark job relies on: linking each (type, country) group on its own gives the
+    links the incremental linker gives over the whole stream."""
+    from flashpoint.stages.link import link_in_order
+
+    rng = random.Random(11)
+    places = [KHAN_YOUNIS, RAFAH, GAZA_CITY, TEL_AVIV]
+    stream = []
+    for number in range(60):
+        events = [
+            event(
+                f"a{number}",
+                n,
+                kind=rng.choice(["ASSAULT", "PROTEST"]),
+                place=rng.choice(places),
+                day=rng.randint(1, 12),
+                actor=rng.choice(["ISR", "PSE", None]),
+            )
+            for n in range(rng.randint(1, 3))
+        ]
+        stream.append(result(f"a{number}", events))
+    incremental = link_all([item.model_copy(deep=True) for item in stream])
+    expected = {e.id: e.link_id for e in incremental.events}
+
+    groups: dict[tuple[str, str], list[list[Event]]] = {}
+    for item in stream:
+        by_group: dict[tuple[str, str], list[Event]] = {}
+        for found in item.model_copy(deep=True).events:
+            by_group.setdefault((found.event, found.event_loc.country), []).append(found)
+        for key, events in by_group.items():
+            groups.setdefault(key, []).append(events)
+    grouped = {}
+    for articles in groups.values():
+        link_in_order(articles)
+        grouped.update({e.id: e.link_id for events in articles for e in events})
+    assert grouped == expected
+    assert len(set(expected.values())) < len(expected) / 2  # the stream did merge a lot

@@ -347,3 +347,17 @@ class MemoryLinkIndex:
 
     def link_mentions(self, link_ids: Sequence[str]) -> list[EventMention]:
         return [m for i in link_ids for m in self.mentions.get(i, [])]
+
+
+def link_in_order(articles: Iterable[Sequence[Event]], rules: LinkRules | None = None) -> None:
+    """Link mergeable events given article by article in input order, exactly as the
+    incremental linker would. The Spark job calls it once per (type, country) group: no
+    mention can match one outside its group."""
+    index = MemoryLinkIndex()
+    linker = EventLinker(index, rules)
+    for events in articles:
+        same_article: list[Event] = []
+        for event in events:
+            event.link_id = linker.choose_link(event, same_article)
+            same_article.append(event)
+        index.events.extend(same_article)
