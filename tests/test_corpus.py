@@ -144,3 +144,40 @@ def test_summary_and_no_store_still_folds_reposts(sample: Path) -> None:
     assert statuses.count("duplicate") == 6
     assert "30 articles read, 24 coded" in result.stderr
     assert "6 reposts (stored as mentions)" in result.stderr
+
+
+def test_a_rerun_over_stored_articles_streams_in_bounded_memory() -> None:
+    from flashpoint.model import Article, ArticleResult
+    from flashpoint.pipeline import Pipeline
+
+    consumed = 0
+
+    def stored_results():
+        nonlocal consumed
+        for number in range(10_000):
+            consumed += 1
+            yield ArticleResult(article=Article(id=f"a{number}", text="x"))
+
+    first = next(iter(Pipeline().process(stored_results())))
+    assert first.article.id == "a0" and consumed <= 200
+
+
+def test_changed_dedup_settings_rebuild_the_index_from_stored_texts(tmp_path: Path) -> None:
+    from flashpoint.corpus import CorpusOptions, CorpusRun
+    from flashpoint.model import Article, ArticleResult, Part
+    from flashpoint.pipeline import Pipeline
+    from flashpoint.stages.dedup import DedupOptions
+    from flashpoint.store import Store
+
+    text = " ".join(f"word{i} and{i % 5} more{i % 3}" for i in range(100))
+    article = Article(id="a1", text=text, parts=[Part(kind="body", start=0, end=len(text))])
+    db = tmp_path / "old.db"
+    with Store(db) as store:  # as stored by a version without dedup: no fingerprint, no cluster
+        store.save(ArticleResult(article=article))
+    with Store(db) as store:
+        CorpusRun(Pipeline(), store, CorpusOptions(dedup=DedupOptions(threshold=0.7)))
+        assert store.corpus_counts()["article_fingerprints"] == 1
+        assert store.cluster_members("c1") == ["a1"]
+        bands = store.conn.execute("SELECT COUNT(*) FROM lsh_buckets").fetchone()[0]
+        assert bands == 14  # datasketch's banding for 0.7 with 128 permutations
+        assert store.dedup_settings()["bands"] == "14"

@@ -84,3 +84,21 @@ def test_spark_output_equals_the_local_pipeline(spark_and_local) -> None:
     )
     statuses = [s for _, s, *_ in parquet(output, "articles", ["id", "status"])]
     assert statuses.count("duplicate") == 2
+
+
+def test_missing_extra_is_a_one_line_usage_error(monkeypatch) -> None:
+    import builtins
+
+    from flashpoint.errors import UsageError
+    from flashpoint.spark import require_pyspark
+
+    real_import = builtins.__import__
+
+    def no_pyspark(name, *args, **kwargs):
+        if name.startswith("pyspark"):
+            raise ImportError("No module named 'pyspark'", name="pyspark")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pyspark)
+    with pytest.raises(UsageError, match=r"flashpoint\[spark\].*pyspark is missing"):
+        require_pyspark()

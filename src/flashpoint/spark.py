@@ -1,7 +1,7 @@
 """Flashpoint as a Spark job: the same pipeline, spread over a cluster.
 
     flashpoint spark INPUT [INPUT ...] OUTPUT [--master local[4] | spark://host:7077 | yarn]
-    spark-submit --master yarn -m flashpoint.spark INPUT OUTPUT     # (see README)
+    spark-submit --master yarn scripts/spark_job.py INPUT OUTPUT    # (see README)
 
 Steps, each a Spark stage:
 
@@ -77,24 +77,27 @@ def require_pyspark() -> None:
 def start_session(master: str | None = None) -> SparkSession:
     """A session; in local mode the workers run this interpreter on the loopback address."""
     require_pyspark()
-    from pyspark import SparkConf
     from pyspark.sql import SparkSession
 
-    configured = SparkConf().get("spark.master", None)
-    master = master or configured or "local[*]"
-    if master.startswith("local"):
+    # Under spark-submit the master (and the Python to use) come from it; otherwise local.
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ
+    if master is None and not submitted:
+        master = "local[*]"
+    local = master is not None and master.startswith("local")
+    if local:
         os.environ["PYSPARK_PYTHON"] = sys.executable
         os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     builder = (
         SparkSession.builder.appName("flashpoint")
-        .master(master)
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.python.worker.reuse", "true")  # one spaCy load per Python worker
         .config("spark.ui.showConsoleProgress", "false")
     )
-    if master.startswith("local"):
+    if master is not None:
+        builder = builder.master(master)
+    if local:
         # A laptop or a test, not a cluster: few shuffle partitions, no web UI.
         builder = builder.config("spark.ui.enabled", "false").config(
             "spark.sql.shuffle.partitions", "4"
@@ -144,15 +147,20 @@ def run_job(
 def _list_files(spark: SparkSession, inputs: list[str]) -> DataFrame:
     """(file_index, path) in the local reader's order: inputs as given, each directory's
     files sorted by path; hidden files and unknown extensions skipped."""
+    from pyspark.errors import AnalysisException
+
     ordered: list[str] = []
     for path in inputs:
-        found = (
-            spark.read.format("binaryFile")
-            .option("recursiveFileLookup", "true")
-            .load(_uri(path))
-            .select("path")
-            .collect()
-        )
+        try:
+            found = (
+                spark.read.format("binaryFile")
+                .option("recursiveFileLookup", "true")
+                .load(_uri(path))
+                .select("path")
+                .collect()
+            )
+        except AnalysisException as exc:
+            raise UsageError(f"{path}: cannot be read ({str(exc).splitlines()[0]})") from exc
         names = sorted(row.path for row in found if _wanted(row.path, path))
         ordered += [n for n in names if n not in ordered]
     return spark.createDataFrame(
@@ -635,7 +643,8 @@ def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`spark-submit -m flashpoint.spark INPUT [INPUT ...] OUTPUT` (or python -m)."""
+    """`spark-submit scripts/spark_job.py INPUT [INPUT ...] OUTPUT` (or `python -m
+    flashpoint.spark ...`): the master comes from spark-submit, else local[*]."""
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) < 2:
         sys.exit("usage: flashpoint.spark INPUT [INPUT ...] OUTPUT")

@@ -597,6 +597,17 @@ class Store(StoreQueries):
                     "INSERT OR IGNORE INTO lsh_buckets (band, bucket, article_id) VALUES (?,?,?)",
                     [(band, bucket, fingerprint.article_id) for band, bucket in fingerprint.keys],
                 )
+                # Articles stored before clusters existed become clusters of their own.
+                self.conn.execute(
+                    "UPDATE articles SET cluster_id = ? WHERE id = ? AND cluster_id IS NULL",
+                    (fingerprint.cluster_id, fingerprint.article_id),
+                )
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO clusters (id, canonical_id, size, first_published,"
+                    " last_published) SELECT ?, ?, 1, published, published FROM articles"
+                    " WHERE id = ?",
+                    (fingerprint.cluster_id, fingerprint.canonical_id, fingerprint.article_id),
+                )
                 count += 1
         return count
 
