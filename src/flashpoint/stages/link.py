@@ -145,8 +145,9 @@ def mentions_for(events: Sequence[Event], article: Article, repost: bool) -> lis
     for event in events:
         if event.link_id:
             by_link.setdefault(event.link_id, []).append(event)
+    # model_construct: every field comes from validated records (this runs per article).
     return [
-        EventMention(
+        EventMention.model_construct(
             link_id=link_id,
             article_id=article.id,
             event_id=reported[0].id,
