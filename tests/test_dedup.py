@@ -39,9 +39,9 @@ def corpus_originals(shared: Path, guardian: int, synthetic: int) -> list[tuple[
 
 
 def test_planted_reposts_are_folded_without_false_merges(shared: Path) -> None:
-    items = plant_reposts(corpus_originals(shared, guardian=249, synthetic=400))
+    items = plant_reposts(corpus_originals(shared, guardian=120, synthetic=280))
     scores = score(items, DedupOptions())
-    assert scores.reposts == 2 * scores.originals == 2 * 649
+    assert scores.reposts == 2 * scores.originals == 2 * 400
     assert scores.recall >= 0.95, scores.as_dict()
     assert scores.false_merges == 0, scores.merged_stories
 
