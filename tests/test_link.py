@@ -109,7 +109,8 @@ def test_three_reports_of_one_strike_become_one_event_with_three_mentions(db_pat
         # three independent sources: 1 - 0.3 * 0.4 * 0.3
         assert strike.confidence == pytest.approx(0.964)
         assert {e.link_id for e in store.events()} == {link_id_for("ea10"), link_id_for("ea40")}
-        assert len(store.linked_events()) == 2 and len(store.linked_events(min_articles=2)) == 1
+        assert len(store.list_linked_events()) == 2
+        assert len(store.list_linked_events(min_articles=2)) == 1
 
 
 def test_rules_keep_different_events_apart() -> None:

@@ -789,7 +789,7 @@ class Store(StoreQueries):
             record.mentions = self.link_mentions([link_id])
         return record
 
-    def linked_events(
+    def list_linked_events(
         self,
         type: str | None = None,
         since: str | None = None,
