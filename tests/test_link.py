@@ -257,3 +257,14 @@ def test_grouped_linking_equals_incremental_linking() -> None:
         grouped.update({e.id: e.link_id for events in articles for e in events})
     assert grouped == expected
     assert len(set(expected.values())) < len(expected) / 2  # the stream did merge a lot
+
+
+def test_weak_place_or_date_evidence_never_merges() -> None:
+    lede_place = KHAN_YOUNIS.model_copy(update={"basis": "article"})
+    assert not is_mergeable(event("a", place=lede_place), LinkRules())
+    own_place = KHAN_YOUNIS.model_copy(update={"basis": "sentence"})
+    assert is_mergeable(event("a", place=own_place), LinkRules())
+    recalled = event("a", background=True)
+    recalled.date_precision = "publication"
+    assert not is_mergeable(recalled, LinkRules())
+    assert is_mergeable(event("a", background=True), LinkRules())  # day precision: dated

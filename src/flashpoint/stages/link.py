@@ -5,9 +5,10 @@ event mention (not negated, hypothetical or future) belongs to exactly one *link
 (`Event.link_id`); mentions of the same real-world event share it. The rules, in full, are in
 docs/linking.md; in short, a new mention joins an earlier one's linked event when
 
-    same PLOVER type, both dated (day precision, or the publication date), dates at most
-    `window_days` apart, both placed at city precision or better in the same country and at
-    most `place_km` apart (or the same gazetteer place / name when coordinates are missing),
+    same PLOVER type, both dated (day precision, or the publication date unless it is a
+    background event), dates at most `window_days` apart, both placed at city precision or
+    better from their own clause, sentence or paragraph, in the same country and at most
+    `place_km` apart (or the same gazetteer place / name when coordinates are missing),
     and actors compatible: on each side (actor, recipient) the two code sets overlap, or one
     of them is unknown.
 
@@ -45,6 +46,9 @@ class LinkRules:
     place_km: float = 25.0  # ... and place it at most this far apart
     min_place_precision: int = 4  # city (see Place.precision)
     date_precisions: tuple[str, ...] = ("day", "publication")
+    # Where the place was found: the event's own clause, sentence or paragraph. A place taken
+    # from the article as a whole (its lede, its main country) says little about this event.
+    place_bases: tuple[str, ...] = ("clause", "sentence", "paragraph")
     confidence_cap: float = 0.99
 
 
@@ -60,7 +64,10 @@ def is_mergeable(event: Event, rules: LinkRules) -> bool:
         is_factual(event)
         and event.date is not None
         and event.date_precision in rules.date_precisions
+        # A background event (an earlier strike recalled) is not dated by the publication.
+        and not (event.background and event.date_precision == "publication")
         and place is not None
+        and (place.basis is None or place.basis in rules.place_bases)
         and place.country is not None
         and (place.precision or 0) >= rules.min_place_precision
         and (place.geonameid is not None or place.lat is not None or bool(_place_name(place)))
