@@ -268,3 +268,15 @@ def test_weak_place_or_date_evidence_never_merges() -> None:
     recalled.date_precision = "publication"
     assert not is_mergeable(recalled, LinkRules())
     assert is_mergeable(event("a", background=True), LinkRules())  # day precision: dated
+
+
+def test_a_chain_of_mentions_cannot_drift_away_from_the_first() -> None:
+    index = link_all(
+        [
+            result("a1", [event("a1", day=5)]),
+            result("a2", [event("a2", day=7)]),  # 2 days after the first: joins it
+            result("a3", [event("a3", day=9)]),  # 2 days after a2 but 4 after the first
+        ]
+    )
+    links = [e.link_id for e in index.events]
+    assert links == [link_id_for("ea10"), link_id_for("ea10"), link_id_for("ea30")]

@@ -12,6 +12,9 @@ docs/linking.md; in short, a new mention joins an earlier one's linked event whe
     and actors compatible: on each side (actor, recipient) the two code sets overlap, or one
     of them is unknown.
 
+The linked event's first mention anchors it: a new mention must also match that one, so a
+chain of mentions cannot drift to other days or towns.
+
 A mention without a place or date precise enough is never merged (it keeps a linked event of
 its own): merging on missing evidence is how one event becomes many, or many become one.
 
@@ -178,6 +181,8 @@ class LinkIndex(Protocol):
 
     def article_events(self, article_id: str) -> list[Event]: ...
 
+    def event(self, event_id: str) -> Event | None: ...
+
     def linked_events_by_id(self, link_ids: Sequence[str]) -> dict[str, LinkedEvent]: ...
 
     def link_mentions(self, link_ids: Sequence[str]) -> list[EventMention]: ...
@@ -226,12 +231,26 @@ class EventLinker:
             event.event, event.event_loc.country or "", first, last
         )
         best_link, best_score = None, -math.inf
+        roots: dict[str, Event | None] = {e.id: e for e in same_article}
         for old in [*candidates, *same_article]:
             if not old.link_id or not is_mergeable(old, self.rules):
                 continue
             score = match_score(event, old, self.rules)
-            if score is not None and score > best_score:
-                best_link, best_score = old.link_id, score
+            if score is None or score <= best_score:
+                continue
+            # The linked event's first mention anchors it: no drifting, mention by mention,
+            # to another day or another town.
+            root_id = "e" + old.link_id.removeprefix("l")
+            if root_id not in roots:
+                roots[root_id] = self.index.event(root_id)
+            root = roots[root_id]
+            if (
+                root is not None
+                and root is not old
+                and match_score(event, root, self.rules) is None
+            ):
+                continue
+            best_link, best_score = old.link_id, score
         return best_link or link_id_for(event.id)
 
     def _plan(self, mentions: list[EventMention], events: list[Event]) -> LinkPlan:
@@ -322,14 +341,14 @@ class MemoryLinkIndex:
 
     def __init__(self) -> None:
         self.events: list[Event] = []
+        self.by_id: dict[str, Event] = {}
         self.by_article: dict[str, list[Event]] = {}
         self.linked: dict[str, LinkedEvent] = {}
         self.mentions: dict[str, list[EventMention]] = {}
 
     def add(self, result: ArticleResult, plan: LinkPlan) -> None:
         """Record an article once it is linked (what the store's save does)."""
-        linked_events = [e for e in result.events if e.link_id]
-        self.events.extend(linked_events)
+        self.remember([e for e in result.events if e.link_id])
         self.by_article[result.article.id] = list(result.events)
         for mention in plan.mentions:
             self.mentions.setdefault(mention.link_id, []).append(mention)
@@ -350,6 +369,14 @@ class MemoryLinkIndex:
     def article_events(self, article_id: str) -> list[Event]:
         return self.by_article.get(article_id, [])
 
+    def remember(self, events: Sequence[Event]) -> None:
+        """Linked events that later mentions may match."""
+        self.events.extend(events)
+        self.by_id.update((e.id, e) for e in events)
+
+    def event(self, event_id: str) -> Event | None:
+        return self.by_id.get(event_id)
+
     def linked_events_by_id(self, link_ids: Sequence[str]) -> dict[str, LinkedEvent]:
         return {i: self.linked[i] for i in link_ids if i in self.linked}
 
@@ -368,4 +395,4 @@ def link_in_order(articles: Iterable[Sequence[Event]], rules: LinkRules | None =
         for event in events:
             event.link_id = linker.choose_link(event, same_article)
             same_article.append(event)
-        index.events.extend(same_article)
+        index.remember(same_article)
