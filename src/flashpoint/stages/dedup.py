@@ -13,7 +13,7 @@ article's cluster; the cluster's canonical article is its first (earliest stored
 `duplicate_of` names it. Every article gets a `cluster_id` ("c" + the canonical id's digest),
 so an article and its reposts share one, within a run and across runs.
 
-The LSH bands live in the store (see `store/migrations.py`, migration 2) rather than in
+The LSH bands live in the store (see `store/corpus.sql`, migration 3) rather than in
 datasketch's in-memory `MinHashLSH`: datasketch's persistent back-ends are Redis and Cassandra,
 and a corpus of a million articles would not fit in memory. datasketch still computes the
 signatures and chooses the banding (b bands of r rows) that minimises false positives plus

@@ -832,7 +832,7 @@ class Store(StoreQueries):
         }
 
     def corpus_counts(self) -> dict[str, int]:
-        """Rows of the corpus tables (migration 2)."""
+        """Rows of the corpus tables (migration 3)."""
         return {
             table: int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
             for table in ("clusters", "article_fingerprints", "linked_events", "event_mentions")
