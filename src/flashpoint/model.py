@@ -238,3 +238,41 @@ class ArticleResult(Record):
         for key in ("text", "input_name"):
             data["article"].pop(key, None)
         return data
+
+
+class EventMention(Record):
+    """One article reporting a linked event (GDELT's mention): through its own coded events,
+    or as a repost of the article that coded them (then `event_ids` are the canonical
+    article's events and `repost` is true)."""
+
+    link_id: str
+    article_id: str
+    event_id: str = Field(description="The article's first event mention of it.")
+    event_ids: list[str] = Field(default_factory=list, description="All of them, in order.")
+    repost: bool = False
+    source: str | None = Field(None, description="Outlet, URL host, or null when unknown.")
+    published: dt.datetime | None = None
+    cluster_id: str | None = None
+    confidence: float = Field(0.0, description="The highest among its event mentions.")
+
+
+class LinkedEvent(Record):
+    """One real-world event, merged from the event mentions of every article that reports it."""
+
+    id: str
+    event: str
+    mode: str | None = None
+    date: dt.date | None = Field(None, description="Earliest date among the mentions.")
+    date_last: dt.date | None = Field(None, description="Latest date among the mentions.")
+    event_loc: Place | None = None
+    actor_codes: list[str] = Field(default_factory=list)
+    recipient_codes: list[str] = Field(default_factory=list)
+    num_mentions: int = Field(0, description="Event mentions, several per article possible.")
+    num_articles: int = 0
+    num_sources: int = 0
+    num_reports: int = Field(0, description="Independently written reports (not reposts).")
+    first_article_id: str
+    first_reported: dt.datetime | None = None
+    root_event_id: str = Field(description="The first event mention, whose record it starts from.")
+    confidence: float
+    mentions: list[EventMention] = Field(default_factory=list)

@@ -1,10 +1,12 @@
 """The pipeline, top to bottom:
 
-    read -> clean -> language check -> NLP -> extract (actors, events, quotes, places, dates,
-    tolls) -> [link across articles] -> store
+    read -> clean -> [dedup] -> language check -> NLP -> extract (actors, events, quotes,
+    places, dates, tolls) -> [link across articles] -> store
 
 `Pipeline.run(paths)` streams `ArticleResult`s (or `InputError`s for inputs that could not be
-read) in input order. Storing and linking are the caller's (`flashpoint run`, `ingest`).
+read) in input order. Dedup, linking and storing are the caller's: `corpus.CorpusRun`
+(`flashpoint run`, `ingest`; worker processes in `workers.py`) or `spark.py` (`flashpoint
+spark`).
 Each stage is one module in `flashpoint.stages`; this file only wires them.
 """
 
@@ -117,10 +119,17 @@ class Pipeline:
                     item.status = "skipped"
                     item.status_reason = f"language is {guess.language}, not English"
                     pending.append(ArticleResult(article=item))
-                    continue
-                to_parse.append(item)
-            pending.append(item)
-            if len(to_parse) >= nlp.ARTICLES_PER_CHUNK:
+                else:
+                    to_parse.append(item)
+                    pending.append(item)
+            else:
+                pending.append(item)
+            # Flush on a full chunk, or on a long run of items that need no parsing (a re-run
+            # over stored articles), so that memory stays bounded.
+            if (
+                len(to_parse) >= nlp.ARTICLES_PER_CHUNK
+                or len(pending) >= 8 * nlp.ARTICLES_PER_CHUNK
+            ):
                 yield from flush()
         yield from flush()
 

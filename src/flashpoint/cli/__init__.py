@@ -14,6 +14,7 @@ from flashpoint.cli import (  # noqa: F401 - register
     commands_quotes,
     commands_run,
     commands_serve,
+    commands_spark,
 )
 from flashpoint.cli.app import app, err
 from flashpoint.errors import FlashpointError

@@ -1,12 +1,11 @@
-"""`flashpoint run` and `flashpoint ingest`: code articles and store them."""
+"""`flashpoint run` and `flashpoint ingest`: code articles and store them (see corpus.py)."""
 
 from __future__ import annotations
 
 import json
 import sys
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -15,9 +14,12 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from flashpoint.cli import render
 from flashpoint.cli.app import app, err, out
+from flashpoint.corpus import CorpusOptions, CorpusRun, RunSummary
 from flashpoint.errors import InputError
-from flashpoint.model import Article, ArticleResult
+from flashpoint.model import ArticleResult
 from flashpoint.pipeline import Pipeline, PipelineOptions
+from flashpoint.stages.dedup import DedupOptions
+from flashpoint.stages.link import LinkRules
 from flashpoint.stages.read import DEFAULT_MAX_BYTES, ReadOptions
 from flashpoint.store import DEFAULT_DB, Store
 
@@ -34,26 +36,28 @@ ActorsOpt = Annotated[
 RulesOpt = Annotated[list[Path] | None, typer.Option("--rules", help="Extra event rules (YAML).")]
 
 
-@dataclass
-class RunSummary:
-    read: int = 0
-    coded: int = 0
-    skipped: int = 0
-    already_stored: int = 0
-    failed: int = 0
-    events: int = 0
-    reasons: dict[str, int] = field(default_factory=dict)
-
-    def line(self, seconds: float) -> str:
-        rate = self.read / seconds if seconds > 0 else 0.0
-        parts = [f"{self.read} articles read", f"{self.coded} coded", f"{self.events} events"]
-        if self.already_stored:
-            parts.append(f"{self.already_stored} already stored")
-        if self.skipped:
-            parts.append(f"{self.skipped} skipped")
-        if self.failed:
-            parts.append(f"{self.failed} inputs failed")
-        return ", ".join(parts) + f" ({seconds:.1f} s, {rate:.1f} articles/s)"
+WorkersOpt = Annotated[
+    int,
+    typer.Option(
+        "--workers", "-w", min=1, help="Processes that code articles (each loads spaCy once)."
+    ),
+]
+DupThresholdOpt = Annotated[
+    float,
+    typer.Option(
+        "--dup-threshold",
+        min=0.1,
+        max=0.95,
+        help="Body similarity (estimated Jaccard of word 4-grams) at which an article is a repost.",
+    ),
+]
+LinkDaysOpt = Annotated[
+    int, typer.Option("--link-days", min=0, help="Days apart two reports of one event may date it.")
+]
+LinkKmOpt = Annotated[
+    float,
+    typer.Option("--link-km", min=0.0, help="Km apart two reports of one event may place it."),
+]
 
 
 @app.command()
@@ -77,8 +81,15 @@ def run(
     id_col: Annotated[str | None, typer.Option(help="CSV column holding the article id.")] = None,
     actors: ActorsOpt = None,
     rules: RulesOpt = None,
+    workers: WorkersOpt = 1,
+    dup_threshold: DupThresholdOpt = DedupOptions.threshold,
+    link_days: LinkDaysOpt = LinkRules.window_days,
+    link_km: LinkKmOpt = LinkRules.place_km,
 ) -> None:
-    """Read, code and store articles, then print their events and quotes."""
+    """Read, code and store articles, then print their events and quotes.
+
+    Reposts of an article already seen are stored as duplicates (not coded again); events
+    reported by several articles are linked. A re-run skips what is stored."""
     options = PipelineOptions(
         read=ReadOptions(
             max_bytes=max_bytes,
@@ -92,13 +103,18 @@ def run(
         rule_files=list(rules or []),
     )
     pipeline = Pipeline(options)
-    database = Store(db) if store else None
+    corpus_options = CorpusOptions(
+        dedup=DedupOptions(threshold=dup_threshold),
+        link=LinkRules(window_days=link_days, place_km=link_km),
+        workers=workers,
+    )
+    # Without --store, dedup and linking still need an index: an in-memory database.
+    database = Store(db if store else ":memory:")
     summary = RunSummary()
     started = time.perf_counter()
     try:
-        for result in _with_progress(
-            code_and_store(pipeline, paths, database, summary), paths, quiet
-        ):
+        corpus = CorpusRun(pipeline, database, corpus_options, summary)
+        for result in _with_progress(_report_errors(corpus.results(paths)), paths, quiet):
             if quiet:
                 continue
             if as_json:
@@ -108,50 +124,19 @@ def run(
                     out.print(part)
                 out.print()
     finally:
-        if database is not None:
-            database.close()
+        database.close()
     err.print(summary.line(time.perf_counter() - started), style="dim")
     if summary.read == 0 and summary.failed:
         raise typer.Exit(1)
 
 
-def code_and_store(
-    pipeline: Pipeline, paths: Iterable[str], store: Store | None, summary: RunSummary
-) -> Iterator[ArticleResult]:
-    """The run loop: read, skip what is stored, code the rest, store each article in its own
-    transaction. Input errors are reported on stderr and the batch goes on."""
-
-    def fresh_items() -> Iterator[Article | InputError | ArticleResult]:
-        for item in pipeline.read(paths):
-            if isinstance(item, InputError):
-                yield item
-                continue
-            summary.read += 1
-            stored = (
-                store.result(item.id) if store is not None and store.has_article(item.id) else None
-            )
-            if stored is not None:
-                summary.already_stored += 1
-                yield stored
-            else:
-                yield item
-
-    stored_ids: set[str] = set()
-    for item in pipeline.process(fresh_items()):
+def _report_errors(items: Iterator[ArticleResult | InputError]) -> Iterator[ArticleResult]:
+    """Input errors get one line on stderr; the batch goes on."""
+    for item in items:
         if isinstance(item, InputError):
-            summary.failed += 1
             err.print(f"[bold red]error:[/] {item.message}", markup=True, highlight=False)
-            continue
-        article = item.article
-        if article.status == "skipped":
-            summary.skipped += 1
-        elif article.id not in stored_ids:
-            summary.coded += 1
-            summary.events += len(item.events)
-        if store is not None and article.id not in stored_ids:
-            store.save(item)
-        stored_ids.add(article.id)
-        yield item
+        else:
+            yield item
 
 
 def _with_progress(
@@ -192,10 +177,16 @@ def ingest(
     encoding: Annotated[str, typer.Option(help="Encoding of the input files.")] = "utf-8",
     text_col: Annotated[str | None, typer.Option(help="CSV column holding the text.")] = None,
     date_col: Annotated[str | None, typer.Option(help="CSV column holding the date.")] = None,
+    title_col: Annotated[str | None, typer.Option(help="CSV column holding the title.")] = None,
+    id_col: Annotated[str | None, typer.Option(help="CSV column holding the article id.")] = None,
     actors: ActorsOpt = None,
     rules: RulesOpt = None,
+    workers: WorkersOpt = 1,
+    dup_threshold: DupThresholdOpt = DedupOptions.threshold,
+    link_days: LinkDaysOpt = LinkRules.window_days,
+    link_km: LinkKmOpt = LinkRules.place_km,
 ) -> None:
-    """Code and store articles without printing them (a summary at the end)."""
+    """Code and store a corpus without printing it: a progress bar, then a summary."""
     run(
         paths,
         db=db,
@@ -206,8 +197,12 @@ def ingest(
         encoding=encoding,
         text_col=text_col,
         date_col=date_col,
-        title_col=None,
-        id_col=None,
+        title_col=title_col,
+        id_col=id_col,
         actors=actors,
         rules=rules,
+        workers=workers,
+        dup_threshold=dup_threshold,
+        link_days=link_days,
+        link_km=link_km,
     )

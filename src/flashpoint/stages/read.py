@@ -113,6 +113,28 @@ def _read_file(path: Path, options: ReadOptions) -> Iterator[ReadItem]:
     except OSError as exc:
         yield InputError(name, f"cannot be read ({exc.strerror or exc})")
         return
+    yield _single_document(data, name, suffix, options)
+
+
+def iter_file_bytes(
+    data: bytes, name: str, options: ReadOptions | None = None
+) -> Iterator[ReadItem]:
+    """The documents of one file given as bytes (what Spark hands an executor), read exactly
+    as `iter_documents` reads the file; `name` is its path, and its extension decides."""
+    options = options or ReadOptions()
+    suffix = Path(name).suffix.lower()
+    if suffix in JSONL_EXTENSIONS:
+        yield from _read_jsonl(io.BytesIO(data), name, options)
+    elif suffix in CSV_EXTENSIONS:
+        delimiter = "\t" if suffix == ".tsv" else ","
+        yield from _read_csv(io.BytesIO(data), name, options, delimiter=delimiter)
+    elif len(data) > options.max_bytes:
+        yield InputError(name, _too_large(len(data), options.max_bytes))
+    else:
+        yield _single_document(data, name, suffix, options)
+
+
+def _single_document(data: bytes, name: str, suffix: str, options: ReadOptions) -> ReadItem:
     doc_format: DocFormat = "html" if suffix in HTML_EXTENSIONS else "text"
     item = _decode_document(data, name, doc_format, options)
     if (
@@ -121,7 +143,7 @@ def _read_file(path: Path, options: ReadOptions) -> Iterator[ReadItem]:
         and _looks_like_html(item.text)
     ):
         item.format = "html"
-    yield item
+    return item
 
 
 def _read_stream(stream: BinaryIO, name: str, options: ReadOptions) -> Iterator[ReadItem]:

@@ -94,8 +94,16 @@ def _statements(script: str) -> list[str]:
     return statements
 
 
+def _corpus(conn: sqlite3.Connection) -> None:
+    """Near-duplicate clusters, the LSH index, linked events and their mentions (corpus.sql
+    documents every table)."""
+    schema = (resources.files("flashpoint.store") / "corpus.sql").read_text(encoding="utf-8")
+    conn.executescript(schema)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "0001_initial", _initial),
     (2, "0002_full_text_search", _full_text_search),
+    (3, "0003_corpus", _corpus),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

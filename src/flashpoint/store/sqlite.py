@@ -15,7 +15,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flashpoint.errors import StoreError
-from flashpoint.model import Article, ArticleResult, Entity, Event, Quote
+from flashpoint.model import (
+    Article,
+    ArticleResult,
+    Entity,
+    Event,
+    EventMention,
+    LinkedEvent,
+    Quote,
+)
+from flashpoint.stages.dedup import (
+    Fingerprint,
+    signature_from_bytes,
+    signature_to_bytes,
+)
 from flashpoint.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_DB = Path("flashpoint.db")
@@ -384,9 +397,16 @@ class Store(StoreQueries):
         row = self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
         return row is not None
 
-    def save(self, result: ArticleResult) -> bool:
-        """Store an article and all that was coded from it, atomically. False if it was
-        already stored (then nothing changes)."""
+    def save(
+        self,
+        result: ArticleResult,
+        fingerprint: Fingerprint | None = None,
+        mentions: Sequence[EventMention] = (),
+        linked: Sequence[LinkedEvent] = (),
+    ) -> bool:
+        """Store an article and all that was coded from it, atomically: its events, quotes
+        and entities, its dedup fingerprint and cluster, its event mentions and the linked
+        events they update. False if it was already stored (then nothing changes)."""
         article = result.article
         with self.conn:
             cursor = self.conn.execute(
@@ -442,7 +462,204 @@ class Store(StoreQueries):
                     for i, e in enumerate(result.entities)
                 ],
             )
+            self._save_corpus(article, fingerprint, mentions, linked)
         return True
+
+    def _save_corpus(
+        self,
+        article: Article,
+        fingerprint: Fingerprint | None,
+        mentions: Sequence[EventMention],
+        linked: Sequence[LinkedEvent],
+    ) -> None:
+        """The corpus rows of one article (inside save's transaction)."""
+        if fingerprint is not None and fingerprint.signature is not None:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO article_fingerprints (article_id, cluster_id,"
+                " canonical_id, signature) VALUES (?,?,?,?)",
+                (
+                    article.id,
+                    fingerprint.cluster_id,
+                    fingerprint.canonical_id,
+                    signature_to_bytes(fingerprint.signature),
+                ),
+            )
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO lsh_buckets (band, bucket, article_id) VALUES (?,?,?)",
+                [(band, bucket, article.id) for band, bucket in fingerprint.keys],
+            )
+        if article.cluster_id:
+            published = article.published.isoformat() if article.published else None
+            self.conn.execute(
+                "INSERT INTO clusters (id, canonical_id, size, first_published, last_published)"
+                " VALUES (?,?,1,?,?) ON CONFLICT (id) DO UPDATE SET size = size + 1,"
+                " first_published = CASE WHEN excluded.first_published IS NOT NULL AND"
+                " (first_published IS NULL OR excluded.first_published < first_published)"
+                " THEN excluded.first_published ELSE first_published END,"
+                " last_published = CASE WHEN excluded.last_published IS NOT NULL AND"
+                " (last_published IS NULL OR excluded.last_published > last_published)"
+                " THEN excluded.last_published ELSE last_published END",
+                (article.cluster_id, article.duplicate_of or article.id, published, published),
+            )
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO linked_events (id, event, mode, date, date_last, country,"
+            " lat, lon, actor_codes, recipient_codes, num_mentions, num_articles, num_sources,"
+            " num_reports, first_article_id, first_reported, confidence, record)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [_linked_row(record) for record in linked],
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO event_mentions (link_id, article_id, event_id, event_ids,"
+            " repost, source, published, cluster_id, confidence) VALUES (?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    m.link_id,
+                    m.article_id,
+                    m.event_id,
+                    " ".join(m.event_ids),
+                    int(m.repost),
+                    m.source,
+                    m.published.isoformat() if m.published else None,
+                    m.cluster_id,
+                    m.confidence,
+                )
+                for m in mentions
+            ],
+        )
+
+    # --- the corpus indexes: dedup and linking look up earlier articles here -------------------
+
+    def dedup_candidates(self, keys: Sequence[tuple[int, int]]) -> list[Fingerprint]:
+        """Stored articles sharing an LSH bucket with `keys`, in the order they were stored."""
+        if not keys:
+            return []
+        found: set[str] = set()
+        # One indexed lookup per band; SQLite caps the number of parameters per statement.
+        for band, bucket in keys:
+            rows = self.conn.execute(
+                "SELECT article_id FROM lsh_buckets WHERE band = ? AND bucket = ?", (band, bucket)
+            )
+            found.update(row[0] for row in rows)
+        if not found:
+            return []
+        prints = []
+        ids = sorted(found)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            prints += self.conn.execute(
+                "SELECT rowid, article_id, cluster_id, canonical_id, signature FROM"
+                f" article_fingerprints WHERE article_id IN ({marks})",
+                chunk,
+            ).fetchall()
+        prints.sort(key=lambda row: row["rowid"])
+        return [
+            Fingerprint(
+                row["article_id"],
+                row["cluster_id"],
+                row["canonical_id"],
+                signature_from_bytes(row["signature"]),
+            )
+            for row in prints
+        ]
+
+    def dedup_settings(self) -> dict[str, str]:
+        rows = self.conn.execute("SELECT key, value FROM settings WHERE key LIKE 'dedup.%'")
+        return {row["key"].removeprefix("dedup."): row["value"] for row in rows}
+
+    def set_dedup_settings(self, params: dict[str, float | int]) -> None:
+        with self.conn:
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                [(f"dedup.{key}", str(value)) for key, value in params.items()],
+            )
+
+    def replace_fingerprints(self, fingerprints: Iterator[Fingerprint]) -> int:
+        """Rebuild the LSH index (after a change of dedup settings), in one transaction."""
+        count = 0
+        with self.conn:
+            self.conn.execute("DELETE FROM lsh_buckets")
+            self.conn.execute("DELETE FROM article_fingerprints")
+            for fingerprint in fingerprints:
+                if fingerprint.signature is None:
+                    continue
+                self.conn.execute(
+                    "INSERT INTO article_fingerprints (article_id, cluster_id, canonical_id,"
+                    " signature) VALUES (?,?,?,?)",
+                    (
+                        fingerprint.article_id,
+                        fingerprint.cluster_id,
+                        fingerprint.canonical_id,
+                        signature_to_bytes(fingerprint.signature),
+                    ),
+                )
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO lsh_buckets (band, bucket, article_id) VALUES (?,?,?)",
+                    [(band, bucket, fingerprint.article_id) for band, bucket in fingerprint.keys],
+                )
+                # Articles stored before clusters existed become clusters of their own.
+                self.conn.execute(
+                    "UPDATE articles SET cluster_id = ? WHERE id = ? AND cluster_id IS NULL",
+                    (fingerprint.cluster_id, fingerprint.article_id),
+                )
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO clusters (id, canonical_id, size, first_published,"
+                    " last_published) SELECT ?, ?, 1, published, published FROM articles"
+                    " WHERE id = ?",
+                    (fingerprint.cluster_id, fingerprint.canonical_id, fingerprint.article_id),
+                )
+                count += 1
+        return count
+
+    def link_candidates(self, event_type: str, country: str, first: str, last: str) -> list[Event]:
+        """Stored, linked event mentions of a type in a country dated in [first, last], in the
+        order they were stored."""
+        rows = self.conn.execute(
+            "SELECT record FROM events WHERE event = ? AND country = ? AND date BETWEEN ? AND ?"
+            " AND link_id IS NOT NULL ORDER BY rowid",
+            (event_type, country, first, last),
+        )
+        return [Event.model_validate_json(row["record"]) for row in rows]
+
+    def article_events(self, article_id: str) -> list[Event]:
+        rows = self.conn.execute(
+            "SELECT record FROM events WHERE article_id = ? ORDER BY rowid", (article_id,)
+        )
+        return [Event.model_validate_json(row["record"]) for row in rows]
+
+    def linked_events_by_id(self, link_ids: Sequence[str]) -> dict[str, LinkedEvent]:
+        found: dict[str, LinkedEvent] = {}
+        for link_id in link_ids:
+            row = self.conn.execute(
+                "SELECT record FROM linked_events WHERE id = ?", (link_id,)
+            ).fetchone()
+            if row is not None:
+                found[link_id] = LinkedEvent.model_validate_json(row["record"])
+        return found
+
+    def link_mentions(self, link_ids: Sequence[str]) -> list[EventMention]:
+        mentions: list[EventMention] = []
+        for link_id in link_ids:
+            rows = self.conn.execute(
+                "SELECT link_id, article_id, event_id, event_ids, repost, source, published,"
+                " cluster_id, confidence FROM event_mentions WHERE link_id = ? ORDER BY rowid",
+                (link_id,),
+            )
+            mentions += [
+                EventMention(
+                    link_id=row["link_id"],
+                    article_id=row["article_id"],
+                    event_id=row["event_id"],
+                    event_ids=row["event_ids"].split(),
+                    repost=bool(row["repost"]),
+                    source=row["source"],
+                    published=row["published"],
+                    cluster_id=row["cluster_id"],
+                    confidence=row["confidence"],
+                )
+                for row in rows
+            ]
+        return mentions
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -565,10 +782,60 @@ class Store(StoreQueries):
             entities=self.entities(article_id),
         )
 
+    def linked_event(self, link_id: str, with_mentions: bool = True) -> LinkedEvent | None:
+        """A linked event, with the list of its mentions."""
+        record = self.linked_events_by_id([link_id]).get(link_id)
+        if record is not None and with_mentions:
+            record.mentions = self.link_mentions([link_id])
+        return record
+
+    def list_linked_events(
+        self,
+        type: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        min_articles: int = 1,
+        limit: int | None = None,
+    ) -> list[LinkedEvent]:
+        """Linked events (without their mentions), by date."""
+        clauses, params = ["num_articles >= ?"], [min_articles]
+        if type:
+            clauses.append("event = ?")
+            params.append(type.upper())
+        if since:
+            clauses.append("date >= ?")
+            params.append(since)
+        if until:
+            clauses.append("date <= ?")
+            params.append(until)
+        sql = "SELECT record FROM linked_events WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY date, id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [
+            LinkedEvent.model_validate_json(row["record"]) for row in self.conn.execute(sql, params)
+        ]
+
+    def cluster_members(self, cluster_id: str) -> list[str]:
+        """Ids of the articles of a near-duplicate cluster, canonical first."""
+        rows = self.conn.execute(
+            "SELECT id FROM articles WHERE cluster_id = ? ORDER BY duplicate_of IS NOT NULL, rowid",
+            (cluster_id,),
+        )
+        return [row[0] for row in rows]
+
     def counts(self) -> dict[str, int]:
         return {
             table: int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
             for table in ("articles", "events", "quotes", "entities")
+        }
+
+    def corpus_counts(self) -> dict[str, int]:
+        """Rows of the corpus tables (migration 3)."""
+        return {
+            table: int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+            for table in ("clusters", "article_fingerprints", "linked_events", "event_mentions")
         }
 
 
@@ -601,6 +868,30 @@ def _event_row(event: Event) -> tuple:
         event.section,
         event.link_id,
         event.model_dump_json(),
+    )
+
+
+def _linked_row(record: LinkedEvent) -> tuple:
+    loc = record.event_loc
+    return (
+        record.id,
+        record.event,
+        record.mode,
+        record.date.isoformat() if record.date else None,
+        record.date_last.isoformat() if record.date_last else None,
+        loc.country if loc else None,
+        loc.lat if loc else None,
+        loc.lon if loc else None,
+        f" {' '.join(record.actor_codes)} " if record.actor_codes else None,
+        f" {' '.join(record.recipient_codes)} " if record.recipient_codes else None,
+        record.num_mentions,
+        record.num_articles,
+        record.num_sources,
+        record.num_reports,
+        record.first_article_id,
+        record.first_reported.isoformat() if record.first_reported else None,
+        record.confidence,
+        record.model_dump_json(exclude={"mentions"}),
     )
 
 
