@@ -170,6 +170,7 @@ def test_eval_json_has_exactly_the_contract_keys(tmp_path: Path) -> None:
         "actor_code_accuracy",
         "event_loc_country_accuracy",
         "event_loc_city_accuracy",
+        "dead_accuracy",
         "per_type",
     }
     assert scores["n"] == 3 and scores["type_macro_f1"] == 1.0 and scores["triple_f1"] == 1.0

@@ -159,6 +159,10 @@ class Size(Record):
     displaced: int | None = None
     victims: list[Span] = Field(default_factory=list, description="Named victims.")
     spans: list[Span] = Field(default_factory=list, description="Where the counts came from.")
+    cumulative: bool = Field(
+        False,
+        description="The counts are a total over a period or campaign, not one incident's.",
+    )
 
 
 class Event(Record):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 
+import flashpoint.cli.commands_dates  # noqa: F401 - register
 from flashpoint.cli import (  # noqa: F401 - register
     commands_actor,
     commands_eval,

@@ -75,5 +75,7 @@ def scores_table(path: Path, scores: dict) -> Table:
         f"triple F1 {scores['triple_f1']:.3f} · actor code accuracy "
         + (f"{accuracy:.3f}" if accuracy is not None else "n/a")
     )
+    if scores.get("dead_accuracy") is not None:
+        table.caption += f" · dead accuracy {scores['dead_accuracy']:.3f}"
     table.caption_justify = "left"
     return table

@@ -21,7 +21,11 @@ Each text runs through the whole pipeline as one article. Scores:
   no event or no place counts as wrong;
 - event_loc_city_accuracy: the same for gold locations below country level (towns, regions):
   right when the predicted place's span overlaps the gold place name in the text, or names
-  the same place.
+  the same place;
+- dead_accuracy: of gold events with a death count (`dead`), the share for which the
+  event coded from the text carries exactly that `size.dead`: the event matching the gold
+  triple if there is one, else the first event of the gold type with a death count, else the
+  first event of the text with one; no death count counts as wrong.
 """
 
 from __future__ import annotations
@@ -96,6 +100,7 @@ class GoldEvent:
     sources: list[GoldParticipant]
     targets: list[GoldParticipant]
     location: GoldLocation | None = None
+    dead: int | None = None
 
 
 @dataclass
@@ -120,6 +125,8 @@ class Tally:
     loc_country_total: int = 0
     loc_city_right: int = 0
     loc_city_total: int = 0
+    dead_right: int = 0
+    dead_total: int = 0
 
 
 def read_gold(path: Path) -> Iterator[GoldRecord | InputError]:
@@ -153,6 +160,7 @@ def read_gold(path: Path) -> Iterator[GoldRecord | InputError]:
                                 _participant(p, data["text"]) for p in item.get("target") or []
                             ],
                             location=_location(item.get("location"), data["text"]),
+                            dead=_count(item.get("dead")),
                         )
                     )
             yield GoldRecord(
@@ -161,6 +169,17 @@ def read_gold(path: Path) -> Iterator[GoldRecord | InputError]:
                 events=events,
                 published=data.get("published") or data.get("date"),
             )
+
+
+def _count(value) -> int | None:
+    """A gold count ("156", 156); anything else (missing, "dozens") is not scored."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().replace(",", "").isdigit():
+        return int(value.strip().replace(",", ""))
+    return None
 
 
 def _participant(item: dict, text: str) -> GoldParticipant:
@@ -251,6 +270,10 @@ def _score(
             matched.add(hit.id)
         else:
             tally.triple_fn += 1
+        if gold.dead is not None:
+            tally.dead_total += 1
+            if _predicted_dead(hit, candidates, predicted) == gold.dead:
+                tally.dead_right += 1
         for participant, side in [(p, "actor") for p in gold.sources] + [
             (p, "recipient") for p in gold.targets
         ]:
@@ -297,6 +320,18 @@ def _same_place(place: Place, location: GoldLocation, offset: int) -> bool:
         if place.start < end and start < place.end:
             return True
     return place.name is not None and place_key(place.name) == place_key(location.name)
+
+
+def _predicted_dead(
+    hit: Event | None, candidates: list[Event], predicted: list[Event]
+) -> int | None:
+    if hit is not None and hit.size is not None and hit.size.dead is not None:
+        return hit.size.dead
+    for pool in (candidates, predicted):
+        for event in pool:
+            if event.size is not None and event.size.dead is not None:
+                return event.size.dead
+    return None
 
 
 def _raw_offset(text: str) -> int:
@@ -373,6 +408,9 @@ def summarize(tally: Tally, n: int) -> dict:
         else None,
         "event_loc_city_accuracy": round(tally.loc_city_right / tally.loc_city_total, 4)
         if tally.loc_city_total
+        else None,
+        "dead_accuracy": round(tally.dead_right / tally.dead_total, 4)
+        if tally.dead_total
         else None,
         "per_type": per_type,
     }

@@ -1,17 +1,280 @@
 """Stage 5e, dates: each event's calendar date, resolved against the publication date.
 
-Interface: `date_events(analyzed)` sets `event.date`, `event.date_precision`, `event.date_span`.
-Without a date expression the publication date is used, flagged with precision "publication".
+Interface: `date_events(analyzed)` sets `event.date`, `event.date_precision` and
+`event.date_span`. Date expressions are found and resolved by `flashpoint.temporal` (patterns
+in `data/dates.yaml`); this stage decides which one belongs to which event:
+
+1. its own clause: an expression in the subtree of the event's word, or hanging from the clause
+   the event's word belongs to ("targeted Thursday in a drone strike", "the 2003 invasion that
+   toppled ...", "X said Thursday that Y attacked"); never one inside another clause of the
+   sentence ("the movement, whose chief vowed last month, ...");
+2. else the sentence before, when both tell of the past and that sentence's main clause names a
+   day ("On Monday gunmen stormed a village. Five people were killed."); never for background
+   events, never a month or a year (too loose to carry);
+3. else the publication date, flagged with precision "publication" (background events are left
+   undated rather than given today's date).
+
+Precision: day, week (also a weekend), month, year (also a season: "last summer"). An event
+dated only by a decade or century ("in the 1990s") keeps no date.
+
+Background rule: an event becomes `background` when the period its date names ended more than
+7 days before publication, or is a month, season, year or longer that ended before the
+publication day ("last month", "in 2003", "nearly a decade ago"). The flag is never unset.
 """
 
 from __future__ import annotations
 
-from flashpoint.analysis import AnalyzedArticle
+import datetime as dt
+from dataclasses import dataclass
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from flashpoint.analysis import AnalyzedArticle, Segment
+from flashpoint.model import DatePrecision, Event, Span
+from flashpoint.temporal import CLAUSE_DEPS, TimeExpression, clause_tense, find_expressions
+
+# The resolver's precisions as the model's: a weekend is a week, a season a year; decades and
+# centuries are too coarse to date an event.
+MODEL_PRECISION: dict[str, DatePrecision | None] = {
+    "day": "day",
+    "week": "week",
+    "weekend": "week",
+    "month": "month",
+    "season": "year",
+    "year": "year",
+    "decade": None,
+    "century": None,
+}
+COARSE = {"month", "season", "year", "decade", "century"}
+# Dates carried to the next sentence: specific occasions only, not "in 2014".
+CARRIED_PRECISIONS = {"day", "weekend"}
+RECENT_DAYS = 7
+
+
+@dataclass
+class FoundDate:
+    """A date expression with the segment and tokens it was found on."""
+
+    expression: TimeExpression
+    segment: Segment
+    tokens: SpacySpan
+
+
+def article_expressions(analyzed: AnalyzedArticle) -> list[FoundDate]:
+    """Every date expression of the parsed parts of an article, in text order."""
+    published = analyzed.article.published
+    found: list[FoundDate] = []
+    for segment in analyzed.segments:
+        doc = segment.doc
+        for expression in find_expressions(doc.text, published, doc, offset=segment.start):
+            tokens = doc.char_span(
+                expression.start - segment.start,
+                expression.end - segment.start,
+                alignment_mode="expand",
+            )
+            if tokens is not None and len(tokens):
+                found.append(FoundDate(expression, segment, tokens))
+    return found
 
 
 def date_events(analyzed: AnalyzedArticle) -> None:
+    if not analyzed.events:
+        return
     published = analyzed.article.published
+    found = article_expressions(analyzed)
+    by_segment: dict[int, list[FoundDate]] = {}
+    for item in found:
+        by_segment.setdefault(item.segment.index, []).append(item)
     for event in analyzed.events:
-        if event.date is None and published is not None:
+        chosen = _date_of(event, analyzed, by_segment)
+        if chosen is not None:
+            _apply(event, chosen.expression, published)
+        elif event.date is None and published is not None and not event.background:
             event.date = published.date()
             event.date_precision = "publication"
+
+
+def _date_of(
+    event: Event, analyzed: AnalyzedArticle, by_segment: dict[int, list[FoundDate]]
+) -> FoundDate | None:
+    anchor = event.trigger or event.evidence
+    segment = _segment_at(analyzed, anchor.start)
+    if segment is None:
+        return None
+    candidates = [f for f in by_segment.get(segment.index, []) if f.expression.value]
+    if not candidates:
+        return None
+    trigger = _token_at(segment, anchor.start, anchor.end)
+    if trigger is None:
+        return None
+    sentence = trigger.sent
+    future = event.future or clause_tense(trigger) == "future"
+    published = analyzed.article.published
+    own = [
+        (rank, f)
+        for f in candidates
+        if sentence.start <= f.tokens.start < sentence.end
+        and _dates_something(f)
+        and (rank := clause_rank(f.tokens, trigger)) is not None
+        # a future act is not dated by a past date of the clause above it ("last month's
+        # announcement that troops will withdraw")
+        and not (
+            future
+            and rank[0] > 0
+            and published is not None
+            and f.expression.last is not None
+            and f.expression.last < published.date()
+        )
+    ]
+    if own:
+        return min(own, key=lambda item: item[0])[1]
+    if event.background:
+        return None
+    # The paragraph: a past event right after a sentence that dates a past occasion ("On
+    # Saturday gunmen stormed a village. Five people were killed.").
+    previous = _previous_sentence(sentence)
+    if previous is None or clause_tense(trigger) != "past":
+        return None
+    if any(
+        sentence.start <= f.tokens.start < sentence.end and _dates_something(f) for f in candidates
+    ):
+        return None  # the sentence has its own date, in a clause we could not tie to the event
+    earlier = [
+        f
+        for f in candidates
+        if previous.start <= f.tokens.start < previous.end
+        and _dates_something(f)
+        and f.expression.precision in CARRIED_PRECISIONS
+        and _in_main_clause(f.tokens)
+        and clause_tense(f.tokens.root) == "past"
+    ]
+    return earlier[-1] if earlier else None
+
+
+def _previous_sentence(sentence: SpacySpan) -> SpacySpan | None:
+    if sentence.start == 0:
+        return None
+    return sentence.doc[sentence.start - 1].sent
+
+
+def _dates_something(found: FoundDate) -> bool:
+    """Expressions with a calendar value (not "now", not "in the past")."""
+    return found.expression.date is not None
+
+
+def clause_rank(date: SpacySpan, trigger: Token) -> tuple[int, int, int, int] | None:
+    """How closely a date expression belongs to an event word; None if it belongs elsewhere.
+
+    Lower is closer: (0 if the date is in the event word's own subtree or clause, clause
+    boundaries crossed from the date, clause boundaries crossed from the event word, tree
+    distance)."""
+    root = date.root
+    date_path = _path_to_root(root)
+    trigger_path = _path_to_root(trigger)
+    trigger_set = {t.i for t in trigger_path}
+    common = next((t for t in date_path if t.i in trigger_set), None)
+    if common is None:
+        return None
+    date_up = date_path[: [t.i for t in date_path].index(common.i)]
+    trigger_up = trigger_path[: [t.i for t in trigger_path].index(common.i)]
+    crossings = [t for t in date_up if _is_clause(t) and t.i not in _span_ids(date)]
+    trigger_crossings = sum(1 for t in trigger_up if _is_clause(t))
+    inside = common.i == trigger.i
+    if crossings and not (
+        # "the attack, which took place Thursday": a clause on the event noun dates it.
+        inside
+        and trigger.pos_ in ("NOUN", "PROPN")
+        and len(crossings) == 1
+        and crossings[0].head.i == trigger.i
+    ):
+        return None
+    return (
+        0 if inside or not trigger_crossings else 1,
+        len(crossings),
+        trigger_crossings,
+        len(date_up) + len(trigger_up),
+    )
+
+
+def _span_ids(span: SpacySpan) -> set[int]:
+    return {t.i for t in span}
+
+
+def _path_to_root(token: Token) -> list[Token]:
+    path = [token]
+    while path[-1].head.i != path[-1].i and len(path) < 50:
+        path.append(path[-1].head)
+    return path
+
+
+def _is_clause(token: Token) -> bool:
+    """A token heading a clause other than the one it hangs from."""
+    if token.dep_ == "advcl" and _shares_time(token):
+        return False
+    if token.dep_ in CLAUSE_DEPS:
+        return True
+    return token.dep_ == "conj" and token.pos_ in ("VERB", "AUX")
+
+
+def _shares_time(clause: Token) -> bool:
+    """A participle clause without subject or conjunction ("Speaking on Wednesday, X said")
+    happens when its main clause does."""
+    return clause.tag_ in ("VBG", "VBN") and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "mark") for c in clause.children
+    )
+
+
+def _in_main_clause(date: SpacySpan) -> bool:
+    return not any(
+        _is_clause(t) for t in _path_to_root(date.root)[:-1] if t.i not in _span_ids(date)
+    )
+
+
+def _apply(event: Event, expression: TimeExpression, published: dt.datetime | None) -> None:
+    precision = MODEL_PRECISION.get(expression.precision or "")
+    if precision is not None and expression.date is not None:
+        event.date = expression.date
+        event.date_precision = precision
+        event.date_span = Span(text=expression.text, start=expression.start, end=expression.end)
+    if (
+        published is not None
+        and expression.last is not None
+        and is_background(expression, published.date())
+    ):
+        event.background = True
+
+
+def is_background(expression: TimeExpression, published: dt.date) -> bool:
+    """True when the period named ended clearly before the news of the day (see module doc)."""
+    last = expression.last
+    if last is None:
+        return False
+    if last < published - dt.timedelta(days=RECENT_DAYS):
+        return True
+    return expression.precision in COARSE and last < published
+
+
+def _segment_at(analyzed: AnalyzedArticle, offset: int) -> Segment | None:
+    for segment in analyzed.segments:
+        if segment.start <= offset < segment_end(segment):
+            return segment
+    return None
+
+
+def segment_end(segment: Segment) -> int:
+    """Article offset where a segment's text ends (without building `doc.text`, which is slow)."""
+    doc = segment.doc
+    if not len(doc):
+        return segment.start
+    last = doc[-1]
+    return segment.start + last.idx + len(last.text)
+
+
+def _token_at(segment: Segment, start: int, end: int) -> Token | None:
+    span = segment.doc.char_span(
+        start - segment.start, end - segment.start, alignment_mode="expand"
+    )
+    if span is None or not len(span):
+        return None
+    return span.root
