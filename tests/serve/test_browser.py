@@ -94,7 +94,9 @@ def test_dashboard_filters_and_event_page(server, browser, strike, test_output: 
     assert strike.id in {event["id"] for event in placed}
     assert page.get_attribute("#map", "data-markers") == str(len(placed))
     assert int(page.get_attribute("#timeline", "data-events")) > 0
-    assert page.get_attribute("#timeline", "data-days") == "1"
+    timeline = page.evaluate("fetch('/api/timeline').then(r => r.json())")
+    assert strike.date.isoformat() in {point["date"] for point in timeline}
+    assert page.get_attribute("#timeline", "data-days") == str(len({p["date"] for p in timeline}))
     dyads = page.inner_text("#dyad-list")
     assert "IRQ-REB → USA" in dyads
     assert int(page.get_attribute("#network", "data-edges")) >= 1
