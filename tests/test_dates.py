@@ -315,3 +315,30 @@ def test_tempeval_value_accuracy(shared, pipeline):
     assert scores["n"] == 20
     assert scores["value_accuracy"] >= 0.85
     assert scores["date_f1"] >= 0.8
+
+
+@pytest.mark.parametrize(
+    ("precision", "day", "label"),
+    [
+        ("day", dt.date(2024, 1, 4), "2024-01-04"),
+        ("week", dt.date(2023, 12, 25), "week of 2023-12-25"),
+        ("month", dt.date(2023, 12, 1), "2023-12"),
+        ("year", dt.date(2003, 1, 1), "2003"),
+        ("publication", dt.date(2024, 1, 4), "2024-01-04 (published)"),
+    ],
+)
+def test_dates_are_shown_at_their_precision(precision, day, label):
+    from flashpoint.cli.render import date_label
+
+    event = Event(
+        id="e1",
+        article_id="a1",
+        event="ASSAULT",
+        quad_code=4,
+        event_scale=-9.0,
+        confidence=0.8,
+        evidence=Span(text="x", start=0, end=1),
+        date=day,
+        date_precision=precision,
+    )
+    assert date_label(event) == label

@@ -250,3 +250,32 @@ def test_dead_accuracy_on_plover_gold(shared, pipeline, tmp_path):
     assert len(records) == 15  # the gold's death counts, one a record
     scores = evaluate(path, pipeline)
     assert scores["dead_accuracy"] >= 0.8
+
+
+def test_tolls_are_stored_queryable_and_shown(tmp_path, example_path):
+    from typer.testing import CliRunner
+
+    from flashpoint.cli import app
+    from flashpoint.cli.render import toll_label
+    from flashpoint.model import Size
+
+    runner = CliRunner()
+    db = tmp_path / "fp.db"
+    assert runner.invoke(app, ["run", str(example_path), "--db", str(db), "-q"]).exit_code == 0
+    result = runner.invoke(app, ["events", "--db", str(db), "--min-dead", "4", "--json"])
+    assert result.exit_code == 0, result.output
+    found = [json.loads(line) for line in result.stdout.splitlines()]
+    assert found and all(e["size"]["dead"] >= 4 for e in found)
+    none = runner.invoke(app, ["events", "--db", str(db), "--min-dead", "1000"])
+    assert none.exit_code == 0 and "no events match" in none.stdout
+
+    assert toll_label(None) == "-"
+    assert toll_label(
+        Size(dead=4, dead_low=4, victims=[Span(text="commander X", start=0, end=11)])
+    ) == ("dead ≥4 incl. commander X")
+    assert (
+        toll_label(Size(dead=10, dead_low=10, dead_high=15, arrested=3)) == "dead 10-15, arrested 3"
+    )
+    assert (
+        toll_label(Size(dead=16, dead_high=16, cumulative=True)) == "dead ≤16 (total over a period)"
+    )

@@ -75,6 +75,9 @@ def events(
     background: Annotated[
         bool, typer.Option("--background/--no-background", help="Include background events.")
     ] = True,
+    min_dead: Annotated[
+        int | None, typer.Option("--min-dead", min=0, help="Events with at least N dead.")
+    ] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSONL.")] = False,
 ) -> None:
@@ -90,6 +93,7 @@ def events(
         country=country,
         near=point,
         include_background=background,
+        min_dead=min_dead,
         limit=None if point else limit,
     )
     with Store(db, read_only=True) as store:

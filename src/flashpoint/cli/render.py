@@ -32,23 +32,50 @@ def place_label(place: Place | None) -> str:
 
 
 def date_label(event: Event) -> str:
+    """The date at its precision: 2024-01-04, week of 2023-12-25, 2023-12, 2003; a date that
+    is only the publication's says so."""
     if event.date is None:
         return "-"
-    if event.date_precision and event.date_precision not in ("day",):
-        return f"{event.date.isoformat()} ({event.date_precision})"
-    return event.date.isoformat()
+    day = event.date
+    precision = event.date_precision
+    if precision == "week":
+        return f"week of {day.isoformat()}"
+    if precision == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    if precision == "year":
+        return f"{day.year:04d}"
+    if precision == "publication":
+        return f"{day.isoformat()} (published)"
+    return day.isoformat()
 
 
 def toll_label(size: Size | None) -> str:
+    """Counts with their bounds ("dead ≥4", "dead 10-15"), named victims, totals marked."""
     if size is None:
         return "-"
     parts = []
     for name in ("dead", "injured", "arrested", "abducted", "displaced"):
         value = getattr(size, name)
-        if value is not None:
-            low = getattr(size, f"{name}_low", None)
-            parts.append(f"{name} {'≥' if low is not None and low == value else ''}{value}")
-    return ", ".join(parts) or "-"
+        if value is None:
+            continue
+        low = getattr(size, f"{name}_low", None)
+        high = getattr(size, f"{name}_high", None)
+        if high is not None and high != value:
+            parts.append(f"{name} {value}-{high}")
+        elif high is not None:
+            parts.append(f"{name} ≤{value}")
+        elif low is not None and low == value:
+            parts.append(f"{name} ≥{value}")
+        else:
+            parts.append(f"{name} {value}")
+    if not parts:
+        return "-"
+    label = ", ".join(parts)
+    if size.victims:
+        label += " incl. " + "; ".join(v.text for v in size.victims[:3])
+    if size.cumulative:
+        label += " (total over a period)"
+    return label
 
 
 def flags(event: Event) -> str:

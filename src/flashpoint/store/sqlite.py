@@ -57,6 +57,7 @@ class EventFilter:
     include_background: bool = True
     include_hypothetical: bool = True
     min_confidence: float | None = None
+    min_dead: int | None = None  # events whose toll counts at least this many dead
     near: tuple[float, float, float] | None = None  # lat, lon, km
     limit: int | None = None
     offset: int = 0
@@ -727,6 +728,9 @@ class Store(StoreQueries):
         if where.min_confidence is not None:
             clauses.append("confidence >= ?")
             params.append(where.min_confidence)
+        if where.min_dead is not None:
+            clauses.append("json_extract(record, '$.size.dead') >= ?")
+            params.append(where.min_dead)
         if where.near is not None:
             lat, lon, km = where.near
             # A bounding box first (indexable), then the exact great-circle distance.
