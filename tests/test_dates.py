@@ -107,6 +107,19 @@ def test_weekday_is_latest_on_or_before_publication_unless_future(nlp):
     )
     assert resolve("Talks resume next Monday.", nlp=nlp)["next Monday"][0] == "2024-01-08"
     assert resolve("They clashed last Thursday.", nlp=nlp)["last Thursday"][0] == "2023-12-28"
+    assert resolve("We could meet on Saturday.", nlp=nlp)["Saturday"][0] == "2024-01-06"
+    assert resolve("He could have met them on Saturday.", nlp=nlp)["Saturday"][0] == "2023-12-30"
+    # a progressive verb is future only when the day hangs from it, not from a noun
+    found = resolve("Trump is softening his rhetoric of Wednesday.", nlp=nlp)
+    assert found["Wednesday"][0] == "2024-01-03"
+
+
+def test_story_relative_periods_are_not_resolved():
+    # "the next year" counts from the story's time, not from publication
+    assert resolve("The law was repealed in 2014; the next year, a new bill passed.") == {
+        "2014": ("2014", "year")
+    }
+    assert resolve("Talks end next year.") == {"next year": ("2025", "year")}
 
 
 def test_year_of_a_month_follows_the_tense(nlp):

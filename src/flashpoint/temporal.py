@@ -77,6 +77,7 @@ class Grammar:
     month_cues: frozenset[str]
     ordinals: dict[str, int]
     future_auxiliaries: frozenset[str]
+    future_modals: frozenset[str]
     future_governors: frozenset[str]
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
     # The words every pattern is built around (month, weekday, unit, year, ...): the patterns
@@ -168,6 +169,7 @@ def grammar() -> Grammar:
         month_cues=frozenset(_key(str(w)) for w in data["month_cues"]),
         ordinals={_key(str(k)): int(v) for k, v in data["ordinals"].items()},
         future_auxiliaries=frozenset(str(w) for w in data["future_auxiliaries"]),
+        future_modals=frozenset(str(w) for w in data["future_modals"]),
         future_governors=frozenset(str(w) for w in data["future_governors"]),
         patterns=tuple(patterns),
         core=core,
@@ -225,6 +227,7 @@ def find_expressions(
 
 _LAST_WORDS = re.compile(r"([A-Za-z]+(?:\s+[A-Za-z]+)?)$")
 _LAST_WORD = re.compile(r"(\w+)$")
+_ANAPHORIC = re.compile(r"\b(?:the|that|a)\s+$", re.IGNORECASE)
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\"“])\s*\w+$")
 WINDOW_BEFORE = 60  # characters before a core word that a pattern may start ("nearly a ...")
 WINDOW_AFTER = 40  # ... and after it ("January 4, 2024 morning")
@@ -258,6 +261,8 @@ def _plausible(kind: str, match: re.Match[str], text: str, doc: Doc | None, rule
             words[-1] not in rules.month_cues and " ".join(words) not in rules.month_cues
         ):
             return False
+    if groups.get("shift") and _ANAPHORIC.search(text[max(0, match.start() - 12) : match.start()]):
+        return False  # "the next year", "the following Monday": counted from the story's time
     if kind == "weekday" and not groups.get("shift") and not groups.get("part"):
         # "Good Friday", "Super Tuesday": a capitalised word before the name makes it a name.
         before = text[max(0, match.start() - 40) : match.start()].rstrip()
@@ -292,7 +297,26 @@ def _tense_at(doc: Doc, start: int, end: int) -> Tense | None:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return None
-    return clause_tense(span.root)
+    tense = clause_tense(span.root)
+    if tense == "progressive" and _through_noun(span):
+        # "is dialling down his rhetoric of Wednesday": the date dates the noun, not the verb
+        return "present"
+    return tense
+
+
+def _through_noun(span: Span) -> bool:
+    """Does the date hang from a noun (not a verb) outside its own words?"""
+    inside = {t.i for t in span}
+    token = span.root
+    for _ in range(10):
+        if token.head.i == token.i:
+            return False
+        token = token.head
+        if token.pos_ in ("VERB", "AUX"):
+            return False
+        if token.i not in inside and token.pos_ in ("NOUN", "PROPN"):
+            return True
+    return False
 
 
 def clause_tense(token: Token) -> Tense | None:
@@ -311,6 +335,8 @@ def clause_tense(token: Token) -> Tense | None:
         auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
         words = {c.lower_ for c in auxiliaries}
         if words & rules.future_auxiliaries:
+            return "future"
+        if words & rules.future_modals and verb.tag_ == "VB" and "have" not in words:
             return "future"
         if verb.dep_ in ("xcomp", "advcl") and any(c.lower_ == "to" for c in auxiliaries):
             governor = verb.head
