@@ -148,6 +148,13 @@ def test_dead_and_injured_from_one_sentence(nlp):
         ("Three soldiers and two civilians were killed.", "killed", "ASSAULT", "dead", 5),
         ("No one was killed in the strike.", "strike", "ASSAULT", "dead", 0),
         ("The shelling left 12 people dead.", "shelling", "ASSAULT", "dead", 12),
+        (
+            "A car bomb exploded, leaving 44 people dead and more than 60 others wounded.",
+            "exploded",
+            "ASSAULT",
+            "injured",
+            60,
+        ),
     ],
 )
 def test_counts(nlp, text, trigger, kind, field, value):
@@ -199,6 +206,15 @@ def test_campaign_total_is_not_the_toll_of_one_strike(nlp):
     count_tolls(analyzed)
     assert strike.size.dead == 4 and not strike.size.cumulative
     assert war.size.dead == 20_000 and war.size.cumulative
+
+
+def test_a_total_since_a_date_is_flagged(nlp):
+    size = toll(
+        nlp,
+        "More than 70 people have been killed and at least 80 others injured since Jan. 23.",
+        "killed",
+    )
+    assert size.dead == 70 and size.dead_low == 70 and size.cumulative
 
 
 def test_another_incident_s_toll_is_not_taken(nlp):

@@ -339,6 +339,9 @@ def _counted_heads(anchor: Token, role: str, words: TollWords) -> list[Token]:
                 for child in children:
                     if child.dep_ == "prep" and child.lower_ == "to":
                         heads += [g for g in child.children if g.dep_ == "pobj"]
+        if not heads and not passive and not any(c.dep_ == "aux" for c in children):
+            # a headline's passive without "were": "left 12 dead and 30 wounded"
+            heads = [c for c in children if c.dep_ == "nsubj" and _numbered(c)]
         if not heads and not passive:
             # "shot dead two protesters": the object may hang from the particle word
             for child in children:
@@ -359,6 +362,9 @@ def _counted_heads(anchor: Token, role: str, words: TollWords) -> list[Token]:
     numbers = [c for c in children if c.like_num or c.dep_ in ("nummod", "quantmod")]
     if numbers:
         return [anchor]
+    subjects = [c for c in children if c.dep_ in ("nsubj", "nsubjpass")]
+    if subjects:
+        return subjects  # "leaving 44 people dead"
     if anchor.dep_ == "amod":
         return [anchor.head]
     verb = anchor.head
@@ -527,6 +533,9 @@ def _is_cumulative(anchor: Token, words: TollWords) -> bool:
             if clause_head.pos_ in ("VERB", "AUX") or clause_head.head.i == clause_head.i:
                 break
             clause_head = clause_head.head
+    # "70 were killed and 80 injured since January": conjoined counts share their time words
+    while clause_head.dep_ == "conj" and clause_head.head.i != clause_head.i:
+        clause_head = clause_head.head
     tokens = [t for t in clause_head.subtree if not _inside_other_clause(t, clause_head)]
     if not tokens:
         return False
@@ -539,12 +548,15 @@ def _is_cumulative(anchor: Token, words: TollWords) -> bool:
     )
 
 
+OTHER_CLAUSE_DEPS = {"relcl", "ccomp", "advcl", "parataxis", "csubj"}
+
+
 def _inside_other_clause(token: Token, clause_head: Token) -> bool:
+    """Is the token in a clause of its own below `clause_head` (a participle describing the
+    counted people, "80 others injured since January", is not one)?"""
     current = token
     while current.i != clause_head.i and current.head.i != current.i:
-        if current.dep_ in ("relcl", "ccomp", "advcl", "acl", "parataxis") and current.i != token.i:
-            return True
-        if current.dep_ in ("relcl", "ccomp", "parataxis"):
+        if current.dep_ in OTHER_CLAUSE_DEPS:
             return True
         current = current.head
     return False
