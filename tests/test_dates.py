@@ -203,6 +203,19 @@ def test_another_clause_s_date_is_not_taken(nlp):
     assert attacked.date_span is None
 
 
+def test_a_date_reached_through_after_or_since_is_another_event_s(nlp):
+    analyzed = analyze(
+        nlp,
+        "The two governments forged a partnership in the wake of the 2003 invasion. Rebels "
+        "have fought the army since 2011.",
+    )
+    forged = event_at(analyzed, "forged", "COOPERATE")
+    fought = event_at(analyzed, "fought")
+    date_events(analyzed)
+    assert forged.date_precision == "publication" and forged.date_span is None
+    assert fought.date_precision == "publication"
+
+
 def test_a_day_carries_to_the_next_sentence_of_a_past_story(nlp):
     analyzed = analyze(nlp, "On Monday, gunmen stormed a village. They burned twenty houses.")
     burned = event_at(analyzed, "burned", "COERCE")

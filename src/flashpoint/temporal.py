@@ -78,6 +78,7 @@ class Grammar:
     ordinals: dict[str, int]
     future_auxiliaries: frozenset[str]
     future_modals: frozenset[str]
+    sequence_words: frozenset[str]
     future_governors: frozenset[str]
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
     # The words every pattern is built around (month, weekday, unit, year, ...): the patterns
@@ -170,6 +171,7 @@ def grammar() -> Grammar:
         ordinals={_key(str(k)): int(v) for k, v in data["ordinals"].items()},
         future_auxiliaries=frozenset(str(w) for w in data["future_auxiliaries"]),
         future_modals=frozenset(str(w) for w in data["future_modals"]),
+        sequence_words=frozenset(str(w).lower() for w in data["sequence_words"]),
         future_governors=frozenset(str(w) for w in data["future_governors"]),
         patterns=tuple(patterns),
         core=core,

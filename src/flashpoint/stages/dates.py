@@ -7,7 +7,8 @@ in `data/dates.yaml`); this stage decides which one belongs to which event:
 1. its own clause: an expression in the subtree of the event's word, or hanging from the clause
    the event's word belongs to ("targeted Thursday in a drone strike", "the 2003 invasion that
    toppled ...", "X said Thursday that Y attacked"); never one inside another clause of the
-   sentence ("the movement, whose chief vowed last month, ...");
+   sentence ("the movement, whose chief vowed last month, ..."), nor one reached through
+   "after", "since", "in the wake of" (another event's date: `sequence_words` in dates.yaml);
 2. else the sentence before, when both tell of the past and that sentence's main clause names a
    day ("On Monday gunmen stormed a village. Five people were killed."); never for background
    events, never a month or a year (too loose to carry);
@@ -32,7 +33,13 @@ from spacy.tokens import Token
 
 from flashpoint.analysis import AnalyzedArticle, Segment
 from flashpoint.model import DatePrecision, Event, Span
-from flashpoint.temporal import CLAUSE_DEPS, TimeExpression, clause_tense, find_expressions
+from flashpoint.temporal import (
+    CLAUSE_DEPS,
+    TimeExpression,
+    clause_tense,
+    find_expressions,
+    grammar,
+)
 
 # The resolver's precisions as the model's: a weekend is a week, a season a year; decades and
 # centuries are too coarse to date an event.
@@ -178,7 +185,11 @@ def clause_rank(date: SpacySpan, trigger: Token) -> tuple[int, int, int, int] | 
         return None
     date_up = date_path[: [t.i for t in date_path].index(common.i)]
     trigger_up = trigger_path[: [t.i for t in trigger_path].index(common.i)]
-    crossings = [t for t in date_up if _is_clause(t) and t.i not in _span_ids(date)]
+    own_words = _span_ids(date)
+    sequence = grammar().sequence_words
+    if any(t.lower_ in sequence for t in date_up if t.i not in own_words):
+        return None  # "in the wake of the 2003 invasion": the invasion's date, not this one's
+    crossings = [t for t in date_up if _is_clause(t) and t.i not in own_words]
     trigger_crossings = sum(1 for t in trigger_up if _is_clause(t))
     inside = common.i == trigger.i
     if crossings and not (
