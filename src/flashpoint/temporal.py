@@ -9,9 +9,11 @@ function on TempEval-3.
 How:
 - spans come from the patterns of `data/dates.yaml` only, so the date parser never sees a word
   such as "We" (which dateparser reads as Wednesday);
-- absolute dates ("January 4", "4 January 2024", "May 2010") are parsed by dateparser, with the
-  year of a yearless date chosen by the tense of its clause (past clause: the latest such date
-  on or before publication; future clause: the next one; otherwise the publication year);
+- full dates with a year in any of their written forms ("4 January 2024", "Sept. 11, 2001",
+  "Jan 04/2024") are parsed by dateparser; ISO dates, month-years ("May 2010") and days without
+  a year ("January 4") are read from the pattern's groups, the year of a yearless date chosen
+  by the tense of its clause (past: the latest such date on or before publication; future: the
+  next one; no tense to go by: the occurrence nearest to publication);
 - relative expressions (weekdays, "yesterday", "last month", "nearly a decade ago") are
   computed here from the publication date: dateparser does not read most of them, and it cannot
   see the tense of the clause. "Thursday" is the latest Thursday on or before publication
@@ -632,8 +634,3 @@ def _season(code: str, year: int, rules: Grammar):
     first = dt.date(year, first_month, 1)
     last = _add_months(dt.date(year, 1, 1), last_month) - dt.timedelta(days=1)
     return (f"{year:04d}-{code}", first, last, "season")
-
-
-def token_span(doc: Doc, start: int, end: int) -> Span | None:
-    """The tokens of `doc` covering characters [start, end) of its text."""
-    return doc.char_span(start, end, alignment_mode="expand")
