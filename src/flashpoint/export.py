@@ -640,8 +640,8 @@ def acled_row(event: Event, article: dict | None) -> dict[str, Any] | None:
     inter1 = acled_inter(actor1, country_code)
     inter2 = acled_inter(actor2, country_code)
     size = event.size
-    if size is None:
-        fatalities = 0
+    if size is None or size.cumulative:
+        fatalities = 0  # ACLED never records a campaign or period total as one event's toll
     else:  # ACLED takes the most conservative figure
         fatalities = next((v for v in (size.dead_low, size.dead) if v is not None), 0)
     day = event.date

@@ -1022,12 +1022,16 @@ def _background(candidate: Candidate, analyzed: AnalyzedArticle, lexicon: Lexico
         return True
     markers = lexicon.words("background_markers")
     scope = list(token.children) + ([*verb.children] if verb is not token else [])
+    if candidate.is_noun and _series_verb(token, lexicon) is not None:
+        scope += list(token.head.head.children)  # "a months-long campaign of strikes"
     for item in scope:
-        words = (
-            {t.lower_ for t in item.subtree}
-            if item.dep_ in ("amod", "advmod", "npadvmod", "prep")
-            else {item.lower_}
-        )
+        if item.dep_ in ("amod", "advmod", "npadvmod", "prep"):
+            # the tokens, and the modifier as written ("months-long" is three tokens)
+            words = {t.lower_ for t in item.subtree} | {
+                item.doc[item.left_edge.i : item.right_edge.i + 1].text.lower()
+            }
+        else:
+            words = {item.lower_}
         if words & markers:
             return True
     published = analyzed.article.published
