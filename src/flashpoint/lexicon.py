@@ -12,7 +12,7 @@ Users extend the lexicon with `--rules FILE.yaml` in the same format; their rule
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -63,16 +63,39 @@ class Rule:
         return bool(self.object or self.modifier or self.prep or self.near or self.not_near)
 
 
-@dataclass(frozen=True)
-class Context:
-    """The lemmas around a candidate word that rule conditions look at."""
+Words = frozenset[str]
 
-    objects: frozenset[str] = frozenset()
-    modifiers: frozenset[str] = frozenset()
-    preps: frozenset[str] = frozenset()
-    clause: frozenset[str] = frozenset()
-    complement: frozenset[str] = frozenset()
-    has_object: bool = False
+
+class Context:
+    """The lemmas around a candidate word that rule conditions look at. The clause and the
+    complement may be given as functions: they are read only if a rule asks for them."""
+
+    __slots__ = ("_clause", "_complement", "has_object", "modifiers", "objects", "preps")
+
+    def __init__(
+        self,
+        objects: Words = frozenset(),
+        modifiers: Words = frozenset(),
+        preps: Words = frozenset(),
+        clause: Words | Callable[[], Words] = frozenset(),
+        complement: Words | Callable[[], Words] = frozenset(),
+        has_object: bool = False,
+    ) -> None:
+        self.objects, self.modifiers, self.preps = objects, modifiers, preps
+        self._clause, self._complement = clause, complement
+        self.has_object = has_object
+
+    @property
+    def clause(self) -> Words:
+        if callable(self._clause):
+            self._clause = self._clause()
+        return self._clause
+
+    @property
+    def complement(self) -> Words:
+        if callable(self._complement):
+            self._complement = self._complement()
+        return self._complement
 
 
 @dataclass

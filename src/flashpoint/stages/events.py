@@ -23,8 +23,11 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
+import numpy as np
+from spacy import attrs as spacy_attrs
+from spacy import symbols as spacy_symbols
 from spacy.tokens import Token
 
 from flashpoint.analysis import AnalyzedArticle, Sentence
@@ -107,7 +110,8 @@ def _sentence_events(
     analyzed: AnalyzedArticle, sentence: Sentence, lexicon: Lexicon, resolver: ActorResolver
 ) -> list[Event]:
     words = cache(lambda: lemmas(sentence.span))  # read once per sentence, when a noun needs it
-    candidates = [c for c in (_candidate(t, lexicon, words) for t in sentence.span) if c]
+    tokens = _possible_triggers(sentence, lexicon)
+    candidates = [c for c in (_candidate(t, lexicon, words) for t in tokens) if c]
     if not candidates:
         return []
     by_token = {c.token.i: c for c in candidates}
@@ -129,6 +133,93 @@ def _sentence_events(
 
 
 # --- 1. candidates ------------------------------------------------------------------------------
+
+
+@dataclass
+class _TriggerWords:
+    """Hashes of the words that can start a rule, to skip every other token without building a
+    spaCy Token (the costliest thing this stage did)."""
+
+    verbs: frozenset[int]
+    nouns: frozenset[int]
+    adjectives: frozenset[int]
+    must: int
+
+    @cached_property
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return tuple(
+            np.array(sorted(w), dtype=np.uint64) for w in (self.verbs, self.nouns, self.adjectives)
+        )
+
+
+def _member(values: np.ndarray, sorted_words: np.ndarray) -> np.ndarray:
+    """Which `values` are in `sorted_words` (a sorted array of hashes)."""
+    index = np.minimum(np.searchsorted(sorted_words, values), len(sorted_words) - 1)
+    return sorted_words[index] == values
+
+
+_TRIGGER_WORDS: dict[tuple[int, int], _TriggerWords] = {}
+
+
+def _trigger_words(lexicon: Lexicon, strings) -> _TriggerWords:
+    key = (id(lexicon), id(strings))
+    found = _TRIGGER_WORDS.get(key)
+    if found is None:
+        # A verb key's first word ("pull" of "pull out"); "re" + a verb ("reimpose").
+        verbs = {k.split()[0] for k in lexicon.verbs} | {"re" + k.split()[0] for k in lexicon.verbs}
+        # A noun key's last word ("strike" of "air strike", "fire" of "cease-fire").
+        nouns = {k.split()[-1].split("-")[-1] for k in lexicon.nouns}
+
+        def hashes(words: set[str]) -> frozenset[int]:
+            # Lemmas can be capitalised ("Strike" in a headline); the rules are lower case.
+            forms = {f for w in words for f in (w, w.capitalize(), w.upper())}
+            return frozenset(strings.add(f) for f in forms)
+
+        found = _TriggerWords(
+            verbs=hashes(verbs),
+            nouns=hashes(nouns),
+            adjectives=hashes(set(lexicon.adjectives)),
+            must=strings.add("must"),
+        )
+        _TRIGGER_WORDS[key] = found
+    return found
+
+
+def _possible_triggers(sentence: Sentence, lexicon: Lexicon) -> list[Token]:
+    """The sentence's tokens that some rule could fire on: a superset of the candidates."""
+    span = sentence.span
+    doc = span.doc
+    words = _trigger_words(lexicon, doc.vocab.strings)
+    arrays = doc.user_data.get("flashpoint_event_arrays")
+    if arrays is None:
+        table = doc.to_array([spacy_attrs.POS, spacy_attrs.LEMMA, spacy_attrs.LOWER])
+        pos, lemma, lower = table[:, 0], table[:, 1], table[:, 2]
+        verbs, nouns, adjectives = words.arrays
+        is_verb = (pos == spacy_symbols.VERB) | (pos == spacy_symbols.AUX)
+        is_noun = (pos == spacy_symbols.NOUN) | (pos == spacy_symbols.PROPN)
+        is_adjective = pos == spacy_symbols.ADJ
+        keyed = (
+            (is_verb & (_member(lemma, verbs) | _member(lower, verbs)))
+            | (is_noun & (_member(lemma, nouns) | _member(lower, nouns)))
+            | (is_adjective & (_member(lemma, adjectives) | _member(lower, adjectives)))
+        )
+        # Verbs whose lemma the rules may know only through their inflection ("staged").
+        unknown_verbs = (pos == spacy_symbols.VERB) & ~keyed
+        arrays = (keyed, unknown_verbs, is_verb, lower)
+        doc.user_data["flashpoint_event_arrays"] = arrays
+    keyed, unknown_verbs, is_verb, lower = arrays
+    start, end = span.start, span.end
+    # "must" makes any verb a possible demand.
+    if (lower[start:end] == words.must).any():
+        chosen = keyed[start:end] | is_verb[start:end]
+    else:
+        chosen = keyed[start:end].copy()
+        strings = doc.vocab.strings
+        for offset in np.flatnonzero(unknown_verbs[start:end]):
+            forms = _inflection_lemmas(strings[int(lower[start + offset])])
+            if any(strings.add(f) in words.verbs for f in forms):
+                chosen[offset] = True
+    return [doc[start + int(i)] for i in np.flatnonzero(chosen)]
 
 
 def _candidate(
@@ -197,8 +288,12 @@ def _verb_keys(token: Token) -> list[str]:
 
 def verb_lemmas(token: Token) -> list[str]:
     """spaCy's lemma first, then candidates from English inflection of the surface form."""
-    found = [token.lemma_.lower()]
-    word = token.lower_
+    return list(dict.fromkeys([token.lemma_.lower(), *_inflection_lemmas(token.lower_)[1:]]))
+
+
+def _inflection_lemmas(word: str) -> list[str]:
+    """Possible lemmas of an inflected English verb form ("staged" -> "staged", "stage", ...)."""
+    found = [word]
     if word.endswith("ied"):
         found.append(word[:-3] + "y")
     elif word.endswith("ed"):
@@ -215,7 +310,7 @@ def verb_lemmas(token: Token) -> list[str]:
         found += [word[:-1], word[:-2]]
     elif word.endswith("s"):
         found.append(word[:-1])
-    return list(dict.fromkeys(found))
+    return found
 
 
 def _noun_keys(token: Token) -> list[str]:
@@ -270,19 +365,24 @@ def _context(token: Token, sentence_words: Callable[[], frozenset[str]]) -> Cont
         objects.append(child)
         objects.extend(c for c in child.children if c.dep_ in ("compound", "amod"))
     if token.pos_ in ("VERB", "AUX", "ADJ"):
-        clause = lemmas(t for t in token.subtree if not _in_nested_clause(t, token))
+
+        def clause() -> frozenset[str]:
+            return lemmas(t for t in token.subtree if not _in_nested_clause(t, token))
+
     else:
         # An event noun is read in its whole sentence ("workers ... will not end the strike").
-        clause = sentence_words()
+        clause = sentence_words
+
+    def complement() -> frozenset[str]:
+        return lemmas(t for c in token.children if c.dep_ in ("ccomp", "xcomp") for t in c.subtree)
+
     return Context(
         objects=lemmas(objects),
         modifiers=lemmas(modifiers),
         preps=frozenset(p.lower_ for p in preps),
         clause=clause,
         has_object=any(c.dep_ in ("dobj", "dative", "nsubjpass") for c in token.children),
-        complement=lemmas(
-            t for c in token.children if c.dep_ in ("ccomp", "xcomp") for t in c.subtree
-        ),
+        complement=complement,
     )
 
 
