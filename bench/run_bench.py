@@ -76,9 +76,11 @@ def _spacy_batch(articles: list) -> tuple[int, int]:
 
 
 def _load_spacy() -> None:
+    from flashpoint.pipeline import settle_loaded_resources
     from flashpoint.stages import nlp
 
     nlp.load_nlp()
+    settle_loaded_resources()  # the same garbage-collector settings as the full pipeline
 
 
 def run_spacy(paths: list[str], workers: int) -> dict:
@@ -91,7 +93,7 @@ def run_spacy(paths: list[str], workers: int) -> dict:
     words = sum(len(a.text.split()) for a in articles)
     started = time.perf_counter()
     if workers == 1:
-        _spacy_batch([])  # loads the model inside the clock, as a worker does
+        _load_spacy()  # inside the clock, as a worker does
         for start in range(0, len(articles), nlp.ARTICLES_PER_CHUNK):
             _spacy_batch(articles[start : start + nlp.ARTICLES_PER_CHUNK])
     else:

@@ -12,6 +12,7 @@ Each stage is one module in `flashpoint.stages`; this file only wires them.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -136,6 +137,9 @@ class Pipeline:
     def _analyze(self, articles: list[Article]) -> Iterator[AnalyzedArticle]:
         if not articles:
             return
+        if not _settled:
+            self.resolver, self.lexicon  # noqa: B018 (loaded before the freeze)
+            settle_loaded_resources()
         started = time.perf_counter()
         analyzed = list(nlp.analyze(articles, self.nlp, batch_size=self.options.batch_size))
         self.timer.add("nlp", started)
@@ -160,3 +164,25 @@ class Pipeline:
         timer.add("tolls", started)
         analyzed.article.status = "coded"
         return analyzed.to_result()
+
+
+# Allocations between two young-generation garbage collections once resources are loaded.
+GC_YOUNG_THRESHOLD = 50_000
+_settled = False
+
+
+def settle_loaded_resources() -> None:
+    """Keep the garbage collector off the loaded model, dictionaries and gazetteer.
+
+    They are millions of long-lived objects; without this every full collection triggered by
+    the many short-lived objects of parsing walks them all again. Frozen objects are still
+    freed by reference counting. On the 249 Guardian articles (runs alternated) the full
+    pipeline ran 2 to 5% faster with it.
+    """
+    global _settled
+    _settled = True
+    gc.collect()
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(max(GC_YOUNG_THRESHOLD, gc.get_threshold()[0]), middle, old)
+
