@@ -29,7 +29,10 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from spacy.tokens import Span, Token
+import numpy as np
+from spacy import attrs as spacy_attrs
+from spacy import symbols as spacy_symbols
+from spacy.tokens import Doc, Span, Token
 
 from flashpoint.actor_dictionary import (
     ActorDictionary,
@@ -264,11 +267,10 @@ class ActorResolver:
             if not covered.intersection(range(ent.start, ent.end)):
                 spans.append((ent.start, ent.end, ent.label_))
                 covered.update(range(ent.start, ent.end))
-        for token in doc:
-            if token.i in covered or token.pos_ not in ("NOUN", "PROPN"):
+        for index in _head_nouns(doc):
+            if index in covered:
                 continue
-            if token.dep_ in ("compound", "amod", "poss"):
-                continue
+            token = doc[index]
             noun = singular(token.lower_)
             if noun in self.dictionary.agents or token.lemma_.lower() in self.dictionary.agents:
                 spans.append((token.i, token.i + 1, "AGENT"))
@@ -529,6 +531,17 @@ def _doc_tokens(doc):  # type: ignore[no-untyped-def]
         cached = tokenize(doc.text)
         doc.user_data["flashpoint_actor_tokens"] = cached
     return cached
+
+
+def _head_nouns(doc: Doc) -> list[int]:
+    """Indices of nouns and proper nouns that head their phrase (not compound, amod, poss);
+    read from arrays so that no Token is built for the other words."""
+    strings = doc.vocab.strings
+    table = doc.to_array([spacy_attrs.POS, spacy_attrs.DEP])
+    pos, dep = table[:, 0], table[:, 1]
+    modifier = np.isin(dep, [strings.add(label) for label in ("compound", "amod", "poss")])
+    nouns = ((pos == spacy_symbols.NOUN) | (pos == spacy_symbols.PROPN)) & ~modifier
+    return np.flatnonzero(nouns).tolist()
 
 
 def _core(span: Span) -> Span:
