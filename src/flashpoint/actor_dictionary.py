@@ -157,10 +157,7 @@ class Tok:
     end: int
     possessive: bool = False
     affiliation: bool = False  # followed by "-led", "-backed", ...
-
-    @property
-    def capitalized(self) -> bool:
-        return self.text[:1].isupper() or self.text[:1].isdigit()
+    capitalized: bool = False  # starts with a capital or a digit (set by `tokenize`)
 
     @property
     def upper(self) -> bool:
@@ -182,9 +179,10 @@ def tokenize(text: str) -> list[Tok]:
         norm = word.lower().replace(".", "").replace("'", "")
         if not norm:
             continue
+        first = word[:1]
         tokens.append(
             Tok(word, norm, match.start(), match.start() + len(word), possessive,
-                match.end() in affiliated)
+                match.end() in affiliated, first.isupper() or first.isdigit())
         )  # fmt: skip
     # Hyphenated suffixes ("Iran-backed"): drop the suffix word, keep the mark on the name.
     return [
@@ -757,18 +755,20 @@ class PhraseResolver:
         found: list[Found] = []
         i, n = 0, len(tokens)
         limit = min(self.dictionary.max_alias_words, 10) + 1  # longer aliases are never written
+        # A name is a run of capitalised words and connectors ("of", "al-"): where each run ends.
+        run_end = [n] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            name_like = tokens[k].capitalized or tokens[k].norm in NAME_CONNECTORS
+            run_end[k] = run_end[k + 1] if name_like else k
         while i < n:
             if not tokens[i].capitalized:
                 i += 1
                 continue
             hit = None
-            for j in range(min(n, i + limit), i, -1):
-                last = tokens[j - 1]
-                if not last.capitalized:
+            for j in range(min(n, i + limit, run_end[i]), i, -1):
+                if not tokens[j - 1].capitalized:
                     continue
                 inner = tokens[i:j]
-                if any(not t.capitalized and t.norm not in NAME_CONNECTORS for t in inner):
-                    continue
                 entries = self.dictionary.lookup(inner)
                 if entries:
                     hit = Found(i, j, entries)

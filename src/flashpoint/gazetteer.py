@@ -26,7 +26,7 @@ import zipfile
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,7 @@ _DROPPED = re.compile(r"['’‘`´.ʻʼ]")
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=100_000)  # the same names come back in every article
 def place_key(text: str) -> str:
     """The form names are matched in: no accents, case or dots; hyphens as spaces."""
     decomposed = unicodedata.normalize("NFKD", text)

@@ -296,10 +296,10 @@ class _Reader:
         town before it ("Fresno, Calif.") say so, or it cannot be a word ("NSW", "Ariz.")."""
         text = span.text
         letters = sum(c.isalpha() for c in text)
-        if not letters or not text[0].isupper() or span.sent.text.isupper():
+        if not letters or not text[0].isupper():
             return []
         entries = self.gazetteer.abbreviation(text)
-        if not entries:
+        if not entries or span.sent.text.isupper():  # the sentence last: it is the costly test
             return []
         distinctive = letters >= 3 and (text.isupper() or text.endswith("."))
         return entries if anchored or distinctive or _after_place_comma(span) else []
