@@ -61,3 +61,23 @@ def test_yield_is_found_by_concede_or_retreat_and_negated_events_do_not_count(
     assert scores["per_type"]["YIELD"]["f1"] == 1.0
     assert "ASSAULT" not in scores["per_type"]  # the negated attack is not predicted
     assert scores["per_type"]["THREATEN"]["recall"] == 0.0
+
+
+def test_gold_lines_name_each_bad_line_and_keep_the_rest(tmp_path: Path) -> None:
+    from flashpoint.errors import InputError
+    from flashpoint.evaluate.gold import gold_lines
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_bytes(b'{"text": "first"}\n\n{broken\n{"no_text": 1}\n\xff\xfe\n{"text": "last"}\n')
+    items = list(gold_lines(gold))
+    good = [i for i in items if not isinstance(i, InputError)]
+    bad = [i for i in items if isinstance(i, InputError)]
+    assert [(g.number, g.data["text"]) for g in good] == [(1, "first"), (6, "last")]
+    assert [(e.name, e.reason) for e in bad] == [
+        (f"{gold}:3", bad[0].reason),
+        (f"{gold}:4", "a gold line needs a 'text' string"),
+        (f"{gold}:5", "not UTF-8 text"),
+    ]
+    assert bad[0].reason.startswith("invalid JSON")
+    missing = list(gold_lines(tmp_path / "missing.jsonl"))
+    assert len(missing) == 1 and "cannot read" in missing[0].reason

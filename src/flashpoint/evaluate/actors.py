@@ -17,13 +17,13 @@ CAMEO-era codes are mapped as in `flashpoint eval`; NGEC's XKX for Kosovo is PLO
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flashpoint.errors import InputError
 from flashpoint.evaluate.events import LEGACY_CODES
+from flashpoint.evaluate.gold import gold_lines
 from flashpoint.stages.actors import ActorResolver
 
 METHODS = ("agent_to_code", "short_text_to_agent", "search_nat")
@@ -85,35 +85,27 @@ def code(value: str | None) -> str:
 
 
 def read_gold(path: Path) -> Iterator[GoldActor | InputError]:
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield InputError(where, f"invalid JSON ({exc.msg})")
-                continue
-            if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-                yield InputError(where, "a gold line needs a 'text' string")
-                continue
-            sectors = tuple(
-                s
-                for s in (data.get("expected_sector"), data.get("expected_sector_2"))
-                if isinstance(s, str) and s != "????"
-            )
-            if data.get("expected_sector") == "????":
-                sectors = ()
-            yield GoldActor(
-                line=number,
-                method=str(data.get("method") or ""),
-                text=data["text"],
-                context=data.get("context") or None,
-                date=parse_gold_date(data.get("date")),
-                country=code(data["expected_country"]) if "expected_country" in data else None,
-                sectors=sectors,
-            )
+    for entry in gold_lines(path):
+        if isinstance(entry, InputError):
+            yield entry
+            continue
+        number, _, data = entry
+        sectors = tuple(
+            s
+            for s in (data.get("expected_sector"), data.get("expected_sector_2"))
+            if isinstance(s, str) and s != "????"
+        )
+        if data.get("expected_sector") == "????":
+            sectors = ()
+        yield GoldActor(
+            line=number,
+            method=str(data.get("method") or ""),
+            text=data["text"],
+            context=data.get("context") or None,
+            date=parse_gold_date(data.get("date")),
+            country=code(data["expected_country"]) if "expected_country" in data else None,
+            sectors=sectors,
+        )
 
 
 def evaluate_actors(path: Path, resolver: ActorResolver, with_errors: bool = False) -> dict:

@@ -20,13 +20,13 @@ expression the dates stage can find is compared with the gold timexes of type DA
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flashpoint.errors import InputError
+from flashpoint.evaluate.gold import gold_lines
 from flashpoint.model import Article, Part
 from flashpoint.stages import nlp as nlp_stage
 from flashpoint.stages.clean import article_id
@@ -66,46 +66,28 @@ class DateTally:
 
 def read_gold(path: Path) -> Iterator[GoldDocument | InputError]:
     """Gold documents, or the reason a line is not one (bad JSON, bad encoding, no text)."""
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        yield InputError(str(path), f"cannot read ({exc.strerror})")
-        return
-    with handle:
-        for number, raw in enumerate(handle, start=1):
-            where = f"{path}:{number}"
+    for entry in gold_lines(path):
+        if isinstance(entry, InputError):
+            yield entry
+            continue
+        number, where, data = entry
+        timexes = []
+        for item in data.get("timexes") or []:
             try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                yield InputError(where, "not UTF-8 text")
-                continue
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield InputError(where, f"invalid JSON ({exc.msg})")
-                continue
-            if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-                yield InputError(where, "a gold line needs a 'text' string")
-                continue
-            timexes = []
-            for item in data.get("timexes") or []:
-                try:
-                    timexes.append(
-                        GoldTimex(
-                            start=int(item["start"]),
-                            end=int(item["end"]),
-                            text=str(item.get("text", "")),
-                            type=str(item.get("type", "DATE")).upper(),
-                            value=str(item.get("value", "")),
-                        )
+                timexes.append(
+                    GoldTimex(
+                        start=int(item["start"]),
+                        end=int(item["end"]),
+                        text=str(item.get("text", "")),
+                        type=str(item.get("type", "DATE")).upper(),
+                        value=str(item.get("value", "")),
                     )
-                except (KeyError, TypeError, ValueError, AttributeError):
-                    yield InputError(where, "a timex needs integer 'start' and 'end'")
-                    break
-            else:
-                yield GoldDocument(number, data["text"], _published(data.get("published")), timexes)
+                )
+            except (KeyError, TypeError, ValueError, AttributeError):
+                yield InputError(where, "a timex needs integer 'start' and 'end'")
+                break
+        else:
+            yield GoldDocument(number, data["text"], _published(data.get("published")), timexes)
 
 
 def _published(value) -> dt.datetime | None:

@@ -30,13 +30,13 @@ Each text runs through the whole pipeline as one article. Scores:
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flashpoint.errors import InputError
+from flashpoint.evaluate.gold import gold_lines
 from flashpoint.gazetteer import load_gazetteer, place_key
 from flashpoint.model import Actor, ArticleResult, Event, Place
 from flashpoint.pipeline import Pipeline
@@ -130,45 +130,33 @@ class Tally:
 
 
 def read_gold(path: Path) -> Iterator[GoldRecord | InputError]:
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield InputError(where, f"invalid JSON ({exc.msg})")
-                continue
-            if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-                yield InputError(where, "a gold line needs a 'text' string")
-                continue
-            events = []
-            if not data.get("no_event"):
-                for item in data.get("events") or []:
-                    kind = item.get("event")
-                    if not kind:
-                        continue
-                    kind = LEGACY_TYPES.get(kind.upper(), kind.upper())
-                    events.append(
-                        GoldEvent(
-                            event=kind,
-                            sources=[
-                                _participant(p, data["text"]) for p in item.get("source") or []
-                            ],
-                            targets=[
-                                _participant(p, data["text"]) for p in item.get("target") or []
-                            ],
-                            location=_location(item.get("location"), data["text"]),
-                            dead=_count(item.get("dead")),
-                        )
+    for entry in gold_lines(path):
+        if isinstance(entry, InputError):
+            yield entry
+            continue
+        number, _, data = entry
+        events = []
+        if not data.get("no_event"):
+            for item in data.get("events") or []:
+                kind = item.get("event")
+                if not kind:
+                    continue
+                kind = LEGACY_TYPES.get(kind.upper(), kind.upper())
+                events.append(
+                    GoldEvent(
+                        event=kind,
+                        sources=[_participant(p, data["text"]) for p in item.get("source") or []],
+                        targets=[_participant(p, data["text"]) for p in item.get("target") or []],
+                        location=_location(item.get("location"), data["text"]),
+                        dead=_count(item.get("dead")),
                     )
-            yield GoldRecord(
-                line=number,
-                text=data["text"],
-                events=events,
-                published=data.get("published") or data.get("date"),
-            )
+                )
+        yield GoldRecord(
+            line=number,
+            text=data["text"],
+            events=events,
+            published=data.get("published") or data.get("date"),
+        )
 
 
 def _count(value) -> int | None:

@@ -21,13 +21,13 @@ geoparsing papers usually report), which is not one of the `--json` keys.
 from __future__ import annotations
 
 import hashlib
-import json
 import statistics
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flashpoint.errors import InputError
+from flashpoint.evaluate.gold import gold_lines
 from flashpoint.gazetteer import distance_km, load_gazetteer
 from flashpoint.model import Article, Part
 from flashpoint.pipeline import Pipeline
@@ -75,36 +75,28 @@ haversine_km = distance_km
 
 
 def read_gold(path: Path) -> Iterator[GoldText | InputError]:
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield InputError(where, f"invalid JSON ({exc.msg})")
-                continue
-            if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-                yield InputError(where, "a gold line needs a 'text' string")
-                continue
-            toponyms = []
-            try:
-                for item in data.get("toponyms") or []:
-                    lat, lon = item.get("lat"), item.get("lon")
-                    toponyms.append(
-                        GoldToponym(
-                            start=int(item["start"]),
-                            end=int(item["end"]),
-                            text=str(item.get("text") or ""),
-                            lat=float(lat) if lat is not None else None,
-                            lon=float(lon) if lon is not None else None,
-                        )
+    for entry in gold_lines(path):
+        if isinstance(entry, InputError):
+            yield entry
+            continue
+        number, where, data = entry
+        toponyms = []
+        try:
+            for item in data.get("toponyms") or []:
+                lat, lon = item.get("lat"), item.get("lon")
+                toponyms.append(
+                    GoldToponym(
+                        start=int(item["start"]),
+                        end=int(item["end"]),
+                        text=str(item.get("text") or ""),
+                        lat=float(lat) if lat is not None else None,
+                        lon=float(lon) if lon is not None else None,
                     )
-            except (KeyError, TypeError, ValueError):
-                yield InputError(where, "each toponym needs integer 'start' and 'end'")
-                continue
-            yield GoldText(line=number, text=data["text"], toponyms=toponyms)
+                )
+        except (KeyError, TypeError, ValueError):
+            yield InputError(where, "each toponym needs integer 'start' and 'end'")
+            continue
+        yield GoldText(line=number, text=data["text"], toponyms=toponyms)
 
 
 def gold_article(record: GoldText, source: str) -> Article:

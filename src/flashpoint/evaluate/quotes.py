@@ -23,12 +23,12 @@ Scores (the `--json` object has exactly these keys):
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flashpoint.errors import InputError
+from flashpoint.evaluate.gold import gold_lines
 from flashpoint.model import ArticleResult, Quote
 from flashpoint.pipeline import Pipeline
 from flashpoint.stages import clean
@@ -99,43 +99,35 @@ def _spans(value: object) -> Spans | None:
 
 def read_gold(path: Path) -> Iterator[GoldDocument | InputError]:
     """Gold records, or a one-line reason for each line that is not one."""
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield InputError(where, f"invalid JSON ({exc.msg})")
-                continue
-            if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-                yield InputError(where, "a gold line needs a 'text' string")
-                continue
-            quotes = []
-            problem = None
-            for item in data.get("quotes") or []:
-                spans = _spans(item.get("spans")) if isinstance(item, dict) else None
-                if not spans:
-                    problem = "every quote needs 'spans' as [[start, end], ...]"
-                    break
-                quotes.append(
-                    GoldQuote(
-                        spans=spans,
-                        direct=bool(item.get("direct")),
-                        speaker=item.get("speaker") or None,
-                        speaker_spans=_spans(item.get("speaker_spans")) or [],
-                    )
+    for entry in gold_lines(path):
+        if isinstance(entry, InputError):
+            yield entry
+            continue
+        number, where, data = entry
+        quotes = []
+        problem = None
+        for item in data.get("quotes") or []:
+            spans = _spans(item.get("spans")) if isinstance(item, dict) else None
+            if not spans:
+                problem = "every quote needs 'spans' as [[start, end], ...]"
+                break
+            quotes.append(
+                GoldQuote(
+                    spans=spans,
+                    direct=bool(item.get("direct")),
+                    speaker=item.get("speaker") or None,
+                    speaker_spans=_spans(item.get("speaker_spans")) or [],
                 )
-            if problem:
-                yield InputError(where, problem)
-                continue
-            yield GoldDocument(
-                line=number,
-                text=data["text"],
-                quotes=quotes,
-                published=data.get("published") or data.get("date"),
             )
+        if problem:
+            yield InputError(where, problem)
+            continue
+        yield GoldDocument(
+            line=number,
+            text=data["text"],
+            quotes=quotes,
+            published=data.get("published") or data.get("date"),
+        )
 
 
 def offset_map(original: str, normalised: str) -> list[int]:
