@@ -105,21 +105,22 @@ def article_header(article: Article) -> Text:
 
 
 def events_table(events: list[Event], *, with_article: bool = False) -> Table:
+    """One row an event; its id (for `flashpoint show`) under its type, so that the table
+    stays readable in an 80-column terminal."""
     table = Table(show_lines=False, expand=False, pad_edge=False)
     if with_article:
         table.add_column("article", style="dim", no_wrap=True)
-    table.add_column("id", style="dim", no_wrap=True)
-    table.add_column("event", style="bold")
-    table.add_column("actor → recipient")
+    table.add_column("event · id", style="bold", min_width=17)
+    table.add_column("actor → recipient", min_width=20)
     table.add_column("where")
-    table.add_column("when", no_wrap=True)
+    table.add_column("when", min_width=11)
     table.add_column("toll")
     table.add_column("flags", style="dim")
     for event in events:
-        kind = event.event + (f" ({event.mode})" if event.mode else "")
+        kind = Text(event.event + (f" ({event.mode})" if event.mode else ""))
+        kind.append(f"\n{event.id}", style="dim not bold")
         dyad = f"{actor_label(event.actor)} → {actor_label(event.recipient)}"
-        row = [
-            event.id,
+        row: list = [
             kind,
             dyad,
             place_label(event.event_loc),

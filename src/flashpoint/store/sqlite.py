@@ -781,7 +781,7 @@ class Store(StoreQueries):
             return None
         return ArticleResult(
             article=article,
-            events=self.events(EventFilter(article_id=article_id)),
+            events=self.article_events(article_id),  # all of them, in the order coded
             quotes=self.quotes(article_id=article_id),
             entities=self.entities(article_id),
         )
