@@ -185,4 +185,3 @@ def settle_loaded_resources() -> None:
     gc.freeze()
     _, middle, old = gc.get_threshold()
     gc.set_threshold(max(GC_YOUNG_THRESHOLD, gc.get_threshold()[0]), middle, old)
-

@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from flashpoint.cli.app import app, err, fail, out
-from flashpoint.cli.commands_eval import count_lines
+from flashpoint.cli.commands_eval import gold_progress
 from flashpoint.evaluate.dates import DateTally, details, evaluate_dates
 
 
@@ -28,18 +27,8 @@ def eval_dates_command(
     for path in gold:
         if not path.is_file():
             raise fail(f"{path}: no such file")
-        with Progress(
-            TextColumn(f"{path.name}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("eval-dates", total=count_lines(path))
-            scores, tally, problems = evaluate_dates(
-                path, progress=lambda n, t=task: progress.advance(t, n)
-            )
+        with gold_progress(path) as progress:
+            scores, tally, problems = evaluate_dates(path, progress=progress)
         for problem in problems:
             err.print(f"[yellow]skipped:[/] {problem.message}", markup=True, soft_wrap=True)
         if not scores["n"]:

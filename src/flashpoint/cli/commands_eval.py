@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +20,22 @@ from flashpoint.pipeline import Pipeline, PipelineOptions
 def count_lines(path: Path) -> int:
     with path.open("rb") as handle:
         return sum(1 for line in handle if line.strip())
+
+
+@contextmanager
+def gold_progress(path: Path) -> Iterator[Callable[[int], None]]:
+    """A transient progress bar on stderr while one gold file is scored; yields the
+    `progress(n)` callback the evaluate functions take."""
+    with Progress(
+        TextColumn(path.name),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("eval", total=count_lines(path))
+        yield lambda n: progress.advance(task, n)
 
 
 @app.command("eval")
@@ -40,17 +58,8 @@ def eval_command(
     for path in gold:
         if not path.is_file():
             raise fail(f"{path}: no such file")
-        total = count_lines(path)
-        with Progress(
-            TextColumn(f"{path.name}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("eval", total=total)
-            scores = evaluate(path, pipeline, progress=lambda n, t=task: progress.advance(t, n))
+        with gold_progress(path) as progress:
+            scores = evaluate(path, pipeline, progress=progress)
         if as_json:
             out.file.write(json.dumps(scores) + "\n")
         else:

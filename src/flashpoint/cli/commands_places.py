@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from flashpoint.cli.app import app, err, fail, out
-from flashpoint.cli.commands_eval import count_lines
+from flashpoint.cli.commands_eval import gold_progress
 from flashpoint.evaluate.places import evaluate_places, found_accuracy
 from flashpoint.pipeline import Pipeline
 
@@ -30,18 +29,8 @@ def eval_places_command(
     for path in gold:
         if not path.is_file():
             raise fail(f"{path}: no such file")
-        with Progress(
-            TextColumn(f"{path.name}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("eval-places", total=count_lines(path))
-            scores, tally = evaluate_places(
-                path, pipeline, progress=lambda n, t=task: progress.advance(t, n)
-            )
+        with gold_progress(path) as progress:
+            scores, tally = evaluate_places(path, pipeline, progress=progress)
         for problem in tally.problems:
             err.print(f"skipped {problem.name}: {problem.reason}", markup=False)
         if scores["n"] == 0:

@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Annotated, get_args
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from flashpoint.cli import render
 from flashpoint.cli.app import app, err, fail, out
-from flashpoint.cli.commands_eval import count_lines
+from flashpoint.cli.commands_eval import gold_progress
 from flashpoint.errors import InputError
 from flashpoint.evaluate.quotes import SCORE_KEYS, details, evaluate
 from flashpoint.model import Quote
@@ -67,18 +66,8 @@ def eval_quotes(
         raise fail(f"{gold}: no such file")
     pipeline = Pipeline(PipelineOptions(actor_files=list(actors or [])))
     problems: list[InputError] = []
-    with Progress(
-        TextColumn(gold.name),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("eval", total=count_lines(gold))
-        scores, tally = evaluate(
-            gold, pipeline, progress=lambda n: progress.advance(task, n), problems=problems
-        )
+    with gold_progress(gold) as progress:
+        scores, tally = evaluate(gold, pipeline, progress=progress, problems=problems)
     for problem in problems:
         err.print(f"skipped {problem.message}")
     if scores["n"] == 0:
