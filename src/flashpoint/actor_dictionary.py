@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -149,8 +149,9 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-@dataclass(frozen=True, slots=True)
-class Tok:
+class Tok(NamedTuple):
+    """A word of a phrase (a tuple: phrases are tokenized by the thousand)."""
+
     text: str  # as written
     norm: str  # lower case, no dots or apostrophes, possessive 's removed
     start: int  # offsets in the phrase
@@ -167,23 +168,29 @@ class Tok:
 
 def tokenize(text: str) -> list[Tok]:
     folded = fold(text)
-    affiliated = {m.start() for m in _AFFIX.finditer(folded)}
+    hyphenated = "-" in folded or "‐" in folded or "–" in folded
+    affiliated = {m.start() for m in _AFFIX.finditer(folded)} if hyphenated else ()
+    length = len(folded)
     tokens: list[Tok] = []
     for match in _WORD.finditer(folded):
         word = match.group()
+        start, end = match.span()
+        lower = word.lower()
         possessive = False
-        if word.lower().endswith("'s") and len(word) > 2:
-            word, possessive = word[:-2], True
-        elif word.endswith("s'") or (match.end() < len(folded) and folded[match.end()] == "'"):
-            possessive = word.lower().endswith("s")
-        norm = word.lower().replace(".", "").replace("'", "")
+        if lower.endswith("'s") and len(word) > 2:
+            word, lower, possessive = word[:-2], lower[:-2], True
+        elif end < length and folded[end] == "'":
+            possessive = lower.endswith("s")
+        norm = lower.replace(".", "").replace("'", "") if "." in lower or "'" in lower else lower
         if not norm:
             continue
-        first = word[:1]
+        first = word[0]
         tokens.append(
-            Tok(word, norm, match.start(), match.start() + len(word), possessive,
-                match.end() in affiliated, first.isupper() or first.isdigit())
+            Tok(word, norm, start, start + len(word), possessive, end in affiliated,
+                first.isupper() or first.isdigit())
         )  # fmt: skip
+    if not affiliated:
+        return tokens
     # Hyphenated suffixes ("Iran-backed"): drop the suffix word, keep the mark on the name.
     return [
         t
