@@ -53,6 +53,8 @@ def _ruler_pipeline(patterns: list[dict]) -> Language:
 def test_patterns_the_table_cannot_read_go_through_the_matcher() -> None:
     patterns = [
         {"patterns": [[{"LOWER": "new"}, {"LOWER": "york", "OP": "?"}]], "attrs": {"TAG": "NNP"}},
+        {"patterns": [[{"LOWER": "are"}, {"IS_ALPHA": True, "OP": "+"}]], "attrs": {"POS": "AUX"}},
+        {"patterns": [[{"DEP": ""}, {"LOWER": "boston"}]], "attrs": {"LEMMA": "bos"}, "index": -1},
         {"patterns": [[{"LENGTH": {">=": 6}}]], "attrs": {"TAG": "LONG"}},
         {"patterns": [[{"LOWER": {"IN": ["new", "old"]}}]], "attrs": {"POS": "ADJ"}},
         {"patterns": [[{"ORTH": "York"}]], "attrs": {"TAG": "NNP", "LEMMA": "york"}, "index": 0},

@@ -392,6 +392,8 @@ class ActorDictionary:
         self.countries: dict[str, ActorEntry] = {}
         self.agents: dict[str, Agent] = {}
         self.agent_lengths: list[int] = []
+        # Last words of agent and title keys: a window not ending in one is no agent or title.
+        self.agent_last_words: frozenset[str] | None = None
         self.titles: dict[str, str] = {}
         self.office_sectors: dict[str, str] = {}  # office -> sector of its holders (else GOV)
         self.offices: dict[tuple[str, str], list[tuple[ActorEntry, Role]]] = defaultdict(list)
@@ -627,6 +629,10 @@ class ActorDictionary:
                 # Front"): its country, as CAMEO-era coders did.
                 entries.sort(key=lambda e: (e.rank, _KIND_ORDER.get(e.kind, 9), e.code == "IMG"))
         self.agent_lengths = sorted({len(k.split()) for k in self.agents}, reverse=True)
+        keys = [*self.agents, *self.titles]
+        self.agent_last_words = (
+            None if "" in keys else frozenset(k.rsplit(" ", 1)[-1] for k in keys)
+        )
 
     # -- lookups --
 
@@ -821,9 +827,17 @@ class PhraseResolver:
                     return True
         return False
 
+    def _agent_ends(self, tokens: list[Tok]) -> list[bool]:
+        """Per word: whether an agent or title key can end with it (or with its singular)."""
+        last_words = self.dictionary.agent_last_words
+        if last_words is None:
+            return [True] * len(tokens)
+        return [t.norm in last_words or singular(t.norm) in last_words for t in tokens]
+
     def _find_agents(self, tokens: list[Tok], taken: list[bool]) -> list[Found]:
         found: list[Found] = []
         agents, titles = self.dictionary.agents, self.dictionary.titles
+        ends = self._agent_ends(tokens)
         i, n = 0, len(tokens)
         while i < n:
             if taken[i] or (tokens[i].norm in PREPOSITIONS - {"of", "for"} and i == 0):
@@ -832,7 +846,7 @@ class PhraseResolver:
             hit = None
             for length in self.dictionary.agent_lengths:
                 j = i + length
-                if j > n or any(taken[i:j]):
+                if j > n or not ends[j - 1] or any(taken[i:j]):
                     continue
                 norms = [t.norm for t in tokens[i:j]]
                 plain = key_of(norms)

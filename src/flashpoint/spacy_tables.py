@@ -2,17 +2,20 @@
 
 In en_core_web_sm both are Python loops over every token: the attribute ruler runs a Matcher
 with 179 patterns and sets each match's attributes through a Span, the lemmatizer builds a Token
-per word. Together they took 14% of the NLP stage's time on the benchmark corpus. Both are pure
+per word. Together they took about 14% of spaCy's time on the benchmark corpus. Both are pure
 functions of a few attributes of the token:
 
 - the ruler's one-token patterns read the token's own TAG, LOWER, DEP and IS_SPACE, so what
-  they set is cached per combination of those values; the few patterns that span several
-  tokens ("gon na", "let 's") still go through spaCy's Matcher;
+  they set is cached per combination of those values (words no rule names share one key); the
+  eight patterns that span several tokens ("gon na", "let 's") go through spaCy's Matcher, run
+  only on a window at each token that passes a pattern's first test;
 - the lemmatizer's result depends on ORTH, POS and MORPH (it caches on exactly that key).
 
 The replacements read and write whole-doc arrays and ask the stock components only on a cache
-miss, so the annotations are the stock ones, token for token (tests/test_nlp.py checks this).
-A model whose ruler uses anything else (operators, other attributes) keeps its stock components.
+miss, so the annotations are the stock ones, token for token: identical POS, TAG, MORPH, LEMMA
+and DEP on the benchmark corpus (771 docs, 392,212 tokens; tests/test_nlp.py checks samples),
+with the ruler 7x and the lemmatizer 6x faster. A ruler that sets lexical attributes keeps
+its stock component.
 """
 
 from __future__ import annotations
@@ -39,6 +42,11 @@ _TOKEN_ONLY = {spacy_attrs.POS, spacy_attrs.TAG, spacy_attrs.MORPH, spacy_attrs.
                spacy_attrs.DEP}  # fmt: skip
 
 Predicate = Callable[[Any], bool]
+# The key of a value no rule names, and the text the rules' tests see for it.
+_UNNAMED = 2**64 - 1
+_UNNAMED_TEXT = "\x00unnamed"
+# In a token's result: no rule sets this attribute.
+_KEEP = 2**64 - 1
 
 
 def _predicate(value: Any) -> Predicate | None:
@@ -72,6 +80,14 @@ def _one_token_tests(pattern: list[dict]) -> dict[str, Any] | None:
     return tests
 
 
+def _first_token_tests(pattern: list[dict]) -> dict[str, Any] | None:
+    """{attribute: value or test} the first token of a Matcher pattern must pass, or None where
+    the pattern has operators (its start and length vary) or uses other tests."""
+    if not pattern or any("OP" in token for token in pattern):
+        return None
+    return _one_token_tests(pattern[:1])
+
+
 class TableAttributeRuler:
     """The stock AttributeRuler's rules applied per distinct (attributes read) of a token."""
 
@@ -84,11 +100,17 @@ class TableAttributeRuler:
         # The other one-token patterns, tested: (rule number, {attribute: test}).
         self.tested: list[tuple[int, dict[str, Predicate]]] = []
         self.multi_token = Matcher(self.vocab)
+        # Tests of those patterns' first tokens: the Matcher runs only where one passes (None:
+        # some pattern can start anywhere).
+        starts: list[dict[str, Any]] | None = []
         read: set[str] = set()
         for number, rule in enumerate(stock.patterns):
             patterns = [_one_token_tests(p) for p in rule["patterns"]]
             if any(p is None for p in patterns):
                 self.multi_token.add(str(number), rule["patterns"])
+                for pattern in rule["patterns"]:
+                    first = _first_token_tests(pattern)
+                    starts = None if first is None or starts is None else [*starts, first]
                 continue
             for pattern in patterns:
                 assert pattern is not None
@@ -100,11 +122,54 @@ class TableAttributeRuler:
                 else:
                     tests = {n: _predicate(v) for n, v in pattern.items()}
                     self.tested.append((number, tests))  # type: ignore[arg-type]
+        self.multi_length = max(
+            (len(p) for rule in stock.patterns for p in rule["patterns"]), default=1
+        )
+        self.multi_starts = starts
+        # (start test number, attribute, value hash) -> whether the value passes
+        self._passes: dict[tuple[int, str, int], bool] = {}
         self.read = tuple(sorted(read))
         self.read_ids = [spacy_attrs.IDS[name] for name in self.read]
+        # Values no rule names ("the" for LOWER in most rules) all behave alike: they share one
+        # cache key, so that the table holds combinations of tags, not of words.
+        self.named = self._named_values(stock.patterns)
         self.set_ids = sorted({attr for attrs in self.rule_attrs for attr in attrs})
         self._rules_of: dict[tuple[int, ...], tuple[int, ...]] = {}
-        self._result_of: dict[tuple[int, ...], dict[int, int]] = {}
+        self._result_of: dict[tuple[int, ...], tuple[int, ...]] = {}
+
+    def _named_values(self, rules: list[dict]) -> list[numpy.ndarray | None]:
+        """Per attribute read: the hashes of the values the one-token rules name, or None where
+        a rule's test is open-ended (a regular expression) or the attribute is a flag."""
+        named: dict[str, set[str] | None] = {
+            n: None if n in _FLAG_ATTRS else set() for n in self.read
+        }
+        for rule in rules:
+            for pattern in rule["patterns"]:
+                if _one_token_tests(pattern) is None:
+                    continue
+                for name, value in pattern[0].items():
+                    values = named[name]
+                    if values is None:
+                        continue
+                    if isinstance(value, str):
+                        values.add(value)
+                    elif isinstance(value, dict) and set(value) <= {"IN", "NOT_IN"}:
+                        values.update(str(v) for operand in value.values() for v in operand)
+                    else:
+                        named[name] = None
+        return [
+            None if values is None else numpy.array(
+                sorted(self.vocab.strings.add(v) for v in values), dtype=numpy.uint64
+            )
+            for values in (named[n] for n in self.read)
+        ]  # fmt: skip
+
+    def _keys(self, doc: Doc) -> list[tuple[int, ...]]:
+        table = doc.to_array(self.read_ids)
+        for column, named in enumerate(self.named):
+            if named is not None:
+                table[~numpy.isin(table[:, column], named), column] = _UNNAMED
+        return [tuple(row) for row in table.tolist()]
 
     @staticmethod
     def can_replace(stock: AttributeRuler) -> bool:
@@ -119,7 +184,11 @@ class TableAttributeRuler:
         if rules is None:
             strings = self.vocab.strings
             values = {
-                name: bool(raw) if name in _FLAG_ATTRS else strings[raw]
+                name: bool(raw)
+                if name in _FLAG_ATTRS
+                else _UNNAMED_TEXT
+                if raw == _UNNAMED
+                else strings[raw]
                 for name, raw in zip(self.read, key, strict=True)
             }
             found: list[int] = []
@@ -135,39 +204,96 @@ class TableAttributeRuler:
             self._rules_of[key] = rules
         return rules
 
-    def _fold(self, rules: Iterable[int]) -> dict[int, int]:
-        """The attributes a token ends with: rules apply in their order, later ones win."""
+    def _fold(self, rules: Iterable[int]) -> tuple[int, ...]:
+        """The values a token ends with, one per attribute of `set_ids` (_KEEP where no rule
+        sets it): rules apply in their order, later ones win."""
         result: dict[int, int] = {}
         for number in sorted(set(rules)):
             result.update(self.rule_attrs[number])
+        return tuple(result.get(attr, _KEEP) for attr in self.set_ids)
+
+    def _result_for(self, key: tuple[int, ...]) -> tuple[int, ...]:
+        result = self._result_of.get(key)
+        if result is None:
+            result = self._result_of[key] = self._fold(self._rules_for(key))
         return result
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc) or not self.set_ids:
             return doc
-        keys = [tuple(row) for row in doc.to_array(self.read_ids).tolist()]
+        keys = self._keys(doc)
         extra: dict[int, list[int]] = {}
-        for match_id, start, end in self.multi_token(doc, allow_missing=True):
+        for match_id, start, end in self._multi_token_matches(doc):
             number = int(self.vocab.strings[match_id])
             position = range(start, end)[self.rule_index[number]]
             extra.setdefault(position, []).append(number)
-        values = doc.to_array(self.set_ids)
-        column = {attr: j for j, attr in enumerate(self.set_ids)}
-        changed = False
-        for i, key in enumerate(keys):
-            if i in extra:
-                result = self._fold([*self._rules_for(key), *extra[i]])
-            else:
-                result = self._result_of.get(key)
-                if result is None:
-                    result = self._result_of[key] = self._fold(self._rules_for(key))
-            for attr, value in result.items():
-                values[i, column[attr]] = value
-                changed = True
-        if changed:
+        results = [self._result_for(key) for key in keys]
+        for i, numbers in extra.items():
+            results[i] = self._fold([*self._rules_for(keys[i]), *numbers])
+        table = numpy.array(results, dtype=numpy.uint64)
+        kept = table == _KEEP
+        if not kept.all():
             # MORPH values must be known to the morphology table; the rules' values are.
-            doc.from_array(self.set_ids, values.astype(numpy.uint64))
+            table[kept] = doc.to_array(self.set_ids).reshape(len(doc), -1)[kept]
+            doc.from_array(self.set_ids, table)
         return doc
+
+    def _multi_token_matches(self, doc: Doc) -> set[tuple[int, int, int]]:
+        """(match id, start, end) of the several-token patterns: the Matcher runs on a window
+        at each token a pattern can start with, not over the whole doc."""
+        if not len(self.multi_token):
+            return set()
+        if self.multi_starts is None:
+            return set(self.multi_token(doc, allow_missing=True))  # type: ignore[arg-type]
+        possible = numpy.zeros(len(doc), dtype=bool)
+        for number, tests in enumerate(self.multi_starts):
+            possible |= self._passing(doc, number, tests)
+        matches = set()
+        for start in numpy.flatnonzero(possible).tolist():
+            window = doc[start : start + self.multi_length]
+            for match_id, begin, end in self.multi_token(window, allow_missing=True):
+                matches.add((match_id, start + begin, start + end))  # type: ignore[operator]
+        return matches
+
+    def _passing(self, doc: Doc, number: int, tests: dict[str, Any]) -> numpy.ndarray:
+        """Per token: whether it passes all of a one-token pattern's tests. Plain values and
+        lists are compared as hashes over the whole column; a regular expression is tried
+        once per distinct value."""
+        names = sorted(tests)
+        table = doc.to_array([spacy_attrs.IDS[n] for n in names]).reshape(len(doc), -1)
+        passing = numpy.ones(len(doc), dtype=bool)
+        for column, name in enumerate(names):
+            values, test = table[:, column], tests[name]
+            if isinstance(test, (str, bool, int)):
+                passing &= values == self._hash(name, test)
+            elif set(test) == {"IN"}:
+                passing &= numpy.isin(values, [self._hash(name, v) for v in test["IN"]])
+            elif set(test) == {"NOT_IN"}:
+                passing &= ~numpy.isin(values, [self._hash(name, v) for v in test["NOT_IN"]])
+            else:
+                passing &= numpy.isin(values, self._passing_values(number, name, test, values))
+        return passing
+
+    def _hash(self, name: str, value: Any) -> int:
+        if name in _FLAG_ATTRS:
+            return int(bool(value))
+        return self.vocab.strings.add(str(value))
+
+    def _passing_values(self, number: int, name: str, test: Any, values: numpy.ndarray) -> list:
+        predicate = _predicate(test)
+        assert predicate is not None
+        strings, good = self.vocab.strings, []
+        for raw in numpy.unique(values).tolist():
+            key = (number, name, raw)
+            result = self._passes.get(key)
+            if result is None:
+                if len(self._passes) >= MAX_CACHED:
+                    self._passes.clear()
+                value = bool(raw) if name in _FLAG_ATTRS else strings[raw]
+                result = self._passes[key] = predicate(value)
+            if result:
+                good.append(raw)
+        return good
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
         for doc in docs:
