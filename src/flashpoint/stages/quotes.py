@@ -39,6 +39,9 @@ from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
+import numpy
+from spacy import attrs as spacy_attrs
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
@@ -888,8 +891,9 @@ class _Finder:
         cues = self.cues
         for segment in self.tokens.segments:
             blocked = self.quoted.get(segment.index, set())
-            for token in segment.doc:
-                # Cheap tests first: this loop sees every body word.
+            doc = segment.doc
+            for index in _possible_cues(doc, cues.source_phrases):
+                token = doc[index]
                 lower = token.lower_
                 if lower in cues.source_phrases:
                     source = cues.source_phrase_object(token)
@@ -935,6 +939,19 @@ class _Finder:
                     )
                 )
         return found
+
+
+_VERB_TAGS = numpy.array([get_string_id(t) for t in ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ")],
+                         dtype=numpy.uint64)  # fmt: skip
+
+
+def _possible_cues(doc: Doc, source_phrases: dict[str, str]) -> list[int]:
+    """Indices of the verbs and source words ("according") of a doc, read from its arrays so
+    that no Token is built for the other words."""
+    table = doc.to_array([spacy_attrs.LOWER, spacy_attrs.TAG]).reshape(len(doc), 2)
+    phrases = numpy.array([get_string_id(p) for p in source_phrases], dtype=numpy.uint64)
+    possible = numpy.isin(table[:, 1], _VERB_TAGS) | numpy.isin(table[:, 0], phrases)
+    return numpy.flatnonzero(possible).tolist()
 
 
 class _Blocked:
