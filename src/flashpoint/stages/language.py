@@ -79,7 +79,7 @@ def detect_language(text: str) -> LanguageGuess:
     sample = text[:SAMPLE_CHARS]
     words = _WORD.findall(sample.lower())
     letters = sum(len(w) for w in words)
-    latin = sum(c.isascii() for w in words for c in w)
+    latin = len("".join(words).encode("ascii", "ignore"))  # ASCII letters among them
     # Short texts are English unless written mostly in another script.
     if letters < MIN_LETTERS and latin >= letters / 2:
         return LanguageGuess("en", 0.0)
