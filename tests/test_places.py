@@ -308,3 +308,56 @@ def test_event_location_scoring() -> None:
     _score_location(gold, [], lambda e: e.event, 0, tally)
     assert (tally.loc_country_right, tally.loc_country_total) == (2, 3)
     assert (tally.loc_city_right, tally.loc_city_total) == (1, 3)
+
+
+# --- resolution fixes: lists, kinds, names NER cut short, names inside longer names ----------
+
+
+def _places(pipeline, gazetteer, text: str) -> dict[str, list]:
+    by_text: dict[str, list] = {}
+    for toponym in find_places(analyze(pipeline, text), gazetteer):
+        by_text.setdefault(toponym.text, []).append(toponym)
+    return by_text
+
+
+def test_lists_of_like_places_are_not_read_as_town_and_state(pipeline, gazetteer) -> None:
+    text = (
+        "Flu cases were reported in Mexico, China, Japan, Ukraine and Brazil.\n"
+        "No cases were seen in Ohio, Oregon, Delaware, Idaho and Wyoming.\n"
+        "After stops in Washington, New York and Boston, the prince flew home."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert found["China"][0].place.country == "CHN"  # not the Japanese town "China"
+    for state in ("Oregon", "Delaware", "Wyoming"):  # not towns of those names in Ohio, Michigan
+        assert found[state][0].place.feature == "admin1", state
+    assert found["Washington"][0].place.feature == "capital"  # not a New York town once so named
+
+
+def test_words_around_a_name_say_state_or_town(pipeline, gazetteer) -> None:
+    text = (
+        "The New York state governor declared an emergency across upstate New York.\n"
+        "A cow from a Washington state farm fell ill; officials in Washington said so.\n"
+        "The town of Delaware was flooded."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert [t.place.feature for t in found["New York"]] == ["admin1", "admin1"]
+    assert [t.place.feature for t in found["Washington"]] == ["admin1", "capital"]
+    assert found["Delaware"][0].place.feature == "city"
+
+
+def test_names_ner_cut_short_and_names_inside_longer_names(pipeline, gazetteer) -> None:
+    text = (
+        "Cholera hit Guinea, Guinea-Bissau and Liberia.\n"
+        "The position taken by Trinidad and Tobago surprised the ministers.\n"
+        "The Ministry of Health of the People's Republic of China said cases rose.\n"
+        "Horses fell ill in North-Western Sydney and at a farm in South West England.\n"
+        "A letter said the disease was spread on Waiheke Island near Auckland."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert found["Guinea-Bissau"][0].place.country == "GNB"
+    assert found["Trinidad and Tobago"][0].place.country == "TTO"
+    assert found["People's Republic of China"][0].place.country == "CHN"  # not Taiwan
+    assert found["North-Western Sydney"][0].place.name == "Sydney"  # not Zambia's province
+    assert found["South West England"][0].place.country == "GBR"  # not Cameroon's
+    # "Island" is not Iceland (its Danish name): an unknown island stays unresolved.
+    assert all(t.place is None or t.place.country != "ISL" for t in found["Waiheke Island"])

@@ -55,6 +55,11 @@ WIDE_FEATURES = {"country", "admin1", "region", "continent", "capital"}
 # A town named by a word NER did not tag must be this big to be believed ("Reading", "Mobile").
 MIN_UNTAGGED_CITY_POPULATION = 100_000
 MAX_NGRAM = 4
+# Inside a longer name a place name may be longer: "Ministry of Health of the People's Republic
+# of China".
+MAX_EMBEDDED_NGRAM = 6
+# How far a country or admin1 name may run on past the entity NER found ("Trinidad and Tobago").
+MAX_EXTENSION = 3
 # Prepositions after which a toponym is not where something happened.
 NON_LOCATIVE_PREPS = {"between", "with", "against", "by", "toward", "towards", "for", "about"}
 # Prepositions that say where: "in Baghdad", "near Samarra", "off Yemen". Not "to", "on",
@@ -78,6 +83,10 @@ LOCATIVE_PREPS = {
     "behind",
     "nearby",
 }
+# Words beside a name that say which kind of place it is ("New York state", "the city of X").
+UNIT_NOUNS = {"state", "province", "county", "governorate", "oblast", "prefecture", "region"}
+UNIT_PREFIXES = {"upstate", "downstate"}
+TOWN_NOUNS = {"city", "town", "village"}
 VERBAL_QUADS = {1, 3}
 CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj"}
 
@@ -208,18 +217,47 @@ class _Reader:
         doc = segment.doc
         found: list[Toponym] = []
         covered: set[int] = set()
+        reach = 0  # tokens before this index belong to an entity already read
         for ent in doc.ents:
+            if ent.start < reach:
+                continue
             covered.update(range(ent.start, ent.end))
             span = _trim(ent)
             if span is None:
                 continue
+            longer = self.extended(span)
+            if longer is not None:
+                span = longer
+                covered.update(range(span.start, span.end))
+                reach = span.end
             if ent.label_ in LITERAL_LABELS:
                 found.extend(self.literal_entity(segment, span, ent.label_))
             elif ent.label_ in OTHER_LABELS:
                 found.extend(self.other_entity(segment, span, ent.label_))
         found.extend(self.untagged(segment, doc, covered))
+        for toponym in found:
+            if toponym.role == "literal" and len(toponym.candidates) > 1:
+                _kind_in_text(toponym, doc)
         found.sort(key=lambda t: t.start)
         return found
+
+    def extended(self, span: Span) -> Span | None:
+        """The name NER cut short: "Guinea" of "Guinea-Bissau", "Trinidad" of "Trinidad and
+        Tobago", "Democratic Republic" of "... of the Congo". The longest name of a country,
+        admin1 unit, region or capital that runs on from the entity by up to three tokens."""
+        doc = span.doc
+        for extra in range(min(MAX_EXTENSION, len(doc) - span.end), 0, -1):
+            longer = doc[span.start : span.end + extra]
+            if not longer[-1].text[:1].isupper() or any(
+                t.text == "," for t in doc[span.end : longer.end]
+            ):
+                continue  # "Washington, D.C." stays two names, the town and its unit
+            if any(
+                c.feature in WIDE_FEATURES and c.feature != "continent"
+                for c in self.gazetteer.lookup(longer.text)
+            ):
+                return longer
+        return None
 
     def literal_entity(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
         gazetteer = self.gazetteer
@@ -325,9 +363,14 @@ class _Reader:
         doc = span.doc
         while i < span.end:
             match = None
-            for n in range(min(MAX_NGRAM, span.end - i), 0, -1):
+            for n in range(min(MAX_EMBEDDED_NGRAM, span.end - i), 0, -1):
                 sub = doc[i : i + n]
-                if not sub[0].text[:1].isupper() or (n == len(span) and i == span.start):
+                if (
+                    not sub[0].text[:1].isupper()
+                    or (n == len(span) and i == span.start)
+                    or not sub[-1].text[:1].isupper()
+                    or _only_generic(sub.text, gazetteer)
+                ):
                     continue
                 candidates = [
                     c for c in gazetteer.lookup(sub.text) if _believable(c, sub, "ORG", gazetteer)
@@ -397,6 +440,36 @@ class _Reader:
             else:
                 i += 1
         return found
+
+
+def _kind_in_text(toponym: Toponym, doc: Doc) -> None:
+    """Keep the candidates of the kind the words around the name give: "New York state", "the
+    state of Washington", "upstate New York" (a unit, not the town); "the city of X", "X city"
+    (a town, not the unit)."""
+    before = doc[max(0, toponym.token_start - 2) : toponym.token_start]
+    after = doc[toponym.token_end] if toponym.token_end < len(doc) else None
+    words = [t.lower_ for t in before]
+    nouns = {after.lower_} if after is not None else set()
+    if len(words) == 2 and words[1] == "of":
+        nouns.add(words[0])
+    if words and words[-1] in UNIT_PREFIXES:
+        nouns.add("state")
+    if nouns & UNIT_NOUNS:
+        kept = [c for c in toponym.candidates if c.feature not in ("city", "capital")]
+    elif nouns & TOWN_NOUNS:
+        kept = [c for c in toponym.candidates if c.feature in ("city", "capital")]
+    else:
+        return
+    if kept:
+        toponym.candidates = kept
+
+
+def _only_generic(text: str, gazetteer: Gazetteer) -> bool:
+    """A name made of kinds and directions only ("Island", "South West", "North-Western"):
+    never a place inside a longer name ("Waiheke Island", "South West England"), though
+    gazetteers list such names (Iceland is "Island" in Danish; a Cameroonian province)."""
+    words = place_key(text).split()
+    return all(w in gazetteer.generic_names or w in gazetteer.place_nouns for w in words)
 
 
 def _trim(span: Span) -> Span | None:
@@ -523,6 +596,13 @@ CONTEXT_SHARE_WEIGHT = 3.0
 CONTEXT_PRESENT_BONUS = 1.0
 ALTERNATE_NAME_PENALTY = 2.0
 TOWN_OVER_PROVINCE = 1.5
+# ... for an admin1 unit only when that town is the country's capital or is inside the unit
+# and holds this share of its people: "Washington", "Baghdad", "Kirkuk", not "Delaware" (a town
+# in Ohio) or "Montana" (Montana City, 2,700 people).
+TOWN_SHARE_OF_PROVINCE = 0.1
+# "Paris, Texas": the town inside the second name, unless that reading scores this much less
+# than the two names read alone.
+PAIR_MAX_LOSS = 4.0
 ADMIN1_CONTEXT_BONUS = 1.0
 NEARBY_BONUS = 1.0
 NEARBY_KM = 150.0
@@ -559,15 +639,34 @@ def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazet
             between = text[first.end : second.start]
             if between.strip() not in (",", "in", ", in") or second.role != "literal":
                 continue
-            # The pair where the second holds the first, best scored together.
+            if (
+                first.place is not None
+                and first.place.feature == second.place.feature
+                and first.place.feature in ("country", "admin1")
+            ):
+                continue  # "Ohio, Oregon", "Mexico, China": a list of like places, not a pair
+            # The pair where the second holds the first, best scored together, unless reading
+            # the first as a place inside the second costs far more than it gains ("Washington,
+            # New York" is not the New York town once called Washington).
             pairs = [(a, b) for a in first.candidates for b in second.candidates if _contains(b, a)]
             if pairs:
-                first.place, second.place = max(
+                pair = max(
                     pairs,
                     key=lambda p: (
                         _score(p[0], first, context, total) + _score(p[1], second, context, total)
                     ),
                 )
+                alone = (
+                    _score(first.place, first, context, total)
+                    if first.place is not None
+                    else -math.inf
+                ) + _score(second.place, second, context, total)
+                together = _score(pair[0], first, context, total) + _score(
+                    pair[1], second, context, total
+                )
+                if together < alone - PAIR_MAX_LOSS:
+                    continue
+                first.place, second.place = pair
                 settled[place_key(first.text)] = first.place
                 settled[place_key(second.text)] = second.place
     # One sense per article: a name the text pinned down means the same place elsewhere.
@@ -655,7 +754,17 @@ def _score(entry: GazetteerEntry, toponym: Toponym, context: Counter, total: flo
     population = entry.population if entry.feature != "region" else REGION_POPULATION
     score = math.log10(population + 10) + FEATURE_BONUS[entry.feature]
     if entry.feature in ("admin1", "admin2") and any(
-        c.feature in ("city", "capital") and c.country == entry.country for c in toponym.candidates
+        c.feature in ("city", "capital")
+        and c.country == entry.country
+        and (
+            entry.feature == "admin2"
+            or c.feature == "capital"  # "Washington": the capital, not the state
+            or (
+                c.admin1 == entry.admin1
+                and c.population >= TOWN_SHARE_OF_PROVINCE * entry.population
+            )
+        )
+        for c in toponym.candidates
     ):
         # "Baghdad", "Kirkuk": the town, not the province of the same name, all the more when
         # the province is named so only without its kind ("Basra Governorate").
