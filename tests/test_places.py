@@ -361,3 +361,31 @@ def test_names_ner_cut_short_and_names_inside_longer_names(pipeline, gazetteer) 
     assert found["South West England"][0].place.country == "GBR"  # not Cameroon's
     # "Island" is not Iceland (its Danish name): an unknown island stays unresolved.
     assert all(t.place is None or t.place.country != "ISL" for t in found["Waiheke Island"])
+
+
+def test_names_ner_called_persons_or_products_found_by_their_frame(pipeline, gazetteer) -> None:
+    text = (
+        "Bird flu was found in three areas in Egypt - namely Cairo, Giza, and Al-Minya.\n"
+        "Teams from the universities of Georgia and Glasgow found the mechanism.\n"
+        "Somali refugees in Kenya's overcrowded Dadaab camps need help.\n"
+        "Over 150,000 stall wallahs in Calcutta will be trained, India's officials said.\n"
+        "Countries report their dead: Sri Lanka - approximately 28,500, India - more than 7,700."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert found["Giza"][0].place.country == "EGY"  # in a list with places NER tagged
+    assert found["Glasgow"][0].place.country == "GBR"
+    assert found["Dadaab"][0].place.country == "KEN"  # "camps": a plural place noun
+    assert found["Calcutta"][0].place.name == "Kolkata"  # an old name, in an Indian article
+    assert found["Sri Lanka"][0].place.country == "LKA"  # the name ends at the spaced dash
+
+
+def test_old_names_need_their_country_and_codes_are_abbreviations(pipeline, gazetteer) -> None:
+    text = (
+        "Stall owners in Calcutta were trained on Monday.\n"
+        "A Westminster City Council spokeswoman in London explained the ban.\n"
+        "Wastewater in WA is diluted before it reaches the ocean near Perth."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert "Calcutta" not in found or found["Calcutta"][0].place.name != "Kolkata"
+    assert found["Westminster"][0].place.country == "GBR"  # "City of Westminster"
+    assert found["WA"][0].place.name == "Western Australia"  # not Wa, a town in Ghana

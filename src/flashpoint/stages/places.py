@@ -60,6 +60,8 @@ MAX_NGRAM = 4
 MAX_EMBEDDED_NGRAM = 6
 # How far a country or admin1 name may run on past the entity NER found ("Trinidad and Tobago").
 MAX_EXTENSION = 3
+# Punctuation that, with a space before it, ends a name NER ran on past ("Sri Lanka - about").
+SPACED_BREAKS = {"-", "–", "—", ":", "("}
 # Prepositions after which a toponym is not where something happened.
 NON_LOCATIVE_PREPS = {"between", "with", "against", "by", "toward", "towards", "for", "about"}
 # Prepositions that say where: "in Baghdad", "near Samarra", "off Yemen". Not "to", "on",
@@ -201,7 +203,13 @@ def _corroborated(toponyms: list[Toponym]) -> list[Toponym]:
         if not t.weak
         or (
             t.place is not None
-            and (t.place.country in countries or t.place.population >= MIN_UNTAGGED_CITY_POPULATION)
+            and (
+                t.place.country in countries
+                or (
+                    t.place.population >= MIN_UNTAGGED_CITY_POPULATION
+                    and _main_name(t.place, place_key(t.text))
+                )
+            )
         )
     ]
 
@@ -265,8 +273,10 @@ class _Reader:
             return []  # "the West", "Central"
         abbreviations = self.abbreviations(span, anchored=True)
         candidates = gazetteer.lookup(span.text)
-        if abbreviations and (_after_place_comma(span) or not candidates):
-            candidates = abbreviations  # "Fresno, Calif.", "in NSW"
+        if abbreviations and (
+            _after_place_comma(span) or not candidates or _written_as_code(span, candidates)
+        ):
+            candidates = abbreviations  # "Fresno, Calif.", "in NSW", "in WA" (not Wa, Ghana)
         if candidates:
             return [_make(segment, span, "literal", label, candidates)]
         # "Pandi, Bulacan" as one entity: each part is a toponym.
@@ -353,7 +363,14 @@ class _Reader:
             or not _locative_frame(span, self.gazetteer)
         ):
             return []
-        return [c for c in self.gazetteer.lookup(span.text) if _main_name(c, key)]
+        # An old or other name only of a big town ("Calcutta", not a code such as "NY"): kept
+        # only where the article names the town's country (_corroborated).
+        return [
+            c
+            for c in self.gazetteer.lookup(span.text)
+            if _main_name(c, key)
+            or (c.population >= MIN_UNTAGGED_CITY_POPULATION and not span.text.isupper())
+        ]
 
     def embedded(self, segment: Segment, span: Span) -> list[Toponym]:
         """Place names inside a longer name: 'Pakistan Army', 'The Washington Post'."""
@@ -478,6 +495,10 @@ def _trim(span: Span) -> Span | None:
     doc = span.doc
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
         start += 1
+    for i in range(start + 1, end):  # "Sri Lanka - approximately": the name ends at a spaced dash
+        if doc[i].text in SPACED_BREAKS and doc[i - 1].whitespace_:
+            end = i
+            break
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
         end -= 1
     return doc[start:end] if end > start else None
@@ -510,6 +531,18 @@ def _split_on_commas(span: Span) -> list[Span]:
     return parts
 
 
+def _written_as_code(span: Span, candidates: list[GazetteerEntry]) -> bool:
+    """A short name in capitals that no candidate is written as ("WA", not the town Wa): an
+    abbreviation, unless the sentence is all capitals."""
+    text = span.text
+    return (
+        text.isupper()
+        and sum(c.isalpha() for c in text) <= 3
+        and not span.sent.text.isupper()
+        and not any(c.name == text for c in candidates)
+    )
+
+
 def _after_place_comma(span: Span) -> bool:
     """'Fresno, Calif.': a capitalised name, then a comma, then this."""
     doc = span.doc
@@ -535,10 +568,16 @@ def _locative_frame(span: Span, gazetteer: Gazetteer) -> bool:
         word = doc[i].lower_
         if word in LOCATIVE_PREPS or word in ("from", "to", "via"):
             return not (word == "to" and i > 0 and doc[i - 1].lower_ in ("according", "due"))
-        if word == "of" and i > 0 and doc[i - 1].lower_ in gazetteer.place_nouns:
-            return True  # "the town of Douma"
-    if root.dep_ == "compound" and root.head.lower_ in gazetteer.place_nouns:
-        return True  # "the Glasgow area"
+        if word == "of" and i > 0 and _place_noun(doc[i - 1], gazetteer):
+            return True  # "the town of Douma", "the universities of Georgia and Glasgow"
+    if root.dep_ == "compound" and _place_noun(root.head, gazetteer):
+        return True  # "the Glasgow area", "the Dadaab camps"
+    own = span.root
+    joined = [t for t in own.children if t.dep_ == "conj"]
+    if own.dep_ == "conj":
+        joined.append(own.head)
+    if any(t.ent_type_ in LITERAL_LABELS and not span.start <= t.i < span.end for t in joined):
+        return True  # "Cairo, Giza and Minya": in a list with a name NER called a place
     end = span.end
     if end + 1 < len(doc) and doc[end].text == ",":  # "Pandi, Bulacan"
         following = doc[end + 1]
@@ -551,6 +590,10 @@ def _locative_frame(span: Span, gazetteer: Gazetteer) -> bool:
                 or any(c.feature in WIDE_FEATURES for c in gazetteer.lookup(following.text))
             )
     return False
+
+
+def _place_noun(token: Token, gazetteer: Gazetteer) -> bool:
+    return token.lower_ in gazetteer.place_nouns or token.lemma_.lower() in gazetteer.place_nouns
 
 
 def _believable(entry: GazetteerEntry, span: Span, label: str, gazetteer: Gazetteer) -> bool:
@@ -575,7 +618,7 @@ def _main_name(entry: GazetteerEntry, key: str) -> bool:
     if entry.feature in ("admin1", "admin2"):
         return True
     own = place_key(entry.name)
-    return own == key or own == f"{key} city"
+    return own == key or own == f"{key} city" or own == f"city of {key}"
 
 
 # --- resolution -------------------------------------------------------------------------------
