@@ -32,6 +32,7 @@ get a place only from their own clause: a statement is not placed at the speaker
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -62,6 +63,7 @@ MAX_EMBEDDED_NGRAM = 6
 MAX_EXTENSION = 3
 # Punctuation that, with a space before it, ends a name NER ran on past ("Sri Lanka - about").
 SPACED_BREAKS = {"-", "–", "—", ":", "("}
+_SPACED_BREAK = re.compile(r" [-–—:(]")
 # Prepositions after which a toponym is not where something happened.
 NON_LOCATIVE_PREPS = {"between", "with", "against", "by", "toward", "towards", "for", "about"}
 # Prepositions that say where: "in Baghdad", "near Samarra", "off Yemen". Not "to", "on",
@@ -230,6 +232,8 @@ class _Reader:
             if ent.start < reach:
                 continue
             covered.update(range(ent.start, ent.end))
+            if ent.label_ not in LITERAL_LABELS and ent.label_ not in OTHER_LABELS:
+                continue
             span = _trim(ent)
             if span is None:
                 continue
@@ -254,6 +258,13 @@ class _Reader:
         Tobago", "Democratic Republic" of "... of the Congo". The longest name of a country,
         admin1 unit, region or capital that runs on from the entity by up to three tokens."""
         doc = span.doc
+        if span.end >= len(doc):
+            return None
+        following = doc[span.end]
+        if following.text not in ("-", "&") and not (
+            following.is_alpha and (len(following) <= 3 or following.pos_ == "PROPN")
+        ):
+            return None  # "-", "and", "of the", "do Sul" or a name; most names end where NER does
         for extra in range(min(MAX_EXTENSION, len(doc) - span.end), 0, -1):
             longer = doc[span.start : span.end + extra]
             if not longer[-1].text[:1].isupper() or any(
@@ -381,13 +392,14 @@ class _Reader:
         while i < span.end:
             match = None
             for n in range(min(MAX_EMBEDDED_NGRAM, span.end - i), 0, -1):
-                sub = doc[i : i + n]
                 if (
-                    not sub[0].text[:1].isupper()
+                    not doc[i].text[:1].isupper()
                     or (n == len(span) and i == span.start)
-                    or not sub[-1].text[:1].isupper()
-                    or _only_generic(sub.text, gazetteer)
+                    or not doc[i + n - 1].text[:1].isupper()
                 ):
+                    continue
+                sub = doc[i : i + n]
+                if _only_generic(sub.text, gazetteer):
                     continue
                 candidates = [
                     c for c in gazetteer.lookup(sub.text) if _believable(c, sub, "ORG", gazetteer)
@@ -495,10 +507,11 @@ def _trim(span: Span) -> Span | None:
     doc = span.doc
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
         start += 1
-    for i in range(start + 1, end):  # "Sri Lanka - approximately": the name ends at a spaced dash
-        if doc[i].text in SPACED_BREAKS and doc[i - 1].whitespace_:
-            end = i
-            break
+    if _SPACED_BREAK.search(span.text):
+        for i in range(start + 1, end):  # "Sri Lanka - approximately": the name ends there
+            if doc[i].text in SPACED_BREAKS and doc[i - 1].whitespace_:
+                end = i
+                break
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
         end -= 1
     return doc[start:end] if end > start else None
