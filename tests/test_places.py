@@ -337,9 +337,11 @@ def test_words_around_a_name_say_state_or_town(pipeline, gazetteer) -> None:
     text = (
         "The New York state governor declared an emergency across upstate New York.\n"
         "A cow from a Washington state farm fell ill; officials in Washington said so.\n"
-        "The town of Delaware was flooded."
+        "The town of Delaware was flooded.\n"
+        "No other U.S. city has such a policy, officials in Ohio said."
     )
     found = _places(pipeline, gazetteer, text)
+    assert found["U.S."][0].place.country == "USA"  # "a U.S. city" is no town called "Us"
     assert [t.place.feature for t in found["New York"]] == ["admin1", "admin1"]
     assert [t.place.feature for t in found["Washington"]] == ["admin1", "capital"]
     assert found["Delaware"][0].place.feature == "city"

@@ -485,8 +485,8 @@ def _kind_in_text(toponym: Toponym, doc: Doc) -> None:
         nouns.add("state")
     if nouns & UNIT_NOUNS:
         kept = [c for c in toponym.candidates if c.feature not in ("city", "capital")]
-    elif nouns & TOWN_NOUNS:
-        kept = [c for c in toponym.candidates if c.feature in ("city", "capital")]
+    elif nouns & TOWN_NOUNS:  # not a country: "a U.S. city" is a city in the U.S.
+        kept = [c for c in toponym.candidates if c.feature not in ("admin1", "admin2")]
     else:
         return
     if kept:
@@ -669,21 +669,23 @@ def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazet
     (a second pass) the admin1 units and neighbourhoods of the article's other places."""
     context = _country_context(toponyms)
     total = sum(context.values()) or 1.0
+
+    def score(entry: GazetteerEntry, toponym: Toponym) -> float:
+        return _score(entry, toponym, context, total)
+
     by_segment: dict[int, list[Toponym]] = defaultdict(list)
     for toponym in toponyms:
         by_segment[toponym.segment].append(toponym)
     for toponym in toponyms:
         if toponym.candidates:
-            toponym.place = max(
-                toponym.candidates, key=lambda c: _score(c, toponym, context, total)
-            )
+            toponym.place = max(toponym.candidates, key=lambda c: score(c, toponym))
     geography = _Geography(toponyms)
     for toponym in toponyms:
         if len(toponym.candidates) > 1:
             key = place_key(toponym.text)
             toponym.place = max(
                 toponym.candidates,
-                key=lambda c: _score(c, toponym, context, total) + geography.bonus(c, key),
+                key=lambda c: score(c, toponym) + geography.bonus(c, key),
             )
     # "Bam, Iran" / "Paris, Texas": the second name contains the first.
     text = analyzed.article.text
@@ -708,18 +710,12 @@ def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazet
             if pairs:
                 pair = max(
                     pairs,
-                    key=lambda p: (
-                        _score(p[0], first, context, total) + _score(p[1], second, context, total)
-                    ),
+                    key=lambda p: score(p[0], first) + score(p[1], second),
                 )
                 alone = (
-                    _score(first.place, first, context, total)
-                    if first.place is not None
-                    else -math.inf
-                ) + _score(second.place, second, context, total)
-                together = _score(pair[0], first, context, total) + _score(
-                    pair[1], second, context, total
-                )
+                    score(first.place, first) if first.place is not None else -math.inf
+                ) + score(second.place, second)
+                together = score(pair[0], first) + score(pair[1], second)
                 if together < alone - PAIR_MAX_LOSS:
                     continue
                 first.place, second.place = pair
