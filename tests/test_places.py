@@ -391,3 +391,11 @@ def test_old_names_need_their_country_and_codes_are_abbreviations(pipeline, gaze
     assert "Calcutta" not in found or found["Calcutta"][0].place.name != "Kolkata"
     assert found["Westminster"][0].place.country == "GBR"  # "City of Westminster"
     assert found["WA"][0].place.name == "Western Australia"  # not Wa, a town in Ghana
+
+
+def test_french_departments_are_known_by_their_bare_names(pipeline, gazetteer) -> None:
+    # places.yaml admin_affixes: "Departement de la Somme" is also "Somme" (not Sémé, Senegal).
+    assert any(e.country == "FRA" and e.feature == "admin2" for e in gazetteer.lookup("Somme"))
+    text = "Two ducks died in the Somme region in the north of France."
+    found = _places(pipeline, gazetteer, text)
+    assert found["Somme"][0].place.country == "FRA"
