@@ -399,3 +399,15 @@ def test_french_departments_are_known_by_their_bare_names(pipeline, gazetteer) -
     text = "Two ducks died in the Somme region in the north of France."
     found = _places(pipeline, gazetteer, text)
     assert found["Somme"][0].place.country == "FRA"
+
+
+def test_place_named_persons_and_seats_after_organisation_names(pipeline, gazetteer) -> None:
+    text = (
+        "Boise, Idaho, heats a farm with it. In Klamath Falls, Oregon, a brewery uses the heat.\n"
+        "The Vice Chancellor of the Federal University of Technology, Owerri (FUTO), said "
+        "Nigeria must pay."
+    )
+    found = _places(pipeline, gazetteer, text)
+    # NER called "Klamath Falls" a person; its last word is no surname that vetoes the town.
+    assert found["Klamath Falls"][0].place.country == "USA"
+    assert found["Owerri"][0].place.country == "NGA"  # "<organisation>, Owerri (": its seat

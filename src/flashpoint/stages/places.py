@@ -137,7 +137,7 @@ class Toponym:
 def find_places(analyzed: AnalyzedArticle, gazetteer: Gazetteer | None = None) -> list[Toponym]:
     """Every toponym of the article (all roles), resolved where the gazetteer knows it."""
     gazetteer = gazetteer or load_gazetteer()
-    reader = _Reader(gazetteer, _person_words(analyzed))
+    reader = _Reader(gazetteer, _person_words(analyzed, gazetteer))
     toponyms: list[Toponym] = []
     for segment in analyzed.segments:
         toponyms.extend(reader.segment_toponyms(segment))
@@ -183,12 +183,18 @@ def _is_site(toponym: Toponym, gazetteer: Gazetteer) -> bool:
     return toponym.label in ("GPE", "LOC", "ORG") and last in gazetteer.site_nouns
 
 
-def _person_words(analyzed: AnalyzedArticle) -> frozenset[str]:
-    """Surnames of full personal names ("Barry Nelson"): alone, such a word is the person."""
+def _person_words(analyzed: AnalyzedArticle, gazetteer: Gazetteer) -> frozenset[str]:
+    """Surnames of full personal names ("Barry Nelson"): alone, such a word is the person. A
+    "person" whose whole name is a place's ("Klamath Falls") gives none."""
     words: set[str] = set()
     for segment in analyzed.segments:
         for ent in segment.doc.ents:
-            if ent.label_ == "PERSON" and len(ent) >= 2 and ent[-1].text[:1].isupper():
+            if (
+                ent.label_ == "PERSON"
+                and len(ent) >= 2
+                and ent[-1].text[:1].isupper()
+                and not gazetteer.has_name(place_key(ent.text))
+            ):
                 words.add(ent[-1].lower_)
     return frozenset(words)
 
@@ -585,6 +591,13 @@ def _locative_frame(span: Span, gazetteer: Gazetteer) -> bool:
             return True  # "the town of Douma", "the universities of Georgia and Glasgow"
     if root.dep_ == "compound" and _place_noun(root.head, gazetteer):
         return True  # "the Glasgow area", "the Dadaab camps"
+    if (
+        span.start >= 2
+        and doc[span.start - 1].text == ","
+        and doc[span.start - 2].ent_type_ == "ORG"
+        and (span.end == len(doc) or doc[span.end].text in (",", "(", ".", ";"))
+    ):
+        return True  # "the Federal University of Technology, Owerri (FUTO)": the body's seat
     own = span.root
     joined = [t for t in own.children if t.dep_ == "conj"]
     if own.dep_ == "conj":
