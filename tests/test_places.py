@@ -411,3 +411,17 @@ def test_place_named_persons_and_seats_after_organisation_names(pipeline, gazett
     # NER called "Klamath Falls" a person; its last word is no surname that vetoes the town.
     assert found["Klamath Falls"][0].place.country == "USA"
     assert found["Owerri"][0].place.country == "NGA"  # "<organisation>, Owerri (": its seat
+
+
+def test_a_name_in_a_list_of_states_or_countries_is_one_too(pipeline, gazetteer) -> None:
+    text = (
+        "Cases were found in Ohio, Utah, Virginia, Washington, West Virginia and Wyoming.\n"
+        "Cases are also in Arizona, California, Colorado, Georgia and Missouri."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert found["Washington"][0].place.feature == "admin1"  # the state, in a list of states
+    assert found["Georgia"][0].place.country == "USA"  # not the country
+    # ... but a town followed by the unit that holds it is that town.
+    text = "Trips to Guam, Alaska, Hawaii, Florida and Washington, D.C., mattered."
+    found = _places(pipeline, gazetteer, text)
+    assert found["Washington"][0].place.feature == "capital"

@@ -674,6 +674,9 @@ TOWN_SHARE_OF_PROVINCE = 0.1
 PAIR_MAX_LOSS = 4.0
 ADMIN1_CONTEXT_BONUS = 1.0
 NEARBY_BONUS = 1.0
+# A list of this many names, this share of them of one kind, makes its other names that kind.
+LIST_MIN = 3
+LIST_SHARE = 2 / 3
 NEARBY_KM = 150.0
 
 
@@ -700,8 +703,10 @@ def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazet
                 toponym.candidates,
                 key=lambda c: score(c, toponym) + geography.bonus(c, key),
             )
-    # "Bam, Iran" / "Paris, Texas": the second name contains the first.
     text = analyzed.article.text
+    for run in _lists(by_segment, text):
+        _like_the_list(run, score)
+    # "Bam, Iran" / "Paris, Texas": the second name contains the first.
     settled: dict[str, GazetteerEntry] = {}
     for group in by_segment.values():
         for first, second in pairwise(group):
@@ -739,6 +744,57 @@ def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazet
         known = settled.get(place_key(toponym.text))
         if known is not None and toponym.role == "literal":
             toponym.place = known
+
+
+def _lists(by_segment: dict[int, list[Toponym]], text: str) -> list[list[Toponym]]:
+    """Runs of three or more literal toponyms joined by commas, "and" or "or"."""
+    runs: list[list[Toponym]] = []
+    for group in by_segment.values():
+        run: list[Toponym] = []
+        for toponym in group:
+            if toponym.role != "literal":
+                continue
+            if run and text[run[-1].end : toponym.start].strip(" ,") in ("", "and", "or"):
+                run.append(toponym)
+                continue
+            if len(run) >= LIST_MIN:
+                runs.append(run)
+            run = [toponym]
+        if len(run) >= LIST_MIN:
+            runs.append(run)
+    return runs
+
+
+def _like_the_list(run: list[Toponym], score) -> None:
+    """In a list of countries or of one country's admin1 units, a name that may be either is
+    one too: "Ohio, Oregon, Washington and Wyoming" are states, not towns or the capital."""
+    for toponym, following in zip(run, [*run[1:], None], strict=True):
+        if len(toponym.candidates) < 2:
+            continue
+        if (
+            following is not None
+            and toponym.place is not None
+            and following.place is not None
+            and _contains(following.place, toponym.place)
+        ):
+            continue  # "Florida and Washington, D.C.": the town in the unit after it
+        kinds = Counter(
+            (o.place.feature, o.place.country if o.place.feature == "admin1" else None)
+            for o in run
+            if o is not toponym and o.place is not None
+        )
+        if not kinds:
+            continue
+        (feature, country), count = kinds.most_common(1)[0]
+        if feature not in ("country", "admin1") or count < LIST_SHARE * sum(kinds.values()):
+            continue
+        like = [
+            c
+            for c in toponym.candidates
+            if c.feature == feature and (country is None or c.country == country)
+        ]
+        if like:
+            toponym.place = max(like, key=lambda c: score(c, toponym))
 
 
 class _Geography:
