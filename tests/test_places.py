@@ -352,6 +352,7 @@ def test_names_ner_cut_short_and_names_inside_longer_names(pipeline, gazetteer) 
         "Cholera hit Guinea, Guinea-Bissau and Liberia.\n"
         "The position taken by Trinidad and Tobago surprised the ministers.\n"
         "The Ministry of Health of the People's Republic of China said cases rose.\n"
+        "The United States Food and Drug Administration recalled eggs.\n"
         "Horses fell ill in North-Western Sydney and at a farm in South West England.\n"
         "A letter said the disease was spread on Waiheke Island near Auckland."
     )
@@ -359,6 +360,7 @@ def test_names_ner_cut_short_and_names_inside_longer_names(pipeline, gazetteer) 
     assert found["Guinea-Bissau"][0].place.country == "GNB"
     assert found["Trinidad and Tobago"][0].place.country == "TTO"
     assert found["People's Republic of China"][0].place.country == "CHN"  # not Taiwan
+    assert found["United States"][0].place.country == "USA"  # not "United" + "States": generic
     assert found["North-Western Sydney"][0].place.name == "Sydney"  # not Zambia's province
     assert found["South West England"][0].place.country == "GBR"  # not Cameroon's
     # "Island" is not Iceland (its Danish name): an unknown island stays unresolved.

@@ -87,6 +87,8 @@ LOCATIVE_PREPS = {
     "behind",
     "nearby",
 }
+# With place_nouns' "north", "west"...: the words of names that are only a direction.
+COMPASS_ADJECTIVES = {"northern", "southern", "eastern", "western", "central"}
 # Words beside a name that say which kind of place it is ("New York state", "the city of X").
 UNIT_NOUNS = {"state", "province", "county", "governorate", "oblast", "prefecture", "region"}
 UNIT_PREFIXES = {"upstate", "downstate"}
@@ -500,11 +502,11 @@ def _kind_in_text(toponym: Toponym, doc: Doc) -> None:
 
 
 def _only_generic(text: str, gazetteer: Gazetteer) -> bool:
-    """A name made of kinds and directions only ("Island", "South West", "North-Western"):
+    """A name made of kinds of place and directions only ("Island", "South West", "North-Western"):
     never a place inside a longer name ("Waiheke Island", "South West England"), though
     gazetteers list such names (Iceland is "Island" in Danish; a Cameroonian province)."""
     words = place_key(text).split()
-    return all(w in gazetteer.generic_names or w in gazetteer.place_nouns for w in words)
+    return all(w in gazetteer.place_nouns or w in COMPASS_ADJECTIVES for w in words)
 
 
 def _trim(span: Span) -> Span | None:
