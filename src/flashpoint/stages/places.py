@@ -61,6 +61,9 @@ MAX_NGRAM = 4
 MAX_EMBEDDED_NGRAM = 6
 # How far a country or admin1 name may run on past the entity NER found ("Trinidad and Tobago").
 MAX_EXTENSION = 3
+# Words that join the parts of a longer name: "Guinea-Bissau", "Trinidad and Tobago",
+# "Democratic Republic of the Congo", "Rio Grande do Sul".
+NAME_LINKS = {"-", "&", "and", "of", "the", "do", "da", "de", "del", "du", "des", "la", "el"}
 # Punctuation that, with a space before it, ends a name NER ran on past ("Sri Lanka - about").
 SPACED_BREAKS = {"-", "–", "—", ":", "("}
 _SPACED_BREAK = re.compile(r" [-–—:(]")
@@ -269,8 +272,8 @@ class _Reader:
         if span.end >= len(doc):
             return None
         following = doc[span.end]
-        if following.text not in ("-", "&") and not (
-            following.is_alpha and (len(following) <= 3 or following.pos_ == "PROPN")
+        if following.lower_ not in NAME_LINKS and not (
+            following.pos_ == "PROPN" and following.text[:1].isupper()
         ):
             return None  # "-", "and", "of the", "do Sul" or a name; most names end where NER does
         for extra in range(min(MAX_EXTENSION, len(doc) - span.end), 0, -1):
@@ -483,14 +486,14 @@ def _kind_in_text(toponym: Toponym, doc: Doc) -> None:
     """Keep the candidates of the kind the words around the name give: "New York state", "the
     state of Washington", "upstate New York" (a unit, not the town); "the city of X", "X city"
     (a town, not the unit)."""
-    before = doc[max(0, toponym.token_start - 2) : toponym.token_start]
-    after = doc[toponym.token_end] if toponym.token_end < len(doc) else None
-    words = [t.lower_ for t in before]
-    nouns = {after.lower_} if after is not None else set()
-    if len(words) == 2 and words[1] == "of":
-        nouns.add(words[0])
-    if words and words[-1] in UNIT_PREFIXES:
-        nouns.add("state")
+    start, end = toponym.token_start, toponym.token_end
+    nouns = {doc[end].lower_} if end < len(doc) else set()
+    if start >= 1:
+        before = doc[start - 1].lower_
+        if before == "of" and start >= 2:
+            nouns.add(doc[start - 2].lower_)
+        elif before in UNIT_PREFIXES:
+            nouns.add("state")
     if nouns & UNIT_NOUNS:
         kept = [c for c in toponym.candidates if c.feature not in ("city", "capital")]
     elif nouns & TOWN_NOUNS:  # not a country: "a U.S. city" is a city in the U.S.
