@@ -32,6 +32,7 @@ get a place only from their own clause: a statement is not placed at the speaker
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -55,6 +56,17 @@ WIDE_FEATURES = {"country", "admin1", "region", "continent", "capital"}
 # A town named by a word NER did not tag must be this big to be believed ("Reading", "Mobile").
 MIN_UNTAGGED_CITY_POPULATION = 100_000
 MAX_NGRAM = 4
+# Inside a longer name a place name may be longer: "Ministry of Health of the People's Republic
+# of China".
+MAX_EMBEDDED_NGRAM = 6
+# How far a country or admin1 name may run on past the entity NER found ("Trinidad and Tobago").
+MAX_EXTENSION = 3
+# Words that join the parts of a longer name: "Guinea-Bissau", "Trinidad and Tobago",
+# "Democratic Republic of the Congo", "Rio Grande do Sul".
+NAME_LINKS = {"-", "&", "and", "of", "the", "do", "da", "de", "del", "du", "des", "la", "el"}
+# Punctuation that, with a space before it, ends a name NER ran on past ("Sri Lanka - about").
+SPACED_BREAKS = {"-", "–", "—", ":", "("}
+_SPACED_BREAK = re.compile(r" [-–—:(]")
 # Prepositions after which a toponym is not where something happened.
 NON_LOCATIVE_PREPS = {"between", "with", "against", "by", "toward", "towards", "for", "about"}
 # Prepositions that say where: "in Baghdad", "near Samarra", "off Yemen". Not "to", "on",
@@ -78,6 +90,12 @@ LOCATIVE_PREPS = {
     "behind",
     "nearby",
 }
+# With place_nouns' "north", "west"...: the words of names that are only a direction.
+COMPASS_ADJECTIVES = {"northern", "southern", "eastern", "western", "central"}
+# Words beside a name that say which kind of place it is ("New York state", "the city of X").
+UNIT_NOUNS = {"state", "province", "county", "governorate", "oblast", "prefecture", "region"}
+UNIT_PREFIXES = {"upstate", "downstate"}
+TOWN_NOUNS = {"city", "town", "village"}
 VERBAL_QUADS = {1, 3}
 CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj"}
 
@@ -124,7 +142,7 @@ class Toponym:
 def find_places(analyzed: AnalyzedArticle, gazetteer: Gazetteer | None = None) -> list[Toponym]:
     """Every toponym of the article (all roles), resolved where the gazetteer knows it."""
     gazetteer = gazetteer or load_gazetteer()
-    reader = _Reader(gazetteer, _person_words(analyzed))
+    reader = _Reader(gazetteer, _person_words(analyzed, gazetteer))
     toponyms: list[Toponym] = []
     for segment in analyzed.segments:
         toponyms.extend(reader.segment_toponyms(segment))
@@ -170,12 +188,18 @@ def _is_site(toponym: Toponym, gazetteer: Gazetteer) -> bool:
     return toponym.label in ("GPE", "LOC", "ORG") and last in gazetteer.site_nouns
 
 
-def _person_words(analyzed: AnalyzedArticle) -> frozenset[str]:
-    """Surnames of full personal names ("Barry Nelson"): alone, such a word is the person."""
+def _person_words(analyzed: AnalyzedArticle, gazetteer: Gazetteer) -> frozenset[str]:
+    """Surnames of full personal names ("Barry Nelson"): alone, such a word is the person. A
+    "person" whose whole name is a place's ("Klamath Falls") gives none."""
     words: set[str] = set()
     for segment in analyzed.segments:
         for ent in segment.doc.ents:
-            if ent.label_ == "PERSON" and len(ent) >= 2 and ent[-1].text[:1].isupper():
+            if (
+                ent.label_ == "PERSON"
+                and len(ent) >= 2
+                and ent[-1].text[:1].isupper()
+                and not gazetteer.has_name(place_key(ent.text))
+            ):
                 words.add(ent[-1].lower_)
     return frozenset(words)
 
@@ -192,7 +216,13 @@ def _corroborated(toponyms: list[Toponym]) -> list[Toponym]:
         if not t.weak
         or (
             t.place is not None
-            and (t.place.country in countries or t.place.population >= MIN_UNTAGGED_CITY_POPULATION)
+            and (
+                t.place.country in countries
+                or (
+                    t.place.population >= MIN_UNTAGGED_CITY_POPULATION
+                    and _main_name(t.place, place_key(t.text))
+                )
+            )
         )
     ]
 
@@ -208,18 +238,56 @@ class _Reader:
         doc = segment.doc
         found: list[Toponym] = []
         covered: set[int] = set()
+        reach = 0  # tokens before this index belong to an entity already read
         for ent in doc.ents:
+            if ent.start < reach:
+                continue
             covered.update(range(ent.start, ent.end))
+            if ent.label_ not in LITERAL_LABELS and ent.label_ not in OTHER_LABELS:
+                continue
             span = _trim(ent)
             if span is None:
                 continue
+            longer = self.extended(span)
+            if longer is not None:
+                span = longer
+                covered.update(range(span.start, span.end))
+                reach = span.end
             if ent.label_ in LITERAL_LABELS:
                 found.extend(self.literal_entity(segment, span, ent.label_))
             elif ent.label_ in OTHER_LABELS:
                 found.extend(self.other_entity(segment, span, ent.label_))
         found.extend(self.untagged(segment, doc, covered))
+        for toponym in found:
+            if toponym.role == "literal" and len(toponym.candidates) > 1:
+                _kind_in_text(toponym, doc)
         found.sort(key=lambda t: t.start)
         return found
+
+    def extended(self, span: Span) -> Span | None:
+        """The name NER cut short: "Guinea" of "Guinea-Bissau", "Trinidad" of "Trinidad and
+        Tobago", "Democratic Republic" of "... of the Congo". The longest name of a country,
+        admin1 unit, region or capital that runs on from the entity by up to three tokens."""
+        doc = span.doc
+        if span.end >= len(doc):
+            return None
+        following = doc[span.end]
+        if following.lower_ not in NAME_LINKS and not (
+            following.pos_ == "PROPN" and following.text[:1].isupper()
+        ):
+            return None  # "-", "and", "of the", "do Sul" or a name; most names end where NER does
+        for extra in range(min(MAX_EXTENSION, len(doc) - span.end), 0, -1):
+            longer = doc[span.start : span.end + extra]
+            if not longer[-1].text[:1].isupper() or any(
+                t.text == "," for t in doc[span.end : longer.end]
+            ):
+                continue  # "Washington, D.C." stays two names, the town and its unit
+            if any(
+                c.feature in WIDE_FEATURES and c.feature != "continent"
+                for c in self.gazetteer.lookup(longer.text)
+            ):
+                return longer
+        return None
 
     def literal_entity(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
         gazetteer = self.gazetteer
@@ -227,8 +295,10 @@ class _Reader:
             return []  # "the West", "Central"
         abbreviations = self.abbreviations(span, anchored=True)
         candidates = gazetteer.lookup(span.text)
-        if abbreviations and (_after_place_comma(span) or not candidates):
-            candidates = abbreviations  # "Fresno, Calif.", "in NSW"
+        if abbreviations and (
+            _after_place_comma(span) or not candidates or _written_as_code(span, candidates)
+        ):
+            candidates = abbreviations  # "Fresno, Calif.", "in NSW", "in WA" (not Wa, Ghana)
         if candidates:
             return [_make(segment, span, "literal", label, candidates)]
         # "Pandi, Bulacan" as one entity: each part is a toponym.
@@ -315,7 +385,14 @@ class _Reader:
             or not _locative_frame(span, self.gazetteer)
         ):
             return []
-        return [c for c in self.gazetteer.lookup(span.text) if _main_name(c, key)]
+        # An old or other name only of a big town ("Calcutta", not a code such as "NY"): kept
+        # only where the article names the town's country (_corroborated).
+        return [
+            c
+            for c in self.gazetteer.lookup(span.text)
+            if _main_name(c, key)
+            or (c.population >= MIN_UNTAGGED_CITY_POPULATION and not span.text.isupper())
+        ]
 
     def embedded(self, segment: Segment, span: Span) -> list[Toponym]:
         """Place names inside a longer name: 'Pakistan Army', 'The Washington Post'."""
@@ -325,9 +402,15 @@ class _Reader:
         doc = span.doc
         while i < span.end:
             match = None
-            for n in range(min(MAX_NGRAM, span.end - i), 0, -1):
+            for n in range(min(MAX_EMBEDDED_NGRAM, span.end - i), 0, -1):
+                if (
+                    not doc[i].text[:1].isupper()
+                    or (n == len(span) and i == span.start)
+                    or not doc[i + n - 1].text[:1].isupper()
+                ):
+                    continue
                 sub = doc[i : i + n]
-                if not sub[0].text[:1].isupper() or (n == len(span) and i == span.start):
+                if _only_generic(sub.text, gazetteer):
                     continue
                 candidates = [
                     c for c in gazetteer.lookup(sub.text) if _believable(c, sub, "ORG", gazetteer)
@@ -399,12 +482,47 @@ class _Reader:
         return found
 
 
+def _kind_in_text(toponym: Toponym, doc: Doc) -> None:
+    """Keep the candidates of the kind the words around the name give: "New York state", "the
+    state of Washington", "upstate New York" (a unit, not the town); "the city of X", "X city"
+    (a town, not the unit)."""
+    start, end = toponym.token_start, toponym.token_end
+    nouns = {doc[end].lower_} if end < len(doc) else set()
+    if start >= 1:
+        before = doc[start - 1].lower_
+        if before == "of" and start >= 2:
+            nouns.add(doc[start - 2].lower_)
+        elif before in UNIT_PREFIXES:
+            nouns.add("state")
+    if nouns & UNIT_NOUNS:
+        kept = [c for c in toponym.candidates if c.feature not in ("city", "capital")]
+    elif nouns & TOWN_NOUNS:  # not a country: "a U.S. city" is a city in the U.S.
+        kept = [c for c in toponym.candidates if c.feature not in ("admin1", "admin2")]
+    else:
+        return
+    if kept:
+        toponym.candidates = kept
+
+
+def _only_generic(text: str, gazetteer: Gazetteer) -> bool:
+    """A name made of kinds of place and directions only ("Island", "South West", "North-Western"):
+    never a place inside a longer name ("Waiheke Island", "South West England"), though
+    gazetteers list such names (Iceland is "Island" in Danish; a Cameroonian province)."""
+    words = place_key(text).split()
+    return all(w in gazetteer.place_nouns or w in COMPASS_ADJECTIVES for w in words)
+
+
 def _trim(span: Span) -> Span | None:
     """Drop a leading determiner and a trailing possessive: 'the Gaza Strip's' -> 'Gaza Strip'."""
     start, end = span.start, span.end
     doc = span.doc
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
         start += 1
+    if _SPACED_BREAK.search(span.text):
+        for i in range(start + 1, end):  # "Sri Lanka - approximately": the name ends there
+            if doc[i].text in SPACED_BREAKS and doc[i - 1].whitespace_:
+                end = i
+                break
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
         end -= 1
     return doc[start:end] if end > start else None
@@ -437,6 +555,18 @@ def _split_on_commas(span: Span) -> list[Span]:
     return parts
 
 
+def _written_as_code(span: Span, candidates: list[GazetteerEntry]) -> bool:
+    """A short name in capitals that no candidate is written as ("WA", not the town Wa): an
+    abbreviation, unless the sentence is all capitals."""
+    text = span.text
+    return (
+        text.isupper()
+        and sum(c.isalpha() for c in text) <= 3
+        and not span.sent.text.isupper()
+        and not any(c.name == text for c in candidates)
+    )
+
+
 def _after_place_comma(span: Span) -> bool:
     """'Fresno, Calif.': a capitalised name, then a comma, then this."""
     doc = span.doc
@@ -462,10 +592,23 @@ def _locative_frame(span: Span, gazetteer: Gazetteer) -> bool:
         word = doc[i].lower_
         if word in LOCATIVE_PREPS or word in ("from", "to", "via"):
             return not (word == "to" and i > 0 and doc[i - 1].lower_ in ("according", "due"))
-        if word == "of" and i > 0 and doc[i - 1].lower_ in gazetteer.place_nouns:
-            return True  # "the town of Douma"
-    if root.dep_ == "compound" and root.head.lower_ in gazetteer.place_nouns:
-        return True  # "the Glasgow area"
+        if word == "of" and i > 0 and _place_noun(doc[i - 1], gazetteer):
+            return True  # "the town of Douma", "the universities of Georgia and Glasgow"
+    if root.dep_ == "compound" and _place_noun(root.head, gazetteer):
+        return True  # "the Glasgow area", "the Dadaab camps"
+    if (
+        span.start >= 2
+        and doc[span.start - 1].text == ","
+        and doc[span.start - 2].ent_type_ == "ORG"
+        and (span.end == len(doc) or doc[span.end].text in (",", "(", ".", ";"))
+    ):
+        return True  # "the Federal University of Technology, Owerri (FUTO)": the body's seat
+    own = span.root
+    joined = [t for t in own.children if t.dep_ == "conj"]
+    if own.dep_ == "conj":
+        joined.append(own.head)
+    if any(t.ent_type_ in LITERAL_LABELS and not span.start <= t.i < span.end for t in joined):
+        return True  # "Cairo, Giza and Minya": in a list with a name NER called a place
     end = span.end
     if end + 1 < len(doc) and doc[end].text == ",":  # "Pandi, Bulacan"
         following = doc[end + 1]
@@ -478,6 +621,10 @@ def _locative_frame(span: Span, gazetteer: Gazetteer) -> bool:
                 or any(c.feature in WIDE_FEATURES for c in gazetteer.lookup(following.text))
             )
     return False
+
+
+def _place_noun(token: Token, gazetteer: Gazetteer) -> bool:
+    return token.lower_ in gazetteer.place_nouns or token.lemma_.lower() in gazetteer.place_nouns
 
 
 def _believable(entry: GazetteerEntry, span: Span, label: str, gazetteer: Gazetteer) -> bool:
@@ -502,7 +649,7 @@ def _main_name(entry: GazetteerEntry, key: str) -> bool:
     if entry.feature in ("admin1", "admin2"):
         return True
     own = place_key(entry.name)
-    return own == key or own == f"{key} city"
+    return own == key or own == f"{key} city" or own == f"city of {key}"
 
 
 # --- resolution -------------------------------------------------------------------------------
@@ -523,8 +670,18 @@ CONTEXT_SHARE_WEIGHT = 3.0
 CONTEXT_PRESENT_BONUS = 1.0
 ALTERNATE_NAME_PENALTY = 2.0
 TOWN_OVER_PROVINCE = 1.5
+# ... for an admin1 unit only when that town is the country's capital or is inside the unit
+# and holds this share of its people: "Washington", "Baghdad", "Kirkuk", not "Delaware" (a town
+# in Ohio) or "Montana" (Montana City, 2,700 people).
+TOWN_SHARE_OF_PROVINCE = 0.1
+# "Paris, Texas": the town inside the second name, unless that reading scores this much less
+# than the two names read alone.
+PAIR_MAX_LOSS = 4.0
 ADMIN1_CONTEXT_BONUS = 1.0
 NEARBY_BONUS = 1.0
+# A list of this many names, this share of them of one kind, makes its other names that kind.
+LIST_MIN = 3
+LIST_SHARE = 2 / 3
 NEARBY_KM = 150.0
 
 
@@ -533,24 +690,28 @@ def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazet
     (a second pass) the admin1 units and neighbourhoods of the article's other places."""
     context = _country_context(toponyms)
     total = sum(context.values()) or 1.0
+
+    def score(entry: GazetteerEntry, toponym: Toponym) -> float:
+        return _score(entry, toponym, context, total)
+
     by_segment: dict[int, list[Toponym]] = defaultdict(list)
     for toponym in toponyms:
         by_segment[toponym.segment].append(toponym)
     for toponym in toponyms:
         if toponym.candidates:
-            toponym.place = max(
-                toponym.candidates, key=lambda c: _score(c, toponym, context, total)
-            )
+            toponym.place = max(toponym.candidates, key=lambda c: score(c, toponym))
     geography = _Geography(toponyms)
     for toponym in toponyms:
         if len(toponym.candidates) > 1:
             key = place_key(toponym.text)
             toponym.place = max(
                 toponym.candidates,
-                key=lambda c: _score(c, toponym, context, total) + geography.bonus(c, key),
+                key=lambda c: score(c, toponym) + geography.bonus(c, key),
             )
-    # "Bam, Iran" / "Paris, Texas": the second name contains the first.
     text = analyzed.article.text
+    for run in _lists(by_segment, text):
+        _like_the_list(run, score)
+    # "Bam, Iran" / "Paris, Texas": the second name contains the first.
     settled: dict[str, GazetteerEntry] = {}
     for group in by_segment.values():
         for first, second in pairwise(group):
@@ -559,15 +720,28 @@ def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazet
             between = text[first.end : second.start]
             if between.strip() not in (",", "in", ", in") or second.role != "literal":
                 continue
-            # The pair where the second holds the first, best scored together.
+            if (
+                first.place is not None
+                and first.place.feature == second.place.feature
+                and first.place.feature in ("country", "admin1")
+            ):
+                continue  # "Ohio, Oregon", "Mexico, China": a list of like places, not a pair
+            # The pair where the second holds the first, best scored together, unless reading
+            # the first as a place inside the second costs far more than it gains ("Washington,
+            # New York" is not the New York town once called Washington).
             pairs = [(a, b) for a in first.candidates for b in second.candidates if _contains(b, a)]
             if pairs:
-                first.place, second.place = max(
+                pair = max(
                     pairs,
-                    key=lambda p: (
-                        _score(p[0], first, context, total) + _score(p[1], second, context, total)
-                    ),
+                    key=lambda p: score(p[0], first) + score(p[1], second),
                 )
+                alone = (
+                    score(first.place, first) if first.place is not None else -math.inf
+                ) + score(second.place, second)
+                together = score(pair[0], first) + score(pair[1], second)
+                if together < alone - PAIR_MAX_LOSS:
+                    continue
+                first.place, second.place = pair
                 settled[place_key(first.text)] = first.place
                 settled[place_key(second.text)] = second.place
     # One sense per article: a name the text pinned down means the same place elsewhere.
@@ -575,6 +749,57 @@ def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazet
         known = settled.get(place_key(toponym.text))
         if known is not None and toponym.role == "literal":
             toponym.place = known
+
+
+def _lists(by_segment: dict[int, list[Toponym]], text: str) -> list[list[Toponym]]:
+    """Runs of three or more literal toponyms joined by commas, "and" or "or"."""
+    runs: list[list[Toponym]] = []
+    for group in by_segment.values():
+        run: list[Toponym] = []
+        for toponym in group:
+            if toponym.role != "literal":
+                continue
+            if run and text[run[-1].end : toponym.start].strip(" ,") in ("", "and", "or"):
+                run.append(toponym)
+                continue
+            if len(run) >= LIST_MIN:
+                runs.append(run)
+            run = [toponym]
+        if len(run) >= LIST_MIN:
+            runs.append(run)
+    return runs
+
+
+def _like_the_list(run: list[Toponym], score) -> None:
+    """In a list of countries or of one country's admin1 units, a name that may be either is
+    one too: "Ohio, Oregon, Washington and Wyoming" are states, not towns or the capital."""
+    for toponym, following in zip(run, [*run[1:], None], strict=True):
+        if len(toponym.candidates) < 2:
+            continue
+        if (
+            following is not None
+            and toponym.place is not None
+            and following.place is not None
+            and _contains(following.place, toponym.place)
+        ):
+            continue  # "Florida and Washington, D.C.": the town in the unit after it
+        kinds = Counter(
+            (o.place.feature, o.place.country if o.place.feature == "admin1" else None)
+            for o in run
+            if o is not toponym and o.place is not None
+        )
+        if not kinds:
+            continue
+        (feature, country), count = kinds.most_common(1)[0]
+        if feature not in ("country", "admin1") or count < LIST_SHARE * sum(kinds.values()):
+            continue
+        like = [
+            c
+            for c in toponym.candidates
+            if c.feature == feature and (country is None or c.country == country)
+        ]
+        if like:
+            toponym.place = max(like, key=lambda c: score(c, toponym))
 
 
 class _Geography:
@@ -655,7 +880,17 @@ def _score(entry: GazetteerEntry, toponym: Toponym, context: Counter, total: flo
     population = entry.population if entry.feature != "region" else REGION_POPULATION
     score = math.log10(population + 10) + FEATURE_BONUS[entry.feature]
     if entry.feature in ("admin1", "admin2") and any(
-        c.feature in ("city", "capital") and c.country == entry.country for c in toponym.candidates
+        c.feature in ("city", "capital")
+        and c.country == entry.country
+        and (
+            entry.feature == "admin2"
+            or c.feature == "capital"  # "Washington": the capital, not the state
+            or (
+                c.admin1 == entry.admin1
+                and c.population >= TOWN_SHARE_OF_PROVINCE * entry.population
+            )
+        )
+        for c in toponym.candidates
     ):
         # "Baghdad", "Kirkuk": the town, not the province of the same name, all the more when
         # the province is named so only without its kind ("Basra Governorate").
