@@ -125,7 +125,10 @@ class TableAttributeRuler:
         self.multi_length = max(
             (len(p) for rule in stock.patterns for p in rule["patterns"]), default=1
         )
-        self.multi_starts = starts
+        # The start tests compiled, over one array of the attributes they read.
+        self.start_names = sorted({name for tests in starts or () for name in tests})
+        self.start_ids = [spacy_attrs.IDS[name] for name in self.start_names]
+        self.start_tests = None if starts is None else self._compile_starts(starts)
         # (start test number, attribute, value hash) -> whether the value passes
         self._passes: dict[tuple[int, str, int], bool] = {}
         self.read = tuple(sorted(read))
@@ -243,11 +246,12 @@ class TableAttributeRuler:
         at each token a pattern can start with, not over the whole doc."""
         if not len(self.multi_token):
             return set()
-        if self.multi_starts is None:
+        if self.start_tests is None:
             return set(self.multi_token(doc, allow_missing=True))  # type: ignore[arg-type]
+        table = doc.to_array(self.start_ids).reshape(len(doc), -1)
         possible = numpy.zeros(len(doc), dtype=bool)
-        for number, tests in enumerate(self.multi_starts):
-            possible |= self._passing(doc, number, tests)
+        for number in range(len(self.start_tests)):
+            possible |= self._passing(table, number)
         matches = set()
         for start in numpy.flatnonzero(possible).tolist():
             window = doc[start : start + self.multi_length]
@@ -255,33 +259,51 @@ class TableAttributeRuler:
                 matches.add((match_id, start + begin, start + end))  # type: ignore[operator]
         return matches
 
-    def _passing(self, doc: Doc, number: int, tests: dict[str, Any]) -> numpy.ndarray:
-        """Per token: whether it passes all of a one-token pattern's tests. Plain values and
-        lists are compared as hashes over the whole column; a regular expression is tried
+    def _compile_starts(self, starts: list[dict[str, Any]]) -> list[list[tuple]]:
+        """Per start test: (column in `start_ids`, attribute, kind, operand) of each condition,
+        plain values and lists turned into hashes once."""
+
+        def hashed(name: str, value: Any) -> int:
+            if name in _FLAG_ATTRS:
+                return int(bool(value))
+            return self.vocab.strings.add(str(value))
+
+        compiled = []
+        for tests in starts:
+            conditions: list[tuple] = []
+            for name, test in sorted(tests.items()):
+                column = self.start_names.index(name)
+                if isinstance(test, (str, bool, int)):
+                    conditions.append((column, name, "equal", hashed(name, test)))
+                elif set(test) in ({"IN"}, {"NOT_IN"}):
+                    ((operator, operand),) = test.items()
+                    array = numpy.array([hashed(name, v) for v in operand], dtype=numpy.uint64)
+                    conditions.append((column, name, operator, array))
+                else:
+                    conditions.append((column, name, "test", _predicate(test)))
+            compiled.append(conditions)
+        return compiled
+
+    def _passing(self, table: numpy.ndarray, number: int) -> numpy.ndarray:
+        """Per token: whether it passes all conditions of start test `number`. Plain values
+        and lists are compared as hashes over the whole column; a regular expression is tried
         once per distinct value."""
-        names = sorted(tests)
-        table = doc.to_array([spacy_attrs.IDS[n] for n in names]).reshape(len(doc), -1)
-        passing = numpy.ones(len(doc), dtype=bool)
-        for column, name in enumerate(names):
-            values, test = table[:, column], tests[name]
-            if isinstance(test, (str, bool, int)):
-                passing &= values == self._hash(name, test)
-            elif set(test) == {"IN"}:
-                passing &= numpy.isin(values, [self._hash(name, v) for v in test["IN"]])
-            elif set(test) == {"NOT_IN"}:
-                passing &= ~numpy.isin(values, [self._hash(name, v) for v in test["NOT_IN"]])
+        passing = numpy.ones(len(table), dtype=bool)
+        for column, name, kind, operand in self.start_tests[number]:
+            values = table[:, column]
+            if kind == "equal":
+                passing &= values == operand
+            elif kind == "IN":
+                passing &= numpy.isin(values, operand)
+            elif kind == "NOT_IN":
+                passing &= ~numpy.isin(values, operand)
             else:
-                passing &= numpy.isin(values, self._passing_values(number, name, test, values))
+                passing &= numpy.isin(values, self._passing_values(number, name, operand, values))
         return passing
 
-    def _hash(self, name: str, value: Any) -> int:
-        if name in _FLAG_ATTRS:
-            return int(bool(value))
-        return self.vocab.strings.add(str(value))
-
-    def _passing_values(self, number: int, name: str, test: Any, values: numpy.ndarray) -> list:
-        predicate = _predicate(test)
-        assert predicate is not None
+    def _passing_values(
+        self, number: int, name: str, predicate: Predicate, values: numpy.ndarray
+    ) -> list[int]:
         strings, good = self.vocab.strings, []
         for raw in numpy.unique(values).tolist():
             key = (number, name, raw)

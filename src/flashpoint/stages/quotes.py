@@ -889,10 +889,11 @@ class _Finder:
         """Reported speech: "X said (that) ...", "X told Newsweek that ...", "according to X"."""
         found: list[Attribution] = []
         cues = self.cues
+        phrases = numpy.array([get_string_id(p) for p in cues.source_phrases], dtype=numpy.uint64)
         for segment in self.tokens.segments:
             blocked = self.quoted.get(segment.index, set())
             doc = segment.doc
-            for index in _possible_cues(doc, cues.source_phrases):
+            for index in _possible_cues(doc, phrases):
                 token = doc[index]
                 lower = token.lower_
                 if lower in cues.source_phrases:
@@ -945,11 +946,10 @@ _VERB_TAGS = numpy.array([get_string_id(t) for t in ("VB", "VBD", "VBG", "VBN", 
                          dtype=numpy.uint64)  # fmt: skip
 
 
-def _possible_cues(doc: Doc, source_phrases: dict[str, str]) -> list[int]:
-    """Indices of the verbs and source words ("according") of a doc, read from its arrays so
-    that no Token is built for the other words."""
+def _possible_cues(doc: Doc, phrases: numpy.ndarray) -> list[int]:
+    """Indices of the verbs and of the source words ("according"; `phrases` holds their
+    hashes) of a doc, read from its arrays so that no Token is built for the other words."""
     table = doc.to_array([spacy_attrs.LOWER, spacy_attrs.TAG]).reshape(len(doc), 2)
-    phrases = numpy.array([get_string_id(p) for p in source_phrases], dtype=numpy.uint64)
     possible = numpy.isin(table[:, 1], _VERB_TAGS) | numpy.isin(table[:, 0], phrases)
     return numpy.flatnonzero(possible).tolist()
 
