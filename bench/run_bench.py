@@ -5,11 +5,13 @@
 
 Each configuration runs in a fresh process (so that peak RSS is its own):
 
-    spacy   the stock model on the same texts with the same paragraph batching
-            (`stages.nlp.analyze`: one Doc per paragraph, ARTICLES_PER_CHUNK articles per
-            nlp.pipe call); texts are read and cleaned before the clock starts.
-    nlp     the same, as Flashpoint's NLP stage runs the model (attribute ruler and
-            lemmatizer as lookup tables, `flashpoint.spacy_tables`); one worker only.
+    spacy   the stock model (spaCy's blis products, attribute ruler and lemmatizer) on the
+            same texts with the same paragraph batching (`stages.nlp.analyze`: one Doc per
+            paragraph, ARTICLES_PER_CHUNK articles per nlp.pipe call); texts are read and
+            cleaned before the clock starts.
+    nlp     the same, as Flashpoint's NLP stage runs the model (numpy's BLAS on one thread,
+            attribute ruler and lemmatizer as lookup tables: `stages.nlp`), with the same
+            annotations (bench/same_annotations.py); one worker only.
     full    `flashpoint ingest` end to end into a new database: read, clean, dedup,
             language, NLP, extraction, linking, storing.
 
@@ -70,24 +72,24 @@ def prepare_input(shared: Path, guardian: int, synthetic: int, folder: Path) -> 
 # --- one configuration, in its own process ------------------------------------------------------
 
 
-def _spacy_batch(articles: list, tables: bool = False) -> tuple[int, int]:
+def _spacy_batch(articles: list, stock: bool = True) -> tuple[int, int]:
     from flashpoint.stages import nlp
 
     paragraphs = 0
-    for analyzed in nlp.analyze(articles, nlp.load_nlp(tables)):
+    for analyzed in nlp.analyze(articles, nlp.load_nlp(stock)):
         paragraphs += len(analyzed.segments)
     return len(articles), paragraphs
 
 
-def _load_spacy(tables: bool = False) -> None:
+def _load_spacy(stock: bool = True) -> None:
     from flashpoint.pipeline import settle_loaded_resources
     from flashpoint.stages import nlp
 
-    nlp.load_nlp(tables)
+    nlp.load_nlp(stock)
     settle_loaded_resources()  # the same garbage-collector settings as the full pipeline
 
 
-def run_spacy(paths: list[str], workers: int, tables: bool = False) -> dict:
+def run_spacy(paths: list[str], workers: int, stock: bool = True) -> dict:
     from flashpoint.model import Article
     from flashpoint.pipeline import Pipeline
     from flashpoint.stages import nlp
@@ -97,16 +99,16 @@ def run_spacy(paths: list[str], workers: int, tables: bool = False) -> dict:
     words = sum(len(a.text.split()) for a in articles)
     started = time.perf_counter()
     if workers == 1:
-        _load_spacy(tables)  # inside the clock, as a worker does
+        _load_spacy(stock)  # inside the clock, as a worker does
         for start in range(0, len(articles), nlp.ARTICLES_PER_CHUNK):
-            _spacy_batch(articles[start : start + nlp.ARTICLES_PER_CHUNK], tables)
+            _spacy_batch(articles[start : start + nlp.ARTICLES_PER_CHUNK], stock)
     else:
         chunks = (
             (None, articles[start : start + nlp.ARTICLES_PER_CHUNK])
             for start in range(0, len(articles), nlp.ARTICLES_PER_CHUNK)
         )
-        batch = functools.partial(_spacy_batch, tables=tables)
-        for _ in ordered_map(chunks, batch, workers, _load_spacy, (tables,)):
+        batch = functools.partial(_spacy_batch, stock=stock)
+        for _ in ordered_map(chunks, batch, workers, _load_spacy, (stock,)):
             pass
     seconds = time.perf_counter() - started
     return {"articles": len(articles), "words": words, "seconds": seconds, "stages": {}}
@@ -145,7 +147,7 @@ def run_one(mode: str, workers: int, paths: list[str]) -> dict:
     if mode == "full":
         measured = run_full(paths, workers)
     else:
-        measured = run_spacy(paths, workers, tables=mode == "nlp")
+        measured = run_spacy(paths, workers, stock=mode == "spacy")
     own_usage = resource.getrusage(resource.RUSAGE_SELF)
     child_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     own, child = own_usage.ru_maxrss / 1024, child_usage.ru_maxrss / 1024

@@ -20,18 +20,24 @@ TRICKY = [
     "“Look,” he said, ‘they’re here’ … $5m & 20% — OK?!\t\tYes.",
     "   ",
     "Iraq's PM al-Sudani met Blinken; Hamas' leaders were n't there.",
+    # Lemmas from the index, the exceptions and the suffix rules (and a form no rule knows).
+    "The children's wolves went running; mice studies analyses bettered the biggest 9/11s "
+    "crises, militiamen were fleeing, the geese had outflanked xyzzies.",
 ]
 
 
 def _stock() -> Language:
-    return nlp_stage.load_nlp(tables=False)
+    return nlp_stage.load_nlp(stock=True)
 
 
-def test_pipeline_runs_the_tables() -> None:
+def test_pipeline_runs_the_tables_and_numpy_blas() -> None:
     nlp = nlp_stage.load_nlp()
     assert isinstance(nlp.get_pipe("attribute_ruler"), TableAttributeRuler)
     assert isinstance(nlp.get_pipe("lemmatizer"), TableLemmatizer)
     assert nlp.pipe_names == _stock().pipe_names
+    for name in ("tok2vec", "ner", "parser"):
+        assert not nlp.get_pipe(name).model.ops.use_blis
+        assert _stock().get_pipe(name).model.ops.use_blis
 
 
 def test_tables_annotate_like_the_stock_model(example_path: Path) -> None:

@@ -6,8 +6,14 @@ the parser glues the title and dateline onto the first sentence. Paragraphs long
 MAX_SEGMENT_CHARS are cut at a sentence end so that one pathological paragraph cannot blow up
 memory.
 
-The model's attribute ruler and lemmatizer run as lookup tables (`flashpoint.spacy_tables`):
-the same annotations, token for token, about 7% faster over the whole model.
+Two changes make the model faster without changing one annotation (bench/tables_equal.py
+compares every token with the stock model on the whole benchmark corpus):
+
+- its matrix products go through numpy's BLAS (thinc's `NumpyOps(use_blis=False)`) instead of
+  the blis build spaCy ships, which on the benchmark machine (AMD EPYC, AVX-512) multiplies
+  3-4x slower than single-threaded OpenBLAS; BLAS runs on one thread per process, like blis,
+  so that `--workers N` uses N cores;
+- its attribute ruler and lemmatizer run as lookup tables (`flashpoint.spacy_tables`).
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from itertools import islice
 
 import spacy
 from spacy.language import Language
+from thinc.api import use_ops
+from threadpoolctl import threadpool_limits
 
 from flashpoint.analysis import AnalyzedArticle, Segment
 from flashpoint.model import Article, PartKind
@@ -34,15 +42,19 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’)]?\s+")
 
 
 @cache
-def load_nlp(tables: bool = True) -> Language:
+def load_nlp(stock: bool = False) -> Language:
     """The spaCy pipeline, loaded once per process, its tokenizer taught one thing: a double
     quote mark inside a token ("said,“Look", "Ohio):"I") is a token of its own, so that quotes
-    and their cue words are seen. `tables=False` keeps the stock attribute ruler and lemmatizer
-    (the benchmark's baseline)."""
-    nlp = spacy.load(MODEL_NAME)
+    and their cue words are seen. `stock=True` keeps spaCy's blis products, attribute ruler
+    and lemmatizer (the benchmark's baseline)."""
+    if stock:
+        nlp = spacy.load(MODEL_NAME)
+    else:
+        with use_ops("numpy", use_blis=False):
+            nlp = spacy.load(MODEL_NAME)
     infixes = [*nlp.Defaults.infixes, r"[\"“”]", r"[,:;)](?=[\"“”])"]
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
-    if tables:
+    if not stock:
         use_tables(nlp)
     return nlp
 
@@ -89,8 +101,9 @@ def analyze(
             for s_index, (_kind, start, end) in enumerate(plan)
         )
         docs: dict[tuple[int, int], object] = {}
-        for doc, key in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
-            docs[key] = doc
+        with threadpool_limits(limits=1, user_api="blas"):
+            for doc, key in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
+                docs[key] = doc
         for a_index, (article, plan) in enumerate(zip(chunk, plans, strict=True)):
             segments = [
                 Segment(index=s_index, kind=kind, start=start, doc=docs[(a_index, s_index)])
