@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from spacy.tokens import Doc, Span, Token
 
@@ -19,12 +20,29 @@ from flashpoint.model import Actor, Article, ArticleResult, Entity, Event, PartK
 
 @dataclass
 class Segment:
-    """A paragraph (or part of a long one) parsed by spaCy; `start` is its offset in the text."""
+    """A paragraph (or part of a long one) parsed by spaCy; `start` is its offset in the text,
+    `text` the text that was parsed (`doc.text` rebuilds it token by token on every call)."""
 
     index: int
     kind: PartKind
     start: int
     doc: Doc
+    text: str
+
+    @cached_property
+    def ents(self) -> tuple[Span, ...]:
+        """The doc's entities, built once (`doc.ents` builds new spans on every call)."""
+        return tuple(self.doc.ents)
+
+    def ents_in(self, span: Span) -> list[Span]:
+        """The entities wholly inside a span of this segment, as `span.ents` finds them."""
+        found = []
+        for ent in self.ents:
+            if ent.start >= span.start:
+                if ent.end > span.end:
+                    break
+                found.append(ent)
+        return found
 
     @property
     def end(self) -> int:

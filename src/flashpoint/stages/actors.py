@@ -239,12 +239,13 @@ class ActorResolver:
         """(token start, token end, label) of the segment's possible mentions, in order."""
         doc = segment.doc
         spans: list[tuple[int, int, str]] = []
-        ner = [e for e in doc.ents if e.label_ in ENTITY_LABELS]
+        ner = [e for e in segment.ents if e.label_ in ENTITY_LABELS]
         dictionary_spans = []
-        for found in self.phrases._find_names(_doc_tokens(doc)):
+        words = _segment_words(segment)
+        for found in self.phrases._find_names(words):
             span = doc.char_span(
-                _doc_tokens(doc)[found.start].start,
-                _doc_tokens(doc)[found.end - 1].end,
+                words[found.start].start,
+                words[found.end - 1].end,
                 alignment_mode="expand",
             )
             if span is None:
@@ -523,13 +524,14 @@ def _dictionary(extra_files: tuple[Path, ...]) -> ActorDictionary:
     return ActorDictionary.load(extra_files)
 
 
-def _doc_tokens(doc):  # type: ignore[no-untyped-def]
-    cached = doc.user_data.get("flashpoint_actor_tokens")
+def _segment_words(segment: Segment):  # type: ignore[no-untyped-def]
+    """The segment's words as the actor dictionary splits them (once per segment)."""
+    cached = segment.doc.user_data.get("flashpoint_actor_tokens")
     if cached is None:
         from flashpoint.actor_dictionary import tokenize
 
-        cached = tokenize(doc.text)
-        doc.user_data["flashpoint_actor_tokens"] = cached
+        cached = tokenize(segment.text)
+        segment.doc.user_data["flashpoint_actor_tokens"] = cached
     return cached
 
 

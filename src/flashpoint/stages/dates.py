@@ -74,7 +74,7 @@ def article_expressions(analyzed: AnalyzedArticle) -> list[FoundDate]:
     found: list[FoundDate] = []
     for segment in analyzed.segments:
         doc = segment.doc
-        for expression in find_expressions(doc.text, published, doc, offset=segment.start):
+        for expression in find_expressions(segment.text, published, doc, offset=segment.start):
             tokens = doc.char_span(
                 expression.start - segment.start,
                 expression.end - segment.start,

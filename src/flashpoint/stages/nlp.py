@@ -106,7 +106,13 @@ def analyze(
                 docs[key] = doc
         for a_index, (article, plan) in enumerate(zip(chunk, plans, strict=True)):
             segments = [
-                Segment(index=s_index, kind=kind, start=start, doc=docs[(a_index, s_index)])
-                for s_index, (kind, start, _end) in enumerate(plan)
+                Segment(
+                    index=s_index,
+                    kind=kind,
+                    start=start,
+                    doc=docs[(a_index, s_index)],
+                    text=article.text[start:end],
+                )
+                for s_index, (kind, start, end) in enumerate(plan)
             ]
             yield AnalyzedArticle(article=article, segments=segments)

@@ -193,7 +193,7 @@ def _person_words(analyzed: AnalyzedArticle, gazetteer: Gazetteer) -> frozenset[
     "person" whose whole name is a place's ("Klamath Falls") gives none."""
     words: set[str] = set()
     for segment in analyzed.segments:
-        for ent in segment.doc.ents:
+        for ent in segment.ents:
             if (
                 ent.label_ == "PERSON"
                 and len(ent) >= 2
@@ -239,7 +239,7 @@ class _Reader:
         found: list[Toponym] = []
         covered: set[int] = set()
         reach = 0  # tokens before this index belong to an entity already read
-        for ent in doc.ents:
+        for ent in segment.ents:
             if ent.start < reach:
                 continue
             covered.update(range(ent.start, ent.end))
@@ -969,9 +969,10 @@ def _own_place(
         if t.segment == segment.index and not any(t.start < e and s < t.end for s, e in excluded)
     ]
     clause = _clause_tokens(head)
+    sentence = head.sent
     levels = (
         ("clause", lambda t: all(i in clause for i in range(t.token_start, t.token_end))),
-        ("sentence", lambda t: head.sent.start <= t.token_start < head.sent.end),
+        ("sentence", lambda t: sentence.start <= t.token_start < sentence.end),
         ("paragraph", lambda t: True),
     )
     # Places that say where (or what was hit) first, at every level; other mentions last.

@@ -1117,7 +1117,7 @@ class _Speakers:
             (
                 (segment.start + ent.start_char, segment, ent)
                 for segment in finder.tokens.segments
-                for ent in segment.doc.ents
+                for ent in segment.ents
                 if ent.label_ == "PERSON"
             ),
             key=lambda item: item[0],
@@ -1198,7 +1198,7 @@ class _Speakers:
 
     def _introduce(self, segment: Segment, phrase: SpacySpan) -> _Introduced:
         root = phrase.root
-        names = [e for e in phrase.ents if e.label_ == "PERSON"]
+        names = [e for e in segment.ents_in(phrase) if e.label_ == "PERSON"]
         return _Introduced(
             segment=segment,
             span=phrase,
@@ -1288,7 +1288,7 @@ class _Speakers:
                     found = phrase.doc[low:high]
                     break
         if found is None:
-            for ent in phrase.ents:
+            for ent in segment.ents_in(phrase):
                 if ent.label_ == "ORG" and not (ent.start <= root.i < ent.end):
                     found = ent
                     break

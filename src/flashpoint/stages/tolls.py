@@ -157,9 +157,9 @@ def find_counts(segment: Segment) -> list[Count]:
             continue
         category, role = found
         if text is None:
-            text = doc.text
+            text = segment.text
             quantities = find_quantities(text)
-            people = [e for e in doc.ents if e.label_ == "PERSON"]
+            people = [e for e in segment.ents if e.label_ == "PERSON"]
         count = _count_for(token, category, role, quantities or [], segment, words, text, people)
         if count is not None:
             counts.append(count)
