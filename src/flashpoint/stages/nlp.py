@@ -6,7 +6,7 @@ the parser glues the title and dateline onto the first sentence. Paragraphs long
 MAX_SEGMENT_CHARS are cut at a sentence end so that one pathological paragraph cannot blow up
 memory.
 
-Two changes make the model faster without changing one annotation (bench/tables_equal.py
+Two changes make the model faster without changing one annotation (bench/same_annotations.py
 compares every token with the stock model on the whole benchmark corpus):
 
 - its matrix products go through numpy's BLAS (thinc's `NumpyOps(use_blis=False)`) instead of
