@@ -149,6 +149,16 @@ def test_places_yaml_sets_a_country_point(gazetteer) -> None:
     read_places_yaml(small, {"countries": {"TST": {"point": [10, 20.5]}}}, "places.yaml")
     moved = small.country("TST")
     assert moved is not None and (moved.lat, moved.lon) == (10.0, 20.5)
+    shire = small.add(name="Testshire", feature="admin1", country="TST", admin1="Testshire",
+                      lat=1.0, lon=2.0, population=1, geonameid=None, precision=2)  # fmt: skip
+    small.index_name("Testshire", shire)
+    read_places_yaml(
+        small, {"admin1": [{"country": "TST", "name": "Testshire", "point": [-30, 140]}]}, "p"
+    )
+    assert (small.lookup("Testshire")[0].lat, small.lookup("Testshire")[0].lon) == (-30, 140)
+    # Vast units whose towns crowd one edge sit in their middle (places.yaml), not in the south.
+    ontario = next(e for e in gazetteer.lookup("Ontario") if e.feature == "admin1")
+    assert ontario.lat > 49
     with pytest.raises(DataError, match=r"places.yaml: point of TST is off the globe"):
         read_places_yaml(small, {"countries": {"TST": {"point": [95, 20]}}}, "places.yaml")
     with pytest.raises(DataError, match=r"point of TST must be \[lat, lon\]"):

@@ -423,15 +423,7 @@ def read_places_yaml(gazetteer: Gazetteer, data: Any, source: str) -> None:
         entry = gazetteer.country(str(iso3))
         if entry is None:
             raise DataError(f"{source}: unknown country code {iso3!r}")
-        point = (item or {}).get("point")
-        if point is not None:
-            try:
-                lat, lon = (float(value) for value in point)
-            except (TypeError, ValueError) as exc:
-                raise DataError(f"{source}: point of {iso3} must be [lat, lon]") from exc
-            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                raise DataError(f"{source}: point of {iso3} is off the globe: {point!r}")
-            gazetteer.move(entry.row, lat, lon)
+        _set_point(gazetteer, entry.row, (item or {}).get("point"), str(iso3), source)
         for name in (item or {}).get("names") or []:
             gazetteer.index_name(str(name), entry.row)
         for adjective in (item or {}).get("adjectives") or []:
@@ -450,6 +442,7 @@ def read_places_yaml(gazetteer: Gazetteer, data: Any, source: str) -> None:
         rows = [e for e in gazetteer.lookup(name) if e.feature == "admin1" and e.country == iso3]
         if not rows:
             raise DataError(f"{source}: unknown admin1 unit {name!r} of {iso3}")
+        _set_point(gazetteer, rows[0].row, item.get("point"), f"{name} ({iso3})", source)
         for alias in item.get("names") or []:
             gazetteer.index_name(str(alias), rows[0].row)
         for abbreviation in item.get("abbreviations") or []:
@@ -472,6 +465,19 @@ def read_places_yaml(gazetteer: Gazetteer, data: Any, source: str) -> None:
             raise DataError(f"{source}: region {region!r} needs name, lat and lon") from exc
         for alias in [name, *(region.get("names") or [])]:
             gazetteer.index_name(str(alias), row)
+
+
+def _set_point(gazetteer: Gazetteer, row: int, point: Any, what: str, source: str) -> None:
+    """Move a place to the `point: [lat, lon]` places.yaml gives it, if any."""
+    if point is None:
+        return
+    try:
+        lat, lon = (float(value) for value in point)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"{source}: point of {what} must be [lat, lon]") from exc
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise DataError(f"{source}: point of {what} is off the globe: {point!r}")
+    gazetteer.move(row, lat, lon)
 
 
 def _words(values: Iterable[Any]) -> frozenset[str]:
