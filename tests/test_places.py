@@ -143,6 +143,8 @@ def test_places_yaml_sets_a_country_point(gazetteer) -> None:
     # GeoNames' and GDELT's centre of the contiguous states, also near Wikipedia's 40 N 100 W
     assert haversine_km(united_states.lat, united_states.lon, 39.83, -98.58) < 1
     assert haversine_km(united_states.lat, united_states.lon, 40.0, -100.0) < 161
+    canada = gazetteer.country("CAN")  # the Factbook's, Wikipedia's and GDELT's point
+    assert haversine_km(canada.lat, canada.lon, 60.0, -95.0) < 1
     small = Gazetteer()
     small.add(name="Testland", feature="country", country="TST", admin1=None, lat=1.0, lon=2.0,
               population=1, geonameid=None, precision=1)  # fmt: skip
