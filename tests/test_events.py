@@ -91,6 +91,29 @@ def test_event_types_and_participants(code_text, text, kind, mode, actor, recipi
         assert recipient in [r.text for r in event.recipient]
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "recipients"),
+    [
+        # The object is a thing given or agreed on: the actor behind a preposition receives it.
+        ("The council approved the sale of fighter jets to Egypt.", "SUPPORT", ["Egypt"]),
+        ("The US Congress agreed to lift embargoes on food sales to Cuba and Iran.", "AGREE",
+         ["Cuba", "Iran"]),
+        ("The prosecutor filed suit against the Trump Foundation.", "ACCUSE",
+         ["the Trump Foundation"]),
+        ("Bahrain restored ties with Damascus on Monday.", "SUPPORT", ["Damascus"]),
+        ("Gunmen opened fire on a crowd of protesters in Lagos.", "ASSAULT",
+         ["a crowd of protesters"]),
+        # People are recipients themselves; an owner's homeland is no named recipient.
+        ("Volunteers rescued two young brothers from a camp in Syria.", "AID",
+         ["two young brothers"]),
+        ("The ministry urged refugees to return to their homeland.", "REQUEST", ["refugees"]),
+    ],
+)  # fmt: skip
+def test_recipients_are_actors_not_things(code_text, text, kind, recipients) -> None:
+    event = only(events_of(code_text, text), kind)
+    assert [r.text for r in event.recipient] == recipients
+
+
 def test_reported_speech_codes_what_was_reported(code_text) -> None:
     events = events_of(code_text, "Officials said militants attacked a police station in Kano.")
     event = only(events, "ASSAULT")

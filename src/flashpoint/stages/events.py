@@ -68,6 +68,11 @@ RECIPIENT_PREPS: dict[str, tuple[str, ...]] = {
 # Types whose direct object is usually the thing given or imposed, not the recipient ("gave
 # 50 million dollars to Ukraine", "demanded an apology from Iran").
 THEME_OBJECT_TYPES = {"AID", "SANCTION", "THREATEN", "REQUEST"}
+# Prepositions whose object, when it is an actor, is the recipient behind a thing-object
+# ("aid for X", "embargoes on sales to X", "mediation between X and Y", "weapons seized from X").
+ACTOR_RECIPIENT_PREPS = ("for", "to", "with", "between", "from", "against", "on")
+# Entity types that name actors.
+ACTOR_ENTITIES = {"PERSON", "NORP", "ORG", "GPE"}
 # Pronouns that, as the actor of reported speech, stand for the speaker.
 SPEAKER_PRONOUNS = {"we", "us", "i", "me", "it", "they", "he", "she"}
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
@@ -118,6 +123,9 @@ def _sentence_events(
     _apply_government(candidates, by_token, lexicon)
     for candidate in candidates:
         _find_participants(candidate, by_token, lexicon)
+    is_actor = _ActorTest(analyzed, sentence, resolver, lexicon.words("person_nouns"))
+    for candidate in candidates:
+        _prefer_actor_recipients(candidate, is_actor)
     for candidate in candidates:
         governor = candidate.governor
         if governor is not None and not governor.recipient_heads and candidate.recipient_heads:
@@ -644,6 +652,57 @@ def _find_participants(
         obj = first_child(governor.token, "dobj")
         if obj is not None:
             candidate.recipient_heads = _participants(obj)
+
+
+@dataclass
+class _ActorTest:
+    """Whether a noun can be an actor, for one sentence: a name (person, group, organisation,
+    place), a pronoun, a person noun ("her husband") or a phrase the actor dictionary gives a
+    country or sector ("troops", "the extremists"). `found` asks it of a noun found in place of
+    a thing: there a pronoun does not count, nor a phrase only its owner makes an actor ("their
+    homeland" is not the owner)."""
+
+    analyzed: AnalyzedArticle
+    sentence: Sentence
+    resolver: ActorResolver
+    person_nouns: frozenset[str]
+
+    def __call__(self, token: Token, found: bool = False) -> bool:
+        if _is_non_actor(token):
+            return False  # dates, times, numbers ("on Monday")
+        if token.ent_type_ in ACTOR_ENTITIES or token.pos_ == "PROPN":
+            return True
+        if token.pos_ == "PRON":
+            return not found
+        if token.lemma_.lower() in self.person_nouns:
+            return True
+        if found and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in token.children):
+            return False
+        actors = self.resolver.actors_for(self.analyzed, self.sentence.segment, phrase_span(token))
+        return any(a.code or a.sector for a in actors)
+
+
+def _prefer_actor_recipients(candidate: Candidate, is_actor: _ActorTest) -> None:
+    """A recipient is an actor, not the thing given or agreed on: when every recipient found is
+    a common noun no actor stands behind ("agreed to provide aid for Romania", "lift embargoes
+    on sales to Iran, Libya"), the first actor among the prepositional objects of the
+    trigger, of the verbs it governs and of those nouns takes its place ("Romania")."""
+    things = candidate.recipient_heads
+    if not things or any(t.pos_ != "NOUN" or is_actor(t) for t in things):
+        return
+    preps = (*_recipient_preps(candidate.event), *ACTOR_RECIPIENT_PREPS)
+    # Breadth first, two prepositions deep at most: "embargoes on sales to Iran".
+    layer = [candidate.token, *children(candidate.token, "xcomp"), *things]
+    for _depth in range(3):
+        deeper = []
+        for holder in layer:
+            for prep, pobj in prep_objects(holder):
+                if prep in preps and is_actor(pobj, found=True):
+                    candidate.recipient_heads = _participants(pobj)
+                    return
+                if pobj.pos_ == "NOUN":
+                    deeper.append(pobj)
+        layer = deeper
 
 
 def _small_clause_subject(verb: Token) -> Token | None:
