@@ -114,6 +114,26 @@ def test_recipients_are_actors_not_things(code_text, text, kind, recipients) -> 
     assert [r.text for r in event.recipient] == recipients
 
 
+def test_generic_actors_take_the_country_of_their_place(code_text) -> None:
+    def codes(text: str, kind: str) -> tuple[list, list]:
+        event = only(events_of(code_text, text), kind)
+        return [a.code for a in event.actor], [a.matched_by for a in event.actor]
+
+    # Its own place, else the one country its clause happens in.
+    assert codes("Teachers in Ghana went on strike over pay.", "PROTEST")[0] == ["GHA"]
+    found, how = codes("Police arrested twelve opposition activists in Minsk.", "COERCE")
+    assert found == ["BLR"] and how[0].endswith("+place")
+    # A nationality of its own, several countries, or a place in another clause: no country.
+    assert codes("European diplomats in Washington condemned the attack.", "ACCUSE")[0] != [
+        "USA"
+    ]
+    assert codes("Courts in France, Germany and Sweden are investigating the officers.",
+                 "ACCUSE")[0] == [None]  # fmt: skip
+    assert codes("Protesters marched after the summit that was held in Paris.", "PROTEST")[0] == [
+        None
+    ]
+
+
 def test_reported_speech_codes_what_was_reported(code_text) -> None:
     events = events_of(code_text, "Officials said militants attacked a police station in Kano.")
     event = only(events, "ASSAULT")

@@ -46,6 +46,11 @@ from flashpoint.gazetteer import load_gazetteer, place_key
 from flashpoint.model import Actor, Entity
 from flashpoint.syntax import phrase_span
 
+# Prepositions that say where something happens ("in Minsk", "across Darfur").
+LOCATIVE_PREPS = {"in", "at", "inside", "across", "throughout", "near", "around"}
+# Codes that are no country: a place never makes a generic actor one of these.
+NON_COUNTRY_CODES = {"IGO", "UNO", "EUR", "NGO", "IMG", "MNC", "ISM"}
+
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 # Dictionary kinds -> the entity label shown for a name the dictionary knows.
 KIND_LABELS = {
@@ -180,6 +185,54 @@ class ActorResolver:
                 self._annotate_one(analyzed, state, segment, candidate)
 
     def actors_for(self, analyzed: AnalyzedArticle, segment: Segment, span: Span) -> list[Actor]:
+        """The actors a phrase names. A generic one ("security forces", "the rebels") that the
+        dictionary gives a sector but no country takes the country of the place it is said to
+        be in: its own ("rebels in Darfur"), else the one country its sentence says things
+        happen in ("police arrested activists in Minsk"); `matched_by` then ends "+place"."""
+        actors = self._resolve(analyzed, segment, span)
+        # Only a common-noun phrase with no name or nationality word of its own.
+        generic = span.root.pos_ == "NOUN" and not any(
+            t.pos_ == "PROPN" or t.ent_type_ == "NORP" for t in span
+        )
+        if generic and any(not a.code and a.sector for a in actors):
+            country = self._place_country(span)
+            if country is not None:
+                actors = [
+                    a.model_copy(update={"code": country, "matched_by": f"{a.matched_by}+place"})
+                    if not a.code and a.sector
+                    else a
+                    for a in actors
+                ]
+        return actors
+
+    def _place_country(self, span: Span) -> str | None:
+        head = span.root
+        own = [
+            pobj
+            for prep in head.children
+            if prep.dep_ == "prep" and prep.lower_ in ("in", "from", "of")
+            for pobj in prep.children
+            if pobj.dep_ == "pobj" and pobj.ent_type_ == "GPE"
+        ]
+        if own:  # "courts in France, Germany and Sweden" name no one country
+            return _one({self._country_of(phrase_span(t)) for t in [own[0], *own[0].conjuncts]})
+        clause = _clause_verb(head)
+        return _one(
+            {
+                self._country_of(ent)
+                for ent in head.sent.ents
+                if ent.label_ == "GPE"
+                and ent.root.dep_ == "pobj"
+                and ent.root.head.lower_ in LOCATIVE_PREPS
+                and _clause_verb(ent.root) == clause
+            }
+        )
+
+    def _country_of(self, place: Span) -> str | None:
+        code = self.phrases.resolve(place.text, dt.date.today()).code
+        return code if code and len(code) == 3 and code not in NON_COUNTRY_CODES else None
+
+    def _resolve(self, analyzed: AnalyzedArticle, segment: Segment, span: Span) -> list[Actor]:
         state = self._state(analyzed)
         start, end = segment.char_span(span)
         root = span.root
@@ -516,6 +569,18 @@ def place_country(name: str) -> str | None:
         if best is None or entry.population > best.population:
             best = entry
     return best.country if best is not None else None
+
+
+def _one(countries: set[str | None]) -> str | None:
+    countries.discard(None)
+    return countries.pop() if len(countries) == 1 else None
+
+
+def _clause_verb(token: Token) -> Token:
+    """The verb of the clause a word belongs to (the sentence root at most)."""
+    while token.head.i != token.i and token.pos_ not in ("VERB", "AUX"):
+        token = token.head
+    return token
 
 
 @cache
