@@ -1030,7 +1030,7 @@ def _nearest(toponyms: list[Toponym], head: Token) -> Toponym:
 def _clause_tokens(head: Token) -> set[int]:
     """Token indices of the trigger's clause: its clause head's subtree minus nested clauses."""
     clause_head = head
-    while clause_head.dep_ not in CLAUSE_DEPS | {"ROOT"} and clause_head.head is not clause_head:
+    while clause_head.dep_ not in CLAUSE_DEPS | {"ROOT"} and clause_head.head.i != clause_head.i:
         clause_head = clause_head.head
     tokens: set[int] = set()
     stack = [clause_head]

@@ -815,14 +815,14 @@ class _Finder:
         inside = {t.i for t in tokens}
         for token in tokens:
             head = token.head
-            if head.i in inside or head is token:
+            if head.i in inside or head.i == token.i:
                 continue
             for _ in range(8):
                 if not low <= offset + head.idx < high:
                     break
                 if head.i not in inside and self._usable_cue(head):
                     return head
-                if head.head is head:
+                if head.head.i == head.i:  # the root
                     break
                 head = head.head
         return None
@@ -856,7 +856,7 @@ class _Finder:
                 c.dep_ == "agent" for c in verb.children
             ):
                 return None
-            if verb.dep_ in _CLIMB_DEPS and verb.head is not verb and verb.head.i not in blocked:
+            if verb.dep_ in _CLIMB_DEPS and verb.head.i != verb.i and verb.head.i not in blocked:
                 verb = verb.head
                 continue
             break
