@@ -103,6 +103,9 @@ def test_event_types_and_participants(code_text, text, kind, mode, actor, recipi
         ("Bahrain restored ties with Damascus on Monday.", "SUPPORT", ["Damascus"]),
         ("Gunmen opened fire on a crowd of protesters in Lagos.", "ASSAULT",
          ["a crowd of protesters"]),
+        # "in" says where: the inmate stays the recipient, western Iran is no one.
+        ("Police tortured a 35-year-old inmate to death in western Iran.", "ASSAULT",
+         ["a 35-year-old inmate"]),
         # People are recipients themselves; an owner's homeland is no named recipient.
         ("Volunteers rescued two young brothers from a camp in Syria.", "AID",
          ["two young brothers"]),

@@ -690,7 +690,8 @@ def _prefer_actor_recipients(candidate: Candidate, is_actor: _ActorTest) -> None
     things = candidate.recipient_heads
     if not things or any(t.pos_ != "NOUN" or is_actor(t) for t in things):
         return
-    preps = (*_recipient_preps(candidate.event), *ACTOR_RECIPIENT_PREPS)
+    # "in"/"at" say where, not to whom: a place there is the event's place, not its recipient.
+    preps = {*_recipient_preps(candidate.event), *ACTOR_RECIPIENT_PREPS} - {"in", "at"}
     # Breadth first, two prepositions deep at most: "embargoes on sales to Iran".
     layer = [candidate.token, *children(candidate.token, "xcomp"), *things]
     for _depth in range(3):
