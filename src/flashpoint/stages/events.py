@@ -692,7 +692,7 @@ def _prefer_actor_recipients(candidate: Candidate, is_actor: _ActorTest) -> None
         return
     # "in"/"at" say where, not to whom: a place there is the event's place, not its recipient.
     preps = {*_recipient_preps(candidate.event), *ACTOR_RECIPIENT_PREPS} - {"in", "at"}
-    # Breadth first, two prepositions deep at most: "embargoes on sales to Iran".
+    # Breadth first, three prepositions deep at most ("embargoes on sales to Iran" is two).
     layer = [candidate.token, *children(candidate.token, "xcomp"), *things]
     for _depth in range(3):
         deeper = []
