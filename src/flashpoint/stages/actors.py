@@ -187,15 +187,15 @@ class ActorResolver:
     def actors_for(self, analyzed: AnalyzedArticle, segment: Segment, span: Span) -> list[Actor]:
         """The actors a phrase names. A generic one ("security forces", "the rebels") that the
         dictionary gives a sector but no country takes the country of the place it is said to
-        be in: its own ("rebels in Darfur"), else the one country its sentence says things
-        happen in ("police arrested activists in Minsk"); `matched_by` then ends "+place"."""
+        be in: its own ("rebels in Darfur"), else the one country its clause says things happen
+        in ("police arrested activists in Minsk"); `matched_by` then ends "+place"."""
         actors = self._resolve(analyzed, segment, span)
         # Only a common-noun phrase with no name or nationality word of its own.
         generic = span.root.pos_ == "NOUN" and not any(
             t.pos_ == "PROPN" or t.ent_type_ == "NORP" for t in span
         )
         if generic and any(not a.code and a.sector for a in actors):
-            country = self._place_country(span)
+            country = self._place_country(span, self._state(analyzed).date)
             if country is not None:
                 actors = [
                     a.model_copy(update={"code": country, "matched_by": f"{a.matched_by}+place"})
@@ -205,7 +205,7 @@ class ActorResolver:
                 ]
         return actors
 
-    def _place_country(self, span: Span) -> str | None:
+    def _place_country(self, span: Span, date: dt.date) -> str | None:
         head = span.root
         own = [
             pobj
@@ -215,11 +215,12 @@ class ActorResolver:
             if pobj.dep_ == "pobj" and pobj.ent_type_ == "GPE"
         ]
         if own:  # "courts in France, Germany and Sweden" name no one country
-            return _one({self._country_of(phrase_span(t)) for t in [own[0], *own[0].conjuncts]})
+            places = [own[0], *own[0].conjuncts]
+            return _one({self._country_of(phrase_span(t), date) for t in places})
         clause = _clause_verb(head)
         return _one(
             {
-                self._country_of(ent)
+                self._country_of(ent, date)
                 for ent in head.sent.ents
                 if ent.label_ == "GPE"
                 and ent.root.dep_ == "pobj"
@@ -228,8 +229,8 @@ class ActorResolver:
             }
         )
 
-    def _country_of(self, place: Span) -> str | None:
-        code = self.phrases.resolve(place.text, dt.date.today()).code
+    def _country_of(self, place: Span, date: dt.date) -> str | None:
+        code = self.phrases.resolve(place.text, date).code
         return code if code and len(code) == 3 and code not in NON_COUNTRY_CODES else None
 
     def _resolve(self, analyzed: AnalyzedArticle, segment: Segment, span: Span) -> list[Actor]:
