@@ -44,7 +44,7 @@ from flashpoint.actor_dictionary import (
 from flashpoint.analysis import AnalyzedArticle, Mention, Segment
 from flashpoint.gazetteer import load_gazetteer, place_key
 from flashpoint.model import Actor, Entity
-from flashpoint.syntax import phrase_span
+from flashpoint.syntax import clause_head, phrase_span
 
 # Prepositions that say where something happens ("in Minsk", "across Darfur").
 LOCATIVE_PREPS = {"in", "at", "inside", "across", "throughout", "near", "around"}
@@ -217,7 +217,7 @@ class ActorResolver:
         if own:  # "courts in France, Germany and Sweden" name no one country
             places = [own[0], *own[0].conjuncts]
             return _one({self._country_of(phrase_span(t), date) for t in places})
-        clause = _clause_verb(head)
+        clause = clause_head(head)
         return _one(
             {
                 self._country_of(ent, date)
@@ -225,7 +225,7 @@ class ActorResolver:
                 if ent.label_ == "GPE"
                 and ent.root.dep_ == "pobj"
                 and ent.root.head.lower_ in LOCATIVE_PREPS
-                and _clause_verb(ent.root) == clause
+                and clause_head(ent.root) == clause
             }
         )
 
@@ -575,13 +575,6 @@ def place_country(name: str) -> str | None:
 def _one(countries: set[str | None]) -> str | None:
     countries.discard(None)
     return countries.pop() if len(countries) == 1 else None
-
-
-def _clause_verb(token: Token) -> Token:
-    """The verb of the clause a word belongs to (the sentence root at most)."""
-    while token.head.i != token.i and token.pos_ not in ("VERB", "AUX"):
-        token = token.head
-    return token
 
 
 @cache

@@ -268,18 +268,9 @@ def is_background(expression: TimeExpression, published: dt.date) -> bool:
 
 def _segment_at(analyzed: AnalyzedArticle, offset: int) -> Segment | None:
     for segment in analyzed.segments:
-        if segment.start <= offset < segment_end(segment):
+        if segment.start <= offset < segment.end:
             return segment
     return None
-
-
-def segment_end(segment: Segment) -> int:
-    """Article offset where a segment's text ends (without building `doc.text`, which is slow)."""
-    doc = segment.doc
-    if not len(doc):
-        return segment.start
-    last = doc[-1]
-    return segment.start + last.idx + len(last.text)
 
 
 def _token_at(segment: Segment, start: int, end: int) -> Token | None:

@@ -41,7 +41,6 @@ from flashpoint.analysis import AnalyzedArticle, Segment
 from flashpoint.model import Event, Size, Span
 from flashpoint.quantities import Quantity, find_quantities
 from flashpoint.resources import load_yaml
-from flashpoint.stages.dates import segment_end
 
 CATEGORIES = ("dead", "injured", "arrested", "abducted", "displaced")
 RELATIVE_PRONOUNS = {"who", "that", "which", "whom"}
@@ -596,7 +595,7 @@ def _locate(analyzed: AnalyzedArticle, events: list[Event]) -> list[tuple[Event,
     for event in events:
         anchor = event.trigger or event.evidence
         for segment in analyzed.segments:
-            if segment.start <= anchor.start < segment_end(segment):
+            if segment.start <= anchor.start < segment.end:
                 span = segment.doc.char_span(
                     anchor.start - segment.start,
                     anchor.end - segment.start,
