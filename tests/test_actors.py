@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from flashpoint.cli import app
 from flashpoint.errors import DataError
-from flashpoint.stages.actors import ActorResolver
+from flashpoint.stages.actors import ActorResolver, place_country
 
 DAY = dt.date(2024, 1, 4)
 
@@ -51,6 +51,13 @@ def code_sector(resolver: ActorResolver, text: str, **kwargs) -> tuple[str, str]
 )
 def test_phrases(resolver: ActorResolver, text: str, expected: tuple[str, str]) -> None:
     assert code_sector(resolver, text) == expected
+
+
+def test_a_continent_or_sea_is_no_town_of_that_name() -> None:
+    # "Asia" is a Philippine town, "Africa" a Tunisian one, "Gulf" a Papua New Guinea province:
+    # the wider place is meant, and it has no country.
+    assert [place_country(n) for n in ("Asia", "Africa", "Gulf")] == [None, None, None]
+    assert [place_country(n) for n in ("Kano", "Kyiv")] == ["NGA", "UKR"]
 
 
 def test_office_holders_follow_the_date(resolver: ActorResolver) -> None:

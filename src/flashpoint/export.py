@@ -21,7 +21,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import IO, Any
 
 from flashpoint.errors import UsageError
-from flashpoint.model import Actor, Event
+from flashpoint.model import Actor, Event, is_country_code
 from flashpoint.resources import data_path, load_yaml
 from flashpoint.store import EventFilter, Store
 
@@ -193,9 +193,6 @@ ACLED_COLUMNS: tuple[str, ...] = (
     "tags",
     "timestamp",
 )
-
-# Codes in the actor `code` field that are not countries (PLOVER's entity codes).
-NON_COUNTRY_CODES = frozenset({"IGO", "UNO", "EUR", "NGO", "IMG", "MNC", "ISM", "AFR", "ASA"})
 
 
 @dataclass(frozen=True)
@@ -469,7 +466,7 @@ def _gdelt_actor(actors: list[Actor]) -> dict[str, str]:
     actor = next((a for a in actors if a.code), actors[0])
     code = (actor.code or "").upper()
     sector = (actor.sector or "").upper()
-    is_country = len(code) == 3 and code not in NON_COUNTRY_CODES
+    is_country = is_country_code(code)
     fields["Code"] = code + (sector if len(sector) == 3 else "")
     fields["Name"] = (actor.name or actor.text or "").upper()
     fields["CountryCode"] = code if is_country else ""

@@ -94,6 +94,15 @@ class Article(Record):
         return None
 
 
+# Codes in the actor `code` field that are not countries (PLOVER's entity codes, regions).
+NON_COUNTRY_CODES = frozenset({"IGO", "UNO", "EUR", "NGO", "IMG", "MNC", "ISM", "AFR", "ASA"})
+
+
+def is_country_code(code: str | None) -> bool:
+    """Whether an actor code is a country's ISO3 code."""
+    return bool(code) and len(code) == 3 and code not in NON_COUNTRY_CODES
+
+
 class Actor(Record):
     """One actor or recipient: a text mention resolved to country/entity code + sector."""
 

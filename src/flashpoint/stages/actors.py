@@ -43,13 +43,11 @@ from flashpoint.actor_dictionary import (
 )
 from flashpoint.analysis import AnalyzedArticle, Mention, Segment
 from flashpoint.gazetteer import load_gazetteer, place_key
-from flashpoint.model import Actor, Entity
+from flashpoint.model import Actor, Entity, is_country_code
 from flashpoint.syntax import clause_head, phrase_span
 
 # Prepositions that say where something happens ("in Minsk", "across Darfur").
 LOCATIVE_PREPS = {"in", "at", "inside", "across", "throughout", "near", "around"}
-# Codes that are no country: a place never makes a generic actor one of these.
-NON_COUNTRY_CODES = {"IGO", "UNO", "EUR", "NGO", "IMG", "MNC", "ISM"}
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 # Dictionary kinds -> the entity label shown for a name the dictionary knows.
@@ -231,7 +229,7 @@ class ActorResolver:
 
     def _country_of(self, place: Span, date: dt.date) -> str | None:
         code = self.phrases.resolve(place.text, date).code
-        return code if code and len(code) == 3 and code not in NON_COUNTRY_CODES else None
+        return code if is_country_code(code) else None
 
     def _resolve(self, analyzed: AnalyzedArticle, segment: Segment, span: Span) -> list[Actor]:
         state = self._state(analyzed)
@@ -561,6 +559,8 @@ def place_country(name: str) -> str | None:
         return None
     best = None
     for entry in gazetteer.lookup(name):
+        if entry.feature in ("continent", "region") and not entry.country:
+            return None  # "Africa", "Asia": wider than a country, not a town of that name
         if entry.feature in ("continent", "region") or not entry.country:
             continue
         if entry.feature in ("city", "admin2") and entry.population < MIN_TOWN_POPULATION:
