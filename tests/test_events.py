@@ -127,9 +127,7 @@ def test_generic_actors_take_the_country_of_their_place(code_text) -> None:
     found, how = codes("Police arrested twelve opposition activists in Minsk.", "COERCE")
     assert found == ["BLR"] and how[0].endswith("+place")
     # A nationality of its own, several countries, or a place in another clause: no country.
-    assert codes("European diplomats in Washington condemned the attack.", "ACCUSE")[0] != [
-        "USA"
-    ]
+    assert codes("European diplomats in Washington condemned the attack.", "ACCUSE")[0] != ["USA"]
     assert codes("Courts in France, Germany and Sweden are investigating the officers.",
                  "ACCUSE")[0] == [None]  # fmt: skip
     assert codes("Protesters marched after the summit that was held in Paris.", "PROTEST")[0] == [

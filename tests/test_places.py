@@ -456,3 +456,56 @@ def test_a_name_in_a_list_of_states_or_countries_is_one_too(pipeline, gazetteer)
     text = "Trips to Guam, Alaska, Hawaii, Florida and Washington, D.C., mattered."
     found = _places(pipeline, gazetteer, text)
     assert found["Washington"][0].place.feature == "capital"
+
+
+def test_well_known_sites_are_placed_at_their_town(pipeline, gazetteer) -> None:
+    text = (
+        "Protesters gathered outside the White House on Sunday.\n"
+        "Talks at the Kremlin ended without a deal."
+    )
+    found = _places(pipeline, gazetteer, text)
+    white_house = found["White House"][0].place
+    assert (white_house.name, white_house.country) == ("Washington", "USA")  # not Tennessee's
+    assert found["Kremlin"][0].place.name == "Moscow"
+    with pytest.raises(DataError, match=r"places.yaml: site 'Castle': unknown town 'Nowhere'"):
+        read_places_yaml(
+            gazetteer,
+            {"sites": [{"name": "Castle", "town": "Nowhere", "country": "GBR"}]},
+            "places.yaml",
+        )
+
+
+def test_sites_named_by_their_kind_are_at_the_town_of_their_sentence(pipeline, gazetteer) -> None:
+    text = (
+        "Shots were fired on Royal Street in New Orleans on Friday, police said.\n"
+        "Claude Dubreuil was a colonial builder. In the 1740s, Dubreuil had a canal dug."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert found["Royal Street"][0].place.name == "New Orleans"
+    # The surname of a person the article names is not a small town of that name.
+    assert "Dubreuil" not in found
+
+
+def test_parts_of_adjectives_and_adjectives_of_units_and_regions(pipeline, gazetteer) -> None:
+    text = (
+        "Officials built Europe on an anti-Russian basis before the Austro-Hungarian empire fell.\n"
+        "Korean firms hired English coaches for Central American migrants.\n"
+        "The Governor of Sokoto State, Aminu Tambuwal, spoke."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert found["Russian"][0].place.country == "RUS"
+    assert found["Hungarian"][0].place.country == "HUN"
+    assert found["Korean"][0].place.country == "KOR"
+    assert found["English"][0].place.name == "England"
+    assert found["Central American"][0].place.name == "Central America"
+    assert found["Sokoto State"][0].place.feature == "admin1"
+
+
+def test_a_town_the_article_names_counts_inside_the_names_of_bodies(pipeline, gazetteer) -> None:
+    text = (
+        "A car was vandalised in Beverly Hills on Wednesday.\n"
+        "The Beverly Hills Police Department received several calls."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert len(found["Beverly Hills"]) == 2
+    assert {t.place.name for t in found["Beverly Hills"]} == {"Beverly Hills"}

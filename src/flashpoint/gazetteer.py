@@ -36,7 +36,7 @@ from flashpoint.errors import DataError
 from flashpoint.resources import data_path, load_yaml
 
 GAZETTEER_FILE = "gazetteer.tsv.gz"
-CACHE_VERSION = 2  # bump when the binary layout (Gazetteer.save) changes
+CACHE_VERSION = 3  # bump when the binary layout (Gazetteer.save) changes
 PLACES_FILE = "places.yaml"
 FEATURES = ("continent", "region", "country", "admin1", "admin2", "capital", "city")
 # Precision of a place of each feature (1 country .. 5 sub-city); continents and regions wider
@@ -166,6 +166,7 @@ class Gazetteer:
         self._index = NameIndex()
         self._adjectives = NameIndex()
         self._abbreviations = NameIndex()
+        self._sites = NameIndex()
         self._country_rows: dict[str, int] = {}
         self.iso3_of_iso2: dict[str, str] = {}
         self.place_nouns: frozenset[str] = frozenset()
@@ -214,6 +215,9 @@ class Gazetteer:
     def index_abbreviation(self, name: str, row: int) -> None:
         self._abbreviations.add(place_key(name), row)
 
+    def index_site(self, name: str, row: int) -> None:
+        self._sites.add(place_key(name), row)
+
     # --- reading --------------------------------------------------------------------------
     def entry(self, row: int) -> GazetteerEntry:
         geonameid = self._geonameid[row]
@@ -242,6 +246,10 @@ class Gazetteer:
         """Admin units an abbreviation may stand for ("Calif.", "NSW"): short and ambiguous,
         so the places stage believes them only where the text shows they are places."""
         return [self.entry(row) for row in self._abbreviations.get(place_key(text))]
+
+    def site(self, text: str) -> list[GazetteerEntry]:
+        """The town of a well-known named site ("White House" -> Washington; places.yaml)."""
+        return [self.entry(row) for row in self._sites.get(place_key(text))]
 
     def has_name(self, key: str) -> bool:
         return key in self._index
@@ -287,6 +295,7 @@ class Gazetteer:
             ("index", self._index),
             ("adjectives", self._adjectives),
             ("abbreviations", self._abbreviations),
+            ("sites", self._sites),
         ):
             for name, values in index.arrays().items():
                 arrays[f"{prefix}_{name}"] = values
@@ -312,7 +321,7 @@ class Gazetteer:
             gazetteer._lon = _as_array("d", data["lon"])
             gazetteer._population = _as_array("q", data["population"])
             gazetteer._geonameid = _as_array("q", data["geonameid"])
-            for prefix in ("index", "adjectives", "abbreviations"):
+            for prefix in ("index", "adjectives", "abbreviations", "sites"):
                 setattr(
                     gazetteer,
                     f"_{prefix}",
@@ -447,6 +456,23 @@ def read_places_yaml(gazetteer: Gazetteer, data: Any, source: str) -> None:
             gazetteer.index_name(str(alias), rows[0].row)
         for abbreviation in item.get("abbreviations") or []:
             gazetteer.index_abbreviation(str(abbreviation), rows[0].row)
+        for adjective in item.get("adjectives") or []:
+            gazetteer.index_adjective(str(adjective), rows[0].row)
+    for item in data.get("sites") or []:
+        try:
+            name, town, iso3 = str(item["name"]), str(item["town"]), str(item["country"])
+        except (KeyError, TypeError) as exc:
+            raise DataError(f"{source}: site entry {item!r} needs name, town and country") from exc
+        towns = [
+            e
+            for e in gazetteer.lookup(town)
+            if e.country == iso3 and e.feature in ("city", "capital")
+        ]
+        if not towns:
+            raise DataError(f"{source}: site {name!r}: unknown town {town!r} of {iso3}")
+        row = max(towns, key=lambda e: e.population).row
+        for alias in [name, *(item.get("names") or [])]:
+            gazetteer.index_site(str(alias), row)
     for region in data.get("regions") or []:
         try:
             name = str(region["name"])
@@ -465,6 +491,8 @@ def read_places_yaml(gazetteer: Gazetteer, data: Any, source: str) -> None:
             raise DataError(f"{source}: region {region!r} needs name, lat and lon") from exc
         for alias in [name, *(region.get("names") or [])]:
             gazetteer.index_name(str(alias), row)
+        for adjective in region.get("adjectives") or []:
+            gazetteer.index_adjective(str(adjective), row)
 
 
 def _set_point(gazetteer: Gazetteer, row: int, point: Any, what: str, source: str) -> None:

@@ -148,18 +148,63 @@ def find_places(analyzed: AnalyzedArticle, gazetteer: Gazetteer | None = None) -
         toponyms.extend(reader.segment_toponyms(segment))
     resolve(toponyms, analyzed, gazetteer)
     toponyms = _corroborated(toponyms)
-    _place_sites(toponyms, gazetteer)
+    toponyms.extend(_known_names_inside(toponyms, analyzed))
+    toponyms.sort(key=lambda t: (t.segment, t.start))
+    _place_sites(toponyms, analyzed, gazetteer)
     return toponyms
 
 
-def _place_sites(toponyms: list[Toponym], gazetteer: Gazetteer) -> None:
+def _known_names_inside(toponyms: list[Toponym], analyzed: AnalyzedArticle) -> list[Toponym]:
+    """One sense per article: a town the text names as a place is that town inside the names
+    of bodies too ("Beverly Hills" ... "the Beverly Hills Police Department"), however small
+    (names inside other names are otherwise believed only of big towns)."""
+    known: dict[str, GazetteerEntry] = {}
+    for toponym in toponyms:
+        if toponym.role == "literal" and toponym.place is not None and not toponym.weak:
+            known.setdefault(place_key(toponym.text), toponym.place)
+    if not known:
+        return []
+    taken: dict[int, set[int]] = defaultdict(set)
+    for toponym in toponyms:
+        taken[toponym.segment].update(range(toponym.token_start, toponym.token_end))
+    longest = max(len(key.split()) for key in known)
+    found: list[Toponym] = []
+    for segment in analyzed.segments:
+        for ent in segment.ents:
+            if ent.label_ not in ("ORG", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART"):
+                continue
+            i = ent.start
+            while i < ent.end:
+                match = None
+                for n in range(min(longest, ent.end - i), 0, -1):
+                    sub = segment.doc[i : i + n]
+                    if not sub[0].text[:1].isupper() or any(
+                        j in taken[segment.index] for j in range(sub.start, sub.end)
+                    ):
+                        continue
+                    place = known.get(place_key(sub.text))
+                    if place is not None:
+                        match = _make(segment, sub, "embedded", "EMBEDDED", [place])
+                        match.place = place
+                        break
+                if match is not None:
+                    found.append(match)
+                    i = match.token_end
+                else:
+                    i += 1
+    return found
+
+
+def _place_sites(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazetteer) -> None:
     """A site the gazetteer does not know (a street, a stadium, a hospital) is in the town the
-    text puts it in: the nearest town of its paragraph, else the town the article names most.
-    Its place is that town's point, with the town's precision."""
+    text puts it in: the nearest town of its sentence, else of its paragraph, else the town
+    the article names most (names inside other names count: "the New Orleans Railways
+    Company"; a tie goes to the bigger town). Its place is that town's point, with the town's
+    precision."""
     towns = [
         t
         for t in toponyms
-        if t.role == "literal"
+        if t.role in ("literal", "embedded")
         and t.place is not None
         and t.place.feature in ("city", "capital")
         and not _is_site(t, gazetteer)
@@ -167,16 +212,27 @@ def _place_sites(toponyms: list[Toponym], gazetteer: Gazetteer) -> None:
     if not towns:
         return
     counts = Counter(t.place.row for t in towns if t.place is not None)
-    main = next(
-        t.place for t in towns if t.place is not None and t.place.row == counts.most_common(1)[0][0]
+    main = max(
+        (t.place for t in towns if t.place is not None),
+        key=lambda place: (counts[place.row], place.population),
     )
+    literal = [t for t in towns if t.role == "literal"]
     for toponym in toponyms:
         if toponym.place is not None or toponym.candidates or not _is_site(toponym, gazetteer):
             continue
-        near = [t for t in towns if t.segment == toponym.segment]
+        sentence = _sentence_start(toponym, analyzed)
+        near = [
+            t
+            for t in literal
+            if t.segment == toponym.segment and _sentence_start(t, analyzed) == sentence
+        ] or [t for t in literal if t.segment == toponym.segment]
         toponym.place = (
             min(near, key=lambda t: abs(t.start - toponym.start)).place if near else main
         )
+
+
+def _sentence_start(toponym: Toponym, analyzed: AnalyzedArticle) -> int:
+    return analyzed.segments[toponym.segment].doc[toponym.token_start].sent.start
 
 
 def _is_site(toponym: Toponym, gazetteer: Gazetteer) -> bool:
@@ -185,7 +241,17 @@ def _is_site(toponym: Toponym, gazetteer: Gazetteer) -> bool:
     if toponym.label == "FAC":
         return True
     last = toponym.text.rsplit(maxsplit=1)[-1].strip(".").lower()
-    return toponym.label in ("GPE", "LOC", "ORG") and last in gazetteer.site_nouns
+    return toponym.label in ("GPE", "LOC", "ORG", "PERSON") and last in gazetteer.site_nouns
+
+
+def _site_name(span: Span, gazetteer: Gazetteer) -> bool:
+    """A proper name ending in a kind of site: "Royal Street", "Meydan Racecourse"."""
+    return (
+        len(span) >= 2
+        and span[0].text[:1].isupper()
+        and span[-1].text[:1].isupper()
+        and span[-1].lower_.strip(".") in gazetteer.site_nouns
+    )
 
 
 def _person_words(analyzed: AnalyzedArticle, gazetteer: Gazetteer) -> frozenset[str]:
@@ -253,7 +319,10 @@ class _Reader:
                 span = longer
                 covered.update(range(span.start, span.end))
                 reach = span.end
-            if ent.label_ in LITERAL_LABELS:
+            sites = self.gazetteer.site(span.text)
+            if sites:  # "the White House", "the Kremlin": placed at their town
+                found.append(_make(segment, span, "literal", ent.label_, sites))
+            elif ent.label_ in LITERAL_LABELS:
                 found.extend(self.literal_entity(segment, span, ent.label_))
             elif ent.label_ in OTHER_LABELS:
                 found.extend(self.other_entity(segment, span, ent.label_))
@@ -299,6 +368,8 @@ class _Reader:
             _after_place_comma(span) or not candidates or _written_as_code(span, candidates)
         ):
             candidates = abbreviations  # "Fresno, Calif.", "in NSW", "in WA" (not Wa, Ghana)
+        if candidates and self.surname_only(span, candidates):
+            return []  # "Dubreuil had a canal dug": the Claude Dubreuil the article names
         if candidates:
             return [_make(segment, span, "literal", label, candidates)]
         # "Pandi, Bulacan" as one entity: each part is a toponym.
@@ -317,6 +388,9 @@ class _Reader:
             candidates = candidates or gazetteer.lookup(core.text)
             if candidates:
                 return [_make(segment, span, "literal", label, candidates)]
+        parts = self.adjective_parts(segment, span, label)
+        if parts:
+            return parts  # "the Austro-Hungarian" taken for a building
         if label == "FAC" or len(span) > 1:
             # "Baghdad International Airport": a site inside the town it names.
             inner = self.embedded(segment, span)
@@ -335,6 +409,9 @@ class _Reader:
             adjectives = gazetteer.adjective(span.text)
             if adjectives:
                 return [_make(segment, span, "adjective", label, adjectives)]
+            parts = self.adjective_parts(segment, span, label)
+            if parts:
+                return parts
         candidates = [
             c for c in gazetteer.lookup(span.text) if _believable(c, span, label, gazetteer)
         ]
@@ -343,6 +420,12 @@ class _Reader:
         abbreviations = self.abbreviations(span, anchored=False)
         if abbreviations:
             return [_make(segment, span, "literal", label, abbreviations)]
+        if len(span) > 1 and span[-1].lower_ in UNIT_NOUNS and span[-1].text[:1].isupper():
+            units = [  # "Sokoto State", "Anbar Province" taken for a person or a body
+                c for c in gazetteer.lookup(span[:-1].text) if c.feature in ("admin1", "admin2")
+            ]
+            if units:
+                return [_make(segment, span, "literal", label, units)]
         weak = self.weak_candidates(span)
         if weak:
             toponym = _make(segment, span, "literal", label, weak)
@@ -350,16 +433,42 @@ class _Reader:
             return [toponym]
         if label in ("ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"):
             inner = self.embedded(segment, span)
-            if (
-                not inner
-                and label == "ORG"
-                and span[-1].lower_.strip(".") in gazetteer.site_nouns
-                and _locative_frame(span, gazetteer)
-            ):
-                # "at the Barclays Center": a site, placed later at its town (_place_sites)
+            if not inner and label == "ORG" and _site_name(span, gazetteer):
+                # "the Barclays Center", "Royal Street": a site, placed later at its town
+                # (_place_sites)
                 return [_make(segment, span, "literal", label, [])]
             return inner
+        if label == "PERSON" and _site_name(span, gazetteer):
+            return [_make(segment, span, "literal", label, [])]  # "Meydan Racecourse"
         return []
+
+    def adjective_parts(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
+        """The adjectives a longer one is made of: "anti-Russian", "Russian-European",
+        "Bosnian Serb" (a group, NORP), "the Austro-Hungarian" (hyphenated, whatever its
+        label)."""
+        if label != "NORP" and not any(t.text == "-" for t in span):
+            return []
+        names = [t for t in span if t.text[:1].isupper()]
+        adjectives = [self.gazetteer.adjective(t.text) for t in names]
+        if label != "NORP" and not all(adjectives):
+            return []  # "Nelson-Creston": names, not adjectives
+        return [
+            _make(segment, span.doc[t.i : t.i + 1], "adjective", label, found)
+            for t, found in zip(names, adjectives, strict=True)
+            if found
+        ]
+
+    def surname_only(self, span: Span, candidates: list[GazetteerEntry]) -> bool:
+        """A one-word name that is the surname of a person the article names, and only a
+        small town's name: NER took the person for a place."""
+        return (
+            len(span) == 1
+            and span[0].lower_ in self.person_words
+            and all(
+                c.feature == "city" and c.population < MIN_UNTAGGED_CITY_POPULATION
+                for c in candidates
+            )
+        )
 
     def abbreviations(self, span: Span, anchored: bool) -> list[GazetteerEntry]:
         """Admin units an abbreviation stands for, where the text shows it is a place: NER or a
