@@ -509,3 +509,44 @@ def test_a_town_the_article_names_counts_inside_the_names_of_bodies(pipeline, ga
     found = _places(pipeline, gazetteer, text)
     assert len(found["Beverly Hills"]) == 2
     assert {t.place.name for t in found["Beverly Hills"]} == {"Beverly Hills"}
+
+
+def test_conflict_zones_and_the_spellings_news_uses(pipeline, gazetteer) -> None:
+    # Longer admin affixes go first: "Tibet Autonomous Region" is "Tibet" (not "Tibet
+    # Autonomous"), "Xinjiang Uygur Zizhiqu" is "Xinjiang".
+    assert gazetteer.lookup("Tibet")[0].country == "CHN"
+    assert any(e.feature == "admin1" for e in gazetteer.lookup("Xinjiang"))
+    text = (
+        "Government forces shelled Eastern Ghouta on Monday.\n"
+        "Fighting spread across Nineveh province and the port city of Hodeidah.\n"
+        "Mines were laid in Nagorno-Karabakh during the war."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert found["Eastern Ghouta"][0].place.country == "SYR"
+    assert (found["Nineveh"][0].place.country, found["Nineveh"][0].place.feature) == (
+        "IRQ",
+        "admin1",
+    )
+    hodeidah = found["Hodeidah"][0].place
+    assert (hodeidah.country, hodeidah.feature) == ("YEM", "city")
+    assert found["Nagorno-Karabakh"][0].place.country == "AZE"
+    with pytest.raises(DataError, match=r"places.yaml: unknown town 'Nowhere' of YEM"):
+        read_places_yaml(
+            gazetteer, {"towns": [{"country": "YEM", "name": "Nowhere"}]}, "places.yaml"
+        )
+
+
+def test_adjectives_inside_money_and_languages_and_surnames_are_people(pipeline, gazetteer) -> None:
+    text = (
+        "The ministry listed projects worth 59.2 billion US dollars.\n"
+        "The Skripals were found on a bench in the southern English city of Salisbury.\n"
+        "Officials say they speak English at home.\n"
+        "Che Adams was sent off on Tuesday, so Birmingham will have one striker. Adams will "
+        "miss the game against Bolton Wanderers."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert found["US"][0].role == "adjective" and found["US"][0].place.country == "USA"
+    english = [t for t in found["English"] if t.place is not None]
+    assert len(english) == 1 and english[0].place.name == "England"  # not the language
+    assert "Adams" not in found  # the footballer, not Adams County
+    assert found["Birmingham"][0].place.country == "GBR"

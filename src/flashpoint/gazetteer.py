@@ -410,13 +410,14 @@ def read_table(gazetteer: Gazetteer, path: Path) -> None:
 
 
 def admin_variants(name: str, prefixes: tuple[str, ...], suffixes: tuple[str, ...]) -> set[str]:
-    """'Muhafazat Kirkuk' -> 'Kirkuk'; 'Anhui Sheng' -> 'Anhui' (places.yaml admin_affixes)."""
+    """'Muhafazat Kirkuk' -> 'Kirkuk'; 'Anhui Sheng' -> 'Anhui' (places.yaml admin_affixes).
+    Longer affixes first: 'Tibet Autonomous Region' -> 'Tibet', not 'Tibet Autonomous'."""
     variants = set()
     core = name
-    for prefix in prefixes:
+    for prefix in sorted(prefixes, key=len, reverse=True):
         if core.lower().startswith(prefix.lower() + " "):
             core = core[len(prefix) + 1 :]
-    for suffix in suffixes:
+    for suffix in sorted(suffixes, key=len, reverse=True):
         if core.lower().endswith(" " + suffix.lower()):
             core = core[: -len(suffix) - 1]
     if core != name and core:
@@ -458,6 +459,21 @@ def read_places_yaml(gazetteer: Gazetteer, data: Any, source: str) -> None:
             gazetteer.index_abbreviation(str(abbreviation), rows[0].row)
         for adjective in item.get("adjectives") or []:
             gazetteer.index_adjective(str(adjective), rows[0].row)
+    for item in data.get("towns") or []:
+        try:
+            iso3, name = str(item["country"]), str(item["name"])
+        except (KeyError, TypeError) as exc:
+            raise DataError(f"{source}: town entry {item!r} needs country and name") from exc
+        towns = [
+            e
+            for e in gazetteer.lookup(name)
+            if e.country == iso3 and e.feature in ("city", "capital")
+        ]
+        if not towns:
+            raise DataError(f"{source}: unknown town {name!r} of {iso3}")
+        row = max(towns, key=lambda e: e.population).row
+        for alias in item.get("names") or []:
+            gazetteer.index_name(str(alias), row)
     for item in data.get("sites") or []:
         try:
             name, town, iso3 = str(item["name"]), str(item["town"]), str(item["country"])

@@ -52,6 +52,9 @@ from flashpoint.model import Event, Place
 LITERAL_LABELS = {"GPE", "LOC", "FAC"}
 # Entities of other labels that are places when their whole text is one of these.
 OTHER_LABELS = {"ORG", "PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"}
+# Entities that may hold a country's name or adjective: "the English city of Salisbury"
+# (LANGUAGE), "59 billion US dollars", "8,000 Egyptian pounds" (MONEY).
+ADJECTIVE_LABELS = {"LANGUAGE", "MONEY"}
 WIDE_FEATURES = {"country", "admin1", "region", "continent", "capital"}
 # A town named by a word NER did not tag must be this big to be believed ("Reading", "Mobile").
 MIN_UNTAGGED_CITY_POPULATION = 100_000
@@ -309,7 +312,7 @@ class _Reader:
             if ent.start < reach:
                 continue
             covered.update(range(ent.start, ent.end))
-            if ent.label_ not in LITERAL_LABELS and ent.label_ not in OTHER_LABELS:
+            if ent.label_ not in LITERAL_LABELS | OTHER_LABELS | ADJECTIVE_LABELS:
                 continue
             span = _trim(ent)
             if span is None:
@@ -326,6 +329,8 @@ class _Reader:
                 found.extend(self.literal_entity(segment, span, ent.label_))
             elif ent.label_ in OTHER_LABELS:
                 found.extend(self.other_entity(segment, span, ent.label_))
+            elif ent.label_ in ADJECTIVE_LABELS:
+                found.extend(self.adjectives_inside(segment, span, ent.label_))
         found.extend(self.untagged(segment, doc, covered))
         for toponym in found:
             if toponym.role == "literal" and len(toponym.candidates) > 1:
@@ -360,8 +365,8 @@ class _Reader:
 
     def literal_entity(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
         gazetteer = self.gazetteer
-        if place_key(span.text) in gazetteer.generic_names:
-            return []  # "the West", "Central"
+        if place_key(span.text) in gazetteer.generic_names and not _after_place_comma(span):
+            return []  # "the West", "Central"; but "Slidell, La."
         abbreviations = self.abbreviations(span, anchored=True)
         candidates = gazetteer.lookup(span.text)
         if abbreviations and (
@@ -405,16 +410,18 @@ class _Reader:
 
     def other_entity(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
         gazetteer = self.gazetteer
+        adjectives = gazetteer.adjective(span.text)
+        if adjectives and (label == "NORP" or (label == "PERSON" and len(span) == 1)):
+            # "Azerbaijani soldiers", "a Slovak architect" (taken for a person)
+            return [_make(segment, span, "adjective", label, adjectives)]
         if label == "NORP":
-            adjectives = gazetteer.adjective(span.text)
-            if adjectives:
-                return [_make(segment, span, "adjective", label, adjectives)]
             parts = self.adjective_parts(segment, span, label)
             if parts:
                 return parts
         candidates = [
             c for c in gazetteer.lookup(span.text) if _believable(c, span, label, gazetteer)
         ]
+        candidates = self.unless_surname(span, candidates)
         if candidates:
             return [_make(segment, span, "literal", label, candidates)]
         abbreviations = self.abbreviations(span, anchored=False)
@@ -442,6 +449,24 @@ class _Reader:
             return [_make(segment, span, "literal", label, [])]  # "Meydan Racecourse"
         return []
 
+    def adjectives_inside(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
+        """A country's name or adjective that qualifies a language or a currency used as an
+        adjective: "the English city of Salisbury", "billion US dollars"."""
+        found = []
+        for token in span:
+            if not token.text[:1].isupper():
+                continue
+            if label == "LANGUAGE" and token.dep_ not in ("amod", "compound"):
+                continue  # "speaks English"
+            entries = self.gazetteer.adjective(token.text) or [
+                c for c in self.gazetteer.lookup(token.text) if c.feature == "country"
+            ]
+            if entries:
+                found.append(
+                    _make(segment, span.doc[token.i : token.i + 1], "adjective", label, entries)
+                )
+        return found
+
     def adjective_parts(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
         """The adjectives a longer one is made of: "anti-Russian", "Russian-European",
         "Bosnian Serb" (a group, NORP), "the Austro-Hungarian" (hyphenated, whatever its
@@ -457,6 +482,14 @@ class _Reader:
             for t, found in zip(names, adjectives, strict=True)
             if found
         ]
+
+    def unless_surname(self, span: Span, candidates: list[GazetteerEntry]) -> list[GazetteerEntry]:
+        """A one-word name NER did not call a place that is the surname of a person the
+        article names ("Adams" after "Che Adams") is the person, unless it is a country or
+        a state."""
+        if len(span) == 1 and span[0].lower_ in self.person_words:
+            return [c for c in candidates if c.feature in WIDE_FEATURES]
+        return candidates
 
     def surname_only(self, span: Span, candidates: list[GazetteerEntry]) -> bool:
         """A one-word name that is the surname of a person the article names, and only a
@@ -567,6 +600,7 @@ class _Reader:
                         for c in gazetteer.lookup(sub.text)
                         if _believable(c, sub, "GAZ", gazetteer)
                     ]
+                    candidates = self.unless_surname(sub, candidates)
                     if candidates:
                         match = _make(segment, sub, "literal", "GAZ", candidates)
                         break
