@@ -556,3 +556,23 @@ def test_a_place_no_gazetteer_lists_is_placed_at_the_town_beside_it(pipeline, ga
     text = "Flooding hit Khayelitsha near Cape Town on Sunday, officials said."
     found = _places(pipeline, gazetteer, text)
     assert found["Khayelitsha"][0].place.name == "Cape Town"
+
+
+def test_a_place_no_gazetteer_lists_is_only_estimated_from_its_own_paragraph(
+    pipeline, gazetteer
+) -> None:
+    text = (
+        "Her family in Manchester spoke to reporters on Monday.\n"
+        "Fighters were killed in Baghuz on Sunday, the monitor said.\n"
+        "More fighters were killed in Baghuz in eastern Syria on Monday."
+    )
+    found = _places(pipeline, gazetteer, text)
+    first, last = found["Baghuz"][0], found["Baghuz"][-1]
+    assert first.place is None  # not Manchester, a town of another paragraph
+    assert last.place.country == "SYR" and last.estimated
+    analyzed = analyze(pipeline, text)
+    killed = make_event(text, "killed", "ASSAULT", 4)
+    analyzed.events = [killed]
+    locate_events(analyzed)
+    # An estimate never places an event: the article's other places do.
+    assert killed.event_loc is None or killed.event_loc.text != "Baghuz"

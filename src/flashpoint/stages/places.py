@@ -120,6 +120,9 @@ class Toponym:
     # Found only by the words around it (a name NER did not call a place): kept when the
     # article's other places back it (see _corroborated).
     weak: bool = False
+    # A name no gazetteer lists, placed at the place beside it (_place_sites): an estimate
+    # for the entity, never an event's place.
+    estimated: bool = False
 
     def to_place(self, basis: str | None = None) -> Place:
         entry = self.place
@@ -201,12 +204,25 @@ def _known_names_inside(toponyms: list[Toponym], analyzed: AnalyzedArticle) -> l
 
 
 def _place_sites(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazetteer) -> None:
-    """A site the gazetteer does not know (a street, a stadium, a hospital), or a place name
-    it lacks (a village, a camp), is in the town the text puts it in: the nearest town of its
-    sentence, else of its paragraph, else the town the article names most (names inside
-    other names count: "the New Orleans Railways Company"; a tie goes to the bigger town).
-    Its place is that town (its name, point and precision): approximate, as ACLED codes a
-    village it cannot find at the nearest town it can."""
+    """A site the gazetteer does not know (a street, a stadium, a hospital) is in the town the
+    text puts it in: the nearest town of its sentence, else an admin unit of its sentence,
+    else the nearest town of its paragraph, else the town the article names most (names
+    inside other names count: "the New Orleans Railways Company"; a tie goes to the bigger
+    town). Its place is that town (name, point, precision).
+
+    A place name no gazetteer lists (a village, a camp: "Baghuz, the last enclave in eastern
+    Syria") is estimated at the nearest place of its sentence, else of its paragraph, of
+    whatever kind, as ACLED codes a village it cannot find at the nearest place it can; never
+    at a town of another paragraph (the article may be about another country), and never an
+    event's place."""
+    literal = [
+        t
+        for t in toponyms
+        if t.role == "literal"
+        and t.place is not None
+        and t.place.precision is not None
+        and not _is_site(t, gazetteer)
+    ]
     towns = [
         t
         for t in toponyms
@@ -215,40 +231,34 @@ def _place_sites(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: 
         and t.place.feature in ("city", "capital")
         and not _is_site(t, gazetteer)
     ]
-    units = [
-        t
-        for t in toponyms
-        if t.role == "literal" and t.place is not None and t.place.feature in ("admin1", "admin2")
-    ]
     counts = Counter(t.place.row for t in towns if t.place is not None)
     main = max(
         (t.place for t in towns if t.place is not None),
         key=lambda place: (counts[place.row], place.population),
         default=None,
     )
-    literal = [t for t in towns if t.role == "literal"]
     for toponym in toponyms:
         if toponym.place is not None or toponym.candidates:
             continue
-        if not (_is_site(toponym, gazetteer) or _unknown_place(toponym)):
+        site = _is_site(toponym, gazetteer)
+        if not site and not _unknown_place(toponym):
             continue
         sentence = _sentence_start(toponym, analyzed)
-
-        def in_sentence(others: list[Toponym], toponym=toponym, sentence=sentence) -> list:
-            return [
-                t
-                for t in others
-                if t.segment == toponym.segment and _sentence_start(t, analyzed) == sentence
-            ]
-
-        near = (
-            in_sentence(literal)
-            or in_sentence(units)  # "Toomevara, County Tipperary"
-            or [t for t in literal if t.segment == toponym.segment]
-        )
-        toponym.place = (
-            min(near, key=lambda t: abs(t.start - toponym.start)).place if near else main
-        )
+        paragraph = [t for t in literal if t.segment == toponym.segment]
+        same_sentence = [t for t in paragraph if _sentence_start(t, analyzed) == sentence]
+        if site:
+            near = (
+                [t for t in same_sentence if t.place.feature in ("city", "capital")]
+                or [t for t in same_sentence if t.place.feature in ("admin1", "admin2")]
+                or [t for t in paragraph if t.place.feature in ("city", "capital")]
+            )
+        else:
+            near = same_sentence or paragraph
+        if near:
+            toponym.place = min(near, key=lambda t: abs(t.start - toponym.start)).place
+        elif site:
+            toponym.place = main
+        toponym.estimated = not site and toponym.place is not None
 
 
 def _unknown_place(toponym: Toponym) -> bool:
@@ -1107,6 +1117,8 @@ def locate_events(analyzed: AnalyzedArticle) -> None:
         place = toponym.place
         if toponym.role != "literal" or place is None or place.precision is None:
             continue
+        if toponym.estimated:
+            continue
         use = _use(toponym, segments[toponym.segment], gazetteer)
         if use != "actor":
             usable.append((toponym, use))
@@ -1278,7 +1290,7 @@ def _main_country(toponyms: list[Toponym], analyzed: AnalyzedArticle) -> Toponym
     first: dict[str, Toponym] = {}
     for toponym in toponyms:
         place = toponym.place
-        if toponym.role != "literal" or place is None or place.country is None:
+        if toponym.role != "literal" or toponym.estimated or place is None or place.country is None:
             continue
         weight[place.country] += 2 if toponym.segment in lede else 1
         if place.feature == "country" and place.country not in first:
