@@ -576,3 +576,15 @@ def test_a_place_no_gazetteer_lists_is_only_estimated_from_its_own_paragraph(
     locate_events(analyzed)
     # An estimate never places an event: the article's other places do.
     assert killed.event_loc is None or killed.event_loc.text != "Baghuz"
+
+
+def test_a_body_named_after_a_town_of_the_article_s_country_holds_it(pipeline, gazetteer) -> None:
+    text = (
+        "A boy drowned in a backyard pool in Louisiana, officials said.\n"
+        "The Owensboro Public Schools board met on Monday.\n"
+        "The Justice Department and the Commerce Ministry declined to comment."
+    )
+    found = _places(pipeline, gazetteer, text)
+    owensboro = found["Owensboro"][0]
+    assert (owensboro.role, owensboro.place.country) == ("embedded", "USA")
+    assert "Justice" not in found and "Commerce" not in found  # no local body follows

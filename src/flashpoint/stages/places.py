@@ -154,22 +154,43 @@ def find_places(analyzed: AnalyzedArticle, gazetteer: Gazetteer | None = None) -
         toponyms.extend(reader.segment_toponyms(segment))
     resolve(toponyms, analyzed, gazetteer)
     toponyms = _corroborated(toponyms)
-    toponyms.extend(_known_names_inside(toponyms, analyzed))
+    toponyms.extend(_known_names_inside(toponyms, analyzed, gazetteer))
     toponyms.sort(key=lambda t: (t.segment, t.start))
     _place_sites(toponyms, analyzed, gazetteer)
     return toponyms
 
 
-def _known_names_inside(toponyms: list[Toponym], analyzed: AnalyzedArticle) -> list[Toponym]:
+def _known_names_inside(
+    toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazetteer
+) -> list[Toponym]:
     """One sense per article: a town the text names as a place is that town inside the names
     of bodies too ("Beverly Hills" ... "the Beverly Hills Police Department"), however small
-    (names inside other names are otherwise believed only of big towns)."""
+    (names inside other names are otherwise believed only of big towns). A body's name that
+    begins with the name of a town of a country the article is about is that town too ("the
+    Slidell PD", "Owensboro Public Schools" in an American article)."""
     known: dict[str, GazetteerEntry] = {}
+    countries: set[str] = set()
     for toponym in toponyms:
         if toponym.role == "literal" and toponym.place is not None and not toponym.weak:
             known.setdefault(place_key(toponym.text), toponym.place)
+            if toponym.place.country:
+                countries.add(toponym.place.country)
     if not known:
         return []
+
+    def local_town(span: Span) -> GazetteerEntry | None:
+        key = place_key(span.text)
+        if key in gazetteer.generic_names or _only_generic(span.text, gazetteer):
+            return None
+        towns = [
+            c
+            for c in gazetteer.lookup(span.text)
+            if c.country in countries
+            and c.feature in ("city", "capital", "admin1", "admin2")
+            and _main_name(c, key)
+        ]
+        return max(towns, key=lambda c: c.population, default=None)
+
     taken: dict[int, set[int]] = defaultdict(set)
     for toponym in toponyms:
         taken[toponym.segment].update(range(toponym.token_start, toponym.token_end))
@@ -182,15 +203,29 @@ def _known_names_inside(toponyms: list[Toponym], analyzed: AnalyzedArticle) -> l
             if ent.label_ == "PERSON" and len(ent) < 3:
                 continue  # "Paris Hilton"; but "Abuja Chamber of Commerce" taken for a person
             i = ent.start
+            while i < ent.end and segment.doc[i].lower_ in ("the", "a", "an"):
+                i += 1
+            first = i
             while i < ent.end:
                 match = None
-                for n in range(min(longest, ent.end - i), 0, -1):
+                for n in range(min(max(longest, MAX_NGRAM), ent.end - i), 0, -1):
                     sub = segment.doc[i : i + n]
                     if not sub[0].text[:1].isupper() or any(
                         j in taken[segment.index] for j in range(sub.start, sub.end)
                     ):
                         continue
                     place = known.get(place_key(sub.text))
+                    if (
+                        place is None
+                        and i == first
+                        and ent.label_ == "ORG"
+                        and sub[-1].text[:1].isupper()
+                        and any(
+                            t.lower_.strip(".") in gazetteer.body_nouns
+                            for t in segment.doc[sub.end : min(sub.end + 2, ent.end)]
+                        )
+                    ):
+                        place = local_town(sub)
                     if place is not None:
                         match = _make(segment, sub, "embedded", "EMBEDDED", [place])
                         match.place = place
