@@ -5,14 +5,18 @@
 
 Recognition: spaCy's GPE/LOC/FAC entities; ORG/PERSON entities whose whole text is a country,
 admin unit, region or large city (the small model often calls "Sudan" or "Tamil Nadu" a
-person); place names that NER missed (proper nouns matching the gazetteer); admin1
-abbreviations where the text shows a place ("Fresno, Calif.", "NSW"); smaller towns NER missed
-or called a person, when the words around them say place ("drove to Castlegar", "Pandi,
-Bulacan", "the town of Douma") and the article's other places back them (not a surname of the
-article); adjectives that point at a country ("Syrian", role "adjective") and place names
-inside organisation names ("Pakistan Army", role "embedded"). Only literal toponyms can be an
-event's place. Sites no gazetteer lists (streets, stadiums, hospitals) are placed at the town
-the text puts them in.
+person), or a unit with its kind ("Sokoto State"); place names that NER missed (proper nouns
+matching the gazetteer); admin1 abbreviations where the text shows a place ("Fresno, Calif.",
+"NSW"); smaller towns NER missed or called a person, when the words around them say place
+("drove to Castlegar", "Pandi, Bulacan", "the town of Douma") and the article's other places
+back them (not a surname of the article); adjectives that point at a country, unit or region
+("Syrian", "English", role "adjective"), also inside groups, currencies and languages ("anti-
+Russian", "US dollars", "the English city of Salisbury"); place names inside organisation
+names ("Pakistan Army", role "embedded"), of any size when the article names the town
+elsewhere or a local-body word follows ("Slidell PD"). Only literal toponyms can be an event's
+place. Well-known sites ("the White House") and sites no gazetteer lists (streets, stadiums,
+hospitals) are placed at their town; a place name no gazetteer lists is estimated at the place
+beside it, never an event's place.
 
 Resolution (the gazetteer, `flashpoint.gazetteer`): each candidate is scored by population,
 by feature (countries and capitals first), by the article's country context (countries named,
