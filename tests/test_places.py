@@ -588,3 +588,16 @@ def test_a_body_named_after_a_town_of_the_article_s_country_holds_it(pipeline, g
     owensboro = found["Owensboro"][0]
     assert (owensboro.role, owensboro.place.country) == ("embedded", "USA")
     assert "Justice" not in found and "Commerce" not in found  # no local body follows
+
+
+def test_names_found_by_their_frame_back_each_other(pipeline, gazetteer) -> None:
+    text = (
+        "Migrants have camped out in Matias Romero, Oaxaca State, Mexico, since Wednesday.\n"
+        "Instead of driving to Castlegar, people can now visit the new office in Nelson."
+    )
+    found = _places(pipeline, gazetteer, text)
+    # An other name of a small town, in an article that names its country.
+    assert found["Matias Romero"][0].place.country == "MEX"
+    # Castlegar can only be in Canada, and Nelson may be: both are read there.
+    assert found["Castlegar"][0].place.country == "CAN"
+    assert found["Nelson"][0].place.country == "CAN"

@@ -346,25 +346,41 @@ def _person_words(analyzed: AnalyzedArticle, gazetteer: Gazetteer) -> frozenset[
 
 def _corroborated(toponyms: list[Toponym]) -> list[Toponym]:
     """Drop names found on weak evidence unless the article's other places back them: a
-    country other toponyms are in, or a big place."""
+    country other toponyms are in, or a big place. Names found on weak evidence also back each
+    other when one of them can only be in one country and another may be there too ("driving to
+    Castlegar" and "in Nelson": British Columbia, not New Zealand); each is then read in that
+    country."""
     countries = {
         t.place.country for t in toponyms if not t.weak and t.place is not None and t.place.country
     }
-    return [
-        t
-        for t in toponyms
-        if not t.weak
-        or (
-            t.place is not None
-            and (
-                t.place.country in countries
-                or (
-                    t.place.population >= MIN_UNTAGGED_CITY_POPULATION
-                    and _main_name(t.place, place_key(t.text))
-                )
+    weak = [t for t in toponyms if t.weak and t.candidates]
+    anchors = set()
+    for toponym in weak:
+        own = {c.country for c in toponym.candidates}
+        if len(own) == 1:
+            anchors |= own
+    names_in: Counter = Counter()
+    for key in {place_key(t.text) for t in weak}:
+        names_in.update({c.country for t in weak if place_key(t.text) == key for c in t.candidates})
+    backed = countries | {c for c in anchors if names_in[c] >= 2}
+    kept = []
+    for toponym in toponyms:
+        place = toponym.place
+        if toponym.weak and (place is None or place.country not in backed):
+            there = [c for c in toponym.candidates if c.country in backed]
+            if there:
+                toponym.place = place = max(there, key=lambda c: c.population)
+        if (
+            not toponym.weak
+            or (place is not None and place.country in backed)
+            or (
+                place is not None
+                and place.population >= MIN_UNTAGGED_CITY_POPULATION
+                and _main_name(place, place_key(toponym.text))
             )
-        )
-    ]
+        ):
+            kept.append(toponym)
+    return kept
 
 
 class _Reader:
@@ -598,13 +614,13 @@ class _Reader:
             or not _locative_frame(span, self.gazetteer)
         ):
             return []
-        # An old or other name only of a big town ("Calcutta", not a code such as "NY"): kept
-        # only where the article names the town's country (_corroborated).
+        # An old or other name ("Calcutta", "Matias Romero" for Matías Romero Avendaño; not a
+        # code such as "NY"): kept only where the article names the town's country
+        # (_corroborated).
         return [
             c
             for c in self.gazetteer.lookup(span.text)
-            if _main_name(c, key)
-            or (c.population >= MIN_UNTAGGED_CITY_POPULATION and not span.text.isupper())
+            if _main_name(c, key) or not span.text.isupper()
         ]
 
     def embedded(self, segment: Segment, span: Span) -> list[Toponym]:
