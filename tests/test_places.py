@@ -601,3 +601,15 @@ def test_names_found_by_their_frame_back_each_other(pipeline, gazetteer) -> None
     # Castlegar can only be in Canada, and Nelson may be: both are read there.
     assert found["Castlegar"][0].place.country == "CAN"
     assert found["Nelson"][0].place.country == "CAN"
+
+
+def test_a_name_the_article_places_is_that_place_where_ner_missed_it(pipeline, gazetteer) -> None:
+    text = (
+        "Fighting raged in Douma on Monday, the army said.\n"
+        "Douma is surrounded by government forces.\n"
+        "Admiral Horatio Nelson sailed on. The council in Nelson, Lancashire, met."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert len(found["Douma"]) == 2 and {t.place.country for t in found["Douma"]} == {"SYR"}
+    # A surname of the article stays the person, even where the town is named too.
+    assert all(t.start > text.index("The council") for t in found.get("Nelson", []))

@@ -103,6 +103,8 @@ COMPASS_ADJECTIVES = {"northern", "southern", "eastern", "western", "central"}
 UNIT_NOUNS = {"state", "province", "county", "governorate", "oblast", "prefecture", "region"}
 UNIT_PREFIXES = {"upstate", "downstate"}
 TOWN_NOUNS = {"city", "town", "village"}
+# People named after where they live: "Nelson residents", "a Cork mother".
+RESIDENT_NOUNS = {"resident", "native", "local", "inhabitant", "villager", "townspeople"}
 VERBAL_QUADS = {1, 3}
 CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj"}
 
@@ -158,14 +160,17 @@ def find_places(analyzed: AnalyzedArticle, gazetteer: Gazetteer | None = None) -
         toponyms.extend(reader.segment_toponyms(segment))
     resolve(toponyms, analyzed, gazetteer)
     toponyms = _corroborated(toponyms)
-    toponyms.extend(_known_names_inside(toponyms, analyzed, gazetteer))
+    toponyms.extend(_known_names_inside(toponyms, analyzed, gazetteer, reader.person_words))
     toponyms.sort(key=lambda t: (t.segment, t.start))
     _place_sites(toponyms, analyzed, gazetteer)
     return toponyms
 
 
 def _known_names_inside(
-    toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazetteer
+    toponyms: list[Toponym],
+    analyzed: AnalyzedArticle,
+    gazetteer: Gazetteer,
+    person_words: frozenset[str],
 ) -> list[Toponym]:
     """One sense per article: a town the text names as a place is that town inside the names
     of bodies too ("Beverly Hills" ... "the Beverly Hills Police Department"), however small
@@ -239,6 +244,34 @@ def _known_names_inside(
                     i = match.token_end
                 else:
                     i += 1
+        # The same name where NER tagged nothing, or took the place for a person ("Douma is
+        # surrounded", "in Nelson"), unless it is a surname of the article.
+        doc = segment.doc
+        for token in doc:
+            if (
+                token.i in taken[segment.index]
+                or not token.text[:1].isupper()
+                or token.lower_ in person_words
+                or any(t.segment == segment.index and t.token_start == token.i for t in found)
+            ):
+                continue
+            if token.ent_type_ == "PERSON":
+                ent = next(e for e in segment.ents if e.start <= token.i < e.end)
+                if ent.start != token.i:
+                    continue
+                sub = ent
+            elif token.ent_type_ == "" and token.pos_ == "PROPN":
+                sub = doc[token.i : token.i + 1]
+            else:
+                continue
+            place = known.get(place_key(sub.text))
+            if place is not None and not any(
+                j in taken[segment.index] for j in range(sub.start, sub.end)
+            ):
+                match = _make(segment, sub, "literal", "GAZ", [place])
+                match.place = place
+                found.append(match)
+                taken[segment.index].update(range(sub.start, sub.end))
     return found
 
 
@@ -831,8 +864,14 @@ def _locative_frame(span: Span, gazetteer: Gazetteer) -> bool:
             return not (word == "to" and i > 0 and doc[i - 1].lower_ in ("according", "due"))
         if word == "of" and i > 0 and _place_noun(doc[i - 1], gazetteer):
             return True  # "the town of Douma", "the universities of Georgia and Glasgow"
-    if root.dep_ == "compound" and _place_noun(root.head, gazetteer):
-        return True  # "the Glasgow area", "the Dadaab camps"
+        if word == "of" and i > 0:
+            before = doc[i - 2] if doc[i - 1].text == "," and i > 1 else doc[i - 1]
+            if before.ent_type_ == "PERSON":
+                return True  # "Miss Abdhou, of Hayes,", "Jodi Mahler of Bellmore": home town
+    if root.dep_ == "compound" and (
+        _place_noun(root.head, gazetteer) or root.head.lemma_.lower() in RESIDENT_NOUNS
+    ):
+        return True  # "the Glasgow area", "the Dadaab camps", "Nelson residents"
     if (
         span.start >= 2
         and doc[span.start - 1].text == ","
