@@ -588,6 +588,11 @@ def test_a_body_named_after_a_town_of_the_article_s_country_holds_it(pipeline, g
     owensboro = found["Owensboro"][0]
     assert (owensboro.role, owensboro.place.country) == ("embedded", "USA")
     assert "Justice" not in found and "Commerce" not in found  # no local body follows
+    text = (
+        "A boy drowned in a pool in Louisiana, officials said.\n"
+        "Superintendents for Owensboro Public Schools met on Monday."  # no entity at all
+    )
+    assert _places(pipeline, gazetteer, text)["Owensboro"][0].place.country == "USA"
 
 
 def test_names_found_by_their_frame_back_each_other(pipeline, gazetteer) -> None:

@@ -227,7 +227,7 @@ def _known_names_inside(
                     if (
                         place is None
                         and i == first
-                        and ent.label_ == "ORG"
+                        and ent.label_ in ("ORG", "PERSON")
                         and sub[-1].text[:1].isupper()
                         and any(
                             t.lower_.strip(".") in gazetteer.body_nouns
@@ -265,6 +265,23 @@ def _known_names_inside(
             else:
                 continue
             place = known.get(place_key(sub.text))
+            if (
+                place is None
+                and token.ent_type_ == ""
+                and (token.i == 0 or not doc[token.i - 1].text[:1].isupper())
+                and any(
+                    t.lower_.strip(".") in gazetteer.body_nouns and t.text[:1].isupper()
+                    for t in doc[token.i + 1 : token.i + 3]
+                )
+            ):
+                # "Superintendents for Owensboro Public Schools" (no entity at all)
+                town = local_town(sub)
+                if town is not None:
+                    match = _make(segment, sub, "embedded", "EMBEDDED", [town])
+                    match.place = town
+                    found.append(match)
+                    taken[segment.index].add(token.i)
+                continue
             if place is not None and not any(
                 j in taken[segment.index] for j in range(sub.start, sub.end)
             ):
