@@ -467,14 +467,7 @@ def read_places_yaml(gazetteer: Gazetteer, data: Any, source: str) -> None:
             iso3, name = str(item["country"]), str(item["name"])
         except (KeyError, TypeError) as exc:
             raise DataError(f"{source}: town entry {item!r} needs country and name") from exc
-        towns = [
-            e
-            for e in gazetteer.lookup(name)
-            if e.country == iso3 and e.feature in ("city", "capital")
-        ]
-        if not towns:
-            raise DataError(f"{source}: unknown town {name!r} of {iso3}")
-        row = max(towns, key=lambda e: e.population).row
+        row = _town_row(gazetteer, name, iso3, f"{source}: unknown town {name!r} of {iso3}")
         for alias in item.get("names") or []:
             gazetteer.index_name(str(alias), row)
     for item in data.get("sites") or []:
@@ -482,14 +475,8 @@ def read_places_yaml(gazetteer: Gazetteer, data: Any, source: str) -> None:
             name, town, iso3 = str(item["name"]), str(item["town"]), str(item["country"])
         except (KeyError, TypeError) as exc:
             raise DataError(f"{source}: site entry {item!r} needs name, town and country") from exc
-        towns = [
-            e
-            for e in gazetteer.lookup(town)
-            if e.country == iso3 and e.feature in ("city", "capital")
-        ]
-        if not towns:
-            raise DataError(f"{source}: site {name!r}: unknown town {town!r} of {iso3}")
-        row = max(towns, key=lambda e: e.population).row
+        problem = f"{source}: site {name!r}: unknown town {town!r} of {iso3}"
+        row = _town_row(gazetteer, town, iso3, problem)
         for alias in [name, *(item.get("names") or [])]:
             gazetteer.index_site(str(alias), row)
     for region in data.get("regions") or []:
@@ -512,6 +499,16 @@ def read_places_yaml(gazetteer: Gazetteer, data: Any, source: str) -> None:
             gazetteer.index_name(str(alias), row)
         for adjective in region.get("adjectives") or []:
             gazetteer.index_adjective(str(adjective), row)
+
+
+def _town_row(gazetteer: Gazetteer, name: str, iso3: str, problem: str) -> int:
+    """The biggest town of that name in that country (places.yaml towns and sites)."""
+    towns = [
+        e for e in gazetteer.lookup(name) if e.country == iso3 and e.feature in ("city", "capital")
+    ]
+    if not towns:
+        raise DataError(problem)
+    return max(towns, key=lambda e: e.population).row
 
 
 def _set_point(gazetteer: Gazetteer, row: int, point: Any, what: str, source: str) -> None:
