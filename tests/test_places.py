@@ -618,3 +618,9 @@ def test_a_name_the_article_places_is_that_place_where_ner_missed_it(pipeline, g
     assert len(found["Douma"]) == 2 and {t.place.country for t in found["Douma"]} == {"SYR"}
     # A surname of the article stays the person, even where the town is named too.
     assert all(t.start > text.index("The council") for t in found.get("Nelson", []))
+
+
+def test_a_two_word_adjective_inside_a_name_is_read_whole(pipeline, gazetteer) -> None:
+    text = "Talks on the North American Free Trade Agreement resumed on Monday."
+    found = _places(pipeline, gazetteer, text)
+    assert found["North American"][0].place.name == "North America"  # not "American": USA

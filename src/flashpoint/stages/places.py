@@ -698,7 +698,7 @@ class _Reader:
                     match = _make(segment, sub, "embedded", "EMBEDDED", candidates)
                     break
                 adjectives = gazetteer.adjective(sub.text)
-                if adjectives and n == 1 and place_key(sub.text) not in gazetteer.generic_names:
+                if adjectives and place_key(sub.text) not in gazetteer.generic_names:
                     match = _make(segment, sub, "embedded", "EMBEDDED", adjectives)
                     break
             if match is not None:
