@@ -160,13 +160,13 @@ def find_places(analyzed: AnalyzedArticle, gazetteer: Gazetteer | None = None) -
         toponyms.extend(reader.segment_toponyms(segment))
     resolve(toponyms, analyzed, gazetteer)
     toponyms = _corroborated(toponyms)
-    toponyms.extend(_known_names_inside(toponyms, analyzed, gazetteer, reader.person_words))
+    toponyms.extend(_known_places_elsewhere(toponyms, analyzed, gazetteer, reader.person_words))
     toponyms.sort(key=lambda t: (t.segment, t.start))
     _place_sites(toponyms, analyzed, gazetteer)
     return toponyms
 
 
-def _known_names_inside(
+def _known_places_elsewhere(
     toponyms: list[Toponym],
     analyzed: AnalyzedArticle,
     gazetteer: Gazetteer,
@@ -174,9 +174,11 @@ def _known_names_inside(
 ) -> list[Toponym]:
     """One sense per article: a town the text names as a place is that town inside the names
     of bodies too ("Beverly Hills" ... "the Beverly Hills Police Department"), however small
-    (names inside other names are otherwise believed only of big towns). A body's name that
-    begins with the name of a town of a country the article is about is that town too ("the
-    Slidell PD", "Owensboro Public Schools" in an American article)."""
+    (names inside other names are otherwise believed only of big towns), and where NER tagged
+    nothing or took it for a person ("Douma is surrounded", "in Nelson"), unless it is a
+    surname of the article. A body's name that begins with the name of a town of a country the
+    article is about, followed by a local-body word, is that town too ("the Slidell PD",
+    "Owensboro Public Schools" in an American article)."""
     known: dict[str, GazetteerEntry] = {}
     countries: set[str] = set()
     for toponym in toponyms:
@@ -200,28 +202,43 @@ def _known_names_inside(
         ]
         return max(towns, key=lambda c: c.population, default=None)
 
+    def body_follows(words: Span, capitalised: bool) -> bool:
+        return any(
+            t.lower_.strip(".") in gazetteer.body_nouns
+            and (not capitalised or t.text[:1].isupper())
+            for t in words
+        )
+
     taken: dict[int, set[int]] = defaultdict(set)
     for toponym in toponyms:
         taken[toponym.segment].update(range(toponym.token_start, toponym.token_end))
-    longest = max(len(key.split()) for key in known)
+    longest = max(MAX_NGRAM, *(len(key.split()) for key in known))
     found: list[Toponym] = []
+
+    def add(segment: Segment, span: Span, role: str, label: str, place: GazetteerEntry) -> None:
+        toponym = _make(segment, span, role, label, [place])
+        toponym.place = place
+        found.append(toponym)
+        taken[segment.index].update(range(span.start, span.end))
+
     for segment in analyzed.segments:
+        doc, used = segment.doc, taken[segment.index]
+        people: dict[int, Span] = {}
         for ent in segment.ents:
+            if ent.label_ == "PERSON":
+                people[ent.start] = ent
             if ent.label_ not in ("ORG", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "PERSON"):
                 continue
             if ent.label_ == "PERSON" and len(ent) < 3:
                 continue  # "Paris Hilton"; but "Abuja Chamber of Commerce" taken for a person
             i = ent.start
-            while i < ent.end and segment.doc[i].lower_ in ("the", "a", "an"):
+            while i < ent.end and doc[i].lower_ in ("the", "a", "an"):
                 i += 1
             first = i
             while i < ent.end:
-                match = None
-                for n in range(min(max(longest, MAX_NGRAM), ent.end - i), 0, -1):
-                    sub = segment.doc[i : i + n]
-                    if not sub[0].text[:1].isupper() or any(
-                        j in taken[segment.index] for j in range(sub.start, sub.end)
-                    ):
+                for n in range(min(longest, ent.end - i), 0, -1):
+                    sub = doc[i : i + n]
+                    if not sub[0].text[:1].isupper() or any(j in used for j in range(i, i + n)):
                         continue
                     place = known.get(place_key(sub.text))
                     if (
@@ -229,37 +246,22 @@ def _known_names_inside(
                         and i == first
                         and ent.label_ in ("ORG", "PERSON")
                         and sub[-1].text[:1].isupper()
-                        and any(
-                            t.lower_.strip(".") in gazetteer.body_nouns
-                            for t in segment.doc[sub.end : min(sub.end + 2, ent.end)]
-                        )
+                        and body_follows(doc[sub.end : min(sub.end + 2, ent.end)], False)
                     ):
                         place = local_town(sub)
                     if place is not None:
-                        match = _make(segment, sub, "embedded", "EMBEDDED", [place])
-                        match.place = place
+                        add(segment, sub, "embedded", "EMBEDDED", place)
+                        i = sub.end
                         break
-                if match is not None:
-                    found.append(match)
-                    i = match.token_end
                 else:
                     i += 1
-        # The same name where NER tagged nothing, or took the place for a person ("Douma is
-        # surrounded", "in Nelson"), unless it is a surname of the article.
-        doc = segment.doc
         for token in doc:
-            if (
-                token.i in taken[segment.index]
-                or not token.text[:1].isupper()
-                or token.lower_ in person_words
-                or any(t.segment == segment.index and t.token_start == token.i for t in found)
-            ):
+            if token.i in used or not token.text[:1].isupper() or token.lower_ in person_words:
                 continue
             if token.ent_type_ == "PERSON":
-                ent = next(e for e in segment.ents if e.start <= token.i < e.end)
-                if ent.start != token.i:
+                if token.i not in people:
                     continue
-                sub = ent
+                sub = people[token.i]
             elif token.ent_type_ == "" and token.pos_ == "PROPN":
                 sub = doc[token.i : token.i + 1]
             else:
@@ -269,26 +271,15 @@ def _known_names_inside(
                 place is None
                 and token.ent_type_ == ""
                 and (token.i == 0 or not doc[token.i - 1].text[:1].isupper())
-                and any(
-                    t.lower_.strip(".") in gazetteer.body_nouns and t.text[:1].isupper()
-                    for t in doc[token.i + 1 : token.i + 3]
-                )
+                and body_follows(doc[token.i + 1 : token.i + 3], True)
             ):
                 # "Superintendents for Owensboro Public Schools" (no entity at all)
                 town = local_town(sub)
                 if town is not None:
-                    match = _make(segment, sub, "embedded", "EMBEDDED", [town])
-                    match.place = town
-                    found.append(match)
-                    taken[segment.index].add(token.i)
+                    add(segment, sub, "embedded", "EMBEDDED", town)
                 continue
-            if place is not None and not any(
-                j in taken[segment.index] for j in range(sub.start, sub.end)
-            ):
-                match = _make(segment, sub, "literal", "GAZ", [place])
-                match.place = place
-                found.append(match)
-                taken[segment.index].update(range(sub.start, sub.end))
+            if place is not None and not any(j in used for j in range(sub.start, sub.end)):
+                add(segment, sub, "literal", "GAZ", place)
     return found
 
 
@@ -409,9 +400,10 @@ def _corroborated(toponyms: list[Toponym]) -> list[Toponym]:
         own = {c.country for c in toponym.candidates}
         if len(own) == 1:
             anchors |= own
-    names_in: Counter = Counter()
-    for key in {place_key(t.text) for t in weak}:
-        names_in.update({c.country for t in weak if place_key(t.text) == key for c in t.candidates})
+    countries_of_name: dict[str, set[str]] = defaultdict(set)
+    for toponym in weak:
+        countries_of_name[place_key(toponym.text)].update(c.country for c in toponym.candidates)
+    names_in = Counter(c for found in countries_of_name.values() for c in found)
     backed = countries | {c for c in anchors if names_in[c] >= 2}
     kept = []
     for toponym in toponyms:
