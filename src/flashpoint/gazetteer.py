@@ -36,7 +36,7 @@ from flashpoint.errors import DataError
 from flashpoint.resources import data_path, load_yaml
 
 GAZETTEER_FILE = "gazetteer.tsv.gz"
-CACHE_VERSION = 4  # bump when the binary layout (Gazetteer.save) changes
+CACHE_VERSION = 6  # bump when the binary layout (Gazetteer.save) changes
 PLACES_FILE = "places.yaml"
 FEATURES = ("continent", "region", "country", "admin1", "admin2", "capital", "city")
 # Precision of a place of each feature (1 country .. 5 sub-city); continents and regions wider
@@ -167,6 +167,7 @@ class Gazetteer:
         self._adjectives = NameIndex()
         self._abbreviations = NameIndex()
         self._sites = NameIndex()
+        self._short_names = NameIndex()  # town names without their article (name_articles)
         self._country_rows: dict[str, int] = {}
         self.iso3_of_iso2: dict[str, str] = {}
         self.place_nouns: frozenset[str] = frozenset()
@@ -216,6 +217,9 @@ class Gazetteer:
     def index_abbreviation(self, name: str, row: int) -> None:
         self._abbreviations.add(place_key(name), row)
 
+    def index_short_name(self, key: str, row: int) -> None:
+        self._short_names.add(key, row)
+
     def index_site(self, name: str, row: int) -> None:
         self._sites.add(place_key(name), row)
 
@@ -236,9 +240,15 @@ class Gazetteer:
             precision=precision or None,
         )
 
-    def lookup(self, text: str) -> list[GazetteerEntry]:
-        """Every place this name may mean, in table order (wider features, then population)."""
-        return [self.entry(row) for row in self._index.get(place_key(text))]
+    def lookup(self, text: str, short_names: bool = True) -> list[GazetteerEntry]:
+        """Every place this name may mean, in table order (wider features, then population),
+        then the towns it names without their article ("Qamishli"), unless `short_names` is
+        false (a person's name such as "Zahra" is then no town)."""
+        key = place_key(text)
+        rows = self._index.get(key)
+        if short_names:
+            rows = rows + [row for row in self._short_names.get(key) if row not in rows]
+        return [self.entry(row) for row in rows]
 
     def adjective(self, text: str) -> list[GazetteerEntry]:
         return [self.entry(row) for row in self._adjectives.get(place_key(text))]
@@ -252,8 +262,17 @@ class Gazetteer:
         """The town of a well-known named site ("White House" -> Washington; places.yaml)."""
         return [self.entry(row) for row in self._sites.get(place_key(text))]
 
+    def name_of(self, row: int) -> str:
+        return self._names[row]
+
+    def country_of(self, row: int) -> str | None:
+        return self._country[row]
+
+    def feature_of(self, row: int) -> str:
+        return FEATURES[self._feature[row]]
+
     def has_name(self, key: str) -> bool:
-        return key in self._index
+        return key in self._index or key in self._short_names
 
     def country(self, iso3: str) -> GazetteerEntry | None:
         row = self._country_rows.get(iso3)
@@ -298,6 +317,7 @@ class Gazetteer:
             ("adjectives", self._adjectives),
             ("abbreviations", self._abbreviations),
             ("sites", self._sites),
+            ("short_names", self._short_names),
         ):
             for name, values in index.arrays().items():
                 arrays[f"{prefix}_{name}"] = values
@@ -323,7 +343,7 @@ class Gazetteer:
             gazetteer._lon = _as_array("d", data["lon"])
             gazetteer._population = _as_array("q", data["population"])
             gazetteer._geonameid = _as_array("q", data["geonameid"])
-            for prefix in ("index", "adjectives", "abbreviations", "sites"):
+            for prefix in ("index", "adjectives", "abbreviations", "sites", "short_names"):
                 setattr(
                     gazetteer,
                     f"_{prefix}",
@@ -528,11 +548,44 @@ def _words(values: Iterable[Any]) -> frozenset[str]:
     return frozenset(str(v).lower() for v in values or ())
 
 
+@cache
+def _name_articles() -> tuple[frozenset[str], frozenset[str]]:
+    """The article words and the countries of places.yaml `name_articles`."""
+    rules = load_yaml(PLACES_FILE).get("name_articles") or {}
+    return _words(rules.get("words")), frozenset(str(c) for c in rules.get("countries") or ())
+
+
+def without_article(key: str) -> str:
+    """A matching key without its leading Arabic article ("al qamishli" -> "qamishli"); the key
+    itself when it has none or too little is left."""
+    first, _, rest = key.partition(" ")
+    if rest and len(rest) >= 3 and first in _name_articles()[0]:
+        return rest
+    return key
+
+
+def index_without_articles(gazetteer: Gazetteer) -> None:
+    """Towns GeoNames writes with the article news drops ("Al Qāmishlī" is "Qamishli", "Al
+    Fallūjah" is "Fallujah"): found by that name too, in places.yaml's countries."""
+    countries = _name_articles()[1]
+    for row in range(len(gazetteer)):
+        if gazetteer.country_of(row) not in countries or gazetteer.feature_of(row) not in (
+            "city",
+            "capital",
+        ):
+            continue
+        key = place_key(gazetteer.name_of(row))
+        short = without_article(key)
+        if short != key:
+            gazetteer.index_short_name(short, row)
+
+
 def build_gazetteer() -> Gazetteer:
     """The shipped gazetteer from its source files (about 2 s; `load_gazetteer` caches it)."""
     places = load_yaml(PLACES_FILE)
     gazetteer = Gazetteer()
     read_table(gazetteer, data_path(GAZETTEER_FILE))
+    index_without_articles(gazetteer)
     read_places_yaml(gazetteer, places, str(data_path(PLACES_FILE)))
     gazetteer.place_nouns = _words(places.get("place_nouns"))
     gazetteer.actor_nouns = _words(places.get("actor_nouns"))

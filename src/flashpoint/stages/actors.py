@@ -553,12 +553,13 @@ MIN_TOWN_POPULATION = 10_000
 def place_country(name: str) -> str | None:
     """The country (ISO3) of a place name the actor dictionary does not know, from the offline
     gazetteer the places stage uses (loaded once per process): the most populous country,
-    region or town of that name, towns only from MIN_TOWN_POPULATION inhabitants."""
+    region or town of that name, towns only from MIN_TOWN_POPULATION inhabitants. Not a town's
+    name without its article: "Zahra" is a woman before it is Az Zahra, Libya."""
     gazetteer = load_gazetteer()
     if place_key(name) in gazetteer.generic_names:
         return None
     best = None
-    for entry in gazetteer.lookup(name):
+    for entry in gazetteer.lookup(name, short_names=False):
         if entry.feature in ("continent", "region") and not entry.country:
             return None  # "Africa", "Asia": wider than a country, not a town of that name
         if entry.feature in ("continent", "region") or not entry.country:

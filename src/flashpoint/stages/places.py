@@ -50,6 +50,7 @@ from flashpoint.gazetteer import (
     distance_km,
     load_gazetteer,
     place_key,
+    without_article,
 )
 from flashpoint.model import Event, Place
 
@@ -160,10 +161,27 @@ def find_places(analyzed: AnalyzedArticle, gazetteer: Gazetteer | None = None) -
         toponyms.extend(reader.segment_toponyms(segment))
     resolve(toponyms, analyzed, gazetteer)
     toponyms = _corroborated(toponyms)
+    _one_sense(toponyms)
     toponyms.extend(_known_places_elsewhere(toponyms, analyzed, gazetteer, reader.person_words))
     toponyms.sort(key=lambda t: (t.segment, t.start))
     _place_sites(toponyms, analyzed, gazetteer)
     return toponyms
+
+
+def _one_sense(toponyms: list[Toponym]) -> None:
+    """A name the article uses as a place means that place inside longer names too ("Nelson"
+    of "MLA for Nelson-Creston" in an article about Nelson, British Columbia, is not the New
+    Zealand region)."""
+    senses: dict[str, Counter] = defaultdict(Counter)
+    places: dict[int, GazetteerEntry] = {}
+    for toponym in toponyms:
+        if toponym.role == "literal" and toponym.place is not None:
+            senses[place_key(toponym.text)][toponym.place.row] += 1
+            places[toponym.place.row] = toponym.place
+    for toponym in toponyms:
+        sense = senses.get(place_key(toponym.text))
+        if toponym.role == "embedded" and sense:
+            toponym.place = places[sense.most_common(1)[0][0]]
 
 
 def _known_places_elsewhere(
@@ -181,13 +199,30 @@ def _known_places_elsewhere(
     "Owensboro Public Schools" in an American article)."""
     known: dict[str, GazetteerEntry] = {}
     countries: set[str] = set()
+    units: set[tuple[str | None, str | None]] = set()
     for toponym in toponyms:
-        if toponym.role == "literal" and toponym.place is not None and not toponym.weak:
+        if toponym.role == "literal" and toponym.place is not None:
             known.setdefault(place_key(toponym.text), toponym.place)
             if toponym.place.country:
                 countries.add(toponym.place.country)
+            if toponym.place.feature in ("city", "capital", "admin2", "admin1"):
+                units.add((toponym.place.country, toponym.place.admin1))
     if not known:
         return []
+
+    def unit_code(token: Token) -> GazetteerEntry | None:
+        """ "FrontCounter BC" in an article about Nelson and Castlegar: the code of a unit one
+        of the article's towns is in."""
+        if not (token.text.isupper() and len(token.text) >= 2):
+            return None
+        return next(
+            (
+                e
+                for e in gazetteer.abbreviation(token.text)
+                if e.feature == "admin1" and (e.country, e.admin1) in units
+            ),
+            None,
+        )
 
     def local_town(span: Span) -> GazetteerEntry | None:
         key = place_key(span.text)
@@ -241,6 +276,8 @@ def _known_places_elsewhere(
                     if not sub[0].text[:1].isupper() or any(j in used for j in range(i, i + n)):
                         continue
                     place = known.get(place_key(sub.text))
+                    if place is None and n == 1:
+                        place = unit_code(sub[0])
                     if (
                         place is None
                         and i == first
@@ -475,7 +512,7 @@ class _Reader:
         if span.end >= len(doc):
             return None
         following = doc[span.end]
-        if following.lower_ not in NAME_LINKS and not (
+        if following.lower_ not in NAME_LINKS | {"'s", "’s"} and not (
             following.pos_ == "PROPN" and following.text[:1].isupper()
         ):
             return None  # "-", "and", "of the", "do Sul" or a name; most names end where NER does
@@ -485,11 +522,11 @@ class _Reader:
                 t.text == "," for t in doc[span.end : longer.end]
             ):
                 continue  # "Washington, D.C." stays two names, the town and its unit
-            if any(
+            if self.gazetteer.site(longer.text) or any(
                 c.feature in WIDE_FEATURES and c.feature != "continent"
                 for c in self.gazetteer.lookup(longer.text)
             ):
-                return longer
+                return longer  # "Windsor" of "Windsor Castle" too
         return None
 
     def literal_entity(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
@@ -514,6 +551,12 @@ class _Reader:
                 return [
                     _make(segment, p, "literal", label, gazetteer.lookup(p.text)) for p in resolved
                 ]
+        adjectives = gazetteer.adjective(span.text)
+        if adjectives:
+            return [_make(segment, span, "adjective", label, adjectives)]  # "Emirati"
+        run = self.names_run(span)
+        if run:
+            return [_make(segment, p, "literal", label, gazetteer.lookup(p.text)) for p in run]
         # "Oaxaca State", "Anbar province": the name without its kind.
         doc = span.doc
         if len(span) > 1 and doc[span.end - 1].lower_ in gazetteer.place_nouns:
@@ -536,6 +579,28 @@ class _Reader:
                 toponym.candidates = toponym.candidates or inner[0].candidates
                 return [toponym]
         return [_make(segment, span, "literal", label, [])]
+
+    def names_run(self, span: Span) -> list[Span]:
+        """Country or admin1 names run together where a comma was lost ("Cyprus, Greece Italy
+        or Spain"): the names, if they make up the whole span."""
+        parts: list[Span] = []
+        i = span.start
+        while i < span.end:
+            for n in range(min(MAX_NGRAM, span.end - i), 0, -1):
+                sub = span.doc[i : i + n]
+                if (
+                    len(sub) < len(span)
+                    and not _only_generic(sub.text, self.gazetteer)
+                    and any(
+                        c.feature in ("country", "admin1") for c in self.gazetteer.lookup(sub.text)
+                    )
+                ):
+                    parts.append(sub)
+                    i += n
+                    break
+            else:
+                return []
+        return parts if len(parts) > 1 else []
 
     def other_entity(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
         gazetteer = self.gazetteer
@@ -723,6 +788,9 @@ class _Reader:
                 sub = doc[i : i + n]
                 if not sub[-1].text[:1].isupper():
                     continue
+                if n > 1 and gazetteer.site(sub.text):  # "Windsor Castle" (no entity)
+                    match = _make(segment, sub, "literal", "GAZ", gazetteer.site(sub.text))
+                    break
                 if token.pos_ == "PROPN" or capitals:
                     candidates = [
                         c
@@ -737,7 +805,7 @@ class _Reader:
                     if abbreviations:
                         match = _make(segment, sub, "literal", "GAZ", abbreviations)
                         break
-                    weak = self.weak_candidates(sub) if token.pos_ == "PROPN" else []
+                    weak = self.weak_candidates(sub) if token.pos_ == "PROPN" or capitals else []
                     if weak:
                         match = _make(segment, sub, "literal", "GAZ", weak)
                         match.weak = True
@@ -857,6 +925,8 @@ def _locative_frame(span: Span, gazetteer: Gazetteer) -> bool:
     """Does the text around a name say it is a place: after a locative preposition ("in",
     "near", "from", "to"), in "X, Y" with a known place, as "the town of X" or "the X area",
     or joined by "and" to such a name?"""
+    if _dateline(span):
+        return True
     doc = span.doc
     root = span.root
     seen = 0
@@ -908,6 +978,26 @@ def _locative_frame(span: Span, gazetteer: Gazetteer) -> bool:
     return False
 
 
+DATELINE_DASHES = {"-", "--", "–", "—"}
+
+
+def _dateline(span: Span) -> bool:
+    """A wire dateline: a name in capitals opening a sentence, then a dash, perhaps after its
+    unit and agency ("IMMOKALEE – Congressman ...", "CAMP MURRAY, Wash. (AP) -")."""
+    if (
+        span.start != span.sent.start
+        or not span.text.isupper()
+        or sum(c.isalpha() for c in span.text) < 3
+    ):
+        return False
+    for token in span.doc[span.end : span.end + 8]:
+        if token.text in DATELINE_DASHES:
+            return True
+        if token.text not in (",", "(", ")", ".") and not token.text[:1].isupper():
+            return False
+    return False
+
+
 def _place_noun(token: Token, gazetteer: Gazetteer) -> bool:
     return token.lower_ in gazetteer.place_nouns or token.lemma_.lower() in gazetteer.place_nouns
 
@@ -923,18 +1013,23 @@ def _believable(entry: GazetteerEntry, span: Span, label: str, gazetteer: Gazett
         return True
     if label == "PERSON" and len(span) == 1 and not span.text.isupper():
         return False
-    if not _main_name(entry, key):
-        return False
+    if not _main_name(entry, key, article=False):
+        return False  # nor "Salt" for As Salt: a word as often as a town
     return entry.feature in WIDE_FEATURES or entry.population >= MIN_UNTAGGED_CITY_POPULATION
 
 
-def _main_name(entry: GazetteerEntry, key: str) -> bool:
+def _main_name(entry: GazetteerEntry, key: str, article: bool = True) -> bool:
     """Is `key` the place's own name ("New York" for New York City), not an alternate one?
     Admin units carry only their own names (with and without "Province", "County")."""
     if entry.feature in ("admin1", "admin2"):
         return True
     own = place_key(entry.name)
-    return own == key or own == f"{key} city" or own == f"city of {key}"
+    return (
+        own == key
+        or own == f"{key} city"
+        or own == f"city of {key}"
+        or (article and without_article(own) == key)  # "Fallujah" is Al Fallūjah's own name
+    )
 
 
 # --- resolution -------------------------------------------------------------------------------
