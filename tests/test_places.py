@@ -696,3 +696,16 @@ def test_one_sense_inside_names_and_unit_codes_of_the_article_s_towns(pipeline, 
     assert {t.place.country for t in found["Nelson"]} == {"CAN"}  # not Nelson, New Zealand
     assert found["BC"][0].place.name == "British Columbia"
     assert found["BC"][0].role == "embedded"
+
+
+def test_two_like_names_and_the_unit_after_a_site(pipeline, gazetteer) -> None:
+    text = (
+        "Tech firms have had little success luring jobs from western states such as "
+        "California or Washington, because of high housing costs."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert found["Washington"][0].place.feature == "admin1"  # like California: the state
+    text = "2018 calendar. 7/8 April: Brands Hatch Indy, Kent. 28/29 April: Oulton Park, Cheshire."
+    found = _places(pipeline, gazetteer, text)
+    assert (found["Kent"][0].place.country, found["Kent"][0].place.feature) == ("GBR", "admin2")
+    assert found["Cheshire"][0].place.country == "GBR"  # not Cheshire County, New Hampshire

@@ -718,8 +718,17 @@ class _Reader:
             key in self.gazetteer.generic_names
             or not span.text[:1].isupper()
             or any(t.lower_ in self.person_words for t in span)
-            or not _locative_frame(span, self.gazetteer)
         ):
+            return []
+        if not _locative_frame(span, self.gazetteer):
+            if _after_place_comma(span) and (
+                span.end == len(span.doc) or span.doc[span.end].text in (".", ";", ":")
+            ):
+                # "Brands Hatch Indy, Kent.": the unit a site or town is in (not a name in a
+                # list: "Brown, Kent and Jones")
+                return [
+                    c for c in self.gazetteer.lookup(span.text) if c.feature in ("admin1", "admin2")
+                ]
             return []
         # An old or other name ("Calcutta", "Matias Romero" for Matías Romero Avendaño; not a
         # code such as "NY"): kept only where the article names the town's country
@@ -1061,7 +1070,7 @@ ADMIN1_CONTEXT_BONUS = 1.0
 ADMIN2_BARE_PENALTY = 1.5
 NEARBY_BONUS = 1.0
 # A list of this many names, this share of them of one kind, makes its other names that kind.
-LIST_MIN = 3
+LIST_MIN = 2
 LIST_SHARE = 2 / 3
 NEARBY_KM = 150.0
 
@@ -1133,7 +1142,7 @@ def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazet
 
 
 def _lists(by_segment: dict[int, list[Toponym]], text: str) -> list[list[Toponym]]:
-    """Runs of three or more literal toponyms joined by commas, "and" or "or"."""
+    """Runs of two or more literal toponyms joined by commas, "and" or "or"."""
     runs: list[list[Toponym]] = []
     for group in by_segment.values():
         run: list[Toponym] = []
