@@ -709,3 +709,19 @@ def test_two_like_names_and_the_unit_after_a_site(pipeline, gazetteer) -> None:
     found = _places(pipeline, gazetteer, text)
     assert (found["Kent"][0].place.country, found["Kent"][0].place.feature) == ("GBR", "admin2")
     assert found["Cheshire"][0].place.country == "GBR"  # not Cheshire County, New Hampshire
+
+
+def test_an_embassy_is_in_its_host_town_and_a_bare_county_is_a_surname(pipeline, gazetteer) -> None:
+    text = (
+        "Protesters gathered outside the Russian Embassy in London on Monday.\n"
+        "Students at Marjory Stoneman Douglas High School in Parkland returned on Monday."
+    )
+    found = _places(pipeline, gazetteer, text)
+    embassy = found["Russian Embassy"][0]
+    assert (embassy.role, embassy.place.name) == ("literal", "London")  # not Russia
+    assert found["Russian"][0].place.country == "RUS"  # the country is still mentioned
+    assert not any(
+        t.place is not None and t.place.name == "Douglas County"
+        for toponyms in found.values()
+        for t in toponyms
+    )

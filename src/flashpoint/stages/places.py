@@ -104,6 +104,8 @@ COMPASS_ADJECTIVES = {"northern", "southern", "eastern", "western", "central"}
 UNIT_NOUNS = {"state", "province", "county", "governorate", "oblast", "prefecture", "region"}
 UNIT_PREFIXES = {"upstate", "downstate"}
 TOWN_NOUNS = {"city", "town", "village"}
+# A diplomatic mission is in the town that hosts it, never in the country that sends it.
+MISSION_NOUNS = {"embassy", "consulate"}
 # People named after where they live: "Nelson residents", "a Cork mother".
 RESIDENT_NOUNS = {"resident", "native", "local", "inhabitant", "villager", "townspeople"}
 VERBAL_QUADS = {1, 3}
@@ -176,7 +178,11 @@ def _one_sense(toponyms: list[Toponym]) -> None:
     places: dict[int, GazetteerEntry] = {}
     for toponym in toponyms:
         if toponym.role == "literal" and toponym.place is not None:
-            senses[place_key(toponym.text)][toponym.place.row] += 1
+            key = place_key(toponym.text)
+            senses[key][toponym.place.row] += 1
+            *name, kind = key.split()
+            if name and kind in UNIT_NOUNS:  # "Suffolk County", then "the Suffolk Times"
+                senses[" ".join(name)][toponym.place.row] += 1
             places[toponym.place.row] = toponym.place
     for toponym in toponyms:
         sense = senses.get(place_key(toponym.text))
@@ -392,8 +398,10 @@ def _is_site(toponym: Toponym, gazetteer: Gazetteer) -> bool:
         return False
     if toponym.label == "FAC":
         return True
-    last = toponym.text.rsplit(maxsplit=1)[-1].strip(".").lower()
-    return toponym.label in ("GPE", "LOC", "ORG", "PERSON") and last in gazetteer.site_nouns
+    words = toponym.text.lower().split()
+    return toponym.label in ("GPE", "LOC", "ORG", "PERSON") and (
+        words[-1].strip(".") in gazetteer.site_nouns or any(w in MISSION_NOUNS for w in words)
+    )
 
 
 def _site_name(span: Span, gazetteer: Gazetteer) -> bool:
@@ -488,6 +496,9 @@ class _Reader:
                 span = longer
                 covered.update(range(span.start, span.end))
                 reach = span.end
+            if any(t.lower_ in MISSION_NOUNS for t in span):
+                found.extend(self.mission(segment, span, ent.label_))
+                continue
             sites = self.gazetteer.site(span.text)
             if sites:  # "the White House", "the Kremlin": placed at their town
                 found.append(_make(segment, span, "literal", ent.label_, sites))
@@ -579,6 +590,21 @@ class _Reader:
                 toponym.candidates = toponym.candidates or inner[0].candidates
                 return [toponym]
         return [_make(segment, span, "literal", label, [])]
+
+    def mission(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
+        """An embassy or consulate: the country it speaks for is mentioned (embedded), but the
+        site is at a town its name gives ("British Embassy Tokyo"), else at the town of its
+        sentence (_place_sites): "the Russian Embassy" in Washington is not in Russia."""
+        inner = self.embedded(segment, span)
+        towns: list[GazetteerEntry] = []
+        mentions: list[Toponym] = []
+        for toponym in inner:
+            own = [c for c in toponym.candidates if c.feature in ("city", "capital")]
+            if not own:
+                mentions.append(toponym)
+            elif not towns and not self.gazetteer.adjective(toponym.text):
+                towns = own
+        return [*mentions, _make(segment, span, "literal", label, towns)]
 
     def names_run(self, span: Span) -> list[Span]:
         """Country or admin1 names run together where a comma was lost ("Cyprus, Greece Italy
@@ -1024,6 +1050,8 @@ def _believable(entry: GazetteerEntry, span: Span, label: str, gazetteer: Gazett
         return False
     if not _main_name(entry, key, article=False):
         return False  # nor "Salt" for As Salt: a word as often as a town
+    if entry.feature == "admin2" and place_key(entry.name) != key:
+        return False  # a county without its kind is a surname or a word: "Summit", "Douglas"
     return entry.feature in WIDE_FEATURES or entry.population >= MIN_UNTAGGED_CITY_POPULATION
 
 
