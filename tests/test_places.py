@@ -725,3 +725,35 @@ def test_an_embassy_is_in_its_host_town_and_a_bare_county_is_a_surname(pipeline,
         for toponyms in found.values()
         for t in toponyms
     )
+
+
+def test_event_places_past_stances_and_compound_prepositions(pipeline) -> None:
+    cases = [
+        (
+            "Three US servicemen were killed by an improvised explosive device outside of the "
+            "Iraqi city of Basra.",
+            "killed",
+            "Basra",
+        ),
+        (
+            "A prominent anti-Syria journalist has been killed in a car bomb explosion in a "
+            "residential sector of mostly Christian eastern Beirut.",
+            "killed",
+            "Beirut",
+        ),
+    ]
+    for text, trigger, where in cases:
+        analyzed = analyze(pipeline, text)
+        analyzed.events = [make_event(text, trigger, "ASSAULT", 4)]
+        locate_events(analyzed)
+        assert analyzed.events[0].event_loc is not None, text
+        assert analyzed.events[0].event_loc.text == where, text
+
+
+def test_a_demonym_ner_called_a_body_backs_a_small_town(pipeline, gazetteer) -> None:
+    text = (
+        "Five hundred Ugandan rebels surrendered last week in the eastern town in Soroti "
+        "following a government offensive in the area, a local official said."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert found["Soroti"][0].place.country == "UGA"

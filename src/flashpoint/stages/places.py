@@ -98,6 +98,8 @@ LOCATIVE_PREPS = {
     "behind",
     "nearby",
 }
+# "anti-Syria", "pro-Russia": a stance towards a country, never where something happened.
+STANCE_PREFIXES = {"anti", "pro"}
 # With place_nouns' "north", "west"...: the words of names that are only a direction.
 COMPASS_ADJECTIVES = {"northern", "southern", "eastern", "western", "central"}
 # Words beside a name that say which kind of place it is ("New York state", "the city of X").
@@ -631,8 +633,9 @@ class _Reader:
     def other_entity(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
         gazetteer = self.gazetteer
         adjectives = gazetteer.adjective(span.text)
-        if adjectives and (label == "NORP" or (label == "PERSON" and len(span) == 1)):
-            # "Azerbaijani soldiers", "a Slovak architect" (taken for a person)
+        if adjectives and (label == "NORP" or (label in ("PERSON", "ORG") and len(span) == 1)):
+            # "Azerbaijani soldiers", "a Slovak architect", "Ugandan rebels" (taken for a person
+            # or a body)
             return [_make(segment, span, "adjective", label, adjectives)]
         if label == "NORP":
             parts = self.adjective_parts(segment, span, label)
@@ -1494,6 +1497,9 @@ def _use(toponym: Toponym, segment: Segment, gazetteer: Gazetteer) -> str:
     dep, head = root.dep_, root.head
     if dep in ("nsubj", "csubj", "agent"):
         return "actor"
+    start = toponym.token_start
+    if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in STANCE_PREFIXES:
+        return "actor"  # "an anti-Syria journalist": a stance, not a place
     if dep == "poss":
         return "locative" if head.lower_ in gazetteer.place_nouns else "actor"
     if dep in ("compound", "amod", "nmod") and head.lower_ in gazetteer.actor_nouns:
@@ -1509,6 +1515,8 @@ def _use(toponym: Toponym, segment: Segment, gazetteer: Gazetteer) -> str:
             if preposition.head.lower_ in gazetteer.place_nouns:
                 token = preposition.head
                 continue
+            if preposition.head.lower_ in LOCATIVE_PREPS:
+                return "locative"  # "outside of the city of Basra"
             return "actor" if preposition.head.lower_ in gazetteer.actor_nouns else "other"
         if word in NON_LOCATIVE_PREPS or preposition.dep_ == "agent":
             return "actor"
