@@ -13,10 +13,12 @@ back them (not a surname of the article); adjectives that point at a country, un
 ("Syrian", "English", role "adjective"), also inside groups, currencies and languages ("anti-
 Russian", "US dollars", "the English city of Salisbury"); place names inside organisation
 names ("Pakistan Army", role "embedded"), of any size when the article names the town
-elsewhere or a local-body word follows ("Slidell PD"). Only literal toponyms can be an event's
-place. Well-known sites ("the White House") and sites no gazetteer lists (streets, stadiums,
-hospitals) are placed at their town; a place name no gazetteer lists is estimated at the place
-beside it, never an event's place.
+elsewhere or a local-body word follows ("Slidell PD"), or the code of a unit the article's
+towns are in ("FrontCounter BC"); one sense per article, inside longer names too. Wire
+datelines are a place frame ("IMMOKALEE – ..."). Only literal toponyms can be an event's
+place. Well-known sites ("the White House"), embassies (in their host town) and sites no
+gazetteer lists (streets, stadiums, hospitals) are placed at their town; a place name no
+gazetteer lists is estimated at the place beside it, never an event's place.
 
 Resolution (the gazetteer, `flashpoint.gazetteer`): each candidate is scored by population,
 by feature (countries and capitals first), by the article's country context (countries named,
@@ -28,9 +30,10 @@ An event's place comes from its own clause, then its sentence, then its paragrap
 (material events only) the place other mentions of the same kind of event in the article got
 or the lede's place, then the article's main country; `basis` says which. A toponym used as
 an actor is never a place: subjects ("Washington said"), possessives ("Iraq's army") and
-modifiers of actor nouns ("the Baghdad government"), the event's own actor, and toponyms
-after "between", "with", "against" (FORMATS.md §3.3). Verbal events (PLOVER quads 1 and 3)
-get a place only from their own clause: a statement is not placed at the speaker's capital.
+modifiers of actor nouns ("the Baghdad government"), stances ("anti-Syria"), the event's own
+actor, and toponyms after "between", "with", "against" (FORMATS.md §3.3). Verbal events
+(PLOVER quads 1 and 3) get a place only from their own clause: a statement is not placed at
+the speaker's capital.
 """
 
 from __future__ import annotations
