@@ -757,3 +757,14 @@ def test_a_demonym_ner_called_a_body_backs_a_small_town(pipeline, gazetteer) -> 
     )
     found = _places(pipeline, gazetteer, text)
     assert found["Soroti"][0].place.country == "UGA"
+
+
+def test_a_valley_is_by_its_town_and_kenya_s_old_provinces(pipeline, gazetteer) -> None:
+    text = (
+        "Lettuce from the Salinas Valley was recalled, California officials said.\n"
+        "Clashes spread from the Rift Valley to Nyanza Province in Kenya."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert found["Salinas Valley"][0].place.country == "USA"  # not a Brazilian district
+    assert found["Rift Valley"][0].place.country == "KEN"
+    assert found["Nyanza Province"][0].place.country == "KEN"  # not Nyanza, Rwanda

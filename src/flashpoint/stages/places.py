@@ -577,8 +577,10 @@ class _Reader:
         doc = span.doc
         if len(span) > 1 and doc[span.end - 1].lower_ in gazetteer.place_nouns:
             core = doc[span.start : span.end - 1]
-            candidates = [c for c in gazetteer.lookup(core.text) if c.feature != "city"]
-            candidates = candidates or gazetteer.lookup(core.text)
+            candidates = gazetteer.lookup(core.text)
+            if doc[span.end - 1].lower_ in UNIT_NOUNS | {"district"}:
+                # a unit, not the town: but "the Salinas Valley" is by the town of Salinas
+                candidates = [c for c in candidates if c.feature != "city"] or candidates
             if candidates:
                 return [_make(segment, span, "literal", label, candidates)]
         parts = self.adjective_parts(segment, span, label)
