@@ -768,3 +768,13 @@ def test_a_valley_is_by_its_town_and_kenya_s_old_provinces(pipeline, gazetteer) 
     assert found["Salinas Valley"][0].place.country == "USA"  # not a Brazilian district
     assert found["Rift Valley"][0].place.country == "KEN"
     assert found["Nyanza Province"][0].place.country == "KEN"  # not Nyanza, Rwanda
+
+
+def test_the_national_capital_is_no_neighbour_for_small_towns(pipeline, gazetteer) -> None:
+    text = (
+        "Facebook faces questions in Washington over the data firm in Cambridge.\n"
+        "The Federal Trade Commission has opened an inquiry in the U.S."
+    )
+    found = _places(pipeline, gazetteer, text)
+    # Cambridge, Maryland (12,000 people) is 100 km from Washington, D.C.; that is no reason.
+    assert found["Cambridge"][0].place.population > 100_000

@@ -1231,7 +1231,9 @@ def _like_the_list(run: list[Toponym], score) -> None:
 class _Geography:
     """The article's places after a first pass: a candidate inside an admin1 unit the article
     names (or an admin1 unit holding a town it names), or near another of its places, is
-    likelier ("Riverdale" in an article about New Jersey)."""
+    likelier ("Riverdale" in an article about New Jersey). A national capital is no neighbour:
+    news names it for its government ("Washington" does not make Cambridge the small town in
+    Maryland)."""
 
     def __init__(self, toponyms: list[Toponym]) -> None:
         self.places: list[tuple[str, GazetteerEntry]] = [
@@ -1255,7 +1257,7 @@ class _Geography:
         ):
             bonus += ADMIN1_CONTEXT_BONUS
         if entry.feature != "admin1" and any(
-            other.feature != "admin1"
+            other.feature not in ("admin1", "capital")
             and abs(other.lat - entry.lat) <= NEARBY_KM / 111
             and distance_km(other.lat, other.lon, entry.lat, entry.lon) <= NEARBY_KM
             for other in others
