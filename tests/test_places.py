@@ -778,3 +778,13 @@ def test_the_national_capital_is_no_neighbour_for_small_towns(pipeline, gazettee
     found = _places(pipeline, gazetteer, text)
     # Cambridge, Maryland (12,000 people) is 100 km from Washington, D.C.; that is no reason.
     assert found["Cambridge"][0].place.population > 100_000
+
+
+def test_a_big_town_ner_cut_short_is_extended(pipeline, gazetteer) -> None:
+    text = (
+        "An estimated 40,000 have entered through the isolated northern state of Roraima and are "
+        "living in Boa Vista, the state capital."
+    )
+    found = _places(pipeline, gazetteer, text)
+    boa_vista = next(t for ts in found.values() for t in ts if t.text.startswith("Boa"))
+    assert (boa_vista.text, boa_vista.place.country) == ("Boa Vista", "BRA")

@@ -522,8 +522,9 @@ class _Reader:
 
     def extended(self, span: Span) -> Span | None:
         """The name NER cut short: "Guinea" of "Guinea-Bissau", "Trinidad" of "Trinidad and
-        Tobago", "Democratic Republic" of "... of the Congo". The longest name of a country,
-        admin1 unit, region or capital that runs on from the entity by up to three tokens."""
+        Tobago", "Democratic Republic" of "... of the Congo", "Boa" of "Boa Vista". The longest
+        name of a country, admin1 unit, region, capital, big town or site that runs on from the
+        entity by up to three tokens."""
         doc = span.doc
         if span.end >= len(doc):
             return None
@@ -538,11 +539,13 @@ class _Reader:
                 t.text == "," for t in doc[span.end : longer.end]
             ):
                 continue  # "Washington, D.C." stays two names, the town and its unit
+            key = place_key(longer.text)
             if self.gazetteer.site(longer.text) or any(
-                c.feature in WIDE_FEATURES and c.feature != "continent"
+                (c.feature in WIDE_FEATURES and c.feature != "continent")
+                or (c.population >= MIN_UNTAGGED_CITY_POPULATION and _main_name(c, key))
                 for c in self.gazetteer.lookup(longer.text)
             ):
-                return longer  # "Windsor" of "Windsor Castle" too
+                return longer  # "Windsor" of "Windsor Castle", "Boa" of "Boa Vista" too
         return None
 
     def literal_entity(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
