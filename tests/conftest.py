@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,31 @@ from flashpoint.stages import clean
 from flashpoint.stages.read import RawDocument
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("FLASHPOINT_SHARED", ROOT.parent / "shared"))
+
+
+def _find_shared() -> Path:
+    """$FLASHPOINT_SHARED, else `../shared` beside the checkout, else beside the repository it
+    was cloned from (a fresh `git clone` of a local checkout into a temporary folder)."""
+    if "FLASHPOINT_SHARED" in os.environ:
+        return Path(os.environ["FLASHPOINT_SHARED"])
+    beside = ROOT.parent / "shared"
+    if beside.is_dir():
+        return beside
+    try:
+        origin = subprocess.run(
+            ["git", "-C", str(ROOT), "config", "--get", "remote.origin.url"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    except OSError:
+        return beside
+    if origin and "://" not in origin and (Path(origin).parent / "shared").is_dir():
+        return Path(origin).resolve().parent / "shared"
+    return beside
+
+
+SHARED = _find_shared()
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
