@@ -246,8 +246,9 @@ class Gazetteer:
         false (a person's name such as "Zahra" is then no town)."""
         key = place_key(text)
         rows = self._index.get(key)
-        if short_names:
-            rows = rows + [row for row in self._short_names.get(key) if row not in rows]
+        short = self._short_names.get(key) if short_names else []
+        if short:  # rare: most names have no article-less form
+            rows = rows + [row for row in short if row not in rows]
         return [self.entry(row) for row in rows]
 
     def adjective(self, text: str) -> list[GazetteerEntry]:
