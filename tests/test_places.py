@@ -788,3 +788,98 @@ def test_a_big_town_ner_cut_short_is_extended(pipeline, gazetteer) -> None:
     found = _places(pipeline, gazetteer, text)
     boa_vista = next(t for ts in found.values() for t in ts if t.text.startswith("Boa"))
     assert (boa_vista.text, boa_vista.place.country) == ("Boa Vista", "BRA")
+
+
+def test_a_name_with_a_capital_inside_matches_only_as_written(pipeline, gazetteer) -> None:
+    assert not any(e.name == "NoMa" for e in gazetteer.lookup("Noma"))
+    assert any(e.name == "NoMa" for e in gazetteer.lookup("NoMa"))
+    assert any(e.name == "DeKalb County" for e in gazetteer.lookup("Dekalb County"))
+    found = _places(pipeline, gazetteer, '"I want justice," said Noma. Noma lives in Cape Town.')
+    assert not any(t.place is not None and t.place.name == "NoMa" for t in found.get("Noma", []))
+
+
+def test_a_site_named_after_a_nearby_town_is_in_it(pipeline, gazetteer) -> None:
+    text = (
+        "They met on a coach back from a holiday in Blackpool. Barry was from Dewsbury.\n"
+        "The pair married at South Ossett Church in 1958. Their first home was in Dewsbury.\n"
+        "A father was arrested at Kendale Lakes Elementary School in Miami-Dade County."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert found["South Ossett Church"][0].place.name == "Ossett"  # not the town nearest it
+    # "Kendale Lakes" is a small town: neither it nor "Lakes" inside it (a South Sudanese
+    # state) is a place the school's name gives.
+    school = found["Kendale Lakes Elementary School"][0]
+    assert school.place.country == "USA"
+    assert "Lakes" not in found
+
+
+def test_a_local_town_inside_names_and_the_towns_of_an_address_list(pipeline, gazetteer) -> None:
+    text = (
+        "Local newspapers in Ireland back the project.\n"
+        "Energy audits will be undertaken on the following buildings: Cavan Institute; "
+        "Percy French Hotel, Ballyjamesduff; Ramor Theatre, Virginia; Cavan Town Hall.\n"
+        "This aligns with the Cavan Sustainable Energy Group's overall ambition."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert found["Ballyjamesduff"][0].place.country == "IRL"  # a town after a site's comma
+    # "Virginia" among the places of County Cavan: the state is evidence only for itself.
+    assert (found["Virginia"][0].place.country, found["Virginia"][0].place.feature) == (
+        "IRL",
+        "city",
+    )
+    assert found["Cavan Town Hall"][0].place.name == "Cavan"
+    cavan = [t for t in found["Cavan"] if t.start > text.index("aligns")]
+    assert cavan and cavan[0].place.country == "IRL"  # named again once it is known
+
+
+def test_a_dateline_state_abbreviation_gives_the_bare_name_its_sense(pipeline, gazetteer) -> None:
+    text = (
+        "CAMP MURRAY, Wash. - Lt. Col. Ricky Thomas says the team is busy.\n"
+        "The team's focus has been at home in Washington. Trips to Guam, Florida and "
+        "Washington, D.C., have put it on the map."
+    )
+    found = _places(pipeline, gazetteer, text)
+    home, capital = found["Washington"]
+    assert (home.place.feature, home.place.country) == ("admin1", "USA")  # the state
+    assert capital.place.feature == "capital"  # spelled out with its D.C.
+
+
+def test_words_that_are_no_places(pipeline, gazetteer) -> None:
+    text = "Scientists at the laboratory on Plum Island study animal diseases."
+    found = _places(pipeline, gazetteer, text)
+    places = [t.place for toponyms in found.values() for t in toponyms if t.place is not None]
+    assert not any(place.country == "ISL" for place in places)  # "Island" is not Iceland
+
+
+def test_eval_places_scores_the_found_toponym_that_covers_the_gold_span(
+    tmp_path: Path, pipeline
+) -> None:
+    text = "The British Embassy Tokyo issued a statement on Monday."
+    start = text.index("British")
+    gold = {
+        "text": text,
+        "toponyms": [
+            {
+                "start": start,
+                "end": start + 21,
+                "text": "British Embassy Tokyo",
+                "lat": 35.68,
+                "lon": 139.74,
+            }
+        ],
+    }
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(gold) + "\n", encoding="utf-8")
+    scores, _ = evaluate_places(path, pipeline)
+    # The embassy (in Tokyo), not "British" inside its name (the United Kingdom).
+    assert scores["acc_161km"] == 1.0
+
+
+def test_a_person_s_name_taken_for_an_unknown_place_is_no_place(pipeline, gazetteer) -> None:
+    text = (
+        "Yulia Skripal left hospital. Yulia said she was grateful.\n"
+        "President Muhammadu Buhari flew to London. In Abuja, Buhari's aides said he was well."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert "Yulia" not in found and "Buhari" not in found
+    assert found["Abuja"][0].place.country == "NGA"

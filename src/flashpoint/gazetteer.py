@@ -249,7 +249,7 @@ class Gazetteer:
         short = self._short_names.get(key) if short_names else []
         if short:  # rare: most names have no article-less form
             rows = rows + [row for row in short if row not in rows]
-        return [self.entry(row) for row in rows]
+        return [self.entry(row) for row in rows if _written_alike(self._names[row], text)]
 
     def adjective(self, text: str) -> list[GazetteerEntry]:
         return [self.entry(row) for row in self._adjectives.get(place_key(text))]
@@ -554,6 +554,25 @@ def _name_articles() -> tuple[frozenset[str], frozenset[str]]:
     """The article words and the countries of places.yaml `name_articles`."""
     rules = load_yaml(PLACES_FILE).get("name_articles") or {}
     return _words(rules.get("words")), frozenset(str(c) for c in rules.get("countries") or ())
+
+
+# A capital inside a word ("NoMa", "SeaTac") is part of how a name is written; after these
+# prefixes it is often dropped ("Dekalb", "Lasalle", "Hod Hasharon", "Kwazulu").
+_INNER_CAPITAL = re.compile(r"\b([A-Z][a-z]+)([A-Z])")
+_LOOSE_PREFIXES = {"de", "la", "le", "du", "mc", "mac", "ha", "kwa"}
+
+
+def _written_alike(name: str, text: str) -> bool:
+    """A name with a capital inside a word matches only text that keeps it, unless the text is
+    all capitals: "Noma", a woman's name, is not NoMa in Washington."""
+    if name == text or text.isupper():
+        return True
+    for match in _INNER_CAPITAL.finditer(name):
+        if match.group(1).casefold() in _LOOSE_PREFIXES:
+            continue
+        if match.group(1) + match.group(2) not in text:
+            return False
+    return True
 
 
 def without_article(key: str) -> str:

@@ -8,7 +8,8 @@ finds is scored, not only event places.
 Scores (`--json` prints exactly these keys):
 - n: gold records scored;
 - toponym_precision / recall / f1: a gold toponym is one with coordinates; a found toponym
-  matches a gold one whose span it overlaps (one to one). Found toponyms overlapping a gold
+  matches a gold one whose span it overlaps (one to one; the pairs sharing the most
+  characters are matched first). Found toponyms overlapping a gold
   entry without coordinates (GeoWebNews marks demonyms and non-toponyms) count neither way;
 - acc_161km: share of ALL gold toponyms with coordinates that were found and resolved within
   161 km (100 miles) of the gold point: recognition misses count as errors;
@@ -145,30 +146,45 @@ def score_text(record: GoldText, found: list[Toponym], tally: PlaceTally) -> Non
     located = [g for g in record.toponyms if g.located]
     unlocated = [g for g in record.toponyms if not g.located]
     tally.gold_located += len(located)
-    matched: set[int] = set()
-    for toponym in found:
-        hit = next(
-            (
-                i
-                for i, g in enumerate(located)
-                if i not in matched and g.start < toponym.end and toponym.start < g.end
-            ),
-            None,
-        )
-        if hit is None:
+    aligned = _aligned(located, found)
+    for gold, toponym in aligned:
+        if gold is None:
             if not any(g.start < toponym.end and toponym.start < g.end for g in unlocated):
                 tally.fp += 1
             continue
-        matched.add(hit)
         tally.tp += 1
-        gold, place = located[hit], toponym.place
+        place = toponym.place
         if place is None:
             continue
         error = haversine_km(gold.lat, gold.lon, place.lat, place.lon)  # type: ignore[arg-type]
         tally.errors_km.append(error)
         if error <= ACCURACY_KM:
             tally.within += 1
-    tally.fn += len(located) - len(matched)
+    tally.fn += len(located) - sum(1 for gold, _ in aligned if gold is not None)
+
+
+def _aligned(
+    located: list[GoldToponym], found: list[Toponym]
+) -> list[tuple[GoldToponym | None, Toponym]]:
+    """Each found toponym with the gold toponym it stands for, one to one: the pairs that
+    share the most characters first, so a gold "British Embassy Tokyo" is scored against the
+    site found there, not against "British" inside it (which then counts as a toponym of its
+    own)."""
+    pairs = sorted(
+        (
+            (-(min(g.end, t.end) - max(g.start, t.start)), j, i)
+            for j, t in enumerate(found)
+            for i, g in enumerate(located)
+            if g.start < t.end and t.start < g.end
+        ),
+    )
+    gold_of: dict[int, GoldToponym] = {}
+    taken: set[int] = set()
+    for _, j, i in pairs:
+        if j not in gold_of and i not in taken:
+            gold_of[j] = located[i]
+            taken.add(i)
+    return [(gold_of.get(j), t) for j, t in enumerate(found)]
 
 
 def summarize(tally: PlaceTally, n: int) -> dict:

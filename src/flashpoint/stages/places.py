@@ -105,12 +105,15 @@ LOCATIVE_PREPS = {
 STANCE_PREFIXES = {"anti", "pro"}
 # With place_nouns' "north", "west"...: the words of names that are only a direction.
 COMPASS_ADJECTIVES = {"northern", "southern", "eastern", "western", "central"}
+COMPASS_WORDS = {"north", "south", "east", "west", "old", "new"}
 # Words beside a name that say which kind of place it is ("New York state", "the city of X").
 UNIT_NOUNS = {"state", "province", "county", "governorate", "oblast", "prefecture", "region"}
 UNIT_PREFIXES = {"upstate", "downstate"}
 TOWN_NOUNS = {"city", "town", "village"}
 # A diplomatic mission is in the town that hosts it, never in the country that sends it.
 MISSION_NOUNS = {"embassy", "consulate"}
+# Kinds of site no one is named after: a "person" beginning with one is a site and its town.
+BUILDING_WORDS = {"courthouse", "hospital", "church", "school", "university", "hotel", "airport"}
 # People named after where they live: "Nelson residents", "a Cork mother".
 RESIDENT_NOUNS = {"resident", "native", "local", "inhabitant", "villager", "townspeople"}
 VERBAL_QUADS = {1, 3}
@@ -162,7 +165,7 @@ class Toponym:
 def find_places(analyzed: AnalyzedArticle, gazetteer: Gazetteer | None = None) -> list[Toponym]:
     """Every toponym of the article (all roles), resolved where the gazetteer knows it."""
     gazetteer = gazetteer or load_gazetteer()
-    reader = _Reader(gazetteer, _person_words(analyzed, gazetteer))
+    reader = _Reader(gazetteer, *_person_words(analyzed, gazetteer))
     toponyms: list[Toponym] = []
     for segment in analyzed.segments:
         toponyms.extend(reader.segment_toponyms(segment))
@@ -299,6 +302,8 @@ def _known_places_elsewhere(
                         place = local_town(sub)
                     if place is not None:
                         add(segment, sub, "embedded", "EMBEDDED", place)
+                        # "Cavan County Council", then "the Cavan Sustainable Energy Group"
+                        known.setdefault(place_key(sub.text), place)
                         i = sub.end
                         break
                 else:
@@ -310,7 +315,9 @@ def _known_places_elsewhere(
                 if token.i not in people:
                     continue
                 sub = people[token.i]
-            elif token.ent_type_ == "" and token.pos_ == "PROPN":
+            elif (token.ent_type_ == "" and token.pos_ == "PROPN") or (
+                token.ent_type_ == "NORP" and not gazetteer.adjective(token.text)
+            ):  # "a portfolio for Cavan" taken for a people
                 sub = doc[token.i : token.i + 1]
             else:
                 continue
@@ -359,6 +366,18 @@ def _place_sites(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: 
         and t.place.feature in ("city", "capital")
         and not _is_site(t, gazetteer)
     ]
+    # Where the article is: its towns (names inside other names too) and districts; not
+    # national capitals, named for their governments.
+    local = [
+        t.place
+        for t in toponyms
+        if t.place is not None
+        and not _is_site(t, gazetteer)
+        and (
+            (t.role in ("literal", "embedded") and t.place.feature == "city")
+            or (t.role == "literal" and t.place.feature == "admin2")
+        )
+    ]
     counts = Counter(t.place.row for t in towns if t.place is not None)
     main = max(
         (t.place for t in towns if t.place is not None),
@@ -370,6 +389,10 @@ def _place_sites(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: 
             continue
         site = _is_site(toponym, gazetteer)
         if not site and not _unknown_place(toponym):
+            continue
+        named = _town_named_first(toponym, analyzed, gazetteer, local) if site else None
+        if named is not None:
+            toponym.place = named
             continue
         sentence = _sentence_start(toponym, analyzed)
         paragraph = [t for t in literal if t.segment == toponym.segment]
@@ -387,6 +410,43 @@ def _place_sites(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: 
         elif site:
             toponym.place = main
         toponym.estimated = not site and toponym.place is not None
+
+
+def _town_named_first(
+    toponym: Toponym, analyzed: AnalyzedArticle, gazetteer: Gazetteer, local: list[GazetteerEntry]
+) -> GazetteerEntry | None:
+    """A site whose name begins with the name of a town near the article's other towns is in
+    that town, however small ("Cavan Town Hall", "South Ossett Church" in an article about
+    Dewsbury). Not a town far from them: streets and colleges are named after people ("Royal
+    Street", "Loyola University")."""
+    doc = analyzed.segments[toponym.segment].doc
+    i, end = toponym.token_start, toponym.token_end
+    while i < end and (doc[i].lower_ in ("the", "a", "an") or doc[i].lower_ in COMPASS_WORDS):
+        i += 1
+    for n in range(min(MAX_NGRAM, end - i - 1), 0, -1):
+        name = doc[i : i + n]
+        if not name[-1].text[:1].isupper() or _only_generic(name.text, gazetteer):
+            continue
+        key = place_key(name.text)
+        towns = [
+            c
+            for c in gazetteer.lookup(name.text)
+            if c.feature in ("city", "admin2")
+            and _main_name(c, key, article=False)
+            and (c.feature != "admin2" or place_key(c.name) == key)
+        ]
+        towns = [
+            c
+            for c in towns
+            if any(
+                abs(other.lat - c.lat) <= NAMED_TOWN_KM / 111
+                and distance_km(other.lat, other.lon, c.lat, c.lon) <= NAMED_TOWN_KM
+                for other in local
+            )
+        ]
+        if towns:
+            return max(towns, key=lambda c: c.population)
+    return None
 
 
 def _unknown_place(toponym: Toponym) -> bool:
@@ -419,9 +479,13 @@ def _site_name(span: Span, gazetteer: Gazetteer) -> bool:
     )
 
 
-def _person_words(analyzed: AnalyzedArticle, gazetteer: Gazetteer) -> frozenset[str]:
-    """Surnames of full personal names ("Barry Nelson"): alone, such a word is the person. A
-    "person" whose whole name is a place's ("Klamath Falls") gives none."""
+def _person_words(
+    analyzed: AnalyzedArticle, gazetteer: Gazetteer
+) -> tuple[frozenset[str], frozenset[str]]:
+    """Surnames of full personal names ("Barry Nelson"): alone, such a word is the person;
+    and every word of those names ("Yulia" of "Yulia Skripal"). A "person" whose whole name is
+    a place's ("Klamath Falls") gives none."""
+    surnames: set[str] = set()
     words: set[str] = set()
     for segment in analyzed.segments:
         for ent in segment.ents:
@@ -430,9 +494,11 @@ def _person_words(analyzed: AnalyzedArticle, gazetteer: Gazetteer) -> frozenset[
                 and len(ent) >= 2
                 and ent[-1].text[:1].isupper()
                 and not gazetteer.has_name(place_key(ent.text))
+                and ent[0].lower_ not in BUILDING_WORDS  # "Courthouse Ballyjamesduff"
             ):
-                words.add(ent[-1].lower_)
-    return frozenset(words)
+                surnames.add(ent[-1].lower_)
+                words.update(t.lower_ for t in ent if t.text[:1].isupper())
+    return frozenset(surnames), frozenset(words)
 
 
 def _corroborated(toponyms: list[Toponym]) -> list[Toponym]:
@@ -478,9 +544,12 @@ def _corroborated(toponyms: list[Toponym]) -> list[Toponym]:
 class _Reader:
     """Finds the toponyms of one article's segments (see the module docstring)."""
 
-    def __init__(self, gazetteer: Gazetteer, person_words: frozenset[str]) -> None:
+    def __init__(
+        self, gazetteer: Gazetteer, person_words: frozenset[str], name_words: frozenset[str]
+    ) -> None:
         self.gazetteer = gazetteer
         self.person_words = person_words
+        self.name_words = name_words
 
     def segment_toponyms(self, segment: Segment) -> list[Toponym]:
         doc = segment.doc
@@ -589,6 +658,8 @@ class _Reader:
         parts = self.adjective_parts(segment, span, label)
         if parts:
             return parts  # "the Austro-Hungarian" taken for a building
+        if len(span) == 1 and span[0].lower_ in self.name_words:
+            return []  # "Modi", "Yulia" (Skripal) taken for a place no gazetteer knows
         if label == "FAC" or len(span) > 1:
             # "Baghdad International Airport": a site inside the town it names.
             inner = self.embedded(segment, span)
@@ -762,9 +833,14 @@ class _Reader:
                 span.end == len(span.doc) or span.doc[span.end].text in (".", ";", ":")
             ):
                 # "Brands Hatch Indy, Kent.": the unit a site or town is in (not a name in a
-                # list: "Brown, Kent and Jones")
+                # list: "Brown, Kent and Jones"); after a site, its town too ("Percy French
+                # Hotel, Ballyjamesduff;")
+                after_site = span.doc[span.start - 2].lower_ in self.gazetteer.site_nouns
                 return [
-                    c for c in self.gazetteer.lookup(span.text) if c.feature in ("admin1", "admin2")
+                    c
+                    for c in self.gazetteer.lookup(span.text)
+                    if c.feature in ("admin1", "admin2")
+                    or (after_site and c.feature in ("city", "capital") and _main_name(c, key))
                 ]
             return []
         # An old or other name ("Calcutta", "Matias Romero" for Matías Romero Avendaño; not a
@@ -784,6 +860,7 @@ class _Reader:
         doc = span.doc
         while i < span.end:
             match = None
+            step = 1
             for n in range(min(MAX_EMBEDDED_NGRAM, span.end - i), 0, -1):
                 if (
                     not doc[i].text[:1].isupper()
@@ -794,9 +871,8 @@ class _Reader:
                 sub = doc[i : i + n]
                 if _only_generic(sub.text, gazetteer):
                     continue
-                candidates = [
-                    c for c in gazetteer.lookup(sub.text) if _believable(c, sub, "ORG", gazetteer)
-                ]
+                everywhere = gazetteer.lookup(sub.text)
+                candidates = [c for c in everywhere if _believable(c, sub, "ORG", gazetteer)]
                 if candidates:
                     match = _make(segment, sub, "embedded", "EMBEDDED", candidates)
                     break
@@ -804,11 +880,19 @@ class _Reader:
                 if adjectives and place_key(sub.text) not in gazetteer.generic_names:
                     match = _make(segment, sub, "embedded", "EMBEDDED", adjectives)
                     break
+                key = place_key(sub.text)
+                if n > 1 and any(
+                    c.feature in ("city", "capital") and _main_name(c, key) for c in everywhere
+                ):
+                    # "Kendale Lakes Elementary School": the small town's name is no place here,
+                    # and neither is a name inside it ("Lakes", a state of South Sudan)
+                    step = n
+                    break
             if match is not None:
                 found.append(match)
                 i = match.token_end
             else:
-                i += 1
+                i += step
         return found
 
     def untagged(self, segment: Segment, doc: Doc, covered: set[int]) -> list[Toponym]:
@@ -918,6 +1002,8 @@ def _trim(span: Span) -> Span | None:
                 break
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
         end -= 1
+    if not any(token.text[:1].isupper() for token in doc[start:end]):
+        return None  # "the south city", "anesthesia": no proper name
     return doc[start:end] if end > start else None
 
 
@@ -1112,16 +1198,25 @@ NEARBY_BONUS = 1.0
 LIST_MIN = 2
 LIST_SHARE = 2 / 3
 NEARBY_KM = 150.0
+# A site named after a town is in it when the town is this near one of the article's towns.
+NAMED_TOWN_KM = 50.0
 
 
 def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazetteer) -> None:
     """Pick each toponym's place: population and feature, then the article's countries, then
     (a second pass) the admin1 units and neighbourhoods of the article's other places."""
     context = _country_context(toponyms)
-    total = sum(context.values()) or 1.0
+    own_evidence: dict[str, Counter] = defaultdict(Counter)
+    for toponym in toponyms:
+        own_evidence[place_key(toponym.text)] += _country_context([toponym])
+    others: dict[str, tuple[Counter, float]] = {}
+    for key, own in own_evidence.items():
+        rest = context - own  # a name is no evidence for itself ("Virginia" in Cavan)
+        others[key] = (rest, sum(rest.values()) or 1.0)
 
     def score(entry: GazetteerEntry, toponym: Toponym) -> float:
-        return _score(entry, toponym, context, total)
+        rest, total = others[place_key(toponym.text)]
+        return _score(entry, toponym, context, rest, total)
 
     by_segment: dict[int, list[Toponym]] = defaultdict(list)
     for toponym in toponyms:
@@ -1142,6 +1237,7 @@ def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazet
         _like_the_list(run, score)
     # "Bam, Iran" / "Paris, Texas": the second name contains the first.
     settled: dict[str, GazetteerEntry] = {}
+    paired: set[int] = set()
     for group in by_segment.values():
         for first, second in pairwise(group):
             if second.place is None:
@@ -1173,11 +1269,34 @@ def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazet
                 first.place, second.place = pair
                 settled[place_key(first.text)] = first.place
                 settled[place_key(second.text)] = second.place
+                paired.update((id(first), id(second)))
+    # "CAMP MURRAY, Wash.": the unit a town is given in by its abbreviation is what its full
+    # name means in the rest of the article ("at home in Washington": the state), except in
+    # a pair of its own: a writer who spells out "Washington, D.C." means the state by the
+    # bare name.
+    for toponym in toponyms:
+        unit = toponym.place
+        if (
+            toponym.role == "literal"
+            and unit is not None
+            and unit.feature == "admin1"
+            and place_key(toponym.text) != place_key(unit.name)
+            and _TOWN_COMMA.search(text, max(0, toponym.start - 40), toponym.start)
+        ):
+            settled[place_key(unit.name)] = unit
     # One sense per article: a name the text pinned down means the same place elsewhere.
     for toponym in toponyms:
         known = settled.get(place_key(toponym.text))
-        if known is not None and toponym.role == "literal":
+        if (
+            known is not None
+            and toponym.role == "literal"
+            and id(toponym) not in paired
+            and any(c.row == known.row for c in toponym.candidates)
+        ):
             toponym.place = known
+
+
+_TOWN_COMMA = re.compile(r"[A-Z][\w.’'-]*, ?$")
 
 
 def _lists(by_segment: dict[int, list[Toponym]], text: str) -> list[list[Toponym]]:
@@ -1318,7 +1437,14 @@ def _bare_district(entry: GazetteerEntry, toponym: Toponym) -> bool:
     return entry.feature == "admin2" and place_key(entry.name) == place_key(toponym.text)
 
 
-def _score(entry: GazetteerEntry, toponym: Toponym, context: Counter, total: float) -> float:
+def _score(
+    entry: GazetteerEntry, toponym: Toponym, context: Counter, rest: Counter, total: float
+) -> float:
+    """Population and feature, less the penalties for unlikely readings, plus the article's
+    country context: a bonus if the article names the country at all (this name included: the
+    famous London, not a London in Ohio, in an American article), and one for the share of its
+    other names in that country (a name is no evidence for itself: "Virginia" among the places
+    of County Cavan is the Irish town)."""
     population = entry.population if entry.feature != "region" else REGION_POPULATION
     score = math.log10(population + 10) + FEATURE_BONUS[entry.feature]
     if entry.feature in ("admin1", "admin2") and any(
@@ -1346,7 +1472,7 @@ def _score(entry: GazetteerEntry, toponym: Toponym, context: Counter, total: flo
     if _bare_district(entry, toponym):
         score -= ADMIN2_BARE_PENALTY
     if entry.country and context[entry.country]:
-        score += CONTEXT_PRESENT_BONUS + CONTEXT_SHARE_WEIGHT * context[entry.country] / total
+        score += CONTEXT_PRESENT_BONUS + CONTEXT_SHARE_WEIGHT * rest[entry.country] / total
     return score
 
 
