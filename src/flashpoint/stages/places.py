@@ -112,6 +112,7 @@ UNIT_PREFIXES = {"upstate", "downstate"}
 TOWN_NOUNS = {"city", "town", "village"}
 # A diplomatic mission is in the town that hosts it, never in the country that sends it.
 MISSION_NOUNS = {"embassy", "consulate"}
+STREET_NOUNS = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "drive"}
 # Kinds of site no one is named after: a "person" beginning with one is a site and its town.
 BUILDING_WORDS = {"courthouse", "hospital", "church", "school", "university", "hotel", "airport"}
 # People named after where they live: "Nelson residents", "a Cork mother".
@@ -384,6 +385,20 @@ def _place_sites(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: 
         key=lambda place: (counts[place.row], place.population),
         default=None,
     )
+    if main is None:  # no town: the district or province the article names most
+        units = [
+            t.place
+            for t in toponyms
+            if t.role in ("literal", "embedded")
+            and t.place is not None
+            and t.place.feature in ("admin2", "admin1")
+        ]
+        unit_counts = Counter(place.row for place in units)
+        main = max(
+            units,
+            key=lambda place: (unit_counts[place.row], place.feature == "admin2"),
+            default=None,
+        )
     for toponym in toponyms:
         if toponym.place is not None or toponym.candidates:
             continue
@@ -573,6 +588,14 @@ class _Reader:
             if any(t.lower_ in MISSION_NOUNS for t in span):
                 found.extend(self.mission(segment, span, ent.label_))
                 continue
+            owned = (
+                self.owned_site(segment, span, ent.label_)
+                if _site_name(span, self.gazetteer)
+                else []
+            )
+            if owned:
+                found.extend(owned)
+                continue
             sites = self.gazetteer.site(span.text)
             if sites:  # "the White House", "the Kremlin": placed at their town
                 found.append(_make(segment, span, "literal", ent.label_, sites))
@@ -660,6 +683,8 @@ class _Reader:
             return parts  # "the Austro-Hungarian" taken for a building
         if len(span) == 1 and span[0].lower_ in self.name_words:
             return []  # "Modi", "Yulia" (Skripal) taken for a place no gazetteer knows
+        if span[-1].lower_.strip(".") in STREET_NOUNS and len(span) > 1:
+            return self.street(segment, span, label)
         if label == "FAC" or len(span) > 1:
             # "Baghdad International Airport": a site inside the town it names.
             inner = self.embedded(segment, span)
@@ -671,6 +696,29 @@ class _Reader:
                 toponym.candidates = toponym.candidates or inner[0].candidates
                 return [toponym]
         return [_make(segment, span, "literal", label, [])]
+
+    def street(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
+        """A street is named after places it is not in ("Hampton Avenue" in St. Louis): a site,
+        placed later at its town (_place_sites)."""
+        return self.owned_site(segment, span, label) or [_make(segment, span, "literal", label, [])]
+
+    def owned_site(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
+        """A site a town owns is two toponyms, the town and the site ("Harare's Third Street",
+        "Derry's Altnagelvin Hospital"); the site is then placed at its town (_place_sites)."""
+        owner = next((t.i for t in span if t.tag_ == "POS"), None)
+        if owner is None or owner == span.start or owner + 1 >= span.end:
+            return []
+        town = span.doc[span.start : owner]
+        if town[0].lower_.strip(".") in ("st", "saint"):
+            return []  # "St George's Chapel": a saint's, not a town's
+        candidates = self.gazetteer.lookup(town.text)
+        if not candidates:
+            return []
+        site = span.doc[owner + 1 : span.end]
+        return [
+            _make(segment, town, "literal", label, candidates),
+            _make(segment, site, "literal", label, self.gazetteer.site(site.text)),
+        ]
 
     def mission(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
         """An embassy or consulate: the country it speaks for is mentioned (embedded), but the
@@ -740,6 +788,8 @@ class _Reader:
             toponym = _make(segment, span, "literal", label, weak)
             toponym.weak = True
             return [toponym]
+        if label == "ORG" and _site_name(span, gazetteer) and span[-1].lower_ in STREET_NOUNS:
+            return self.street(segment, span, label)
         if label in ("ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"):
             inner = self.embedded(segment, span)
             if not inner and label == "ORG" and _site_name(span, gazetteer):
