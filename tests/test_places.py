@@ -883,3 +883,23 @@ def test_a_person_s_name_taken_for_an_unknown_place_is_no_place(pipeline, gazett
     found = _places(pipeline, gazetteer, text)
     assert "Yulia" not in found and "Buhari" not in found
     assert found["Abuja"][0].place.country == "NGA"
+
+
+def test_streets_sites_a_town_owns_and_sites_in_a_county(pipeline, gazetteer) -> None:
+    text = (
+        "ST. LOUIS - Police arrested a man in the 4300 block of Hampton Avenue in St. Louis.\n"
+        "Harare's Third Street will soon be renamed, the Harare city council said.\n"
+        "The Percy French Hotel in Ballyjamesduff will be audited, officials in Ireland said."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert found["Hampton Avenue"][0].place.name == "St. Louis"  # not Hampton, Virginia
+    assert found["Third Street"][0].place.name == "Harare"
+    assert "Harare" in found and found["Harare"][0].role == "literal"
+    # A demonym inside a site's name does not place it ("French": France).
+    assert found["Percy French Hotel"][0].place.country == "IRL"
+    text = (
+        "MetroHealth Medical Center, the county hospital system, is on the ballot.\n"
+        "Cuyahoga County voters will decide the health levy, Cuyahoga County officials said."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert found["MetroHealth Medical Center"][0].place.name == "Cuyahoga County"

@@ -464,6 +464,19 @@ def _town_named_first(
     return None
 
 
+def _site_candidates(inner: list[Toponym], gazetteer: Gazetteer) -> list[GazetteerEntry]:
+    """Where a site whose name holds places is: the first town it names, else the first unit;
+    not on a continent or sea ("SM Mall of Asia", "Florida Atlantic University")."""
+    for kinds in (("city", "capital"), ("admin1", "admin2", "country")):
+        for toponym in inner:
+            if gazetteer.adjective(toponym.text):
+                continue  # "Percy French Hotel", "British International School"
+            kept = [c for c in toponym.candidates if c.feature in kinds]
+            if kept:
+                return kept
+    return []
+
+
 def _unknown_place(toponym: Toponym) -> bool:
     """A name NER called a place that no gazetteer entry matched ("Toomevara", "Khayelitsha")."""
     return toponym.role == "literal" and toponym.label in ("GPE", "LOC") and not toponym.weak
@@ -688,13 +701,12 @@ class _Reader:
         if label == "FAC" or len(span) > 1:
             # "Baghdad International Airport": a site inside the town it names.
             inner = self.embedded(segment, span)
-            if inner:
-                toponym = _make(segment, span, "literal", label, inner[0].candidates)
-                toponym.candidates = [
-                    c for c in inner[0].candidates if c.feature in ("city", "capital")
-                ]
-                toponym.candidates = toponym.candidates or inner[0].candidates
-                return [toponym]
+            if inner and (label == "FAC" or _site_name(span, gazetteer)):
+                candidates = _site_candidates(inner, gazetteer)
+                return [_make(segment, span, "literal", label, candidates)]
+            if inner:  # "Asia-Pacific", "the Eastern Mediterranean"
+                towns = [c for c in inner[0].candidates if c.feature in ("city", "capital")]
+                return [_make(segment, span, "literal", label, towns or inner[0].candidates)]
         return [_make(segment, span, "literal", label, [])]
 
     def street(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
@@ -792,10 +804,12 @@ class _Reader:
             return self.street(segment, span, label)
         if label in ("ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"):
             inner = self.embedded(segment, span)
-            if not inner and label == "ORG" and _site_name(span, gazetteer):
-                # "the Barclays Center", "Royal Street": a site, placed later at its town
-                # (_place_sites)
-                return [_make(segment, span, "literal", label, [])]
+            if label == "ORG" and _site_name(span, gazetteer):
+                # "the Barclays Center", "SM Mall of Asia": a site, at the town its name gives
+                # or placed later at its town (_place_sites); the places it names are
+                # mentioned too
+                site = _make(segment, span, "literal", label, _site_candidates(inner, gazetteer))
+                return [*inner, site]
             return inner
         if label == "PERSON" and _site_name(span, gazetteer):
             return [_make(segment, span, "literal", label, [])]  # "Meydan Racecourse"
