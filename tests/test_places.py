@@ -903,3 +903,14 @@ def test_streets_sites_a_town_owns_and_sites_in_a_county(pipeline, gazetteer) ->
     )
     found = _places(pipeline, gazetteer, text)
     assert found["MetroHealth Medical Center"][0].place.name == "Cuyahoga County"
+
+
+def test_a_capitalised_noun_inside_a_sentence_and_korea_alone(pipeline, gazetteer) -> None:
+    text = (
+        "Cork mother say she fears her daughters condition will deteriorate again. A Cork "
+        "mother says she is terrified that they will be left without care."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert [t.place.country for t in found["Cork"]] == ["IRL", "IRL"]  # tagged common nouns
+    found = _places(pipeline, gazetteer, "The Korea Baseball Organization postponed two games.")
+    assert found["Korea"][0].place.country == "KOR"  # not Koréa, Côte d'Ivoire

@@ -316,7 +316,7 @@ def _known_places_elsewhere(
                 if token.i not in people:
                     continue
                 sub = people[token.i]
-            elif (token.ent_type_ == "" and token.pos_ == "PROPN") or (
+            elif (token.ent_type_ == "" and token.pos_ in ("PROPN", "NOUN")) or (
                 token.ent_type_ == "NORP" and not gazetteer.adjective(token.text)
             ):  # "a portfolio for Cavan" taken for a people
                 sub = doc[token.i : token.i + 1]
@@ -968,10 +968,13 @@ class _Reader:
         while i < len(doc):
             token = doc[i]
             capitals = token.text.isupper() and len(token.text) > 1
+            # A capitalised noun inside a sentence is a name the tagger did not know ("a Cork
+            # mother"); at the start of one it may be any word.
+            named = token.pos_ == "PROPN" or (token.pos_ == "NOUN" and i > token.sent.start)
             if (
                 i in covered
                 or not token.text[:1].isupper()
-                or (token.pos_ not in ("PROPN", "ADJ") and not capitals)
+                or (not named and token.pos_ != "ADJ" and not capitals)
             ):
                 i += 1
                 continue
@@ -985,7 +988,7 @@ class _Reader:
                 if n > 1 and gazetteer.site(sub.text):  # "Windsor Castle" (no entity)
                     match = _make(segment, sub, "literal", "GAZ", gazetteer.site(sub.text))
                     break
-                if token.pos_ == "PROPN" or capitals:
+                if named or capitals:
                     candidates = [
                         c
                         for c in gazetteer.lookup(sub.text)
@@ -999,7 +1002,7 @@ class _Reader:
                     if abbreviations:
                         match = _make(segment, sub, "literal", "GAZ", abbreviations)
                         break
-                    weak = self.weak_candidates(sub) if token.pos_ == "PROPN" or capitals else []
+                    weak = self.weak_candidates(sub) if named or capitals else []
                     if weak:
                         match = _make(segment, sub, "literal", "GAZ", weak)
                         match.weak = True
