@@ -914,3 +914,17 @@ def test_a_capitalised_noun_inside_a_sentence_and_korea_alone(pipeline, gazettee
     assert [t.place.country for t in found["Cork"]] == ["IRL", "IRL"]  # tagged common nouns
     found = _places(pipeline, gazetteer, "The Korea Baseball Organization postponed two games.")
     assert found["Korea"][0].place.country == "KOR"  # not Koréa, Côte d'Ivoire
+
+
+def test_generic_words_and_names_of_people_inside_site_names(pipeline, gazetteer) -> None:
+    text = (
+        "As well as the prison sentence she was also fined $17 million. The former president "
+        "was not in the Seoul Central District Court to hear the verdict."
+    )
+    places = [t.place for ts in _places(pipeline, gazetteer, text).values() for t in ts]
+    assert {p.country for p in places if p is not None} == {"KOR"}  # not Israel's district
+    # A town inside a person's name is not where a site named after them is.
+    text = "Students returned to the John Adams Boston Academy in Quincy, Massachusetts."
+    found = _places(pipeline, gazetteer, text)
+    assert found["John Adams Boston Academy"][0].place.name == "Quincy"
+    assert found["Boston"][0].role == "embedded"  # still mentioned

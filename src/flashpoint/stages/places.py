@@ -105,7 +105,7 @@ LOCATIVE_PREPS = {
 STANCE_PREFIXES = {"anti", "pro"}
 # With place_nouns' "north", "west"...: the words of names that are only a direction.
 COMPASS_ADJECTIVES = {"northern", "southern", "eastern", "western", "central"}
-COMPASS_WORDS = {"north", "south", "east", "west", "old", "new"}
+COMPASS_WORDS = {"north", "south", "east", "west"}
 # Words beside a name that say which kind of place it is ("New York state", "the city of X").
 UNIT_NOUNS = {"state", "province", "county", "governorate", "oblast", "prefecture", "region"}
 UNIT_PREFIXES = {"upstate", "downstate"}
@@ -464,13 +464,26 @@ def _town_named_first(
     return None
 
 
-def _site_candidates(inner: list[Toponym], gazetteer: Gazetteer) -> list[GazetteerEntry]:
-    """Where a site whose name holds places is: the first town it names, else the first unit;
-    not on a continent or sea ("SM Mall of Asia", "Florida Atlantic University")."""
+def _site_candidates(
+    span: Span, inner: list[Toponym], gazetteer: Gazetteer
+) -> list[GazetteerEntry]:
+    """Where a site whose name holds places is: the first town its name begins with or gives
+    after "of" ("Baghdad International Airport", "University of Baghdad"), else the first such
+    unit; not a continent or sea ("SM Mall of Asia"), nor a place inside a person's name
+    ("Marjory Stoneman Douglas High School")."""
+    doc = span.doc
+    first = span.start
+    while first < span.end - 1 and (
+        doc[first].lower_ in ("the", "a", "an") or doc[first].lower_ in COMPASS_WORDS
+    ):
+        first += 1
     for kinds in (("city", "capital"), ("admin1", "admin2", "country")):
         for toponym in inner:
             if gazetteer.adjective(toponym.text):
                 continue  # "Percy French Hotel", "British International School"
+            start = toponym.token_start
+            if start != first and doc[start - 1].lower_ not in ("of", "in", "at"):
+                continue
             kept = [c for c in toponym.candidates if c.feature in kinds]
             if kept:
                 return kept
@@ -702,7 +715,7 @@ class _Reader:
             # "Baghdad International Airport": a site inside the town it names.
             inner = self.embedded(segment, span)
             if inner and (label == "FAC" or _site_name(span, gazetteer)):
-                candidates = _site_candidates(inner, gazetteer)
+                candidates = _site_candidates(span, inner, gazetteer)
                 return [_make(segment, span, "literal", label, candidates)]
             if inner:  # "Asia-Pacific", "the Eastern Mediterranean"
                 towns = [c for c in inner[0].candidates if c.feature in ("city", "capital")]
@@ -808,7 +821,9 @@ class _Reader:
                 # "the Barclays Center", "SM Mall of Asia": a site, at the town its name gives
                 # or placed later at its town (_place_sites); the places it names are
                 # mentioned too
-                site = _make(segment, span, "literal", label, _site_candidates(inner, gazetteer))
+                site = _make(
+                    segment, span, "literal", label, _site_candidates(span, inner, gazetteer)
+                )
                 return [*inner, site]
             return inner
         if label == "PERSON" and _site_name(span, gazetteer):
@@ -988,7 +1003,8 @@ class _Reader:
                 if n > 1 and gazetteer.site(sub.text):  # "Windsor Castle" (no entity)
                     match = _make(segment, sub, "literal", "GAZ", gazetteer.site(sub.text))
                     break
-                if named or capitals:
+                if (named or capitals) and not _only_generic(sub.text, gazetteer):
+                    # not "Central District" of "Seoul Central District Court" (Israel's)
                     candidates = [
                         c
                         for c in gazetteer.lookup(sub.text)
