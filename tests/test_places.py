@@ -928,3 +928,12 @@ def test_generic_words_and_names_of_people_inside_site_names(pipeline, gazetteer
     found = _places(pipeline, gazetteer, text)
     assert found["John Adams Boston Academy"][0].place.name == "Quincy"
     assert found["Boston"][0].role == "embedded"  # still mentioned
+
+
+def test_towns_of_the_state_a_dateline_gives_are_likelier(pipeline, gazetteer) -> None:
+    text = (
+        "HELENA, Mont. (AP) - Montana and CoreCivic are at an impasse over a contract to run "
+        "Crossroads Correctional Center in Shelby."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert found["Shelby"][0].place.admin1 == "Montana"  # not Shelby, Michigan (74,000)

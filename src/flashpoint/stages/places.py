@@ -1307,7 +1307,9 @@ def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazet
     for toponym in toponyms:
         if toponym.candidates:
             toponym.place = max(toponym.candidates, key=lambda c: score(c, toponym))
-    geography = _Geography(toponyms)
+    text = analyzed.article.text
+    given = [t.place for t in toponyms if _unit_given_by_code(t, text)]
+    geography = _Geography(toponyms, given)
     for toponym in toponyms:
         if len(toponym.candidates) > 1:
             key = place_key(toponym.text)
@@ -1315,7 +1317,6 @@ def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazet
                 toponym.candidates,
                 key=lambda c: score(c, toponym) + geography.bonus(c, key),
             )
-    text = analyzed.article.text
     for run in _lists(by_segment, text):
         _like_the_list(run, score)
     # "Bam, Iran" / "Paris, Texas": the second name contains the first.
@@ -1358,15 +1359,8 @@ def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazet
     # a pair of its own: a writer who spells out "Washington, D.C." means the state by the
     # bare name.
     for toponym in toponyms:
-        unit = toponym.place
-        if (
-            toponym.role == "literal"
-            and unit is not None
-            and unit.feature == "admin1"
-            and place_key(toponym.text) != place_key(unit.name)
-            and _TOWN_COMMA.search(text, max(0, toponym.start - 40), toponym.start)
-        ):
-            settled[place_key(unit.name)] = unit
+        if _unit_given_by_code(toponym, text) and toponym.place is not None:
+            settled[place_key(toponym.place.name)] = toponym.place
     # One sense per article: a name the text pinned down means the same place elsewhere.
     for toponym in toponyms:
         known = settled.get(place_key(toponym.text))
@@ -1380,6 +1374,19 @@ def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazet
 
 
 _TOWN_COMMA = re.compile(r"[A-Z][\w.’'-]*, ?$")
+
+
+def _unit_given_by_code(toponym: Toponym, text: str) -> bool:
+    """An admin1 unit a town is given in by its abbreviation: "CAMP MURRAY, Wash.", "HELENA,
+    Mont.": the article is local to it."""
+    unit = toponym.place
+    return (
+        toponym.role == "literal"
+        and unit is not None
+        and unit.feature == "admin1"
+        and place_key(toponym.text) != place_key(unit.name)
+        and _TOWN_COMMA.search(text, max(0, toponym.start - 40), toponym.start) is not None
+    )
 
 
 def _lists(by_segment: dict[int, list[Toponym]], text: str) -> list[list[Toponym]]:
@@ -1440,7 +1447,10 @@ class _Geography:
     news names it for its government ("Washington" does not make Cambridge the small town in
     Maryland)."""
 
-    def __init__(self, toponyms: list[Toponym]) -> None:
+    def __init__(self, toponyms: list[Toponym], given: list[GazetteerEntry | None]) -> None:
+        # Units a town is given in by abbreviation ("HELENA, Mont."): a local article, so its
+        # towns are likelier again ("Shelby" is the Montana town, not Shelby, Michigan).
+        self.local_units = {(u.country, u.admin1) for u in given if u is not None}
         self.places: list[tuple[str, GazetteerEntry]] = [
             (place_key(t.text), t.place)
             for t in toponyms
@@ -1468,6 +1478,11 @@ class _Geography:
             for other in others
         ):
             bonus += NEARBY_BONUS
+        if (
+            entry.feature in ("city", "admin2")
+            and (entry.country, entry.admin1) in self.local_units
+        ):
+            bonus += ADMIN1_CONTEXT_BONUS
         return bonus
 
 
