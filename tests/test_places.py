@@ -937,3 +937,18 @@ def test_towns_of_the_state_a_dateline_gives_are_likelier(pipeline, gazetteer) -
     )
     found = _places(pipeline, gazetteer, text)
     assert found["Shelby"][0].place.admin1 == "Montana"  # not Shelby, Michigan (74,000)
+
+
+def test_a_code_inside_a_name(pipeline, gazetteer) -> None:
+    text = "Boyd Carney, from NSW National Parks, said the lagoon would reopen."
+    found = _places(pipeline, gazetteer, text)
+    assert found["NSW"][0].place.name == "New South Wales"
+
+
+def test_a_local_station_s_dateline_in_brackets(pipeline, gazetteer) -> None:
+    text = (
+        "(Red Oak) -- The three democratic candidates running for Iowa's third district "
+        "congressional seat will appear at a candidates forum this weekend."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert found["Red Oak"][0].place.admin1 == "Iowa"

@@ -959,6 +959,10 @@ class _Reader:
                 if adjectives and place_key(sub.text) not in gazetteer.generic_names:
                     match = _make(segment, sub, "embedded", "EMBEDDED", adjectives)
                     break
+                codes = self.abbreviations(sub, anchored=False) if n == 1 else []
+                if codes:  # "NSW National Parks", "QLD Health": a code that is no word
+                    match = _make(segment, sub, "embedded", "EMBEDDED", codes)
+                    break
                 key = place_key(sub.text)
                 if n > 1 and any(
                     c.feature in ("city", "capital") and _main_name(c, key) for c in everywhere
@@ -1198,7 +1202,18 @@ DATELINE_DASHES = {"-", "--", "–", "—"}
 
 def _dateline(span: Span) -> bool:
     """A wire dateline: a name in capitals opening a sentence, then a dash, perhaps after its
-    unit and agency ("IMMOKALEE – Congressman ...", "CAMP MURRAY, Wash. (AP) -")."""
+    unit and agency ("IMMOKALEE – Congressman ...", "CAMP MURRAY, Wash. (AP) -"); or a local
+    station's, in brackets ("(Red Oak) -- The three candidates ...")."""
+    doc = span.doc
+    if (
+        span.start >= 1
+        and span.start - 1 == span.sent.start
+        and doc[span.start - 1].text == "("
+        and span.end + 1 < len(doc)
+        and doc[span.end].text == ")"
+        and doc[span.end + 1].text in DATELINE_DASHES
+    ):
+        return True
     if (
         span.start != span.sent.start
         or not span.text.isupper()
