@@ -435,9 +435,8 @@ def _town_named_first(
     Dewsbury). Not a town far from them: streets and colleges are named after people ("Royal
     Street", "Loyola University")."""
     doc = analyzed.segments[toponym.segment].doc
-    i, end = toponym.token_start, toponym.token_end
-    while i < end and (doc[i].lower_ in ("the", "a", "an") or doc[i].lower_ in COMPASS_WORDS):
-        i += 1
+    end = toponym.token_end
+    i = _first_name_word(doc[toponym.token_start : end])
     for n in range(min(MAX_NGRAM, end - i - 1), 0, -1):
         name = doc[i : i + n]
         if not name[-1].text[:1].isupper() or _only_generic(name.text, gazetteer):
@@ -450,18 +449,21 @@ def _town_named_first(
             and _main_name(c, key, article=False)
             and (c.feature != "admin2" or place_key(c.name) == key)
         ]
-        towns = [
-            c
-            for c in towns
-            if any(
-                abs(other.lat - c.lat) <= NAMED_TOWN_KM / 111
-                and distance_km(other.lat, other.lon, c.lat, c.lon) <= NAMED_TOWN_KM
-                for other in local
-            )
-        ]
+        towns = [c for c in towns if any(_within(other, c, NAMED_TOWN_KM) for other in local)]
         if towns:
             return max(towns, key=lambda c: c.population)
     return None
+
+
+def _first_name_word(span: Span) -> int:
+    """Where a site's name proper begins: past "the" and a compass word ("South Ossett
+    Church")."""
+    i = span.start
+    while i < span.end - 1 and (
+        span.doc[i].lower_ in ("the", "a", "an") or span.doc[i].lower_ in COMPASS_WORDS
+    ):
+        i += 1
+    return i
 
 
 def _site_candidates(
@@ -472,11 +474,7 @@ def _site_candidates(
     unit; not a continent or sea ("SM Mall of Asia"), nor a place inside a person's name
     ("Marjory Stoneman Douglas High School")."""
     doc = span.doc
-    first = span.start
-    while first < span.end - 1 and (
-        doc[first].lower_ in ("the", "a", "an") or doc[first].lower_ in COMPASS_WORDS
-    ):
-        first += 1
+    first = _first_name_word(span)
     for kinds in (("city", "capital"), ("admin1", "admin2", "country")):
         for toponym in inner:
             if gazetteer.adjective(toponym.text):
@@ -1487,9 +1485,7 @@ class _Geography:
         ):
             bonus += ADMIN1_CONTEXT_BONUS
         if entry.feature != "admin1" and any(
-            other.feature not in ("admin1", "capital")
-            and abs(other.lat - entry.lat) <= NEARBY_KM / 111
-            and distance_km(other.lat, other.lon, entry.lat, entry.lon) <= NEARBY_KM
+            other.feature not in ("admin1", "capital") and _within(other, entry, NEARBY_KM)
             for other in others
         ):
             bonus += NEARBY_BONUS
@@ -1499,6 +1495,10 @@ class _Geography:
         ):
             bonus += ADMIN1_CONTEXT_BONUS
         return bonus
+
+
+def _within(a: GazetteerEntry, b: GazetteerEntry, km: float) -> bool:
+    return abs(a.lat - b.lat) <= km / 111 and distance_km(a.lat, a.lon, b.lat, b.lon) <= km
 
 
 def _contains(outer: GazetteerEntry, inner: GazetteerEntry) -> bool:
