@@ -567,12 +567,17 @@ def _written_alike(name: str, text: str) -> bool:
     all capitals: "Noma", a woman's name, is not NoMa in Washington."""
     if name == text or text.isupper():
         return True
-    for match in _INNER_CAPITAL.finditer(name):
-        if match.group(1).casefold() in _LOOSE_PREFIXES:
-            continue
-        if match.group(1) + match.group(2) not in text:
-            return False
-    return True
+    return all(part in text for part in _inner_capitals(name))
+
+
+@lru_cache(maxsize=100_000)  # every candidate of every lookup: the same names come back
+def _inner_capitals(name: str) -> tuple[str, ...]:
+    """The parts of a name a text must keep as written ("NoMa" of "NoMa"); mostly none."""
+    return tuple(
+        match.group(1) + match.group(2)
+        for match in _INNER_CAPITAL.finditer(name)
+        if match.group(1).casefold() not in _LOOSE_PREFIXES
+    )
 
 
 def without_article(key: str) -> str:

@@ -1301,12 +1301,10 @@ NAMED_TOWN_KM = 50.0
 def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazetteer) -> None:
     """Pick each toponym's place: population and feature, then the article's countries, then
     (a second pass) the admin1 units and neighbourhoods of the article's other places."""
-    context = _country_context(toponyms)
-    own_evidence: dict[str, Counter] = defaultdict(Counter)
-    for toponym in toponyms:
-        own_evidence[place_key(toponym.text)] += _country_context([toponym])
+    evidence = _country_evidence(toponyms)
+    context: Counter = sum(evidence.values(), Counter())
     others: dict[str, tuple[Counter, float]] = {}
-    for key, own in own_evidence.items():
+    for key, own in evidence.items():
         rest = context - own  # a name is no evidence for itself ("Virginia" in Cavan)
         others[key] = (rest, sum(rest.values()) or 1.0)
 
@@ -1516,10 +1514,12 @@ def _contains(outer: GazetteerEntry, inner: GazetteerEntry) -> bool:
     return outer.country is not None and inner.country == outer.country
 
 
-def _country_context(toponyms: list[Toponym]) -> Counter:
-    """How strongly the article is about each country: named countries, clear places."""
-    context: Counter = Counter()
+def _country_evidence(toponyms: list[Toponym]) -> dict[str, Counter]:
+    """How strongly each name of the article points at each country (named countries, clear
+    places); summed over the names, how strongly the article is about each country."""
+    evidence: dict[str, Counter] = defaultdict(Counter)
     for toponym in toponyms:
+        context = evidence[place_key(toponym.text)]
         if not toponym.candidates:
             continue
         countries = {c.country for c in toponym.candidates if c.country}
@@ -1542,7 +1542,7 @@ def _country_context(toponyms: list[Toponym]) -> Counter:
             others = [c.population for c in towns if c.row != biggest.row]
             if biggest.country and biggest.population >= 10 * max(others, default=0):
                 context[biggest.country] += weight / 2
-    return context
+    return evidence
 
 
 def _bare_district(entry: GazetteerEntry, toponym: Toponym) -> bool:
