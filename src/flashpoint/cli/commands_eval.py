@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from flashpoint.cli.app import app, err, fail, out
+from flashpoint.evaluate.articles import GoldShapeError, detail_lines, evaluate_articles
 from flashpoint.evaluate.events import evaluate
 from flashpoint.pipeline import Pipeline, PipelineOptions
 
@@ -87,4 +88,61 @@ def scores_table(path: Path, scores: dict) -> Table:
     if scores.get("dead_accuracy") is not None:
         table.caption += f" · dead accuracy {scores['dead_accuracy']:.3f}"
     table.caption_justify = "left"
+    return table
+
+
+@app.command("eval-articles")
+def eval_articles_command(
+    gold: Annotated[
+        list[Path],
+        typer.Argument(help="Article-level gold JSONL (see ../shared/gold/ARTICLES.md)."),
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object per file.")
+    ] = False,
+    detail: Annotated[
+        bool,
+        typer.Option("--detail", help="List every wrong, duplicate and missed record."),
+    ] = False,
+    rules: Annotated[
+        list[Path] | None, typer.Option("--rules", help="Extra event rules (YAML).")
+    ] = None,
+    actors: Annotated[
+        list[Path] | None, typer.Option("--actors", help="Extra actor dictionary.")
+    ] = None,
+) -> None:
+    """Score whole articles as a user sees them: one record per incident (ARTICLES.md)."""
+    pipeline = Pipeline(
+        PipelineOptions(rule_files=list(rules or []), actor_files=list(actors or []))
+    )
+    for path in gold:
+        if not path.is_file():
+            raise fail(f"{path}: no such file")
+        try:
+            with gold_progress(path) as progress:
+                scores, verdicts = evaluate_articles(path, pipeline, progress=progress)
+        except GoldShapeError as exc:
+            raise fail(str(exc)) from None
+        if detail:
+            for line in detail_lines(verdicts):
+                out.file.write(line + "\n")
+        if as_json:
+            out.file.write(json.dumps(scores) + "\n")
+        else:
+            out.print(article_scores_table(path, scores))
+
+
+def article_scores_table(path: Path, scores: dict) -> Table:
+    table = Table(
+        title=f"{path.name}: {scores['articles']} articles, {scores['records']} records, "
+        f"{scores['gold_events']} gold events ({scores['key_events']} key)",
+        title_justify="left",
+        pad_edge=False,
+    )
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for name, value in scores.items():
+        if name in ("articles", "records", "gold_events", "key_events"):
+            continue
+        table.add_row(name, "n/a" if value is None else f"{value:.3f}".rstrip("0").rstrip("."))
     return table
