@@ -288,7 +288,8 @@ def test_example_through_the_pipeline(example_result):
     strike = [
         e
         for e in example_result.events
-        if e.event == "ASSAULT" and "headquarters was reportedly targeted" in e.evidence.text
+        if e.event == "ASSAULT"
+        and any("headquarters was reportedly targeted" in m.text for m in [e.evidence, *e.mentions])
     ]
     assert strike
     assert all(e.date == dt.date(2024, 1, 4) and e.date_precision == "day" for e in strike)

@@ -247,7 +247,8 @@ def test_example_strike_is_in_baghdad_and_nothing_is_in_washington(example_resul
     strikes = [
         e
         for e in example_result.events
-        if e.event == "ASSAULT" and "headquarters was reportedly targeted" in e.evidence.text
+        if e.event == "ASSAULT"
+        and any("headquarters was reportedly targeted" in m.text for m in [e.evidence, *e.mentions])
     ]
     assert strikes, "the events stage no longer finds the strike"
     place = strikes[0].event_loc

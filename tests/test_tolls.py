@@ -243,7 +243,7 @@ def test_example_strike_toll(example_result):
         e
         for e in example_result.events
         if e.event == "ASSAULT"
-        and "headquarters was reportedly targeted" in e.evidence.text
+        and any("headquarters was reportedly targeted" in m.text for m in [e.evidence, *e.mentions])
         and e.size is not None
     ]
     assert strike

@@ -201,6 +201,11 @@ class Event(Record):
     cameo_root: str | None = None
     confidence: float
     evidence: Span = Field(description="The sentence that codes the event.")
+    mentions: list[Span] = Field(
+        default_factory=list,
+        description="Every sentence that reports this incident, the first being `evidence` "
+        "(empty when only `evidence` does).",
+    )
     trigger: Span | None = Field(None, description="The word(s) that express the event.")
     section: PartKind = "body"
     claimed_by: Actor | None = Field(

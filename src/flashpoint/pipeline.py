@@ -1,7 +1,7 @@
 """The pipeline, top to bottom:
 
     read -> clean -> [dedup] -> language check -> NLP -> extract (actors, events, quotes,
-    places, dates, tolls) -> [link across articles] -> store
+    places, dates, tolls) -> incidents -> [link across articles] -> store
 
 `Pipeline.run(paths)` streams `ArticleResult`s (or `InputError`s for inputs that could not be
 read) in input order. Dedup, linking and storing are the caller's: `corpus.CorpusRun`
@@ -24,7 +24,18 @@ from flashpoint.errors import InputError
 from flashpoint.gazetteer import load_gazetteer
 from flashpoint.lexicon import Lexicon, load_lexicon
 from flashpoint.model import Article, ArticleResult
-from flashpoint.stages import clean, dates, events, language, nlp, places, quotes, read, tolls
+from flashpoint.stages import (
+    clean,
+    dates,
+    events,
+    incidents,
+    language,
+    nlp,
+    places,
+    quotes,
+    read,
+    tolls,
+)
 from flashpoint.stages.actors import ActorResolver
 
 
@@ -161,7 +172,9 @@ class Pipeline:
         dates.date_events(analyzed)
         started = timer.add("dates", started)
         tolls.count_tolls(analyzed)
-        timer.add("tolls", started)
+        started = timer.add("tolls", started)
+        incidents.group_incidents(analyzed)
+        timer.add("incidents", started)
         analyzed.article.status = "coded"
         return analyzed.to_result()
 

@@ -130,6 +130,8 @@ def _sentence_events(
         governor = candidate.governor
         if governor is not None and not governor.recipient_heads and candidate.recipient_heads:
             governor.recipient_heads = candidate.recipient_heads
+    for candidate in candidates:
+        _keep_agents(candidate, is_actor, lexicon)
     kept = [c for c in candidates if not c.governed and _noun_is_coded(c, by_token, lexicon)]
     kept = _merge_nouns_into_verbs(kept, by_token)
     events = []
@@ -706,6 +708,105 @@ def _prefer_actor_recipients(candidate: Candidate, is_actor: _ActorTest) -> None
         layer = deeper
 
 
+# Types whose recipient may be a place or facility standing for the people in it.
+TARGET_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "PROTEST"})
+RELATIVE_PRONOUNS = frozenset({"who", "whom", "which", "that", "whose"})
+
+
+def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -> None:
+    """Only agents fill actor and recipient: a person, a group, an organisation, a state (or a
+    place standing for it) or a sector noun; never an event noun, a weapon, a document, a
+    quantity or an abstraction. A relative pronoun stands for the noun its clause describes;
+    an event noun or weapon in the slot gives way to its own actor ("Russian jets", "strikes
+    by the coalition"); violence and coercion may target a place or facility."""
+    candidate.actor_heads = _agents(candidate.actor_heads, is_actor, lexicon, targets=False)
+    candidate.recipient_heads = _agents(
+        candidate.recipient_heads, is_actor, lexicon, targets=candidate.event in TARGET_TYPES
+    )
+
+
+def _agents(
+    heads: list[Token], is_actor: _ActorTest, lexicon: Lexicon, targets: bool
+) -> list[Token]:
+    kept: list[Token] = []
+    for head in heads:
+        if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
+            head = head.head.head  # "the rebels, who attacked": the rebels
+        if head.lower_ in lexicon.words("non_agent_pronouns"):
+            continue
+        if not _thing(head, lexicon):
+            if STRICT_AGENTS and not targets and not is_actor(head):
+                continue
+            kept.append(head)
+            continue
+        if _modifier_span(head) is not None:
+            kept.append(head)  # "a U.S. military airstrike": the U.S. military (see _actors)
+            continue
+        owner = _own_actor(head)
+        if owner is not None and is_actor(owner):
+            kept.append(owner)  # "Hamas's attack", "strikes by the coalition"
+    return kept
+
+
+def _modifier_span(head: Token):
+    """The words before an event noun or munition that name who used it ("a U.S. military
+    airstrike", "Syrian government missiles"), or None when none of them is a name, a
+    nationality or a sector word."""
+    words = [t for t in head.lefts if t.dep_ in ("compound", "amod", "nmod", "npadvmod")]
+    if not words:
+        return None
+    start = min(t.left_edge.i for t in words)
+    span = head.doc[start : head.i]
+    named = any(t.ent_type_ in ACTOR_ENTITIES or t.pos_ == "PROPN" for t in span) or any(
+        t.lemma_.lower() in SECTOR_MODIFIERS for t in span
+    )
+    return span if named else None
+
+
+# Words before an event noun that name a sector ("government missiles", "military airstrike").
+SECTOR_MODIFIERS = frozenset(
+    {
+        "government",
+        "military",
+        "army",
+        "police",
+        "rebel",
+        "regime",
+        "militia",
+        "coalition",
+        "security",
+        "naval",
+        "navy",
+        "insurgent",
+        "jihadist",
+        "state",
+    }
+)
+
+
+STRICT_AGENTS = False
+
+
+def _thing(token: Token, lexicon: Lexicon) -> bool:
+    """An event noun, a weapon, a document or a natural cause: never a participant."""
+    if token.pos_ != "NOUN" or token.ent_type_ in ACTOR_ENTITIES:
+        return False
+    lemma, lower = token.lemma_.lower(), token.lower_
+    return (
+        _is_event_noun(token, lexicon)
+        or lemma in lexicon.words("non_agent_texts")
+        or lemma in lexicon.words("non_agent_causes")
+        or lower in lexicon.words("non_agent_causes")
+    )
+
+
+def _is_event_noun(token: Token, lexicon: Lexicon) -> bool:
+    """An event noun or a munition: "the attack", "strikes", "cluster bombs"."""
+    lemma = token.lemma_.lower()
+    munitions = lexicon.words("munitions")
+    return lexicon.is_trigger_noun(lemma) or lemma in munitions or token.lower_ in munitions
+
+
 def _small_clause_subject(verb: Token) -> Token | None:
     """ "hold X responsible", "find X guilty": the parser makes X the subject of the adjective."""
     for child in children(verb, "ccomp", "oprd", "xcomp"):
@@ -813,10 +914,11 @@ def _build_event(
     token = candidate.token
     speaker_head = _reporting_speaker(candidate)
 
-    actors = _actors(analyzed, segment, candidate.actor_heads, resolver)
-    if not actors and candidate.actor_span_override is not None:
-        actors = resolver.actors_for(analyzed, segment, phrase_span(candidate.actor_span_override))
-    recipients = _actors(analyzed, segment, candidate.recipient_heads, resolver)
+    actors = _actors(analyzed, segment, candidate.actor_heads, resolver, lexicon)
+    means = candidate.actor_span_override
+    if not actors and means is not None and not _thing(means, lexicon):
+        actors = resolver.actors_for(analyzed, segment, phrase_span(means))
+    recipients = _actors(analyzed, segment, candidate.recipient_heads, resolver, lexicon)
     claimed_by = None
     if speaker_head is not None:
         claimed = _actors(analyzed, segment, [speaker_head], resolver)
@@ -930,11 +1032,20 @@ def event_id(article_id: str, trigger_start: int, event_type: str) -> str:
 
 
 def _actors(
-    analyzed: AnalyzedArticle, segment, heads: list[Token], resolver: ActorResolver
+    analyzed: AnalyzedArticle,
+    segment,
+    heads: list[Token],
+    resolver: ActorResolver,
+    lexicon: Lexicon | None = None,
 ) -> list[Actor]:
     actors: list[Actor] = []
     for head in heads:
-        for actor in resolver.actors_for(analyzed, segment, phrase_span(head)):
+        span = phrase_span(head)
+        if lexicon is not None and _thing(head, lexicon):
+            span = _modifier_span(head)  # the user named before an event noun, not the noun
+            if span is None:
+                continue
+        for actor in resolver.actors_for(analyzed, segment, span):
             if not _same_actor(actor, actors):
                 actors.append(actor)
     return actors

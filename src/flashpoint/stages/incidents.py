@@ -1,0 +1,392 @@
+"""Stage 6, incidents: the mentions of one real-world incident in an article become one event.
+
+News tells an incident several times: the lede ("An airstrike killed 12 in X"), a quote that
+retells it, "the attack" three paragraphs later, the sentence with its wounded or destroyed
+houses, a second toll from another party. An analyst codes one record for all of them (ACLED,
+POLECAT), so the events stage's per-sentence events are grouped here, in text order, and each
+group becomes one event whose fields come from all its mentions.
+
+Two event mentions are one incident when (see docs/events.md, "One record per incident"):
+- they have the same PLOVER type, the same flags (negated, hypothetical, background) and,
+  for verbal events (statements, demands, threats...), the same speaker;
+- nothing they say disagrees: not two different days, not two places apart (different
+  countries or provinces, or towns more than `TOWN_KM` apart), not two disjoint sets of coded
+  actors or of coded recipients;
+- and something ties them: a shared participant, the same town, a definite anaphor for the
+  earlier mention ("the attack", "the strike", "it"), or the later mention adds only facts
+  (no participants of its own: "five villagers were wounded");
+- the later mention does not say it is another one ("also", "another", "a second", "separately",
+  "elsewhere").
+
+The merged event keeps the first mention's id, trigger and evidence; `mentions` lists every
+mention's evidence span (the first is `evidence`). Actors and recipients are the union of the
+mentions' agents; place and date are the most precise any mention gives (a place the text gives
+the event beats a fallback to the article's places; a stated date beats the publication date);
+the toll is the lowest figure asserted (a bare ceiling such as "as many as 16" only when no
+mention asserts more), with the range kept where mentions differ.
+
+Aggregates are not incidents: a count over a period ("more than 100 civilians have been killed
+since January") with no actor is dropped here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from flashpoint.analysis import AnalyzedArticle
+from flashpoint.model import Actor, Event, Place, Size, Span
+
+TOWN_KM = 25.0
+# Types told by speaking: one incident per speaker (and recipient).
+VERBAL_TYPES = frozenset(
+    {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "REQUEST", "ACCUSE", "REJECT", "THREATEN"}
+)
+# Words on a later mention that say it is not the earlier incident.
+ANOTHER_WORDS = frozenset(
+    {"also", "another", "second", "third", "separately", "separate", "elsewhere", "further"}
+)
+DATE_RANK = {"day": 5, "week": 4, "month": 3, "year": 2, "publication": 1, None: 0}
+PLACE_BASIS_RANK = {"clause": 3, "sentence": 3, "paragraph": 2, "article": 1, "country": 0}
+TOLLS = ("dead", "injured", "arrested", "abducted", "displaced")
+
+
+@dataclass
+class Incident:
+    event: Event
+    members: list[Event] = field(default_factory=list)
+
+
+def group_incidents(analyzed: AnalyzedArticle) -> None:
+    """Replace the article's event mentions with one event per incident."""
+    text = analyzed.article.text
+    incidents: list[Incident] = []
+    for event in sorted(analyzed.events, key=lambda e: (e.evidence.start, _anchor(e))):
+        if _aggregate(event):
+            continue
+        target = _incident_for(event, incidents, text)
+        if target is None:
+            incidents.append(Incident(event.model_copy(deep=True), [event]))
+        else:
+            target.members.append(event)
+    analyzed.events = [_merged(incident) for incident in incidents]
+
+
+def _anchor(event: Event) -> int:
+    return event.trigger.start if event.trigger else event.evidence.start
+
+
+def _aggregate(event: Event) -> bool:
+    """A toll over a period with no one named as its actor: a statistic, not an incident."""
+    size = event.size
+    return bool(
+        event.event == "ASSAULT" and size is not None and size.cumulative and not event.actor
+    )
+
+
+def _incident_for(event: Event, incidents: list[Incident], text: str) -> Incident | None:
+    if _says_another(event, text):
+        return None
+    for incident in reversed(incidents):  # the nearest earlier mention first
+        if _same_incident(incident, event, text):
+            return incident
+    return None
+
+
+def _says_another(event: Event, text: str) -> bool:
+    if event.trigger is None:
+        return False
+    # The few words before the trigger, within its sentence ("also targeted", "a second
+    # strike", "another attack").
+    start = max(event.evidence.start, event.trigger.start - 40)
+    before = text[start : event.trigger.start].lower().replace(",", " ").split()[-4:]
+    return any(word in ANOTHER_WORDS for word in before)
+
+
+def _same_incident(incident: Incident, event: Event, text: str) -> bool:
+    first = incident.members[0]
+    if first.event != event.event:
+        return False
+    if (first.negated, first.hypothetical, first.background) != (
+        event.negated,
+        event.hypothetical,
+        event.background,
+    ):
+        return False
+    members = incident.members
+    if any(_disagree(member, event) for member in members):
+        return False
+    if event.event in VERBAL_TYPES:
+        return any(_same_speaker(member, event) for member in members)
+    if _anaphor(event, text) or not event.actor:
+        return True  # "the attack"; or it adds facts only ("five villagers were wounded")
+    return any(
+        _share_participant(member.actor + member.recipient, event.actor + event.recipient)
+        or _same_town(member.event_loc, event.event_loc)
+        for member in members
+    )
+
+
+def _disagree(one: Event, other: Event) -> bool:
+    if _stated_day(one) and _stated_day(other) and one.date != other.date:
+        return True
+    if _places_apart(one.event_loc, other.event_loc):
+        return True
+    return _codes_disjoint(one.actor, other.actor) or _codes_disjoint(
+        one.recipient, other.recipient
+    )
+
+
+def _stated_day(event: Event) -> bool:
+    return event.date is not None and event.date_precision == "day"
+
+
+def _own_place(place: Place | None) -> bool:
+    return place is not None and place.basis in ("clause", "sentence")
+
+
+def _places_apart(one: Place | None, other: Place | None) -> bool:
+    """Two places the text gives the mentions themselves that cannot be one incident's."""
+    if not (_own_place(one) and _own_place(other)):
+        return False
+    assert one is not None and other is not None
+    if one.country and other.country and one.country != other.country:
+        return True
+    if (
+        (one.precision or 0) >= 2
+        and (other.precision or 0) >= 2
+        and one.admin1
+        and other.admin1
+        and one.admin1 != other.admin1
+    ):
+        return True
+    if (one.precision or 0) >= 4 and (other.precision or 0) >= 4:
+        distance = _distance_km(one, other)
+        return distance is not None and distance > TOWN_KM
+    return False
+
+
+def _same_town(one: Place | None, other: Place | None) -> bool:
+    if not (_own_place(one) and _own_place(other)):
+        return False
+    assert one is not None and other is not None
+    if (one.precision or 0) < 3 or (other.precision or 0) < 3:
+        return False
+    distance = _distance_km(one, other)
+    return distance is not None and distance <= TOWN_KM
+
+
+def _distance_km(one: Place, other: Place) -> float | None:
+    if None in (one.lat, one.lon, other.lat, other.lon):
+        return None
+    lat1, lon1 = math.radians(one.lat), math.radians(one.lon)  # type: ignore[arg-type]
+    lat2, lon2 = math.radians(other.lat), math.radians(other.lon)  # type: ignore[arg-type]
+    a = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+# Sectors of a state's side and of the armed groups fighting states: one country's
+# government and its rebels are two sides, not one participant.
+# Pro-government militias (PRM) sit between the two and are compatible with either.
+STATE_SECTORS = frozenset({"GOV", "MIL", "ELI", "PTY", "LEG", "JUD", "COP", "SPY"})
+ARMED_GROUP_SECTORS = frozenset({"REB", "INS", "IMG", "UAF", "OPP"})
+
+
+def _sides(actors: list[Actor]) -> set[tuple[str, str]]:
+    sides = set()
+    for actor in actors:
+        if not actor.code:
+            continue
+        side = "state" if actor.sector in STATE_SECTORS else "armed"
+        if actor.sector not in STATE_SECTORS and actor.sector not in ARMED_GROUP_SECTORS:
+            side = "other"
+        sides.add((actor.code, side))
+    return sides
+
+
+def _codes_disjoint(one: list[Actor], other: list[Actor]) -> bool:
+    """Both name coded participants and none is on the same side of the same country."""
+    first, second = _sides(one), _sides(other)
+    if not first or not second:
+        return False
+
+    def compatible(a: tuple[str, str], b: tuple[str, str]) -> bool:
+        return a[0] == b[0] and (a[1] == b[1] or "other" in (a[1], b[1]))
+
+    return not any(compatible(a, b) for a in first for b in second)
+
+
+def _key(actor: Actor) -> str:
+    return (actor.name or actor.text).lower()
+
+
+def _share_participant(one: list[Actor], other: list[Actor]) -> bool:
+    keys = {_key(a) for a in one}
+    if any(_key(a) in keys for a in other):
+        return True
+    coded = {(a.code, a.sector) for a in one if a.code}
+    return any((a.code, a.sector) in coded for a in other if a.code)
+
+
+def _same_speaker(one: Event, other: Event) -> bool:
+    if not one.actor or not other.actor:
+        return False
+    if {_key(a) for a in one.actor} & {_key(a) for a in other.actor}:
+        return True
+    # The same coded person or body under two names ("Erdoğan", "the Turkish president").
+    named = {(a.code, a.sector) for a in one.actor if a.code and a.sector}
+    return any((a.code, a.sector) in named for a in other.actor if a.code and a.sector) and (
+        not one.recipient
+        or not other.recipient
+        or _share_participant(one.recipient, other.recipient)
+    )
+
+
+def _anaphor(event: Event, text: str) -> bool:
+    """A definite event noun or a pronoun that refers back: "the attack", "the strikes",
+    "this bombing", "it"."""
+    trigger = event.trigger
+    if trigger is None:
+        return False
+    before = text[max(0, trigger.start - 12) : trigger.start].lower().split()
+    return (
+        bool(before)
+        and before[-1] in {"the", "this", "that", "these", "those"}
+        and (
+            trigger.text.lower().endswith(
+                (
+                    "attack",
+                    "attacks",
+                    "strike",
+                    "strikes",
+                    "bombing",
+                    "bombings",
+                    "assault",
+                    "raid",
+                    "shelling",
+                    "explosion",
+                    "blast",
+                    "offensive",
+                    "ambush",
+                    "killing",
+                    "killings",
+                )
+            )
+        )
+    )
+
+
+def _completeness(event: Event) -> tuple[int, ...]:
+    """How fully a mention reports its incident: the one to show and to code from first."""
+    return (
+        int(not event.subordinate),
+        int(bool(event.actor)) + int(bool(event.recipient)),
+        int(_own_place(event.event_loc)) + int(event.date_precision == "day"),
+        int(event.size is not None),
+    )
+
+
+def _merged(incident: Incident) -> Event:
+    members = incident.members
+    if len(members) == 1:
+        return incident.event
+    primary = members[0]
+    event = primary.model_copy(deep=True)
+    members = [primary, *[m for m in members if m is not primary]]
+    mentions: list[Span] = []
+    for member in members:
+        span = member.evidence
+        if not any(m.start == span.start and m.end == span.end for m in mentions):
+            mentions.append(span)
+    event.mentions = mentions
+    event.actor = _union([m.actor for m in members])
+    event.recipient = _union([m.recipient for m in members])
+    best_place = max(
+        (m for m in members if m.event_loc is not None),
+        key=lambda m: (
+            PLACE_BASIS_RANK.get(m.event_loc.basis or "", 0),  # type: ignore[union-attr]
+            m.event_loc.precision or 0,  # type: ignore[union-attr]
+        ),
+        default=None,
+    )
+    if best_place is not None:
+        event.event_loc = best_place.event_loc
+    best_date = max(members, key=lambda m: DATE_RANK.get(m.date_precision, 0))
+    if best_date.date is not None:
+        event.date = best_date.date
+        event.date_precision = best_date.date_precision
+        event.date_span = best_date.date_span
+    event.size = _merged_size([m.size for m in members if m.size is not None])
+    event.confidence = max(m.confidence for m in members)
+    event.mode = event.mode or next((m.mode for m in members if m.mode), None)
+    event.subordinate = all(m.subordinate for m in members)
+    return event
+
+
+def _union(groups: list[list[Actor]]) -> list[Actor]:
+    """Every agent named in any mention, once: by its resolved entity, else its words."""
+    kept: list[Actor] = []
+    for group in groups:
+        for actor in group:
+            if any(_key(actor) == _key(k) for k in kept):
+                continue
+            if actor.code and any(
+                (k.code, k.sector, k.name) == (actor.code, actor.sector, actor.name) and k.name
+                for k in kept
+            ):
+                continue
+            kept.append(actor)
+    return kept
+
+
+def _merged_size(sizes: list[Size]) -> Size | None:
+    if not sizes:
+        return None
+    merged = Size()
+    for name in TOLLS:
+        values = [getattr(s, name) for s in sizes if getattr(s, name) is not None]
+        if not values:
+            continue
+        if name in ("dead", "injured"):
+            asserted = [
+                getattr(s, name)
+                for s in sizes
+                if getattr(s, name) is not None and not _ceiling_only(s, name)
+            ]
+            setattr(merged, name, min(asserted or values))
+            lows = [getattr(s, f"{name}_low") for s in sizes if getattr(s, f"{name}_low")]
+            highs = [getattr(s, f"{name}_high") for s in sizes if getattr(s, f"{name}_high")]
+            if len(set(values)) > 1:
+                setattr(merged, f"{name}_low", min(values + lows))
+                setattr(merged, f"{name}_high", max(values + highs))
+            else:
+                setattr(merged, f"{name}_low", min(lows) if lows else None)
+                setattr(merged, f"{name}_high", max(highs) if highs else None)
+        else:
+            setattr(merged, name, min(values))
+    spans: list[Span] = []
+    victims: list[Span] = []
+    for size in sizes:
+        spans.extend(s for s in size.spans if not any(_same_span(s, k) for k in spans))
+        victims.extend(v for v in size.victims if not any(_same_span(v, k) for k in victims))
+    merged.spans = spans
+    merged.victims = victims
+    merged.cumulative = all(s.cumulative for s in sizes)
+    return merged
+
+
+def _ceiling_only(size: Size, name: str) -> bool:
+    """ "As many as 16", "up to 250": a bound, not a figure the text asserts."""
+    value, low, high = (
+        getattr(size, name),
+        getattr(size, f"{name}_low"),
+        getattr(size, f"{name}_high"),
+    )
+    return low is None and high is not None and value == high
+
+
+def _same_span(one: Span, other: Span) -> bool:
+    return one.start == other.start and one.end == other.end

@@ -1,0 +1,173 @@
+"""Incidents: one record per real-world incident of an article, on texts of our own."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from flashpoint.evaluate.articles import (
+    GoldShapeError,
+    date_right,
+    evaluate_articles,
+    read_gold_articles,
+)
+from flashpoint.model import Event, Span
+
+PUBLISHED = "2024-03-14T12:00:00"
+
+
+def assaults(code_text, text: str) -> list[Event]:
+    result = code_text(text, published=PUBLISHED)
+    return [e for e in result.events if e.event == "ASSAULT" and not e.negated]
+
+
+@pytest.mark.slow
+def test_mentions_of_one_attack_become_one_event_with_all_its_facts(code_text) -> None:
+    text = (
+        "Government warplanes bombed a market in the town of Kuryak on Tuesday, residents "
+        "said.\n\n"
+        "At least seven people were killed and 20 wounded in the strike.\n\n"
+        "A local official said as many as 12 people were killed in the attack."
+    )
+    found = assaults(code_text, text)
+    assert len(found) == 1, [(e.evidence.text, [a.text for a in e.actor]) for e in found]
+    event = found[0]
+    assert len(event.mentions) == 3
+    assert event.mentions[0] == event.evidence
+    assert event.size is not None
+    # The lowest figure asserted; "as many as 12" is a ceiling, kept as the range's top.
+    assert event.size.dead == 7 and event.size.injured == 20
+    assert event.size.dead_high == 12
+    assert event.date is not None and event.date.isoformat() == "2024-03-12"
+    assert event.date_precision == "day"
+
+
+@pytest.mark.slow
+def test_attacks_on_two_towns_stay_two_incidents(code_text) -> None:
+    text = (
+        "Rebels attacked an army post in Goma on Monday, killing three soldiers.\n\n"
+        "Separately, gunmen also attacked a church in Bunia, killing two worshippers."
+    )
+    found = assaults(code_text, text)
+    assert len(found) == 2
+
+
+@pytest.mark.slow
+def test_event_nouns_weapons_and_documents_are_not_participants(code_text) -> None:
+    result = code_text(
+        "A suicide bombing killed four soldiers near the border.\n\n"
+        "Cluster bombs hit several villages in the south.\n\n"
+        "Nothing could stop the militia, which stormed the barracks at dawn.",
+        published=PUBLISHED,
+    )
+    texts = [a.text.lower() for e in result.events for a in e.actor + e.recipient]
+    assert not any("bombing" in t or "cluster bombs" in t or t == "nothing" for t in texts), texts
+    # The relative pronoun stands for the militia it describes.
+    stormed = [e for e in result.events if e.trigger and e.trigger.text == "stormed"]
+    assert stormed and [a.text for a in stormed[0].actor] == ["the militia"]
+
+
+@pytest.mark.slow
+def test_a_statistic_over_a_period_is_not_an_incident(code_text) -> None:
+    found = assaults(
+        code_text, "More than 100 civilians have been killed in the province since January."
+    )
+    assert found == []
+
+
+def test_dates_agree_only_at_the_gold_precision() -> None:
+    def event(date: str, precision: str) -> Event:
+        import datetime as dt
+
+        return Event(
+            id="e",
+            article_id="a",
+            event="ASSAULT",
+            quad_code=4,
+            event_scale=-1,
+            confidence=1,
+            evidence=Span(text="x", start=0, end=1),
+            date=dt.date.fromisoformat(date),
+            date_precision=precision,  # type: ignore[arg-type]
+        )
+
+    assert date_right("2024-03", event("2024-03-12", "day"))
+    assert date_right("2024-03", event("2024-03-14", "publication"))
+    # A publication-date fallback is never a day-precise date.
+    assert not date_right("2024-03-14", event("2024-03-14", "publication"))
+    assert date_right("2024-03-14", event("2024-03-14", "day"))
+    assert not date_right("2024-03-13", event("2024-03-14", "day"))
+    assert date_right("2024", event("2024-03-14", "year"))
+
+
+def test_a_sentence_level_gold_file_is_named_as_the_wrong_shape(tmp_path: Path) -> None:
+    path = tmp_path / "sentences.jsonl"
+    path.write_text(json.dumps({"text": "Police arrested him.", "events": [{"event": "COERCE"}]}))
+    with pytest.raises(GoldShapeError, match="not article-level gold"):
+        read_gold_articles(path)
+
+
+@pytest.mark.slow
+def test_eval_articles_scores_matches_duplicates_and_wrong_records(
+    tmp_path: Path, pipeline
+) -> None:
+    text = (
+        "Government warplanes bombed a market in the town of Kuryak on Tuesday, killing seven "
+        "people, residents said. The army denied the report."
+    )
+    first = text.index(".") + 1
+    gold = {
+        "id": "own-1",
+        "published": "2024-03-14",
+        "title": None,
+        "text": text,
+        "events": [
+            {
+                "n": 1,
+                "event": "ASSAULT",
+                "mode": "aerial",
+                "actor": [{"text": "Government warplanes", "code": None, "sector": "MIL"}],
+                "recipient": [{"text": "people", "code": None, "sector": "CVL"}],
+                "place": None,
+                "date": "2024-03-12",
+                "dead": 7,
+                "injured": None,
+                "arrested": None,
+                "background": False,
+                "key": True,
+                "mentions": [[0, first]],
+            }
+        ],
+    }
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(gold) + "\n")
+    scores, verdicts = evaluate_articles(path, pipeline)
+    assert scores["key_recall"] == 1.0
+    assert scores["key_date"] == 1.0 and scores["key_toll"] == 1.0
+    statuses = [r.status for r in verdicts[0].records]
+    assert statuses.count("matched") == 1
+    assert scores["precision"] == pytest.approx(1 / len(statuses), abs=1e-3)
+
+
+@pytest.mark.slow
+def test_example_drone_strike_is_one_record_with_its_mentions(example_result) -> None:
+    def tells_strike(event: Event) -> bool:
+        return any(
+            "headquarters was reportedly targeted" in m.text
+            for m in [event.evidence, *event.mentions]
+        )
+
+    strikes = [e for e in example_result.events if e.event == "ASSAULT" and tells_strike(e)]
+    assert len(strikes) == 1
+    strike = strikes[0]
+    assert len(strike.mentions) >= 2
+    assert strike.event_loc is not None and strike.event_loc.name == "Baghdad"
+    assert strike.date is not None and strike.date.isoformat() == "2024-01-04"
+    assert strike.size is not None and strike.size.dead is not None and strike.size.dead >= 4
+    assert any("Popular Mobilization Forces" in r.text for r in strike.recipient)
+    event_words = ("strike", "attack", "bombing", "raid")
+    for event in example_result.events:
+        for actor in event.actor + event.recipient:
+            assert not actor.text.lower().endswith(event_words), (event.event, actor.text)
