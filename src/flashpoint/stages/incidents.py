@@ -118,13 +118,60 @@ def _same_incident(incident: Incident, event: Event, text: str) -> bool:
         return False
     if event.event in VERBAL_TYPES:
         return any(_same_speaker(member, event) for member in members)
-    if _anaphor(event, text) or not event.actor:
-        return True  # "the attack"; or it adds facts only ("five villagers were wounded")
+    if _anaphor(event, text):
+        return True  # "the attack", "the strikes"
+    if not event.actor and not any(_target(r) for r in event.recipient):
+        return True  # it adds facts only ("five villagers were wounded")
     return any(
         _share_participant(member.actor + member.recipient, event.actor + event.recipient)
         or _same_town(member.event_loc, event.event_loc)
         for member in members
     )
+
+
+# Last words of a recipient that is a place or facility attacked, not the people hurt: a
+# mention that names a new one tells another attack ("hospitals were bombed").
+TARGET_WORDS = frozenset(
+    {
+        "hospital",
+        "hospitals",
+        "clinic",
+        "clinics",
+        "school",
+        "schools",
+        "market",
+        "mosque",
+        "church",
+        "base",
+        "bases",
+        "camp",
+        "camps",
+        "town",
+        "towns",
+        "village",
+        "villages",
+        "city",
+        "areas",
+        "area",
+        "positions",
+        "position",
+        "convoy",
+        "checkpoint",
+        "prison",
+        "embassy",
+        "headquarters",
+        "airport",
+        "port",
+        "ship",
+        "vessel",
+        "tanker",
+    }
+)
+
+
+def _target(actor: Actor) -> bool:
+    words = actor.text.lower().split()
+    return bool(words) and words[-1] in TARGET_WORDS
 
 
 def _disagree(one: Event, other: Event) -> bool:
