@@ -102,6 +102,8 @@ FLAT_COLUMNS: dict[str, str] = {
     "evidence": "string",
     "evidence_start": "int",
     "evidence_end": "int",
+    "mentions": "int",
+    "mention_spans": "string",
     "trigger": "string",
     "trigger_start": "int",
     "trigger_end": "int",
@@ -311,7 +313,7 @@ def plover_record(event: Event, article: dict | None) -> dict:
             if loc
             else None
         ),
-        "event_text": [event.evidence.text],
+        "event_text": [m.text for m in event.mentions] or [event.evidence.text],
         "quad_code": event.quad_code,
         "event_scale": event.event_scale,
         "size": (
@@ -416,6 +418,9 @@ def flat_row(event: Event, article: dict | None) -> dict[str, Any]:
         evidence=event.evidence.text,
         evidence_start=event.evidence.start,
         evidence_end=event.evidence.end,
+        mentions=len(event.mentions) or 1,
+        mention_spans=" ".join(f"{m.start}-{m.end}" for m in event.mentions)
+        or f"{event.evidence.start}-{event.evidence.end}",
         trigger=event.trigger.text if event.trigger else None,
         trigger_start=event.trigger.start if event.trigger else None,
         trigger_end=event.trigger.end if event.trigger else None,
@@ -654,7 +659,7 @@ def acled_row(event: Event, article: dict | None) -> dict[str, Any] | None:
         "event_id_cnty": f"{country_code or 'XXX'}-{event.id}",
         "event_date": day.isoformat() if day else "",
         "year": day.year if day else "",
-        "time_precision": acled["time_precision"].get(event.date_precision or "publication", 2),
+        "time_precision": acled["time_precision"].get(event.date_precision or "publication", 3),
         "disorder_type": disorder,
         "event_type": kind,
         "sub_event_type": sub,

@@ -11,6 +11,7 @@ from flashpoint.model import Article, Entity, Event, Quote
 
 SpanKind = Literal[
     "evidence",
+    "mention",
     "event",
     "actor",
     "recipient",

@@ -37,6 +37,10 @@ def event_spans(event: Event, article: Article, quotes: list[Quote]) -> list[Lab
             found.append(_span(kind, label, span.start, span.end, text, event.id))
 
     add("evidence", "evidence", event.evidence)
+    # Every other sentence that reports the same incident (stages/incidents.py).
+    for number, mention in enumerate(event.mentions, start=1):
+        if (mention.start, mention.end) != (event.evidence.start, event.evidence.end):
+            add("mention", f"mention {number} of {len(event.mentions)}", mention)
     kind_label = event.event + (f" ({event.mode})" if event.mode else "")
     add("event", f"event: {kind_label}", event.trigger)
     for actor in event.actor:

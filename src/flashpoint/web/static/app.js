@@ -13,7 +13,7 @@ const QUADS = {
   3: { name: "verbal conflict", color: "#f08c00" },
   4: { name: "material conflict", color: "#c92a2a" },
 };
-const SPAN_KINDS = ["evidence", "event", "actor", "recipient", "place", "date", "toll", "victim",
+const SPAN_KINDS = ["evidence", "mention", "event", "actor", "recipient", "place", "date", "toll", "victim",
   "quote", "speaker", "cue", "claimed_by"];
 const PAGE = 100;
 
@@ -295,6 +295,7 @@ function renderHighlighted(text, spans) {
     const to = points[i + 1];
     for (const s of starts.get(from) || []) {
       if (s.kind === "evidence") continue; // the sentence is shaded, not labelled
+      if (s.kind === "mention" && s.start === spans.find((x) => x.kind === "evidence")?.start) continue;
       out.push(el("span", { class: `tag tag-${s.kind}`, dataset: { kind: s.kind }, title: s.label }, s.label));
     }
     const kinds = [...new Set(spans.filter((s) => s.start <= from && s.end >= to).map((s) => s.kind))];
