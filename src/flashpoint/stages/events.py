@@ -936,6 +936,8 @@ def _build_event(
         return None
     if not _agentive(candidate, lexicon):
         return None
+    if segment.kind != "caption" and _describes_not_reports(candidate, lexicon):
+        return None
 
     event_type, mode = candidate.event, candidate.mode
     negated = _negated(candidate)
@@ -1252,6 +1254,58 @@ def _demanded(candidate: Candidate, lexicon: Lexicon) -> bool:
 
 
 SUBORDINATE_DEPS = {"relcl", "acl", "advcl", "pcomp", "csubj", "csubjpass", "pobj"}
+
+
+# Verbs that start an act when they govern one ("began to shell"); "continue to occupy" and
+# "used them to fight" describe an ongoing state or a purpose.
+ONSET_VERBS = frozenset({"begin", "start", "resume", "launch", "proceed", "move", "rush"})
+
+
+def _describes_not_reports(candidate: Candidate, lexicon: Lexicon) -> bool:
+    """A word that describes a participant or a state of affairs rather than reporting an
+    incident (ARTICLES.md: adjectival relationships, generic and habitual statements and
+    purposes are not coded):
+    - a participle describing a noun ("forces backed by Moscow", "insurgents fighting Assad",
+      "terms imposed on rebels"), unless the noun is itself an event ("airstrikes hitting
+      Afrin");
+    - an event named only as the object of a preposition ("angered by US support for the
+      Kurds", "by withdrawing support");
+    - an act governed as an ongoing state or purpose ("continue to occupy", "used them to
+      fight"), not as an onset ("began to shell");
+    - the present simple of a material act, or of any act inside a relative clause: a habit
+      or a generality ("the group that rescues", "those who threaten its borders"), not news;
+    - an ongoing relationship told in the perfect ("had backed the YPG", "has supported").
+    """
+    token = candidate.token
+    if candidate.is_noun:
+        return token.dep_ in ("pobj", "pcomp") and not candidate.governed
+    if token.dep_ in ("acl", "amod") and token.tag_ in ("VBN", "VBG"):
+        head = token.head
+        return not (head.pos_ == "NOUN" and lexicon.is_trigger_noun(head.lemma_.lower()))
+    if token.dep_ in ("pcomp", "pobj"):
+        return True
+    governor = token.head.lemma_.lower()
+    if token.dep_ == "xcomp" and governor not in ONSET_VERBS and token.head.pos_ == "VERB":
+        return governor not in lexicon.verbs
+    if token.tag_ in ("VBZ", "VBP") and not _has_aux(token):
+        material = lexicon.types[candidate.event].quad in (2, 4)
+        return material or token.dep_ == "relcl"
+    if token.lemma_.lower() == "commit" and (token.tag_ == "JJ" or _has_aux(token, "be")):
+        return True  # "remained committed to", "was committed to": a disposition
+    if candidate.event == "SUPPORT" and token.lemma_.lower() in RELATIONSHIP_VERBS:
+        return _has_aux(token, "have") or (token.tag_ in ("VBN", "VBG") and token.dep_ != "ROOT")
+    return False
+
+
+# Verbs of an ongoing relationship when told in the perfect or as a participle.
+RELATIONSHIP_VERBS = frozenset({"back", "support", "sponsor", "arm", "fund", "finance"})
+
+
+def _has_aux(token: Token, lemma: str | None = None) -> bool:
+    return any(
+        c.dep_ in ("aux", "auxpass") and (lemma is None or c.lemma_.lower() == lemma)
+        for c in token.children
+    )
 
 
 def _subordinate(candidate: Candidate, lexicon: Lexicon) -> bool:
