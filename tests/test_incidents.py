@@ -171,3 +171,17 @@ def test_example_drone_strike_is_one_record_with_its_mentions(example_result) ->
     for event in example_result.events:
         for actor in event.actor + event.recipient:
             assert not actor.text.lower().endswith(event_words), (event.event, actor.text)
+
+
+@pytest.mark.slow
+def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_text) -> None:
+    result = code_text(
+        "Gunmen attacked a checkpoint in Kirkuk and Mosul, officials said. The US embassy "
+        "issued a warning.\n\n"
+        "Three policemen were killed when militants ambushed a patrol later that night.",
+        published=PUBLISHED,
+    )
+    ambush = [e for e in result.events if e.trigger and e.trigger.text == "ambushed"]
+    assert ambush and ambush[0].event_loc is not None
+    # Named for its embassy, the United States is not where the article's violence is.
+    assert ambush[0].event_loc.country == "IRQ"

@@ -1280,13 +1280,15 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon) -> bool:
     if candidate.is_noun:
         return token.dep_ in ("pobj", "pcomp") and not candidate.governed
     if token.dep_ in ("acl", "amod") and token.tag_ in ("VBN", "VBG"):
+        if token.tag_ == "VBN" and candidate.event == "ASSAULT":
+            return False  # "a militia targeted in an attack in Baghdad": violence told
         head = token.head
         return not (head.pos_ == "NOUN" and lexicon.is_trigger_noun(head.lemma_.lower()))
     if token.dep_ in ("pcomp", "pobj"):
         return True
     governor = token.head.lemma_.lower()
-    if token.dep_ == "xcomp" and governor not in ONSET_VERBS and token.head.pos_ == "VERB":
-        return governor not in lexicon.verbs
+    if token.dep_ == "xcomp" and governor in lexicon.words("aspect_verbs"):
+        return governor not in ONSET_VERBS
     if token.tag_ in ("VBZ", "VBP") and not _has_aux(token):
         material = lexicon.types[candidate.event].quad in (2, 4)
         return material or token.dep_ == "relcl"

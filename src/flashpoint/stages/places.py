@@ -1775,8 +1775,10 @@ def _use(toponym: Toponym, segment: Segment, gazetteer: Gazetteer) -> str:
     return "other"
 
 
-def _main_country(toponyms: list[Toponym], analyzed: AnalyzedArticle) -> Toponym | None:
-    """The country the article is most about: literal mentions, title and lede counted twice."""
+def _main_country(toponyms: list[Toponym], analyzed: AnalyzedArticle) -> Place | None:
+    """The country the article is most about: literal mentions of it and of its places, title
+    and lede counted twice. An article about Baghdad that names "Iraq" nowhere literally is
+    still about Iraq, not about the next country it names."""
     lede = _lede_segments(analyzed)
     weight: Counter = Counter()
     first: dict[str, Toponym] = {}
@@ -1787,10 +1789,24 @@ def _main_country(toponyms: list[Toponym], analyzed: AnalyzedArticle) -> Toponym
         weight[place.country] += 2 if toponym.segment in lede else 1
         if place.feature == "country" and place.country not in first:
             first[place.country] = toponym
-    for country, _ in weight.most_common():
-        if country in first:
-            return first[country]
-    return None
+    if not weight:
+        return None
+    country = weight.most_common(1)[0][0]
+    if country in first:
+        return first[country].to_place("country")
+    entry = load_gazetteer().country(country)
+    if entry is None:
+        return None
+    return Place(
+        name=entry.name,
+        lat=round(entry.lat, 4),
+        lon=round(entry.lon, 4),
+        country=entry.country,
+        precision=1,
+        geonameid=entry.geonameid,
+        feature="country",
+        basis="country",
+    )
 
 
 def _lede_segments(analyzed: AnalyzedArticle) -> set[int]:
@@ -1803,7 +1819,7 @@ def _article_place(
     event: Event,
     analyzed: AnalyzedArticle,
     usable: list[tuple[Toponym, str]],
-    main_country: Toponym | None,
+    main_country: Place | None,
 ) -> Place | None:
     """A material event its paragraph does not place: the article's place for such events."""
     by_row: Counter = Counter()
@@ -1825,7 +1841,7 @@ def _article_place(
     if by_row:
         key = by_row.most_common(1)[0][0]
         return first[key].model_copy(update={"basis": "article"})
-    country = main_country.place.country if main_country and main_country.place else None
+    country = main_country.country if main_country else None
     lede = _lede_segments(analyzed)
     for toponym, use in usable:
         place = toponym.place
@@ -1837,6 +1853,4 @@ def _article_place(
             and place.country == country
         ):
             return toponym.to_place("article")
-    if main_country is not None:
-        return main_country.to_place("country")
-    return None
+    return main_country
