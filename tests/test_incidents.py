@@ -176,12 +176,13 @@ def test_example_drone_strike_is_one_record_with_its_mentions(example_result) ->
 @pytest.mark.slow
 def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_text) -> None:
     result = code_text(
-        "Gunmen attacked a checkpoint in Kirkuk and Mosul, officials said. The US embassy "
-        "issued a warning.\n\n"
-        "Three policemen were killed when militants ambushed a patrol later that night.",
+        "A militia leader in Baghdad blamed the United States for the drone strike, saying "
+        "Washington would pay.\n\n"
+        "Basra and Najaf officials condemned it.\n\n"
+        "Two guards were killed when drones struck a base on Thursday.",
         published=PUBLISHED,
     )
-    ambush = [e for e in result.events if e.trigger and e.trigger.text == "ambushed"]
-    assert ambush and ambush[0].event_loc is not None
-    # Named for its embassy, the United States is not where the article's violence is.
-    assert ambush[0].event_loc.country == "IRQ"
+    struck = [e for e in result.events if e.event == "ASSAULT" and e.event_loc is not None]
+    assert struck
+    # The United States is named as a participant; the article's places are in Iraq.
+    assert all(e.event_loc.country == "IRQ" for e in struck), [e.event_loc for e in struck]
