@@ -186,3 +186,34 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
     assert struck
     # The United States is named as a participant; the article's places are in Iraq.
     assert all(e.event_loc.country == "IRQ" for e in struck), [e.event_loc for e in struck]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "kind", "actor", "recipient"),
+    [
+        # A warning is a threat (Phoenix: WARN is CAMEO 13), or a demand when it says "not to".
+        (
+            "The minister warned Ankara that its troops would face a response.",
+            "THREATEN",
+            "The minister",
+            "Ankara",
+        ),
+        (
+            "The president warned the militia not to attack the city.",
+            "REQUEST",
+            "The president",
+            "the militia",
+        ),
+        # "called for X to ...": the parser marks the clause with "for"; X is the one asked.
+        ("The Kurds called for the UN to protect them.", "REQUEST", "The Kurds", "the UN"),
+        # The decision or move someone welcomes is not its recipient; its maker is.
+        ("Vladimir Putin welcomed the US move.", "SUPPORT", "Vladimir Putin", "US"),
+    ],
+)
+def test_triggers_read_in_context(code_text, text, kind, actor, recipient) -> None:
+    result = code_text(text, published=PUBLISHED)
+    found = [e for e in result.events if e.event == kind]
+    assert found, [(e.event, e.trigger.text if e.trigger else None) for e in result.events]
+    assert actor in [a.text for a in found[0].actor]
+    assert recipient in [r.text for r in found[0].recipient]

@@ -368,6 +368,12 @@ def _context(token: Token, sentence_words: Callable[[], frozenset[str]]) -> Cont
                 objects.extend(c for c in pobj.children if c.dep_ in ("compound", "amod"))
         if child.dep_ in ("compound", "amod", "nmod", "poss", "nummod"):
             modifiers.append(child)
+        if child.dep_ in ("advcl", "ccomp", "xcomp"):
+            # "called for the UN to protect them": the parser marks the clause with "for".
+            for mark in children(child, "mark"):
+                if mark.lower_ == "for":
+                    preps.append(mark)
+                    objects.extend(children(child, "nsubj", "nsubjpass"))
     if token.dep_ in ("acl", "relcl") and token.tag_ == "VBN":
         objects.append(token.head)  # "attacks launched by X": the head noun is the object
     # Passive subjects are the objects of the action ("sanctions were imposed").
@@ -719,6 +725,13 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
     quantity or an abstraction. A relative pronoun stands for the noun its clause describes;
     an event noun or weapon in the slot gives way to its own actor ("Russian jets", "strikes
     by the coalition"); violence and coercion may target a place or facility."""
+    if candidate.event == "REQUEST" and not candidate.recipient_heads:
+        # "called for the UN to protect them": the one asked is the clause's subject.
+        for clause in children(candidate.token, "advcl", "ccomp", "xcomp"):
+            if any(m.lower_ == "for" for m in children(clause, "mark")):
+                asked = first_child(clause, "nsubj")
+                if asked is not None and is_actor(asked):
+                    candidate.recipient_heads = _participants(asked)
     candidate.actor_heads = _agents(candidate.actor_heads, is_actor, lexicon, targets=False)
     candidate.recipient_heads = _agents(
         candidate.recipient_heads, is_actor, lexicon, targets=candidate.event in TARGET_TYPES
