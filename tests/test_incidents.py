@@ -217,3 +217,31 @@ def test_triggers_read_in_context(code_text, text, kind, actor, recipient) -> No
     assert found, [(e.event, e.trigger.text if e.trigger else None) for e in result.events]
     assert actor in [a.text for a in found[0].actor]
     assert recipient in [r.text for r in found[0].recipient]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Habits, states and generalities in the present simple are not incidents.
+        "In Mexico, journalists are killed simply for recording the atrocities around them.",
+        "Up to 2,000 US forces are stationed in the area.",
+        "Rebel-held areas have been held by insurgents fighting the president.",
+        "The rebels continue to occupy the enclave.",
+        "Russia and the US had previously backed the YPG for different reasons.",
+    ],
+)
+def test_descriptions_and_generalities_are_not_incidents(code_text, text) -> None:
+    result = code_text(text, published=PUBLISHED)
+    scored = [e for e in result.events if not e.negated and not e.hypothetical]
+    assert scored == [], [(e.event, e.trigger.text if e.trigger else None) for e in scored]
+
+
+@pytest.mark.slow
+def test_a_question_is_asked_not_asserted(code_text) -> None:
+    result = code_text(
+        "“Why are we fighting for our enemy by killing ISIS for them?” Trump asked on Twitter.",
+        published=PUBLISHED,
+    )
+    assert all(e.hypothetical for e in result.events if e.event == "ASSAULT")
+    assert not [e for e in result.events if e.event == "REQUEST"]

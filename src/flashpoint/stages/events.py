@@ -1161,6 +1161,8 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
             return True
     if _alleged(candidate.token, lexicon) or _purpose(token, lexicon):
         return True
+    if _asked(candidate.token):
+        return True
     current = token
     for _ in range(4):
         if current.dep_ == "advcl" and any(
@@ -1177,6 +1179,17 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
         if current.head == current:
             break
         current = current.head
+    return False
+
+
+def _asked(token: Token) -> bool:
+    """Inside a question ("Why are we fighting for our enemy?"): asked, not asserted. The
+    first sentence-ending mark after the word, within its sentence, is a question mark."""
+    for following in token.doc[token.i + 1 : token.sent.end]:
+        if following.text in (".", "!", ";"):
+            return False
+        if following.text == "?":
+            return True
     return False
 
 
@@ -1302,9 +1315,15 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon) -> bool:
     governor = token.head.lemma_.lower()
     if token.dep_ == "xcomp" and governor in lexicon.words("aspect_verbs"):
         return governor not in ONSET_VERBS
-    if token.tag_ in ("VBZ", "VBP") and not _has_aux(token):
+    if _present_simple(token):
         material = lexicon.types[candidate.event].quad in (2, 4)
         return material or token.dep_ == "relcl"
+    if token.lemma_.lower() == "ask" and not any(
+        c.dep_ in ("dobj", "dative", "xcomp", "ccomp", "nsubjpass")
+        or (c.dep_ == "prep" and c.lower_ == "for")
+        for c in token.children
+    ):
+        return True  # "“Why ...?” Trump asked": a question told, not a request of anyone
     if token.lemma_.lower() == "commit" and (token.tag_ == "JJ" or _has_aux(token, "be")):
         return True  # "remained committed to", "was committed to": a disposition
     if candidate.event == "SUPPORT" and token.lemma_.lower() in RELATIONSHIP_VERBS:
@@ -1314,6 +1333,16 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon) -> bool:
 
 # Verbs of an ongoing relationship when told in the perfect or as a participle.
 RELATIONSHIP_VERBS = frozenset({"back", "support", "sponsor", "arm", "fund", "finance"})
+
+
+def _present_simple(token: Token) -> bool:
+    """ "attacks", "are killed", "is stationed": a habit, a state or a generality."""
+    if token.tag_ in ("VBZ", "VBP"):
+        return not _has_aux(token)
+    if token.tag_ == "VBN":
+        auxes = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
+        return len(auxes) == 1 and auxes[0].dep_ == "auxpass" and auxes[0].tag_ in ("VBZ", "VBP")
+    return False
 
 
 def _has_aux(token: Token, lemma: str | None = None) -> bool:
