@@ -207,6 +207,19 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
         ),
         # "called for X to ...": the parser marks the clause with "for"; X is the one asked.
         ("The Kurds called for the UN to protect them.", "REQUEST", "The Kurds", "the UN"),
+        # "on Monday" says when, not to whom; the one warned is the object.
+        (
+            "Late on Monday, the president warned the militia not to attack the city.",
+            "REQUEST",
+            "the president",
+            "the militia",
+        ),
+        (
+            "The envoy pleaded with Putin and Erdogan to find a solution.",
+            "REQUEST",
+            "The envoy",
+            "Putin",
+        ),
         # The decision or move someone welcomes is not its recipient; its maker is.
         ("Vladimir Putin welcomed the US move.", "SUPPORT", "Vladimir Putin", "US"),
     ],

@@ -57,7 +57,7 @@ RECIPIENT_PREPS: dict[str, tuple[str, ...]] = {
     "CONSULT": ("with", "to"),
     "COOPERATE": ("with",),
     "AID": ("to", "for"),
-    "REQUEST": ("on", "upon", "to", "from"),
+    "REQUEST": ("on", "upon", "to", "from", "with"),
     "ACCUSE": ("against", "of", "on"),
     "THREATEN": ("against", "on", "to"),
     "ASSAULT": ("on", "against", "at", "upon", "into", "in"),
@@ -643,7 +643,8 @@ def _find_participants(
             or (obj is not None and _is_event_noun_of_same(obj, candidate, by_token))
         ):
             for prep, pobj in prep_objects(token):
-                if prep in _recipient_preps(candidate.event):
+                # "on Monday" says when, not to whom.
+                if prep in _recipient_preps(candidate.event) and not _is_non_actor(pobj):
                     candidate.recipient_heads = _participants(pobj)
                     break
         if not candidate.recipient_heads and obj is not None:
@@ -726,9 +727,11 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
     an event noun or weapon in the slot gives way to its own actor ("Russian jets", "strikes
     by the coalition"); violence and coercion may target a place or facility."""
     if candidate.event == "REQUEST" and not candidate.recipient_heads:
-        # "called for the UN to protect them": the one asked is the clause's subject.
+        # "called for the UN to protect them", "warned the president not to attack": the one
+        # asked is the subject of the infinitive.
         for clause in children(candidate.token, "advcl", "ccomp", "xcomp"):
-            if any(m.lower_ == "for" for m in children(clause, "mark")):
+            infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+            if infinitive or any(m.lower_ == "for" for m in children(clause, "mark")):
                 asked = first_child(clause, "nsubj")
                 if asked is not None and is_actor(asked):
                     candidate.recipient_heads = _participants(asked)
