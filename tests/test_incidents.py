@@ -258,3 +258,22 @@ def test_a_question_is_asked_not_asserted(code_text) -> None:
     )
     assert all(e.hypothetical for e in result.events if e.event == "ASSAULT")
     assert not [e for e in result.events if e.event == "REQUEST"]
+
+
+def test_yaml_word_lists_keep_on_off_yes_no_as_words(tmp_path: Path) -> None:
+    from flashpoint.resources import read_yaml
+
+    path = tmp_path / "rules.yaml"
+    path.write_text("prep: [on, at, off, yes, no]\nflag: true\nother: false\n")
+    data = read_yaml(path)
+    # PyYAML's YAML 1.1 reads a bare "on" as True: "fire on" and "call on" rules never fired.
+    assert data == {"prep": ["on", "at", "off", "yes", "no"], "flag": True, "other": False}
+
+
+@pytest.mark.slow
+def test_fired_on_is_an_assault(code_text) -> None:
+    result = code_text(
+        "Turkish troops fired on the pro-government militiamen.", published=PUBLISHED
+    )
+    fired = [e for e in result.events if e.event == "ASSAULT"]
+    assert fired and [a.text for a in fired[0].recipient] == ["the pro-government militiamen"]

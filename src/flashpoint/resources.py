@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -24,7 +25,21 @@ def load_yaml(name: str) -> Any:
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """A safe loader that refuses duplicate keys (PyYAML keeps the last one silently)."""
+    """A safe loader that refuses duplicate keys (PyYAML keeps the last one silently) and reads
+    booleans as YAML 1.2 does: only true and false. PyYAML follows YAML 1.1, where a bare
+    on, off, yes or no is a boolean, so a word list such as `prep: [on, at]` would hold True
+    instead of the preposition "on"."""
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
 
 
 def _mapping_without_duplicates(loader: _StrictLoader, node: yaml.MappingNode) -> dict:
