@@ -277,3 +277,18 @@ def test_fired_on_is_an_assault(code_text) -> None:
     )
     fired = [e for e in result.events if e.event == "ASSAULT"]
     assert fired and [a.text for a in fired[0].recipient] == ["the pro-government militiamen"]
+
+
+@pytest.mark.slow
+def test_a_subject_the_parser_hung_on_a_participle_and_a_year_in_a_relative_clause(
+    code_text,
+) -> None:
+    result = code_text(
+        "By contrast, Vladimir Putin, the Russian president whose military intervened in the "
+        "Syrian war in 2015, turning the tide in favour of the Assad regime, welcomed the move.",
+        published=PUBLISHED,
+    )
+    welcomed = [e for e in result.events if e.trigger and e.trigger.text == "welcomed"]
+    assert welcomed and [a.text for a in welcomed[0].actor] == ["Vladimir Putin"]
+    # "in 2015" dates the intervention of the relative clause, not the welcome.
+    assert not welcomed[0].background

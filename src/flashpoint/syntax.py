@@ -174,6 +174,13 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     ):
         return verb.head
     if verb.dep_ == "ROOT" and verb.tag_ in ("VBD", "VBZ", "VBP"):
+        # "Putin, ..., turning the tide, welcomed the move": the parser hangs the subject on
+        # the participle; a participle shares its main clause's subject.
+        for clause in verb.children:
+            if clause.dep_ == "advcl" and clause.tag_ == "VBG" and clause.i < verb.i:
+                subject = first_child(clause, "nsubj")
+                if subject is not None and subject.i < clause.i:
+                    return subject
         return _orphan_subject(verb)
     if verb.dep_ == "acl" and verb.tag_ == "VBG":
         # "released a statement criticising X": the statement's authors criticise.

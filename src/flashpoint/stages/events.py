@@ -1409,10 +1409,26 @@ def _background(candidate: Candidate, analyzed: AnalyzedArticle, lexicon: Lexico
     published = analyzed.article.published
     if published is not None:
         for item in scope:
-            for word in item.subtree:
+            if item.dep_ in CLAUSE_DEPS:
+                continue  # a year in another clause dates that clause's act, not this one
+            for word in _own_words(item):
                 if _YEAR.match(word.text) and int(word.text) < published.year - 1:
                     return True
     return False
+
+
+CLAUSE_DEPS = frozenset({"advcl", "ccomp", "xcomp", "relcl", "acl", "conj", "parataxis"})
+
+
+def _own_words(item: Token) -> list[Token]:
+    """The words of a phrase, without the clauses nested in it ("the president whose
+    military intervened in 2015")."""
+    words, stack = [], [item]
+    while stack:
+        token = stack.pop()
+        words.append(token)
+        stack.extend(c for c in token.children if c.dep_ not in CLAUSE_DEPS)
+    return words
 
 
 def _weapon_mode(token: Token, lexicon: Lexicon) -> str | None:
