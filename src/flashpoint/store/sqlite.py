@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,8 @@ from flashpoint.stages.dedup import (
 from flashpoint.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_DB = Path("flashpoint.db")
+BUSY_TIMEOUT = 5.0
+"""Seconds a connection waits for another writer's lock before giving up."""
 
 # Orders the event queries accept; each ends on the id so that pages never overlap.
 EVENT_SORTS: dict[str, str] = {
@@ -345,16 +348,20 @@ class Store(StoreQueries):
                 if not self.path.exists():
                     raise StoreError(f"{self.path}: no such database (run `flashpoint run` first)")
                 uri = f"file:{self.path}?mode=ro"
-                self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+                self.conn = sqlite3.connect(
+                    uri, uri=True, timeout=BUSY_TIMEOUT, check_same_thread=False
+                )
             else:
                 if self.path.parent and not self.path.parent.exists():
                     raise StoreError(f"{self.path}: directory {self.path.parent} does not exist")
-                self.conn = sqlite3.connect(self.path, check_same_thread=False)
+                self.conn = sqlite3.connect(
+                    self.path, timeout=BUSY_TIMEOUT, check_same_thread=False
+                )
             self.conn.row_factory = sqlite3.Row
             self.conn.create_function("fp_distance_km", 4, _distance_km, deterministic=True)
             self.conn.execute("PRAGMA foreign_keys = ON")
             if not read_only:
-                self.conn.execute("PRAGMA journal_mode = WAL")
+                self._use_wal()
                 self.conn.execute("PRAGMA synchronous = NORMAL")
                 self._migrate()
             else:
@@ -373,6 +380,24 @@ class Store(StoreQueries):
 
     # --- schema ------------------------------------------------------------------------------
 
+    def _use_wal(self) -> None:
+        """Switch to WAL mode (once per database: the mode is stored in the file).
+
+        SQLite returns "database is locked" at once, without waiting, when another connection
+        reads the file while the mode changes (concurrent openers of a new database), so this
+        retries for as long as the busy timeout."""
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while True:
+            try:
+                mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
     def _version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
@@ -385,12 +410,28 @@ class Store(StoreQueries):
             )
 
     def _migrate(self) -> None:
+        """Run the pending migrations and record the version, all in one transaction that holds
+        the write lock: a concurrent opener waits (up to the busy timeout), then finds the
+        version written and has nothing to do; an interrupted migration leaves nothing."""
         self._check_version()
-        version = self._version()
-        for number, _name, apply in MIGRATIONS[version:]:
-            with self.conn:
-                apply(self.conn)
-                self.conn.execute(f"PRAGMA user_version = {number}")
+        if self._version() == SCHEMA_VERSION:
+            return
+        isolation = self.conn.isolation_level
+        self.conn.isolation_level = None  # our own BEGIN/COMMIT: no implicit commits
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._check_version()  # re-read inside the lock: another opener may have won
+                for _number, _name, apply in MIGRATIONS[self._version() :]:
+                    apply(self.conn)
+                self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+        finally:
+            self.conn.isolation_level = isolation
 
     # --- writing -----------------------------------------------------------------------------
 
