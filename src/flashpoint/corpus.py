@@ -62,7 +62,7 @@ class RunSummary:
         for reason, count in self.skipped.most_common():
             parts.append(f"{count} {reason}")
         if self.failed:
-            parts.append(f"{self.failed} inputs failed")
+            parts.append(f"{self.failed} inputs failed (named above)")
         return ", ".join(parts) + f" ({seconds:.1f} s, {rate:.1f} articles/s)"
 
 

@@ -126,7 +126,7 @@ def run(
     finally:
         database.close()
     err.print(summary.line(time.perf_counter() - started), style="dim")
-    if summary.read == 0 and summary.failed:
+    if summary.failed:  # every failed input, file, line or row was named above
         raise typer.Exit(1)
 
 
