@@ -14,7 +14,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from flashpoint.cli import render
 from flashpoint.cli.app import app, err, out
-from flashpoint.corpus import CorpusOptions, CorpusRun, RunSummary
+from flashpoint.corpus import CorpusOptions, CorpusRun, RunSummary, Terminated, stop_signals
 from flashpoint.errors import InputError
 from flashpoint.model import ArticleResult
 from flashpoint.pipeline import Pipeline, PipelineOptions
@@ -112,20 +112,35 @@ def run(
     database = Store(db if store else ":memory:")
     summary = RunSummary()
     started = time.perf_counter()
-    try:
-        corpus = CorpusRun(pipeline, database, corpus_options, summary)
-        for result in _with_progress(_report_errors(corpus.results(paths)), paths, quiet):
-            if quiet:
-                continue
-            if as_json:
-                out.file.write(json.dumps(result.to_output(), ensure_ascii=False) + "\n")
-            else:
-                for part in render.result_view(result):
-                    out.print(part)
-                out.print()
-    finally:
-        database.close()
+    stopped: BaseException | None = None
+    with stop_signals():
+        try:
+            corpus = CorpusRun(pipeline, database, corpus_options, summary)
+            results = corpus.results(paths)
+            try:
+                for result in _with_progress(_report_errors(results), paths, quiet):
+                    if quiet:
+                        continue
+                    if as_json:
+                        out.file.write(json.dumps(result.to_output(), ensure_ascii=False) + "\n")
+                    else:
+                        for part in render.result_view(result):
+                            out.print(part)
+                        out.print()
+            finally:
+                results.close()  # stops the workers now if the loop stopped early
+        except (KeyboardInterrupt, Terminated) as exc:
+            stopped = exc
+        finally:
+            database.close()
     err.print(summary.line(time.perf_counter() - started), style="dim")
+    if stopped is not None:
+        signal_name, code = ("SIGTERM", 143) if isinstance(stopped, Terminated) else ("SIGINT", 130)
+        err.print(
+            f"stopped by {signal_name}: every article stored so far is complete; run the same"
+            " command again to code the rest"
+        )
+        raise typer.Exit(code)
     if summary.failed:  # every failed input, file, line or row was named above
         raise typer.Exit(1)
 
