@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 import sys
 import time
 from collections.abc import Iterator
@@ -15,13 +17,14 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from flashpoint.cli import render
 from flashpoint.cli.app import app, err, out
 from flashpoint.corpus import CorpusOptions, CorpusRun, RunSummary, Terminated, stop_signals
-from flashpoint.errors import InputError
+from flashpoint.errors import InputError, StoreError
 from flashpoint.model import ArticleResult
 from flashpoint.pipeline import Pipeline, PipelineOptions
 from flashpoint.stages.dedup import DedupOptions
 from flashpoint.stages.link import LinkRules
 from flashpoint.stages.read import DEFAULT_MAX_BYTES, ReadOptions
 from flashpoint.store import DEFAULT_DB, Store
+from flashpoint.store.sqlite import store_error
 
 # More inputs than this and a progress bar is shown (on stderr).
 PROGRESS_AFTER = 3
@@ -131,9 +134,14 @@ def run(
                 results.close()  # stops the workers now if the loop stopped early
         except (KeyboardInterrupt, Terminated) as exc:
             stopped = exc
+        except sqlite3.Error as exc:  # disk full, locked for too long, read-only...
+            stopped = store_error(db, exc)
         finally:
-            database.close()
+            with contextlib.suppress(sqlite3.Error):
+                database.close()
     err.print(summary.line(time.perf_counter() - started), style="dim")
+    if isinstance(stopped, StoreError):
+        raise stopped
     if stopped is not None:
         signal_name, code = ("SIGTERM", 143) if isinstance(stopped, Terminated) else ("SIGINT", 130)
         err.print(

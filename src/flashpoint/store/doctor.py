@@ -30,7 +30,7 @@ from flashpoint.store.migrations import (
     SCHEMA_VERSION,
     rebuild_full_text_search,
 )
-from flashpoint.store.sqlite import BUSY_TIMEOUT
+from flashpoint.store.sqlite import BUSY_TIMEOUT, open_read_only, store_error, writable
 
 # Each full-text table: the table it indexes and the column holding that table's id.
 FULL_TEXT_SOURCES = {
@@ -149,14 +149,15 @@ def _connect(path: Path, repair: bool) -> sqlite3.Connection:
         raise StoreError(f"{path}: no such database")
     try:
         if repair:
-            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
         else:
-            conn = sqlite3.connect(
-                f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT, isolation_level=None
-            )
-        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            conn, _immutable = open_read_only(path)
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: not an SQLite database ({exc})") from exc
+        if "not a database" in str(exc):
+            raise StoreError(f"{path}: not an SQLite database ({exc})") from exc
+        raise store_error(path, exc) from exc
+    conn.isolation_level = None  # transactions are begun and committed here
     return conn
 
 
@@ -164,18 +165,20 @@ def doctor(path: Path | str, repair: bool = True) -> Report:
     """Check the store at `path` and, unless `repair` is False, repair what is safe to."""
     path = Path(path)
     report = Report(path)
+    read_only = repair and path.is_file() and not writable(path)
+    if read_only:  # check what can be checked; say why nothing was repaired
+        repair = False
     conn = _connect(path, repair)
     try:
         _doctor(conn, report, repair)
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise StoreError(
-                f"{path}: database is locked by another process for more than"
-                f" {BUSY_TIMEOUT:g} s; try again when it is done"
-            ) from exc
-        raise StoreError(f"{path}: {exc}") from exc
+    except sqlite3.Error as exc:
+        raise store_error(path, exc) from exc
     finally:
         conn.close()
+    if read_only:
+        for finding in report.findings:
+            if not finding.ok:
+                finding.message += " (not repaired: the database is read-only here)"
     return report
 
 

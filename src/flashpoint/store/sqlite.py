@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from flashpoint.errors import StoreError
 from flashpoint.model import (
@@ -343,31 +345,31 @@ class StoreQueries:
 class Store(StoreQueries):
     def __init__(self, path: Path | str = DEFAULT_DB, *, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.immutable = False  # opened as an unchanging file (on a read-only filesystem)
         try:
             if read_only:
                 if not self.path.exists():
                     raise StoreError(f"{self.path}: no such database (run `flashpoint run` first)")
-                uri = f"file:{self.path}?mode=ro"
-                self.conn = sqlite3.connect(
-                    uri, uri=True, timeout=BUSY_TIMEOUT, check_same_thread=False
-                )
+                self.conn, self.immutable = open_read_only(self.path)
+                self._prepare()
+                self._check_version()
             else:
                 if self.path.parent and not self.path.parent.exists():
                     raise StoreError(f"{self.path}: directory {self.path.parent} does not exist")
                 self.conn = sqlite3.connect(
                     self.path, timeout=BUSY_TIMEOUT, check_same_thread=False
                 )
-            self.conn.row_factory = sqlite3.Row
-            self.conn.create_function("fp_distance_km", 4, _distance_km, deterministic=True)
-            self.conn.execute("PRAGMA foreign_keys = ON")
-            if not read_only:
+                self._prepare()
                 self._use_wal()
                 self.conn.execute("PRAGMA synchronous = NORMAL")
                 self._migrate()
-            else:
-                self._check_version()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a Flashpoint database ({exc})") from exc
+        except sqlite3.Error as exc:
+            raise store_error(self.path, exc) from exc
+
+    def _prepare(self) -> None:
+        self.conn.row_factory = sqlite3.Row
+        self.conn.create_function("fp_distance_km", 4, _distance_km, deterministic=True)
+        self.conn.execute("PRAGMA foreign_keys = ON")
 
     def close(self) -> None:
         self.conn.close()
@@ -882,6 +884,75 @@ class Store(StoreQueries):
             table: int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
             for table in ("clusters", "article_fingerprints", "linked_events", "event_mentions")
         }
+
+
+def open_read_only(path: Path) -> tuple[sqlite3.Connection, bool]:
+    """A read-only connection, and whether the file was opened as immutable.
+
+    A database in WAL mode needs its -shm file, which cannot be made on a read-only filesystem
+    (or in a directory this user cannot write). Then, if no -wal file holds changes not yet in
+    the database (so no writer is at work), the file is opened as immutable: read as it is,
+    without locks."""
+    uri = f"file:{quote(str(path))}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, check_same_thread=False)
+    try:
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return conn, False
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        name = getattr(exc, "sqlite_errorname", "")
+        if not name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY")):
+            raise
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StoreError(
+                f"{path}: cannot be read here: it is on a read-only filesystem (or in a"
+                f" directory you cannot write) and {wal.name} holds changes not yet in it;"
+                " copy the database and its -wal file to a writable place"
+            ) from exc
+    conn = sqlite3.connect(
+        f"{uri}&immutable=1", uri=True, timeout=BUSY_TIMEOUT, check_same_thread=False
+    )
+    return conn, True
+
+
+def writable(path: Path) -> bool:
+    """Whether this user can write the database at `path` (and make its -wal and -shm)."""
+    directory = path.parent if str(path.parent) else Path(".")
+    return os.access(directory, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def store_error(path: Path | str, exc: sqlite3.Error) -> StoreError:
+    """One line for an SQLite error on the database at `path`: what happened and what to do."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return StoreError(
+            f"{path}: database is locked: another process has been writing to it for more than"
+            f" {BUSY_TIMEOUT:g} s (another `flashpoint run` or `ingest`?); try again when it is"
+            " done"
+        )
+    if name == "SQLITE_FULL" or "disk is full" in text:
+        return StoreError(
+            f"{path}: disk full: free some space and run the same command again (every"
+            " article stored so far is whole)"
+        )
+    if (
+        name.startswith("SQLITE_READONLY")
+        or "readonly" in text
+        or (name.startswith("SQLITE_CANTOPEN") and Path(path).exists() and not writable(Path(path)))
+    ):
+        return StoreError(
+            f"{path}: read-only (a read-only filesystem or no write permission): it can be"
+            " queried, exported and served, not written"
+        )
+    if name.startswith("SQLITE_CANTOPEN"):
+        return StoreError(f"{path}: cannot be opened ({text}: check the path and permissions)")
+    if name.startswith("SQLITE_IOERR"):
+        return StoreError(f"{path}: input/output error ({text}): check the disk")
+    if name.startswith("SQLITE_CORRUPT"):
+        return StoreError(f"{path}: damaged ({text}); run `flashpoint doctor --db {path}`")
+    return StoreError(f"{path}: not a Flashpoint database ({text})")
 
 
 def _codes(actors: Sequence) -> str | None:
