@@ -116,29 +116,34 @@ def run(
     summary = RunSummary()
     started = time.perf_counter()
     stopped: BaseException | None = None
-    with stop_signals():
-        try:
-            corpus = CorpusRun(pipeline, database, corpus_options, summary)
-            results = corpus.results(paths)
+    try:  # a signal may also come while the database closes
+        with stop_signals():
             try:
-                for result in _with_progress(_report_errors(results), paths, quiet):
-                    if quiet:
-                        continue
-                    if as_json:
-                        out.file.write(json.dumps(result.to_output(), ensure_ascii=False) + "\n")
-                    else:
-                        for part in render.result_view(result):
-                            out.print(part)
-                        out.print()
+                corpus = CorpusRun(pipeline, database, corpus_options, summary)
+                results = corpus.results(paths)
+                try:
+                    for result in _with_progress(_report_errors(results), paths, quiet):
+                        if quiet:
+                            continue
+                        if as_json:
+                            out.file.write(
+                                json.dumps(result.to_output(), ensure_ascii=False) + "\n"
+                            )
+                        else:
+                            for part in render.result_view(result):
+                                out.print(part)
+                            out.print()
+                finally:
+                    results.close()  # stops the workers now if the loop stopped early
+            except (KeyboardInterrupt, Terminated) as exc:
+                stopped = exc
+            except sqlite3.Error as exc:  # disk full, locked for too long, read-only...
+                stopped = store_error(db, exc)
             finally:
-                results.close()  # stops the workers now if the loop stopped early
-        except (KeyboardInterrupt, Terminated) as exc:
-            stopped = exc
-        except sqlite3.Error as exc:  # disk full, locked for too long, read-only...
-            stopped = store_error(db, exc)
-        finally:
-            with contextlib.suppress(sqlite3.Error):
-                database.close()
+                with contextlib.suppress(sqlite3.Error):
+                    database.close()
+    except (KeyboardInterrupt, Terminated) as exc:
+        stopped = stopped or exc
     err.print(summary.line(time.perf_counter() - started), style="dim")
     if isinstance(stopped, StoreError):
         raise stopped
