@@ -44,7 +44,11 @@ def _listen(host: str, port: int) -> socket.socket:
     """A socket bound to host:port (as uvicorn would bind it), or a one-line error."""
     try:
         family, kind, proto, _name, address = socket.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+            host,
+            port,
+            family=socket.AF_INET6 if ":" in host else socket.AF_INET,  # as uvicorn binds
+            type=socket.SOCK_STREAM,
+            flags=socket.AI_PASSIVE,
         )[0]
     except socket.gaierror as exc:
         raise fail(f"--host {host}: not an address of this machine ({exc.strerror})") from exc
