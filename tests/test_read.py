@@ -215,3 +215,25 @@ def test_binary_is_still_binary() -> None:
     for data in (bytes(range(256)) * 10, b"\x00\x01\x02\x03" * 500, b"PK\x03\x04" + b"\x00" * 400):
         error = read.decode_bytes(data, "x")
         assert isinstance(error, InputError) and "binary" in error.message
+
+
+def test_csv_row_the_csv_module_rejects_costs_that_row_only(tmp_path: Path, monkeypatch) -> None:
+    """A cell over the csv module's own limit (64 MB and up; 1 kB here) stops the parser in
+    that row: it is reported and the next row read."""
+    import csv
+
+    previous = csv.field_size_limit(1000)
+    monkeypatch.setattr(read.csv, "field_size_limit", lambda *args: previous)
+    try:
+        path = tmp_path / "limit.csv"
+        path.write_text(
+            "id,text\n1,Troops withdrew.\n2," + "x" * 5000 + "\n3,Talks resumed.\n",
+            encoding="utf-8",
+        )
+        first, error, third = items(path)
+    finally:
+        monkeypatch.undo()
+        csv.field_size_limit(previous)
+    assert isinstance(error, InputError) and error.name == f"{path}:3"
+    assert "broken CSV row" in error.message and "field larger than field limit" in error.message
+    assert first.meta["id"] == "1" and third.meta["id"] == "3"
