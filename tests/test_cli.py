@@ -110,7 +110,7 @@ def test_bad_inputs_are_reported_and_the_rest_processed(tmp_path: Path) -> None:
     )
     db = tmp_path / "x.db"
     result = invoke("run", empty, binary, german, good, "--db", db, "--json")
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # some inputs failed (the rest were coded)
     assert "Traceback" not in result.output
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 2 and "empty.txt" in errors[0] and "binary.txt" in errors[1]
@@ -185,3 +185,19 @@ def test_error_for_a_long_path_stays_on_one_line(tmp_path: Path) -> None:
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 2  # the error, then the summary
     assert lines[0].startswith("error:") and lines[0].endswith("empty input: no text to code")
+
+
+def test_a_bad_csv_row_fails_the_run_but_not_the_rows_after_it(tmp_path: Path) -> None:
+    path = tmp_path / "news.csv"
+    path.write_bytes(
+        b"id,text\n1,Police arrested ten protesters in Lagos.\n"
+        b"2,Troops \xff withdrew from the town.\n3,Rebels shelled the port of Hodeidah.\n"
+    )
+    result = invoke("run", path, "--no-store", "--json")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    ids = [json.loads(line)["article"]["source_id"] for line in result.stdout.splitlines()]
+    assert ids == ["1", "3"]
+    (error,) = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert f"{path}:3" in error and "0xff" in error
+    assert "2 articles read" in result.stderr and "1 inputs failed" in result.stderr

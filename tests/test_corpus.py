@@ -3,6 +3,7 @@ reposts carry their cluster within a run and across runs."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -181,3 +182,127 @@ def test_changed_dedup_settings_rebuild_the_index_from_stored_texts(tmp_path: Pa
         bands = store.conn.execute("SELECT COUNT(*) FROM lsh_buckets").fetchone()[0]
         assert bands == 14  # datasketch's banding for 0.7 with 128 permutations
         assert store.dedup_settings()["bands"] == "14"
+
+
+# --- worker processes die with their parent; signals stop a run cleanly ------------------------
+
+
+GUARDIAN = "guardian_sample_unlabeled.csv"
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _wait_gone(pids: list[int], seconds: float) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(_running(p) for p in pids):
+        time.sleep(0.1)
+    return [p for p in pids if _running(p)]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize(
+    ("signal_number", "exit_code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)]
+)
+def test_signal_stops_the_workers_and_summarises(
+    shared: Path, tmp_path: Path, signal_number: int, exit_code: int
+) -> None:
+    """`ingest --workers 2` of the Guardian sample (longer than this test waits), stopped by
+    SIGTERM (as `timeout`, systemd and `docker stop` send) or Ctrl-C (SIGINT to the whole
+    process group) once it has stored an article: the workers are gone, the summary printed,
+    and the exit code is 128 + the signal."""
+    db = tmp_path / "fp.db"
+    process = subprocess.Popen(
+        [*CLI, "ingest", str(shared / "corpus" / GUARDIAN), "--db", str(db), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        stored = 0
+        while time.monotonic() < deadline and process.poll() is None and stored < 1:
+            time.sleep(0.2)
+            if db.exists():
+                try:
+                    stored = table(db, "SELECT COUNT(*) FROM articles")[0][0]
+                except sqlite3.OperationalError:
+                    stored = 0
+        assert process.poll() is None and stored >= 1, "the run ended or never stored anything"
+        workers = _children(process.pid)
+        assert len(workers) >= 2
+        if signal_number == signal.SIGINT:
+            os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches every process of the group
+        else:
+            os.kill(process.pid, signal_number)
+        try:
+            _, stderr = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _, stderr = process.communicate()
+        assert process.returncode == exit_code, stderr
+        assert "Traceback" not in stderr
+        name = "SIGTERM" if signal_number == signal.SIGTERM else "SIGINT"
+        assert f"stopped by {name}" in stderr and "articles read" in stderr
+        assert _wait_gone(workers, 5) == []
+        assert table(db, "SELECT COUNT(*) FROM articles")[0][0] >= stored  # whole articles kept
+    finally:  # whatever happened, leave no process of this test behind
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_worker_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
+    """SIGKILL cannot be caught: the worker notices its parent is gone and exits."""
+    script = (
+        "import multiprocessing, os, sys, time\n"
+        "from flashpoint.workers import die_with_parent\n"
+        "def work(parent):\n"
+        "    die_with_parent(parent)\n"
+        "    time.sleep(60)\n"
+        "if __name__ == '__main__':\n"
+        "    child = multiprocessing.get_context('spawn').Process(target=work, args=(os.getpid(),))\n"
+        "    child.start()\n"
+        "    print(child.pid, flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    path = tmp_path / "parent.py"
+    path.write_text(script)
+    parent = subprocess.Popen(
+        [sys.executable, str(path)], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        assert parent.stdout is not None
+        child = int(parent.stdout.readline())
+        time.sleep(1.0)  # the child is watching
+        assert _running(child)
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(timeout=10)
+        assert _wait_gone([child], 5) == []
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(parent.pid, signal.SIGKILL)

@@ -125,3 +125,115 @@ def test_read_stdin_sniffs_jsonl(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_decode_bytes_utf16_bom() -> None:
     text = read.decode_bytes("Talks resumed.".encode("utf-16"), "x")
     assert text == "Talks resumed."
+
+
+# --- every bad record named with its position; the next record is read ------------------------
+
+
+def _csv_rows(count: int) -> list[bytes]:
+    rows = [b"id,date,text"]
+    rows += [
+        f"{i},2024-01-04,Police arrested {i} protesters in Lagos.".encode()
+        for i in range(2, count + 1)
+    ]
+    return rows
+
+
+def test_csv_bad_byte_costs_its_row_only(tmp_path: Path) -> None:
+    """One 0xFF byte in row 126 of 249: the 247 other rows are read, the error names row 126."""
+    rows = _csv_rows(250)  # the header (row 1) and rows 2-250
+    rows[125] = rows[125].replace(b"Lagos", b"La\xffgos")  # row 126
+    path = tmp_path / "news.csv"
+    path.write_bytes(b"\n".join(rows) + b"\n")
+    result = items(path)
+    errors = [item for item in result if isinstance(item, InputError)]
+    documents = [item for item in result if isinstance(item, RawDocument)]
+    assert len(documents) == 248 and len(errors) == 1
+    (error,) = errors
+    assert error.name == f"{path}:126"
+    assert "0xff" in error.message and "'text'" in error.message
+    assert documents[-1].meta["id"] == "250" and documents[-1].name == f"{path}:250"
+    assert [doc.meta["id"] for doc in documents[123:125]] == ["125", "127"]
+
+
+def test_csv_oversized_cell_costs_its_row_only(tmp_path: Path) -> None:
+    rows = _csv_rows(10)
+    rows[4] = b'5,2024-01-04,"' + b"word " * 240_000 + b'"'  # 1.2 MB, in row 5
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"\n".join(rows) + b"\n")
+    result = items(path, max_bytes=100_000)
+    kinds = ["E" if isinstance(item, InputError) else "D" for item in result]
+    assert kinds == ["D", "D", "D", "E", "D", "D", "D", "D", "D"]
+    assert result[3].name == f"{path}:5" and "too large" in result[3].message
+
+
+def test_csv_rows_with_line_breaks_are_numbered_as_rows(tmp_path: Path) -> None:
+    path = tmp_path / "multi.csv"
+    path.write_bytes(
+        b'id,text\n1,"Troops withdrew\nfrom the town."\n2,"Talks \xff resumed\nin Doha."\n'
+        b"3,Rebels shelled the port.\n"
+    )
+    first, error, third = items(path)
+    assert first.text == "Troops withdrew\nfrom the town."
+    assert error.name == f"{path}:3" and "line 4 of the file" in error.message
+    assert third.name == f"{path}:4" and third.meta["id"] == "3"
+
+
+def test_jsonl_unterminated_string_message_reads_once(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"text": "broken\n{"text": "Talks resumed."}\n{"text": "end', encoding="utf-8")
+    error, document, last = items(path)
+    assert error.name == f"{path}:1" and last.name == f"{path}:3"
+    assert "at at" not in error.message + last.message
+    assert "invalid JSON (Invalid control character at column 17)" in error.message
+    assert "invalid JSON (Unterminated string starting at column 10)" in last.message
+    assert document.text == "Talks resumed."
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_byte_order_mark_is_text(tmp_path: Path, codec: str) -> None:
+    text = "Police arrested ten protesters in Lagos on Monday, officials said."
+    assert read.decode_bytes(text.encode(codec), "x") == text
+    assert read.decode_bytes("Полиция задержала десять человек.".encode(codec), "x") == (
+        "Полиция задержала десять человек."
+    )
+    plain = tmp_path / "a.txt"
+    plain.write_bytes(text.encode(codec))
+    (doc,) = items(plain)
+    assert isinstance(doc, RawDocument) and doc.text == text
+    table = tmp_path / "a.csv"
+    table.write_bytes(f'id,text\n1,"{text}"\n'.encode(codec))
+    (row,) = items(table)
+    assert isinstance(row, RawDocument) and row.text == text
+    lines = tmp_path / "a.jsonl"
+    lines.write_bytes((json.dumps({"text": text}, ensure_ascii=False) + "\n").encode(codec))
+    (line,) = items(lines)
+    assert isinstance(line, RawDocument) and line.text == text
+
+
+def test_binary_is_still_binary() -> None:
+    for data in (bytes(range(256)) * 10, b"\x00\x01\x02\x03" * 500, b"PK\x03\x04" + b"\x00" * 400):
+        error = read.decode_bytes(data, "x")
+        assert isinstance(error, InputError) and "binary" in error.message
+
+
+def test_csv_row_the_csv_module_rejects_costs_that_row_only(tmp_path: Path, monkeypatch) -> None:
+    """A cell over the csv module's own limit (64 MB and up; 1 kB here) stops the parser in
+    that row: it is reported and the next row read."""
+    import csv
+
+    previous = csv.field_size_limit(1000)
+    monkeypatch.setattr(read.csv, "field_size_limit", lambda *args: previous)
+    try:
+        path = tmp_path / "limit.csv"
+        path.write_text(
+            "id,text\n1,Troops withdrew.\n2," + "x" * 5000 + "\n3,Talks resumed.\n",
+            encoding="utf-8",
+        )
+        first, error, third = items(path)
+    finally:
+        monkeypatch.undo()
+        csv.field_size_limit(previous)
+    assert isinstance(error, InputError) and error.name == f"{path}:3"
+    assert "broken CSV row" in error.message and "field larger than field limit" in error.message
+    assert first.meta["id"] == "1" and third.meta["id"] == "3"

@@ -12,10 +12,13 @@ articles stream through, and the dedup and linking indexes live in the store.
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from flashpoint.errors import InputError
@@ -32,6 +35,35 @@ from flashpoint.stages.dedup import (
 )
 from flashpoint.stages.link import EventLinker, LinkRules, link_id_for
 from flashpoint.store import Store
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived (under `stop_signals`): unwinds the run as KeyboardInterrupt does for
+    SIGINT, so that workers are stopped and what is stored is summarised."""
+
+
+@contextmanager
+def stop_signals() -> Iterator[None]:
+    """Within this block, SIGTERM raises Terminated and SIGINT KeyboardInterrupt, once: a second
+    signal while the run is stopping is ignored (stopping takes a few seconds at most)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    stopping = False
+
+    def handler(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        if stopping:
+            return
+        stopping = True
+        raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, action in previous.items():
+            signal.signal(sig, action)
 
 
 @dataclass
@@ -62,7 +94,7 @@ class RunSummary:
         for reason, count in self.skipped.most_common():
             parts.append(f"{count} {reason}")
         if self.failed:
-            parts.append(f"{self.failed} inputs failed")
+            parts.append(f"{self.failed} inputs failed (named above)")
         return ", ".join(parts) + f" ({seconds:.1f} s, {rate:.1f} articles/s)"
 
 
@@ -89,14 +121,21 @@ class CorpusRun:
 
     def results(self, paths: Iterable[str]) -> Iterator[ArticleResult | InputError]:
         """ArticleResults in input order (stored ones included, so `--json` prints every
-        input), and InputErrors for inputs that could not be read."""
-        for item in self._code(self._fresh(paths)):
-            if isinstance(item, InputError):
-                self.summary.failed += 1
+        input), and InputErrors for inputs that could not be read. Closing this iterator
+        early (or an exception) stops the worker processes at once."""
+        coded = self._code(self._fresh(paths))
+        try:
+            for item in coded:
+                if isinstance(item, InputError):
+                    self.summary.failed += 1
+                    yield item
+                    continue
+                self._store(item)
                 yield item
-                continue
-            self._store(item)
-            yield item
+        finally:
+            close = getattr(coded, "close", None)
+            if close is not None:
+                close()
 
     def _fresh(self, paths: Iterable[str]) -> Iterator[Article | InputError | ArticleResult]:
         """Read and clean; what is stored already comes back stored, reposts come back as

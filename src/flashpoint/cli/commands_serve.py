@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -30,10 +32,40 @@ def serve(
     if not db.is_file():
         raise fail(f"{db}: no such database (run `flashpoint run` first)")
     _migrate(db)
+    listening = _listen(host, port)  # before saying where: the port may be taken
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"warning: serving on {host}: other machines can read this database")
     err.print(f"Flashpoint on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops it")
-    uvicorn.run(create_app(Settings(db=db)), host=host, port=port, log_level="warning")
+    config = uvicorn.Config(create_app(Settings(db=db)), host=host, port=port, log_level="warning")
+    uvicorn.Server(config).run(sockets=[listening])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port (as uvicorn would bind it), or a one-line error."""
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(
+            host,
+            port,
+            family=socket.AF_INET6 if ":" in host else socket.AF_INET,  # as uvicorn binds
+            type=socket.SOCK_STREAM,
+            flags=socket.AI_PASSIVE,
+        )[0]
+    except socket.gaierror as exc:
+        raise fail(f"--host {host}: not an address of this machine ({exc.strerror})") from exc
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise fail(f"port {port} on {host} is in use (another server?): pass --port") from exc
+        if exc.errno == errno.EACCES:
+            raise fail(f"port {port}: permission denied (ports below 1024 need root)") from exc
+        raise fail(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from exc
+    sock.set_inheritable(True)
+    return sock
 
 
 def _migrate(db: Path) -> None:

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -180,6 +181,12 @@ def decode_bytes(data: bytes, name: str, encoding: str = "utf-8") -> str | Input
             return data.decode("utf-16")
         except UnicodeDecodeError:
             return InputError(name, "starts with a UTF-16 byte-order mark but is not valid UTF-16")
+    utf16 = sniff_utf16(data[:SNIFF_BYTES])
+    if utf16 is not None:
+        try:
+            return data.decode(utf16)
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: judged below
     if _looks_binary(data[:SNIFF_BYTES]):
         return InputError(name, "binary data, not text (is it a PDF, image or archive?)")
     try:
@@ -192,6 +199,29 @@ def decode_bytes(data: bytes, name: str, encoding: str = "utf-8") -> str | Input
         )
     except LookupError:
         return InputError(name, f"unknown encoding {encoding!r}")
+
+
+def sniff_utf16(head: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" for UTF-16 text without a byte-order mark, else None.
+
+    In text in a Latin, Cyrillic, Greek, Hebrew or Arabic script, spaces, digits and
+    punctuation (and Latin letters) are code units below U+0100: one byte of their pair is
+    0x00, always the same one of the two. A candidate is kept only if it decodes to printable
+    text (binary data has zero bytes too)."""
+    pairs = len(head) // 2
+    if pairs < 4:
+        return None
+    even_zero = sum(1 for i in range(0, 2 * pairs, 2) if head[i] == 0)
+    odd_zero = sum(1 for i in range(1, 2 * pairs, 2) if head[i] == 0)
+    if odd_zero >= 0.05 * pairs and even_zero <= 0.01 * pairs:
+        codec = "utf-16-le"
+    elif even_zero >= 0.05 * pairs and odd_zero <= 0.01 * pairs:
+        codec = "utf-16-be"
+    else:
+        return None
+    text = head[: 2 * pairs].decode(codec, errors="replace")
+    printable = sum(1 for char in text if char.isprintable() or char in "\t\n\r\f")
+    return codec if printable >= 0.95 * len(text) and "\ufffd" not in text[:-1] else None
 
 
 def _looks_binary(head: bytes) -> bool:
@@ -216,7 +246,13 @@ def _too_large(size: int, limit: int, approximate: bool = False) -> str:
 
 def _read_jsonl(handle: BinaryIO, name: str, options: ReadOptions) -> Iterator[ReadItem]:
     seen_any = False
-    for number, raw_line in enumerate(handle, start=1):
+    lines: Iterable[bytes] = handle
+    encoding = _file_encoding(handle, options.encoding)
+    if encoding.startswith("utf-16"):
+        # UTF-16 lines cannot be split at the byte 0x0a: read them as text, then as UTF-8.
+        text = io.TextIOWrapper(handle, encoding=encoding, errors="surrogateescape", newline="")
+        lines = (line.encode("utf-8", "surrogateescape") for line in text)
+    for number, raw_line in enumerate(lines, start=1):
         where = f"{name}:{number}"
         if not raw_line.strip():
             continue
@@ -231,12 +267,19 @@ def _read_jsonl(handle: BinaryIO, name: str, options: ReadOptions) -> Iterator[R
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield InputError(where, f"invalid JSON ({exc.msg} at column {exc.colno})")
+            yield InputError(where, f"invalid JSON ({_json_reason(exc)})")
             continue
         item = _record_to_document(record, where)
         yield item
     if not seen_any:
         yield InputError(name, "empty input: no JSON lines")
+
+
+def _json_reason(exc: json.JSONDecodeError) -> str:
+    """The decoder's message with its column: some messages end in "at" already
+    ("Unterminated string starting at")."""
+    joiner = " " if exc.msg.endswith(" at") else " at "
+    return f"{exc.msg}{joiner}column {exc.colno}"
 
 
 def _record_to_document(record: object, where: str) -> ReadItem:
@@ -270,33 +313,126 @@ _CSV_DEFAULT_COLUMNS = {
 def _read_csv(
     handle: BinaryIO, name: str, options: ReadOptions, delimiter: str
 ) -> Iterator[ReadItem]:
-    csv.field_size_limit(max(options.max_bytes, 1_000_000))
-    stream = io.TextIOWrapper(handle, encoding=options.encoding, errors="strict", newline="")
+    """One document per row. A bad row (bytes not in the encoding, an oversized or broken cell)
+    is reported with its row number (the header is row 1, as in a spreadsheet) and the file
+    goes on with the next row."""
+    # The csv module stops at a cell over its limit and cannot resume inside it; set the limit
+    # well above the article limit, so that an oversized cell is read and reported per row.
+    csv.field_size_limit(max(16 * options.max_bytes, 64_000_000))
+    encoding = _file_encoding(handle, options.encoding)
     try:
-        reader = csv.DictReader(stream, delimiter=delimiter)
-        columns = reader.fieldnames or []
-        chosen = _choose_columns(columns, options)
-        if chosen.get("text") is None:
-            yield InputError(
-                name, f"no text column (have {', '.join(columns) or 'none'}); pass --text-col"
-            )
-            return
-        for number, row in enumerate(reader, start=2):
-            where = f"{name}:{number}"
-            text = row.get(chosen["text"]) or ""
-            if not text.strip():
-                yield InputError(where, "empty text cell: nothing to code")
-                continue
-            if len(text) > options.max_bytes:
-                yield InputError(where, _too_large(len(text), options.max_bytes))
-                continue
-            meta = {key: (row.get(col) or None) if col else None for key, col in chosen.items()}
-            meta.pop("text", None)
-            yield RawDocument(name=where, text=text, format="text", meta=meta)
-    except UnicodeDecodeError as exc:
-        yield InputError(name, f"not valid {options.encoding} ({exc.reason}); convert it to UTF-8")
+        # Bytes that are not in the encoding become lone surrogates, found per row below.
+        stream = io.TextIOWrapper(handle, encoding=encoding, errors="surrogateescape", newline="")
+    except LookupError:
+        yield InputError(name, f"unknown encoding {options.encoding!r}")
+        return
+    reader = csv.reader(stream, delimiter=delimiter)
+    try:
+        columns = next(reader, [])
     except csv.Error as exc:
-        yield InputError(name, f"broken CSV ({exc})")
+        yield InputError(f"{name}:1", f"broken CSV header ({exc})")
+        return
+    bad = _undecodable(columns, columns)
+    if bad:
+        yield InputError(f"{name}:1", f"header {_not_encoded(bad, encoding)}")
+        return
+    chosen = _choose_columns(columns, options)
+    if chosen.get("text") is None:
+        yield InputError(
+            name, f"no text column (have {', '.join(columns) or 'none'}); pass --text-col"
+        )
+        return
+    index = {column: i for i, column in reversed(list(enumerate(columns)))}
+    number = 1
+    while True:
+        first_line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            number += 1
+            yield InputError(
+                f"{name}:{number}", f"broken CSV row{_line(number, first_line)} ({exc})"
+            )
+            continue
+        number += 1
+        where = f"{name}:{number}"
+        if not cells:  # a blank line
+            continue
+        row = {
+            key: (cells[index[col]] if col is not None and index[col] < len(cells) else "")
+            for key, col in chosen.items()
+        }
+        bad = _undecodable(cells, columns)
+        if bad:
+            yield InputError(where, f"{_not_encoded(bad, encoding)}{_line(number, first_line)}")
+            continue
+        oversized = _oversized(row, options.max_bytes)
+        if oversized is not None:
+            key, size = oversized
+            reason = _too_large(size, options.max_bytes)
+            yield InputError(where, reason if key == "text" else f"{chosen[key]!r} cell {reason}")
+            continue
+        text = row["text"]
+        if not text.strip():
+            yield InputError(where, "empty text cell: nothing to code")
+            continue
+        meta = {key: (value or None) for key, value in row.items() if key != "text"}
+        yield RawDocument(name=where, text=text, format="text", meta=meta)
+
+
+def _oversized(row: dict[str, str], limit: int) -> tuple[str, int] | None:
+    """The first cell over `limit` bytes (in UTF-8): (its key, its size)."""
+    for key, value in row.items():
+        if len(value) * 4 > limit:  # else it cannot be over, whatever its characters
+            size = len(value.encode("utf-8", "surrogateescape"))
+            if size > limit:
+                return key, size
+    return None
+
+
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+def _undecodable(cells: list[str], columns: list[str]) -> tuple[str, int] | None:
+    """The first cell holding bytes that were not in the encoding: (its column, the byte)."""
+    for i, cell in enumerate(cells):
+        found = _UNDECODED.search(cell)
+        if found:
+            column = columns[i] if i < len(columns) else f"#{i + 1}"
+            return column, ord(found.group()) - 0xDC00
+    return None
+
+
+def _not_encoded(bad: tuple[str, int], encoding: str) -> str:
+    column, byte = bad
+    return (
+        f"not valid {encoding} (byte 0x{byte:02x} in column {column!r}); "
+        "convert it to UTF-8 or pass --encoding"
+    )
+
+
+def _line(row: int, line: int) -> str:
+    """Where a row starts in the file, when quoted line breaks put it elsewhere than its row."""
+    return "" if row == line else f" (line {line} of the file)"
+
+
+def _file_encoding(handle: BinaryIO, encoding: str) -> str:
+    """The encoding asked for, or UTF-16 for a file that is (with or without a byte-order
+    mark) when UTF-8, the default, was asked for."""
+    if encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        return encoding
+    if not handle.seekable():
+        return encoding
+    position = handle.tell()
+    head = handle.read(SNIFF_BYTES)
+    handle.seek(position)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    return sniff_utf16(head) or "utf-8"
 
 
 def _choose_columns(columns: list[str], options: ReadOptions) -> dict[str, str | None]:

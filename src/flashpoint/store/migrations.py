@@ -1,6 +1,12 @@
 """Named, ordered schema migrations. `PRAGMA user_version` records how many have run.
 
-To change the schema, append a migration; never edit one that has shipped.
+To change the schema, append a migration; never change what one that has shipped makes.
+
+Store._migrate runs every pending step and writes the version in one transaction that holds the
+database's write lock (BEGIN IMMEDIATE), so concurrent openers of a new database wait for each
+other and an interrupted migration leaves nothing behind. Every step is idempotent (it may meet
+tables that an older Flashpoint left without recording the version) and runs its statements
+one by one: `executescript` would commit the migration's transaction.
 """
 
 from __future__ import annotations
@@ -12,9 +18,14 @@ from importlib import resources
 Migration = tuple[int, str, Callable[[sqlite3.Connection], None]]
 
 
+def _run_script(conn: sqlite3.Connection, filename: str) -> None:
+    script = (resources.files("flashpoint.store") / filename).read_text(encoding="utf-8")
+    for statement in _statements(script):
+        conn.execute(statement)
+
+
 def _initial(conn: sqlite3.Connection) -> None:
-    schema = (resources.files("flashpoint.store") / "schema.sql").read_text(encoding="utf-8")
-    conn.executescript(schema)
+    _run_script(conn, "schema.sql")  # CREATE ... IF NOT EXISTS throughout
 
 
 # Full-text search (SQLite FTS5) over event evidence and article text, for the API's `q`.
@@ -39,6 +50,13 @@ def _event_fts_values(record: str) -> str:
         f" {_names(record, 'actor')} || ' ' || {_names(record, 'recipient')}"
     )
 
+
+FULL_TEXT_TABLES = ("events_fts", "articles_fts")
+FULL_TEXT_TRIGGERS = tuple(
+    f"{table}_fts_{action}"
+    for table in ("events", "articles")
+    for action in ("insert", "delete", "update")
+)
 
 FULL_TEXT_SEARCH_SQL = f"""
 CREATE VIRTUAL TABLE events_fts USING fts5(
@@ -77,8 +95,19 @@ SELECT id, {_event_fts_values("record")} FROM events;
 
 
 def _full_text_search(conn: sqlite3.Connection) -> None:
+    """Create (or re-create) the full-text tables and triggers and index what is stored.
+
+    Idempotent: whatever an earlier, interrupted or concurrent run left is dropped first. Also
+    the repair `flashpoint doctor` applies to an index out of step with its tables."""
+    for trigger in FULL_TEXT_TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    for table in FULL_TEXT_TABLES:
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
     for statement in _statements(FULL_TEXT_SEARCH_SQL):
         conn.execute(statement)
+
+
+rebuild_full_text_search = _full_text_search
 
 
 def _statements(script: str) -> list[str]:
@@ -97,8 +126,7 @@ def _statements(script: str) -> list[str]:
 def _corpus(conn: sqlite3.Connection) -> None:
     """Near-duplicate clusters, the LSH index, linked events and their mentions (corpus.sql
     documents every table)."""
-    schema = (resources.files("flashpoint.store") / "corpus.sql").read_text(encoding="utf-8")
-    conn.executescript(schema)
+    _run_script(conn, "corpus.sql")  # CREATE ... IF NOT EXISTS throughout
 
 
 MIGRATIONS: list[Migration] = [

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from flashpoint.errors import StoreError
 from flashpoint.model import (
@@ -32,6 +35,8 @@ from flashpoint.stages.dedup import (
 from flashpoint.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_DB = Path("flashpoint.db")
+BUSY_TIMEOUT = 5.0
+"""Seconds a connection waits for another writer's lock before giving up."""
 
 # Orders the event queries accept; each ends on the id so that pages never overlap.
 EVENT_SORTS: dict[str, str] = {
@@ -340,27 +345,31 @@ class StoreQueries:
 class Store(StoreQueries):
     def __init__(self, path: Path | str = DEFAULT_DB, *, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.immutable = False  # opened as an unchanging file (on a read-only filesystem)
         try:
             if read_only:
                 if not self.path.exists():
                     raise StoreError(f"{self.path}: no such database (run `flashpoint run` first)")
-                uri = f"file:{self.path}?mode=ro"
-                self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+                self.conn, self.immutable = open_read_only(self.path)
+                self._prepare()
+                self._check_version()
             else:
                 if self.path.parent and not self.path.parent.exists():
                     raise StoreError(f"{self.path}: directory {self.path.parent} does not exist")
-                self.conn = sqlite3.connect(self.path, check_same_thread=False)
-            self.conn.row_factory = sqlite3.Row
-            self.conn.create_function("fp_distance_km", 4, _distance_km, deterministic=True)
-            self.conn.execute("PRAGMA foreign_keys = ON")
-            if not read_only:
-                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn = sqlite3.connect(
+                    self.path, timeout=BUSY_TIMEOUT, check_same_thread=False
+                )
+                self._prepare()
+                self._use_wal()
                 self.conn.execute("PRAGMA synchronous = NORMAL")
                 self._migrate()
-            else:
-                self._check_version()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a Flashpoint database ({exc})") from exc
+        except sqlite3.Error as exc:
+            raise store_error(self.path, exc) from exc
+
+    def _prepare(self) -> None:
+        self.conn.row_factory = sqlite3.Row
+        self.conn.create_function("fp_distance_km", 4, _distance_km, deterministic=True)
+        self.conn.execute("PRAGMA foreign_keys = ON")
 
     def close(self) -> None:
         self.conn.close()
@@ -372,6 +381,24 @@ class Store(StoreQueries):
         self.close()
 
     # --- schema ------------------------------------------------------------------------------
+
+    def _use_wal(self) -> None:
+        """Switch to WAL mode (once per database: the mode is stored in the file).
+
+        SQLite returns "database is locked" at once, without waiting, when another connection
+        reads the file while the mode changes (concurrent openers of a new database), so this
+        retries for as long as the busy timeout."""
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while True:
+            try:
+                mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def _version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
@@ -385,12 +412,28 @@ class Store(StoreQueries):
             )
 
     def _migrate(self) -> None:
+        """Run the pending migrations and record the version, all in one transaction that holds
+        the write lock: a concurrent opener waits (up to the busy timeout), then finds the
+        version written and has nothing to do; an interrupted migration leaves nothing."""
         self._check_version()
-        version = self._version()
-        for number, _name, apply in MIGRATIONS[version:]:
-            with self.conn:
-                apply(self.conn)
-                self.conn.execute(f"PRAGMA user_version = {number}")
+        if self._version() == SCHEMA_VERSION:
+            return
+        isolation = self.conn.isolation_level
+        self.conn.isolation_level = None  # our own BEGIN/COMMIT: no implicit commits
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._check_version()  # re-read inside the lock: another opener may have won
+                for _number, _name, apply in MIGRATIONS[self._version() :]:
+                    apply(self.conn)
+                self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+        finally:
+            self.conn.isolation_level = isolation
 
     # --- writing -----------------------------------------------------------------------------
 
@@ -841,6 +884,75 @@ class Store(StoreQueries):
             table: int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
             for table in ("clusters", "article_fingerprints", "linked_events", "event_mentions")
         }
+
+
+def open_read_only(path: Path) -> tuple[sqlite3.Connection, bool]:
+    """A read-only connection, and whether the file was opened as immutable.
+
+    A database in WAL mode needs its -shm file, which cannot be made on a read-only filesystem
+    (or in a directory this user cannot write). Then, if no -wal file holds changes not yet in
+    the database (so no writer is at work), the file is opened as immutable: read as it is,
+    without locks."""
+    uri = f"file:{quote(str(path))}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, check_same_thread=False)
+    try:
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return conn, False
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        name = getattr(exc, "sqlite_errorname", "")
+        if not name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY")):
+            raise
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StoreError(
+                f"{path}: cannot be read here: it is on a read-only filesystem (or in a"
+                f" directory you cannot write) and {wal.name} holds changes not yet in it;"
+                " copy the database and its -wal file to a writable place"
+            ) from exc
+    conn = sqlite3.connect(
+        f"{uri}&immutable=1", uri=True, timeout=BUSY_TIMEOUT, check_same_thread=False
+    )
+    return conn, True
+
+
+def writable(path: Path) -> bool:
+    """Whether this user can write the database at `path` (and make its -wal and -shm)."""
+    directory = path.parent if str(path.parent) else Path(".")
+    return os.access(directory, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def store_error(path: Path | str, exc: sqlite3.Error) -> StoreError:
+    """One line for an SQLite error on the database at `path`: what happened and what to do."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return StoreError(
+            f"{path}: database is locked: another process has been writing to it for more than"
+            f" {BUSY_TIMEOUT:g} s (another `flashpoint run` or `ingest`?); try again when it is"
+            " done"
+        )
+    if name == "SQLITE_FULL" or "disk is full" in text:
+        return StoreError(
+            f"{path}: disk full: free some space and run the same command again (every"
+            " article stored so far is whole)"
+        )
+    if (
+        name.startswith("SQLITE_READONLY")
+        or "readonly" in text
+        or (name.startswith("SQLITE_CANTOPEN") and Path(path).exists() and not writable(Path(path)))
+    ):
+        return StoreError(
+            f"{path}: read-only (a read-only filesystem or no write permission): it can be"
+            " queried, exported and served, not written"
+        )
+    if name.startswith("SQLITE_CANTOPEN"):
+        return StoreError(f"{path}: cannot be opened ({text}: check the path and permissions)")
+    if name.startswith("SQLITE_IOERR"):
+        return StoreError(f"{path}: input/output error ({text}): check the disk")
+    if name.startswith("SQLITE_CORRUPT"):
+        return StoreError(f"{path}: damaged ({text}); run `flashpoint doctor --db {path}`")
+    return StoreError(f"{path}: not a Flashpoint database ({text})")
 
 
 def _codes(actors: Sequence) -> str | None:

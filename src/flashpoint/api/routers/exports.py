@@ -33,11 +33,24 @@ def export(
     where: FilterDep,
     format: Format,
     limit: Annotated[int | None, Query(ge=1, le=10**7, description="At most this many.")] = None,
+    escape_formulas: Annotated[
+        bool,
+        Query(
+            description="csv, gdelt, acled: prefix a ' to text cells a spreadsheet would run as"
+            " formulas; false for programs that want values verbatim."
+        ),
+    ] = True,
 ) -> Response:
     """PLOVER JSONL, CSV, Parquet, GDELT-style TSV or ACLED-style CSV (see docs/exports.md)."""
     buffer = io.BytesIO()
     with full_text_errors(where.text):
-        write_export(store, EventFilter(**{**where.__dict__, "limit": limit}), format, buffer)
+        write_export(
+            store,
+            EventFilter(**{**where.__dict__, "limit": limit}),
+            format,
+            buffer,
+            escape_formulas=escape_formulas,
+        )
     return Response(
         content=buffer.getvalue(),
         media_type=MEDIA_TYPES[format],
