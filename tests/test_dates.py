@@ -198,7 +198,7 @@ def test_another_clause_s_date_is_not_taken(nlp):
     )
     attacked = event_at(analyzed, "attacked the base")
     date_events(analyzed)
-    assert attacked.date_precision == "publication"
+    assert attacked.date_precision == "published"
     assert attacked.date == dt.date(2024, 1, 4)
     assert attacked.date_span is None
 
@@ -212,8 +212,8 @@ def test_a_date_reached_through_after_or_since_is_another_event_s(nlp):
     forged = event_at(analyzed, "forged", "COOPERATE")
     fought = event_at(analyzed, "fought")
     date_events(analyzed)
-    assert forged.date_precision == "publication" and forged.date_span is None
-    assert fought.date_precision == "publication"
+    assert forged.date_precision == "published" and forged.date_span is None
+    assert fought.date_precision == "published"
 
 
 def test_a_day_carries_to_the_next_sentence_of_a_past_story(nlp):
@@ -225,7 +225,7 @@ def test_a_day_carries_to_the_next_sentence_of_a_past_story(nlp):
     analyzed = analyze(nlp, "The army took the city in 2014. It will attack the port.")
     attack = event_at(analyzed, "attack the port")
     date_events(analyzed)
-    assert attack.date_precision == "publication"
+    assert attack.date_precision == "published"
 
 
 def test_background_rule(nlp):
@@ -257,7 +257,7 @@ def test_future_act_is_not_dated_by_a_past_announcement(nlp):
     )
     withdraw = event_at(analyzed, "withdraw", "RETREAT", future=True)
     date_events(analyzed)
-    assert withdraw.date_precision == "publication"
+    assert withdraw.date_precision == "published"
 
 
 def test_example_article_dates(nlp, example_path):
@@ -351,7 +351,7 @@ def test_tempeval_value_accuracy(shared, pipeline):
         ("week", dt.date(2023, 12, 25), "week of 2023-12-25"),
         ("month", dt.date(2023, 12, 1), "2023-12"),
         ("year", dt.date(2003, 1, 1), "2003"),
-        ("publication", dt.date(2024, 1, 4), "2024-01-04 (published)"),
+        ("published", dt.date(2024, 1, 4), "2024-01-04 (published)"),
     ],
 )
 def test_dates_are_shown_at_their_precision(precision, day, label):

@@ -94,9 +94,9 @@ def test_dates_agree_only_at_the_gold_precision() -> None:
         )
 
     assert date_right("2024-03", event("2024-03-12", "day"))
-    assert date_right("2024-03", event("2024-03-14", "publication"))
+    assert date_right("2024-03", event("2024-03-14", "published"))
     # A publication-date fallback is never a day-precise date.
-    assert not date_right("2024-03-14", event("2024-03-14", "publication"))
+    assert not date_right("2024-03-14", event("2024-03-14", "published"))
     assert date_right("2024-03-14", event("2024-03-14", "day"))
     assert not date_right("2024-03-13", event("2024-03-14", "day"))
     assert date_right("2024", event("2024-03-14", "year"))
@@ -292,3 +292,18 @@ def test_a_subject_the_parser_hung_on_a_participle_and_a_year_in_a_relative_clau
     assert welcomed and [a.text for a in welcomed[0].actor] == ["Vladimir Putin"]
     # "in 2015" dates the intervention of the relative clause, not the welcome.
     assert not welcomed[0].background
+
+
+def test_a_publication_date_fallback_is_named_published_and_older_stores_still_read() -> None:
+    record = {
+        "id": "e1",
+        "article_id": "a1",
+        "event": "ASSAULT",
+        "quad_code": 4,
+        "event_scale": -9.0,
+        "confidence": 0.8,
+        "evidence": {"text": "x", "start": 0, "end": 1},
+        "date": "2024-03-14",
+        "date_precision": "publication",
+    }
+    assert Event.model_validate(record).date_precision == "published"

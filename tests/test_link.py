@@ -265,7 +265,7 @@ def test_weak_place_or_date_evidence_never_merges() -> None:
     own_place = KHAN_YOUNIS.model_copy(update={"basis": "sentence"})
     assert is_mergeable(event("a", place=own_place), LinkRules())
     recalled = event("a", background=True)
-    recalled.date_precision = "publication"
+    recalled.date_precision = "published"
     assert not is_mergeable(recalled, LinkRules())
     assert is_mergeable(event("a", background=True), LinkRules())  # day precision: dated
 

@@ -660,7 +660,7 @@ def acled_row(event: Event, article: dict | None) -> dict[str, Any] | None:
         "event_id_cnty": f"{country_code or 'XXX'}-{event.id}",
         "event_date": day.isoformat() if day else "",
         "year": day.year if day else "",
-        "time_precision": acled["time_precision"].get(event.date_precision or "publication", 3),
+        "time_precision": acled["time_precision"].get(event.date_precision or "published", 3),
         "disorder_type": disorder,
         "event_type": kind,
         "sub_event_type": sub,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 # The 16 PLOVER event types (manual v2.0 draft), in the manual's order.
 EVENT_TYPES: tuple[str, ...] = (
@@ -39,7 +39,7 @@ EVENT_TYPES: tuple[str, ...] = (
 PartKind = Literal["title", "category", "dateline", "body", "caption", "credit", "boilerplate"]
 ArticleStatus = Literal["coded", "skipped", "duplicate", "failed"]
 PlaceBasis = Literal["clause", "sentence", "paragraph", "article", "country"]
-DatePrecision = Literal["day", "week", "month", "year", "publication"]
+DatePrecision = Literal["day", "week", "month", "year", "published"]
 
 
 class Record(BaseModel):
@@ -183,7 +183,11 @@ class Event(Record):
     actor: list[Actor] = Field(default_factory=list)
     recipient: list[Actor] = Field(default_factory=list)
     date: dt.date | None = None
-    date_precision: DatePrecision | None = None
+    date_precision: DatePrecision | None = Field(
+        None,
+        description="day, week, month or year as the text gives it; 'published' when the text "
+        "gives no time and the publication date stands in (never a day-precise date).",
+    )
     date_span: Span | None = None
     event_loc: Place | None = None
     size: Size | None = None
@@ -213,6 +217,12 @@ class Event(Record):
     )
     quote_id: str | None = None
     link_id: str | None = Field(None, description="Cross-article event this mention belongs to.")
+
+    @field_validator("date_precision", mode="before")
+    @classmethod
+    def _older_precision_name(cls, value: object) -> object:
+        """Stores written before 2026-12 say 'publication' for 'published'."""
+        return "published" if value == "publication" else value
 
 
 class Quote(Record):

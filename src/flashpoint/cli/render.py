@@ -44,7 +44,7 @@ def date_label(event: Event) -> str:
         return f"{day.year:04d}-{day.month:02d}"
     if precision == "year":
         return f"{day.year:04d}"
-    if precision == "publication":
+    if precision == "published":
         return f"{day.isoformat()} (published)"
     return day.isoformat()
 

@@ -46,7 +46,7 @@ PLACE_KM = 50.0
 TOLL_FIELDS = ("dead", "injured", "arrested")
 # How precise each output date precision is, on the gold's scale (day 3, month 2, year 1). A
 # week is not a day; the publication date stands for "around then": its month, not its day.
-OUTPUT_DATE_LEVEL = {"day": 3, "week": 2, "month": 2, "publication": 2, "year": 1}
+OUTPUT_DATE_LEVEL = {"day": 3, "week": 2, "month": 2, "published": 2, "year": 1}
 
 
 class GoldShapeError(ValueError):

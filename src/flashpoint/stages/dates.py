@@ -12,7 +12,7 @@ in `data/dates.yaml`); this stage decides which one belongs to which event:
 2. else the sentence before, when both tell of the past and that sentence's main clause names a
    day ("On Monday gunmen stormed a village. Five people were killed."); never for background
    events, never a month or a year (too loose to carry);
-3. else the publication date, flagged with precision "publication" (background events are left
+3. else the publication date, flagged with precision "published" (background events are left
    undated rather than given today's date).
 
 Precision: day, week (also a weekend), month, year (also a season: "last summer"). An event
@@ -99,7 +99,7 @@ def date_events(analyzed: AnalyzedArticle) -> None:
             _apply(event, chosen.expression, published)
         elif event.date is None and published is not None and not event.background:
             event.date = published.date()
-            event.date_precision = "publication"
+            event.date_precision = "published"
 
 
 def _date_of(

@@ -46,7 +46,7 @@ VERBAL_TYPES = frozenset(
 ANOTHER_WORDS = frozenset(
     {"also", "another", "second", "third", "separately", "separate", "elsewhere", "further"}
 )
-DATE_RANK = {"day": 5, "week": 4, "month": 3, "year": 2, "publication": 1, None: 0}
+DATE_RANK = {"day": 5, "week": 4, "month": 3, "year": 2, "published": 1, None: 0}
 PLACE_BASIS_RANK = {"clause": 3, "sentence": 3, "paragraph": 2, "article": 1, "country": 0}
 TOLLS = ("dead", "injured", "arrested", "abducted", "displaced")
 

@@ -48,7 +48,7 @@ class LinkRules:
     window_days: int = 2  # reports of one event date it at most this many days apart
     place_km: float = 25.0  # ... and place it at most this far apart
     min_place_precision: int = 4  # city (see Place.precision)
-    date_precisions: tuple[str, ...] = ("day", "publication")
+    date_precisions: tuple[str, ...] = ("day", "published")
     # Where the place was found: the event's own clause, sentence or paragraph. A place taken
     # from the article as a whole (its lede, its main country) says little about this event.
     place_bases: tuple[str, ...] = ("clause", "sentence", "paragraph")
@@ -68,7 +68,7 @@ def is_mergeable(event: Event, rules: LinkRules) -> bool:
         and event.date is not None
         and event.date_precision in rules.date_precisions
         # A background event (an earlier strike recalled) is not dated by the publication.
-        and not (event.background and event.date_precision == "publication")
+        and not (event.background and event.date_precision == "published")
         and place is not None
         and (place.basis is None or place.basis in rules.place_bases)
         and place.country is not None
