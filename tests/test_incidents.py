@@ -307,3 +307,20 @@ def test_a_publication_date_fallback_is_named_published_and_older_stores_still_r
         "date_precision": "publication",
     }
     assert Event.model_validate(record).date_precision == "published"
+
+
+@pytest.mark.slow
+def test_when_is_not_how_and_series_and_agents_keep_their_acts(code_text) -> None:
+    def kinds(text: str) -> set[str]:
+        return {e.event for e in code_text(text, published=PUBLISHED).events if not e.negated}
+
+    # "called X on Saturday to congratulate him" is no "call on" (a demand).
+    assert "REQUEST" not in kinds(
+        "Netanyahu called the Australian prime minister on Wednesday to congratulate him."
+    )
+    # "a new round of joint exercises": the series is the act.
+    assert "COOPERATE" in kinds(
+        "Jordan and the United States began a new round of joint military exercises today."
+    )
+    # A participle with its agent is an act: "people evacuated by the U.S.".
+    assert "AID" in kinds("The total number of people evacuated from Haiti by the U.S. is 10,500.")

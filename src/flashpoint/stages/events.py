@@ -361,6 +361,8 @@ def _context(token: Token, sentence_words: Callable[[], frozenset[str]]) -> Cont
             for grandchild in child.children:
                 if grandchild.dep_ == "prep":
                     objects.extend(children(grandchild, "pobj"))
+        if child.dep_ == "prep" and _temporal(child):
+            continue  # "called X on Saturday": when, not the verb's "call on"
         if child.dep_ in ("prep", "agent", "prt"):
             preps.append(child)
             for pobj in children(child, "pobj"):
@@ -400,6 +402,11 @@ def _context(token: Token, sentence_words: Callable[[], frozenset[str]]) -> Cont
         has_object=any(c.dep_ in ("dobj", "dative", "nsubjpass") for c in token.children),
         complement=complement,
     )
+
+
+def _temporal(prep: Token) -> bool:
+    objects = list(children(prep, "pobj"))
+    return bool(objects) and all(o.ent_type_ in ("DATE", "TIME") for o in objects)
 
 
 def _in_nested_clause(token: Token, root: Token) -> bool:
@@ -952,7 +959,9 @@ def _build_event(
         return None
     if not _agentive(candidate, lexicon):
         return None
-    if segment.kind != "caption" and _describes_not_reports(candidate, lexicon):
+    if segment.kind != "caption" and _describes_not_reports(
+        candidate, lexicon, lede=_is_lede(analyzed, sentence)
+    ):
         return None
 
     event_type, mode = candidate.event, candidate.mode
@@ -1290,7 +1299,14 @@ SUBORDINATE_DEPS = {"relcl", "acl", "advcl", "pcomp", "csubj", "csubjpass", "pob
 ONSET_VERBS = frozenset({"begin", "start", "resume", "launch", "proceed", "move", "rush"})
 
 
-def _describes_not_reports(candidate: Candidate, lexicon: Lexicon) -> bool:
+def _is_lede(analyzed: AnalyzedArticle, sentence: Sentence) -> bool:
+    """The body's first sentence: news told there in the present is news ("Russia sends
+    troops"), not a habit."""
+    body = next((s for s in analyzed.segments if s.kind == "body"), None)
+    return body is not None and sentence.segment is body and sentence.span.start == 0
+
+
+def _describes_not_reports(candidate: Candidate, lexicon: Lexicon, lede: bool = False) -> bool:
     """A word that describes a participant or a state of affairs rather than reporting an
     incident (ARTICLES.md: adjectival relationships, generic and habitual statements and
     purposes are not coded):
@@ -1302,15 +1318,31 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon) -> bool:
     - an act governed as an ongoing state or purpose ("continue to occupy", "used them to
       fight"), not as an onset ("began to shell");
     - the present simple of a material act, or of any act inside a relative clause: a habit
-      or a generality ("the group that rescues", "those who threaten its borders"), not news;
+      or a generality ("the group that rescues", "those who threaten its borders"), not news
+      (except in the lede, which may tell its news in the present);
     - an ongoing relationship told in the perfect ("had backed the YPG", "has supported").
     """
     token = candidate.token
     if candidate.is_noun:
-        return token.dep_ in ("pobj", "pcomp") and not candidate.governed
+        if token.dep_ not in ("pobj", "pcomp") or candidate.governed:
+            return False
+        # "a round of joint exercises", "a wave of strikes": the series is the act.
+        holder = token.head.head
+        of_series = token.head.lower_ == "of" and (
+            holder.lemma_.lower() in lexicon.words("series_nouns")
+            or lexicon.is_trigger_noun(holder.lemma_.lower())
+        )
+        return not of_series
     if token.dep_ in ("acl", "amod") and token.tag_ in ("VBN", "VBG"):
         if token.tag_ == "VBN" and candidate.event == "ASSAULT":
             return False  # "a militia targeted in an attack in Baghdad": violence told
+        if (
+            token.tag_ == "VBN"
+            and any(c.dep_ == "agent" for c in token.children)
+            and token.lemma_.lower() not in RELATIONSHIP_VERBS
+            and candidate.event != "SUPPORT"
+        ):
+            return False  # "people evacuated from Haiti by the U.S.": an act with its agent
         head = token.head
         return not (head.pos_ == "NOUN" and lexicon.is_trigger_noun(head.lemma_.lower()))
     if token.dep_ in ("pcomp", "pobj"):
@@ -1318,7 +1350,7 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon) -> bool:
     governor = token.head.lemma_.lower()
     if token.dep_ == "xcomp" and governor in lexicon.words("aspect_verbs"):
         return governor not in ONSET_VERBS
-    if _present_simple(token):
+    if _present_simple(token) and not lede:
         material = lexicon.types[candidate.event].quad in (2, 4)
         return material or token.dep_ == "relcl"
     if token.lemma_.lower() == "ask" and not any(
