@@ -70,6 +70,12 @@ def group_incidents(analyzed: AnalyzedArticle) -> None:
         else:
             target.members.append(event)
     analyzed.events = [_merged(incident) for incident in incidents]
+    # Quotes that retell a merged mention now point at its incident.
+    incident_of = {m.id: i.event.id for i in incidents for m in i.members}
+    kept = {e.id for e in analyzed.events}
+    for quote in analyzed.quotes:
+        ids = [incident_of.get(event_id, event_id) for event_id in quote.event_ids]
+        quote.event_ids = [i for n, i in enumerate(ids) if i in kept and i not in ids[:n]]
 
 
 def _anchor(event: Event) -> int:
@@ -323,16 +329,6 @@ def _anaphor(event: Event, text: str) -> bool:
                 )
             )
         )
-    )
-
-
-def _completeness(event: Event) -> tuple[int, ...]:
-    """How fully a mention reports its incident: the one to show and to code from first."""
-    return (
-        int(not event.subordinate),
-        int(bool(event.actor)) + int(bool(event.recipient)),
-        int(_own_place(event.event_loc)) + int(event.date_precision == "day"),
-        int(event.size is not None),
     )
 
 
