@@ -107,7 +107,8 @@ def test_one_event_with_spans_quotes_and_mentions(client, served_result, strike)
     assert detail["mentions"] == []
     quoted = next(e for e in served_result.events if e.quote_id)
     detail = client.get(f"/api/events/{quoted.id}").json()
-    assert [q["id"] for q in detail["quotes"]] == [quoted.quote_id]
+    # An incident retold in several quotes (stages/incidents.py) lists each of them.
+    assert quoted.quote_id in [q["id"] for q in detail["quotes"]]
     assert "quote" in {s["kind"] for s in detail["spans"]}
     missing = client.get("/api/events/e-missing")
     assert missing.status_code == 404 and "e-missing" in missing.json()["detail"]
