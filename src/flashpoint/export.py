@@ -19,12 +19,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from flashpoint.errors import UsageError
 from flashpoint.model import Actor, Event, is_country_code
 from flashpoint.resources import data_path, load_yaml
 from flashpoint.store import EventFilter, Store
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 FORMATS: dict[str, str] = {
     "plover": "PLOVER JSON Lines, one event per line (PLOVER manual's data fields)",
@@ -803,24 +806,38 @@ def _tsv_value(value: Any) -> Any:
     return value
 
 
-def _write_parquet(store: Store, where: EventFilter, out: IO[bytes]) -> int:
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError as exc:  # pragma: no cover - pyarrow is a dependency
-        raise UsageError("the parquet export needs pyarrow: pip install pyarrow") from exc
+def arrow_schema(columns: dict[str, str]) -> pa.Schema:
+    """A pyarrow schema for a flat table's columns (FLAT_COLUMNS and the like)."""
+    import pyarrow as pa
+
     types = {
         "string": pa.string(),
         "int": pa.int64(),
         "float": pa.float64(),
         "bool": pa.bool_(),
         "date": pa.date32(),
+        "datetime": pa.timestamp("us"),
     }
-    schema = pa.schema([(name, types[kind]) for name, kind in FLAT_COLUMNS.items()])
+    return pa.schema([(name, types[kind]) for name, kind in columns.items()])
+
+
+def flat_table(events: Iterable[Event], articles: dict[str, dict]) -> pa.Table:
+    """Events as the CSV/Parquet export's flat table (FLAT_COLUMNS, typed), in memory."""
+    import pyarrow as pa
+
+    rows = [flat_row(e, articles.get(e.article_id)) for e in events]
+    return pa.Table.from_pylist(rows, schema=arrow_schema(FLAT_COLUMNS))
+
+
+def _write_parquet(store: Store, where: EventFilter, out: IO[bytes]) -> int:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as exc:  # pragma: no cover - pyarrow is a dependency
+        raise UsageError("the parquet export needs pyarrow: pip install pyarrow") from exc
+    schema = arrow_schema(FLAT_COLUMNS)
     count = 0
     with pq.ParquetWriter(out, schema) as writer:
         for batch in iter_batches(store, where):
-            rows = [flat_row(e, batch.articles.get(e.article_id)) for e in batch.events]
-            writer.write_table(pa.Table.from_pylist(rows, schema=schema))
-            count += len(rows)
+            writer.write_table(flat_table(batch.events, batch.articles))
+            count += len(batch.events)
     return count

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from rich.console import Console
 
@@ -21,3 +23,23 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     """Print a one-line error and return the Exit to raise."""
     err.print(f"[bold red]error:[/] {message}", markup=True)
     return typer.Exit(code)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        import flashpoint
+
+        out.print(f"flashpoint {flashpoint.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """News about political conflict in, verifiable PLOVER event data out."""
