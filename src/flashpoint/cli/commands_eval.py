@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,8 +14,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from flashpoint.cli.app import app, err, fail, out
+from flashpoint.errors import InputError
 from flashpoint.evaluate.articles import GoldShapeError, detail_lines, evaluate_articles
 from flashpoint.evaluate.events import evaluate
+from flashpoint.evaluate.gold import gold_lines
 from flashpoint.pipeline import Pipeline, PipelineOptions
 
 
@@ -59,12 +62,62 @@ def eval_command(
     for path in gold:
         if not path.is_file():
             raise fail(f"{path}: no such file")
+        check_event_gold(path)
         with gold_progress(path) as progress:
             scores = evaluate(path, pipeline, progress=progress)
         if as_json:
             out.file.write(json.dumps(scores) + "\n")
         else:
             out.print(scores_table(path, scores))
+
+
+# A gold line's keys that say which command scores it.
+OTHER_GOLD_KEYS: dict[str, str] = {
+    "quotes": "eval-quotes",
+    "toponyms": "eval-places",
+    "timexes": "eval-dates",
+    "expected_country": "eval-actors",
+    "method": "eval-actors",
+}
+
+
+def check_event_gold(path: Path) -> None:
+    """Refuse, in one line, a gold file that is not event gold (else every score would be a
+    silent 0); report its unusable lines, which `evaluate` leaves out."""
+    usable = with_events = sentence_events = article_events = 0
+    keys: Counter[str] = Counter()
+    for entry in gold_lines(path):
+        if isinstance(entry, InputError):
+            err.print(f"skipped {entry.message}")
+            continue
+        usable += 1
+        events = entry.data.get("events")
+        if isinstance(events, list) or "no_event" in entry.data:
+            with_events += 1
+            for item in events or []:
+                # Article-level gold (eval-articles) gives each event its mentions.
+                if isinstance(item, dict) and "mentions" in item:
+                    article_events += 1
+                else:
+                    sentence_events += 1
+        else:
+            keys.update(list(entry.data))
+    if usable == 0:
+        raise fail(f"{path}: no usable gold lines (each wants a JSON object with a 'text')")
+    if article_events and not sentence_events:
+        raise fail(
+            f"{path}: article-level gold (its events have 'mentions'), not event gold "
+            "({text, events: [{event, source, target}]}); score it with `flashpoint eval-articles`"
+        )
+    if with_events:
+        return
+    other = next((OTHER_GOLD_KEYS[k] for k in OTHER_GOLD_KEYS if k in keys), None)
+    shape = "{" + ", ".join(k for k, _ in keys.most_common(6)) + "}"
+    raise fail(
+        f"{path}: not event gold: no line has an 'events' list or 'no_event' (its lines are "
+        f"{shape}; event gold is {{text, events: [{{event, source, target}}]}})"
+        + (f"; score it with `flashpoint {other}`" if other else "")
+    )
 
 
 def scores_table(path: Path, scores: dict) -> Table:
