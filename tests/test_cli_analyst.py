@@ -63,3 +63,10 @@ def test_eval_names_a_gold_file_of_the_wrong_shape(tmp_path: Path) -> None:
     result = invoke("eval", junk, "--json")
     assert result.exit_code == 1 and "no usable gold lines" in result.stderr
     assert not result.stdout  # no scores of 0 printed
+
+
+def test_actor_says_when_a_name_is_not_resolved() -> None:
+    result = invoke("actor", "Zorblax the Magnificent")
+    assert result.exit_code == 1 and "not resolved" in result.stderr and not result.stdout
+    found = invoke("actor", "the Iraqi foreign minister", "--date", "2024-01-04")
+    assert found.exit_code == 0 and "IRQ" in found.stdout

@@ -53,8 +53,14 @@ def actor_command(
         result = resolver.resolve(text, date=on_date, context=context)
         if as_json:
             out.file.write(json.dumps(asdict(result), ensure_ascii=False) + "\n")
-        else:
-            out.print(_table([asdict(result)]))
+            return
+        if not result.code and not result.sector:
+            read_as = f" (read as the name {result.name!r})" if result.name else ""
+            raise fail(
+                f"{text!r} is not resolved: no country or entity code and no sector{read_as}; "
+                "add it with --actors FILE.yaml (docs/actors.md)"
+            )
+        out.print(_table([asdict(result)]))
         return
     failed = 0
     for number, line in enumerate(sys.stdin, start=1):
