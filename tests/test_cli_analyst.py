@@ -14,6 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from flashpoint.cli import app
+from flashpoint.cli.app import out
+from flashpoint.cli.render import share_width
 
 runner = CliRunner()
 CLI = [sys.executable, "-m", "flashpoint"]
@@ -44,6 +46,41 @@ def at_width(columns: int, *args: object) -> subprocess.CompletedProcess:
     )
     assert done.returncode == 0, done.stderr
     return done
+
+
+@pytest.mark.parametrize("columns", [100, 80])
+def test_events_and_quotes_fit_the_terminal(db: Path, columns: int) -> None:
+    shown = at_width(columns, "events", "--db", db).stdout
+    assert max(len(line) for line in shown.splitlines()) <= columns
+    for event_id in event_ids(db):  # wrapped, not cropped: every id is there whole
+        assert event_id in shown
+    quotes = at_width(columns, "quotes", "--db", db).stdout
+    assert max(len(line) for line in quotes.splitlines()) <= columns
+
+
+def test_wide_keeps_each_event_on_one_line(db: Path) -> None:
+    shown = at_width(100, "events", "--db", db, "--wide").stdout
+    ids = event_ids(db)
+    rows = [line for line in shown.splitlines() if any(i in line for i in ids)]
+    assert len(rows) == len(ids)  # one line an event, its article id on it too
+    assert all("a6230193104dcc89ade34" in row for row in rows)
+    assert max(len(line) for line in shown.splitlines()) > 100
+
+
+def test_run_prints_at_the_terminal_width(example_path: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(out, "_width", 100)
+    result = invoke("run", example_path, "--db", tmp_path / "w.db")
+    assert result.exit_code == 0
+    assert max(len(line) for line in result.stdout.splitlines()) <= 100
+    assert "ASSAULT (drone)" in result.stdout
+
+
+def test_share_width_gives_least_then_by_share_up_to_natural() -> None:
+    shares = {"a": (10, 3), "b": (5, 1), "c": (5, 1)}
+    widths = share_width(50, shares, {"a": 100, "b": 8, "c": 100})
+    assert sum(widths.values()) == 50 and widths["b"] == 8
+    assert widths["a"] > widths["c"] >= 5
+    assert share_width(10, shares, {"a": 100, "b": 100, "c": 100}) == {"a": 10, "b": 5, "c": 5}
 
 
 def test_eval_names_a_gold_file_of_the_wrong_shape(tmp_path: Path) -> None:

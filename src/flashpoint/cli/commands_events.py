@@ -57,6 +57,14 @@ def _check_date(value: str | None, name: str) -> str | None:
         raise UsageError(f"{name} wants a date YYYY-MM-DD, got {value!r}") from exc
 
 
+WideOpt = Annotated[
+    bool,
+    typer.Option(
+        "--wide", help="One line per row at its full width (for a pager or a file), not wrapped."
+    ),
+]
+
+
 @app.command()
 def events(
     db: DbOpt = DEFAULT_DB,
@@ -79,6 +87,7 @@ def events(
         int | None, typer.Option("--min-dead", min=0, help="Events with at least N dead.")
     ] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
+    wide: WideOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSONL.")] = False,
 ) -> None:
     """List stored events, filtered."""
@@ -107,7 +116,8 @@ def events(
     if not found:
         out.print("no events match", style="dim")
         return
-    out.print(render.events_table(found, with_article=True))
+    table = render.events_table(found, with_article=True, width=None if wide else out.width)
+    render.print_table(out, table, wide=wide)
     out.print(f"{len(found)} events", style="dim")
 
 

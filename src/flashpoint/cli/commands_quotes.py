@@ -12,6 +12,7 @@ from rich.table import Table
 from flashpoint.cli import render
 from flashpoint.cli.app import app, err, fail, out
 from flashpoint.cli.commands_eval import gold_progress
+from flashpoint.cli.commands_events import WideOpt
 from flashpoint.errors import InputError
 from flashpoint.evaluate.quotes import SCORE_KEYS, details, evaluate
 from flashpoint.model import Quote
@@ -32,6 +33,7 @@ def quotes(
     article: Annotated[str | None, typer.Option("--article", help="An article id.")] = None,
     db: Annotated[Path, typer.Option("--db", help="SQLite database to read.")] = DEFAULT_DB,
     limit: Annotated[int | None, typer.Option(help="At most this many quotes.", min=1)] = None,
+    wide: WideOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSONL.")] = False,
 ) -> None:
     """List stored quotes with their speakers, filtered."""
@@ -49,7 +51,8 @@ def quotes(
     if not found:
         out.print("no quotes match", style="dim")
         return
-    out.print(render.quotes_table(found, with_article=True))
+    table = render.quotes_table(found, with_article=True, width=None if wide else out.width)
+    render.print_table(out, table, wide=wide)
     out.print(f"{len(found)} quotes", style="dim")
 
 

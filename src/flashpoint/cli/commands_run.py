@@ -130,8 +130,8 @@ def run(
                                 json.dumps(result.to_output(), ensure_ascii=False) + "\n"
                             )
                         else:
-                            for part in render.result_view(result):
-                                out.print(part)
+                            for part in render.result_view(result, width=out.width):
+                                out.print(part, soft_wrap=False)
                             out.print()
                 finally:
                     results.close()  # stops the workers now if the loop stopped early

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -104,34 +106,120 @@ def article_header(article: Article) -> Text:
     return text
 
 
-def events_table(events: list[Event], *, with_article: bool = False) -> Table:
-    """One row an event; its id (for `flashpoint show`) under its type, so that the table
-    stays readable in an 80-column terminal."""
+# From this terminal width on the events table has an article column (21 characters); below,
+# `show EVENT_ID` prints an event's article, and --wide or --json list it.
+ARTICLE_COLUMN_FROM = 130
+# The columns that share a terminal's width: (least width, share of what is left).
+EVENT_COLUMN_SHARES: dict[str, tuple[int, int]] = {
+    "actor → recipient": (14, 5),
+    "where · when": (12, 3),
+    "toll": (6, 2),
+}
+
+
+def events_table(
+    events: list[Event], *, with_article: bool = False, width: int | None = None
+) -> Table:
+    """One row an event. With `width` (the terminal's), four columns wrapped to fit in it:
+    the type with the event's id (for `flashpoint show`) and flags under it, the dyad, place
+    and date, toll. Without, the wide table: a column per field, each cell on one line."""
+    if width is None:
+        return _wide_events_table(events, with_article=with_article)
+    rows = []
+    for event in events:
+        kind = Text(event.event + (f" ({event.mode})" if event.mode else ""), style="bold")
+        kind.append(f"\n{event.id}", style="dim not bold")
+        marks = flags(event)
+        if marks:
+            kind.append(f"\n{marks}", style="yellow not bold")
+        where_when = Text(place_label(event.event_loc))
+        where_when.append("\n" + date_label(event), style="cyan")
+        dyad = f"{actor_label(event.actor)} → {actor_label(event.recipient)}"
+        rows.append([kind, dyad, where_when, toll_label(event.size)])
+    article_column = with_article and width >= ARTICLE_COLUMN_FROM
+    first = max([17, *(_longest_line(row[0]) for row in rows)])
+    fixed = {"event · id · flags": min(first, 24)}
+    if article_column:
+        fixed = {"article": 21, **fixed}
+    columns = len(fixed) + len(EVENT_COLUMN_SHARES)
+    overhead = 3 * columns - 1  # borders, and one space either side inside (none at the edges)
+    natural = {
+        name: max([len(name), *(_longest_line(row[i + 1]) for row in rows)])
+        for i, name in enumerate(EVENT_COLUMN_SHARES)
+    }
+    widths = share_width(width - overhead - sum(fixed.values()), EVENT_COLUMN_SHARES, natural)
+    table = Table(show_lines=False, expand=False, pad_edge=False)
+    for name, size in {**fixed, **widths}.items():
+        table.add_column(name, width=size, style="dim" if name == "article" else "")
+    for event, row in zip(events, rows, strict=True):
+        table.add_row(*([event.article_id] if article_column else []), *row)
+    return table
+
+
+def share_width(
+    room: int, shares: dict[str, tuple[int, int]], natural: dict[str, int]
+) -> dict[str, int]:
+    """Widths for columns that share `room` characters: each gets at least its least width and
+    at most its natural one; the rest goes by share, what a column cannot use going to the
+    others."""
+    widths = {name: least for name, (least, _) in shares.items()}
+    widths = {name: min(widths[name], max(natural[name], 1)) for name in widths}
+    left = room - sum(widths.values())
+    open_ = [name for name in shares if widths[name] < natural[name]]
+    while left > 0 and open_:
+        total = sum(shares[name][1] for name in open_)
+        given = 0
+        for name in open_:
+            extra = max(1, left * shares[name][1] // total)
+            extra = min(extra, natural[name] - widths[name], left - given)
+            widths[name] += extra
+            given += extra
+        left -= given
+        open_ = [name for name in open_ if widths[name] < natural[name]]
+        if given == 0:
+            break
+    return widths
+
+
+def _longest_line(cell: Text | str) -> int:
+    text = cell.plain if isinstance(cell, Text) else cell
+    return max((len(line) for line in text.split("\n")), default=0)
+
+
+def _wide_events_table(events: list[Event], *, with_article: bool) -> Table:
+    """A column per field, nothing wrapped (--wide: for a pager or a file)."""
     table = Table(show_lines=False, expand=False, pad_edge=False)
     if with_article:
         table.add_column("article", style="dim", no_wrap=True)
-    table.add_column("event · id", style="bold", min_width=17)
-    table.add_column("actor → recipient", min_width=20)
-    table.add_column("where")
-    table.add_column("when", min_width=11)
-    table.add_column("toll")
-    table.add_column("flags", style="dim")
+    for name in ("event", "id", "actor → recipient", "where", "when", "toll", "flags"):
+        table.add_column(name, no_wrap=True, style={"id": "dim", "flags": "dim"}.get(name, ""))
     for event in events:
-        kind = Text(event.event + (f" ({event.mode})" if event.mode else ""))
-        kind.append(f"\n{event.id}", style="dim not bold")
-        dyad = f"{actor_label(event.actor)} → {actor_label(event.recipient)}"
-        row: list = [
-            kind,
-            dyad,
+        row = [
+            event.event + (f" ({event.mode})" if event.mode else ""),
+            event.id,
+            f"{actor_label(event.actor)} → {actor_label(event.recipient)}",
             place_label(event.event_loc),
             date_label(event),
             toll_label(event.size),
             flags(event),
         ]
-        if with_article:
-            row.insert(0, event.article_id)
-        table.add_row(*row)
+        table.add_row(*([event.article_id] if with_article else []), *row)
     return table
+
+
+def print_table(console: Console, table: Table, *, wide: bool = False) -> None:
+    """A table at the terminal's width, cells wrapped; `wide` prints it at its natural width
+    however wide that is (for a pager or a file)."""
+    if not wide:
+        console.print(table, soft_wrap=False)
+        return
+    natural = Measurement.get(console, console.options.update(max_width=100_000), table).maximum
+    width = console.width
+    console.width = max(width, natural)
+    try:
+        console.print(table, soft_wrap=True)
+    finally:
+        console.width = width
 
 
 QUOTE_CHARS = 140
@@ -181,30 +269,52 @@ def quote_label(quote: Quote) -> Text:
     return label
 
 
-def quotes_table(quotes: list[Quote], *, with_article: bool = False) -> Table:
-    """Who said what: speaker, how it was attributed, the words (indirect speech dim)."""
+QUOTE_COLUMN_SHARES: dict[str, tuple[int, int]] = {
+    "speaker": (12, 3),
+    "cue": (8, 2),
+    "quote": (20, 6),
+}
+
+
+def quotes_table(
+    quotes: list[Quote], *, with_article: bool = False, width: int | None = None
+) -> Table:
+    """Who said what: speaker, how it was attributed, the words (indirect speech dim). With
+    `width` (the terminal's) the columns share it; without, each cell keeps to one line."""
+    rows = [[speaker_label(q), cue_label(q), quote_label(q)] for q in quotes]
     table = Table(show_lines=False, pad_edge=False)
-    if with_article:
-        table.add_column("article", style="dim", no_wrap=True)
-    table.add_column("speaker", style="bold", ratio=3)
-    table.add_column("cue", ratio=2)
-    table.add_column("quote", ratio=6)
-    for quote in quotes:
-        row: list = [speaker_label(quote), cue_label(quote), quote_label(quote)]
+    if width is None:
         if with_article:
-            row.insert(0, quote.article_id)
-        table.add_row(*row)
+            table.add_column("article", style="dim", no_wrap=True)
+        for name in QUOTE_COLUMN_SHARES:
+            table.add_column(name, no_wrap=True, style="bold" if name == "speaker" else "")
+    else:
+        article_column = with_article and width >= ARTICLE_COLUMN_FROM
+        fixed = {"article": 21} if article_column else {}
+        if article_column:
+            table.add_column("article", style="dim", width=21)
+        overhead = 3 * (len(fixed) + len(QUOTE_COLUMN_SHARES)) - 1
+        natural = {
+            name: max([len(name), *(_longest_line(row[i]) for row in rows)])
+            for i, name in enumerate(QUOTE_COLUMN_SHARES)
+        }
+        room = width - overhead - sum(fixed.values())
+        for name, size in share_width(room, QUOTE_COLUMN_SHARES, natural).items():
+            table.add_column(name, width=size, style="bold" if name == "speaker" else "")
+        with_article = article_column
+    for quote, row in zip(quotes, rows, strict=True):
+        table.add_row(*([quote.article_id] if with_article else []), *row)
     return table
 
 
-def result_view(result: ArticleResult) -> list:
+def result_view(result: ArticleResult, width: int | None = None) -> list:
     parts: list = [article_header(result.article)]
     if result.events:
-        parts.append(events_table(result.events))
+        parts.append(events_table(result.events, width=width))
     elif result.article.status == "coded":
         parts.append(Text("no events", style="dim"))
     if result.quotes:
-        parts.append(quotes_table(result.quotes))
+        parts.append(quotes_table(result.quotes, width=width))
     return parts
 
 
