@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -81,6 +82,63 @@ def test_share_width_gives_least_then_by_share_up_to_natural() -> None:
     assert sum(widths.values()) == 50 and widths["b"] == 8
     assert widths["a"] > widths["c"] >= 5
     assert share_width(10, shares, {"a": 100, "b": 100, "c": 100}) == {"a": 10, "b": 5, "c": 5}
+
+
+def test_sort(db: Path) -> None:
+    result = invoke("events", "--db", db, "--json", "--sort", "-confidence")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    confidences = [r["confidence"] for r in records]
+    assert confidences == sorted(confidences, reverse=True) and len(set(confidences)) > 1
+    kinds = [
+        json.loads(line)["event"]
+        for line in invoke("events", "--db", db, "--json", "--sort", "type").stdout.splitlines()
+    ]
+    assert kinds == sorted(kinds) and len(set(kinds)) > 1
+    dates = [
+        json.loads(line)["date"] or ""
+        for line in invoke("events", "--db", db, "--json", "--sort", "-date").stdout.splitlines()
+    ]
+    assert [d for d in dates if d] == sorted((d for d in dates if d), reverse=True)
+    bad = invoke("events", "--db", db, "--sort", "size")
+    assert bad.exit_code != 0 and "-confidence" in bad.output and "Traceback" not in bad.output
+
+
+def test_show_takes_a_unique_prefix(db: Path) -> None:
+    ids = event_ids(db)
+    target = ids[0]
+    prefix = next(
+        target[:n] for n in range(2, len(target)) if sum(i.startswith(target[:n]) for i in ids) == 1
+    )
+    shown = invoke("show", prefix, "--db", db, "--json")
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["id"] == target
+    ambiguous = invoke("show", "e", "--db", db)
+    lines = [line for line in ambiguous.stderr.splitlines() if line.strip()]
+    assert ambiguous.exit_code == 1 and len(lines) == 1
+    assert "more than 5 event ids" in lines[0] and sorted(ids)[0] in lines[0]
+    missing = invoke("show", "e-nope", "--db", db)
+    assert missing.exit_code == 1 and "no event 'e-nope'" in missing.stderr
+
+
+def test_parquet_is_refused_on_a_terminal(db: Path, tmp_path: Path) -> None:
+    main, terminal = pty.openpty()
+    try:
+        done = subprocess.run(
+            [*CLI, "export", "-f", "parquet", "--db", str(db)],
+            stdout=terminal,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+    finally:
+        os.close(terminal)
+    try:
+        written = os.read(main, 4096)
+    except OSError:  # nothing was written to the terminal before it closed
+        written = b""
+    os.close(main)
+    assert done.returncode == 1 and b"--out" in done.stderr and b"PAR1" not in written
+    target = tmp_path / "events.parquet"
+    result = invoke("export", "-f", "parquet", "--db", db, "--out", target)
+    assert result.exit_code == 0 and target.read_bytes()[:4] == b"PAR1"
 
 
 def test_eval_names_a_gold_file_of_the_wrong_shape(tmp_path: Path) -> None:

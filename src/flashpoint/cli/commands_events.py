@@ -12,8 +12,9 @@ from rich.text import Text
 from flashpoint.cli import render
 from flashpoint.cli.app import app, fail, out
 from flashpoint.errors import UsageError
-from flashpoint.model import EVENT_TYPES, Event
+from flashpoint.model import EVENT_TYPES
 from flashpoint.store import DEFAULT_DB, EventFilter, Store
+from flashpoint.store.sqlite import EVENT_SORTS
 
 DbOpt = Annotated[Path, typer.Option("--db", help="SQLite database to read.")]
 
@@ -29,14 +30,6 @@ def parse_near(value: str | None) -> tuple[float, float, float] | None:
     if not (-90 <= lat <= 90 and -180 <= lon <= 180 and km > 0):
         raise UsageError(f"--near {value!r}: latitude -90..90, longitude -180..180, km > 0")
     return lat, lon, km
-
-
-def within(event: Event, near: tuple[float, float, float]) -> bool:
-    loc = event.event_loc
-    if loc is None or loc.lat is None or loc.lon is None:
-        return False
-    lat, lon, km = near
-    return haversine_km(lat, lon, loc.lat, loc.lon) <= km
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -57,12 +50,26 @@ def _check_date(value: str | None, name: str) -> str | None:
         raise UsageError(f"{name} wants a date YYYY-MM-DD, got {value!r}") from exc
 
 
+SortOpt = Annotated[
+    str,
+    typer.Option(
+        "--sort",
+        help="Order: date, confidence, type or event_scale; a leading - is descending "
+        "(e.g. -date, -confidence).",
+    ),
+]
 WideOpt = Annotated[
     bool,
     typer.Option(
         "--wide", help="One line per row at its full width (for a pager or a file), not wrapped."
     ),
 ]
+
+
+def check_sort(value: str) -> str:
+    if value not in EVENT_SORTS:
+        raise fail(f"--sort {value!r}: one of {', '.join(EVENT_SORTS)}")
+    return value
 
 
 @app.command()
@@ -86,11 +93,12 @@ def events(
     min_dead: Annotated[
         int | None, typer.Option("--min-dead", min=0, help="Events with at least N dead.")
     ] = None,
-    limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
+    sort: SortOpt = "date",
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many events.")] = None,
     wide: WideOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSONL.")] = False,
 ) -> None:
-    """List stored events, filtered."""
+    """List stored events, filtered and sorted."""
     if type is not None and type.upper() not in EVENT_TYPES:
         raise fail(f"--type {type!r} is not a PLOVER type ({', '.join(EVENT_TYPES)})")
     point = parse_near(near)
@@ -103,12 +111,11 @@ def events(
         near=point,
         include_background=background,
         min_dead=min_dead,
-        limit=None if point else limit,
+        sort=check_sort(sort),
+        limit=limit,
     )
     with Store(db, read_only=True) as store:
         found = store.events(where)
-    if point is not None:
-        found = [e for e in found if within(e, point)][: limit or None]
     if as_json:
         for event in found:
             out.file.write(event.model_dump_json() + "\n")
@@ -123,15 +130,17 @@ def events(
 
 @app.command()
 def show(
-    event_id: Annotated[str, typer.Argument(help="An event id, as printed by run or events.")],
+    event_id: Annotated[
+        str,
+        typer.Argument(help="An event id as printed by run or events, or its start if unique."),
+    ],
     db: DbOpt = DEFAULT_DB,
     as_json: Annotated[bool, typer.Option("--json", help="Print the event as JSON.")] = False,
 ) -> None:
     """Print one event with its sentence, the evidence marked."""
     with Store(db, read_only=True) as store:
-        event = store.event(event_id)
-        if event is None:
-            raise fail(f"no event {event_id!r} in {db}")
+        event = store.event(event_id) or store.event(unique_event_id(store, event_id, db))
+        assert event is not None  # unique_event_id names a stored event
         article = store.article(event.article_id)
     if as_json:
         out.print_json(event.model_dump_json())
@@ -172,3 +181,15 @@ def show(
         + Text("  ")
         + Text("toll", style="bold blue")
     )
+
+
+def unique_event_id(store: Store, prefix: str, db: Path) -> str:
+    """The one stored event id starting with `prefix`, or a usage error that lists some."""
+    candidates = store.event_ids_with_prefix(prefix, limit=6)
+    if not candidates:
+        raise fail(f"no event {prefix!r} in {db}")
+    if len(candidates) > 1:
+        listed = ", ".join(candidates[:5]) + (", ..." if len(candidates) > 5 else "")
+        many = "more than 5" if len(candidates) > 5 else str(len(candidates))
+        raise fail(f"{prefix!r} starts {many} event ids ({listed}): give more of the id")
+    return candidates[0]

@@ -48,6 +48,8 @@ EVENT_SORTS: dict[str, str] = {
     "-event_scale": "event_scale DESC, date, id",
     "event": "event, date, id",
     "-event": "event DESC, date, id",
+    "type": "event, date, id",  # the CLI's name for the event type
+    "-type": "event DESC, date, id",
 }
 
 
@@ -256,6 +258,14 @@ class StoreQueries:
             params,
         )
         return [dict(row) for row in rows]
+
+    def event_ids_with_prefix(self, prefix: str, limit: int = 6) -> list[str]:
+        """Ids of stored events that start with `prefix` (at most `limit`), in order."""
+        rows = self.conn.execute(
+            "SELECT id FROM events WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+            (prefix, prefix + "\U0010ffff", limit),
+        )
+        return [row[0] for row in rows]
 
     def linked_events(self, link_id: str) -> list[Event]:
         """Every stored mention of one cross-article event (same `link_id`)."""
