@@ -165,3 +165,16 @@ def test_actor_says_when_a_name_is_not_resolved() -> None:
     assert result.exit_code == 1 and "not resolved" in result.stderr and not result.stdout
     found = invoke("actor", "the Iraqi foreign minister", "--date", "2024-01-04")
     assert found.exit_code == 0 and "IRQ" in found.stdout
+
+
+def test_codes_are_checked_and_an_empty_result_says_why(db: Path) -> None:
+    named = invoke("events", "--db", db, "--actor", "United States")
+    assert named.exit_code == 1 and "3-letter code" in named.stderr
+    assert "flashpoint actor" in named.stderr
+    assert invoke("export", "-f", "csv", "--db", db, "--country", "Iraq").exit_code == 1
+    assert invoke("quotes", "--db", db, "--speaker", "Iraq").exit_code == 1
+    none = invoke(
+        "events", "--db", db, "--type", "ASSAULT", "--since", "2024-01-01", "--actor", "USA"
+    )
+    assert none.exit_code == 0 and "no events match" in none.stdout
+    assert "without --since" in none.stdout and "date is unknown" in none.stdout

@@ -39,6 +39,18 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0088 * math.asin(math.sqrt(a))
 
 
+def check_code(value: str | None, name: str) -> str | None:
+    """A 3-letter actor or country code; a name is a usage error that says how to find its."""
+    if value is None:
+        return None
+    if len(value) == 3 and value.isalpha():
+        return value.upper()
+    raise fail(
+        f"{name} {value!r} is not a 3-letter code (e.g. USA, IRQ, IGO); "
+        f"`flashpoint actor {value!r}` shows the code of a name"
+    )
+
+
 def _check_date(value: str | None, name: str) -> str | None:
     if value is None:
         return None
@@ -78,7 +90,10 @@ def events(
     type: Annotated[
         str | None, typer.Option("--type", help="PLOVER event type, e.g. ASSAULT.")
     ] = None,
-    actor: Annotated[str | None, typer.Option(help="Actor or recipient code, e.g. USA.")] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option(help="Code of an actor or a recipient, e.g. USA (either side, as GDELT)."),
+    ] = None,
     since: Annotated[
         str | None, typer.Option(help="Events on or after this date (YYYY-MM-DD).")
     ] = None,
@@ -104,10 +119,10 @@ def events(
     point = parse_near(near)
     where = EventFilter(
         type=type,
-        actor=actor,
+        actor=check_code(actor, "--actor"),
         since=_check_date(since, "--since"),
         until=_check_date(until, "--until"),
-        country=country,
+        country=check_code(country, "--country"),
         near=point,
         include_background=background,
         min_dead=min_dead,
@@ -116,16 +131,52 @@ def events(
     )
     with Store(db, read_only=True) as store:
         found = store.events(where)
+        hint = why_none(store, where) if not found else ""
     if as_json:
         for event in found:
             out.file.write(event.model_dump_json() + "\n")
         return
     if not found:
-        out.print("no events match", style="dim")
+        out.print("no events match" + (f"; {hint}" if hint else ""), style="dim")
         return
     table = render.events_table(found, with_article=True, width=None if wide else out.width)
     render.print_table(out, table, wide=wide)
     out.print(f"{len(found)} events", style="dim")
+
+
+# Each filter of `events`, and how to leave it out: for saying why nothing matched.
+RELAXED: dict[str, dict[str, object]] = {
+    "--type": {"type": None},
+    "--actor": {"actor": None},
+    "--since": {"since": None},
+    "--until": {"until": None},
+    "--country": {"country": None},
+    "--near": {"near": None},
+    "--no-background": {"include_background": True},
+    "--min-dead": {"min_dead": None},
+}
+
+
+def why_none(store: Store, where: EventFilter) -> str:
+    """When no event matches: which filters, each left out alone, would let events through."""
+    if store.count_events(EventFilter()) == 0:
+        return f"{store.path} holds no events"
+    given = {
+        option: change
+        for option, change in RELAXED.items()
+        if any(getattr(where, field) != value for field, value in change.items())
+    }
+    found = []
+    for option, change in given.items():
+        count = store.count_events(EventFilter(**{**where.__dict__, **change}))
+        if count:
+            found.append(f"{count} without {option}")
+    if not found:
+        return ""
+    hint = "there are " + ", ".join(found)
+    if any(option in ("--since", "--until") for option in given):
+        hint += " (events whose date is unknown never match --since or --until)"
+    return hint
 
 
 @app.command()

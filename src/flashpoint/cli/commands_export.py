@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from flashpoint.cli.app import app, err, fail
-from flashpoint.cli.commands_events import _check_date, parse_near
+from flashpoint.cli.commands_events import _check_date, check_code, parse_near
 from flashpoint.errors import UsageError
 from flashpoint.export import FORMATS, write_export
 from flashpoint.model import EVENT_TYPES
@@ -74,10 +74,10 @@ def export_command(
     where = EventFilter(
         types=types,
         mode=mode,
-        actor=actor,
+        actor=check_code(actor, "--actor"),
         since=_check_date(since, "--since"),
         until=_check_date(until, "--until"),
-        country=country,
+        country=check_code(country, "--country"),
         near=parse_near(near),
         text=text,
         min_confidence=min_confidence,

@@ -12,7 +12,7 @@ from rich.table import Table
 from flashpoint.cli import render
 from flashpoint.cli.app import app, err, fail, out
 from flashpoint.cli.commands_eval import gold_progress
-from flashpoint.cli.commands_events import WideOpt
+from flashpoint.cli.commands_events import WideOpt, check_code
 from flashpoint.errors import InputError
 from flashpoint.evaluate.quotes import SCORE_KEYS, details, evaluate
 from flashpoint.model import Quote
@@ -40,7 +40,7 @@ def quotes(
     if kind is not None and kind.lower() not in QUOTE_KINDS:
         raise fail(f"--kind {kind!r} is not one of {', '.join(QUOTE_KINDS)}")
     with Store(db, read_only=True) as store:
-        found = store.quotes(speaker=speaker, article_id=article)
+        found = store.quotes(speaker=check_code(speaker, "--speaker"), article_id=article)
     if kind is not None:
         found = [q for q in found if q.kind == kind.lower()]
     found = found[:limit] if limit else found
