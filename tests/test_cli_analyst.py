@@ -178,3 +178,42 @@ def test_codes_are_checked_and_an_empty_result_says_why(db: Path) -> None:
     )
     assert none.exit_code == 0 and "no events match" in none.stdout
     assert "without --since" in none.stdout and "date is unknown" in none.stdout
+
+
+def option_names(command: str) -> set[str]:
+    import typer.main
+
+    click_command = typer.main.get_command(app).commands[command]  # type: ignore[attr-defined]
+    return {
+        name
+        for param in click_command.params
+        for name in [*param.opts, *param.secondary_opts]
+        if name.startswith("--")
+    }
+
+
+def test_events_and_export_share_the_api_filters(db: Path) -> None:
+    import inspect
+
+    from flashpoint.api.deps import event_filter
+
+    shared = {
+        "--type", "--mode", "--actor", "--initiator", "--recipient", "--since", "--until",
+        "--country", "--near", "--search", "--min-confidence", "--min-dead", "--background",
+        "--no-background", "--hypothetical", "--no-hypothetical", "--negated", "--no-negated",
+        "--sort", "--limit",
+    }  # fmt: skip
+    assert shared <= option_names("events") and shared <= option_names("export")
+    api = set(inspect.signature(event_filter).parameters) | {"sort", "limit"}
+    for option in shared - {"--search", "--min-dead"} - {o for o in shared if "--no-" in o}:
+        assert option[2:].replace("-", "_") in api, option  # the API's names (--search is q)
+    listed = event_ids(db, "--type", "ASSAULT", "--type", "THREATEN", "--search", "attack")
+    exported = invoke(
+        "export", "-f", "plover", "--db", db, "--type", "ASSAULT", "--type", "THREATEN",
+        "--search", "attack",
+    )  # fmt: skip
+    assert exported.exit_code == 0
+    assert [json.loads(line)["id"] for line in exported.stdout.splitlines()] == listed != []
+    bad = invoke("events", "--db", db, "--search", '"unclosed')
+    assert bad.exit_code != 0 and "Traceback" not in bad.output
+    assert event_ids(db, "--min-dead", "4") and not event_ids(db, "--min-dead", "400")

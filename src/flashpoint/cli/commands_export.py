@@ -8,11 +8,9 @@ from typing import Annotated
 
 import typer
 
+from flashpoint.cli import filters
 from flashpoint.cli.app import app, err, fail
-from flashpoint.cli.commands_events import _check_date, check_code, parse_near
-from flashpoint.errors import UsageError
 from flashpoint.export import FORMATS, write_export
-from flashpoint.model import EVENT_TYPES
 from flashpoint.store import DEFAULT_DB, EventFilter, Store
 
 
@@ -28,32 +26,23 @@ def export_command(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")
     ] = None,
-    type: Annotated[
-        list[str] | None, typer.Option("--type", help="PLOVER event type (repeatable).")
-    ] = None,
-    mode: Annotated[str | None, typer.Option(help="PLOVER mode, e.g. drone.")] = None,
-    actor: Annotated[str | None, typer.Option(help="Actor or recipient code, e.g. USA.")] = None,
-    since: Annotated[str | None, typer.Option(help="Events on or after (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option(help="Events on or before (YYYY-MM-DD).")] = None,
-    country: Annotated[str | None, typer.Option(help="ISO3 code of the event's place.")] = None,
-    near: Annotated[str | None, typer.Option(help="LAT,LON,KM: events within KM.")] = None,
-    text: Annotated[
-        str | None, typer.Option("--search", help="Full-text query over the evidence (FTS5).")
-    ] = None,
-    min_confidence: Annotated[
-        float | None, typer.Option(min=0.0, max=1.0, help="Lowest confidence kept.")
-    ] = None,
-    background: Annotated[
-        bool, typer.Option("--background/--no-background", help="Include background events.")
-    ] = True,
-    hypothetical: Annotated[
-        bool,
-        typer.Option("--hypothetical/--no-hypothetical", help="Include hypothetical events."),
-    ] = True,
-    negated: Annotated[
-        bool, typer.Option("--negated/--no-negated", help="Include negated events.")
-    ] = True,
-    limit: Annotated[int | None, typer.Option(min=1, help="At most this many events.")] = None,
+    type: filters.TypeOpt = None,
+    mode: filters.ModeOpt = None,
+    actor: filters.ActorOpt = None,
+    initiator: filters.InitiatorOpt = None,
+    recipient: filters.RecipientOpt = None,
+    since: filters.SinceOpt = None,
+    until: filters.UntilOpt = None,
+    country: filters.CountryOpt = None,
+    near: filters.NearOpt = None,
+    search: filters.SearchOpt = None,
+    min_confidence: filters.MinConfidenceOpt = None,
+    min_dead: filters.MinDeadOpt = None,
+    background: filters.BackgroundOpt = True,
+    hypothetical: filters.HypotheticalOpt = True,
+    negated: filters.NegatedOpt = True,
+    sort: filters.SortOpt = "date",
+    limit: filters.LimitOpt = None,
     escape_formulas: Annotated[
         bool,
         typer.Option(
@@ -63,27 +52,28 @@ def export_command(
         ),
     ] = True,
 ) -> None:
-    """Export stored events. Text formats go to stdout with a header line; --out for a file."""
+    """Export stored events (the filters of `events` and of the API). Text formats go to stdout
+    with a header line; --out for a file."""
     fmt = format.lower()
     if fmt not in FORMATS:
         raise fail(f"--format {format!r}: one of {', '.join(FORMATS)}")
-    types = tuple(t.upper() for t in type or [])
-    unknown = [t for t in types if t not in EVENT_TYPES]
-    if unknown:
-        raise fail(f"--type {unknown[0]!r} is not a PLOVER type ({', '.join(EVENT_TYPES)})")
-    where = EventFilter(
-        types=types,
+    where = filters.event_filter(
+        type=type,
         mode=mode,
-        actor=check_code(actor, "--actor"),
-        since=_check_date(since, "--since"),
-        until=_check_date(until, "--until"),
-        country=check_code(country, "--country"),
-        near=parse_near(near),
-        text=text,
+        actor=actor,
+        initiator=initiator,
+        recipient=recipient,
+        since=since,
+        until=until,
+        country=country,
+        near=near,
+        search=search,
         min_confidence=min_confidence,
-        include_background=background,
-        include_hypothetical=hypothetical,
-        include_negated=negated,
+        min_dead=min_dead,
+        background=background,
+        hypothetical=hypothetical,
+        negated=negated,
+        sort=sort,
         limit=limit,
     )
     if out is None and fmt == "parquet" and sys.stdout.isatty():
@@ -106,12 +96,5 @@ def export_command(
 
 
 def _export(store: Store, where: EventFilter, fmt: str, stream, escape_formulas: bool) -> int:
-    import sqlite3
-
-    try:
+    with filters.full_text_errors(where):
         return write_export(store, where, fmt, stream, escape_formulas)
-    except sqlite3.OperationalError as exc:
-        if where.text:
-            message = f"--search {where.text!r}: not a valid full-text query ({exc})"
-            raise UsageError(message) from exc
-        raise

@@ -12,7 +12,8 @@ from rich.table import Table
 from flashpoint.cli import render
 from flashpoint.cli.app import app, err, fail, out
 from flashpoint.cli.commands_eval import gold_progress
-from flashpoint.cli.commands_events import WideOpt, check_code
+from flashpoint.cli.commands_events import WideOpt
+from flashpoint.cli.filters import check_code
 from flashpoint.errors import InputError
 from flashpoint.evaluate.quotes import SCORE_KEYS, details, evaluate
 from flashpoint.model import Quote
