@@ -217,3 +217,29 @@ def test_events_and_export_share_the_api_filters(db: Path) -> None:
     bad = invoke("events", "--db", db, "--search", '"unclosed')
     assert bad.exit_code != 0 and "Traceback" not in bad.output
     assert event_ids(db, "--min-dead", "4") and not event_ids(db, "--min-dead", "400")
+
+
+def test_ingest_progress_knows_its_total(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from flashpoint.cli.commands_run import count_articles, progress_bar
+    from flashpoint.stages.read import iter_documents
+
+    (tmp_path / "dir" / ".hidden").mkdir(parents=True)
+    (tmp_path / "dir" / "a.txt").write_text("One article.")
+    (tmp_path / "dir" / "b.html").write_text("<p>Two</p>")
+    (tmp_path / "dir" / "notes.md").write_text("not an input")
+    (tmp_path / "dir" / ".hidden" / "c.txt").write_text("hidden")
+    (tmp_path / "lines.jsonl").write_text('{"text": "a"}\n\n{"text": "b"}\nnot json\n')
+    (tmp_path / "rows.csv").write_text('text,date\n"two\n\nparagraphs",2024-01-01\nthree,\n')
+    paths = [str(tmp_path / name) for name in ("dir", "lines.jsonl", "rows.csv", "missing.txt")]
+    # The same count as the reader's items (articles and errors alike).
+    assert count_articles(paths) == len(list(iter_documents(paths))) == 8
+    assert count_articles(["-"]) is None
+    console = Console(record=True, force_terminal=True, width=120)
+    with progress_bar(8, console) as progress:
+        task = progress.add_task("coding", total=8, rate=2.0)
+        progress.update(task, completed=2)
+        progress.refresh()
+    shown = console.export_text()
+    assert "25%" in shown and "2/8" in shown and "ETA" in shown

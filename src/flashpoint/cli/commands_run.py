@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
+import os
 import sqlite3
 import sys
 import time
@@ -12,7 +14,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from flashpoint.cli import render
 from flashpoint.cli.app import app, err, out
@@ -22,7 +34,13 @@ from flashpoint.model import ArticleResult
 from flashpoint.pipeline import Pipeline, PipelineOptions
 from flashpoint.stages.dedup import DedupOptions
 from flashpoint.stages.link import LinkRules
-from flashpoint.stages.read import DEFAULT_MAX_BYTES, ReadOptions
+from flashpoint.stages.read import (
+    CSV_EXTENSIONS,
+    DEFAULT_MAX_BYTES,
+    JSONL_EXTENSIONS,
+    KNOWN_EXTENSIONS,
+    ReadOptions,
+)
 from flashpoint.store import DEFAULT_DB, Store
 from flashpoint.store.sqlite import store_error
 
@@ -121,8 +139,9 @@ def run(
             try:
                 corpus = CorpusRun(pipeline, database, corpus_options, summary)
                 results = corpus.results(paths)
+                total = count_articles(paths, options.read) if _shows_progress(paths) else None
                 try:
-                    for result in _with_progress(_report_errors(results), paths, quiet):
+                    for result in _report_errors(_with_progress(results, paths, total)):
                         if quiet:
                             continue
                         if as_json:
@@ -158,7 +177,9 @@ def run(
         raise typer.Exit(1)
 
 
-def _report_errors(items: Iterator[ArticleResult | InputError]) -> Iterator[ArticleResult]:
+def _report_errors(
+    items: Iterator[ArticleResult | InputError],
+) -> Iterator[ArticleResult]:
     """Input errors get one line on stderr; the batch goes on."""
     for item in items:
         if isinstance(item, InputError):
@@ -167,32 +188,91 @@ def _report_errors(items: Iterator[ArticleResult | InputError]) -> Iterator[Arti
             yield item
 
 
-def _with_progress(
-    results: Iterator[ArticleResult], paths: list[str], quiet: bool
-) -> Iterator[ArticleResult]:
-    if len(paths) <= PROGRESS_AFTER and not any(
+def _shows_progress(paths: list[str]) -> bool:
+    """A progress bar (on stderr, when it is a terminal) for more than a few inputs."""
+    if not sys.stderr.isatty():
+        return False
+    return len(paths) > PROGRESS_AFTER or any(
         Path(p).is_dir() or p.endswith((".jsonl", ".csv", ".ndjson")) for p in paths
-    ):
-        yield from results
-        return
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(bar_width=None),
-        TextColumn("{task.completed} articles"),
-        TextColumn("{task.fields[rate]:.1f}/s"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not sys.stderr.isatty(),
     )
-    with progress:
-        task = progress.add_task("coding", total=None, rate=0.0)
+
+
+def count_articles(paths: list[str], options: ReadOptions | None = None) -> int | None:
+    """How many items (articles, or inputs that turn out unreadable) reading `paths` gives, as
+    read.iter_documents counts them: one per text or HTML file, per non-blank JSONL line, per
+    CSV row. None when it cannot be known beforehand (stdin, a CSV that does not parse)."""
+    options = options or ReadOptions()
+    total = 0
+    for name in paths:
+        if name == "-":
+            return None
+        path = Path(name)
+        if path.is_dir():
+            files = [
+                Path(root) / file
+                for root, dirs, names in os.walk(path)
+                for file in names
+                if not file.startswith(".")
+                and Path(file).suffix.lower() in KNOWN_EXTENSIONS
+                and not any(part.startswith(".") for part in Path(root).relative_to(path).parts)
+            ]
+            counts = [_count_file(file, options) for file in files]
+            if any(count is None for count in counts):
+                return None
+            total += sum(c for c in counts if c is not None) or 1  # an empty directory: 1 error
+        else:
+            count = _count_file(path, options)
+            if count is None:
+                return None
+            total += count
+    return total
+
+
+def _count_file(path: Path, options: ReadOptions) -> int | None:
+    suffix = path.suffix.lower()
+    try:
+        if suffix in JSONL_EXTENSIONS:
+            with path.open("rb") as handle:
+                return sum(1 for line in handle if line.strip()) or 1
+        if suffix in CSV_EXTENSIONS:
+            csv.field_size_limit(max(options.max_bytes, 1_000_000))
+            with path.open(encoding=options.encoding, newline="") as handle:
+                rows = csv.reader(handle, delimiter="\t" if suffix == ".tsv" else ",")
+                next(rows, None)  # the header
+                return sum(1 for _ in rows) or 1
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    return 1
+
+
+def progress_bar(total: int | None, console: Console) -> Progress:
+    """With a known total: bar, percentage, count, rate, elapsed time and time left; without,
+    a spinner and the count."""
+    columns: list = [SpinnerColumn(), TextColumn("[progress.description]{task.description}")]
+    columns.append(BarColumn(bar_width=None))
+    if total is not None:
+        columns += [TaskProgressColumn(), MofNCompleteColumn()]
+    else:
+        columns.append(TextColumn("{task.completed} articles"))
+    columns += [TextColumn("{task.fields[rate]:.1f}/s"), TimeElapsedColumn()]
+    if total is not None:
+        columns += [TextColumn("ETA"), TimeRemainingColumn()]
+    return Progress(*columns, console=console, transient=True)
+
+
+def _with_progress(
+    items: Iterator[ArticleResult | InputError], paths: list[str], total: int | None
+) -> Iterator[ArticleResult | InputError]:
+    if not _shows_progress(paths):
+        yield from items
+        return
+    with progress_bar(total, err) as progress:
+        task = progress.add_task("coding", total=total, rate=0.0)
         started = time.perf_counter()
-        for count, result in enumerate(results, start=1):
+        for count, item in enumerate(items, start=1):
             elapsed = time.perf_counter() - started
             progress.update(task, completed=count, rate=count / elapsed if elapsed else 0.0)
-            yield result
+            yield item
 
 
 @app.command()
