@@ -223,3 +223,18 @@ def test_the_readme_python_runs(example_path: Path, tmp_path: Path, monkeypatch)
     namespace: dict = {}
     exec(compile(code, "README.md (In Python)", "exec"), namespace)
     assert namespace["result"].events and len(namespace["assaults"]) > 0
+
+
+def test_the_readme_sample_output_is_the_examples(example_result) -> None:
+    """The table under "What comes out" fits 100 columns and shows events the example gives."""
+    import re
+
+    sample = indented_block("What comes out")
+    assert max(len(line) for line in sample) <= 100
+    shown = re.findall(
+        r"^│([A-Z]+)(?: \([a-z-]+\))?\s*│.*\n│(e[0-9a-f]{16})\s", "\n".join(sample), re.M
+    )
+    assert len(shown) >= 5
+    coded = {event.id: event.event for event in example_result.events}
+    for kind, event_id in shown:
+        assert coded.get(event_id) == kind, (event_id, kind)
