@@ -337,3 +337,27 @@ def test_quotes_point_at_the_incidents_their_mentions_were_merged_into(example_r
     ids = {e.id for e in example_result.events}
     for quote in example_result.quotes:
         assert set(quote.event_ids) <= ids
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [
+        # News names the country to situate the town, not instead of it.
+        (
+            "Turkey claims to have encircled Afrin in northern Syria, besieging up to 200,000 civilians.",
+            "Afrin",
+        ),
+        # A place that was hit is where it happened.
+        (
+            "Turkish jets bombed Afrin on Saturday, and Kurdish militias shelled the Turkish "
+            "province of Kilis across the border in response.",
+            "Kilis",
+        ),
+    ],
+)
+def test_the_event_place_is_the_most_precise_its_sentence_gives(code_text, text, town) -> None:
+    result = code_text(text, published=PUBLISHED)
+    placed = [e for e in result.events if e.event_loc is not None and e.quad_code == 4]
+    assert placed, [(e.event, e.event_loc) for e in result.events]
+    assert town in [e.event_loc.text for e in placed], [e.event_loc for e in placed]

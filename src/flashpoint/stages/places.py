@@ -1613,12 +1613,50 @@ def locate_events(analyzed: AnalyzedArticle) -> None:
     pending: list[Event] = []
     for event in analyzed.events:
         place = _own_place(event, analyzed, usable, segments)
+        if place is not None and not _verbal(event):
+            place = _finer_place(event, place, analyzed, usable)
         if place is not None:
             event.event_loc = place
         elif not _verbal(event) and not (event.hypothetical or event.future or event.negated):
             pending.append(event)
     for event in pending:
         event.event_loc = _article_place(event, analyzed, usable, main_country)
+
+
+def _finer_place(
+    event: Event, place: Place, analyzed: AnalyzedArticle, usable: list[tuple[Toponym, str]]
+) -> Place:
+    """The most precise place the event's own sentence gives, within the place found: a
+    target named as a place ("shelled the Turkish province of Kilis"), or a town or province
+    of the country found ("encircled Afrin in northern Syria", "an incursion into the enclave
+    in Syria known as Afrin"). News names the country to situate the town, not instead of it."""
+    sentence = event.evidence
+    inside = [
+        t
+        for t, _use in usable
+        if sentence.start <= t.start < sentence.end
+        and t.place is not None
+        and not any(t.start < a.end and a.start < t.end for a in event.actor)
+    ]
+    targets = [
+        t for t in inside if any(r.start <= t.start and t.end <= r.end for r in event.recipient)
+    ]
+    if targets:
+        best = max(targets, key=lambda t: t.place.precision or 0)  # type: ignore[union-attr]
+        if (best.place.precision or 0) >= (place.precision or 0):  # type: ignore[union-attr]
+            return best.to_place("clause")
+    if (place.precision or 0) != 1 or place.basis not in ("clause", "sentence"):
+        return place
+    finer = [
+        t
+        for t in inside
+        if t.place.country == place.country and (t.place.precision or 0) >= 2  # type: ignore[union-attr]
+    ]
+    if not finer:
+        return place
+    anchor = (event.trigger or event.evidence).start
+    best = min(finer, key=lambda t: abs(t.start - anchor))
+    return best.to_place(place.basis)
 
 
 def _verbal(event: Event) -> bool:
