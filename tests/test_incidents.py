@@ -361,3 +361,24 @@ def test_the_event_place_is_the_most_precise_its_sentence_gives(code_text, text,
     placed = [e for e in result.events if e.event_loc is not None and e.quad_code == 4]
     assert placed, [(e.event, e.event_loc) for e in result.events]
     assert town in [e.event_loc.text for e in placed], [e.event_loc for e in placed]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The speaker's own present perfect, shifted back in reported speech.
+        "Turkey said it had begun a ground incursion into the Kurdish enclave.",
+        # "since Monday morning" is recent; "already" marks news, not history.
+        "Seven hospitals have also been bombed since Monday morning in eastern Ghouta.",
+        "He said Turkish troops are already firing artillery at Afrin.",
+        # A clause nested in a phrase does not date the act ("an already complicated war").
+        "State media said Turkish troops fired on the militiamen, a development that risks "
+        "widening an already complicated war.",
+    ],
+)
+def test_news_told_with_markers_of_the_past_is_not_background(code_text, text) -> None:
+    result = code_text(text, published=PUBLISHED)
+    assaults = [e for e in result.events if e.event == "ASSAULT"]
+    assert assaults and not any(e.background for e in assaults)
+    assert all(a.text.lower() != "artillery" for e in assaults for a in e.actor + e.recipient)

@@ -743,9 +743,16 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
                 if asked is not None and is_actor(asked):
                     candidate.recipient_heads = _participants(asked)
     candidate.actor_heads = _agents(candidate.actor_heads, is_actor, lexicon, targets=False)
-    candidate.recipient_heads = _agents(
-        candidate.recipient_heads, is_actor, lexicon, targets=candidate.event in TARGET_TYPES
-    )
+    had_recipients = bool(candidate.recipient_heads)
+    targets = candidate.event in TARGET_TYPES
+    candidate.recipient_heads = _agents(candidate.recipient_heads, is_actor, lexicon, targets)
+    if had_recipients and not candidate.recipient_heads and not candidate.is_noun:
+        # "fired artillery at Afrin": with the munition gone, the target is the one aimed at.
+        for prep, pobj in prep_objects(candidate.token):
+            if prep in _recipient_preps(candidate.event) and not _is_non_actor(pobj):
+                candidate.recipient_heads = _agents(_participants(pobj), is_actor, lexicon, targets)
+                if candidate.recipient_heads:
+                    break
 
 
 def _agents(
@@ -1421,18 +1428,28 @@ def _is_reported(verb: Token, lexicon: Lexicon) -> bool:
 def _background(candidate: Candidate, analyzed: AnalyzedArticle, lexicon: Lexicon) -> bool:
     token = candidate.token
     verb = token if token.pos_ in ("VERB", "AUX") else token.head
-    # Past perfect: "had attacked" is told as background to the news.
-    if any(c.dep_ == "aux" and c.lower_ == "had" for c in verb.children):
+    # Past perfect: "had attacked" is told as background to the news; but not in reported
+    # speech, where it is the tense shift of the speaker's own present perfect ("Turkey said
+    # it had begun a ground incursion" = "we have begun").
+    if any(c.dep_ == "aux" and c.lower_ == "had" for c in verb.children) and not _is_reported(
+        verb, lexicon
+    ):
         return True
     markers = lexicon.words("background_markers")
     scope = list(token.children) + ([*verb.children] if verb is not token else [])
     if candidate.is_noun and _series_verb(token, lexicon) is not None:
         scope += list(token.head.head.children)  # "a months-long campaign of strikes"
     for item in scope:
+        if item.dep_ == "prep" and _temporal(item) and item.lower_ == "since":
+            continue  # "since Monday morning": recent; a year is judged below
         if item.dep_ in ("amod", "advmod", "npadvmod", "prep"):
-            # the tokens, and the modifier as written ("months-long" is three tokens)
-            words = {t.lower_ for t in item.subtree} | {
+            # the tokens, and the modifier as written ("months-long" is three tokens), not
+            # those of a clause nested in it ("an already complicated war")
+            own = _own_words(item)
+            words = {t.lower_ for t in own} | {
                 item.doc[item.left_edge.i : item.right_edge.i + 1].text.lower()
+                if item.dep_ != "prep"
+                else ""
             }
         else:
             words = {item.lower_}
