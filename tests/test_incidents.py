@@ -382,3 +382,16 @@ def test_news_told_with_markers_of_the_past_is_not_background(code_text, text) -
     assaults = [e for e in result.events if e.event == "ASSAULT"]
     assert assaults and not any(e.background for e in assaults)
     assert all(a.text.lower() != "artillery" for e in assaults for a in e.actor + e.recipient)
+
+
+@pytest.mark.slow
+def test_an_obligation_and_an_ongoing_alliance_are_not_acts(code_text) -> None:
+    must = code_text("The last pockets of the group must be beaten by military means.")
+    assert all(e.hypothetical for e in must.events if e.event == "ASSAULT")
+    # "said X must ..." stays the speaker's demand.
+    demand = code_text("The minister said Qatar must mediate between the two sides.")
+    assert any(e.event == "REQUEST" and not e.hypothetical for e in demand.events)
+    ally = code_text(
+        "Hezbollah, which is fighting alongside the Assad regime, released the prisoners."
+    )
+    assert not [e for e in ally.events if e.event == "ASSAULT"]

@@ -990,6 +990,7 @@ def _build_event(
         recipients = actors or recipients
         actors = [claimed_by] if claimed_by is not None else []
         event_type, claimed_by = "REQUEST", None
+        hypothetical = False  # the demand is made; what is demanded is its content
         if not actors:
             return None
     if event_type == "ASSAULT" and mode is None:
@@ -1357,6 +1358,8 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon, lede: bool = 
     governor = token.head.lemma_.lower()
     if token.dep_ == "xcomp" and governor in lexicon.words("aspect_verbs"):
         return governor not in ONSET_VERBS
+    if token.dep_ == "relcl" and token.tag_ == "VBG" and _has_aux(token, "be"):
+        return True  # "Hezbollah, which is fighting alongside the regime": an ongoing state
     if _present_simple(token) and not lede:
         material = lexicon.types[candidate.event].quad in (2, 4)
         return material or token.dep_ == "relcl"
