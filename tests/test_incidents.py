@@ -395,3 +395,29 @@ def test_an_obligation_and_an_ongoing_alliance_are_not_acts(code_text) -> None:
         "Hezbollah, which is fighting alongside the Assad regime, released the prisoners."
     )
     assert not [e for e in ally.events if e.event == "ASSAULT"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "expected", "not_expected"),
+    [
+        # Light verbs and idioms read whole (event_rules.yaml).
+        ("The two sides traded blame for the collapse of the talks.", "ACCUSE", "COOPERATE"),
+        ("Soldiers returned fire after the convoy was ambushed.", "ASSAULT", "RETREAT"),
+        ("The army issued a statement on Tuesday.", None, "ACCUSE"),
+        ("Police provided no further details about the raid.", None, "AID"),
+        ("Thousands took part in the protest in Nairobi.", "PROTEST", None),
+        ("Hundreds of protesters stormed the parliament building.", "PROTEST", "ASSAULT"),
+        ("Police opened fire on demonstrators in Karachi.", "ASSAULT", None),
+    ],
+)
+def test_light_verbs_and_idioms_are_read_whole(code_text, text, expected, not_expected) -> None:
+    result = code_text(text, published=PUBLISHED)
+    kinds = {e.event for e in result.events if not e.negated and not e.hypothetical}
+    if expected:
+        assert expected in kinds, kinds
+    if not_expected:
+        assert not_expected not in kinds, kinds
+    for event in result.events:
+        for actor in event.actor + event.recipient:
+            assert actor.text.lower() not in ("blame", "fire", "a statement", "no further details")

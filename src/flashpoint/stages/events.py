@@ -491,6 +491,8 @@ def _noun_is_coded(candidate: Candidate, by_token: dict[int, Candidate], lexicon
     head = token.head
     if _series_verb(token, lexicon) is not None:
         return True  # "took part in a campaign of rocket strikes"
+    if _participation_verb(token) is not None:
+        return True  # "thousands took part in the protest"
     if (
         token.dep_ == "pobj"
         and head.dep_ == "prep"
@@ -504,6 +506,24 @@ def _noun_is_coded(candidate: Candidate, by_token: dict[int, Candidate], lexicon
     if _own_actor(token) is not None:
         return True
     return token.dep_ in ("nsubj", "nsubjpass") and head.pos_ in ("VERB", "AUX")
+
+
+# Verbs whose "in" object is the act they take part in ("participated in the protest").
+PARTICIPATION_VERBS = frozenset({"participate", "join", "engage", "partake"})
+
+
+def _participation_verb(noun: Token) -> Token | None:
+    """The verb of "took part in the protest", "participated in the attack"."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ != "in":
+        return None
+    verb = prep.head
+    lemma = verb.lemma_.lower()
+    if lemma in PARTICIPATION_VERBS or (
+        lemma == "take" and any(c.lower_ == "part" for c in verb.children)
+    ):
+        return verb
+    return None
 
 
 def _series_verb(noun: Token, lexicon: Lexicon) -> Token | None:
@@ -742,6 +762,11 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
                 asked = first_child(clause, "nsubj")
                 if asked is not None and is_actor(asked):
                     candidate.recipient_heads = _participants(asked)
+    if candidate.is_noun and not candidate.actor_heads:
+        verb = _participation_verb(candidate.token)
+        subject = subject_of(verb) if verb is not None else None
+        if subject is not None:
+            candidate.actor_heads = _participants(subject)  # "thousands took part in the protest"
     candidate.actor_heads = _agents(candidate.actor_heads, is_actor, lexicon, targets=False)
     had_recipients = bool(candidate.recipient_heads)
     targets = candidate.event in TARGET_TYPES
@@ -871,8 +896,14 @@ def _participants(head: Token) -> list[Token]:
     return [t for t in conjuncts(head) if not _is_non_actor(t)]
 
 
+# Bare counts that stand for people as a subject ("Thousands took part").
+CROWD_NUMBERS = frozenset({"thousands", "hundreds", "dozens", "scores", "millions", "tens"})
+
+
 def _is_non_actor(token: Token) -> bool:
     if any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
+        return False
+    if token.lower_ in CROWD_NUMBERS and token.dep_ in ("nsubj", "nsubjpass"):
         return False
     return token.ent_type_ in NON_ACTOR_ENTITIES or token.pos_ == "NUM"
 
@@ -1334,13 +1365,14 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon, lede: bool = 
     if candidate.is_noun:
         if token.dep_ not in ("pobj", "pcomp") or candidate.governed:
             return False
-        # "a round of joint exercises", "a wave of strikes": the series is the act.
+        # "a round of joint exercises", "a wave of strikes": the series is the act; "took part
+        # in the protest", "joined in the attack": so is what one takes part in.
         holder = token.head.head
         of_series = token.head.lower_ == "of" and (
             holder.lemma_.lower() in lexicon.words("series_nouns")
             or lexicon.is_trigger_noun(holder.lemma_.lower())
         )
-        return not of_series
+        return not (of_series or _participation_verb(token) is not None)
     if token.dep_ in ("acl", "amod") and token.tag_ in ("VBN", "VBG"):
         if token.tag_ == "VBN" and candidate.event == "ASSAULT":
             return False  # "a militia targeted in an attack in Baghdad": violence told
@@ -1374,6 +1406,7 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon, lede: bool = 
     if candidate.event == "SUPPORT" and token.lemma_.lower() in RELATIONSHIP_VERBS:
         return _has_aux(token, "have") or (token.tag_ in ("VBN", "VBG") and token.dep_ != "ROOT")
     return False
+
 
 
 # Verbs of an ongoing relationship when told in the perfect or as a participle.
