@@ -421,3 +421,22 @@ def test_light_verbs_and_idioms_are_read_whole(code_text, text, expected, not_ex
     for event in result.events:
         for actor in event.actor + event.recipient:
             assert actor.text.lower() not in ("blame", "fire", "a statement", "no further details")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "water"),
+    [
+        (
+            "Houthi forces attacked a cargo ship in the Bab el-Mandeb strait on Monday.",
+            "Bab el-Mandeb",
+        ),
+        ("Ukrainian drones hit a Russian warship in the Sea of Azov.", "Sea of Azov"),
+    ],
+)
+def test_an_attack_at_sea_is_placed_on_the_water_not_in_a_country(code_text, text, water) -> None:
+    result = code_text(text, published=PUBLISHED)
+    (attack,) = [e for e in result.events if e.event == "ASSAULT"]
+    assert attack.event_loc is not None and attack.event_loc.name == water
+    # A sea is wider than a point and belongs to no one country: no precision code.
+    assert attack.event_loc.country is None and attack.event_loc.precision is None

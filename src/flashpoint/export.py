@@ -685,7 +685,12 @@ def acled_row(event: Event, article: dict | None) -> dict[str, Any] | None:
         "latitude": round(loc.lat, 4) if loc and loc.lat is not None else "",
         "longitude": round(loc.lon, 4) if loc and loc.lon is not None else "",
         "geo_precision": (
-            acled["geo_precision"].get(loc.precision, 3) if loc and loc.precision else ""
+            # a sea or strait (no precision code) is a region: ACLED's 3
+            acled["geo_precision"].get(loc.precision, 3)
+            if loc and loc.precision
+            else 3
+            if loc
+            else ""
         ),
         "source": article.get("source") or article.get("url") or "",
         "source_scale": "",

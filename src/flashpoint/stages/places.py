@@ -1602,7 +1602,11 @@ def locate_events(analyzed: AnalyzedArticle) -> None:
     usable: list[tuple[Toponym, str]] = []
     for toponym in toponyms:
         place = toponym.place
-        if toponym.role != "literal" or place is None or place.precision is None:
+        if toponym.role != "literal" or place is None:
+            continue
+        # A sea, strait or gulf (a region wider than any one country, no precision code) is
+        # where an incident at sea happened; continents and macro-regions are not places.
+        if place.precision is None and not _water(place.name):
             continue
         if toponym.estimated:
             continue
@@ -1621,6 +1625,14 @@ def locate_events(analyzed: AnalyzedArticle) -> None:
             pending.append(event)
     for event in pending:
         event.event_loc = _article_place(event, analyzed, usable, main_country)
+
+
+WATER_WORDS = ("sea", "strait", "gulf", "channel", "canal", "lake", "ocean", "bay", "mandeb")
+
+
+def _water(name: str | None) -> bool:
+    words = (name or "").lower().replace("-", " ").split()
+    return any(word in WATER_WORDS for word in words) or (name or "") in ("Mediterranean",)
 
 
 def _finer_place(
