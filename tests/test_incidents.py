@@ -440,3 +440,14 @@ def test_an_attack_at_sea_is_placed_on_the_water_not_in_a_country(code_text, tex
     assert attack.event_loc is not None and attack.event_loc.name == water
     # A sea is wider than a point and belongs to no one country: no precision code.
     assert attack.event_loc.country is None and attack.event_loc.precision is None
+
+
+@pytest.mark.slow
+def test_a_named_participant_takes_the_code_of_its_apposition(code_text) -> None:
+    result = code_text(
+        "Hazem Qassem, Hamas spokesperson, accused Israel of targeting civilians.",
+        published=PUBLISHED,
+    )
+    (accuse,) = [e for e in result.events if e.event == "ACCUSE"]
+    (speaker,) = accuse.actor
+    assert speaker.text == "Hazem Qassem" and speaker.code == "PSE" and speaker.sector == "REB"

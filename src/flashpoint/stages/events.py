@@ -1111,10 +1111,35 @@ def _actors(
             span = _modifier_span(head)  # the user named before an event noun, not the noun
             if span is None:
                 continue
-        for actor in resolver.actors_for(analyzed, segment, span):
+        found = resolver.actors_for(analyzed, segment, span)
+        if found and not any(a.code for a in found):
+            found = _coded_by_apposition(found, head, analyzed, segment, resolver)
+        for actor in found:
             if not _same_actor(actor, actors):
                 actors.append(actor)
     return actors
+
+
+def _coded_by_apposition(
+    found: list[Actor], head: Token, analyzed: AnalyzedArticle, segment, resolver: ActorResolver
+) -> list[Actor]:
+    """A name the dictionary does not know takes the code its apposition gives ("Hazem Qassem,
+    Hamas spokesperson" -> Hamas; "Jabawi, a rebel commander" -> rebels)."""
+    for appos in children(head, "appos"):
+        coded = [a for a in resolver.actors_for(analyzed, segment, phrase_span(appos)) if a.code]
+        if coded:
+            source = coded[0]
+            return [
+                a.model_copy(
+                    update={
+                        "code": source.code,
+                        "sector": a.sector or source.sector,
+                        "matched_by": f"{a.matched_by or 'name'}+apposition",
+                    }
+                )
+                for a in found
+            ]
+    return found
 
 
 def _same_actor(actor: Actor, others: list[Actor]) -> bool:
