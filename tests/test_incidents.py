@@ -451,3 +451,23 @@ def test_a_named_participant_takes_the_code_of_its_apposition(code_text) -> None
     (accuse,) = [e for e in result.events if e.event == "ACCUSE"]
     (speaker,) = accuse.actor
     assert speaker.text == "Hazem Qassem" and speaker.code == "PSE" and speaker.sector == "REB"
+
+
+@pytest.mark.slow
+def test_a_state_named_alone_fights_through_its_military_and_speaks_through_its_government(
+    code_text,
+) -> None:
+    fight = code_text("Turkey said it had begun a ground incursion into the Kurdish enclave.")
+    (incursion,) = [e for e in fight.events if e.event == "ASSAULT"]
+    assert [(a.code, a.sector) for a in incursion.actor] == [("TUR", "MIL")]
+    talk = code_text("Russia accused Ukraine of shelling the plant.")
+    (accuse,) = [e for e in talk.events if e.event == "ACCUSE"]
+    assert [(a.code, a.sector) for a in accuse.actor] == [("RUS", "GOV")]
+    # "demanded that Erdogan force ...": the one asked is the subject of what is asked.
+    demand = code_text("Russia has demanded that Erdogan force the withdrawal of jihadists.")
+    (request,) = [e for e in demand.events if e.event == "REQUEST"]
+    assert [r.text for r in request.recipient] == ["Erdogan"]
+    # The force deployed is its side's actor.
+    deployed = code_text("Two destroyers were deployed to the eastern Mediterranean.")
+    (mobilize,) = [e for e in deployed.events if e.event == "MOBILIZE"]
+    assert mobilize.actor and not mobilize.recipient

@@ -32,7 +32,7 @@ from spacy.tokens import Token
 
 from flashpoint.analysis import AnalyzedArticle, Sentence
 from flashpoint.lexicon import NO_EVENT, Context, Lexicon, Rule
-from flashpoint.model import Actor, Event, Span
+from flashpoint.model import Actor, Event, Span, is_country_code
 from flashpoint.stages.actors import ActorResolver
 from flashpoint.syntax import (
     OBJECT_DEPS,
@@ -753,15 +753,20 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
     quantity or an abstraction. A relative pronoun stands for the noun its clause describes;
     an event noun or weapon in the slot gives way to its own actor ("Russian jets", "strikes
     by the coalition"); violence and coercion may target a place or facility."""
-    if candidate.event == "REQUEST" and not candidate.recipient_heads:
-        # "called for the UN to protect them", "warned the president not to attack": the one
-        # asked is the subject of the infinitive.
+    if candidate.event == "REQUEST" and not candidate.is_noun:
+        # "called for the UN to protect them", "warned the president not to attack", "demanded
+        # that Erdogan force the withdrawal": the one asked is the subject of what is asked.
         for clause in children(candidate.token, "advcl", "ccomp", "xcomp"):
             infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
-            if infinitive or any(m.lower_ == "for" for m in children(clause, "mark")):
+            marked = any(m.lower_ in ("for", "that") for m in children(clause, "mark"))
+            subjunctive = clause.dep_ == "ccomp" and clause.tag_ == "VB"  # "demanded X force"
+            if candidate.recipient_heads and not (marked or subjunctive):
+                continue
+            if infinitive or marked or subjunctive:
                 asked = first_child(clause, "nsubj")
                 if asked is not None and is_actor(asked):
                     candidate.recipient_heads = _participants(asked)
+                    break
     if candidate.is_noun and not candidate.actor_heads:
         verb = _participation_verb(candidate.token)
         subject = subject_of(verb) if verb is not None else None
@@ -1028,6 +1033,11 @@ def _build_event(
         mode = _weapon_mode(token, lexicon)
     if mode is not None and mode not in lexicon.types[event_type].modes:
         mode = None
+    if event_type == "MOBILIZE" and not actors and recipients:
+        # "The USS Donald Cook was deployed": the force mobilised is its side's actor.
+        actors, recipients = recipients, []
+    actors = [_state_sector(a, event_type, as_actor=True) for a in actors]
+    recipients = [_state_sector(r, event_type, as_actor=False) for r in recipients]
     info = lexicon.types[event_type]
     trigger_start, trigger_end = segment.char_span(token)
     confidence = candidate.rule.confidence
@@ -1061,6 +1071,22 @@ def _build_event(
         claimed_by=claimed_by if claimed_by is not None and claimed_by not in actors else None,
         quote_id=None,
     )
+
+
+# Types in which a state named alone acts through its military.
+MILITARY_ACTS = frozenset({"ASSAULT", "MOBILIZE", "COERCE"})
+
+
+def _state_sector(actor: Actor, event_type: str, as_actor: bool) -> Actor:
+    """A country named alone, with no sector of its own, is its state: its military when it
+    fights or mobilises, its government otherwise (ARTICLES.md; CAMEO's convention for a bare
+    country name)."""
+    if actor.sector is not None or not is_country_code(actor.code):
+        return actor
+    if actor.matched_by not in (None, "country", "alias", "name", "place", "capital", "adjective"):
+        return actor
+    sector = "MIL" if as_actor and event_type in MILITARY_ACTS else "GOV"
+    return actor.model_copy(update={"sector": sector})
 
 
 def _fold_auxiliary_modes(
