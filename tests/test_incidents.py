@@ -471,3 +471,23 @@ def test_a_state_named_alone_fights_through_its_military_and_speaks_through_its_
     deployed = code_text("Two destroyers were deployed to the eastern Mediterranean.")
     (mobilize,) = [e for e in deployed.events if e.event == "MOBILIZE"]
     assert mobilize.actor and not mobilize.recipient
+
+
+@pytest.mark.slow
+def test_the_bomber_named_later_in_the_same_town_is_the_same_attack(code_text) -> None:
+    result = code_text(
+        "A suicide bombing has killed four soldiers in northern Syria.\n\n"
+        "The bomber struck on Wednesday inside a restaurant in the town of Manbij.",
+        published=PUBLISHED,
+    )
+    assaults = [e for e in result.events if e.event == "ASSAULT"]
+    assert len(assaults) == 1, [(e.evidence.text, e.event_loc) for e in assaults]
+    assert assaults[0].event_loc is not None and assaults[0].event_loc.name == "Manbij"
+    assert assaults[0].date_precision == "day"
+
+
+@pytest.mark.slow
+def test_a_town_modifier_says_where_not_who(code_text) -> None:
+    result = code_text("The Afrin offensive began after a US announcement.", published=PUBLISHED)
+    for event in result.events:
+        assert all(a.text != "Afrin" for a in event.actor), event

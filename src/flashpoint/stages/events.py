@@ -31,6 +31,7 @@ from spacy import symbols as spacy_symbols
 from spacy.tokens import Token
 
 from flashpoint.analysis import AnalyzedArticle, Sentence
+from flashpoint.gazetteer import load_gazetteer
 from flashpoint.lexicon import NO_EVENT, Context, Lexicon, Rule
 from flashpoint.model import Actor, Event, Span, is_country_code
 from flashpoint.stages.actors import ActorResolver
@@ -817,10 +818,22 @@ def _modifier_span(head: Token):
         return None
     start = min(t.left_edge.i for t in words)
     span = head.doc[start : head.i]
-    named = any(t.ent_type_ in ACTOR_ENTITIES or t.pos_ == "PROPN" for t in span) or any(
+    named = any(_names_a_party(t) for t in span) or any(
         t.lemma_.lower() in SECTOR_MODIFIERS for t in span
     )
     return span if named else None
+
+
+def _names_a_party(token: Token) -> bool:
+    """A modifier that names who, not where: a nationality, an organisation, a person, or a
+    country ("the US strike"); a town or region ("the Afrin offensive", "the Tehran summit")
+    says where."""
+    if token.ent_type_ in ("NORP", "ORG", "PERSON"):
+        return True
+    if token.ent_type_ == "GPE" or token.pos_ == "PROPN":
+        entries = load_gazetteer().lookup(token.text)
+        return not entries or any(e.feature == "country" for e in entries)
+    return False
 
 
 # Words before an event noun that name a sector ("government missiles", "military airstrike").

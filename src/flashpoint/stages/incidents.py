@@ -13,8 +13,8 @@ Two event mentions are one incident when (see docs/events.md, "One record per in
   countries or provinces, or towns more than `TOWN_KM` apart), not two disjoint sets of coded
   actors or of coded recipients;
 - and something ties them: a shared participant, the same town, a definite anaphor for the
-  earlier mention ("the attack", "the strike", "it"), or the later mention adds only facts
-  (no participants of its own: "five villagers were wounded");
+  earlier mention ("the attack", "the strike"), or the later mention adds only facts right
+  after it (no actor and no new target: "Five villagers were wounded.");
 - the later mention does not say it is another one ("also", "another", "a second", "separately",
   "elsewhere").
 
@@ -38,6 +38,9 @@ from flashpoint.analysis import AnalyzedArticle
 from flashpoint.model import Actor, Event, Place, Size, Span
 
 TOWN_KM = 25.0
+# A mention that only adds facts (no actor, no new target, no anaphor) continues the incident
+# told just before it: within about two sentences.
+FACTS_GAP = 300
 # Types told by speaking: one incident per speaker (and recipient).
 VERBAL_TYPES = frozenset(
     {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "REQUEST", "ACCUSE", "REJECT", "THREATEN"}
@@ -126,13 +129,38 @@ def _same_incident(incident: Incident, event: Event, text: str) -> bool:
         return any(_same_speaker(member, event) for member in members)
     if _anaphor(event, text):
         return True  # "the attack", "the strikes"
-    if not event.actor and not any(_target(r) for r in event.recipient):
-        return True  # it adds facts only ("five villagers were wounded")
+    if (
+        not event.actor
+        and not any(_target(r) for r in event.recipient)
+        and event.evidence.start - members[-1].evidence.end <= FACTS_GAP
+    ):
+        return True  # it adds facts right after ("Five villagers were wounded.")
+    if (
+        not any(m.actor for m in members)
+        and not any(_target(r) for r in event.recipient)
+        and _own_place(event.event_loc)
+        and any(_within(event.event_loc, m.event_loc) for m in members)
+    ):
+        return True  # it names who did it, in the place the unclaimed mentions gave
     return any(
         _share_participant(member.actor + member.recipient, event.actor + event.recipient)
         or _same_town(member.event_loc, event.event_loc)
+        or _placed_by(event.event_loc, member.event_loc)
         for member in members
     )
+
+
+def _placed_by(fallback: Place | None, own: Place | None) -> bool:
+    """A mention the text does not place, placed by the article at the very town an earlier
+    mention of its type happened in ("A PMF headquarters was targeted Thursday in a drone
+    strike" after "a militia targeted in a recent attack in Baghdad")."""
+    if fallback is None or fallback.basis != "article" or not _own_place(own):
+        return False
+    assert own is not None
+    if (own.precision or 0) < 3 or (fallback.precision or 0) < 3:
+        return False
+    distance = _distance_km(fallback, own)
+    return distance is not None and distance <= TOWN_KM
 
 
 # Last words of a recipient that is a place or facility attacked, not the people hurt: a
@@ -217,6 +245,21 @@ def _places_apart(one: Place | None, other: Place | None) -> bool:
         distance = _distance_km(one, other)
         return distance is not None and distance > TOWN_KM
     return False
+
+
+def _within(inner: Place | None, outer: Place | None) -> bool:
+    """`inner` lies in `outer` as the text gives them: the same town, or a town of the
+    country or province named."""
+    if not (_own_place(inner) and _own_place(outer)):
+        return False
+    assert inner is not None and outer is not None
+    if _same_town(inner, outer):
+        return True
+    if not inner.country or inner.country != outer.country:
+        return False
+    if outer.precision == 1:
+        return True
+    return outer.precision == 2 and bool(outer.admin1) and inner.admin1 == outer.admin1
 
 
 def _same_town(one: Place | None, other: Place | None) -> bool:
