@@ -491,3 +491,15 @@ def test_a_town_modifier_says_where_not_who(code_text) -> None:
     result = code_text("The Afrin offensive began after a US announcement.", published=PUBLISHED)
     for event in result.events:
         assert all(a.text != "Afrin" for a in event.actor), event
+
+
+@pytest.mark.slow
+def test_a_participants_nationality_is_not_where_it_happened(code_text) -> None:
+    result = code_text(
+        "Gunmen attacked a checkpoint in Kirkuk on Monday.\n\n"
+        "Officials confirmed that two US soldiers and an interpreter were killed.",
+        published=PUBLISHED,
+    )
+    for event in result.events:
+        if event.event == "ASSAULT" and event.event_loc is not None:
+            assert event.event_loc.country != "USA", event.event_loc

@@ -1635,6 +1635,13 @@ def _water(name: str | None) -> bool:
     return any(word in WATER_WORDS for word in words) or (name or "") in ("Mediterranean",)
 
 
+def _names_whole(toponym: Toponym, participants: list) -> bool:
+    """The participant is the place itself, give or take an article ("the Sudan")."""
+    return any(
+        p.text.lower().removeprefix("the ").strip() == toponym.text.lower() for p in participants
+    )
+
+
 def _finer_place(
     event: Event, place: Place, analyzed: AnalyzedArticle, usable: list[tuple[Toponym, str]]
 ) -> Place:
@@ -1698,10 +1705,22 @@ def _own_place(
     excluded = [(a.start, a.end) for a in event.actor]
     if verbal:
         excluded += [(r.start, r.end) for r in event.recipient]
+    # A country inside a participant's words is its nationality ("two US soldiers were killed"),
+    # not where it happened, unless it is the participant itself ("attacked Syria").
+    nationalities = [(r.start, r.end) for r in event.recipient if not verbal]
     here = [
         (t, use)
         for t, use in usable
-        if t.segment == segment.index and not any(t.start < e and s < t.end for s, e in excluded)
+        if t.segment == segment.index
+        and not any(t.start < e and s < t.end for s, e in excluded)
+        and not (
+            t.place is not None
+            and t.place.precision == 1
+            and any(
+                s <= t.start and t.end <= e and (t.start, t.end) != (s, e) for s, e in nationalities
+            )
+            and not _names_whole(t, event.recipient)
+        )
     ]
     clause = _clause_tokens(head)
     sentence = head.sent
