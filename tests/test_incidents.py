@@ -503,3 +503,26 @@ def test_a_participants_nationality_is_not_where_it_happened(code_text) -> None:
     for event in result.events:
         if event.event == "ASSAULT" and event.event_loc is not None:
             assert event.event_loc.country != "USA", event.event_loc
+
+
+@pytest.mark.slow
+def test_a_statement_speaks_for_its_maker_and_a_named_object_is_the_one_urged(code_text) -> None:
+    result = code_text(
+        "“He urged Turkey to de-escalate and avoid civilian casualties,” a White House "
+        "statement said.",
+        published=PUBLISHED,
+    )
+    (request,) = [e for e in result.events if e.event == "REQUEST"]
+    assert [(a.code, a.sector) for a in request.actor] == [("USA", "GOV")]
+    assert [r.text for r in request.recipient] == ["Turkey"]
+
+
+@pytest.mark.slow
+def test_talks_retold_from_the_other_side_are_one_incident(code_text) -> None:
+    result = code_text(
+        "Rebel officials held meetings with Russia on Saturday to discuss a surrender.\n\n"
+        "Even as the rebels negotiated with Russia, government troops took other towns.",
+        published=PUBLISHED,
+    )
+    consults = [e for e in result.events if e.event == "CONSULT" and not e.negated]
+    assert len(consults) == 1, [(e.evidence.text, [a.text for a in e.actor]) for e in consults]

@@ -664,7 +664,13 @@ def _find_participants(
         obj = dative or first_child(token, "dobj") or _small_clause_subject(token)
         if obj is not None and not _is_event_noun_of_same(obj, candidate, by_token):
             candidate.recipient_heads = _participants(obj)
-        theme_object = candidate.event in THEME_OBJECT_TYPES and dative is None
+        # "demanded an apology from Iran": the object is the thing asked for; "urged Turkey to
+        # de-escalate": a named object is the one asked.
+        theme_object = (
+            candidate.event in THEME_OBJECT_TYPES
+            and dative is None
+            and not (obj is not None and (obj.ent_type_ in ACTOR_ENTITIES or obj.pos_ == "PROPN"))
+        )
         if (
             not candidate.recipient_heads
             or theme_object
@@ -765,7 +771,7 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
                 continue
             if infinitive or marked or subjunctive:
                 asked = first_child(clause, "nsubj")
-                if asked is not None and is_actor(asked):
+                if asked is not None and is_actor(asked) and not _word_part(asked):
                     candidate.recipient_heads = _participants(asked)
                     break
     if candidate.is_noun and not candidate.actor_heads:
@@ -871,6 +877,14 @@ def _thing(token: Token, lexicon: Lexicon) -> bool:
         or lemma in lexicon.words("non_agent_causes")
         or lower in lexicon.words("non_agent_causes")
     )
+
+
+def _word_part(token: Token) -> bool:
+    """A piece of a hyphenated word the parser split ("de" of "de-escalate")."""
+    doc = token.doc
+    before = token.i > 0 and doc[token.i - 1].text == "-" and not doc[token.i - 2].whitespace_
+    after = token.i + 1 < len(doc) and doc[token.i + 1].text == "-" and not token.whitespace_
+    return bool(before or after)
 
 
 def _is_event_noun(token: Token, lexicon: Lexicon) -> bool:
@@ -1000,7 +1014,7 @@ def _build_event(
     recipients = _actors(analyzed, segment, candidate.recipient_heads, resolver, lexicon)
     claimed_by = None
     if speaker_head is not None:
-        claimed = _actors(analyzed, segment, [speaker_head], resolver)
+        claimed = _actors(analyzed, segment, [speaker_head], resolver, lexicon)
         claimed_by = claimed[0] if claimed else None
     verbal = lexicon.types[candidate.event].quad in (1, 3)
     # A statement's author is its speaker: "We will act..." said the official -> the official;

@@ -42,9 +42,9 @@ TOWN_KM = 25.0
 # told just before it: within about two sentences.
 FACTS_GAP = 300
 # Types told by speaking: one incident per speaker (and recipient).
-VERBAL_TYPES = frozenset(
-    {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "REQUEST", "ACCUSE", "REJECT", "THREATEN"}
-)
+VERBAL_TYPES = frozenset({"AGREE", "SUPPORT", "CONCEDE", "REQUEST", "ACCUSE", "REJECT", "THREATEN"})
+# (CONSULT is not among them: a meeting or talks belong to both sides, and are retold from
+# either: "held meetings with Russia", then "the rebels negotiated with Russia".)
 # Words on a later mention that say it is not the earlier incident.
 ANOTHER_WORDS = frozenset(
     {"also", "another", "second", "third", "separately", "separate", "elsewhere", "further"}
