@@ -526,3 +526,16 @@ def test_talks_retold_from_the_other_side_are_one_incident(code_text) -> None:
     )
     consults = [e for e in result.events if e.event == "CONSULT" and not e.negated]
     assert len(consults) == 1, [(e.evidence.text, [a.text for a in e.actor]) for e in consults]
+
+
+@pytest.mark.slow
+def test_what_is_denied_or_only_possible_is_not_asserted(code_text) -> None:
+    denied = code_text("Syria denied that its forces had used chemical weapons.")
+    assert any(e.event == "REJECT" and not e.negated for e in denied.events)
+    assert all(e.negated for e in denied.events if e.event == "ASSAULT")
+    for text in (
+        "“Any attack on this province will trigger another wave of migration,” he said.",
+        "Dunford warned that a major military assault on the enclave would lead to a catastrophe.",
+    ):
+        result = code_text(text)
+        assert all(e.hypothetical for e in result.events if e.event == "ASSAULT"), text

@@ -1044,6 +1044,7 @@ def _build_event(
     event_type, mode, negated = _fold_auxiliary_modes(
         event_type, mode, negated, future or intended, lexicon
     )
+    negated = negated or _denied(candidate)
     if event_type == "THREATEN":
         # A threat is an act now, whatever future or condition it announces.
         hypothetical = future = False
@@ -1282,6 +1283,22 @@ def _negated(candidate: Candidate) -> bool:
     return False
 
 
+def _denied(candidate: Candidate) -> bool:
+    """ "Ahmed denied the Kurds were discussing an alliance": what is denied is not asserted
+    (the denial itself is coded, as a REJECT); unlike a refusal, it is no act of its own."""
+    token = _flag_anchor(candidate)
+    for _ in range(3):
+        if token.dep_ == "ccomp" and token.head.lemma_.lower() in DENIAL_VERBS:
+            return True
+        if token.dep_ not in ("xcomp", "conj") or token.head == token:
+            return False
+        token = token.head
+    return False
+
+
+DENIAL_VERBS = frozenset({"deny", "refute", "dismiss", "rebut", "disclaim"})
+
+
 def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
     markers = lexicon.words("hypothetical_markers")
     token = _flag_anchor(candidate)
@@ -1291,6 +1308,8 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
     if _alleged(candidate.token, lexicon) or _purpose(token, lexicon):
         return True
     if _asked(candidate.token):
+        return True
+    if candidate.is_noun and _unrealised_noun(candidate.token, markers):
         return True
     current = token
     for _ in range(4):
@@ -1308,6 +1327,20 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
         if current.head == current:
             break
         current = current.head
+    return False
+
+
+def _unrealised_noun(noun: Token, markers: frozenset[str]) -> bool:
+    """An event noun for any such act ("any attack on the province") or the subject of what
+    would or will happen ("a major assault would lead to a catastrophe"): not an act that
+    happened."""
+    if any(c.dep_ == "det" and c.lower_ in ("any", "every") for c in noun.children):
+        return True
+    if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.pos_ in ("VERB", "AUX"):
+        return any(
+            c.dep_ == "aux" and (c.lower_ in markers or c.lower_ in ("will", "shall"))
+            for c in noun.head.children
+        )
     return False
 
 
