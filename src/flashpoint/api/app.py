@@ -8,7 +8,16 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 
-from flashpoint.api.routers import actors, articles, dyads, events, exports, quotes, timeline
+from flashpoint.api.routers import (
+    actors,
+    articles,
+    dyads,
+    events,
+    exports,
+    places,
+    quotes,
+    timeline,
+)
 from flashpoint.api.settings import Settings
 from flashpoint.web import CODEBOOK, INDEX_HTML, STATIC_DIR
 
@@ -34,7 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings or Settings()
-    for module in (events, articles, quotes, actors, dyads, timeline, exports):
+    for module in (events, articles, quotes, actors, dyads, timeline, places, exports):
         app.include_router(module.router)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
