@@ -225,13 +225,36 @@ function updateDownloads() {
 
 const PRECISION_NAMES = { 1: "country", 2: "province/state", 3: "district", 4: "town", 5: "site in a town" };
 
+function unwrapAntimeridian(collection) {
+  // Rings that cross 180° (Russia, Fiji, Antarctica) jump from +180 to -180 and Leaflet would
+  // draw that jump as a line across the world: continue them past 180° instead.
+  const unwrap = (ring) => {
+    let shift = 0;
+    return ring.map(([lon, lat], i) => {
+      if (i > 0) {
+        const previous = ring[i - 1][0];
+        if (lon - previous > 180) shift -= 360;
+        else if (previous - lon > 180) shift += 360;
+      }
+      return [lon + shift, lat];
+    });
+  };
+  for (const feature of collection.features) {
+    const geometry = feature.geometry;
+    if (!geometry) continue;
+    if (geometry.type === "Polygon") geometry.coordinates = geometry.coordinates.map(unwrap);
+    else if (geometry.type === "MultiPolygon") geometry.coordinates = geometry.coordinates.map((p) => p.map(unwrap));
+  }
+  return collection;
+}
+
 async function initMap() {
   const map = L.map("map", { worldCopyJump: true, minZoom: 1, maxZoom: 12, zoomSnap: 0.5 });
   map.attributionControl.setPrefix("Leaflet");
   map.attributionControl.addAttribution("Country outlines © Natural Earth (public domain)");
   map.setView([25, 20], 2);
   const topology = await getJSON("/static/vendor/world-atlas/countries-50m.json");
-  const countries = topojson.feature(topology, topology.objects.countries);
+  const countries = unwrapAntimeridian(topojson.feature(topology, topology.objects.countries));
   L.geoJSON(countries, {
     style: { color: "#8c99a6", weight: 0.6, fillColor: "#fbfbf8", fillOpacity: 1 },
     interactive: false,
@@ -267,15 +290,15 @@ async function loadMap() {
     if (area) areas += 1;
     const latLng = [place.lat, place.lon];
     points.push(latLng);
-    const size = Math.sqrt(place.events);
+    const size = Math.log2(1 + place.events);  // radius grows slowly: Syria's 400 stay readable
     const marker = area
       ? L.circleMarker(latLng, {
-        radius: 14 + 3 * size, color: QUADS[quad].color, weight: 2, dashArray: "5 4",
+        radius: Math.min(34, 9 + 3 * size), color: QUADS[quad].color, weight: 2, dashArray: "5 4",
         fillColor: QUADS[quad].color, fillOpacity: 0.12,
         className: `fp-area-marker quad-marker-${quad}`,
       })
       : L.circleMarker(latLng, {
-        radius: 5 + 2.5 * size, color: "#fff", weight: 1.5, fillColor: QUADS[quad].color,
+        radius: Math.min(22, 4 + 2.5 * size), color: "#fff", weight: 1.5, fillColor: QUADS[quad].color,
         fillOpacity: 0.9, className: `fp-event-marker quad-marker-${quad}`,
       });
     marker.bindTooltip(`${place.name || "?"}: ${place.events}`);
@@ -373,7 +396,10 @@ async function loadTimeline() {
   state.timeline = { bucket, labels };
   document.getElementById("timeline-bucket").textContent = bucket;
   document.getElementById("timeline-range").textContent = dates.length
-    ? `${dates[0]} to ${dates[dates.length - 1]}: ${total} dated event${total === 1 ? "" : "s"}` : "no dated events";
+    ? `${dates[0]} to ${dates[dates.length - 1]}: ${total} dated event${total === 1 ? "" : "s"}`
+      + (bucket === "year" || bucket === "month"
+        ? ` (set From/To${filterParams().get("background") === "false" ? "" : ", or untick background,"} to zoom in)` : "")
+    : "no dated events";
   if (state.chart) state.chart.destroy();
   state.chart = new Chart(canvas, {
     type: "bar",
@@ -432,7 +458,7 @@ async function loadNetwork() {
         "target-arrow-shape": "triangle", "curve-style": "bezier", opacity: 0.85 } },
     ],
     layout: { name: nodes.size > 12 ? "cose" : "circle", animate: false, padding: 20 },
-    userZoomingEnabled: true, wheelSensitivity: 0.3,
+    userZoomingEnabled: true,
   });
   state.network.on("tap", "node", (e) => filterOnActor(e.target.data("code")));
   container.dataset.nodes = String(nodes.size);
