@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import os
 import socket
 import threading
@@ -292,6 +293,13 @@ def test_map_draws_every_located_event(corpus_server, browser) -> None:
     for name in ("verbal cooperation", "material cooperation", "verbal conflict"):
         assert name in legend
     assert "country or province" in legend
+    # Outlines crossing 180° are continued past it, not drawn back across the world.
+    ring = page.evaluate(
+        "unwrapAntimeridian({features: [{geometry: {type: 'Polygon',"
+        " coordinates: [[[179, 0], [-179, 1], [-179, 0], [179, 0]]]}}]})"
+        ".features[0].geometry.coordinates[0]"
+    )
+    assert all(abs(a[0] - b[0]) < 180 for a, b in itertools.pairwise(ring))
     page.close()
 
 
