@@ -355,6 +355,13 @@ def test_filters_live_in_the_url(corpus_server, browser, test_output: Path) -> N
     page.wait_for_function("new URLSearchParams(location.search).get('actor') === 'IRQ'")
     _loaded(page)
     assert page.locator("#events tbody tr[data-id]").count() > 0
+    # Part of a name that fits several actors is refused, not guessed.
+    resolved = page.evaluate(
+        "(() => { state.actors = [{code: 'IRQ', names: ['Iraq'], events: 2},"
+        " {code: 'IRN', names: ['Iran'], events: 1}]; return resolveActor('Ira'); })()"
+    )
+    assert "several actors" in resolved["error"] and "IRN" in resolved["error"]
+    assert page.evaluate("resolveActor('Iraq')") == {"code": "IRQ"}
     page.close()
     assert _foreign(requests, corpus_server) == []
 

@@ -134,10 +134,17 @@ function resolveActor(text) {
   const known = state.actors || [];
   if (/^[A-Za-z]{3}$/.test(value) && known.some((a) => a.code === upper)) return { code: upper };
   const lower = value.toLowerCase();
-  const byName = known.find((a) => a.names.some((n) => n.toLowerCase() === lower))
-    || (state.countries || []).find((c) => c.name.toLowerCase() === lower)
-    || known.find((a) => a.names.some((n) => n.toLowerCase().includes(lower)));
-  if (byName) return { code: byName.code };
+  const exact = known.find((a) => a.names.some((n) => n.toLowerCase() === lower))
+    || (state.countries || []).find((c) => c.name.toLowerCase() === lower);
+  if (exact) return { code: exact.code };
+  // Part of a name: only when it points to one code, never a silent guess among several.
+  const partial = known.filter((a) => a.names.some((n) => n.toLowerCase().includes(lower)));
+  const codes = [...new Set(partial.map((a) => a.code))];
+  if (codes.length === 1) return { code: codes[0] };
+  if (codes.length > 1) {
+    const listed = partial.slice(0, 6).map((a) => `${a.names[0]} (${a.code})`).join(", ");
+    return { error: `“${value}” matches several actors: ${listed}. Pick one of the suggestions.` };
+  }
   if (/^[A-Za-z]{3}$/.test(value)) return { code: upper };
   return { error: `No actor called “${value}” among these events: pick one of the suggestions, or type a 3-letter code.` };
 }
