@@ -71,7 +71,7 @@ SECTOR_NAMES: dict[str, str] = {
     "PTY": "political party",
     "OPP": "political opposition (often a secondary sector: GOVOPP)",
     "ELI": "elites: former officials, prominent individuals",
-    "PRE": "pre-state or quasi-state authority",
+    "PRE": "unrecognised or partially recognised state, breakaway region (Abkhazia, Transnistria)",
     "REB": "rebels, armed opposition, insurgents",
     "INS": "insurgents (ACLED mapping: Rebel group)",
     "SEP": "separatists (ACLED mapping: Rebel group)",
