@@ -124,3 +124,16 @@ def test_codebook_is_linked_from_readme_dashboard_and_api_docs(tmp_path: Path) -
     assert response.status_code == 200
     assert response.text.startswith("# Flashpoint codebook")
     assert "/codebook" in client.get("/openapi.json").json()["info"]["description"]
+
+
+def test_whole_article_figures_follow_the_readme(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = codebook.render_article_rates()
+    assert "key recall" in table and table in DOC.read_text(encoding="utf-8")
+    line = next(x for x in readme.splitlines() if x.startswith("| key recall |"))
+    changed = tmp_path / "README.md"
+    changed.write_text(readme.replace(line, "| key recall | 0.1 | **0.999** | 0.80 |"), "utf-8")
+    assert "| key recall | 0.999 | 0.80 |" in codebook.render_article_rates(changed)
+    changed.write_text("# no figures\n", "utf-8")
+    with pytest.raises(codebook.CodebookError):
+        codebook.render_article_rates(changed)

@@ -722,6 +722,33 @@ def render_flags() -> str:
     return _table(("flag", "meaning"), [(f"`{k}`", v) for k, v in FLAGS.items()])
 
 
+README = ROOT / "README.md"
+ARTICLES_HEADING = "### Whole articles, one record per incident"
+
+
+def render_article_rates(readme: Path | None = None) -> str:
+    """The README's whole-article figures (`flashpoint eval-articles`), current column only:
+    copied at build time so that the codebook follows the README."""
+    path = README if readme is None else readme
+    if not path.exists():  # an installed package has no README: keep what the doc says
+        raise CodebookError(f"codebook: {path} is needed to build the error rates")
+    text = path.read_text(encoding="utf-8")
+    if ARTICLES_HEADING not in text:
+        raise CodebookError(f"codebook: README.md has no {ARTICLES_HEADING!r} section")
+    section = text[text.index(ARTICLES_HEADING) :]
+    section = section[: section.find("\n### ", 1)]
+    lines = [line for line in section.splitlines() if line.startswith("|")]
+    if len(lines) < 3:
+        raise CodebookError("codebook: no table in the README's whole-article section")
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    now, target = header.index("now"), header.index("target")
+    rows = []
+    for line in lines[2:]:
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        rows.append((cells[0], cells[now].replace("**", ""), cells[target] or "-"))
+    return _table(("measure (20 Guardian articles, 85 key incidents)", "figure", "target"), rows)
+
+
 def render() -> dict[str, str]:
     """The generated sections, by marker name."""
     return {
@@ -736,6 +763,7 @@ def render() -> dict[str, str]:
         "gdelt": render_gdelt(),
         "acled": render_acled(),
         "json": render_json(),
+        "article-rates": render_article_rates(),
     }
 
 
