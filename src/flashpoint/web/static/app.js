@@ -230,7 +230,7 @@ function updateDownloads() {
   }
 }
 
-const PRECISION_NAMES = { 1: "country", 2: "province/state", 3: "district", 4: "town", 5: "site in a town" };
+const PRECISION_NAMES = { 1: "country", 2: "province/state", 3: "district", 4: "town", 5: "site in a town", null: "sea or region" };
 
 function unwrapAntimeridian(collection) {
   // Rings that cross 180° (Russia, Fiji, Antarctica) jump from +180 to -180 and Leaflet would
@@ -275,7 +275,7 @@ async function initMap() {
     el("br"),
     el("span", { class: "item" }, el("span", { class: "dot-town" }), "town or site (size: events)"),
     el("span", { class: "item" }, el("span", { class: "dot-area" }),
-      "dashed: placed only at country or province level (not where it happened)"));
+      "dashed: placed only at country, province or sea level (not where it happened)"));
 }
 
 function dominantQuad(quads) {
@@ -293,7 +293,7 @@ async function loadMap() {
   let areas = 0;
   for (const place of data.places) {
     const quad = dominantQuad(place.quads);
-    const area = place.precision !== null && place.precision <= 2;
+    const area = place.precision === null || place.precision <= 2;  // country, province, sea
     if (area) areas += 1;
     const latLng = [place.lat, place.lon];
     points.push(latLng);
@@ -325,7 +325,7 @@ async function loadMap() {
   mapBox.dataset.markers = String(data.events);
   document.getElementById("map-count").textContent =
     `${data.events} event${data.events === 1 ? "" : "s"} with a place, at ${data.places.length} place${data.places.length === 1 ? "" : "s"}`
-    + (areas ? ` (${areas} country or province only, dashed)` : "");
+    + (areas ? ` (${areas} country, province or sea only, dashed)` : "");
   if (points.length) state.map.fitBounds(points, { padding: [30, 30], maxZoom: 6 });
 }
 
