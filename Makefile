@@ -8,7 +8,7 @@ PYTHON ?= python3
 BIN = $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: example test lint install
+.PHONY: example test lint install check-system
 
 # What `pip install .` installs: enough to code, store, serve and export.
 $(BIN)/.runtime: pyproject.toml
@@ -29,7 +29,11 @@ install: $(BIN)/.installed
 example: $(BIN)/.runtime
 	$(BIN)/flashpoint run $(SHARED)/articles/iraq-militia-threat.txt
 
-test: $(BIN)/.installed
+# Chromium, chromedriver and Java 17+ are not pip's to install: say so before anything else.
+check-system:
+	@$(PYTHON) scripts/check_system.py
+
+test: check-system $(BIN)/.installed
 	$(BIN)/ruff check src tests scripts $(wildcard bench)
 	$(BIN)/pytest
 

@@ -47,9 +47,7 @@ def fill_like_later_stages(result: ArticleResult) -> ArticleResult:
                         actor.code, actor.sector, actor.name = code, sector, name
                         break
     strike = next(
-        e
-        for e in result.events
-        if e.event == "ASSAULT" and "unclaimed drone strike" in e.evidence.text
+        e for e in result.events if e.event == "ASSAULT" and _tells(e, "unclaimed drone strike")
     )
     if strike.event_loc is None or strike.event_loc.lat is None:
         start = text.index("Baghdad")
@@ -99,6 +97,12 @@ def fill_like_later_stages(result: ArticleResult) -> ArticleResult:
     return result
 
 
+def _tells(event, phrase: str) -> bool:
+    """Whether the event's evidence or one of its merged mentions says `phrase` (the incidents
+    stage makes the lede and the sentence with the details one event)."""
+    return any(phrase in span.text for span in [event.evidence, *event.mentions])
+
+
 def _actor_at(text: str, start: int, phrase: str):
     from flashpoint.model import Actor
 
@@ -123,7 +127,7 @@ def strike(served_result):
     return next(
         e
         for e in served_result.events
-        if e.event == "ASSAULT" and "unclaimed drone strike" in e.evidence.text
+        if e.event == "ASSAULT" and _tells(e, "unclaimed drone strike")
     )
 
 

@@ -1,21 +1,32 @@
 """The dashboard end to end in real headless Chromium (Debian's, never a downloaded one):
 map, timeline, network and list load; filtering by type; an event page with its spans
-highlighted; and no request to any host but the server's own."""
+highlighted; and no request to any host but the server's own.
+
+Then on the example article plus Guardian articles: the timeline covers every dated event's
+day (a background event dated 1925 included), the map draws every located event
+(country-level places apart from towns), and the filters live in the URL (a reload restores
+them), with downloads of the filtered events and a reason when nothing matches. Screenshots go
+to test-output/ (UPDATE_SCREENSHOTS=1: to docs/)."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import itertools
+import os
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import uvicorn
 from playwright.sync_api import Page, sync_playwright
 
 from flashpoint.api import Settings, create_app
+from flashpoint.store import Store
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -98,7 +109,7 @@ def test_dashboard_filters_and_event_page(server, browser, strike, test_output: 
     assert strike.date.isoformat() in {point["date"] for point in timeline}
     assert page.get_attribute("#timeline", "data-days") == str(len({p["date"] for p in timeline}))
     dyads = page.inner_text("#dyad-list")
-    assert "IRQ-REB → USA" in dyads
+    assert "Harakat al-Nujaba (IRQ) → " in dyads and "(USA)" in dyads
     assert int(page.get_attribute("#network", "data-edges")) >= 1
     assert page.locator(".leaflet-overlay-pane path").count() > 100  # country outlines
     page.screenshot(path=str(test_output / "dashboard.png"))
@@ -152,4 +163,232 @@ def test_phone_width_and_docs_stay_local(server, browser, test_output: Path) -> 
     page.goto(server + "/docs", wait_until="networkidle")
     page.wait_for_selector(".swagger-ui .opblock", timeout=15000)
     assert _foreign(requests, server) == []
+    page.close()
+
+
+# --- the example plus Guardian articles ---------------------------------------------------
+
+GUARDIAN_ARTICLES = 6
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+@pytest.fixture(scope="module")
+def corpus_db(tmp_path_factory, pipeline, served_result, shared: Path) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    with (shared / "corpus" / "guardian_sample_unlabeled.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))[:GUARDIAN_ARTICLES]
+    sample = folder / "guardian.csv"
+    with sample.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    results = [served_result.model_copy(deep=True), *pipeline.run([str(sample)])]
+    # A background event dated 1925, as real corpora have: it must not take the timeline over.
+    old = next(e for r in results[1:] for e in r.events)
+    old.date, old.date_precision, old.background = dt.date(1925, 6, 1), "year", True
+    path = folder / "corpus.db"
+    with Store(path) as store:
+        for result in results:
+            store.save(result)
+    return path
+
+
+@pytest.fixture(scope="module")
+def corpus_server(corpus_db: Path) -> Iterator[str]:
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(Settings(db=corpus_db)), host="127.0.0.1", port=port, log_level="warning"
+    )
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+
+
+def _shots(test_output: Path) -> Path:
+    return DOCS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else test_output
+
+
+def _loaded(page: Page) -> None:
+    page.wait_for_function(
+        "document.getElementById('timeline').dataset.events !== undefined"
+        " && document.getElementById('map').dataset.events !== undefined"
+        " && document.getElementById('status').textContent !== 'Loading…'",
+        timeout=20000,
+    )
+
+
+def _api(page: Page, path: str):
+    return page.evaluate(f"fetch({path!r}).then(r => r.json())")
+
+
+def _bucket(day: str, bucket: str) -> str:
+    if bucket == "day":
+        return day
+    if bucket == "month":
+        return day[:7]
+    if bucket == "year":
+        return day[:4]
+    date = dt.date.fromisoformat(day)
+    return (date - dt.timedelta(days=date.weekday())).isoformat()
+
+
+def _timeline_covers_every_day(page: Page, query: str = "") -> dict:
+    rows = _api(page, "/api/timeline" + query)
+    canvas = page.locator("#timeline")
+    days = sorted({r["date"] for r in rows})
+    total = sum(r["events"] for r in rows)
+    assert canvas.get_attribute("data-first") == days[0]
+    assert canvas.get_attribute("data-last") == days[-1]
+    assert int(canvas.get_attribute("data-events")) == total
+    assert int(canvas.get_attribute("data-charted")) == total  # no event left off the axis
+    timeline = page.evaluate("state.timeline")
+    labels = timeline["labels"]
+    for day in days:
+        assert _bucket(day, timeline["bucket"]) in labels, day
+    assert labels[0] == _bucket(days[0], timeline["bucket"])
+    assert labels[-1] == _bucket(days[-1], timeline["bucket"])
+    return timeline
+
+
+def test_timeline_has_every_event_day(corpus_server, browser) -> None:
+    page = browser.new_page()
+    page.goto(corpus_server + "/", wait_until="networkidle")
+    _loaded(page)
+    # The whole range, 1925 to 2024: year buckets, and every day in one.
+    timeline = _timeline_covers_every_day(page)
+    assert timeline["bucket"] == "year"
+    assert timeline["labels"][0] == "1925" and timeline["labels"][-1] >= "2019"
+    # Without background events the range shrinks and the buckets get finer.
+    page.goto(corpus_server + "/?background=false#/", wait_until="networkidle")
+    _loaded(page)
+    finer = _timeline_covers_every_day(page, "?background=false")
+    assert finer["labels"][0] > "1925"
+    page.close()
+
+
+def test_map_draws_every_located_event(corpus_server, browser) -> None:
+    page = browser.new_page()
+    page.goto(corpus_server + "/", wait_until="networkidle")
+    _loaded(page)
+    located = _api(page, "/api/events?has_location=true&limit=1")["total"]
+    places = _api(page, "/api/map")["places"]
+    assert located > 20 and sum(p["events"] for p in places) == located
+    box = page.locator("#map")
+    assert int(box.get_attribute("data-events")) == located
+    towns = page.locator(".leaflet-overlay-pane path.fp-event-marker").count()
+    areas = page.locator(".leaflet-overlay-pane path.fp-area-marker").count()
+    assert towns + areas == len(places) == int(box.get_attribute("data-places"))
+    # Country- and province-level places are drawn apart from towns.
+    coarse = [p for p in places if p["precision"] is None or p["precision"] <= 2]
+    assert coarse and areas == len(coarse)
+    assert f"{located} events with a place" in page.inner_text("#map-count")
+    legend = page.inner_text("#map-legend")
+    for name in ("verbal cooperation", "material cooperation", "verbal conflict"):
+        assert name in legend
+    assert "country, province or sea" in legend
+    # Outlines crossing 180° are continued past it, not drawn back across the world.
+    ring = page.evaluate(
+        "unwrapAntimeridian({features: [{geometry: {type: 'Polygon',"
+        " coordinates: [[[179, 0], [-179, 1], [-179, 0], [179, 0]]]}}]})"
+        ".features[0].geometry.coordinates[0]"
+    )
+    assert all(abs(a[0] - b[0]) < 180 for a, b in itertools.pairwise(ring))
+    page.close()
+
+
+def test_filters_live_in_the_url(corpus_server, browser, test_output: Path) -> None:
+    page = browser.new_page()
+    requests = _watch_requests(page)
+    query = "type=ASSAULT&country=IRQ&background=false"
+    page.goto(f"{corpus_server}/?{query}#/", wait_until="networkidle")
+    _loaded(page)
+    page.wait_for_selector("#events tbody tr[data-id]")
+    expected = _api(page, f"/api/events?{query}&limit=1000")
+    assert expected["total"] >= 1
+
+    def check() -> None:
+        assert page.input_value("#f-type") == "ASSAULT"
+        assert page.input_value("#f-country") == "IRQ"
+        assert not page.is_checked("#f-background")
+        ids = page.locator("#events tbody tr[data-id]").evaluate_all(
+            "rows => rows.map(r => r.dataset.id)"
+        )
+        assert sorted(ids) == sorted(e["id"] for e in expected["items"])
+
+    check()
+    page.reload(wait_until="networkidle")
+    _loaded(page)
+    page.wait_for_selector("#events tbody tr[data-id]")
+    check()
+
+    # Downloads carry the same filters, in every format; the CSV has the listed events.
+    for fmt in ("plover", "csv", "parquet", "gdelt", "acled"):
+        href = page.get_attribute(f"#downloads a[data-format='{fmt}']", "href")
+        assert urlsplit(href).path == f"/api/exports/{fmt}"
+        assert parse_qs(urlsplit(href).query) == parse_qs(query)
+    href = page.get_attribute("#downloads a[data-format='csv']", "href")
+    text = page.evaluate(f"fetch({href!r}).then(r => r.text())")
+    assert len(text.strip().splitlines()) - 1 == expected["total"]
+
+    # Minimum dead, from the form into the URL.
+    page.fill("#f-dead", "1")
+    page.click("#filters button[type=submit]")
+    page.wait_for_function("location.search.includes('min_dead=1')")
+    _loaded(page)
+    with_dead = _api(page, f"/api/events?{query}&min_dead=1&limit=1")["total"]
+    page.wait_for_function(
+        f"document.getElementById('event-count').textContent === '{with_dead} in all'"
+    )
+
+    # An actor typed by name becomes its code in the URL.
+    page.goto(f"{corpus_server}/#/", wait_until="networkidle")
+    _loaded(page)
+    page.fill("#f-actor", "Iraq")
+    page.click("#filters button[type=submit]")
+    page.wait_for_function("new URLSearchParams(location.search).get('actor') === 'IRQ'")
+    _loaded(page)
+    assert page.locator("#events tbody tr[data-id]").count() > 0
+    # Part of a name that fits several actors is refused, not guessed.
+    resolved = page.evaluate(
+        "(() => { state.actors = [{code: 'IRQ', names: ['Iraq'], events: 2},"
+        " {code: 'IRN', names: ['Iran'], events: 1}]; return resolveActor('Ira'); })()"
+    )
+    assert "several actors" in resolved["error"] and "IRN" in resolved["error"]
+    assert page.evaluate("resolveActor('Iraq')") == {"code": "IRQ"}
+    page.close()
+    assert _foreign(requests, corpus_server) == []
+
+
+def test_an_empty_result_says_why(corpus_server, browser) -> None:
+    page = browser.new_page()
+    page.goto(f"{corpus_server}/?type=AID&country=YEM&mode=#/", wait_until="networkidle")
+    _loaded(page)
+    page.wait_for_selector("#empty-reason")
+    reason = page.inner_text("#empty-reason")
+    assert "No events match" in reason and "type AID" in reason and "country YEM" in reason
+    assert "without type" in reason or "without country" in reason
+    page.close()
+
+
+def test_screenshots(corpus_server, browser, test_output: Path) -> None:
+    out = _shots(test_output)
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(corpus_server + "/?background=false#/", wait_until="networkidle")
+    _loaded(page)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(out / "dashboard.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(corpus_server + "/?background=false#/", wait_until="networkidle")
+    _loaded(page)
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(out / "dashboard-phone.png"), full_page=True)
     page.close()

@@ -5,12 +5,21 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 
-from flashpoint.api.routers import actors, articles, dyads, events, exports, quotes, timeline
+from flashpoint.api.routers import (
+    actors,
+    articles,
+    dyads,
+    events,
+    exports,
+    places,
+    quotes,
+    timeline,
+)
 from flashpoint.api.settings import Settings
-from flashpoint.web import INDEX_HTML, STATIC_DIR
+from flashpoint.web import CODEBOOK, INDEX_HTML, STATIC_DIR
 
 DESCRIPTION = """Read-only access to the events, articles and quotes Flashpoint has coded.
 
@@ -18,6 +27,10 @@ Every event carries the character offsets of the text that justifies it (`eviden
 actor and place spans) into its article's `text` (see `/api/articles/{id}`). Errors have
 FastAPI's shape: `{"detail": message}` or, for a bad parameter (422),
 `{"detail": [{"loc": [...], "msg": message, ...}]}`.
+
+**Codebook**: what a row is, every field of every export and of the JSON, every code and
+flag, how the exports relate and the known error rates: [/codebook](/codebook)
+(docs/codebook.md).
 """
 
 
@@ -30,7 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings or Settings()
-    for module in (events, articles, quotes, actors, dyads, timeline, exports):
+    for module in (events, articles, quotes, actors, dyads, timeline, places, exports):
         app.include_router(module.router)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -38,6 +51,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/", include_in_schema=False)
     def dashboard() -> FileResponse:
         return FileResponse(INDEX_HTML, media_type="text/html")
+
+    @app.get("/codebook", include_in_schema=False)
+    def codebook() -> PlainTextResponse:
+        # Markdown, shown as text: browsers download text/markdown rather than show it.
+        return PlainTextResponse(CODEBOOK.read_text(encoding="utf-8"))
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:

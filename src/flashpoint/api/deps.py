@@ -159,6 +159,9 @@ def event_filter(
     min_confidence: Annotated[
         float | None, Query(ge=0.0, le=1.0, allow_inf_nan=False, description="Lowest confidence.")
     ] = None,
+    min_dead: Annotated[
+        int | None, Query(ge=0, le=10**7, description="Events with at least this many dead.")
+    ] = None,
     background: Annotated[bool, Query(description="Include background events.")] = True,
     hypothetical: Annotated[bool, Query(description="Include hypothetical events.")] = True,
     negated: Annotated[bool, Query(description="Include negated events.")] = True,
@@ -181,6 +184,7 @@ def event_filter(
         text=q or None,
         text_in=search_in,
         min_confidence=min_confidence,
+        min_dead=min_dead,
         include_background=background,
         include_hypothetical=hypothetical,
         include_negated=negated,

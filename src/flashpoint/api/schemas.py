@@ -112,6 +112,41 @@ class TimelinePoint(BaseModel):
     score: float | None = Field(None, description="Sum of the events' PLOVER scores.")
 
 
+class MapPlace(BaseModel):
+    """Located events at one point and place precision."""
+
+    lat: float
+    lon: float
+    precision: int | None = Field(
+        None, description="1 country, 2 admin1, 3 district, 4 city, 5 sub-city."
+    )
+    country: str | None = None
+    name: str | None = None
+    events: int
+    quads: dict[int, int] = Field(description="Events per PLOVER quad class.")
+    event_ids: list[str] = Field(description="Up to five of its events, newest first.")
+
+
+class MapPlaces(BaseModel):
+    """Every located event among the filtered ones, aggregated by place (no cap)."""
+
+    events: int = Field(description="Located events (the sum over places).")
+    places: list[MapPlace]
+
+
+class CountryCount(BaseModel):
+    code: str
+    name: str
+    events: int
+
+
+class Facets(BaseModel):
+    """What the dashboard's filters offer: countries present, modes per type, sort keys."""
+
+    countries: list[CountryCount]
+    modes: dict[str, list[str]]
+
+
 class ActorCount(BaseModel):
     code: str
     events: int

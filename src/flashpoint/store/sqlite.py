@@ -167,6 +167,48 @@ class StoreQueries:
         )
         return [dict(row) for row in rows]
 
+    def map_places(self, where: EventFilter) -> list[dict]:
+        """Every located event, aggregated by place (same point and precision): the dashboard
+        draws all of them, however many events there are. Each place has its event count,
+        its count per quad class, and the ids of up to five events (newest first)."""
+        cte, params = self._filtered(where)
+        rows = self.conn.execute(
+            f"{cte}, placed AS (SELECT id, date, quad_code, lat, lon, country,"
+            " json_extract(record, '$.event_loc.precision') AS precision,"
+            " coalesce(json_extract(record, '$.event_loc.name'),"
+            " json_extract(record, '$.event_loc.text')) AS name"
+            " FROM f WHERE lat IS NOT NULL AND lon IS NOT NULL)"
+            " SELECT round(lat, 4) AS lat, round(lon, 4) AS lon, precision,"
+            " MIN(country) AS country, MIN(name) AS name, COUNT(*) AS events,"
+            " SUM(quad_code = 1) AS q1, SUM(quad_code = 2) AS q2, SUM(quad_code = 3) AS q3,"
+            " SUM(quad_code = 4) AS q4,"
+            " (SELECT json_group_array(id) FROM (SELECT p2.id FROM placed p2"
+            "   WHERE round(p2.lat, 4) = round(placed.lat, 4)"
+            "   AND round(p2.lon, 4) = round(placed.lon, 4)"
+            "   AND p2.precision IS placed.precision"
+            "   ORDER BY p2.date DESC, p2.id LIMIT 5)) AS event_ids"
+            " FROM placed GROUP BY round(lat, 4), round(lon, 4), precision"
+            " ORDER BY events DESC, lat, lon",
+            params,
+        )
+        out = []
+        for row in rows:
+            item = dict(row)
+            item["quads"] = {q: item.pop(f"q{q}") or 0 for q in (1, 2, 3, 4)}
+            item["event_ids"] = json.loads(item["event_ids"] or "[]")
+            out.append(item)
+        return out
+
+    def country_counts(self, where: EventFilter) -> list[dict]:
+        """ISO3 codes of the filtered events' places, with event counts, most first."""
+        cte, params = self._filtered(where)
+        rows = self.conn.execute(
+            f"{cte} SELECT country, COUNT(*) AS events FROM f WHERE country IS NOT NULL"
+            " GROUP BY country ORDER BY events DESC, country",
+            params,
+        )
+        return [dict(row) for row in rows]
+
     def actor_counts(self, where: EventFilter, limit: int | None = None) -> list[dict]:
         """Actor codes with how many events name them as actor, as recipient, and in all."""
         cte, params = self._filtered(where)

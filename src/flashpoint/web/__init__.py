@@ -11,3 +11,5 @@ from pathlib import Path
 
 STATIC_DIR = Path(str(resources.files("flashpoint.web") / "static"))
 INDEX_HTML = STATIC_DIR / "index.html"
+# docs/codebook.md, copied here by `python -m flashpoint.codebook` (served at /codebook).
+CODEBOOK = STATIC_DIR / "codebook.md"

@@ -57,20 +57,119 @@ async function getJSON(path) {
   return response.json();
 }
 
+// The filters: form fields named as the API's parameters; the URL's query string holds them,
+// so a reload or a shared link restores the view.
+const FILTER_KEYS = ["type", "mode", "country", "actor", "since", "until", "min_dead", "q",
+  "min_confidence", "background", "hypothetical", "negated", "sort"];
+const FLAG_KEYS = ["background", "hypothetical", "negated"];
+const FILTER_NAMES = {
+  type: "type", mode: "mode", country: "country", actor: "actor", since: "from", until: "to",
+  min_dead: "min. dead", q: "search", min_confidence: "min. confidence",
+  background: "no background", hypothetical: "no hypothetical", negated: "no negated",
+};
+
 function filterParams() {
+  // The API parameters of the current filters (read from the URL, which the form writes).
+  const url = new URLSearchParams(location.search);
+  const params = new URLSearchParams();
+  for (const key of FILTER_KEYS) {
+    if (key === "sort") continue;
+    const value = url.get(key);
+    if (value !== null && value !== "") params.set(key, value);
+  }
+  return params;
+}
+
+function formToURL() {
+  // Write the form's filters into the URL (a new history entry).
   const form = document.getElementById("filters");
   const params = new URLSearchParams();
-  const type = form.type.value;
-  if (type) params.append("type", type);
-  if (form.since.value) params.set("since", form.since.value);
-  if (form.until.value) params.set("until", form.until.value);
-  if (form.actor.value.trim()) params.set("actor", form.actor.value.trim().toUpperCase());
-  if (form.q.value.trim()) params.set("q", form.q.value.trim());
+  const set = (key, value) => { if (value !== null && value !== undefined && String(value).trim() !== "") params.set(key, String(value).trim()); };
+  set("type", form.type.value);
+  set("mode", form.mode.value);
+  set("country", form.country.value);
+  const actor = resolveActor(form.actor.value);
+  if (actor.error) throw new Error(actor.error);
+  set("actor", actor.code);
+  set("since", form.since.value);
+  set("until", form.until.value);
+  set("min_dead", form.min_dead.value);
+  set("q", form.q.value);
   const conf = parseFloat(form.min_confidence.value);
   if (conf > 0) params.set("min_confidence", String(conf));
-  if (!form.background.checked) params.set("background", "false");
-  if (!form.hypothetical.checked) params.set("hypothetical", "false");
-  return params;
+  for (const flag of FLAG_KEYS) if (!form[flag].checked) params.set(flag, "false");
+  const sort = document.getElementById("sort").value;
+  if (sort !== "date") params.set("sort", sort);
+  const query = params.toString();
+  history.pushState(null, "", `${location.pathname}${query ? `?${query}` : ""}${location.hash || "#/"}`);
+}
+
+function urlToForm() {
+  // Fill the form from the URL (on load, and on back/forward).
+  const form = document.getElementById("filters");
+  const url = new URLSearchParams(location.search);
+  form.type.value = url.get("type") || "";
+  fillModes();
+  form.mode.value = url.get("mode") || "";
+  const country = url.get("country") || "";
+  if (country && ![...form.country.options].some((o) => o.value === country)) {
+    form.country.append(el("option", { value: country }, country));
+  }
+  form.country.value = country;
+  form.actor.value = url.get("actor") || "";
+  form.since.value = url.get("since") || "";
+  form.until.value = url.get("until") || "";
+  form.min_dead.value = url.get("min_dead") || "";
+  form.q.value = url.get("q") || "";
+  form.min_confidence.value = url.get("min_confidence") || "0";
+  for (const flag of FLAG_KEYS) form[flag].checked = url.get(flag) !== "false";
+  document.getElementById("sort").value = url.get("sort") || "date";
+}
+
+function resolveActor(text) {
+  // A code or a name typed in the actor box -> the code the API filters on.
+  const value = (text || "").trim();
+  if (!value) return { code: "" };
+  const upper = value.toUpperCase();
+  const known = state.actors || [];
+  if (/^[A-Za-z]{3}$/.test(value) && known.some((a) => a.code === upper)) return { code: upper };
+  const lower = value.toLowerCase();
+  const exact = known.find((a) => a.names.some((n) => n.toLowerCase() === lower))
+    || (state.countries || []).find((c) => c.name.toLowerCase() === lower);
+  if (exact) return { code: exact.code };
+  // Part of a name: only when it points to one code, never a silent guess among several.
+  const partial = known.filter((a) => a.names.some((n) => n.toLowerCase().includes(lower)));
+  const codes = [...new Set(partial.map((a) => a.code))];
+  if (codes.length === 1) return { code: codes[0] };
+  if (codes.length > 1) {
+    const listed = partial.slice(0, 6).map((a) => `${a.names[0]} (${a.code})`).join(", ");
+    return { error: `“${value}” matches several actors: ${listed}. Pick one of the suggestions.` };
+  }
+  if (/^[A-Za-z]{3}$/.test(value)) return { code: upper };
+  return { error: `No actor called “${value}” among these events: pick one of the suggestions, or type a 3-letter code.` };
+}
+
+function fillModes() {
+  const form = document.getElementById("filters");
+  const modes = (state.modes || {})[form.type.value] || [];
+  const current = form.mode.value;
+  form.mode.replaceChildren(el("option", { value: "" }, modes.length ? "all modes" : "(choose a type)"),
+    ...modes.map((m) => el("option", { value: m }, m)));
+  form.mode.disabled = modes.length === 0;
+  if (modes.includes(current)) form.mode.value = current;
+}
+
+async function loadFacets() {
+  // Countries present and each type's modes (for the selects), actors for the suggestions.
+  const [facets, actors] = await Promise.all([getJSON("/api/facets"), getJSON("/api/actors?limit=1000")]);
+  state.modes = facets.modes;
+  state.countries = facets.countries;
+  state.actors = actors;
+  const form = document.getElementById("filters");
+  form.country.replaceChildren(el("option", { value: "" }, "all countries"),
+    ...facets.countries.map((c) => el("option", { value: c.code }, `${c.name} (${c.code}) ${c.events}`)));
+  document.getElementById("actor-suggestions").replaceChildren(...actors.map((a) =>
+    el("option", { value: a.code }, `${a.names.slice(0, 3).join(" / ") || a.code} (${a.events})`)));
 }
 
 function withParams(path, extra = {}) {
@@ -116,12 +215,44 @@ function flags(event) {
 async function loadDashboard() {
   setStatus("Loading…");
   state.offset = 0;
+  updateDownloads();
   try {
     await Promise.all([loadMap(), loadTimeline(), loadNetwork(), loadEvents(false)]);
-    setStatus("");
+    if (!state.emptyReason) setStatus("");
   } catch (error) {
     setStatus(`Could not load: ${error.message}`, true);
   }
+}
+
+function updateDownloads() {
+  for (const link of document.querySelectorAll("#downloads a[data-format]")) {
+    link.href = withParams(`/api/exports/${link.dataset.format}`);
+  }
+}
+
+const PRECISION_NAMES = { 1: "country", 2: "province/state", 3: "district", 4: "town", 5: "site in a town", null: "sea or region" };
+
+function unwrapAntimeridian(collection) {
+  // Rings that cross 180° (Russia, Fiji, Antarctica) jump from +180 to -180 and Leaflet would
+  // draw that jump as a line across the world: continue them past 180° instead.
+  const unwrap = (ring) => {
+    let shift = 0;
+    return ring.map(([lon, lat], i) => {
+      if (i > 0) {
+        const previous = ring[i - 1][0];
+        if (lon - previous > 180) shift -= 360;
+        else if (previous - lon > 180) shift += 360;
+      }
+      return [lon + shift, lat];
+    });
+  };
+  for (const feature of collection.features) {
+    const geometry = feature.geometry;
+    if (!geometry) continue;
+    if (geometry.type === "Polygon") geometry.coordinates = geometry.coordinates.map(unwrap);
+    else if (geometry.type === "MultiPolygon") geometry.coordinates = geometry.coordinates.map((p) => p.map(unwrap));
+  }
+  return collection;
 }
 
 async function initMap() {
@@ -130,74 +261,160 @@ async function initMap() {
   map.attributionControl.addAttribution("Country outlines © Natural Earth (public domain)");
   map.setView([25, 20], 2);
   const topology = await getJSON("/static/vendor/world-atlas/countries-50m.json");
-  const countries = topojson.feature(topology, topology.objects.countries);
+  const countries = unwrapAntimeridian(topojson.feature(topology, topology.objects.countries));
   L.geoJSON(countries, {
     style: { color: "#8c99a6", weight: 0.6, fillColor: "#fbfbf8", fillOpacity: 1 },
     interactive: false,
   }).addTo(map);
   state.map = map;
-  state.markers = L.markerClusterGroup({ maxClusterRadius: 40, showCoverageOnHover: false });
-  map.addLayer(state.markers);
+  state.markers = L.layerGroup().addTo(map);
+  document.getElementById("map-legend").replaceChildren(
+    "Colour: the place's most frequent quad class ",
+    ...Object.entries(QUADS).map(([q, info]) => el("span", { class: "item" },
+      el("span", { class: "swatch", style: `background:${info.color}` }), `${q} ${info.name}`)),
+    el("br"),
+    el("span", { class: "item" }, el("span", { class: "dot-town" }), "town or site (size: events)"),
+    el("span", { class: "item" }, el("span", { class: "dot-area" }),
+      "dashed: placed only at country, province or sea level (not where it happened)"));
+}
+
+function dominantQuad(quads) {
+  let best = 4;
+  let most = -1;
+  for (const q of [4, 3, 2, 1]) if ((quads[q] || 0) > most) { best = q; most = quads[q] || 0; }
+  return best;
 }
 
 async function loadMap() {
   if (!state.map) await initMap();
-  const page = await getJSON(withParams("/api/events", { has_location: "true", limit: "1000" }));
+  const data = await getJSON(withParams("/api/map"));
   state.markers.clearLayers();
   const points = [];
-  for (const event of page.items) {
-    const loc = event.event_loc;
-    const latLng = [loc.lat, loc.lon];
+  let areas = 0;
+  for (const place of data.places) {
+    const quad = dominantQuad(place.quads);
+    const area = place.precision === null || place.precision <= 2;  // country, province, sea
+    if (area) areas += 1;
+    const latLng = [place.lat, place.lon];
     points.push(latLng);
-    const marker = L.circleMarker(latLng, {
-      radius: 7, color: "#fff", weight: 1.5, fillColor: QUADS[event.quad_code].color,
-      fillOpacity: 0.9, className: `fp-event-marker quad-marker-${event.quad_code}`,
-    });
+    const size = Math.log2(1 + place.events);  // radius grows slowly: Syria's 400 stay readable
+    const marker = area
+      ? L.circleMarker(latLng, {
+        radius: Math.min(34, 9 + 3 * size), color: QUADS[quad].color, weight: 2, dashArray: "5 4",
+        fillColor: QUADS[quad].color, fillOpacity: 0.12,
+        className: `fp-area-marker quad-marker-${quad}`,
+      })
+      : L.circleMarker(latLng, {
+        radius: Math.min(22, 4 + 2.5 * size), color: "#fff", weight: 1.5, fillColor: QUADS[quad].color,
+        fillOpacity: 0.9, className: `fp-event-marker quad-marker-${quad}`,
+      });
+    marker.bindTooltip(`${place.name || "?"}: ${place.events}`);
     marker.bindPopup(() => el("div", {},
-      el("strong", {}, eventKind(event)), " ", event.date || "",
-      el("br"), `${actorLabel(event.actor)} → ${actorLabel(event.recipient)}`,
-      el("br"), placeLabel(loc),
-      el("br"), el("a", { href: `#/event/${encodeURIComponent(event.id)}` }, "evidence →")));
+      el("strong", {}, place.name || "?"), place.country ? ` (${place.country})` : "",
+      el("br"), `${place.events} event${place.events === 1 ? "" : "s"}; place precision: ${PRECISION_NAMES[place.precision] || "unknown"}`,
+      area ? el("br") : null, area ? el("em", {}, "The events are placed only at this level: the point is the area's, not the events'.") : null,
+      el("ul", { class: "popup-events" }, ...place.event_ids.map((id) =>
+        el("li", {}, el("a", { href: `#/event/${encodeURIComponent(id)}` }, id)))),
+      place.events > place.event_ids.length ? `… and ${place.events - place.event_ids.length} more` : ""));
     state.markers.addLayer(marker);
   }
+  const mapBox = document.getElementById("map");
+  mapBox.dataset.events = String(data.events);
+  mapBox.dataset.places = String(data.places.length);
+  mapBox.dataset.areas = String(areas);
+  mapBox.dataset.markers = String(data.events);
   document.getElementById("map-count").textContent =
-    `${page.total} event${page.total === 1 ? "" : "s"} with a place`;
-  document.getElementById("map").dataset.markers = String(page.items.length);
+    `${data.events} event${data.events === 1 ? "" : "s"} with a place, at ${data.places.length} place${data.places.length === 1 ? "" : "s"}`
+    + (areas ? ` (${areas} country, province or sea only, dashed)` : "");
   if (points.length) state.map.fitBounds(points, { padding: [30, 30], maxZoom: 6 });
 }
 
-function daysBetween(first, last) {
-  const days = [];
-  const day = new Date(`${first}T00:00:00Z`);
-  const end = new Date(`${last}T00:00:00Z`);
-  while (day <= end && days.length <= 732) {
-    days.push(day.toISOString().slice(0, 10));
-    day.setUTCDate(day.getUTCDate() + 1);
+// --- the timeline: every dated event, in buckets chosen from the span -----------------------
+
+function utcDay(iso) { return new Date(`${iso}T00:00:00Z`); }
+function isoDay(date) { return date.toISOString().slice(0, 10); }
+
+function bucketFor(first, last) {
+  const days = (utcDay(last) - utcDay(first)) / 86400000;
+  if (days <= 92) return "day";
+  if (days <= 3 * 366) return "week";
+  if (days <= 25 * 366) return "month";
+  return "year";
+}
+
+function bucketStart(iso, bucket) {
+  // The label of the bucket a day falls in: the day, its week's Monday, its month, its year.
+  if (bucket === "day") return iso;
+  if (bucket === "month") return iso.slice(0, 7);
+  if (bucket === "year") return iso.slice(0, 4);
+  const day = utcDay(iso);
+  day.setUTCDate(day.getUTCDate() - ((day.getUTCDay() + 6) % 7));
+  return isoDay(day);
+}
+
+function bucketLabels(first, last, bucket) {
+  // Every bucket from the first date's to the last's, none skipped.
+  const labels = [];
+  const end = bucketStart(last, bucket);
+  if (bucket === "year") {
+    for (let y = Number(first.slice(0, 4)); y <= Number(end); y++) labels.push(String(y).padStart(4, "0"));
+    return labels;
   }
-  return days;
+  if (bucket === "month") {
+    let [y, m] = first.slice(0, 7).split("-").map(Number);
+    for (;;) {
+      const label = `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}`;
+      labels.push(label);
+      if (label >= end) return labels;
+      m += 1;
+      if (m > 12) { m = 1; y += 1; }
+    }
+  }
+  const step = bucket === "week" ? 7 : 1;
+  const day = utcDay(bucketStart(first, bucket));
+  for (;;) {
+    const label = isoDay(day);
+    labels.push(label);
+    if (label >= end) return labels;
+    day.setUTCDate(day.getUTCDate() + step);
+  }
 }
 
 async function loadTimeline() {
   const rows = await getJSON(withParams("/api/timeline"));
   const dates = [...new Set(rows.map((r) => r.date))].sort();
-  const labels = dates.length ? daysBetween(dates[0], dates[dates.length - 1]) : [];
-  const datasets = Object.entries(QUADS).map(([quad, info]) => {
-    const byDate = new Map(rows.filter((r) => String(r.quad_code) === quad).map((r) => [r.date, r.events]));
-    return {
-      label: `${quad} ${info.name}`, backgroundColor: info.color, maxBarThickness: 48,
-      data: labels.map((d) => byDate.get(d) || 0),
-    };
-  });
+  const bucket = dates.length ? bucketFor(dates[0], dates[dates.length - 1]) : "day";
+  const labels = dates.length ? bucketLabels(dates[0], dates[dates.length - 1], bucket) : [];
+  const index = new Map(labels.map((label, i) => [label, i]));
+  const counts = Object.fromEntries(Object.keys(QUADS).map((q) => [q, labels.map(() => 0)]));
+  for (const row of rows) counts[row.quad_code][index.get(bucketStart(row.date, bucket))] += row.events;
+  const datasets = Object.entries(QUADS).map(([quad, info]) => ({
+    label: `${quad} ${info.name}`, backgroundColor: info.color, maxBarThickness: 48,
+    data: counts[quad],
+  }));
   const canvas = document.getElementById("timeline");
+  const total = rows.reduce((sum, r) => sum + r.events, 0);
   canvas.dataset.days = String(dates.length);
-  canvas.dataset.events = String(rows.reduce((sum, r) => sum + r.events, 0));
+  canvas.dataset.events = String(total);
+  canvas.dataset.bucket = bucket;
+  canvas.dataset.first = dates[0] || "";
+  canvas.dataset.last = dates[dates.length - 1] || "";
+  canvas.dataset.charted = String(Object.values(counts).flat().reduce((a, b) => a + b, 0));
+  state.timeline = { bucket, labels };
+  document.getElementById("timeline-bucket").textContent = bucket;
+  document.getElementById("timeline-range").textContent = dates.length
+    ? `${dates[0]} to ${dates[dates.length - 1]}: ${total} dated event${total === 1 ? "" : "s"}`
+      + (bucket === "year" || bucket === "month"
+        ? ` (set From/To${filterParams().get("background") === "false" ? "" : ", or untick background,"} to zoom in)` : "")
+    : "no dated events";
   if (state.chart) state.chart.destroy();
   state.chart = new Chart(canvas, {
     type: "bar",
     data: { labels, datasets },
     options: {
       animation: false, maintainAspectRatio: false, responsive: true,
-      scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
+      scales: { x: { stacked: true, ticks: { autoSkip: true, maxRotation: 0 } },
+        y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
       plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
     },
   });
@@ -213,13 +430,18 @@ function scoreColor(score) {
 }
 
 async function loadNetwork() {
-  const dyads = await getJSON(withParams("/api/dyads", { level: "sector", limit: "300" }));
+  // The strongest dyads only, nodes named; clicking an actor filters on its code.
+  const dyads = await getJSON(withParams("/api/dyads", { level: "actor", limit: "25" }));
   const nodes = new Map();
   for (const d of dyads) {
-    for (const id of [d.source, d.target]) nodes.set(id, (nodes.get(id) || 0) + d.events);
+    for (const [id, code] of [[d.source, d.source_code], [d.target, d.target_code]]) {
+      const node = nodes.get(id) || { weight: 0, code };
+      node.weight += d.events;
+      nodes.set(id, node);
+    }
   }
   const elements = [
-    ...[...nodes].map(([id, weight]) => ({ data: { id, label: id, weight } })),
+    ...[...nodes].map(([id, node]) => ({ data: { id, label: `${id} (${node.code})`, weight: node.weight, code: node.code } })),
     ...dyads.map((d, i) => ({
       data: {
         id: `d${i}`, source: d.source, target: d.target, events: d.events,
@@ -234,23 +456,51 @@ async function loadNetwork() {
     elements,
     style: [
       { selector: "node", style: {
-        label: "data(label)", "font-size": 10, "background-color": "#495057",
-        width: "mapData(weight, 1, 50, 14, 40)", height: "mapData(weight, 1, 50, 14, 40)",
-        color: "#1f2328", "text-valign": "top", "text-margin-y": -3 } },
+        label: "data(label)", "font-size": 9, "background-color": "#495057",
+        width: "mapData(weight, 1, 50, 12, 36)", height: "mapData(weight, 1, 50, 12, 36)",
+        color: "#1f2328", "text-valign": "top", "text-margin-y": -3, "text-wrap": "ellipsis",
+        "text-max-width": 140 } },
       { selector: "edge", style: {
         width: "data(width)", "line-color": "data(color)", "target-arrow-color": "data(color)",
         "target-arrow-shape": "triangle", "curve-style": "bezier", opacity: 0.85 } },
     ],
     layout: { name: nodes.size > 12 ? "cose" : "circle", animate: false, padding: 20 },
-    userZoomingEnabled: true, wheelSensitivity: 0.3,
+    userZoomingEnabled: true,
   });
+  state.network.on("tap", "node", (e) => filterOnActor(e.target.data("code")));
   container.dataset.nodes = String(nodes.size);
   container.dataset.edges = String(dyads.length);
   const list = document.getElementById("dyad-list");
-  list.replaceChildren(...dyads.slice(0, 30).map((d) => el("li", { class: "dyad" },
-    `${d.source} → ${d.target}: ${d.events} event${d.events === 1 ? "" : "s"}, mean score `,
-    (d.score_mean ?? 0).toFixed(1))));
-  if (!dyads.length) list.replaceChildren(el("li", {}, "No dyads: no event has coded actor and recipient."));
+  list.replaceChildren(...dyads.map((d) => el("li", { class: "dyad" },
+    el("a", { href: "#/", onclick: (e) => { e.preventDefault(); filterOnActor(d.source_code); } }, `${d.source} (${d.source_code})`),
+    " → ",
+    el("a", { href: "#/", onclick: (e) => { e.preventDefault(); filterOnActor(d.target_code); } }, `${d.target} (${d.target_code})`),
+    `: ${d.events} event${d.events === 1 ? "" : "s"}, mean score ${(d.score_mean ?? 0).toFixed(1)}`)));
+  if (!dyads.length) list.replaceChildren(el("li", {}, "No dyads: no event here has a coded actor and recipient."));
+}
+
+function filterOnActor(code) {
+  if (!code) return;
+  document.getElementById("f-actor").value = code;
+  document.getElementById("filters").requestSubmit();
+}
+
+async function explainEmpty() {
+  // Which filter, left out, would let events through.
+  const active = [...filterParams().keys()];
+  if (!active.length) return "No events are stored yet: code some with `flashpoint run` or `flashpoint ingest`.";
+  const counts = await Promise.all(active.map(async (key) => {
+    const params = filterParams();
+    params.delete(key);
+    params.set("limit", "1");
+    const page = await getJSON(`/api/events?${params}`);
+    return [key, page.total];
+  }));
+  const shown = active.map((k) => `${FILTER_NAMES[k] || k} ${["background", "hypothetical", "negated"].includes(k) ? "" : filterParams().get(k)}`.trim());
+  const helps = counts.filter(([, n]) => n > 0).map(([k, n]) => `without ${FILTER_NAMES[k] || k}: ${n}`);
+  return `No events match all of these filters (${shown.join(", ")}). `
+    + (helps.length ? `Leaving one out would give: ${helps.join("; ")}.` : "No single filter left out would give any: clear several.")
+    + (filterParams().has("since") || filterParams().has("until") ? " Dates compare the event's own date; undated events never match a date range." : "");
 }
 
 async function loadEvents(append) {
@@ -270,6 +520,12 @@ async function loadEvents(append) {
       el("td", {}, placeLabel(event.event_loc)),
       el("td", {}, event.confidence.toFixed(2)));
   });
+  state.emptyReason = "";
+  if (page.total === 0 && !append) {
+    state.emptyReason = await explainEmpty();
+    rows.push(el("tr", { class: "empty" }, el("td", { colspan: "5", id: "empty-reason" }, state.emptyReason)));
+    setStatus(state.emptyReason);
+  }
   if (append) body.append(...rows); else body.replaceChildren(...rows);
   state.offset += page.items.length;
   document.getElementById("event-count").textContent = `${page.total} in all`;
@@ -376,22 +632,49 @@ function route() {
   }
 }
 
-function init() {
+function apply() {
+  try {
+    formToURL();
+  } catch (error) {
+    setStatus(error.message, true);
+    return;
+  }
+  if (location.hash.startsWith("#/event/")) { state.loaded = false; location.hash = "#/"; return; }
+  loadDashboard();
+}
+
+async function init() {
   const select = document.getElementById("f-type");
   for (const type of EVENT_TYPES) select.append(el("option", { value: type }, type));
-  document.getElementById("filters").addEventListener("submit", (e) => {
-    e.preventDefault();
-    if (location.hash.startsWith("#/event/")) { state.loaded = false; location.hash = "#/"; return; }
+  try {
+    await loadFacets();
+  } catch (error) {
+    setStatus(`Could not load the filters: ${error.message}`, true);
+  }
+  urlToForm();
+  const form = document.getElementById("filters");
+  form.addEventListener("submit", (e) => { e.preventDefault(); apply(); });
+  select.addEventListener("change", () => { fillModes(); form.requestSubmit(); });
+  for (const id of ["f-mode", "f-country"]) {
+    document.getElementById(id).addEventListener("change", () => form.requestSubmit());
+  }
+  document.getElementById("f-reset").addEventListener("click", () => {
+    history.pushState(null, "", `${location.pathname}#/`);
+    urlToForm();
     loadDashboard();
   });
-  select.addEventListener("change", () => document.getElementById("filters").requestSubmit());
   document.getElementById("sort").addEventListener("change", () => {
     state.offset = 0;
+    try { formToURL(); } catch (_) { /* the sort alone */ }
     loadEvents(false).catch((e) => setStatus(e.message, true));
   });
   document.getElementById("more").addEventListener("click", () =>
     loadEvents(true).catch((e) => setStatus(e.message, true)));
   window.addEventListener("hashchange", route);
+  window.addEventListener("popstate", () => {
+    urlToForm();
+    if (!location.hash.startsWith("#/event/")) loadDashboard();
+  });
   route();
 }
 
