@@ -17,6 +17,17 @@ class Settings(BaseModel):
         description="SQLite database to read (FLASHPOINT_DB, else ./flashpoint.db).",
     )
     max_page: int = Field(1000, description="Largest page (limit) a list endpoint returns.")
+    query_seconds: float = Field(
+        5.0, gt=0, description="Time budget of one request's queries (then a 503)."
+    )
+    export_seconds: float = Field(
+        300.0, gt=0, description="Time budget of one export (a whole file, so longer)."
+    )
+    allowed_hosts: list[str] | None = Field(
+        None,
+        description="Host header values accepted (others get a 400); None accepts any (tests,"
+        " a proxy that checks them). `flashpoint serve` passes the bound host and localhost.",
+    )
 
 
 def get_settings(request: Request) -> Settings:
