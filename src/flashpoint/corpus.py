@@ -73,6 +73,9 @@ class CorpusOptions:
     workers: int = 1
 
 
+STORED_BY_ANOTHER_RUN = "already stored by another run meanwhile"
+
+
 @dataclass
 class RunSummary:
     read: int = 0
@@ -158,8 +161,7 @@ class CorpusRun:
             self.pending.add(fingerprint)
             self.pipeline.timer.add("dedup", started)
             if item.status == "duplicate":
-                self.summary.skipped["reposts (stored as mentions)"] += 1
-                yield ArticleResult(article=item)
+                yield ArticleResult(article=item)  # counted when stored (see _store)
             else:
                 yield item
 
@@ -179,20 +181,28 @@ class CorpusRun:
         fingerprint = self.pending.get(article.id)
         if fingerprint is None:  # stored before this run
             return
-        if article.status == "skipped":
+        started = time.perf_counter()
+        plan = self.linker.link(result)
+        started = self.pipeline.timer.add("link", started)
+        saved = self.store.save(result, fingerprint, plan.mentions, plan.linked)
+        self.pending.discard(article.id)
+        self.pipeline.timer.add("store", started)
+        # Counted only if this run stored it: another run over the same input (two ingests of
+        # one file at once) may have stored it first, and then this run's work was thrown away.
+        if not saved:
+            self.summary.skipped[STORED_BY_ANOTHER_RUN] += 1
+        elif article.status == "duplicate":
+            self.summary.skipped["reposts (stored as mentions)"] += 1
+        elif article.status == "skipped":
             self.summary.skipped[_skip_reason(article)] += 1
         elif article.status == "coded":
             self.summary.coded += 1
             self.summary.events += len(result.events)
-        started = time.perf_counter()
-        plan = self.linker.link(result)
-        started = self.pipeline.timer.add("link", started)
-        self.summary.linked_to_earlier += sum(
-            1 for e in result.events if e.link_id and e.link_id != link_id_for(e.id)
-        )
-        self.store.save(result, fingerprint, plan.mentions, plan.linked)
-        self.pending.discard(article.id)
-        self.pipeline.timer.add("store", started)
+            self.summary.linked_to_earlier += sum(
+                1 for e in result.events if e.link_id and e.link_id != link_id_for(e.id)
+            )
+        elif article.status == "failed":
+            self.summary.skipped[f"not coded: {article.status_reason or 'failed'}"] += 1
 
     def _prepare_dedup_index(self) -> None:
         """The stored LSH index must match the dedup settings; rebuild it from the stored
