@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from flashpoint.errors import InputError
 from flashpoint.model import Article, ArticleResult
-from flashpoint.pipeline import Pipeline
+from flashpoint.pipeline import OVER_TIME, TOO_LONG, Pipeline
 from flashpoint.stages.dedup import (
     DedupOptions,
     DuplicateFinder,
@@ -202,7 +202,7 @@ class CorpusRun:
                 1 for e in result.events if e.link_id and e.link_id != link_id_for(e.id)
             )
         elif article.status == "failed":
-            self.summary.skipped[f"not coded: {article.status_reason or 'failed'}"] += 1
+            self.summary.skipped[f"failed: {_skip_reason(article)}"] += 1
 
     def _prepare_dedup_index(self) -> None:
         """The stored LSH index must match the dedup settings; rebuild it from the stored
@@ -220,9 +220,12 @@ class CorpusRun:
 
 
 def _skip_reason(article: Article) -> str:
-    if article.status_reason and article.status_reason.startswith("language is"):
+    reason = article.status_reason or "skipped"
+    if reason.startswith("language is"):
         return f"not English ({article.language})"
-    return article.status_reason or "skipped"
+    if reason.startswith((TOO_LONG, OVER_TIME)):
+        return reason.split(":")[0].split(" (")[0]  # one count per kind, not per article
+    return reason
 
 
 def _fingerprints(store: Store, options: DedupOptions) -> Iterator[Fingerprint]:
