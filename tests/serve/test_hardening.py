@@ -225,3 +225,35 @@ def test_serve_allows_its_own_host_only(served_db: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_the_response_cache_serves_repeats_until_the_database_changes(
+    served_db: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from flashpoint.store import Store
+
+    db = tmp_path / "cached.db"
+    shutil.copy(served_db, db)
+    calls: list[int] = []
+    timeline = Store.timeline
+
+    def counting(self, where):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return timeline(self, where)
+
+    monkeypatch.setattr(Store, "timeline", counting)
+    with TestClient(create_app(Settings(db=db, cache_bytes=1 << 20))) as api:
+        api.get("/api/events")  # the first reader makes the WAL file (a change of files)
+        first = api.get("/api/timeline")
+        again = api.get("/api/timeline")
+        assert again.json() == first.json() and len(calls) == 1
+        assert again.headers["x-content-type-options"] == "nosniff"  # headers kept
+        assert api.get("/api/timeline", params={"quad": 4}).status_code == 200
+        assert len(calls) == 2  # another query is another entry
+        conn = sqlite3.connect(db)
+        with conn:
+            conn.execute("UPDATE events SET date = '1999-01-01'")
+        conn.close()
+        changed = api.get("/api/timeline").json()
+        assert len(calls) == 3 and {p["date"] for p in changed} == {"1999-01-01"}
+        assert api.get("/api/exports/csv").status_code == 200  # exports are never kept

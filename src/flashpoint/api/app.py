@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import ctypes
+import ctypes.util
 import hashlib
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -14,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from flashpoint.api.cache import ResponseCache
 from flashpoint.api.deps import QueryTimeout
 from flashpoint.api.routers import actors, articles, dyads, events, exports, quotes, timeline
 from flashpoint.api.settings import Settings
@@ -80,8 +87,46 @@ def _inline_script_csp(html: str) -> str:
     return CSP.replace("script-src 'self'", "script-src 'self' " + " ".join(hashes))
 
 
+def _libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+
+
+def limit_malloc_arenas(arenas: int = 2) -> None:
+    """glibc gives each thread that allocates its own arena, up to 8 per core, and keeps what
+    they freed: the server's memory grew with the threads that ever served a request. Call
+    before the threads start."""
+    libc = _libc()
+    if libc is not None:
+        libc.mallopt(-8, arenas)  # M_ARENA_MAX
+
+
+async def _return_memory(every: float = 2.0) -> None:
+    libc = _libc()
+    if libc is None:
+        return
+    while True:
+        await asyncio.sleep(every)
+        libc.malloc_trim(0)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.settings.threads
+        trim = asyncio.create_task(_return_memory()) if app.state.settings.return_memory else None
+        try:
+            yield
+        finally:
+            if trim is not None:
+                trim.cancel()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Flashpoint",
         description=DESCRIPTION,
         version="1",
@@ -128,6 +173,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ]
         return JSONResponse(status_code=422, content={"detail": errors})
 
+    if app.state.settings.cache_bytes:
+        app.add_middleware(
+            ResponseCache, db=app.state.settings.db, max_bytes=app.state.settings.cache_bytes
+        )
     if app.state.settings.allowed_hosts is not None:
         # Another Host header is a 400: a web page elsewhere cannot reach this server through
         # a name of its own that resolves here (DNS rebinding).

@@ -36,6 +36,7 @@ def serve(
     import uvicorn
 
     from flashpoint.api import Settings, create_app
+    from flashpoint.api.app import limit_malloc_arenas
 
     if not db.is_file():
         raise fail(f"{db}: no such database (run `flashpoint run` first)")
@@ -50,8 +51,9 @@ def serve(
             )
     err.print(f"Flashpoint on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops it")
     hosts = allowed_hosts(host, allowed_host)
+    limit_malloc_arenas()
     config = uvicorn.Config(
-        create_app(Settings(db=db, allowed_hosts=hosts)),
+        create_app(Settings(db=db, allowed_hosts=hosts, return_memory=True, cache_bytes=16 << 20)),
         host=host,
         port=port,
         log_level="warning",
