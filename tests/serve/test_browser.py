@@ -141,6 +141,7 @@ def test_dashboard_filters_and_event_page(server, browser, strike, test_output: 
     evidence = "".join(page.locator("#article-text .hl-evidence").all_inner_texts())
     assert evidence == strike.evidence.text
     page.screenshot(path=str(test_output / "event.png"), full_page=True)
+    assert blocked == []  # map, charts, network and event page work under the CSP
 
     # A quoted event shows its quote highlighted.
     items = page.evaluate("fetch('/api/quotes').then(r => r.json())")["items"]

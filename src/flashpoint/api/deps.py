@@ -173,7 +173,7 @@ def parse_near(value: str | None) -> tuple[float, float, float] | None:
 
 
 def check_full_text(query: str | None, field: str = "q") -> str | None:
-    """The query, or a 422 if it could cost too much (see api.fulltext)."""
+    """The query, or a 422 if it could cost too much (see store.fulltext)."""
     if query:
         problem = full_text_problem(query)
         if problem:
