@@ -191,6 +191,19 @@ def test_hosts_not_allowed_are_a_400(served_db: Path) -> None:
         assert rebound.headers["x-content-type-options"] == "nosniff"
     assert allowed_hosts("::1", None)[0] == "[::1]"
     assert allowed_hosts("0.0.0.0", ["News.Example.org"]) == ["news.example.org"]
+    assert allowed_hosts("0.0.0.0", ["*", "*.example.org"]) == ["*", "*.example.org"]
+
+
+def test_a_bad_allowed_host_is_refused_before_serving(served_db: Path) -> None:
+    from typer.testing import CliRunner
+
+    from flashpoint.cli import app
+
+    result = CliRunner().invoke(
+        app, ["serve", "--db", str(served_db), "--allowed-host", "a*b", "--port", "1"]
+    )
+    assert result.exit_code != 0
+    assert "--allowed-host a*b" in result.output and "Flashpoint on" not in result.output
 
 
 def _free_port() -> int:

@@ -41,6 +41,7 @@ def serve(
     if not db.is_file():
         raise fail(f"{db}: no such database (run `flashpoint run` first)")
     _migrate(db)
+    hosts = allowed_hosts(host, allowed_host)
     listening = _listen(host, port)  # before saying where: the port may be taken
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"warning: serving on {host}: other machines can read this database")
@@ -50,7 +51,6 @@ def serve(
                 " accepted; pass --allowed-host NAME for the name others use"
             )
     err.print(f"Flashpoint on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops it")
-    hosts = allowed_hosts(host, allowed_host)
     limit_malloc_arenas()
     config = uvicorn.Config(
         create_app(Settings(db=db, allowed_hosts=hosts, return_memory=True, cache_bytes=16 << 20)),
@@ -65,7 +65,11 @@ def allowed_hosts(host: str, given: list[str] | None) -> list[str]:
     """The Host header values to accept: those given, else the bound host and localhost."""
     if given:
         hosts = [h.strip().lower() for h in given if h.strip()]
-        bad = [h for h in hosts if "*" in h[1:] or (h.startswith("*") and not h.startswith("*."))]
+        bad = [
+            h
+            for h in hosts
+            if h != "*" and ("*" in h[1:] or (h.startswith("*") and not h.startswith("*.")))
+        ]
         if bad:
             raise fail(f"--allowed-host {bad[0]}: a name, an address, '*' or '*.example.com'")
         return hosts
