@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -306,3 +307,56 @@ def test_a_worker_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
             parent.wait()
         with contextlib.suppress(ProcessLookupError):
             os.killpg(parent.pid, signal.SIGKILL)
+
+
+def test_an_article_another_run_stored_meanwhile_is_not_claimed(
+    pipeline, example_path: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """Two runs over one input: the one that stores an article second stored nothing and
+    says so (it used to count the article as coded too)."""
+    from flashpoint.corpus import STORED_BY_ANOTHER_RUN, CorpusRun
+    from flashpoint.model import ArticleResult
+    from flashpoint.store import Store
+
+    db = tmp_path / "race.db"
+    with Store(db) as mine, Store(db) as other:
+        run = CorpusRun(pipeline, mine)
+        process = pipeline.process
+
+        def the_other_run_stores_first(items):
+            for result in process(items):
+                if isinstance(result, ArticleResult):
+                    other.save(result)
+                yield result
+
+        monkeypatch.setattr(pipeline, "process", the_other_run_stores_first)
+        (result,) = list(run.results([str(example_path)]))
+    assert result.events  # coded, but stored by the other run
+    assert (run.summary.read, run.summary.coded, run.summary.events) == (1, 0, 0)
+    assert run.summary.skipped[STORED_BY_ANOTHER_RUN] == 1
+    assert "1 articles read, 0 coded, 0 events, 1 already stored by another run" in (
+        run.summary.line(1.0)
+    )
+
+
+def test_two_concurrent_ingests_of_one_file_share_the_work(sample: Path, tmp_path: Path) -> None:
+    db = tmp_path / "both.db"
+    runs = [
+        subprocess.Popen(
+            [*CLI, "ingest", "--db", str(db), str(sample)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    summaries = []
+    for process in runs:
+        _, stderr = process.communicate(timeout=300)
+        assert process.returncode == 0, stderr
+        summaries.append(stderr)
+    coded = [int(re.search(r"(\d+) coded", s).group(1)) for s in summaries]  # type: ignore[union-attr]
+    reposts = [int(m.group(1)) if (m := re.search(r"(\d+) reposts", s)) else 0 for s in summaries]
+    # Between them, the two runs claim each stored article once.
+    assert sum(coded) == table(db, "SELECT COUNT(*) FROM articles WHERE status = 'coded'")[0][0]
+    assert sum(coded) == 24 and sum(reposts) <= 6

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from flashpoint.errors import InputError
 from flashpoint.model import Article, ArticleResult
-from flashpoint.pipeline import Pipeline
+from flashpoint.pipeline import OVER_TIME, TOO_LONG, Pipeline
 from flashpoint.stages.dedup import (
     DedupOptions,
     DuplicateFinder,
@@ -71,6 +71,9 @@ class CorpusOptions:
     dedup: DedupOptions = field(default_factory=DedupOptions)
     link: LinkRules = field(default_factory=LinkRules)
     workers: int = 1
+
+
+STORED_BY_ANOTHER_RUN = "already stored by another run meanwhile"
 
 
 @dataclass
@@ -158,8 +161,7 @@ class CorpusRun:
             self.pending.add(fingerprint)
             self.pipeline.timer.add("dedup", started)
             if item.status == "duplicate":
-                self.summary.skipped["reposts (stored as mentions)"] += 1
-                yield ArticleResult(article=item)
+                yield ArticleResult(article=item)  # counted when stored (see _store)
             else:
                 yield item
 
@@ -179,20 +181,28 @@ class CorpusRun:
         fingerprint = self.pending.get(article.id)
         if fingerprint is None:  # stored before this run
             return
-        if article.status == "skipped":
+        started = time.perf_counter()
+        plan = self.linker.link(result)
+        started = self.pipeline.timer.add("link", started)
+        saved = self.store.save(result, fingerprint, plan.mentions, plan.linked)
+        self.pending.discard(article.id)
+        self.pipeline.timer.add("store", started)
+        # Counted only if this run stored it: another run over the same input (two ingests of
+        # one file at once) may have stored it first, and then this run's work was thrown away.
+        if not saved:
+            self.summary.skipped[STORED_BY_ANOTHER_RUN] += 1
+        elif article.status == "duplicate":
+            self.summary.skipped["reposts (stored as mentions)"] += 1
+        elif article.status == "skipped":
             self.summary.skipped[_skip_reason(article)] += 1
         elif article.status == "coded":
             self.summary.coded += 1
             self.summary.events += len(result.events)
-        started = time.perf_counter()
-        plan = self.linker.link(result)
-        started = self.pipeline.timer.add("link", started)
-        self.summary.linked_to_earlier += sum(
-            1 for e in result.events if e.link_id and e.link_id != link_id_for(e.id)
-        )
-        self.store.save(result, fingerprint, plan.mentions, plan.linked)
-        self.pending.discard(article.id)
-        self.pipeline.timer.add("store", started)
+            self.summary.linked_to_earlier += sum(
+                1 for e in result.events if e.link_id and e.link_id != link_id_for(e.id)
+            )
+        elif article.status == "failed":
+            self.summary.skipped[f"failed: {_skip_reason(article)}"] += 1
 
     def _prepare_dedup_index(self) -> None:
         """The stored LSH index must match the dedup settings; rebuild it from the stored
@@ -210,9 +220,12 @@ class CorpusRun:
 
 
 def _skip_reason(article: Article) -> str:
-    if article.status_reason and article.status_reason.startswith("language is"):
+    reason = article.status_reason or "skipped"
+    if reason.startswith("language is"):
         return f"not English ({article.language})"
-    return article.status_reason or "skipped"
+    if reason.startswith((TOO_LONG, OVER_TIME)):
+        return reason.split(":")[0].split(" (")[0]  # one count per kind, not per article
+    return reason
 
 
 def _fingerprints(store: Store, options: DedupOptions) -> Iterator[Fingerprint]:

@@ -38,6 +38,19 @@ from flashpoint.stages import (
 )
 from flashpoint.stages.actors import ActorResolver
 
+# The cost of one article is bounded. Its text is parsed in pieces of at most
+# nlp.MAX_SEGMENT_CHARS whatever its layout (paragraphs, else sentence ends, else spaces, else
+# a hard cut), handed to spaCy at most nlp.MAX_BATCH_CHARS at a time; and:
+MAX_PARSED_CHARS = 300_000
+"""Characters to parse per article (about 50,000 words, ten times a long feature): an article
+with more is skipped with its reason before it is parsed. Parsing and extraction grow with the
+text: a 1 MB article with no paragraph break took 67 s of CPU and 2.2 GB."""
+ARTICLE_SECONDS = 120.0
+"""Seconds of extraction per article: past them the article is stored as failed, its reason
+naming the stage reached, and the run goes on."""
+TOO_LONG = "too long to code"
+OVER_TIME = "over the time budget per article"
+
 
 @dataclass
 class PipelineOptions:
@@ -45,6 +58,8 @@ class PipelineOptions:
     actor_files: list[Path] = field(default_factory=list)
     rule_files: list[Path] = field(default_factory=list)
     batch_size: int = 64
+    max_parsed_chars: int = MAX_PARSED_CHARS
+    article_seconds: float = ARTICLE_SECONDS
 
 
 @dataclass
@@ -127,9 +142,17 @@ class Pipeline:
                 guess = language.detect_language(item.text)
                 self.timer.add("language", started)
                 item.language = guess.language
+                parsed = sum(end - start for _, start, end in nlp.segment_spans(item))
                 if not guess.is_english:
                     item.status = "skipped"
                     item.status_reason = f"language is {guess.language}, not English"
+                    pending.append(ArticleResult(article=item))
+                elif parsed > self.options.max_parsed_chars:
+                    item.status = "skipped"
+                    item.status_reason = (
+                        f"{TOO_LONG}: {parsed:,} characters to parse, more than the"
+                        f" {self.options.max_parsed_chars:,} allowed per article"
+                    )
                     pending.append(ArticleResult(article=item))
                 else:
                     to_parse.append(item)
@@ -159,22 +182,36 @@ class Pipeline:
     def extract(self, analyzed: AnalyzedArticle) -> ArticleResult:
         """The extraction stages, in order; each reads what the ones before it wrote."""
         lexicon, resolver, timer = self.lexicon, self.resolver, self.timer
-        started = time.perf_counter()
-        resolver.annotate(analyzed)
-        started = timer.add("actors", started)
-        analyzed.events = events.find_events(analyzed, lexicon, resolver)
-        started = timer.add("events", started)
-        analyzed.quotes = quotes.find_quotes(analyzed, resolver)
-        quotes.link_events(analyzed)
-        started = timer.add("quotes", started)
-        places.locate_events(analyzed)
-        started = timer.add("places", started)
-        dates.date_events(analyzed)
-        started = timer.add("dates", started)
-        tolls.count_tolls(analyzed)
-        started = timer.add("tolls", started)
-        incidents.group_incidents(analyzed)
-        timer.add("incidents", started)
+        began = started = time.perf_counter()
+        deadline = began + self.options.article_seconds
+
+        def quotes_stage(analyzed: AnalyzedArticle) -> None:
+            analyzed.quotes = quotes.find_quotes(analyzed, resolver)
+            quotes.link_events(analyzed)
+
+        def events_stage(analyzed: AnalyzedArticle) -> None:
+            analyzed.events = events.find_events(analyzed, lexicon, resolver)
+
+        stages = [
+            ("actors", resolver.annotate),
+            ("events", events_stage),
+            ("quotes", quotes_stage),
+            ("places", places.locate_events),
+            ("dates", dates.date_events),
+            ("tolls", tolls.count_tolls),
+            ("incidents", incidents.group_incidents),
+        ]
+        for name, stage in stages:
+            stage(analyzed)
+            started = timer.add(name, started)
+            if started > deadline and name != stages[-1][0]:
+                article = analyzed.article
+                article.status = "failed"
+                article.status_reason = (
+                    f"{OVER_TIME} ({self.options.article_seconds:g} s): stopped after the"
+                    f" {name} stage at {started - began:.1f} s"
+                )
+                return ArticleResult(article=article)
         analyzed.article.status = "coded"
         return analyzed.to_result()
 

@@ -86,6 +86,18 @@ def _watch_requests(page: Page) -> list[str]:
     return seen
 
 
+def _watch_csp(page: Page) -> list[str]:
+    """Console messages of Content-Security-Policy violations (what the policy blocked)."""
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return blocked
+
+
 def _foreign(urls: list[str], base: str) -> list[str]:
     own = urlsplit(base).netloc
     return [
@@ -96,7 +108,10 @@ def _foreign(urls: list[str], base: str) -> list[str]:
 def test_dashboard_filters_and_event_page(server, browser, strike, test_output: Path) -> None:
     page = browser.new_page()
     requests = _watch_requests(page)
-    page.goto(server + "/", wait_until="networkidle")
+    blocked = _watch_csp(page)
+    response = page.goto(server + "/", wait_until="networkidle")
+    assert response is not None
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
     # The map shows the strike (it has coordinates), the timeline its day, the network the dyad.
     page.wait_for_selector(".fp-event-marker, .marker-cluster", timeout=15000)
     placed = page.evaluate("fetch('/api/events?has_location=true&limit=1000').then(r => r.json())")[
@@ -117,8 +132,9 @@ def test_dashboard_filters_and_event_page(server, browser, strike, test_output: 
     # Filter by type: every listed event is an ASSAULT.
     all_rows = page.locator("#events tbody tr").count()
     page.select_option("#f-type", "ASSAULT")
-    page.wait_for_function(
-        "[...document.querySelectorAll('#events tbody tr')].every(r => r.dataset.type === 'ASSAULT')"
+    page.wait_for_function(  # a function, not an expression: the CSP forbids eval()
+        "() => [...document.querySelectorAll('#events tbody tr')]"
+        ".every(r => r.dataset.type === 'ASSAULT')"
         " && document.querySelectorAll('#events tbody tr').length > 0"
     )
     types = page.locator("#events tbody tr").evaluate_all("rows => rows.map(r => r.dataset.type)")
@@ -136,6 +152,7 @@ def test_dashboard_filters_and_event_page(server, browser, strike, test_output: 
     evidence = "".join(page.locator("#article-text .hl-evidence").all_inner_texts())
     assert evidence == strike.evidence.text
     page.screenshot(path=str(test_output / "event.png"), full_page=True)
+    assert blocked == []  # map, charts, network and event page work under the CSP
 
     # A quoted event shows its quote highlighted.
     items = page.evaluate("fetch('/api/quotes').then(r => r.json())")["items"]
@@ -147,6 +164,7 @@ def test_dashboard_filters_and_event_page(server, browser, strike, test_output: 
     )
 
     assert _foreign(requests, server) == []
+    assert blocked == []  # the dashboard works under its CSP, nothing refused
     page.close()
 
 
@@ -154,6 +172,7 @@ def test_phone_width_and_docs_stay_local(server, browser, test_output: Path) -> 
     page = browser.new_page()
     page.set_viewport_size({"width": 390, "height": 844})
     requests = _watch_requests(page)
+    blocked = _watch_csp(page)
     page.goto(server + "/", wait_until="networkidle")
     page.wait_for_selector(".fp-event-marker, .marker-cluster")
     # One column: the panels stack and nothing is wider than the screen.
@@ -163,6 +182,7 @@ def test_phone_width_and_docs_stay_local(server, browser, test_output: Path) -> 
     page.goto(server + "/docs", wait_until="networkidle")
     page.wait_for_selector(".swagger-ui .opblock", timeout=15000)
     assert _foreign(requests, server) == []
+    assert blocked == []  # the docs page's inline script is allowed by its hash
     page.close()
 
 

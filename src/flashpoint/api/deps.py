@@ -6,6 +6,8 @@ import datetime as dt
 import math
 import re
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
@@ -19,6 +21,7 @@ from flashpoint.api.settings import Settings, get_settings
 from flashpoint.errors import StoreError
 from flashpoint.model import EVENT_TYPES
 from flashpoint.store import EventFilter, Store
+from flashpoint.store.fulltext import full_text_problem
 from flashpoint.store.sqlite import EVENT_SORTS
 
 EventType = Enum("EventType", {name: name for name in EVENT_TYPES}, type=str)  # type: ignore[misc]
@@ -41,14 +44,91 @@ BBOX_PATTERN = rf"^{_NUMBER}(,{_NUMBER}){{3}}$"
 NEAR_PATTERN = rf"^{_NUMBER}(,{_NUMBER}){{2}}$"
 
 
+class QueryTimeout(Exception):
+    """A request's queries ran past its time budget and SQLite stopped them (a 503)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+    @property
+    def message(self) -> str:
+        return (
+            f"the query took longer than {self.seconds:g} s and was stopped; narrow it (fewer"
+            " or longer search terms, a shorter date range) and try again"
+        )
+
+
+class _Watchdog:
+    """One thread that interrupts the connections whose time budget has run out.
+
+    `Connection.interrupt()` (sqlite3_interrupt) stops a statement at its next row, which a
+    progress handler does not: it counts virtual-machine steps, and a full-text query spends
+    most of its time inside single steps (snippet() over a long article)."""
+
+    TICK = 0.05
+
+    def __init__(self) -> None:
+        self._deadlines: dict[int, tuple[float, sqlite3.Connection]] = {}
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, conn: sqlite3.Connection, seconds: float) -> None:
+        with self._lock:
+            self._deadlines[id(conn)] = (time.monotonic() + seconds, conn)
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="flashpoint-query-budget", daemon=True
+                )
+                self._thread.start()
+
+    def forget(self, conn: sqlite3.Connection) -> None:
+        with self._lock:
+            self._deadlines.pop(id(conn), None)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.TICK)
+            now = time.monotonic()
+            with self._lock:
+                due = [key for key, (deadline, _) in self._deadlines.items() if deadline <= now]
+                for key in due:
+                    _, conn = self._deadlines.pop(key)
+                    conn.interrupt()
+
+
+_watchdog = _Watchdog()
+
+
+def set_time_budget(store: Store, seconds: float) -> None:
+    """Stop this store's queries (SQLite raises "interrupted") once `seconds` have passed;
+    a later call replaces the budget. The store's close() must be preceded by release_budget."""
+    store.budget_seconds = seconds  # type: ignore[attr-defined]
+    _watchdog.watch(store.conn, seconds)
+
+
+def release_budget(store: Store) -> None:
+    _watchdog.forget(store.conn)
+
+
+def is_interrupted(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and "interrupted" in str(exc)
+
+
 def get_store(settings: Annotated[Settings, Depends(get_settings)]) -> Iterator[Store]:
     try:
         store = Store(settings.db, read_only=True)
     except StoreError as exc:
         raise HTTPException(status_code=503, detail=exc.message) from exc
+    set_time_budget(store, settings.query_seconds)
     try:
         yield store
+    except sqlite3.OperationalError as exc:
+        if is_interrupted(exc):
+            raise QueryTimeout(getattr(store, "budget_seconds", settings.query_seconds)) from exc
+        raise
     finally:
+        release_budget(store)
         store.close()
 
 
@@ -92,14 +172,24 @@ def parse_near(value: str | None) -> tuple[float, float, float] | None:
     return lat, lon, km
 
 
+def check_full_text(query: str | None, field: str = "q") -> str | None:
+    """The query, or a 422 if it could cost too much (see store.fulltext)."""
+    if query:
+        problem = full_text_problem(query)
+        if problem:
+            raise invalid(field, f"full-text query too costly: {problem}")
+    return query
+
+
 @contextmanager
 def full_text_errors(query: str | None, field: str = "q") -> Iterator[None]:
     """An FTS5 query the user got wrong is a 422, not a server error. SQLite reports FTS5
-    syntax errors as OperationalError; with no query given, such an error is the server's."""
+    syntax errors as OperationalError; with no query given, such an error is the server's, and
+    a query stopped by the time budget is a 503 (QueryTimeout, raised by get_store)."""
     try:
         yield
     except sqlite3.OperationalError as exc:
-        if query:
+        if query and not is_interrupted(exc):
             raise invalid(field, f"not a valid full-text query ({exc})") from exc
         raise
 
@@ -181,7 +271,7 @@ def event_filter(
         bbox=parse_bbox(bbox),
         near=parse_near(near),
         has_location=has_location,
-        text=q or None,
+        text=check_full_text(q) or None,
         text_in=search_in,
         min_confidence=min_confidence,
         min_dead=min_dead,

@@ -23,21 +23,58 @@ def serve(
         str, typer.Option(help="Interface to bind; 127.0.0.1 keeps it on this machine.")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            help="A Host header to accept (repeat for several; '*' for any). Default: the bound"
+            " host, localhost and 127.0.0.1; requests naming another host get a 400.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the API (/api, docs at /docs) and the dashboard (/) read-only."""
     import uvicorn
 
     from flashpoint.api import Settings, create_app
+    from flashpoint.api.app import limit_malloc_arenas
 
     if not db.is_file():
         raise fail(f"{db}: no such database (run `flashpoint run` first)")
     _migrate(db)
+    hosts = allowed_hosts(host, allowed_host)
     listening = _listen(host, port)  # before saying where: the port may be taken
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"warning: serving on {host}: other machines can read this database")
+        if not allowed_host:
+            err.print(
+                "note: only the Host names localhost, 127.0.0.1 and the bound address are"
+                " accepted; pass --allowed-host NAME for the name others use"
+            )
     err.print(f"Flashpoint on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops it")
-    config = uvicorn.Config(create_app(Settings(db=db)), host=host, port=port, log_level="warning")
+    limit_malloc_arenas()
+    config = uvicorn.Config(
+        create_app(Settings(db=db, allowed_hosts=hosts, return_memory=True, cache_bytes=16 << 20)),
+        host=host,
+        port=port,
+        log_level="warning",
+    )
     uvicorn.Server(config).run(sockets=[listening])
+
+
+def allowed_hosts(host: str, given: list[str] | None) -> list[str]:
+    """The Host header values to accept: those given, else the bound host and localhost."""
+    if given:
+        hosts = [h.strip().lower() for h in given if h.strip()]
+        bad = [
+            h
+            for h in hosts
+            if h != "*" and ("*" in h[1:] or (h.startswith("*") and not h.startswith("*.")))
+        ]
+        if bad:
+            raise fail(f"--allowed-host {bad[0]}: a name, an address, '*' or '*.example.com'")
+        return hosts
+    bound = f"[{host}]" if ":" in host else host  # the Host header brackets an IPv6 address
+    return list(dict.fromkeys([bound.lower(), "localhost", "127.0.0.1", "[::1]"]))
 
 
 def _listen(host: str, port: int) -> socket.socket:

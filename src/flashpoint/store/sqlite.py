@@ -32,6 +32,7 @@ from flashpoint.stages.dedup import (
     signature_from_bytes,
     signature_to_bytes,
 )
+from flashpoint.store.fulltext import snippet
 from flashpoint.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_DB = Path("flashpoint.db")
@@ -355,16 +356,13 @@ class StoreQueries:
         )
         items = [dict(row) for row in rows]
         if text and items:
-            snippets = dict(
-                self.conn.execute(
-                    "SELECT article_id, snippet(articles_fts, 2, '[', ']', ' … ', 24)"
-                    f" FROM articles_fts WHERE articles_fts MATCH ? AND article_id IN"
-                    f" ({', '.join('?' * len(items))})",
-                    [text, *(item["id"] for item in items)],
-                ).fetchall()
-            )
+            # Cut here, not by FTS5's snippet() (see store.fulltext): its cost grows with the
+            # text times the query's matches, in one step that cannot be interrupted.
             for item in items:
-                item["snippet"] = snippets.get(item["id"])
+                row = self.conn.execute(
+                    "SELECT text FROM articles WHERE id = ?", (item["id"],)
+                ).fetchone()
+                item["snippet"] = snippet(row[0], text) if row else None
         return items, total
 
     def article_rows_by_id(self, article_ids: Sequence[str]) -> list[dict]:
@@ -848,21 +846,29 @@ class Store(StoreQueries):
                 params += [where.limit, where.offset]
         return sql, params
 
-    def quotes(self, speaker: str | None = None, article_id: str | None = None) -> list[Quote]:
-        sql = "SELECT record FROM quotes"
-        clauses, params = [], []
-        if speaker:
-            clauses.append("speaker_code = ?")
-            params.append(speaker.upper())
-        if article_id:
-            clauses.append("article_id = ?")
-            params.append(article_id)
-        if clauses:
-            sql += " WHERE " + " AND ".join(clauses)
-        return [
-            Quote.model_validate_json(row["record"])
-            for row in self.conn.execute(sql + " ORDER BY article_id, id", params)
-        ]
+    def quotes(
+        self,
+        speaker: str | None = None,
+        article_id: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Quote]:
+        """Quotes by article and id; a page of them with `limit` (only the page is read: the
+        order is found on the ids alone, then the page's records are read)."""
+        where, params = _quote_clauses(speaker, article_id)
+        if limit is None:
+            sql = f"SELECT record FROM quotes{where} ORDER BY article_id, id"
+        else:
+            sql = (
+                "SELECT record FROM quotes WHERE id IN (SELECT id FROM quotes"
+                f"{where} ORDER BY article_id, id LIMIT ? OFFSET ?) ORDER BY article_id, id"
+            )
+            params += [limit, offset]
+        return [Quote.model_validate_json(row["record"]) for row in self.conn.execute(sql, params)]
+
+    def count_quotes(self, speaker: str | None = None, article_id: str | None = None) -> int:
+        where, params = _quote_clauses(speaker, article_id)
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM quotes{where}", params).fetchone()[0])
 
     def entities(self, article_id: str) -> list[Entity]:
         rows = self.conn.execute(
@@ -1005,6 +1011,18 @@ def store_error(path: Path | str, exc: sqlite3.Error) -> StoreError:
     if name.startswith("SQLITE_CORRUPT"):
         return StoreError(f"{path}: damaged ({text}); run `flashpoint doctor --db {path}`")
     return StoreError(f"{path}: not a Flashpoint database ({text})")
+
+
+def _quote_clauses(speaker: str | None, article_id: str | None) -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    if speaker:
+        clauses.append("speaker_code = ?")
+        params.append(speaker.upper())
+    if article_id:
+        clauses.append("article_id = ?")
+        params.append(article_id)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
 def _codes(actors: Sequence) -> str | None:

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query
 
-from flashpoint.api.deps import IsoDate, StoreDep, full_text_errors
+from flashpoint.api.deps import IsoDate, StoreDep, check_full_text, full_text_errors
 from flashpoint.api.schemas import ArticleDetail, ArticlePage, Message
 from flashpoint.api.spans import event_spans, quote_spans
 
@@ -28,7 +28,7 @@ def list_articles(
     """Articles, newest first, with their event counts (no full text; see /api/articles/{id})."""
     with full_text_errors(q):
         items, total = store.article_rows(
-            text=q or None,
+            text=check_full_text(q) or None,
             status=status,
             since=since.isoformat() if since else None,
             until=until.isoformat() if until else None,

@@ -22,8 +22,10 @@ def list_quotes(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> QuotePage:
-    """Quotes with their speaker, cue and the events they report."""
-    quotes = store.quotes(speaker=speaker, article_id=article_id)
+    """Quotes with their speaker, cue and the events they report, by article and id."""
     return QuotePage(
-        total=len(quotes), limit=limit, offset=offset, items=quotes[offset : offset + limit]
+        total=store.count_quotes(speaker=speaker, article_id=article_id),
+        limit=limit,
+        offset=offset,
+        items=store.quotes(speaker=speaker, article_id=article_id, limit=limit, offset=offset),
     )
