@@ -456,6 +456,9 @@ def test_a_watched_folder_picks_up_new_files(tmp_path: Path) -> None:
     assert "1 new articles" in first.output
     title, body = ARTICLES["/courier/kharkiv.html"]
     (folder / "two.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
-    second = runner.invoke(app, ["watch", str(folder), "--db", str(db), "--once", "--no-alerts"])
-    assert "1 new articles" in second.output, second.output
+    jsonl = tmp_path / "alerts.jsonl"
+    second = runner.invoke(
+        app, ["watch", str(folder), "--db", str(db), "--once", "--alerts-jsonl", str(jsonl)]
+    )
+    assert second.exit_code == 0 and "1 new articles" in second.output, second.output
     assert len(_stored(db)) == 2

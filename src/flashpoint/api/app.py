@@ -8,7 +8,16 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from flashpoint.api.routers import actors, articles, dyads, events, exports, quotes, timeline
+from flashpoint.api.routers import (
+    actors,
+    alerts,
+    articles,
+    dyads,
+    events,
+    exports,
+    quotes,
+    timeline,
+)
 from flashpoint.api.settings import Settings
 from flashpoint.web import INDEX_HTML, STATIC_DIR
 
@@ -30,7 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings or Settings()
-    for module in (events, articles, quotes, actors, dyads, timeline, exports):
+    for module in (events, articles, quotes, actors, dyads, timeline, exports, alerts):
         app.include_router(module.router)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -12,6 +12,7 @@ import sys
 import flashpoint.cli.commands_dates  # noqa: F401 - register
 from flashpoint.cli import (  # noqa: F401 - register
     commands_actor,
+    commands_alerts,
     commands_doctor,
     commands_eval,
     commands_events,

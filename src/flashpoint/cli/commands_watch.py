@@ -12,10 +12,10 @@ from typing import Annotated
 
 import typer
 
-from flashpoint.cli.app import app, err, out
+from flashpoint.cli.app import app, err, fail, out
 from flashpoint.cli.commands_run import ActorsOpt, DbOpt, RulesOpt
 from flashpoint.corpus import CorpusOptions, CorpusRun, Terminated, stop_signals
-from flashpoint.errors import StoreError
+from flashpoint.errors import FlashpointError, StoreError
 from flashpoint.pipeline import Pipeline, PipelineOptions
 from flashpoint.store import DEFAULT_DB, Store
 from flashpoint.store.sqlite import store_error
@@ -79,7 +79,16 @@ def watch(
 ) -> None:
     """Poll news feeds, sitemaps and folders; code and store every new article; alert on
     escalation. State lives in the database: a restarted watcher resumes where it stopped."""
-    specs, given = resolve_sources(sources)
+    try:
+        specs, given = resolve_sources(sources)
+        if every is not None:
+            given["every"] = parse_interval(every)
+        if alerts and alerts_config is not None:
+            from flashpoint.alerts import load_config
+
+            load_config(alerts_config)  # a bad file is said now, not after the first poll
+    except FlashpointError as exc:
+        raise fail(exc.message, 2) from None
     if not specs:
         raise typer.BadParameter("no sources given")
     settings = WatchSettings(**given)
@@ -91,8 +100,6 @@ def watch(
     ):
         if value is not None:
             setattr(settings, name, value)
-    if every is not None:
-        settings.every = parse_interval(every)
     pipeline = Pipeline(
         PipelineOptions(actor_files=list(actors or []), rule_files=list(rules or []))
     )
@@ -177,11 +184,15 @@ def _update_alerts(
 ) -> None:
     if not summary.stored_ids:
         return
-    try:
-        from flashpoint import alerts as alerts_module
-    except ImportError:  # alerts not built in this version
-        return
-    alerts_module.update_after_poll(database, config=config, jsonl=jsonl, webhook=webhook)
+    from flashpoint import alerts as alerts_module
+
+    alerts_module.update_after_poll(
+        database,
+        config=config,
+        jsonl=jsonl,
+        webhook=webhook,
+        report=lambda line: out.print(line, markup=False, highlight=False),
+    )
 
 
 @app.command("sources")
