@@ -79,6 +79,15 @@ SPANISH = (
     "más tropas a la región para proteger a la población civil de la zona.",
 )
 GOOD = [*ARTICLES, REPOST]
+# A video page (no article text) whose feed item carries a long summary: coded from it, flagged.
+SUMMARIES = {
+    "/wire/video.html": (
+        "&lt;p&gt;The Sudanese army said on Wednesday that its troops had retaken the city of "
+        "Wad Madani from the Rapid Support Forces after weeks of fighting. Residents said the "
+        "paramilitary fighters withdrew overnight, and the army accused them of looting "
+        "markets and hospitals before they left the city.&lt;/p&gt;"
+    )
+}
 
 
 def _page(title: str, body: str, footer: str = "") -> bytes:
@@ -120,10 +129,11 @@ def _rss(base: str) -> bytes:
         ("/wire/missing.html", "A story that was taken down", "Tue, 02 Dec 2026 10:00:00 GMT"),
         ("/wire/huge.html", "A very long page", "Tue, 02 Dec 2026 11:00:00 GMT"),
         ("/private/secret.html", "Behind robots.txt", "Tue, 02 Dec 2026 12:00:00 GMT"),
+        ("/wire/video.html", "Sudan army retakes Wad Madani", "Wed, 03 Dec 2026 12:00:00 GMT"),
     ]
     body = "".join(
         f"<item><title>{t}</title><link>{base}{p}</link><pubDate>{d}</pubDate>"
-        f"<description>Short summary.</description></item>"
+        f"<description>{SUMMARIES.get(p, 'Short summary.')}</description></item>"
         for p, t, d in items
     )
     return (
@@ -230,7 +240,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             elif path == "/courier/slow.html":
                 time.sleep(2.5)
                 self._send(200, _page("Slow", ARTICLES["/wire/gaza.html"][1]))
-            elif path == "/courier/menu.html":
+            elif path in ("/courier/menu.html", "/wire/video.html"):
                 self._send(
                     200,
                     b"<html><body><nav><a href='/a'>World</a> <a href='/b'>Sport</a></nav></body></html>",
@@ -311,14 +321,18 @@ def test_watch_once_twice_stores_each_article_once_and_reports_every_broken_sour
     assert f"{base}/wire/huge.html: larger than the size limit" in output
     assert f"{base}/courier/menu.html: not an article" in output
     assert f"{base}/private/secret.html: disallowed by robots.txt" in output
-    assert "5 new articles" in output and "1 reposts folded" in output
+    assert "6 new articles" in output and "1 reposts folded" in output
+    assert "1 coded from the feed summary" in output
+    items = _items(db)
+    assert items[f"{base}/wire/video.html"]["text_from"] == "summary"
+    assert items[f"{base}/wire/kandahar.html"]["text_from"] == "page"
 
     rows = _stored(db)
     by_url = Counter(row["url"] for row in rows)
     for path in GOOD:
         assert by_url[base + path] == 1, path
     coded = {row["url"]: row for row in rows if row["status"] == "coded"}
-    assert set(coded) == {base + p for p in ARTICLES}
+    assert set(coded) == {base + p for p in [*ARTICLES, "/wire/video.html"]}
     kandahar = coded[base + "/wire/kandahar.html"]
     assert kandahar["source"] == "Wire Service"
     assert kandahar["title"] == "Militants attack police station in Kandahar"
@@ -355,7 +369,7 @@ def test_watch_once_twice_stores_each_article_once_and_reports_every_broken_sour
 
     records = {r["id"]: r for r in map(json.loads, health.output.splitlines())}
     assert records[f"{base}/wire/rss.xml"]["health"] == "degraded"
-    assert records[f"{base}/wire/rss.xml"]["articles_stored"] == 2
+    assert records[f"{base}/wire/rss.xml"]["articles_stored"] == 3
     assert records[f"{base}/broken/feed.xml"]["health"] == "failing"
     assert "malformed feed" in records[f"{base}/broken/feed.xml"]["last_error"]
     assert records[f"{base}/gone/feed.xml"]["consecutive_errors"] == 2

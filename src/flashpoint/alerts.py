@@ -349,7 +349,9 @@ def _count_rules(
     days = sorted(cells)
     incidents = [float(len(cells[d].incidents)) for d in days]
     mentions = [float(len(cells[d].events)) for d in days]
-    inc, men = _Windows(days, incidents), _Windows(days, mentions)
+    # Summed PLOVER event_scale of the day's incidents (negative for conflict).
+    scales = [sum(scale for scale, _dead in cells[d].incidents.values()) for d in days]
+    inc, men, sc = _Windows(days, incidents), _Windows(days, mentions), _Windows(days, scales)
     window, rise_days = config["baseline_days"], config["rise_days"]
     min_rate, max_keep = config["min_rate"], config["max_events_per_alert"]
     label = f"{stype} {name}, {QUAD_NAMES.get(quad, f'quad {quad}')}"
@@ -376,7 +378,8 @@ def _count_rules(
                 f"{label}: {int(count)} incidents on {_iso(day)} against {mean:.2f}/day",
                 _score(p), False, cell.events[:max_keep], sorted(cell.incidents)[:max_keep],
                 _history(days, incidents, lo, day),
-                {"mentions": mentions[index]},
+                {"mentions": mentions[index], "scale": round(scales[index], 2),
+                 "scale_baseline_mean": round(sc.total(lo, day - 1)[0] / max(day - lo, 1), 3)},
             )  # fmt: skip
         else:
             m_mean, m_var, _ = men.baseline(lo, day - 1, min_rate)
@@ -425,7 +428,9 @@ def _count_rules(
             f"{label}: {int(total)} incidents in the {rise_days} days to {_iso(day)} against "
             f"{rise_days * mean:.1f} expected ({mean:.2f}/day before)",
             _score(p), False, ids[:max_keep], incs[:max_keep],
-            _history(days, incidents, b_lo, day), {"days_above_baseline": above},
+            _history(days, incidents, b_lo, day),
+            {"days_above_baseline": above, "scale": round(sc.total(w_lo, day)[0], 2),
+             "scale_expected": round(rise_days * sc.total(b_lo, b_hi)[0] / n, 2)},
         )  # fmt: skip
 
 

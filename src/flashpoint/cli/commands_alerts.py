@@ -72,6 +72,8 @@ def alerts(
         settings = alerts_module.load_config(config)
     except alerts_module.AlertConfigError as exc:
         raise fail(exc.message, 2) from None
+    if not db.exists():
+        raise fail(f"{db}: no such database (run `flashpoint ingest` or `watch` first)", 2)
     with Store(db) as database:
         try:
             found, new = alerts_module.run(database.conn, settings, country=country)
