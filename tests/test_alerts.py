@@ -89,11 +89,13 @@ def build_store(path: Path) -> Path:
             b.event(day, "ETH", "ETH", "ERI", quad=3, admin1="Tigray")
         for day in range(60, 76):
             b.event(day, "ETH", "ERI", "ETH", dead=5 + day % 4, admin1="Tigray")
-        # 2. Slow rise in Mali: from 0.3 to 4 attacks a day.
+        # 2. Slow rise in Mali: from 0.5 to 6 attacks a day over three months.
         for day in range(DAYS):
-            rate = 0.3 + 3.7 * day / (DAYS - 1)
+            rate = 0.5 + 5.5 * day / (DAYS - 1)
             for _ in range(_poisson(rng, rate)):
-                b.event(day, "MLI", "JNI", "MLI", admin1="Mopti")
+                b.event(day, "MLI", "JNI", "MLI", admin1="Mopti", dead=rng.choice((0, 0, 1, 2)))
+        # ... and a massacre on day 85.
+        b.event(85, "MLI", "JNI", "MLI", admin1="Mopti", dead=40)
         # 3. Nigeria: one incident a day, one report each; on day 70, 30 reports of one incident;
         # on day 80 a new armed actor.
         for day in range(DAYS):
@@ -151,7 +153,7 @@ def test_quiet_dyad_turning_to_daily_lethal_attacks_is_alerted(computed: list[di
     rises = sorted(_of(computed, "sustained_rise", "ERI-ETH"), key=lambda a: a["day"])
     assert rises and rises[0]["quad"] == 4 and rises[0]["day"] == "2026-03-06"  # 5th day
     assert len(rises[0]["events"]) == 5 and rises[0]["baseline"]["window_days"] == 7
-    assert _of(computed, "fatalities_jump", "ERI-ETH")
+    assert not _of(computed, "fatalities_jump", "ERI-ETH")  # too sparse: first_lethal says it
     assert _of(computed, "sustained_rise", "ETH/Tigray")  # the region, too
 
 
@@ -174,6 +176,13 @@ def test_a_media_spike_is_marked_as_such_not_as_violence(computed: list[dict]) -
     assert "lmarket-bombing" in alert["incidents"]
     assert not [a for a in _of(computed, "spike", country="NGA") if a["day"] == "2026-03-12"]
     assert not _of(computed, "sustained_rise", "NGA")
+
+
+def test_a_massacre_is_a_jump_in_fatalities(computed: list[dict]) -> None:
+    jumps = _of(computed, "fatalities_jump", "MLI")
+    assert [a["day"] for a in jumps] == ["2026-03-27"]
+    assert jumps[0]["value"] >= 40 and jumps[0]["severity"] in ("medium", "high")
+    assert jumps[0]["baseline"]["model"] == "negative binomial"
 
 
 def test_a_new_actor_in_a_region_is_alerted(computed: list[dict]) -> None:

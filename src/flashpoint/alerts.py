@@ -118,6 +118,24 @@ def _tail(cdf: float, k: int, log_pmf: Any) -> float:
     return total
 
 
+def rate_ratio_p(x: float, window_days: int, baseline_total: float, baseline_days: int) -> float:
+    """The conditional test of two Poisson rates: given the x + S events of the window and the
+    baseline, X ~ Binomial(x + S, w / (w + n)) when both have one rate; P(X >= x). It allows
+    for the baseline being an estimate (a short or sparse baseline proves little)."""
+    k = math.ceil(x)
+    total = k + math.ceil(baseline_total)
+    if k <= 0:
+        return 1.0
+    q = window_days / (window_days + baseline_days)
+    log_q, log_r = math.log(q), math.log1p(-q)
+    terms = (
+        math.lgamma(total + 1) - math.lgamma(j + 1) - math.lgamma(total - j + 1)
+        + j * log_q + (total - j) * log_r
+        for j in range(k, total + 1)
+    )  # fmt: skip
+    return min(1.0, sum(math.exp(t) for t in terms))
+
+
 def upper_band(mean: float, variance: float, p: float) -> int:
     """The smallest count whose tail probability is below p."""
     k = max(1, math.ceil(mean))
@@ -352,7 +370,7 @@ def _count_rules(
     # Summed PLOVER event_scale of the day's incidents (negative for conflict).
     scales = [sum(scale for scale, _dead in cells[d].incidents.values()) for d in days]
     inc, men, sc = _Windows(days, incidents), _Windows(days, mentions), _Windows(days, scales)
-    window, rise_days = config["baseline_days"], config["rise_days"]
+    window = config["baseline_days"]
     min_rate, max_keep = config["min_rate"], config["max_events_per_alert"]
     label = f"{stype} {name}, {QUAD_NAMES.get(quad, f'quad {quad}')}"
     for index, day in enumerate(days):
@@ -365,6 +383,7 @@ def _count_rules(
         count = incidents[index]
         mean, variance, n = inc.baseline(lo, day - 1, min_rate)
         p, model = tail_probability(count, mean, variance)
+        p = max(p, rate_ratio_p(count, 1, inc.total(lo, day - 1)[0], n))
         base = {"days": n, "mean": round(mean, 3), "variance": round(variance, 3), "model": model}
         spiking = (
             p < config["spike_p"]
@@ -384,6 +403,7 @@ def _count_rules(
         else:
             m_mean, m_var, _ = men.baseline(lo, day - 1, min_rate)
             m_p, m_model = tail_probability(mentions[index], m_mean, m_var)
+            m_p = max(m_p, rate_ratio_p(mentions[index], 1, men.total(lo, day - 1)[0], n))
             if m_p < config["media_p"] and mentions[index] >= config["media_min_mentions"]:
                 yield Alert(
                     "media_spike", "low", stype, name, quad, _iso(day), "mentions",
@@ -398,40 +418,67 @@ def _count_rules(
                     _history(days, mentions, lo, day),
                     {"incidents": count, "incidents_p": p},
                 )  # fmt: skip
-        # Sustained rise: the window of rise_days ending today against the baseline before it.
-        w_lo = day - rise_days + 1
-        b_hi = w_lo - 1
-        b_lo = max(start, b_hi - window + 1)
-        if b_hi - b_lo + 1 < config["min_coverage_days"]:
-            continue
-        total, _sq, _active = inc.total(w_lo, day)
-        mean, variance, n = inc.baseline(b_lo, b_hi, min_rate)
-        if total < config["rise_min_events"]:
-            continue
-        lo_i = bisect.bisect_left(days, w_lo)
-        window_counts = incidents[lo_i : index + 1]
-        above = sum(1 for c in window_counts if c > mean)
-        if above < config["rise_min_active_days"]:
-            continue
-        if max(window_counts) > config["rise_max_day_share"] * total:
-            continue
-        p, model = tail_probability(total, rise_days * mean, rise_days * variance)
-        if p >= config["rise_p"]:
-            continue
-        ids = [e for d in days[lo_i : index + 1] for e in cells[d].events]
-        incs = sorted({i for d in days[lo_i : index + 1] for i in cells[d].incidents})
-        yield Alert(
-            "sustained_rise", _severity(p, config), stype, name, quad, _iso(day), "incidents",
-            total,
-            {"days": n, "mean": round(mean, 3), "variance": round(variance, 3), "model": model,
-             "window_days": rise_days, "expected": round(rise_days * mean, 2)},
-            f"{label}: {int(total)} incidents in the {rise_days} days to {_iso(day)} against "
-            f"{rise_days * mean:.1f} expected ({mean:.2f}/day before)",
-            _score(p), False, ids[:max_keep], incs[:max_keep],
-            _history(days, incidents, b_lo, day),
-            {"days_above_baseline": above, "scale": round(sc.total(w_lo, day)[0], 2),
-             "scale_expected": round(rise_days * sc.total(b_lo, b_hi)[0] / n, 2)},
-        )  # fmt: skip
+        for rise_days in config["rise_windows"]:
+            rise = _rise(stype, name, quad, cells, days, incidents, inc, sc, index, rise_days,
+                         start, label, config)  # fmt: skip
+            if rise is not None:
+                yield rise
+                break  # one rise a day: the shortest window that shows it
+
+
+def _rise(
+    stype: str,
+    name: str,
+    quad: int,
+    cells: dict[int, Day],
+    days: list[int],
+    incidents: list[float],
+    inc: _Windows,
+    sc: _Windows,
+    index: int,
+    rise_days: int,
+    start: int,
+    label: str,
+    config: dict[str, Any],
+) -> Alert | None:
+    """Sustained rise: the incidents of the `rise_days` ending today against the baseline
+    of the `baseline_days` before them, spread over enough of those days."""
+    day = days[index]
+    w_lo = day - rise_days + 1
+    b_hi = w_lo - 1
+    b_lo = max(start, b_hi - config["baseline_days"] + 1)
+    if b_hi - b_lo + 1 < config["min_coverage_days"]:
+        return None
+    total, _sq, _active = inc.total(w_lo, day)
+    if total < config["rise_min_events"]:
+        return None
+    mean, variance, n = inc.baseline(b_lo, b_hi, config["min_rate"])
+    lo_i = bisect.bisect_left(days, w_lo)
+    window_counts = incidents[lo_i : index + 1]
+    above = sum(1 for c in window_counts if c > mean)
+    if above < config["rise_min_active_share"] * rise_days:
+        return None
+    if max(window_counts) > config["rise_max_day_share"] * total:
+        return None
+    p, model = tail_probability(total, rise_days * mean, rise_days * variance)
+    p = max(p, rate_ratio_p(total, rise_days, inc.total(b_lo, b_hi)[0], n))
+    if p >= config["rise_p"]:
+        return None
+    max_keep = config["max_events_per_alert"]
+    ids = [e for d in days[lo_i : index + 1] for e in cells[d].events]
+    incs = sorted({i for d in days[lo_i : index + 1] for i in cells[d].incidents})
+    return Alert(
+        "sustained_rise", _severity(p, config), stype, name, quad, _iso(day), "incidents",
+        total,
+        {"days": n, "mean": round(mean, 3), "variance": round(variance, 3), "model": model,
+         "window_days": rise_days, "expected": round(rise_days * mean, 2)},
+        f"{label}: {int(total)} incidents in the {rise_days} days to {_iso(day)} against "
+        f"{rise_days * mean:.1f} expected ({mean:.2f}/day before)",
+        _score(p), False, ids[:max_keep], incs[:max_keep],
+        _history(days, incidents, b_lo, day),
+        {"days_above_baseline": above, "scale": round(sc.total(w_lo, day)[0], 2),
+         "scale_expected": round(rise_days * sc.total(b_lo, b_hi)[0] / n, 2)},
+    )  # fmt: skip
 
 
 def _fatalities(
@@ -447,6 +494,12 @@ def _fatalities(
         if day - lo < config["min_coverage_days"]:
             continue
         mean, variance, n = windows.baseline(lo, day - 1, config["min_rate"])
+        _total, _squares, active = windows.total(lo, day - 1)
+        if active < config["fatalities_min_active_days"]:
+            continue  # too sparse to speak of a jump (first_lethal covers a first death)
+        i, j = bisect.bisect_left(days, lo), index
+        if dead[index] < config["fatalities_min_ratio"] * max(dead[i:j], default=0.0):
+            continue
         variance = max(variance, mean + mean * mean)  # deaths come in clumps: overdispersed
         p, model = tail_probability(dead[index], mean, variance)
         if p >= config["fatalities_p"]:
