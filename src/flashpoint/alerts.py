@@ -29,8 +29,10 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
+from statistics import NormalDist
 from typing import Any
 
 import yaml
@@ -134,6 +136,33 @@ def rate_ratio_p(x: float, window_days: int, baseline_total: float, baseline_day
         for j in range(k, total + 1)
     )  # fmt: skip
     return min(1.0, sum(math.exp(t) for t in terms))
+
+
+@cache
+def _z(p: float) -> float:
+    return NormalDist().inv_cdf(1.0 - p)
+
+
+def breakout_p(
+    x: float,
+    mean: float,
+    variance: float,
+    window_days: int,
+    baseline_total: float,
+    baseline_days: int,
+    p_max: float,
+) -> tuple[float, str]:
+    """The larger of the count model's tail probability and the rate-ratio test's, and the
+    model's name. Counts within z(p_max) standard deviations of the mean return (1.0, ...)
+    without the exact sums: count distributions are skewed right, so their tails there are
+    heavier than the normal's and p >= p_max anyway (this keeps a large store fast)."""
+    spread = math.sqrt(max(variance, mean))
+    if x < mean + _z(p_max) * spread - 1.0:
+        return 1.0, "poisson" if variance <= mean else "negative binomial"
+    p, model = tail_probability(x, mean, variance)
+    if p < p_max:
+        p = max(p, rate_ratio_p(x, window_days, baseline_total, baseline_days))
+    return p, model
 
 
 def upper_band(mean: float, variance: float, p: float) -> int:
@@ -382,14 +411,14 @@ def _count_rules(
         cell = cells[day]
         count = incidents[index]
         mean, variance, n = inc.baseline(lo, day - 1, min_rate)
-        p, model = tail_probability(count, mean, variance)
-        p = max(p, rate_ratio_p(count, 1, inc.total(lo, day - 1)[0], n))
+        spiking = count >= config["spike_min_events"] and count >= config["spike_min_ratio"] * mean
+        p, model = 1.0, "poisson"
+        if spiking:
+            p, model = breakout_p(
+                count, mean, variance, 1, inc.total(lo, day - 1)[0], n, config["spike_p"]
+            )
+            spiking = p < config["spike_p"]
         base = {"days": n, "mean": round(mean, 3), "variance": round(variance, 3), "model": model}
-        spiking = (
-            p < config["spike_p"]
-            and count >= config["spike_min_events"]
-            and count >= config["spike_min_ratio"] * mean
-        )
         if spiking:
             yield Alert(
                 "spike", _severity(p, config), stype, name, quad, _iso(day), "incidents", count,
@@ -400,11 +429,12 @@ def _count_rules(
                 {"mentions": mentions[index], "scale": round(scales[index], 2),
                  "scale_baseline_mean": round(sc.total(lo, day - 1)[0] / max(day - lo, 1), 3)},
             )  # fmt: skip
-        else:
+        elif mentions[index] >= config["media_min_mentions"]:
             m_mean, m_var, _ = men.baseline(lo, day - 1, min_rate)
-            m_p, m_model = tail_probability(mentions[index], m_mean, m_var)
-            m_p = max(m_p, rate_ratio_p(mentions[index], 1, men.total(lo, day - 1)[0], n))
-            if m_p < config["media_p"] and mentions[index] >= config["media_min_mentions"]:
+            m_p, m_model = breakout_p(
+                mentions[index], m_mean, m_var, 1, men.total(lo, day - 1)[0], n, config["media_p"]
+            )
+            if m_p < config["media_p"]:
                 yield Alert(
                     "media_spike", "low", stype, name, quad, _iso(day), "mentions",
                     mentions[index],
@@ -460,8 +490,10 @@ def _rise(
         return None
     if max(window_counts) > config["rise_max_day_share"] * total:
         return None
-    p, model = tail_probability(total, rise_days * mean, rise_days * variance)
-    p = max(p, rate_ratio_p(total, rise_days, inc.total(b_lo, b_hi)[0], n))
+    p, model = breakout_p(
+        total, rise_days * mean, rise_days * variance, rise_days, inc.total(b_lo, b_hi)[0], n,
+        config["rise_p"],
+    )  # fmt: skip
     if p >= config["rise_p"]:
         return None
     max_keep = config["max_events_per_alert"]
@@ -501,6 +533,9 @@ def _fatalities(
         if dead[index] < config["fatalities_min_ratio"] * max(dead[i:j], default=0.0):
             continue
         variance = max(variance, mean + mean * mean)  # deaths come in clumps: overdispersed
+        spread = math.sqrt(variance)
+        if dead[index] < mean + _z(config["fatalities_p"]) * spread - 1.0:
+            continue
         p, model = tail_probability(dead[index], mean, variance)
         if p >= config["fatalities_p"]:
             continue

@@ -756,6 +756,8 @@ class Watcher:
     def _code_file_article(
         self, source: SourceSpec, key: str, article: Article, summary: PollSummary
     ) -> None:
+        if self.store.has_article(article.id):
+            return  # stored before (by `ingest`, or a watcher killed before it marked the file)
         for result in self.corpus.results_from([article]):
             if isinstance(result, InputError):
                 self._problem(summary, Problem(source.id, key, result.message))
