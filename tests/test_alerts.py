@@ -27,6 +27,13 @@ runner = CliRunner()
 DAY0 = dt.date(2026, 1, 1)
 DAYS = 90
 TYPES = {3: ("ACCUSE", -3.0), 4: ("ASSAULT", -9.0)}
+# Where each country's events are put (roughly the admin1 unit planted there).
+PLACES = {
+    "ETH": (13.5, 39.5),
+    "MLI": (14.5, -4.2),
+    "NGA": (11.8, 13.2),
+    "PER": (-12.05, -77.04),
+}
 
 
 class Builder:
@@ -52,7 +59,7 @@ class Builder:
         article_id = f"art{self.n:06d}"
         event_id = f"ev{self.n:06d}"
         kind, scale = TYPES[quad]
-        text = f"Report {self.n}."
+        text = f"Report {self.n}: {actor} forces and {recipient} ({kind.lower()}), {admin1 or country}."
         event = Event(
             id=event_id,
             article_id=article_id,
@@ -61,7 +68,13 @@ class Builder:
             recipient=[Actor(text=recipient, code=recipient, start=0, end=1)],
             date=DAY0 + dt.timedelta(days=day),
             date_precision=precision,
-            event_loc=Place(name=admin1 or country, country=country, admin1=admin1),
+            event_loc=Place(
+                name=admin1 or country,
+                country=country,
+                admin1=admin1,
+                lat=PLACES.get(country, (None, None))[0],
+                lon=PLACES.get(country, (None, None))[1],
+            ),
             size=Size(dead=dead) if dead else None,
             quad_code=quad,
             event_scale=scale,

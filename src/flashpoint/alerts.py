@@ -187,7 +187,7 @@ WHERE negated = 0 AND hypothetical = 0 AND background = 0 AND future = 0
 """
 
 
-@dataclass
+@dataclass(slots=True)
 class Day:
     """One series' one day (one quad class)."""
 
@@ -248,10 +248,16 @@ def load_series(conn: sqlite3.Connection, country: str | None = None) -> Data:
         pairs = {(a, b) if a < b else (b, a) for a in initiators[:4] for b in targets[:4] if a != b}
         keys += [("dyad", f"{a}-{b}") for a, b in sorted(pairs)]
         for stype, name in keys:
-            cell = series[(stype, name, quad)].get(day)
+            bucket = series[(stype, name, quad)]
+            cell = bucket.get(day)
             if cell is None:
-                cell = series[(stype, name, quad)][day] = Day()
-            cell.add(event_id, incident, scale, dead)
+                cell = bucket[day] = Day()
+            cell.events.append(event_id)  # Day.add, inlined: this loop runs per event and series
+            old = cell.incidents.get(incident)
+            if old is None:
+                cell.incidents[incident] = (scale, dead)
+            elif dead > old[1]:
+                cell.incidents[incident] = (old[0], dead)
             if stype != "dyad":
                 cell.initiators.update(initiators)
     return Data(dict(series), first, last)
