@@ -245,6 +245,12 @@ def test_cli_stores_once_filters_and_delivers(store_path: Path, tmp_path: Path) 
         "BOK-NGA",
         "ISW-NGA",
     }
+    with Store(db) as store:  # --country computes what a full run does for that country
+        only_nga, _ = alerts_module.run(store.conn, alerts_module.load_config(), country="NGA")
+        everything, _ = alerts_module.run(store.conn, alerts_module.load_config())
+    assert sorted(a.id for a in only_nga) == sorted(
+        a.id for a in everything if alerts_module.matches(a.to_dict(), country="NGA")
+    )
     later = runner.invoke(app, ["alerts", "--db", str(db), "--json", "--since", "2026-03-10"])
     assert all(json.loads(line)["day"] >= "2026-03-10" for line in later.stdout.splitlines())
     text = runner.invoke(app, ["alerts", "--db", str(db), "--kind", "media_spike"])

@@ -220,6 +220,13 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                     "/gazette/sitemap.xml": _sitemap,
                 }[path](site.base)
                 self._send(200, body, "application/xml", {"ETag": etag})
+            elif path == "/sitemap-index.xml":
+                loc = f"{site.base}/gazette/sitemap.xml"
+                body = (
+                    "<?xml version='1.0'?><sitemapindex xmlns='http://www.sitemaps.org/schemas/"
+                    f"sitemap/0.9'><sitemap><loc>{loc}</loc></sitemap></sitemapindex>"
+                ).encode()
+                self._send(200, body, "application/xml")
             elif path == "/broken/feed.xml":
                 self._send(
                     200,
@@ -476,3 +483,24 @@ def test_a_watched_folder_picks_up_new_files(tmp_path: Path) -> None:
     )
     assert second.exit_code == 0 and "1 new articles" in second.output, second.output
     assert len(_stored(db)) == 2
+
+
+def test_a_sitemap_index_gives_its_childrens_pages(site: Site, tmp_path: Path) -> None:
+    from flashpoint.corpus import CorpusRun
+    from flashpoint.pipeline import Pipeline
+    from flashpoint.store import Store
+    from flashpoint.watch import SourceSpec, Watcher, WatchSettings
+
+    with Store(tmp_path / "s.db") as store:
+        index = SourceSpec(f"{site.base}/sitemap-index.xml", "sitemap", "Gazette")
+        watcher = Watcher(CorpusRun(Pipeline(), store), [index], WatchSettings(per_host=0))
+        try:
+            got = watcher.fetcher.get(index.id)
+            items = watcher._sitemap_items(got.content, got.url)
+        finally:
+            watcher.close()
+    assert [item.url for item in items] == [
+        f"{site.base}/gazette/sitemap.xml".replace("sitemap.xml", name)
+        for name in ("sudan.html", "colombia.html")
+    ]
+    assert items[0].published == "2026-12-05"

@@ -260,6 +260,12 @@ def load_series(conn: sqlite3.Connection, country: str | None = None) -> Data:
                 cell.incidents[incident] = (old[0], dead)
             if stype != "dyad":
                 cell.initiators.update(initiators)
+    if country:  # the store's coverage, not the country's: the same alerts as a full run
+        where = EVENT_SQL.split("WHERE", 1)[1]
+        row = conn.execute(f"SELECT min(date), max(date) FROM events WHERE {where}").fetchone()
+        if row and row[0]:
+            first = dt.date.fromisoformat(row[0][:10]).toordinal()
+            last = dt.date.fromisoformat(row[1][:10]).toordinal()
     return Data(dict(series), first, last)
 
 

@@ -37,7 +37,7 @@ from flashpoint.stages.read import KNOWN_EXTENSIONS, RawDocument
 USER_AGENT = "Flashpoint-watch/0.1 (+https://github.com/flashpoint; offline event coder)"
 # Fewer words than this in the text trafilatura finds and a page is not an article.
 MIN_ARTICLE_WORDS = 25
-# Items read from one sitemap index (child sitemaps), and entries taken from one source per poll.
+# Child sitemaps read from one sitemap index, and new items taken from one source per poll.
 MAX_CHILD_SITEMAPS = 20
 MAX_ITEMS_PER_SOURCE = 500
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -567,10 +567,17 @@ class Watcher:
             items, outlet = _feed_items(data, base)
         # Validators are kept only once every item is dealt with: a watcher killed mid-poll
         # gets the whole feed again next time (and skips the items it stored).
-        for item in items[:MAX_ITEMS_PER_SOURCE]:
+        taken = 0
+        for item in items:
+            if taken >= MAX_ITEMS_PER_SOURCE:
+                break  # the rest at the next poll (the validators are not kept: see below)
             if not self.state.is_due(item.url):
                 continue
+            taken += 1
             self._take_item(source, item, self._outlet(source, outlet), summary)
+        if taken >= MAX_ITEMS_PER_SOURCE:
+            self.state.polled(source.id)
+            return
         self.state.polled(
             source.id, etag=validators[0], last_modified=validators[1], validators=True
         )
@@ -584,6 +591,7 @@ class Watcher:
         except etree.XMLSyntaxError as exc:
             raise FetchError(f"malformed sitemap XML ({exc})") from None
         items: list[Item] = []
+        children = 0
         tag = etree.QName(root).localname
         for entry in root:
             if not isinstance(entry.tag, str):
@@ -598,12 +606,11 @@ class Watcher:
                 continue
             loc = urljoin(base, loc)
             if tag == "sitemapindex":
-                if depth > 0 or len(items) > MAX_ITEMS_PER_SOURCE:
-                    continue
+                if depth > 0 or children >= MAX_CHILD_SITEMAPS:
+                    continue  # one level of index, and the first children only
+                children += 1
                 child = self.fetcher.get(loc)
-                items += self._sitemap_items(child.content, child.url, depth + 1)[
-                    :MAX_ITEMS_PER_SOURCE
-                ]
+                items += self._sitemap_items(child.content, child.url, depth + 1)
             else:
                 items.append(
                     Item(
