@@ -504,3 +504,12 @@ def test_a_sitemap_index_gives_its_childrens_pages(site: Site, tmp_path: Path) -
         for name in ("sudan.html", "colombia.html")
     ]
     assert items[0].published == "2026-12-05"
+
+
+def test_a_page_is_decoded_by_its_header_or_meta_charset() -> None:
+    from flashpoint.watch import Fetched
+
+    page = "<html><head><meta charset='windows-1252'></head><body>café</body></html>"
+    assert "café" in Fetched("u", 200, page.encode("cp1252")).text()
+    assert "café" in Fetched("u", 200, "café".encode("cp1252"), charset="cp1252").text()
+    assert Fetched("u", 200, "café".encode()).text() == "café"

@@ -41,6 +41,7 @@ MIN_ARTICLE_WORDS = 25
 MAX_CHILD_SITEMAPS = 20
 MAX_ITEMS_PER_SOURCE = 500
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 
 class WatchError(FlashpointError):
@@ -176,8 +177,14 @@ class Fetched:
         return self.status == 304
 
     def text(self) -> str:
+        """The body decoded by the header's charset, else the page's <meta charset>, else
+        UTF-8 (bad bytes replaced)."""
+        charset = self.charset
+        if not charset:
+            meta = _META_CHARSET.search(self.content[:4096])
+            charset = meta.group(1).decode("ascii", "replace") if meta else "utf-8"
         try:
-            return self.content.decode(self.charset or "utf-8", errors="replace")
+            return self.content.decode(charset, errors="replace")
         except LookupError:
             return self.content.decode("utf-8", errors="replace")
 
