@@ -133,7 +133,7 @@ async function loadAlerts() {
     alerts = await getJSON("/api/alerts?limit=100");
   } catch (_) { /* an older server: no alerts */ }
   document.getElementById("alert-count").textContent = state.alert
-    ? `showing the ${state.alert.events.length} events of one alert`
+    ? `showing the ${state.alert.events.length} event${state.alert.events.length === 1 ? "" : "s"} of one alert`
     : `${alerts.length} (newest first; click one to see its events)`;
   document.getElementById("alert-clear").hidden = !state.alert;
   list.replaceChildren(...alerts.map((alert) => {
