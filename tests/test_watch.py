@@ -6,6 +6,7 @@ a page that is not an article, a page robots.txt forbids)."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import signal
 import sqlite3
@@ -220,6 +221,19 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                     "/gazette/sitemap.xml": _sitemap,
                 }[path](site.base)
                 self._send(200, body, "application/xml", {"ETag": etag})
+            elif path == "/flaky.html":  # 503 twice, then the page
+                with site.lock:
+                    tries = sum(1 for p, _ in site.requests if p == path)
+                if tries <= 2:
+                    self._send(503, b"busy")
+                else:
+                    self._send(200, _page(*ARTICLES["/wire/gaza.html"]))
+            elif path == "/modified.xml":
+                stamp = "Mon, 01 Dec 2026 08:00:00 GMT"
+                if self.headers.get("If-Modified-Since") == stamp:
+                    self._send(304)
+                else:
+                    self._send(200, _rss(site.base), "application/xml", {"Last-Modified": stamp})
             elif path == "/sitemap-index.xml":
                 loc = f"{site.base}/gazette/sitemap.xml"
                 body = (
@@ -513,3 +527,33 @@ def test_a_page_is_decoded_by_its_header_or_meta_charset() -> None:
     assert "café" in Fetched("u", 200, page.encode("cp1252")).text()
     assert "café" in Fetched("u", 200, "café".encode("cp1252"), charset="cp1252").text()
     assert Fetched("u", 200, "café".encode()).text() == "café"
+
+
+def test_fetcher_spaces_requests_retries_with_backoff_and_revalidates(site: Site) -> None:
+    from flashpoint.watch import Fetcher, FetchError, WatchSettings
+
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        time.sleep(seconds)
+
+    fetcher = Fetcher(WatchSettings(per_host=0.2, retries=2, backoff=0.05, timeout=1), sleep=sleep)
+    try:
+        stamps = []
+        for path in ("/wire/kandahar.html", "/wire/gaza.html", "/courier/nairobi.html"):
+            fetcher.get(site.base + path)
+            stamps.append(time.monotonic())
+        assert all(b - a >= 0.19 for a, b in itertools.pairwise(stamps))
+        waits.clear()
+        got = fetcher.get(site.base + "/flaky.html")  # 503, 503, 200
+        assert got.status == 200 and site.paths().count("/flaky.html") == 3
+        assert [w for w in waits if w in (0.05, 0.1)] == [0.05, 0.1]  # backoff doubles
+        with pytest.raises(FetchError, match="HTTP 404"):
+            fetcher.get(site.base + "/nothing.html")
+        first = fetcher.get(site.base + "/modified.xml")
+        assert first.status == 200 and first.last_modified
+        again = fetcher.get(site.base + "/modified.xml", last_modified=first.last_modified)
+        assert again.not_modified and again.content == b""
+    finally:
+        fetcher.close()
