@@ -84,6 +84,7 @@ class Workspace:
             },
             {"text": "The weather was fine in Paris.", "events": [], "no_event": True},
         ]
+        (root / "SOURCES.yaml").write_text("sources:\n  - path: DIR\n", encoding="utf-8")
         (root / "GOLD.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold))
 
     def cli(self, *args: str, input: str | None = None) -> str:
@@ -173,6 +174,18 @@ def test_the_readme_commands_run(
         ),
         "flashpoint ingest news.csv --workers 2": lambda: space.process(
             "ingest", "news.csv", "--workers", "2"
+        ),
+        "flashpoint watch SOURCES.yaml --once": lambda: space.cli(
+            "watch", "SOURCES.yaml", "--once"
+        ),
+        "flashpoint sources": lambda: (
+            space.cli("sources"),
+            json.loads(space.cli("sources", "--json"))["kind"] == "folder"
+            or pytest.fail("the watched folder is not listed"),
+        ),
+        "flashpoint alerts [--since 2024-01-01] [--country IRQ] [--json]": lambda: (
+            space.cli("alerts"),
+            space.cli("alerts", "--since", "2024-01-01", "--country", "IRQ", "--json"),
         ),
         "flashpoint events --type ASSAULT --since 2024-01-01 --country IRQ": events_found(
             "--type", "ASSAULT", "--since", "2024-01-01", "--country", "IRQ"

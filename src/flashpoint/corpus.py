@@ -126,7 +126,14 @@ class CorpusRun:
         """ArticleResults in input order (stored ones included, so `--json` prints every
         input), and InputErrors for inputs that could not be read. Closing this iterator
         early (or an exception) stops the worker processes at once."""
-        coded = self._code(self._fresh(paths))
+        return self.results_from(self.pipeline.read(paths))
+
+    def results_from(
+        self, items: Iterable[Article | InputError]
+    ) -> Iterator[ArticleResult | InputError]:
+        """As `results`, for articles already read and cleaned (`flashpoint watch` builds them
+        from fetched pages)."""
+        coded = self._code(self._fresh(items))
         try:
             for item in coded:
                 if isinstance(item, InputError):
@@ -140,10 +147,12 @@ class CorpusRun:
             if close is not None:
                 close()
 
-    def _fresh(self, paths: Iterable[str]) -> Iterator[Article | InputError | ArticleResult]:
-        """Read and clean; what is stored already comes back stored, reposts come back as
-        duplicates, everything else goes on to be coded."""
-        for item in self.pipeline.read(paths):
+    def _fresh(
+        self, items: Iterable[Article | InputError]
+    ) -> Iterator[Article | InputError | ArticleResult]:
+        """What is stored already comes back stored, reposts come back as duplicates,
+        everything else goes on to be coded."""
+        for item in items:
             if isinstance(item, InputError):
                 yield item
                 continue

@@ -412,3 +412,121 @@ def test_screenshots(corpus_server, browser, test_output: Path) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(out / "dashboard-phone.png"), full_page=True)
     page.close()
+
+
+@pytest.fixture(scope="module")
+def alerts_server(tmp_path_factory) -> Iterator[str]:
+    """The synthetic store of tests/test_alerts.py (planted breaks), its alerts computed."""
+    from flashpoint import alerts
+    from flashpoint.store import Store
+    from test_alerts import build_store
+
+    db = build_store(tmp_path_factory.mktemp("alerts-browser") / "alerts.db")
+    with Store(db) as store:
+        alerts.run(store.conn, alerts.load_config())
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(Settings(db=db)), host="127.0.0.1", port=port, log_level="warning"
+    )
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_alerts_panel_filters_the_dashboard_to_an_alerts_events(
+    alerts_server: str, browser, test_output: Path
+) -> None:
+    page = browser.new_page()
+    requests = _watch_requests(page)
+    page.goto(alerts_server + "/", wait_until="networkidle")
+    page.wait_for_selector("#alerts li[data-kind='media_spike']")
+    served = page.evaluate("fetch('/api/alerts?limit=100').then(r => r.json())")
+    assert page.locator("#alerts li[data-id]").count() == len(served) > 3
+    media = next(a for a in served if a["kind"] == "media_spike" and a["series"] == "NGA")
+    item = page.locator(f"#alerts li[data-id='{media['id']}']")
+    assert "media" in item.inner_text() and "not more incidents" in item.inner_text()
+    # Clicking it shows only its events: the list, the map and the timeline follow.
+    item.click()
+    page.wait_for_function(
+        f"document.querySelectorAll('#events tbody tr').length === {len(media['events'])}"
+    )
+    ids = page.locator("#events tbody tr").evaluate_all("rows => rows.map(r => r.dataset.id)")
+    assert set(ids) == set(media["events"])
+    assert page.inner_text("#event-count") == f"{len(media['events'])} in all"
+    page.wait_for_function("document.querySelector('#timeline').dataset.days === '1'")
+    assert not page.locator("#alert-clear").is_hidden()
+    page.screenshot(path=str(test_output / "dashboard-alerts.png"))
+    # Its events open and read: the article text with the evidence highlighted.
+    page.click(f"#events tbody tr[data-id='{ids[0]}']")
+    page.wait_for_selector("#article-text .hl-evidence")
+    assert "BOK forces" in page.inner_text("#article-text")
+    assert _foreign(requests, alerts_server) == []
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def guardian_alerts_server(tmp_path_factory, shared: Path) -> Iterator[str]:
+    """The example article and the Guardian sample, ingested, their alerts computed."""
+    from typer.testing import CliRunner
+
+    from flashpoint.cli import app
+
+    db = tmp_path_factory.mktemp("guardian-alerts") / "guardian.db"
+    inputs = [shared / "articles" / "iraq-militia-threat.txt"]
+    inputs.append(shared / "corpus" / "guardian_sample_unlabeled.csv")
+    runner = CliRunner()
+    done = runner.invoke(app, ["ingest", *map(str, inputs), "--db", str(db)])
+    assert done.exit_code == 0, done.output
+    found = runner.invoke(app, ["alerts", "--db", str(db), "--json"])
+    assert found.exit_code == 0 and found.stdout.strip(), found.output
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(Settings(db=db)), host="127.0.0.1", port=port, log_level="warning"
+    )
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not os.environ.get("FLASHPOINT_GUARDIAN_ALERTS"),
+    reason="codes the 249 Guardian articles (a minute or more): FLASHPOINT_GUARDIAN_ALERTS=1",
+)
+def test_guardian_alerts_open_on_the_dashboard(
+    guardian_alerts_server: str, browser, test_output: Path
+) -> None:
+    server = guardian_alerts_server
+    page = browser.new_page()
+    requests = _watch_requests(page)
+    page.goto(server + "/", wait_until="networkidle")
+    page.wait_for_selector("#alerts li[data-id]")
+    served = page.evaluate("fetch('/api/alerts?limit=100').then(r => r.json())")
+    assert served
+    for alert in served:  # every alert's events open and read
+        page.goto(server + "/", wait_until="networkidle")
+        page.click(f"#alerts li[data-id='{alert['id']}']")
+        page.wait_for_function(
+            f"document.querySelectorAll('#events tbody tr').length === {len(alert['events'])}"
+        )
+        if alert is served[0]:
+            page.screenshot(path=str(test_output / "dashboard-alerts-guardian.png"))
+        page.click("#events tbody tr")
+        page.wait_for_selector("#article-text .hl-evidence")
+        assert page.inner_text("#article-text .hl-evidence").strip()
+    assert _foreign(requests, server) == []
+    page.close()

@@ -24,6 +24,7 @@ from flashpoint.api.cache import ResponseCache
 from flashpoint.api.deps import QueryTimeout
 from flashpoint.api.routers import (
     actors,
+    alerts,
     articles,
     dyads,
     events,
@@ -147,7 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings or Settings()
-    for module in (events, articles, quotes, actors, dyads, timeline, places, exports):
+    for module in (events, articles, quotes, actors, dyads, timeline, places, exports, alerts):
         app.include_router(module.router)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -257,6 +257,9 @@ def event_filter(
     negated: Annotated[bool, Query(description="Include negated events.")] = True,
     article_id: Annotated[str | None, Query(max_length=100)] = None,
     link_id: Annotated[str | None, Query(max_length=100)] = None,
+    alert: Annotated[
+        str | None, Query(max_length=100, description="The events behind this alert's id.")
+    ] = None,
 ) -> EventFilter:
     return EventFilter(
         types=tuple(t.value for t in type or []),
@@ -280,6 +283,7 @@ def event_filter(
         include_negated=negated,
         article_id=article_id,
         link_id=link_id,
+        alert_id=alert,
     )
 
 

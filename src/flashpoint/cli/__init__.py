@@ -12,6 +12,7 @@ import sys
 import flashpoint.cli.commands_dates  # noqa: F401 - register
 from flashpoint.cli import (  # noqa: F401 - register
     commands_actor,
+    commands_alerts,
     commands_doctor,
     commands_eval,
     commands_events,
@@ -21,6 +22,7 @@ from flashpoint.cli import (  # noqa: F401 - register
     commands_run,
     commands_serve,
     commands_spark,
+    commands_watch,
 )
 from flashpoint.cli.app import app, err
 from flashpoint.errors import FlashpointError

@@ -129,9 +129,22 @@ def _corpus(conn: sqlite3.Connection) -> None:
     _run_script(conn, "corpus.sql")  # CREATE ... IF NOT EXISTS throughout
 
 
+def _watch(conn: sqlite3.Connection) -> None:
+    """Watched sources, the items met in them and the errors met (watch.sql documents every
+    table)."""
+    _run_script(conn, "watch.sql")  # CREATE ... IF NOT EXISTS throughout
+
+
+def _alerts(conn: sqlite3.Connection) -> None:
+    """Escalation alerts (alerts.sql documents the table)."""
+    _run_script(conn, "alerts.sql")  # CREATE ... IF NOT EXISTS throughout
+
+
 MIGRATIONS: list[Migration] = [
     (1, "0001_initial", _initial),
     (2, "0002_full_text_search", _full_text_search),
     (3, "0003_corpus", _corpus),
+    (4, "0004_watch", _watch),
+    (5, "0005_alerts", _alerts),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

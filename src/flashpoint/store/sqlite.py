@@ -81,6 +81,7 @@ class EventFilter:
     text: str | None = None  # an FTS5 query
     text_in: str = "evidence"  # evidence | article | both
     link_id: str | None = None
+    alert_id: str | None = None  # the events behind a stored alert (alerts.py)
     sort: str = "date"  # a key of EVENT_SORTS
 
 
@@ -139,6 +140,12 @@ class StoreQueries:
         if where.link_id:
             clauses.append("link_id = ?")
             params.append(where.link_id)
+        if where.alert_id:
+            clauses.append(
+                "id IN (SELECT value FROM json_each((SELECT json_extract(record, '$.events')"
+                " FROM alerts WHERE id = ?)))"
+            )
+            params.append(where.alert_id)
         if where.text:
             searches = []
             if where.text_in in ("evidence", "both"):

@@ -77,6 +77,7 @@ function filterParams() {
     const value = url.get(key);
     if (value !== null && value !== "") params.set(key, value);
   }
+  if (state.alert) params.set("alert", state.alert.id);
   return params;
 }
 
@@ -217,11 +218,40 @@ async function loadDashboard() {
   state.offset = 0;
   updateDownloads();
   try {
-    await Promise.all([loadMap(), loadTimeline(), loadNetwork(), loadEvents(false)]);
+    await Promise.all([loadAlerts(), loadMap(), loadTimeline(), loadNetwork(), loadEvents(false)]);
     if (!state.emptyReason) setStatus("");
   } catch (error) {
     setStatus(`Could not load: ${error.message}`, true);
   }
+}
+
+// Alerts (/api/alerts): clicking one shows only its events on the map, timeline and list.
+async function loadAlerts() {
+  const list = document.getElementById("alerts");
+  let alerts = [];
+  try {
+    alerts = await getJSON("/api/alerts?limit=100");
+  } catch (_) { /* an older server: no alerts */ }
+  document.getElementById("alert-count").textContent = state.alert
+    ? `showing the ${state.alert.events.length} event${state.alert.events.length === 1 ? "" : "s"} of one alert`
+    : `${alerts.length} (newest first; click one to see its events)`;
+  document.getElementById("alert-clear").hidden = !state.alert;
+  list.replaceChildren(...alerts.map((alert) => {
+    const pick = () => {
+      state.alert = state.alert && state.alert.id === alert.id ? null : alert;
+      loadDashboard();
+    };
+    return el("li", {
+      tabindex: "0", dataset: { id: alert.id, kind: alert.kind },
+      class: state.alert && state.alert.id === alert.id ? "selected" : "",
+      title: `baseline ${alert.baseline.mean ?? "–"}/day over ${alert.baseline.days} days (${alert.baseline.model || "history"})`,
+      onclick: pick, onkeydown: (e) => { if (e.key === "Enter") pick(); },
+    },
+      el("span", { class: `sev sev-${alert.severity}` }, alert.severity),
+      `${alert.day} ${alert.kind.replace("_", " ")}: ${alert.message}`,
+      alert.media ? el("span", { class: "media", title: "more reports of the same incidents, not more incidents" }, "media") : "");
+  }));
+  if (!alerts.length) list.replaceChildren(el("li", {}, "No alerts: run `flashpoint alerts` or `flashpoint watch`."));
 }
 
 function updateDownloads() {
@@ -667,6 +697,10 @@ async function init() {
     state.offset = 0;
     try { formToURL(); } catch (_) { /* the sort alone */ }
     loadEvents(false).catch((e) => setStatus(e.message, true));
+  });
+  document.getElementById("alert-clear").addEventListener("click", () => {
+    state.alert = null;
+    loadDashboard();
   });
   document.getElementById("more").addEventListener("click", () =>
     loadEvents(true).catch((e) => setStatus(e.message, true)));
