@@ -237,7 +237,7 @@ def _shots(test_output: Path) -> Path:
 
 def _loaded(page: Page) -> None:
     page.wait_for_function(
-        "document.getElementById('timeline').dataset.events !== undefined"
+        "() => document.getElementById('timeline').dataset.events !== undefined"
         " && document.getElementById('map').dataset.events !== undefined"
         " && document.getElementById('status').textContent !== 'Loading…'",
         timeout=20000,
@@ -360,11 +360,11 @@ def test_filters_live_in_the_url(corpus_server, browser, test_output: Path) -> N
     # Minimum dead, from the form into the URL.
     page.fill("#f-dead", "1")
     page.click("#filters button[type=submit]")
-    page.wait_for_function("location.search.includes('min_dead=1')")
+    page.wait_for_function("() => location.search.includes('min_dead=1')")
     _loaded(page)
     with_dead = _api(page, f"/api/events?{query}&min_dead=1&limit=1")["total"]
     page.wait_for_function(
-        f"document.getElementById('event-count').textContent === '{with_dead} in all'"
+        f"() => document.getElementById('event-count').textContent === '{with_dead} in all'"
     )
 
     # An actor typed by name becomes its code in the URL.
@@ -372,7 +372,7 @@ def test_filters_live_in_the_url(corpus_server, browser, test_output: Path) -> N
     _loaded(page)
     page.fill("#f-actor", "Iraq")
     page.click("#filters button[type=submit]")
-    page.wait_for_function("new URLSearchParams(location.search).get('actor') === 'IRQ'")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('actor') === 'IRQ'")
     _loaded(page)
     assert page.locator("#events tbody tr[data-id]").count() > 0
     # Part of a name that fits several actors is refused, not guessed.
@@ -455,12 +455,12 @@ def test_alerts_panel_filters_the_dashboard_to_an_alerts_events(
     # Clicking it shows only its events: the list, the map and the timeline follow.
     item.click()
     page.wait_for_function(
-        f"document.querySelectorAll('#events tbody tr').length === {len(media['events'])}"
+        f"() => document.querySelectorAll('#events tbody tr').length === {len(media['events'])}"
     )
     ids = page.locator("#events tbody tr").evaluate_all("rows => rows.map(r => r.dataset.id)")
     assert set(ids) == set(media["events"])
     assert page.inner_text("#event-count") == f"{len(media['events'])} in all"
-    page.wait_for_function("document.querySelector('#timeline').dataset.days === '1'")
+    page.wait_for_function("() => document.querySelector('#timeline').dataset.days === '1'")
     assert not page.locator("#alert-clear").is_hidden()
     page.screenshot(path=str(test_output / "dashboard-alerts.png"))
     # Its events open and read: the article text with the evidence highlighted.
@@ -521,7 +521,7 @@ def test_guardian_alerts_open_on_the_dashboard(
         page.goto(server + "/", wait_until="networkidle")
         page.click(f"#alerts li[data-id='{alert['id']}']")
         page.wait_for_function(
-            f"document.querySelectorAll('#events tbody tr').length === {len(alert['events'])}"
+            f"() => document.querySelectorAll('#events tbody tr').length === {len(alert['events'])}"
         )
         if alert is served[0]:
             page.screenshot(path=str(test_output / "dashboard-alerts-guardian.png"))

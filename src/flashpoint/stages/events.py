@@ -1519,7 +1519,6 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon, lede: bool = 
     return False
 
 
-
 # Verbs of an ongoing relationship when told in the perfect or as a participle.
 RELATIONSHIP_VERBS = frozenset({"back", "support", "sponsor", "arm", "fund", "finance"})
 
