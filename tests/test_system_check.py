@@ -66,7 +66,11 @@ def test_make_test_runs_the_check_before_installing() -> None:
     assert "test: check-system $(BIN)/.installed" in makefile
     assert "scripts/check_system.py" in makefile
     dry = subprocess.run(
-        ["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=False
+        ["make", "--no-print-directory", "-n", "test"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     lines = dry.stdout.splitlines()
     assert lines and "check_system.py" in lines[0]
