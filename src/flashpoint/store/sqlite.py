@@ -61,6 +61,8 @@ class EventFilter:
     since: str | None = None  # ISO date, inclusive
     until: str | None = None
     country: str | None = None
+    admin1: str | None = None  # province/state of the event's place (event_loc.admin1), any case
+    acled_type: str | None = None  # an ACLED event_type or sub_event_type, as the ACLED export
     article_id: str | None = None
     include_background: bool = True
     include_hypothetical: bool = True
@@ -426,6 +428,7 @@ class Store(StoreQueries):
     def _prepare(self) -> None:
         self.conn.row_factory = sqlite3.Row
         self.conn.create_function("fp_distance_km", 4, _distance_km, deterministic=True)
+        self.conn.create_function("fp_acled_is", 4, _acled_is, deterministic=True)
         self.conn.execute("PRAGMA foreign_keys = ON")
 
     def close(self) -> None:
@@ -818,6 +821,12 @@ class Store(StoreQueries):
         if where.country:
             clauses.append("country = ?")
             params.append(where.country.upper())
+        if where.admin1:
+            clauses.append(f"{ADMIN1_SQL} = ?")  # the expression of the events_admin1 index
+            params.append(where.admin1.strip().lower())
+        if where.acled_type:
+            clauses += _acled_clauses(where.acled_type)
+            params.append(where.acled_type)
         if where.article_id:
             clauses.append("article_id = ?")
             params.append(where.article_id)
@@ -1086,6 +1095,39 @@ def _linked_row(record: LinkedEvent) -> tuple:
         record.confidence,
         record.model_dump_json(exclude={"mentions"}),
     )
+
+
+ADMIN1_SQL = "lower(json_extract(record, '$.event_loc.admin1'))"
+"""The admin1 filter's expression; migration 0006 indexes exactly this expression."""
+
+
+def _acled_clauses(name: str) -> list[str]:
+    """Events the ACLED export gives this event_type or sub_event_type (any case): the PLOVER
+    types that can map to it (indexed), then the export's own mapping per row (one parameter)."""
+    from flashpoint.export import acled_plover_types
+
+    wanted = name.strip().lower()
+    plover = sorted(
+        kind for kind, names in acled_plover_types().items() if wanted in {n.lower() for n in names}
+    )
+    if not plover:
+        return ["0", "? IS NULL"]  # no event can match (the caller checks names for users)
+    kinds = ", ".join(f"'{kind}'" for kind in plover)  # PLOVER type names from the data file
+    return [
+        f"event IN ({kinds})",
+        "fp_acled_is(event, mode, json_extract(record, '$.recipient'), ?)",
+    ]
+
+
+def _acled_is(event: str | None, mode: str | None, recipients: str | None, name: str) -> int:
+    """Whether the ACLED export gives this event `name` as event_type or sub_event_type
+    (registered in SQLite as fp_acled_is)."""
+    from flashpoint.export import acled_types_of
+
+    sectors = [actor.get("sector") for actor in json.loads(recipients)] if recipients else []
+    types = acled_types_of(event, mode, sectors)
+    wanted = name.strip().lower()
+    return int(types is not None and wanted in (types[1].lower(), types[2].lower()))
 
 
 def _cos_deg(value: float) -> float:
