@@ -428,6 +428,8 @@ def event_filter(
     since: str | dt.date | None = None,
     until: str | dt.date | None = None,
     country: str | None = None,
+    admin1: str | None = None,
+    acled_type: str | None = None,
     quad: int | None = None,
     near: tuple[float, float, float] | None = None,
     bbox: tuple[float, float, float, float] | None = None,
@@ -474,6 +476,12 @@ def event_filter(
             raise ValueError(f"{name}={number!r} must not be negative")
     if min_confidence is not None and not 0 <= min_confidence <= 1:
         raise ValueError(f"min_confidence={min_confidence!r} is not within 0..1")
+    if acled_type is not None:
+        from flashpoint.export import acled_type_names
+
+        names = acled_type_names()
+        if acled_type.strip().lower() not in {name.lower() for name in names}:
+            raise ValueError(f"acled_type={acled_type!r}: one of {', '.join(names)}")
     return EventFilter(
         types=types,
         mode=mode.lower() if mode else None,
@@ -483,6 +491,8 @@ def event_filter(
         since=_date(since, "since"),
         until=_date(until, "until"),
         country=_code(country, "country"),
+        admin1=admin1.strip() or None if admin1 else None,
+        acled_type=acled_type.strip() if acled_type else None,
         quad=quad,
         near=near,
         bbox=bbox,
@@ -536,7 +546,8 @@ class Database:
         """Stored events, filtered and sorted. Filters (all optional, combined with AND):
         type (one or a list of PLOVER types), mode, actor (code as actor or recipient),
         initiator (as actor only), recipient (as recipient only), since, until (dates),
-        country (ISO3 of the place), quad, near=(lat, lon, km), bbox=(min lon, min lat, max
+        country (ISO3 of the place), admin1 (its province/state, any case), acled_type (an
+        ACLED event or sub-event type, as the ACLED export gives), quad, near=(lat, lon, km), bbox=(min lon, min lat, max
         lon, max lat), has_location, text (full-text query), text_in ("evidence", "article",
         "both"), min_confidence, min_dead, background, hypothetical, negated (False leaves
         those out), article_id, link_id; sort (date, -date, confidence, -confidence,
