@@ -549,8 +549,8 @@ class Database:
         country (ISO3 of the place), admin1 (its province/state, any case), acled_type (an
         ACLED event or sub-event type, as the ACLED export gives), quad, near=(lat, lon, km),
         bbox=(min lon, min lat, max lon, max lat), has_location, text (full-text query),
-        text_in ("evidence", "article", "both"), min_confidence, min_dead, background, hypothetical, negated (False leaves
-        those out), article_id, link_id; sort (date, -date, confidence, -confidence,
+        text_in ("evidence", "article", "both"), min_confidence, min_dead, background,
+        hypothetical, negated (False leaves those out), article_id, link_id; sort (date, -date, confidence, -confidence,
         event_scale, event, with - for descending), limit, offset."""
         where = event_filter(**filters)
         with self._store(where.text) as store:
