@@ -550,8 +550,9 @@ class Database:
         ACLED event or sub-event type, as the ACLED export gives), quad, near=(lat, lon, km),
         bbox=(min lon, min lat, max lon, max lat), has_location, text (full-text query),
         text_in ("evidence", "article", "both"), min_confidence, min_dead, background,
-        hypothetical, negated (False leaves those out), article_id, link_id; sort (date, -date, confidence, -confidence,
-        event_scale, event, with - for descending), limit, offset."""
+        hypothetical, negated (False leaves those out), article_id, link_id; sort (date,
+        -date, confidence, -confidence, event_scale, event, with - for descending), limit,
+        offset."""
         where = event_filter(**filters)
         with self._store(where.text) as store:
             found = store.events(where)
