@@ -219,6 +219,18 @@ class StoreQueries:
         )
         return [dict(row) for row in rows]
 
+    def admin1_counts(self, where: EventFilter) -> list[dict]:
+        """The provinces/states (event_loc.admin1) of the filtered events' places, by count."""
+        cte, params = self._filtered(where)
+        rows = self.conn.execute(
+            f"{cte} SELECT json_extract(record, '$.event_loc.admin1') AS admin1,"
+            " MIN(country) AS country, COUNT(*) AS events FROM f"
+            " WHERE json_extract(record, '$.event_loc.admin1') IS NOT NULL"
+            " GROUP BY admin1 ORDER BY events DESC, admin1",
+            params,
+        )
+        return [dict(row) for row in rows]
+
     def actor_counts(self, where: EventFilter, limit: int | None = None) -> list[dict]:
         """Actor codes with how many events name them as actor, as recipient, and in all."""
         cte, params = self._filtered(where)
