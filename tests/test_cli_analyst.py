@@ -269,3 +269,35 @@ def test_ingest_progress_knows_its_total(tmp_path: Path) -> None:
         progress.refresh()
     shown = console.export_text()
     assert "25%" in shown and "2/8" in shown and "ETA" in shown
+
+
+def quote_ids(db: Path, *args: str) -> list[str]:
+    result = invoke("quotes", "--db", db, "--json", *args)
+    assert result.exit_code == 0, result.output
+    return [json.loads(line)["id"] for line in result.stdout.splitlines()]
+
+
+def test_quotes_take_the_date_and_search_filters(db: Path) -> None:
+    from flashpoint.store import Store
+
+    with Store(db, read_only=True) as store:
+        (article,) = store.articles()
+        stored = store.quotes()
+    assert stored and article.published
+    day = article.published.date().isoformat()
+    everything = [q.id for q in stored]
+    assert quote_ids(db, "--since", day, "--until", day) == everything
+    assert quote_ids(db, "--since", "2099-01-01") == []
+    assert quote_ids(db, "--until", "1999-12-31") == []
+    word = stored[0].text.split()[1].strip('"“”,.')
+    found = quote_ids(db, "--search", word.upper())
+    assert stored[0].id in found
+    assert found == [q.id for q in stored if word.lower() in q.text.lower()]
+    assert quote_ids(db, "--search", "zzqxjv no such words") == []
+    bad = subprocess.run(
+        [*CLI, "quotes", "--db", str(db), "--since", "last week"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode != 0 and "YYYY-MM-DD" in bad.stderr and "Traceback" not in bad.stderr

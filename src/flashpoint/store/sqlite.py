@@ -880,10 +880,16 @@ class Store(StoreQueries):
         article_id: str | None = None,
         limit: int | None = None,
         offset: int = 0,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        text: str | None = None,
     ) -> list[Quote]:
         """Quotes by article and id; a page of them with `limit` (only the page is read: the
-        order is found on the ids alone, then the page's records are read)."""
-        where, params = _quote_clauses(speaker, article_id)
+        order is found on the ids alone, then the page's records are read). `since`/`until`
+        compare the article's publication day (a quote has no date of its own); `text` is a
+        substring of the quote, in any case."""
+        where, params = _quote_clauses(speaker, article_id, since, until, text)
         if limit is None:
             sql = f"SELECT record FROM quotes{where} ORDER BY article_id, id"
         else:
@@ -1041,9 +1047,28 @@ def store_error(path: Path | str, exc: sqlite3.Error) -> StoreError:
     return StoreError(f"{path}: not a Flashpoint database ({text})")
 
 
-def _quote_clauses(speaker: str | None, article_id: str | None) -> tuple[str, list[object]]:
+def _quote_clauses(
+    speaker: str | None,
+    article_id: str | None,
+    since: str | None = None,
+    until: str | None = None,
+    text: str | None = None,
+) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
+    if since:
+        clauses.append(
+            "article_id IN (SELECT id FROM articles WHERE substr(published, 1, 10) >= ?)"
+        )
+        params.append(since)
+    if until:
+        clauses.append(
+            "article_id IN (SELECT id FROM articles WHERE substr(published, 1, 10) <= ?)"
+        )
+        params.append(until)
+    if text:
+        clauses.append("instr(lower(json_extract(record, '$.text')), ?) > 0")
+        params.append(text.lower())
     if speaker:
         clauses.append("speaker_code = ?")
         params.append(speaker.upper())
