@@ -576,13 +576,24 @@ class Database:
         speaker: str | None = None,
         kind: Literal["direct", "indirect", "partial"] | None = None,
         article_id: str | None = None,
+        since: str | dt.date | None = None,
+        until: str | dt.date | None = None,
+        text: str | None = None,
         limit: int | None = None,
     ) -> QuoteList:
-        """Stored quotes: by the speaker's code, kind, article; at most `limit`."""
+        """Stored quotes: by the speaker's code, kind, article, the article's publication day
+        (since/until: a quote has no date of its own), words in the quote (`text`, a
+        substring in any case); at most `limit`."""
         if kind is not None and kind not in ("direct", "indirect", "partial"):
             raise ValueError(f"kind={kind!r}: one of 'direct', 'indirect', 'partial'")
         with self._store() as store:
-            found = store.quotes(speaker=_code(speaker, "speaker"), article_id=article_id)
+            found = store.quotes(
+                speaker=_code(speaker, "speaker"),
+                article_id=article_id,
+                since=_date(since, "since"),
+                until=_date(until, "until"),
+                text=text or None,
+            )
         if kind is not None:
             found = [q for q in found if q.kind == kind]
         return QuoteList(found[:limit] if limit is not None else found)

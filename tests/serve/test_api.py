@@ -361,3 +361,16 @@ def test_recipient_filter_on_map_and_timeline(client, served_result) -> None:
     assert as_recipient
     located = [e for e in as_recipient if e.event_loc and e.event_loc.lat is not None]
     assert client.get("/api/map", params={"recipient": "USA"}).json()["events"] == len(located)
+
+
+def test_quotes_by_publication_day_and_words(client, served_result) -> None:
+    quotes = served_result.quotes
+    day = served_result.article.published.date().isoformat()
+    every = client.get("/api/quotes", params={"since": day, "until": day}).json()
+    assert every["total"] == len(quotes) >= 1
+    assert client.get("/api/quotes", params={"since": "2099-01-01"}).json()["total"] == 0
+    word = quotes[0].text.split()[1].strip('"“”,.')
+    found = client.get("/api/quotes", params={"q": word.upper()}).json()
+    assert quotes[0].id in {q["id"] for q in found["items"]}
+    assert found["total"] == sum(word.lower() in q.text.lower() for q in quotes)
+    assert client.get("/api/quotes", params={"since": "last week"}).status_code == 422

@@ -900,8 +900,16 @@ class Store(StoreQueries):
             params += [limit, offset]
         return [Quote.model_validate_json(row["record"]) for row in self.conn.execute(sql, params)]
 
-    def count_quotes(self, speaker: str | None = None, article_id: str | None = None) -> int:
-        where, params = _quote_clauses(speaker, article_id)
+    def count_quotes(
+        self,
+        speaker: str | None = None,
+        article_id: str | None = None,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        text: str | None = None,
+    ) -> int:
+        where, params = _quote_clauses(speaker, article_id, since, until, text)
         return int(self.conn.execute(f"SELECT COUNT(*) FROM quotes{where}", params).fetchone()[0])
 
     def entities(self, article_id: str) -> list[Entity]:
