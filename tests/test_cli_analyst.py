@@ -201,7 +201,7 @@ def test_events_and_export_share_the_api_filters(db: Path) -> None:
         "--type", "--mode", "--actor", "--initiator", "--recipient", "--since", "--until",
         "--country", "--near", "--search", "--min-confidence", "--min-dead", "--background",
         "--no-background", "--hypothetical", "--no-hypothetical", "--negated", "--no-negated",
-        "--sort", "--limit",
+        "--sort", "--limit", "--admin1", "--acled-type",
     }  # fmt: skip
     assert shared <= option_names("events") and shared <= option_names("export")
     api = set(inspect.signature(event_filter).parameters) | {"sort", "limit"}
@@ -217,6 +217,32 @@ def test_events_and_export_share_the_api_filters(db: Path) -> None:
     bad = invoke("events", "--db", db, "--search", '"unclosed')
     assert bad.exit_code != 0 and "Traceback" not in bad.output
     assert event_ids(db, "--min-dead", "4") and not event_ids(db, "--min-dead", "400")
+
+
+def test_admin1_and_acled_type_filters(db: Path) -> None:
+    from flashpoint.export import acled_types
+    from flashpoint.store import Store
+
+    with Store(db, read_only=True) as store:
+        stored = store.events()
+    admin1 = {e.event_loc.admin1 for e in stored if e.event_loc and e.event_loc.admin1}
+    assert admin1  # the example places its drone strike in Baghdad
+    name = sorted(admin1)[0]
+    expected = [e.id for e in stored if e.event_loc and e.event_loc.admin1 == name]
+    assert event_ids(db, "--admin1", name.upper()) == expected
+    assert event_ids(db, "--admin1", "Nowhere Province") == []
+    for kind in ("Battles", "Air/drone strike", "Strategic developments"):
+        wanted = [e.id for e in stored if (t := acled_types(e)) and kind in t[1:]]
+        assert event_ids(db, "--acled-type", kind.lower()) == wanted, kind
+    assert event_ids(db, "--acled-type", "Air/drone strike")  # the strike
+    exported = invoke("export", "-f", "acled", "--db", db, "--acled-type", "Air/drone strike")
+    rows = exported.stdout.strip().splitlines()[1:]
+    assert exported.exit_code == 0 and rows and all("Air/drone strike" in r for r in rows)
+    both = event_ids(db, "--admin1", name, "--acled-type", "Air/drone strike", "--recipient", "USA")
+    assert set(both) <= set(expected)
+    bad = invoke("events", "--db", db, "--acled-type", "Bombing")
+    assert bad.exit_code == 1 and "Air/drone strike" in bad.stderr
+    assert "Traceback" not in bad.output
 
 
 def test_ingest_progress_knows_its_total(tmp_path: Path) -> None:
@@ -243,3 +269,35 @@ def test_ingest_progress_knows_its_total(tmp_path: Path) -> None:
         progress.refresh()
     shown = console.export_text()
     assert "25%" in shown and "2/8" in shown and "ETA" in shown
+
+
+def quote_ids(db: Path, *args: str) -> list[str]:
+    result = invoke("quotes", "--db", db, "--json", *args)
+    assert result.exit_code == 0, result.output
+    return [json.loads(line)["id"] for line in result.stdout.splitlines()]
+
+
+def test_quotes_take_the_date_and_search_filters(db: Path) -> None:
+    from flashpoint.store import Store
+
+    with Store(db, read_only=True) as store:
+        (article,) = store.articles()
+        stored = store.quotes()
+    assert stored and article.published
+    day = article.published.date().isoformat()
+    everything = [q.id for q in stored]
+    assert quote_ids(db, "--since", day, "--until", day) == everything
+    assert quote_ids(db, "--since", "2099-01-01") == []
+    assert quote_ids(db, "--until", "1999-12-31") == []
+    word = stored[0].text.split()[1].strip('"“”,.')
+    found = quote_ids(db, "--search", word.upper())
+    assert stored[0].id in found
+    assert found == [q.id for q in stored if word.lower() in q.text.lower()]
+    assert quote_ids(db, "--search", "zzqxjv no such words") == []
+    bad = subprocess.run(
+        [*CLI, "quotes", "--db", str(db), "--since", "last week"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode != 0 and "YYYY-MM-DD" in bad.stderr and "Traceback" not in bad.stderr

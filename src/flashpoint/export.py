@@ -573,21 +573,52 @@ def _in_lead(event: Event, article: dict) -> bool:
 
 def acled_types(event: Event) -> tuple[str, str, str] | None:
     """(disorder_type, event_type, sub_event_type), or None when ACLED has no such event."""
-    table = mapping()["acled"]["events"].get(event.event)
+    return acled_types_of(event.event, event.mode, [a.sector for a in event.recipient])
+
+
+def acled_types_of(
+    event_type: str | None, mode: str | None, recipient_sectors: list[str | None]
+) -> tuple[str, str, str] | None:
+    """acled_types from an event's PLOVER type, mode and recipients' sectors (what the store's
+    `acled_type` filter computes from its columns, so that filter and export agree)."""
+    table = mapping()["acled"]["events"].get(event_type or "")
     if not table:
         return None
-    row = table.get(event.mode or "_") or table.get("_")
+    row = table.get(mode or "_") or table.get("_")
     if not row:
         return None
     disorder, kind, sub = row
-    if kind == "Battles" and _targets_civilians(event):
+    if kind == "Battles" and _targets_civilians(recipient_sectors):
         return "Political violence", "Violence against civilians", "Attack"
     return disorder, kind, sub
 
 
-def _targets_civilians(event: Event) -> bool:
+def _targets_civilians(recipient_sectors: list[str | None]) -> bool:
     civilian = set(mapping()["acled"]["civilian_sectors"])
-    return bool(event.recipient) and all((a.sector or "")[:3] in civilian for a in event.recipient)
+    return bool(recipient_sectors) and all(
+        (sector or "")[:3] in civilian for sector in recipient_sectors
+    )
+
+
+@cache
+def acled_type_names() -> tuple[str, ...]:
+    """Every ACLED event_type and sub_event_type an event can be given, sorted."""
+    return tuple(sorted({name for names in acled_plover_types().values() for name in names}))
+
+
+@cache
+def acled_plover_types() -> dict[str, frozenset[str]]:
+    """PLOVER type -> the ACLED event_type and sub_event_type names its events can be given
+    (the civilian-target rule turns Battles into Violence against civilians / Attack)."""
+    found: dict[str, frozenset[str]] = {}
+    for plover, table in mapping()["acled"]["events"].items():
+        names: set[str] = set()
+        for _disorder, kind, sub in table.values():
+            names |= {kind, sub}
+            if kind == "Battles":
+                names |= {"Violence against civilians", "Attack"}
+        found[plover] = frozenset(names)
+    return found
 
 
 def _country_name(code: str | None) -> str:
@@ -657,7 +688,7 @@ def acled_row(event: Event, article: dict | None) -> dict[str, Any] | None:
         stored = dt.datetime.fromisoformat(str(article["stored_at"]).replace("Z", "+00:00"))
         timestamp = int(stored.timestamp())
     civilians_targeted = kind == "Violence against civilians" or (
-        disorder == "Political violence" and _targets_civilians(event)
+        disorder == "Political violence" and _targets_civilians([a.sector for a in event.recipient])
     )
     return {
         "event_id_cnty": f"{country_code or 'XXX'}-{event.id}",

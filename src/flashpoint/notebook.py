@@ -428,6 +428,8 @@ def event_filter(
     since: str | dt.date | None = None,
     until: str | dt.date | None = None,
     country: str | None = None,
+    admin1: str | None = None,
+    acled_type: str | None = None,
     quad: int | None = None,
     near: tuple[float, float, float] | None = None,
     bbox: tuple[float, float, float, float] | None = None,
@@ -474,6 +476,12 @@ def event_filter(
             raise ValueError(f"{name}={number!r} must not be negative")
     if min_confidence is not None and not 0 <= min_confidence <= 1:
         raise ValueError(f"min_confidence={min_confidence!r} is not within 0..1")
+    if acled_type is not None:
+        from flashpoint.export import acled_type_names
+
+        names = acled_type_names()
+        if acled_type.strip().lower() not in {name.lower() for name in names}:
+            raise ValueError(f"acled_type={acled_type!r}: one of {', '.join(names)}")
     return EventFilter(
         types=types,
         mode=mode.lower() if mode else None,
@@ -483,6 +491,8 @@ def event_filter(
         since=_date(since, "since"),
         until=_date(until, "until"),
         country=_code(country, "country"),
+        admin1=admin1.strip() or None if admin1 else None,
+        acled_type=acled_type.strip() if acled_type else None,
         quad=quad,
         near=near,
         bbox=bbox,
@@ -536,11 +546,13 @@ class Database:
         """Stored events, filtered and sorted. Filters (all optional, combined with AND):
         type (one or a list of PLOVER types), mode, actor (code as actor or recipient),
         initiator (as actor only), recipient (as recipient only), since, until (dates),
-        country (ISO3 of the place), quad, near=(lat, lon, km), bbox=(min lon, min lat, max
-        lon, max lat), has_location, text (full-text query), text_in ("evidence", "article",
-        "both"), min_confidence, min_dead, background, hypothetical, negated (False leaves
-        those out), article_id, link_id; sort (date, -date, confidence, -confidence,
-        event_scale, event, with - for descending), limit, offset."""
+        country (ISO3 of the place), admin1 (its province/state, any case), acled_type (an
+        ACLED event or sub-event type, as the ACLED export gives), quad, near=(lat, lon, km),
+        bbox=(min lon, min lat, max lon, max lat), has_location, text (full-text query),
+        text_in ("evidence", "article", "both"), min_confidence, min_dead, background,
+        hypothetical, negated (False leaves those out), article_id, link_id; sort (date,
+        -date, confidence, -confidence, event_scale, event, with - for descending), limit,
+        offset."""
         where = event_filter(**filters)
         with self._store(where.text) as store:
             found = store.events(where)
@@ -564,13 +576,24 @@ class Database:
         speaker: str | None = None,
         kind: Literal["direct", "indirect", "partial"] | None = None,
         article_id: str | None = None,
+        since: str | dt.date | None = None,
+        until: str | dt.date | None = None,
+        text: str | None = None,
         limit: int | None = None,
     ) -> QuoteList:
-        """Stored quotes: by the speaker's code, kind, article; at most `limit`."""
+        """Stored quotes: by the speaker's code, kind, article, the article's publication day
+        (since/until: a quote has no date of its own), words in the quote (`text`, a
+        substring in any case); at most `limit`."""
         if kind is not None and kind not in ("direct", "indirect", "partial"):
             raise ValueError(f"kind={kind!r}: one of 'direct', 'indirect', 'partial'")
         with self._store() as store:
-            found = store.quotes(speaker=_code(speaker, "speaker"), article_id=article_id)
+            found = store.quotes(
+                speaker=_code(speaker, "speaker"),
+                article_id=article_id,
+                since=_date(since, "since"),
+                until=_date(until, "until"),
+                text=text or None,
+            )
         if kind is not None:
             found = [q for q in found if q.kind == kind]
         return QuoteList(found[:limit] if limit is not None else found)

@@ -313,3 +313,64 @@ def test_min_dead_filter(client, strike) -> None:
     assert all(e["size"]["dead"] >= 4 for e in page["items"])
     assert client.get("/api/events", params={"min_dead": 5}).json()["total"] == 0
     assert client.get("/api/events", params={"min_dead": -1}).status_code == 422
+
+
+def test_admin1_filter_everywhere(client, served_result, strike) -> None:
+    def admin1(event) -> str:
+        return ((event.event_loc.admin1 if event.event_loc else None) or "").lower()
+
+    name = strike.event_loc.admin1
+    assert name  # "Mayorality of Baghdad" from the gazetteer
+    in_baghdad = {e.id for e in served_result.events if admin1(e) == name.lower()}
+    assert strike.id in in_baghdad
+    for value in (name, name.upper(), f" {name.lower()} "):
+        got = ids(client.get("/api/events", params={"admin1": value, "limit": 1000}))
+        assert got == in_baghdad
+    assert ids(client.get("/api/events", params={"admin1": "Nineveh"})) == set()
+    placed = client.get("/api/map", params={"admin1": name}).json()
+    located = {e.id for e in served_result.events if e.id in in_baghdad and e.event_loc.lat}
+    assert placed["events"] == len(located)
+    days = client.get("/api/timeline", params={"admin1": name}).json()
+    everything = client.get("/api/timeline").json()
+    assert days and len(days) <= len(everything)
+    assert client.get("/api/timeline", params={"admin1": "Nineveh"}).json() == []
+
+
+def test_acled_type_filter_matches_the_acled_export(client, served_result, strike) -> None:
+    from flashpoint.export import acled_type_names, acled_types
+
+    types = {e.id: acled_types(e) for e in served_result.events}
+    assert types[strike.id] is not None and types[strike.id][2] == "Air/drone strike"
+    for name in acled_type_names():
+        expected = {i for i, t in types.items() if t and name in t[1:]}
+        got = ids(client.get("/api/events", params={"acled_type": name, "limit": 1000}))
+        assert got == expected, name
+    got = ids(client.get("/api/events", params={"acled_type": "air/DRONE strike"}))
+    assert strike.id in got
+    # The ACLED export of the filter gives those events (one row each) and that type only.
+    csv = client.get("/api/exports/acled", params={"acled_type": "Air/drone strike"})
+    assert csv.status_code == 200, csv.text
+    rows = csv.text.strip().splitlines()[1:]
+    assert rows and all("Air/drone strike" in row for row in rows)
+    wrong = client.get("/api/events", params={"acled_type": "Bombing"})
+    assert wrong.status_code == 422 and "Air/drone strike" in wrong.text
+
+
+def test_recipient_filter_on_map_and_timeline(client, served_result) -> None:
+    as_recipient = [e for e in served_result.events if any(a.code == "USA" for a in e.recipient)]
+    assert as_recipient
+    located = [e for e in as_recipient if e.event_loc and e.event_loc.lat is not None]
+    assert client.get("/api/map", params={"recipient": "USA"}).json()["events"] == len(located)
+
+
+def test_quotes_by_publication_day_and_words(client, served_result) -> None:
+    quotes = served_result.quotes
+    day = served_result.article.published.date().isoformat()
+    every = client.get("/api/quotes", params={"since": day, "until": day}).json()
+    assert every["total"] == len(quotes) >= 1
+    assert client.get("/api/quotes", params={"since": "2099-01-01"}).json()["total"] == 0
+    word = quotes[0].text.split()[1].strip('"“”,.')
+    found = client.get("/api/quotes", params={"q": word.upper()}).json()
+    assert quotes[0].id in {q["id"] for q in found["items"]}
+    assert found["total"] == sum(word.lower() in q.text.lower() for q in quotes)
+    assert client.get("/api/quotes", params={"since": "last week"}).status_code == 422

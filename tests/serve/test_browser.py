@@ -530,3 +530,59 @@ def test_guardian_alerts_open_on_the_dashboard(
         assert page.inner_text("#article-text .hl-evidence").strip()
     assert _foreign(requests, server) == []
     page.close()
+
+
+def test_admin1_recipient_and_acled_type_from_the_url(
+    server, browser, served_result, strike, test_output: Path
+) -> None:
+    from urllib.parse import urlencode
+
+    from flashpoint.export import acled_types
+
+    admin1 = strike.event_loc.admin1
+    filters = {"admin1": admin1, "recipient": "IRQ", "acled_type": "Air/drone strike"}
+    expected = {
+        e.id
+        for e in served_result.events
+        if e.event_loc
+        and (e.event_loc.admin1 or "").lower() == admin1.lower()
+        and any(a.code == "IRQ" for a in e.recipient)
+        and (t := acled_types(e))
+        and "Air/drone strike" in t[1:]
+    }
+    assert strike.id in expected
+    query = urlencode(filters)
+    page = browser.new_page()
+    blocked = _watch_csp(page)
+    page.goto(f"{server}/?{query}#/", wait_until="networkidle")
+    _loaded(page)
+    page.wait_for_selector("#events tbody tr[data-id]")
+
+    def check() -> None:
+        assert page.input_value("#f-admin1") == admin1
+        assert page.input_value("#f-recipient") == "IRQ"
+        assert page.input_value("#f-acled") == "Air/drone strike"
+        ids = page.locator("#events tbody tr[data-id]").evaluate_all(
+            "rows => rows.map(r => r.dataset.id)"
+        )
+        assert set(ids) == expected
+
+    check()
+    page.reload(wait_until="networkidle")
+    _loaded(page)
+    page.wait_for_selector("#events tbody tr[data-id]")
+    check()
+    page.screenshot(path=str(test_output / "dashboard-admin1-recipient-acled.png"))
+    # Another ACLED type from the form: the URL follows and the list changes with it.
+    page.select_option("#f-acled", "Battles")
+    page.wait_for_function("() => location.search.includes('acled_type=Battles')")
+    _loaded(page)
+    battles = _api(page, f"/api/events?{urlencode({**filters, 'acled_type': 'Battles'})}")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#events tbody tr[data-id]').length"
+        f" === {int(battles['total'])}",
+        timeout=10000,
+    )
+    assert page.locator("#events tbody tr[data-id]").count() == battles["total"]
+    assert blocked == []
+    page.close()

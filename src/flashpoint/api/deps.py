@@ -194,6 +194,20 @@ def full_text_errors(query: str | None, field: str = "q") -> Iterator[None]:
         raise
 
 
+def check_acled_type(value: str | None) -> str | None:
+    """An ACLED event_type or sub_event_type name (any case), or a 422 listing them."""
+    from flashpoint.export import acled_type_names
+
+    if value is None or not value.strip():
+        return None
+    names = acled_type_names()
+    if value.strip().lower() not in {name.lower() for name in names}:
+        raise invalid(
+            "acled_type", f"not an ACLED event or sub-event type; one of {', '.join(names)}"
+        )
+    return value.strip()
+
+
 def event_filter(
     since: Annotated[IsoDate | None, Query(description="Events on or after this date.")] = None,
     until: Annotated[IsoDate | None, Query(description="Events on or before this date.")] = None,
@@ -215,6 +229,21 @@ def event_filter(
     ] = None,
     country: Annotated[
         str | None, Query(pattern=CODE_PATTERN, description="ISO3 code of the event's place.")
+    ] = None,
+    admin1: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="Province/state of the event's place (event_loc.admin1), any case.",
+        ),
+    ] = None,
+    acled_type: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="ACLED event_type or sub_event_type the ACLED export gives the event,"
+            " e.g. Battles or Air/drone strike (any case).",
+        ),
     ] = None,
     quad: Annotated[int | None, Query(ge=1, le=4, description="PLOVER quad class.")] = None,
     bbox: Annotated[
@@ -270,6 +299,8 @@ def event_filter(
         since=since.isoformat() if since else None,
         until=until.isoformat() if until else None,
         country=country,
+        admin1=admin1.strip() or None if admin1 else None,
+        acled_type=check_acled_type(acled_type),
         quad=quad,
         bbox=parse_bbox(bbox),
         near=parse_near(near),

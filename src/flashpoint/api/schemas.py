@@ -140,11 +140,24 @@ class CountryCount(BaseModel):
     events: int
 
 
+class Admin1Count(BaseModel):
+    admin1: str
+    country: str | None
+    events: int
+
+
 class Facets(BaseModel):
     """What the dashboard's filters offer: countries present, modes per type, sort keys."""
 
     countries: list[CountryCount]
     modes: dict[str, list[str]]
+    admin1: list[Admin1Count] = Field(
+        default_factory=list, description="Provinces/states of the places (event_loc.admin1)."
+    )
+    acled_types: list[str] = Field(
+        default_factory=list,
+        description="The ACLED event and sub-event types the acled_type filter takes.",
+    )
 
 
 class ActorCount(BaseModel):

@@ -13,7 +13,7 @@ from flashpoint.cli import render
 from flashpoint.cli.app import app, err, fail, out
 from flashpoint.cli.commands_eval import gold_progress
 from flashpoint.cli.commands_events import WideOpt
-from flashpoint.cli.filters import check_code
+from flashpoint.cli.filters import check_code, check_date
 from flashpoint.errors import InputError
 from flashpoint.evaluate.quotes import SCORE_KEYS, details, evaluate
 from flashpoint.model import Quote
@@ -32,16 +32,39 @@ def quotes(
         str | None, typer.Option("--kind", help=f"One of {', '.join(QUOTE_KINDS)}.")
     ] = None,
     article: Annotated[str | None, typer.Option("--article", help="An article id.")] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Quotes in articles published on or after (YYYY-MM-DD)."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help="Quotes in articles published on or before (YYYY-MM-DD)."),
+    ] = None,
+    search: Annotated[
+        str | None,
+        typer.Option("--search", help="Words the quote contains (a plain substring, any case)."),
+    ] = None,
     db: Annotated[Path, typer.Option("--db", help="SQLite database to read.")] = DEFAULT_DB,
     limit: Annotated[int | None, typer.Option(help="At most this many quotes.", min=1)] = None,
     wide: WideOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSONL.")] = False,
 ) -> None:
-    """List stored quotes with their speakers, filtered."""
+    """List stored quotes with their speakers, filtered.
+
+    Of the event filters, quotes take --since/--until (on the article's publication day: a
+    quote has no date of its own) and --search (the quote's words). --country, --type and
+    the others describe an event (its place, type, actors); a quote has none of them, so
+    `flashpoint events` with those filters, then --article, is the way from events to quotes."""
     if kind is not None and kind.lower() not in QUOTE_KINDS:
         raise fail(f"--kind {kind!r} is not one of {', '.join(QUOTE_KINDS)}")
     with Store(db, read_only=True) as store:
-        found = store.quotes(speaker=check_code(speaker, "--speaker"), article_id=article)
+        found = store.quotes(
+            speaker=check_code(speaker, "--speaker"),
+            article_id=article,
+            since=check_date(since, "--since"),
+            until=check_date(until, "--until"),
+            text=search.strip() or None if search else None,
+        )
     if kind is not None:
         found = [q for q in found if q.kind == kind.lower()]
     found = found[:limit] if limit else found

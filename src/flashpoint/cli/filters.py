@@ -44,6 +44,18 @@ UntilOpt = Annotated[
 CountryOpt = Annotated[
     str | None, typer.Option("--country", help="ISO3 code of the event's place, e.g. IRQ.")
 ]
+Admin1Opt = Annotated[
+    str | None,
+    typer.Option("--admin1", help="Province/state of the event's place, e.g. Baghdad (any case)."),
+]
+AcledTypeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--acled-type",
+        help="ACLED event type or sub-event type the ACLED export gives, e.g. Battles or "
+        "'Air/drone strike'.",
+    ),
+]
 NearOpt = Annotated[
     str | None, typer.Option("--near", help="LAT,LON,KM: events within KM of a point.")
 ]
@@ -110,6 +122,18 @@ def check_date(value: str | None, name: str) -> str | None:
         raise UsageError(f"{name} wants a date YYYY-MM-DD, got {value!r}") from exc
 
 
+def check_acled_type(value: str | None) -> str | None:
+    """An ACLED event_type or sub_event_type name (any case), or a usage error listing them."""
+    from flashpoint.export import acled_type_names
+
+    if value is None or not value.strip():
+        return None
+    names = acled_type_names()
+    if value.strip().lower() not in {name.lower() for name in names}:
+        raise fail(f"--acled-type {value!r} is not an ACLED event type ({', '.join(names)})")
+    return value.strip()
+
+
 def check_sort(value: str) -> str:
     if value not in EVENT_SORTS:
         raise fail(f"--sort {value!r}: one of {', '.join(EVENT_SORTS)}")
@@ -126,6 +150,8 @@ def event_filter(
     since: str | None = None,
     until: str | None = None,
     country: str | None = None,
+    admin1: str | None = None,
+    acled_type: str | None = None,
     near: str | None = None,
     search: str | None = None,
     min_confidence: float | None = None,
@@ -150,6 +176,8 @@ def event_filter(
         since=check_date(since, "--since"),
         until=check_date(until, "--until"),
         country=check_code(country, "--country"),
+        admin1=admin1.strip() or None if admin1 else None,
+        acled_type=check_acled_type(acled_type),
         near=parse_near(near),
         text=search or None,
         min_confidence=min_confidence,
@@ -185,6 +213,8 @@ RELAXED: dict[str, dict[str, object]] = {
     "--since": {"since": None},
     "--until": {"until": None},
     "--country": {"country": None},
+    "--admin1": {"admin1": None},
+    "--acled-type": {"acled_type": None},
     "--near": {"near": None},
     "--search": {"text": None},
     "--min-confidence": {"min_confidence": None},

@@ -140,11 +140,20 @@ def _alerts(conn: sqlite3.Connection) -> None:
     _run_script(conn, "alerts.sql")  # CREATE ... IF NOT EXISTS throughout
 
 
+def _admin1(conn: sqlite3.Connection) -> None:
+    """An index for the admin1 (province/state) filter, on the expression it compares."""
+    conn.execute(
+        "CREATE INDEX IF NOT EXISTS events_admin1"
+        " ON events (lower(json_extract(record, '$.event_loc.admin1')))"
+    )
+
+
 MIGRATIONS: list[Migration] = [
     (1, "0001_initial", _initial),
     (2, "0002_full_text_search", _full_text_search),
     (3, "0003_corpus", _corpus),
     (4, "0004_watch", _watch),
     (5, "0005_alerts", _alerts),
+    (6, "0006_admin1", _admin1),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -61,6 +61,8 @@ class EventFilter:
     since: str | None = None  # ISO date, inclusive
     until: str | None = None
     country: str | None = None
+    admin1: str | None = None  # province/state of the event's place (event_loc.admin1), any case
+    acled_type: str | None = None  # an ACLED event_type or sub_event_type, as the ACLED export
     article_id: str | None = None
     include_background: bool = True
     include_hypothetical: bool = True
@@ -213,6 +215,18 @@ class StoreQueries:
         rows = self.conn.execute(
             f"{cte} SELECT country, COUNT(*) AS events FROM f WHERE country IS NOT NULL"
             " GROUP BY country ORDER BY events DESC, country",
+            params,
+        )
+        return [dict(row) for row in rows]
+
+    def admin1_counts(self, where: EventFilter) -> list[dict]:
+        """The provinces/states (event_loc.admin1) of the filtered events' places, by count."""
+        cte, params = self._filtered(where)
+        rows = self.conn.execute(
+            f"{cte} SELECT json_extract(record, '$.event_loc.admin1') AS admin1,"
+            " MIN(country) AS country, COUNT(*) AS events FROM f"
+            " WHERE json_extract(record, '$.event_loc.admin1') IS NOT NULL"
+            " GROUP BY admin1 ORDER BY events DESC, admin1",
             params,
         )
         return [dict(row) for row in rows]
@@ -426,6 +440,7 @@ class Store(StoreQueries):
     def _prepare(self) -> None:
         self.conn.row_factory = sqlite3.Row
         self.conn.create_function("fp_distance_km", 4, _distance_km, deterministic=True)
+        self.conn.create_function("fp_acled_is", 4, _acled_is, deterministic=True)
         self.conn.execute("PRAGMA foreign_keys = ON")
 
     def close(self) -> None:
@@ -818,6 +833,12 @@ class Store(StoreQueries):
         if where.country:
             clauses.append("country = ?")
             params.append(where.country.upper())
+        if where.admin1:
+            clauses.append(f"{ADMIN1_SQL} = ?")  # the expression of the events_admin1 index
+            params.append(where.admin1.strip().lower())
+        if where.acled_type:
+            clauses += _acled_clauses(where.acled_type)
+            params.append(where.acled_type)
         if where.article_id:
             clauses.append("article_id = ?")
             params.append(where.article_id)
@@ -859,10 +880,16 @@ class Store(StoreQueries):
         article_id: str | None = None,
         limit: int | None = None,
         offset: int = 0,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        text: str | None = None,
     ) -> list[Quote]:
         """Quotes by article and id; a page of them with `limit` (only the page is read: the
-        order is found on the ids alone, then the page's records are read)."""
-        where, params = _quote_clauses(speaker, article_id)
+        order is found on the ids alone, then the page's records are read). `since`/`until`
+        compare the article's publication day (a quote has no date of its own); `text` is a
+        substring of the quote, in any case."""
+        where, params = _quote_clauses(speaker, article_id, since, until, text)
         if limit is None:
             sql = f"SELECT record FROM quotes{where} ORDER BY article_id, id"
         else:
@@ -873,8 +900,16 @@ class Store(StoreQueries):
             params += [limit, offset]
         return [Quote.model_validate_json(row["record"]) for row in self.conn.execute(sql, params)]
 
-    def count_quotes(self, speaker: str | None = None, article_id: str | None = None) -> int:
-        where, params = _quote_clauses(speaker, article_id)
+    def count_quotes(
+        self,
+        speaker: str | None = None,
+        article_id: str | None = None,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        text: str | None = None,
+    ) -> int:
+        where, params = _quote_clauses(speaker, article_id, since, until, text)
         return int(self.conn.execute(f"SELECT COUNT(*) FROM quotes{where}", params).fetchone()[0])
 
     def entities(self, article_id: str) -> list[Entity]:
@@ -1020,9 +1055,28 @@ def store_error(path: Path | str, exc: sqlite3.Error) -> StoreError:
     return StoreError(f"{path}: not a Flashpoint database ({text})")
 
 
-def _quote_clauses(speaker: str | None, article_id: str | None) -> tuple[str, list[object]]:
+def _quote_clauses(
+    speaker: str | None,
+    article_id: str | None,
+    since: str | None = None,
+    until: str | None = None,
+    text: str | None = None,
+) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
+    if since:
+        clauses.append(
+            "article_id IN (SELECT id FROM articles WHERE substr(published, 1, 10) >= ?)"
+        )
+        params.append(since)
+    if until:
+        clauses.append(
+            "article_id IN (SELECT id FROM articles WHERE substr(published, 1, 10) <= ?)"
+        )
+        params.append(until)
+    if text:
+        clauses.append("instr(lower(json_extract(record, '$.text')), ?) > 0")
+        params.append(text.lower())
     if speaker:
         clauses.append("speaker_code = ?")
         params.append(speaker.upper())
@@ -1086,6 +1140,39 @@ def _linked_row(record: LinkedEvent) -> tuple:
         record.confidence,
         record.model_dump_json(exclude={"mentions"}),
     )
+
+
+ADMIN1_SQL = "lower(json_extract(record, '$.event_loc.admin1'))"
+"""The admin1 filter's expression; migration 0006 indexes exactly this expression."""
+
+
+def _acled_clauses(name: str) -> list[str]:
+    """Events the ACLED export gives this event_type or sub_event_type (any case): the PLOVER
+    types that can map to it (indexed), then the export's own mapping per row (one parameter)."""
+    from flashpoint.export import acled_plover_types
+
+    wanted = name.strip().lower()
+    plover = sorted(
+        kind for kind, names in acled_plover_types().items() if wanted in {n.lower() for n in names}
+    )
+    if not plover:
+        return ["0", "? IS NULL"]  # no event can match (the caller checks names for users)
+    kinds = ", ".join(f"'{kind}'" for kind in plover)  # PLOVER type names from the data file
+    return [
+        f"event IN ({kinds})",
+        "fp_acled_is(event, mode, json_extract(record, '$.recipient'), ?)",
+    ]
+
+
+def _acled_is(event: str | None, mode: str | None, recipients: str | None, name: str) -> int:
+    """Whether the ACLED export gives this event `name` as event_type or sub_event_type
+    (registered in SQLite as fp_acled_is)."""
+    from flashpoint.export import acled_types_of
+
+    sectors = [actor.get("sector") for actor in json.loads(recipients)] if recipients else []
+    types = acled_types_of(event, mode, sectors)
+    wanted = name.strip().lower()
+    return int(types is not None and wanted in (types[1].lower(), types[2].lower()))
 
 
 def _cos_deg(value: float) -> float:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from flashpoint.api.deps import FilterDep, StoreDep, full_text_errors
-from flashpoint.api.schemas import CountryCount, Facets, MapPlace, MapPlaces
-from flashpoint.export import countries
+from flashpoint.api.schemas import Admin1Count, CountryCount, Facets, MapPlace, MapPlaces
+from flashpoint.export import acled_type_names, countries
 from flashpoint.resources import load_yaml
 
 router = APIRouter(prefix="/api", tags=["map"])
@@ -28,6 +28,7 @@ def facets(store: StoreDep, where: FilterDep) -> Facets:
     names = countries()
     with full_text_errors(where.text):
         rows = store.country_counts(where)
+        provinces = [Admin1Count(**row) for row in store.admin1_counts(where)]
     listed = [
         CountryCount(
             code=row["country"],
@@ -38,5 +39,8 @@ def facets(store: StoreDep, where: FilterDep) -> Facets:
     ]
     types = load_yaml("plover.yaml")["types"]
     return Facets(
-        countries=listed, modes={name: list(spec["modes"]) for name, spec in types.items()}
+        countries=listed,
+        modes={name: list(spec["modes"]) for name, spec in types.items()},
+        admin1=provinces,
+        acled_types=list(acled_type_names()),
     )

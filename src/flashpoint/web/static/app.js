@@ -59,11 +59,12 @@ async function getJSON(path) {
 
 // The filters: form fields named as the API's parameters; the URL's query string holds them,
 // so a reload or a shared link restores the view.
-const FILTER_KEYS = ["type", "mode", "country", "actor", "since", "until", "min_dead", "q",
+const FILTER_KEYS = ["type", "mode", "country", "admin1", "actor", "recipient", "acled_type", "since", "until", "min_dead", "q",
   "min_confidence", "background", "hypothetical", "negated", "sort"];
 const FLAG_KEYS = ["background", "hypothetical", "negated"];
 const FILTER_NAMES = {
-  type: "type", mode: "mode", country: "country", actor: "actor", since: "from", until: "to",
+  type: "type", mode: "mode", country: "country", admin1: "province/state", actor: "actor",
+  recipient: "recipient", acled_type: "ACLED type", since: "from", until: "to",
   min_dead: "min. dead", q: "search", min_confidence: "min. confidence",
   background: "no background", hypothetical: "no hypothetical", negated: "no negated",
 };
@@ -92,6 +93,11 @@ function formToURL() {
   const actor = resolveActor(form.actor.value);
   if (actor.error) throw new Error(actor.error);
   set("actor", actor.code);
+  set("admin1", form.admin1.value);
+  const recipient = resolveActor(form.recipient.value);
+  if (recipient.error) throw new Error(recipient.error.replace("actor", "recipient"));
+  set("recipient", recipient.code);
+  set("acled_type", form.acled_type.value);
   set("since", form.since.value);
   set("until", form.until.value);
   set("min_dead", form.min_dead.value);
@@ -118,6 +124,13 @@ function urlToForm() {
   }
   form.country.value = country;
   form.actor.value = url.get("actor") || "";
+  form.admin1.value = url.get("admin1") || "";
+  form.recipient.value = url.get("recipient") || "";
+  const acled = url.get("acled_type") || "";
+  if (acled && ![...form.acled_type.options].some((o) => o.value === acled)) {
+    form.acled_type.append(el("option", { value: acled }, acled));
+  }
+  form.acled_type.value = acled;
   form.since.value = url.get("since") || "";
   form.until.value = url.get("until") || "";
   form.min_dead.value = url.get("min_dead") || "";
@@ -169,6 +182,10 @@ async function loadFacets() {
   const form = document.getElementById("filters");
   form.country.replaceChildren(el("option", { value: "" }, "all countries"),
     ...facets.countries.map((c) => el("option", { value: c.code }, `${c.name} (${c.code}) ${c.events}`)));
+  form.acled_type.replaceChildren(el("option", { value: "" }, "all ACLED types"),
+    ...(facets.acled_types || []).map((t) => el("option", { value: t }, t)));
+  document.getElementById("admin1-suggestions").replaceChildren(...(facets.admin1 || []).map((a) =>
+    el("option", { value: a.admin1 }, `${a.admin1}${a.country ? `, ${a.country}` : ""} (${a.events})`)));
   document.getElementById("actor-suggestions").replaceChildren(...actors.map((a) =>
     el("option", { value: a.code }, `${a.names.slice(0, 3).join(" / ") || a.code} (${a.events})`)));
 }
@@ -685,7 +702,7 @@ async function init() {
   const form = document.getElementById("filters");
   form.addEventListener("submit", (e) => { e.preventDefault(); apply(); });
   select.addEventListener("change", () => { fillModes(); form.requestSubmit(); });
-  for (const id of ["f-mode", "f-country"]) {
+  for (const id of ["f-mode", "f-country", "f-acled"]) {
     document.getElementById(id).addEventListener("change", () => form.requestSubmit());
   }
   document.getElementById("f-reset").addEventListener("click", () => {
