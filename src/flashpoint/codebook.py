@@ -100,7 +100,7 @@ ENTITY_CODES: dict[str, str] = {
     "IGO": "intergovernmental organisation (NATO, the African Union, OPEC...)",
     "UNO": "the United Nations and its agencies",
     "EUR": "Europe / the European Union",
-    "NGO": "non-governmental organisation (Amnesty International, the Red Cross...)",
+    "NGO": "non-governmental organisation (Oxfam, the Red Cross...)",
     "IMG": "international militarised group (al-Qaeda, Islamic State...)",
     "MNC": "multinational company",
     "ISM": "Islamic movement without a country",

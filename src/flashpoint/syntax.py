@@ -174,7 +174,7 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     ):
         return verb.head
     if verb.dep_ == "ROOT" and verb.tag_ in ("VBD", "VBZ", "VBP"):
-        # "Putin, ..., turning the tide, welcomed the move": the parser hangs the subject on
+        # "The president, ..., turning the tide, welcomed the move": the parser hangs the subject on
         # the participle; a participle shares its main clause's subject.
         for clause in verb.children:
             if clause.dep_ == "advcl" and clause.tag_ == "VBG" and clause.i < verb.i:

@@ -762,7 +762,7 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
     by the coalition"); violence and coercion may target a place or facility."""
     if candidate.event == "REQUEST" and not candidate.is_noun:
         # "called for the UN to protect them", "warned the president not to attack", "demanded
-        # that Erdogan force the withdrawal": the one asked is the subject of what is asked.
+        # that the president force the withdrawal": the one asked is the subject of what is asked.
         for clause in children(candidate.token, "advcl", "ccomp", "xcomp"):
             infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
             marked = any(m.lower_ in ("for", "that") for m in children(clause, "mark"))
@@ -784,7 +784,7 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
     targets = candidate.event in TARGET_TYPES
     candidate.recipient_heads = _agents(candidate.recipient_heads, is_actor, lexicon, targets)
     if had_recipients and not candidate.recipient_heads and not candidate.is_noun:
-        # "fired artillery at Afrin": with the munition gone, the target is the one aimed at.
+        # "fired artillery at the town": with the munition gone, the target is the one aimed at.
         for prep, pobj in prep_objects(candidate.token):
             if prep in _recipient_preps(candidate.event) and not _is_non_actor(pobj):
                 candidate.recipient_heads = _agents(_participants(pobj), is_actor, lexicon, targets)
@@ -832,7 +832,7 @@ def _modifier_span(head: Token):
 
 def _names_a_party(token: Token) -> bool:
     """A modifier that names who, not where: a nationality, an organisation, a person, or a
-    country ("the US strike"); a town or region ("the Afrin offensive", "the Tehran summit")
+    country ("the US strike"); a town or region ("the Kherson offensive", "the Doha summit")
     says where."""
     if token.ent_type_ in ("NORP", "ORG", "PERSON"):
         return True
@@ -1177,8 +1177,8 @@ def _actors(
 def _coded_by_apposition(
     found: list[Actor], head: Token, analyzed: AnalyzedArticle, segment, resolver: ActorResolver
 ) -> list[Actor]:
-    """A name the dictionary does not know takes the code its apposition gives ("Hazem Qassem,
-    Hamas spokesperson" -> Hamas; "Jabawi, a rebel commander" -> rebels)."""
+    """A name the dictionary does not know takes the code its apposition gives ("Abu Salem,
+    Hamas spokesperson" -> Hamas; "Kamal, a rebel commander" -> rebels)."""
     for appos in children(head, "appos"):
         coded = [a for a in resolver.actors_for(analyzed, segment, phrase_span(appos)) if a.code]
         if coded:
@@ -1284,7 +1284,7 @@ def _negated(candidate: Candidate) -> bool:
 
 
 def _denied(candidate: Candidate) -> bool:
-    """ "Ahmed denied the Kurds were discussing an alliance": what is denied is not asserted
+    """ "The minister denied the rebels were discussing a truce": what is denied is not asserted
     (the denial itself is coded, as a REJECT); unlike a refusal, it is no act of its own."""
     token = _flag_anchor(candidate)
     for _ in range(3):
@@ -1460,9 +1460,9 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon, lede: bool = 
     """A word that describes a participant or a state of affairs rather than reporting an
     incident (ARTICLES.md: adjectival relationships, generic and habitual statements and
     purposes are not coded):
-    - a participle describing a noun ("forces backed by Moscow", "insurgents fighting Assad",
+    - a participle describing a noun ("forces backed by Moscow", "insurgents fighting the junta",
       "terms imposed on rebels"), unless the noun is itself an event ("airstrikes hitting
-      Afrin");
+      the town");
     - an event named only as the object of a preposition ("angered by US support for the
       Kurds", "by withdrawing support");
     - an act governed as an ongoing state or purpose ("continue to occupy", "used them to
@@ -1502,7 +1502,7 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon, lede: bool = 
     if token.dep_ == "xcomp" and governor in lexicon.words("aspect_verbs"):
         return governor not in ONSET_VERBS
     if token.dep_ == "relcl" and token.tag_ == "VBG" and _has_aux(token, "be"):
-        return True  # "Hezbollah, which is fighting alongside the regime": an ongoing state
+        return True  # "the militia, which is fighting alongside the army": an ongoing state
     if _present_simple(token) and not lede:
         material = lexicon.types[candidate.event].quad in (2, 4)
         return material or token.dep_ == "relcl"

@@ -332,7 +332,7 @@ def _same_speaker(one: Event, other: Event) -> bool:
         return False
     if {_key(a) for a in one.actor} & {_key(a) for a in other.actor}:
         return True
-    # The same coded person or body under two names ("Erdoğan", "the Turkish president").
+    # The same coded person or body under two names ("Ruto", "the Kenyan president").
     named = {(a.code, a.sector) for a in one.actor if a.code and a.sector}
     return any((a.code, a.sector) in named for a in other.actor if a.code and a.sector) and (
         not one.recipient

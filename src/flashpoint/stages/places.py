@@ -1646,9 +1646,10 @@ def _finer_place(
     event: Event, place: Place, analyzed: AnalyzedArticle, usable: list[tuple[Toponym, str]]
 ) -> Place:
     """The most precise place the event's own sentence gives, within the place found: a
-    target named as a place ("shelled the Turkish province of Kilis"), or a town or province
-    of the country found ("encircled Afrin in northern Syria", "an incursion into the enclave
-    in Syria known as Afrin"). News names the country to situate the town, not instead of it."""
+    target named as a place ("shelled the Russian province of Belgorod"), or a town or province
+    of the country found ("encircled Goma in eastern Congo", "an incursion into the enclave
+    in Azerbaijan known as Karabakh"). News names the country to situate the town, not
+    instead of it."""
     sentence = event.evidence
     inside = [
         t
