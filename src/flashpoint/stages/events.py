@@ -28,6 +28,7 @@ from functools import cache, cached_property
 import numpy as np
 from spacy import attrs as spacy_attrs
 from spacy import symbols as spacy_symbols
+from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from flashpoint.analysis import AnalyzedArticle, Sentence
@@ -749,8 +750,6 @@ def _prefer_actor_recipients(candidate: Candidate, is_actor: _ActorTest) -> None
         layer = deeper
 
 
-# Types whose recipient may be a place or facility standing for the people in it.
-TARGET_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "PROTEST"})
 RELATIVE_PRONOUNS = frozenset({"who", "whom", "which", "that", "whose"})
 
 
@@ -779,22 +778,22 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
         subject = subject_of(verb) if verb is not None else None
         if subject is not None:
             candidate.actor_heads = _participants(subject)  # "thousands took part in the protest"
-    candidate.actor_heads = _agents(candidate.actor_heads, is_actor, lexicon, targets=False)
+    candidate.actor_heads = _agents(candidate.actor_heads, is_actor, lexicon)
     had_recipients = bool(candidate.recipient_heads)
-    targets = candidate.event in TARGET_TYPES
-    candidate.recipient_heads = _agents(candidate.recipient_heads, is_actor, lexicon, targets)
+    candidate.recipient_heads = _agents(candidate.recipient_heads, is_actor, lexicon)
     if had_recipients and not candidate.recipient_heads and not candidate.is_noun:
         # "fired artillery at the town": with the munition gone, the target is the one aimed at.
         for prep, pobj in prep_objects(candidate.token):
             if prep in _recipient_preps(candidate.event) and not _is_non_actor(pobj):
-                candidate.recipient_heads = _agents(_participants(pobj), is_actor, lexicon, targets)
+                candidate.recipient_heads = _agents(_participants(pobj), is_actor, lexicon)
                 if candidate.recipient_heads:
                     break
 
 
-def _agents(
-    heads: list[Token], is_actor: _ActorTest, lexicon: Lexicon, targets: bool
-) -> list[Token]:
+def _agents(heads: list[Token], is_actor: _ActorTest, lexicon: Lexicon) -> list[Token]:
+    """The heads that are agents: a relative pronoun stands for its noun, an indefinite
+    pronoun for no one, an event noun or munition gives way to who used it. Places and
+    facilities stay (violence and coercion target them: "shelled rebel-held areas")."""
     kept: list[Token] = []
     for head in heads:
         if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
@@ -802,8 +801,6 @@ def _agents(
         if head.lower_ in lexicon.words("non_agent_pronouns"):
             continue
         if not _thing(head, lexicon):
-            if STRICT_AGENTS and not targets and not is_actor(head):
-                continue
             kept.append(head)
             continue
         if _modifier_span(head) is not None:
@@ -815,7 +812,7 @@ def _agents(
     return kept
 
 
-def _modifier_span(head: Token):
+def _modifier_span(head: Token) -> SpacySpan | None:
     """The words before an event noun or munition that name who used it ("a U.S. military
     airstrike", "Syrian government missiles"), or None when none of them is a name, a
     nationality or a sector word."""
@@ -861,9 +858,6 @@ SECTOR_MODIFIERS = frozenset(
         "state",
     }
 )
-
-
-STRICT_AGENTS = False
 
 
 def _thing(token: Token, lexicon: Lexicon) -> bool:
