@@ -42,23 +42,29 @@ def gold_progress(path: Path) -> Iterator[Callable[[int], None]]:
         yield lambda n: progress.advance(task, n)
 
 
+# The options every eval command that codes text shares.
+RulesOption = Annotated[
+    list[Path] | None, typer.Option("--rules", help="Extra event rules (YAML).")
+]
+ActorsOption = Annotated[
+    list[Path] | None, typer.Option("--actors", help="Extra actor dictionary.")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object per file.")]
+
+
+def _pipeline(rules: list[Path] | None, actors: list[Path] | None) -> Pipeline:
+    return Pipeline(PipelineOptions(rule_files=list(rules or []), actor_files=list(actors or [])))
+
+
 @app.command("eval")
 def eval_command(
     gold: Annotated[list[Path], typer.Argument(help="Gold JSONL files (see ../shared/gold).")],
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object per file.")
-    ] = False,
-    rules: Annotated[
-        list[Path] | None, typer.Option("--rules", help="Extra event rules (YAML).")
-    ] = None,
-    actors: Annotated[
-        list[Path] | None, typer.Option("--actors", help="Extra actor dictionary.")
-    ] = None,
+    as_json: JsonOption = False,
+    rules: RulesOption = None,
+    actors: ActorsOption = None,
 ) -> None:
     """Score event types, (type, actor, recipient) triples and actor codes on gold files."""
-    pipeline = Pipeline(
-        PipelineOptions(rule_files=list(rules or []), actor_files=list(actors or []))
-    )
+    pipeline = _pipeline(rules, actors)
     for path in gold:
         if not path.is_file():
             raise fail(f"{path}: no such file")
@@ -150,24 +156,16 @@ def eval_articles_command(
         list[Path],
         typer.Argument(help="Article-level gold JSONL (see ../shared/gold/ARTICLES.md)."),
     ],
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object per file.")
-    ] = False,
+    as_json: JsonOption = False,
     detail: Annotated[
         bool,
         typer.Option("--detail", help="List every wrong, duplicate and missed record."),
     ] = False,
-    rules: Annotated[
-        list[Path] | None, typer.Option("--rules", help="Extra event rules (YAML).")
-    ] = None,
-    actors: Annotated[
-        list[Path] | None, typer.Option("--actors", help="Extra actor dictionary.")
-    ] = None,
+    rules: RulesOption = None,
+    actors: ActorsOption = None,
 ) -> None:
     """Score whole articles as a user sees them: one record per incident (ARTICLES.md)."""
-    pipeline = Pipeline(
-        PipelineOptions(rule_files=list(rules or []), actor_files=list(actors or []))
-    )
+    pipeline = _pipeline(rules, actors)
     for path in gold:
         if not path.is_file():
             raise fail(f"{path}: no such file")

@@ -1056,7 +1056,7 @@ def _build_event(
     if mode is not None and mode not in lexicon.types[event_type].modes:
         mode = None
     if event_type == "MOBILIZE" and not actors and recipients:
-        # "The USS Donald Cook was deployed": the force mobilised is its side's actor.
+        # "Two destroyers were deployed": the force mobilised is its side's actor.
         actors, recipients = recipients, []
     actors = [_state_sector(a, event_type, as_actor=True) for a in actors]
     recipients = [_state_sector(r, event_type, as_actor=False) for r in recipients]
@@ -1454,11 +1454,11 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon, lede: bool = 
     """A word that describes a participant or a state of affairs rather than reporting an
     incident (ARTICLES.md: adjectival relationships, generic and habitual statements and
     purposes are not coded):
-    - a participle describing a noun ("forces backed by Moscow", "insurgents fighting the junta",
+    - a participle describing a noun ("forces backed by the army", "insurgents fighting the junta",
       "terms imposed on rebels"), unless the noun is itself an event ("airstrikes hitting
       the town");
     - an event named only as the object of a preposition ("angered by US support for the
-      Kurds", "by withdrawing support");
+      rebels", "by withdrawing support");
     - an act governed as an ongoing state or purpose ("continue to occupy", "used them to
       fight"), not as an onset ("began to shell");
     - the present simple of a material act, or of any act inside a relative clause: a habit
