@@ -134,3 +134,23 @@ def test_wire_dateline_opening_the_story(opening: str, dateline: str | None) -> 
         assert [article.part_text(p) for p in found] == [dateline]
         (body,) = article.parts_of("body")
         assert article.part_text(body).startswith("Officials said")
+
+
+def test_a_story_stored_on_one_line_gets_its_paragraphs_back() -> None:
+    sentences = [
+        "Gunmen attacked a police post in the hill town of Varna on Monday, officials said.",
+        "Gen. Ortiz told reporters the U.S. Embassy had warned of such raids for weeks.",
+        "“We saw them come. They were shouting,” a shopkeeper said.",
+    ]
+    filler = "Residents said the market stayed shut for most of the day as patrols passed. "
+    text = " ".join(sentences) + " " + filler * 14 + "Wire services contributed to this report."
+    article = article_from(text)
+    body = [article.text[p.start : p.end] for p in article.parts_of("body")]
+    # Cut at sentence ends, never after an abbreviation or inside a quotation.
+    assert body[:3] == sentences
+    assert all(len(paragraph) < 200 for paragraph in body)
+    # A short paragraph is never cut.
+    short = article_from("One sentence here. And a second one.")
+    assert [short.text[p.start : p.end] for p in short.parts_of("body")] == [
+        "One sentence here. And a second one."
+    ]

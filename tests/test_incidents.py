@@ -539,3 +539,38 @@ def test_what_is_denied_or_only_possible_is_not_asserted(code_text) -> None:
     ):
         result = code_text(text)
         assert all(e.hypothetical for e in result.events if e.event == "ASSAULT"), text
+
+
+def test_a_time_of_day_does_not_take_the_date_from_its_event(code_text) -> None:
+    result = code_text(
+        "The rebels withdrew from the river port before dawn on Sunday, officials said.",
+        published="2024-03-12T10:00:00",  # a Tuesday
+    )
+    (withdrew,) = [e for e in result.events if e.event == "RETREAT"]
+    assert (str(withdrew.date), withdrew.date_precision) == ("2024-03-10", "day")
+
+
+def test_a_paragraph_of_facts_is_dated_by_the_paragraph_before(code_text) -> None:
+    result = code_text(
+        "On Saturday gunmen stormed a village in the north of the province.\n\n"
+        "Six farmers were killed and their houses were burned.",
+        published="2024-03-12T10:00:00",
+    )
+    dated = [e for e in result.events if e.event == "ASSAULT"]
+    assert dated and all(str(e.date) == "2024-03-09" for e in dated), [
+        (e.date, e.date_precision) for e in dated
+    ]
+
+
+def test_an_unplaced_incident_happens_where_the_article_keeps_saying(code_text) -> None:
+    result = code_text(
+        "Several villages have surrendered to the army after a week of shelling.\n\n"
+        "The United Nations says 20,000 people have fled their homes.\n\n"
+        "Fighting in Kandahar province has intensified since the spring.\n\n"
+        "Aid groups in Kandahar say hospitals have run short of medicine.",
+        published="2024-03-12T10:00:00",
+    )
+    (surrendered,) = [e for e in result.events if e.event in ("RETREAT", "CONCEDE", "YIELD")]
+    assert surrendered.event_loc is not None
+    assert surrendered.event_loc.country == "AFG"
+    assert (surrendered.event_loc.precision or 0) >= 2, surrendered.event_loc

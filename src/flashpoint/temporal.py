@@ -81,6 +81,7 @@ class Grammar:
     future_auxiliaries: frozenset[str]
     future_modals: frozenset[str]
     sequence_words: frozenset[str]
+    times_of_day: frozenset[str]
     future_governors: frozenset[str]
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
     # The words every pattern is built around (month, weekday, unit, year, ...): the patterns
@@ -174,6 +175,7 @@ def grammar() -> Grammar:
         future_auxiliaries=frozenset(str(w) for w in data["future_auxiliaries"]),
         future_modals=frozenset(str(w) for w in data["future_modals"]),
         sequence_words=frozenset(str(w).lower() for w in data["sequence_words"]),
+        times_of_day=frozenset(str(w).lower() for w in data["times_of_day"]),
         future_governors=frozenset(str(w) for w in data["future_governors"]),
         patterns=tuple(patterns),
         core=core,

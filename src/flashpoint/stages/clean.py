@@ -75,7 +75,7 @@ def parse_layout(text: str, *, title_known: bool = False) -> Layout:
     else:
         body_from = _parse_dateline_only(text, paragraphs, layout)
     rules = _rules()
-    body = paragraphs[body_from:]
+    body = [piece for span in paragraphs[body_from:] for piece in _unflatten(text, *span, rules)]
     boilerplate = _boilerplate_flags(text, body, rules)
     seen_body = False
     for (start, end), is_boilerplate in zip(body, boilerplate, strict=True):
@@ -111,6 +111,50 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
         position = match.end()
     spans.append((position, len(text)))
     return [_strip_span(text, s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _unflatten(text: str, start: int, end: int, rules: dict) -> list[tuple[int, int]]:
+    """A very long paragraph is an article whose paragraph breaks were lost (a corpus that
+    stores each story on one line): its sentences become its paragraphs again, as news
+    paragraphs are one or two sentences. Later stages read the first as the lede, look for a
+    place or date in the sentence's own paragraph rather than the whole story, and see a
+    trailing credit line ("Reuters contributed to this report") as boilerplate. A quotation
+    is never cut."""
+    if end - start <= rules["flat_paragraph_chars"]:
+        return [(start, end)]
+    pieces = []
+    piece_start = start
+    for cut in _sentence_cuts(text, start, end, rules):
+        pieces.append(_strip_span(text, piece_start, cut))
+        piece_start = cut
+    pieces.append(_strip_span(text, piece_start, end))
+    return [(s, e) for s, e in pieces if e > s]
+
+
+def _sentence_cuts(text: str, start: int, end: int, rules: dict) -> list[int]:
+    cuts = []
+    for match in _flat_sentence_end().finditer(text, start, end):
+        stop = match.start("stop")
+        word = re.search(r"([\w.]+)$", text[max(start, stop - 12) : stop])
+        if word and (len(word.group(1)) == 1 or word.group(1).lower() in rules["_abbreviations"]):
+            continue  # "Gen. Smith", "the U.S. State Department"
+        if _open_quote(text[start : match.end("stop")]):
+            continue
+        cuts.append(match.end("stop"))
+    return cuts
+
+
+@cache
+def _flat_sentence_end() -> re.Pattern[str]:
+    # A sentence ends at . ! ? (and a closing quote or bracket), before a capital or an
+    # opening quote.
+    return re.compile(r"(?P<stop>[.!?…][\"'”’)\]]*)\s+(?=[\"“‘(]?[A-Z0-9])")
+
+
+def _open_quote(text: str) -> bool:
+    """Inside a quotation: more opening than closing curly quotes, or an odd number of
+    straight ones."""
+    return text.count("“") > text.count("”") or text.count('"') % 2 == 1
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -348,6 +392,9 @@ def _find_credit(paragraph: str, rules: dict) -> int | None:
 @cache
 def _rules() -> dict:
     rules = load_yaml("layout.yaml")
+    rules["_abbreviations"] = frozenset(
+        str(word).lower().rstrip(".") for word in rules["abbreviations"]
+    )
     rules["_anywhere"] = re.compile(
         "|".join(f"(?:{p})" for p in rules["boilerplate_anywhere"]), re.IGNORECASE | re.MULTILINE
     )

@@ -110,8 +110,6 @@ def _date_of(
     if segment is None:
         return None
     candidates = [f for f in by_segment.get(segment.index, []) if f.expression.value]
-    if not candidates:
-        return None
     trigger = _token_at(segment, anchor.start, anchor.end)
     if trigger is None:
         return None
@@ -140,17 +138,20 @@ def _date_of(
         return None
     # The paragraph: a past event right after a sentence that dates a past occasion ("On
     # Saturday gunmen stormed a village. Five people were killed.").
-    previous = _previous_sentence(sentence)
+    previous = _previous_sentence(sentence, segment, analyzed)
     if previous is None or clause_tense(trigger) != "past":
         return None
     if any(
         sentence.start <= f.tokens.start < sentence.end and _dates_something(f) for f in candidates
     ):
         return None  # the sentence has its own date, in a clause we could not tie to the event
+    if previous.doc is not sentence.doc:  # the paragraph before
+        candidates = [f for f in by_segment.get(segment.index - 1, []) if f.expression.value]
     earlier = [
         f
         for f in candidates
-        if previous.start <= f.tokens.start < previous.end
+        if f.tokens.doc is previous.doc
+        and previous.start <= f.tokens.start < previous.end
         and _dates_something(f)
         and f.expression.precision in CARRIED_PRECISIONS
         and _in_main_clause(f.tokens)
@@ -159,10 +160,17 @@ def _date_of(
     return earlier[-1] if earlier else None
 
 
-def _previous_sentence(sentence: SpacySpan) -> SpacySpan | None:
-    if sentence.start == 0:
+def _previous_sentence(
+    sentence: SpacySpan, segment: Segment, analyzed: AnalyzedArticle
+) -> SpacySpan | None:
+    """The sentence before, in this paragraph or, for a paragraph's first sentence, the last
+    of the body paragraph before it (news paragraphs are one or two sentences)."""
+    if sentence.start > 0:
+        return sentence.doc[sentence.start - 1].sent
+    before = analyzed.segments[segment.index - 1] if segment.index > 0 else None
+    if before is None or before.kind != "body" or segment.kind != "body" or not len(before.doc):
         return None
-    return sentence.doc[sentence.start - 1].sent
+    return before.doc[len(before.doc) - 1].sent
 
 
 def _dates_something(found: FoundDate) -> bool:
@@ -187,7 +195,11 @@ def clause_rank(date: SpacySpan, trigger: Token) -> tuple[int, int, int, int] | 
     trigger_up = trigger_path[: [t.i for t in trigger_path].index(common.i)]
     own_words = _span_ids(date)
     sequence = grammar().sequence_words
-    if any(t.lower_ in sequence for t in date_up if t.i not in own_words):
+    if any(
+        t.lower_ in sequence and not _orders_by_time_of_day(t)
+        for t in date_up
+        if t.i not in own_words
+    ):
         return None  # "in the wake of the 2003 invasion": the invasion's date, not this one's
     crossings = [t for t in date_up if _is_clause(t) and t.i not in own_words]
     trigger_crossings = sum(1 for t in trigger_up if _is_clause(t))
@@ -205,6 +217,14 @@ def clause_rank(date: SpacySpan, trigger: Token) -> tuple[int, int, int, int] | 
         len(crossings),
         trigger_crossings,
         len(date_up) + len(trigger_up),
+    )
+
+
+def _orders_by_time_of_day(word: Token) -> bool:
+    """ "before dawn", "after nightfall": a sequence word placing an event in its own day."""
+    times = grammar().times_of_day
+    return any(c.dep_ == "pobj" and c.lower_ in times for c in word.children) or (
+        word.dep_ == "prep" and word.head.lower_ in times
     )
 
 

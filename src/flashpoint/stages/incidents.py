@@ -145,7 +145,8 @@ def _same_incident(incident: Incident, event: Event, text: str) -> bool:
     return any(
         _share_participant(member.actor + member.recipient, event.actor + event.recipient)
         or _same_town(member.event_loc, event.event_loc)
-        or _placed_by(event.event_loc, member.event_loc)
+        # an unclaimed mention the article places where this incident happened
+        or (not event.actor and _placed_by(event.event_loc, member.event_loc))
         for member in members
     )
 

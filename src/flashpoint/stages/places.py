@@ -1923,4 +1923,29 @@ def _article_place(
             and place.country == country
         ):
             return toponym.to_place("article")
-    return main_country
+    return _focus_place(usable, country) or main_country
+
+
+GENERIC_PLACE_WORDS = frozenset(
+    {"the", "province", "governorate", "region", "district", "city", "town", "state", "county"}
+)
+
+
+def _focus_place(usable: list[tuple[Toponym, str]], country: str | None) -> Place | None:
+    """The town or province of the article's country that the article keeps naming (at least
+    twice, more than any other): where its story happens when the lede names no place."""
+    counts: Counter = Counter()
+    first: dict[str, Toponym] = {}
+    for toponym, _use in usable:
+        place = toponym.place
+        if place is None or (place.precision or 0) < 2 or place.country != country:
+            continue
+        # "Daraa province" and "Daraa" count as one name
+        words = [w for w in toponym.text.lower().split() if w not in GENERIC_PLACE_WORDS]
+        key = " ".join(words) or place.name
+        counts[key] += 1
+        first.setdefault(key, toponym)
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return first[ranked[0][0]].to_place("article")
