@@ -574,3 +574,39 @@ def test_an_unplaced_incident_happens_where_the_article_keeps_saying(code_text) 
     assert surrendered.event_loc is not None
     assert surrendered.event_loc.country == "AFG"
     assert (surrendered.event_loc.precision or 0) >= 2, surrendered.event_loc
+
+
+def test_a_strike_is_placed_where_it_landed_not_where_it_came_from(code_text) -> None:
+    result = code_text(
+        "Two people were wounded after a rocket from Lebanon struck the Israeli bordertown "
+        "of Metula.",
+        published=PUBLISHED,
+    )
+    struck = [e for e in result.events if e.event == "ASSAULT"]
+    assert struck and all(e.event_loc and e.event_loc.country == "ISR" for e in struck), [
+        e.event_loc for e in struck
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nobody attacked the convoy on the northern road.",
+        "No militia attacked the convoy on the northern road.",
+    ],
+)
+def test_no_one_doing_it_is_a_negation(code_text, text: str) -> None:
+    result = code_text(text, published=PUBLISHED)
+    assert all(e.negated for e in result.events if e.event == "ASSAULT")
+
+
+def test_a_struggle_waged_for_decades_is_history(code_text) -> None:
+    result = code_text(
+        "The government regards them as part of the Workers' Front, a designated terror group "
+        "that has fought a decades-long insurgency against the state. The minister said there "
+        "was no distinction between the two movements, with whom the capital has fought a "
+        "four-decade civil war.",
+        published=PUBLISHED,
+    )
+    fought = [e for e in result.events if e.event == "ASSAULT"]
+    assert len(fought) == 2 and all(e.background for e in fought)

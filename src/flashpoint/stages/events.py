@@ -1268,6 +1268,8 @@ def _negated(candidate: Candidate) -> bool:
     for token in tokens:
         if any(c.dep_ == "neg" or c.lower_ in ("never", "no") for c in token.children):
             return True
+        if any(_no_one(c) for c in token.children if c.dep_ in ("nsubj", "nsubjpass")):
+            return True  # "Nobody attacked", "Neither Iran nor Turkey will accept"
         if (
             token.dep_ == "xcomp"
             and any(c.dep_ == "neg" for c in token.head.children)
@@ -1275,6 +1277,15 @@ def _negated(candidate: Candidate) -> bool:
         ):
             return True
     return False
+
+
+NO_ONE = frozenset({"nobody", "no-one", "none", "nothing", "neither"})
+
+
+def _no_one(subject: Token) -> bool:
+    return subject.lower_ in NO_ONE or any(
+        c.dep_ in ("preconj", "det") and c.lower_ in ("neither", "no") for c in subject.children
+    )
 
 
 def _denied(candidate: Candidate) -> bool:
@@ -1591,6 +1602,16 @@ def _background(candidate: Candidate, analyzed: AnalyzedArticle, lexicon: Lexico
                 if item.dep_ != "prep"
                 else ""
             }
+        elif item.dep_ == "dobj" and item.lemma_.lower() in lexicon.words("lasting_struggles"):
+            # "has fought a decades-long insurgency", "waged a four-decade civil war"
+            modifiers = [
+                t for t in item.children if t.dep_ in ("amod", "compound", "nummod", "nmod")
+            ]
+            words = {t.lower_ for t in modifiers} | {
+                item.doc[t.left_edge.i : t.right_edge.i + 1].text.lower() for t in modifiers
+            }
+            if any(_DURATION.fullmatch(word) for word in words):
+                return True
         else:
             words = {item.lower_}
         if words & markers:
@@ -1607,6 +1628,10 @@ def _background(candidate: Candidate, analyzed: AnalyzedArticle, lexicon: Lexico
 
 
 CLAUSE_DEPS = frozenset({"advcl", "ccomp", "xcomp", "relcl", "acl", "conj", "parataxis"})
+# "four-decade", "seven-year", "decades-long", "30-year": a struggle measured in years
+_DURATION = re.compile(
+    r"(?:\w+|\d+)\s*-\s*(?:years?|decades?)(?:\s*-\s*long|\s*-\s*old)?|\w+s-long"
+)
 
 
 def _own_words(item: Token) -> list[Token]:

@@ -1723,6 +1723,9 @@ def _own_place(
             and not _names_whole(t, event.recipient)
         )
     ]
+    if event.event in ("ASSAULT", "COERCE"):
+        # "a rocket from Syria hit the town": where the attack came from, not where it struck
+        here = [(t, use) for t, use in here if not _origin(t, segment)]
     clause = _clause_tokens(head)
     sentence = head.sent
     levels = (
@@ -1748,6 +1751,11 @@ def _own_place(
             if chosen:
                 return _nearest(chosen, head).to_place(basis)
     return None
+
+
+def _origin(toponym: Toponym, segment: Segment) -> bool:
+    root = segment.doc[toponym.token_start : toponym.token_end].root
+    return root.dep_ == "pobj" and root.head.lower_ == "from"
 
 
 def _target_of(toponym: Toponym, trigger: Token, segment: Segment) -> bool:
