@@ -295,3 +295,8 @@ def test_tolls_are_stored_queryable_and_shown(tmp_path, example_path):
     assert (
         toll_label(Size(dead=16, dead_high=16, cumulative=True)) == "dead ≤16 (total over a period)"
     )
+
+
+def test_a_list_that_counts_adds_its_single_victims(nlp) -> None:
+    size = toll(nlp, "Gunmen killed three farmers and a teacher on Monday.", "killed")
+    assert size.dead == 4

@@ -230,7 +230,11 @@ def _count_for(
     right = anchor.idx + len(anchor)
     for head in heads:
         head = _through_container(head, words)
-        for member in [head, *head.conjuncts]:
+        members = [head, *head.conjuncts]
+        # "two soldiers, an official and a contractor were killed": in a list that counts,
+        # "an official" is one more
+        counted_list = len(members) > 1 and any(_has_number(m, quantities) for m in members)
+        for member in members:
             value, where = _value_of(member, quantities, words, text, role, anchor.i)
             if (
                 value is not None
@@ -238,6 +242,7 @@ def _count_for(
                 and not value[1]
                 and (category not in words.singular_counts)
                 and not _has_number(member, quantities)
+                and not counted_list
             ):
                 value = None
             if member.i != anchor.i:  # "Erdoğan's arrests": the possessor is no victim
