@@ -205,6 +205,25 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
             "The president",
             "the militia",
         ),
+        # A warning against an act asks for restraint; one about what others did criticises.
+        (
+            "The foreign minister warned the militia against an assault on the port.",
+            "REQUEST",
+            "The foreign minister",
+            "the militia",
+        ),
+        (
+            "The foreign minister warned that the militia had shelled the port.",
+            "ACCUSE",
+            "The foreign minister",
+            "the militia",
+        ),
+        (
+            "The mayor complained that the police had beaten protesters.",
+            "ACCUSE",
+            "The mayor",
+            "the police",
+        ),
         # "called for X to ...": the parser marks the clause with "for"; X is the one asked.
         ("The Kurds called for the UN to protect them.", "REQUEST", "The Kurds", "the UN"),
         # "on Monday" says when, not to whom; the one warned is the object.

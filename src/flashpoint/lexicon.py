@@ -23,7 +23,7 @@ from flashpoint.resources import load_yaml, read_yaml
 NO_EVENT = "NONE"
 RULE_KEYS = frozenset(
     {"event", "mode", "context", "object", "modifier", "prep", "near", "not_near", "complement"}
-    | {"transitive", "governs", "defer", "confidence"}
+    | {"complement_tense", "transitive", "governs", "defer", "confidence"}
 )
 
 
@@ -53,6 +53,8 @@ class Rule:
     not_near: frozenset[str] = frozenset()  # ... and none of these
     transitive: bool = False  # fires only with a direct object
     complement: frozenset[str] = frozenset()  # lemma in its clausal complement ("warned X would")
+    # tense of that complement: past, present, progressive, future ("warned X had attacked")
+    complement_tense: frozenset[str] = frozenset()
     governs: bool = False  # takes the event of its complement as its mode ("threaten to X")
     defer: bool = False  # a command: the commanded event is coded, the commander its actor
     origin: str = "rules"
@@ -70,7 +72,15 @@ class Context:
     """The lemmas around a candidate word that rule conditions look at. The clause and the
     complement may be given as functions: they are read only if a rule asks for them."""
 
-    __slots__ = ("_clause", "_complement", "has_object", "modifiers", "objects", "preps")
+    __slots__ = (
+        "_clause",
+        "_complement",
+        "_complement_tense",
+        "has_object",
+        "modifiers",
+        "objects",
+        "preps",
+    )
 
     def __init__(
         self,
@@ -80,9 +90,11 @@ class Context:
         clause: Words | Callable[[], Words] = frozenset(),
         complement: Words | Callable[[], Words] = frozenset(),
         has_object: bool = False,
+        complement_tense: Words | Callable[[], Words] = frozenset(),
     ) -> None:
         self.objects, self.modifiers, self.preps = objects, modifiers, preps
         self._clause, self._complement = clause, complement
+        self._complement_tense = complement_tense
         self.has_object = has_object
 
     @property
@@ -96,6 +108,12 @@ class Context:
         if callable(self._complement):
             self._complement = self._complement()
         return self._complement
+
+    @property
+    def complement_tense(self) -> Words:
+        if callable(self._complement_tense):
+            self._complement_tense = self._complement_tense()
+        return self._complement_tense
 
 
 @dataclass
@@ -154,6 +172,8 @@ def _first_match(rules: Iterable[Rule], context: Context) -> Rule | None:
         if rule.transitive and not context.has_object:
             continue
         if rule.complement and not (rule.complement & context.complement):
+            continue
+        if rule.complement_tense and not (rule.complement_tense & context.complement_tense):
             continue
         if rule.modifier and not (rule.modifier & context.modifiers):
             continue
@@ -268,6 +288,7 @@ def _parse_rules(spec: object, types: dict[str, TypeInfo], where: str) -> list[R
                 not_near=frozenset(_as_list(item.get("not_near"))),
                 transitive=bool(item.get("transitive", False)),
                 complement=frozenset(_as_list(item.get("complement"))),
+                complement_tense=frozenset(_as_list(item.get("complement_tense"))),
                 governs=bool(item.get("governs", False)),
                 defer=bool(item.get("defer", False)),
                 confidence=float(item.get("confidence", 0.8)),

@@ -50,6 +50,7 @@ from flashpoint.syntax import (
     prep_objects,
     subject_of,
 )
+from flashpoint.temporal import clause_tense
 
 CODED_PARTS = ("body", "caption")
 SUBJECT_HEAD_DEPS = {"nsubj", "nsubjpass", "conj", "ROOT"}
@@ -396,6 +397,11 @@ def _context(token: Token, sentence_words: Callable[[], frozenset[str]]) -> Cont
     def complement() -> frozenset[str]:
         return lemmas(t for c in token.children if c.dep_ in ("ccomp", "xcomp") for t in c.subtree)
 
+    def complement_tense() -> frozenset[str]:
+        return frozenset(
+            tense for c in token.children if c.dep_ == "ccomp" and (tense := clause_tense(c))
+        )
+
     return Context(
         objects=lemmas(objects),
         modifiers=lemmas(modifiers),
@@ -403,6 +409,7 @@ def _context(token: Token, sentence_words: Callable[[], frozenset[str]]) -> Cont
         clause=clause,
         has_object=any(c.dep_ in ("dobj", "dative", "nsubjpass") for c in token.children),
         complement=complement,
+        complement_tense=complement_tense,
     )
 
 
@@ -773,6 +780,14 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
                 if asked is not None and is_actor(asked) and not _word_part(asked):
                     candidate.recipient_heads = _participants(asked)
                     break
+    if candidate.event == "ACCUSE" and not candidate.is_noun and not candidate.recipient_heads:
+        # "complained that the police had beaten them", "warned that the militia had shelled
+        # the port": the one criticised is the subject of what is reported.
+        for clause in children(candidate.token, "ccomp"):
+            criticised = first_child(clause, "nsubj")
+            if criticised is not None and is_actor(criticised) and not _word_part(criticised):
+                candidate.recipient_heads = _participants(criticised)
+                break
     if candidate.is_noun and not candidate.actor_heads:
         verb = _participation_verb(candidate.token)
         subject = subject_of(verb) if verb is not None else None
