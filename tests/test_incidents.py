@@ -224,6 +224,20 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
             "The mayor",
             "the police",
         ),
+        # The threatened act's target is the threat's recipient.
+        (
+            "The militants vowed to wage a guerrilla war against the army.",
+            "THREATEN",
+            "The militants",
+            "the army",
+        ),
+        # A means named with its actor gives the act its actor.
+        (
+            "Forty civilians were killed in dozens of airstrikes by government forces.",
+            "ASSAULT",
+            "government forces",
+            "Forty civilians",
+        ),
         # "called for X to ...": the parser marks the clause with "for"; X is the one asked.
         ("The Kurds called for the UN to protect them.", "REQUEST", "The Kurds", "the UN"),
         # "on Monday" says when, not to whom; the one warned is the object.

@@ -603,9 +603,13 @@ def _find_participants(
                 candidate.actor_heads = _participants(subject)
             elif subject is not None:
                 candidate.recipient_heads = _participants(subject)
-        for prep, pobj in prep_objects(token):
-            if prep in _noun_recipient_preps(candidate.event) and not candidate.recipient_heads:
-                candidate.recipient_heads = _participants(pobj)
+        holders = [token]
+        if token.dep_ == "dobj" and token.head.lemma_.lower() in lexicon.words("light_verbs"):
+            holders.append(token.head)  # "waged a war against X": the target hangs on the verb
+        for holder in holders:
+            for prep, pobj in prep_objects(holder):
+                if prep in _noun_recipient_preps(candidate.event) and not candidate.recipient_heads:
+                    candidate.recipient_heads = _participants(pobj)
         return
     if token.pos_ == "ADJ" and candidate.event in ("ACCUSE", "REJECT") and not candidate.rule.defer:
         # "said the Taliban were responsible": the subject is accused, the speaker accuses.
@@ -624,16 +628,27 @@ def _find_participants(
         if agent is not None:
             candidate.actor_heads = _participants(agent)
         else:
-            # "targeted in an unclaimed drone strike": the means stands for an unknown actor.
+            # "targeted in an unclaimed drone strike": the means stands for an unknown actor;
+            # "killed in dozens of airstrikes by government forces": its actor is the act's.
             means = next(
                 (
-                    pobj
+                    noun
                     for prep, pobj in prep_objects(token, "in")
-                    if pobj.i in by_token and by_token[pobj.i].event == candidate.event
+                    for noun in [pobj, *(o for _p, o in prep_objects(pobj, "of"))]
+                    if noun.i in by_token and by_token[noun.i].event == candidate.event
                 ),
                 None,
             )
-            if means is not None:
+            means_actor = (
+                next(
+                    (a for n in [means, *means.conjuncts] if (a := _own_actor(n)) is not None), None
+                )
+                if means is not None
+                else None
+            )
+            if means_actor is not None:
+                candidate.actor_heads = _participants(means_actor)
+            elif means is not None:
                 candidate.actor_span_override = means
         patient = first_child(token, *PASSIVE_SUBJECT_DEPS)
         if patient is None and token.dep_ == "acl":
@@ -780,6 +795,18 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
                 if asked is not None and is_actor(asked) and not _word_part(asked):
                     candidate.recipient_heads = _participants(asked)
                     break
+    if candidate.event == "THREATEN" and not candidate.is_noun and not candidate.recipient_heads:
+        # "vowed to wage a guerrilla war against the army": the threatened act's target
+        for clause in children(candidate.token, "xcomp"):
+            targets = [
+                pobj
+                for t in clause.subtree
+                if t.dep_ == "prep" and t.lower_ == "against"
+                for pobj in children(t, "pobj")
+            ]
+            if targets and is_actor(targets[0]):
+                candidate.recipient_heads = _participants(targets[0])
+                break
     if candidate.event == "ACCUSE" and not candidate.is_noun and not candidate.recipient_heads:
         # "complained that the police had beaten them", "warned that the militia had shelled
         # the port": the one criticised is the subject of what is reported.
