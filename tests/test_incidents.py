@@ -224,6 +224,13 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
             "The mayor",
             "the police",
         ),
+        # Fighting alongside someone is cooperating with them.
+        (
+            "The tribal fighters fought alongside the army against the militants.",
+            "COOPERATE",
+            "The tribal fighters",
+            "the army",
+        ),
         # The threatened act's target is the threat's recipient.
         (
             "The militants vowed to wage a guerrilla war against the army.",
@@ -275,6 +282,8 @@ def test_triggers_read_in_context(code_text, text, kind, actor, recipient) -> No
         "Rebel-held areas have been held by insurgents fighting the president.",
         "The rebels continue to occupy the enclave.",
         "Russia and the US had previously backed the YPG for different reasons.",
+        # Acts planned or proposed have not happened.
+        "The envoy said the planned meetings between the two sides were a moment of truth.",
     ],
 )
 def test_descriptions_and_generalities_are_not_incidents(code_text, text) -> None:
@@ -296,6 +305,13 @@ def test_a_question_is_asked_not_asserted(code_text) -> None:
         published=PUBLISHED,
     )
     assert all(e.hypothetical for e in result.events if e.event == "ASSAULT")
+    assert not [e for e in result.events if e.event == "REQUEST"]
+    # A question put with its comma, and the platform it was put on, ask nothing of anyone.
+    result = code_text(
+        "“Why are we staying and fighting their war, by killing their enemies for them?,” the "
+        "senator asked on Twitter.",
+        published=PUBLISHED,
+    )
     assert not [e for e in result.events if e.event == "REQUEST"]
 
 

@@ -58,7 +58,7 @@ NON_ACTOR_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY",
 # Recipient prepositions by event type (first match wins); "*" for any type.
 RECIPIENT_PREPS: dict[str, tuple[str, ...]] = {
     "CONSULT": ("with", "to"),
-    "COOPERATE": ("with",),
+    "COOPERATE": ("with", "alongside"),
     "AID": ("to", "for"),
     "REQUEST": ("on", "upon", "to", "from", "with"),
     "ACCUSE": ("against", "of", "on"),
@@ -1065,6 +1065,8 @@ def _build_event(
         return None
     if not _agentive(candidate, lexicon):
         return None
+    if candidate.event == "REQUEST" and _asks_a_question(candidate.token):
+        return None
     if segment.kind != "caption" and _describes_not_reports(
         candidate, lexicon, lede=_is_lede(analyzed, sentence)
     ):
@@ -1377,12 +1379,35 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
     return False
 
 
+# Modifiers of an event noun that put the act in the future or in question.
+PLANNED = frozenset(
+    {
+        "planned",
+        "proposed",
+        "upcoming",
+        "scheduled",
+        "forthcoming",
+        "expected",
+        "possible",
+        "potential",
+        "prospective",
+        "mooted",
+        "threatened",
+        "looming",
+        "impending",
+        "imminent",
+    }
+)
+
+
 def _unrealised_noun(noun: Token, markers: frozenset[str]) -> bool:
     """An event noun for any such act ("any attack on the province") or the subject of what
     would or will happen ("a major assault would lead to a catastrophe"): not an act that
     happened."""
     if any(c.dep_ == "det" and c.lower_ in ("any", "every") for c in noun.children):
         return True
+    if any(c.dep_ in ("amod", "compound") and c.lower_ in PLANNED for c in noun.children):
+        return True  # "the planned meetings", "a proposed ceasefire"
     if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.pos_ in ("VERB", "AUX"):
         return any(
             c.dep_ == "aux" and (c.lower_ in markers or c.lower_ in ("will", "shall"))
@@ -1400,6 +1425,13 @@ def _asked(token: Token) -> bool:
         if following.text == "?":
             return True
     return False
+
+
+def _asks_a_question(token: Token) -> bool:
+    """ "'Why are we fighting?' the president asked": a question put, not a request."""
+    return token.lemma_.lower() == "ask" and any(
+        t.text == "?" for c in token.children if c.dep_ in ("ccomp", "parataxis") for t in c.subtree
+    )
 
 
 def _purpose(verb: Token, lexicon: Lexicon) -> bool:
