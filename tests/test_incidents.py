@@ -224,6 +224,8 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
             "The mayor",
             "the police",
         ),
+        # Two verbs share the object after them.
+        ("Police arrested and beat three protesters.", "COERCE", "Police", "three protesters"),
         # Fighting alongside someone is cooperating with them.
         (
             "The tribal fighters fought alongside the army against the militants.",
@@ -659,3 +661,17 @@ def test_a_struggle_waged_for_decades_is_history(code_text) -> None:
     )
     fought = [e for e in result.events if e.event == "ASSAULT"]
     assert len(fought) == 2 and all(e.background for e in fought)
+
+
+def test_an_omission_is_not_a_refusal_and_a_shared_past_perfect_is_history(code_text) -> None:
+    result = code_text(
+        "Allies were not consulted before the announcement. The neighbour had armed and "
+        "supported the rebel factions.",
+        published=PUBLISHED,
+    )
+    assert not [e for e in result.events if e.event == "REJECT"]
+    assert [e for e in result.events if e.event == "CONSULT" and e.negated]
+    backing = [e for e in result.events if e.event in ("AID", "SUPPORT")]
+    assert {e.event for e in backing} == {"AID", "SUPPORT"}
+    assert all(e.background for e in backing)
+    assert all([r.text for r in e.recipient] == ["the rebel factions"] for e in backing)

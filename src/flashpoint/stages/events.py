@@ -685,6 +685,16 @@ def _find_participants(
             candidate.actor_heads = _participants(subject)
         dative = first_child(token, "dative")
         obj = dative or first_child(token, "dobj") or _small_clause_subject(token)
+        if obj is None and token.tag_ in ("VBD", "VBN"):
+            # "had armed and supported the factions": two verbs joined with nothing between
+            # them share the object after them
+            joined = [
+                c
+                for c in token.conjuncts
+                if c.i > token.i
+                and all(t.dep_ in ("cc", "advmod", "punct") for t in token.doc[token.i + 1 : c.i])
+            ]
+            obj = first_child(joined[0], "dobj") if joined else None
         if obj is not None and not _is_event_noun_of_same(obj, candidate, by_token):
             candidate.recipient_heads = _participants(obj)
         # "demanded an apology from Iran": the object is the thing asked for; "urged Turkey to
@@ -1079,9 +1089,12 @@ def _build_event(
     background = _background(candidate, analyzed, lexicon)
     demanded = _demanded(candidate, lexicon)
     intended = _intended(candidate, lexicon) or _conditional(candidate)
+    # "US allies were not consulted": an omission by someone unnamed, not a refusal.
+    omitted = negated and is_passive(candidate.token) and not candidate.actor_heads
     event_type, mode, negated = _fold_auxiliary_modes(
-        event_type, mode, negated, future or intended, lexicon
+        event_type, mode, negated and not omitted, future or intended, lexicon
     )
+    negated = negated or omitted
     negated = negated or _denied(candidate)
     if event_type == "THREATEN":
         # A threat is an act now, whatever future or condition it announces.
@@ -1656,7 +1669,11 @@ def _background(candidate: Candidate, analyzed: AnalyzedArticle, lexicon: Lexico
     # Past perfect: "had attacked" is told as background to the news; but not in reported
     # speech, where it is the tense shift of the speaker's own present perfect ("Turkey said
     # it had begun a ground incursion" = "we have begun").
-    if any(c.dep_ == "aux" and c.lower_ == "had" for c in verb.children) and not _is_reported(
+    # "had armed and supported": the second verb shares the first one's auxiliary
+    auxiliaries = [*verb.children] + (
+        [*verb.head.children] if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX") else []
+    )
+    if any(c.dep_ == "aux" and c.lower_ == "had" for c in auxiliaries) and not _is_reported(
         verb, lexicon
     ):
         return True
