@@ -218,6 +218,14 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
             "The foreign minister",
             "the militia",
         ),
+        # "forces" (troops) in what others did is no cue of a threat
+        (
+            "The minister warned that the rebels have taken dangerous steps in siding with "
+            "foreign forces.",
+            "ACCUSE",
+            "The minister",
+            "the rebels",
+        ),
         (
             "The mayor complained that the police had beaten protesters.",
             "ACCUSE",
@@ -675,3 +683,16 @@ def test_an_omission_is_not_a_refusal_and_a_shared_past_perfect_is_history(code_
     assert {e.event for e in backing} == {"AID", "SUPPORT"}
     assert all(e.background for e in backing)
     assert all([r.text for r in e.recipient] == ["the rebel factions"] for e in backing)
+
+
+def test_would_in_reported_speech_is_the_speakers_future_not_a_supposition(code_text) -> None:
+    result = code_text(
+        "The president said the country would never agree to a compromise with the militia. "
+        "Nor did the council say how the wounded would be evacuated, or how aid workers would "
+        "be protected.",
+        published=PUBLISHED,
+    )
+    (refusal,) = [e for e in result.events if e.event == "REJECT"]
+    assert not refusal.hypothetical
+    # what was not said ("how X would be evacuated") is asked, not asserted
+    assert all(e.hypothetical for e in result.events if e.evidence.start > refusal.evidence.end)

@@ -1364,9 +1364,20 @@ DENIAL_VERBS = frozenset({"deny", "refute", "dismiss", "rebut", "disclaim"})
 def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
     markers = lexicon.words("hypothetical_markers")
     token = _flag_anchor(candidate)
+    reported = _is_reported(token, lexicon)
     for child in token.children:
         if child.dep_ in ("aux", "mark", "advmod") and child.lower_ in markers:
+            if reported and child.lower_ in ("would", "'d"):
+                continue  # "said it would never agree": the future of reported speech
             return True
+    clause = token
+    while clause.dep_ == "conj" and clause.head != clause:
+        clause = clause.head
+    if clause.dep_ == "ccomp" and any(
+        c.dep_ in ("advmod", "mark") and c.lower_ in ("how", "why")
+        for c in (*token.children, *clause.children)
+    ):
+        return True  # "did not say how the injured would be evacuated": a question, reported
     if _alleged(candidate.token, lexicon) or _purpose(token, lexicon):
         return True
     if _asked(candidate.token):
