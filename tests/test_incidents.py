@@ -696,3 +696,13 @@ def test_would_in_reported_speech_is_the_speakers_future_not_a_supposition(code_
     assert not refusal.hypothetical
     # what was not said ("how X would be evacuated") is asked, not asserted
     assert all(e.hypothetical for e in result.events if e.evidence.start > refusal.evidence.end)
+
+
+def test_both_countries_are_the_last_two_named(code_text) -> None:
+    result = code_text(
+        "Thousands fled towards the borders with Jordan and Israel. Both countries say they "
+        "will not allow any refugees to cross.",
+        published=PUBLISHED,
+    )
+    (refusal,) = [e for e in result.events if e.event == "REJECT"]
+    assert sorted(a.code for a in refusal.actor) == ["ISR", "JOR"]

@@ -23,6 +23,7 @@ actor each, unnamed perpetrators ("an unclaimed drone strike") kept as UAF with 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -59,6 +60,10 @@ PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself
 GROUP_PRONOUNS = {"it", "its", "they", "them", "their", "itself", "themselves"}
 FIRST_PERSON = {"i", "we", "us", "our", "me", "my", "ours"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whose", "whom"}
+# "Both countries", "the two governments": the last two countries named.
+PAIR_OF_STATES = re.compile(
+    r"(?:both|the two)(?: \w+)? (?:countries|nations|states|governments|neighbours|neighbors)"
+)
 # How far back (in characters) a pronoun or a definite description looks for its antecedent.
 PRONOUN_WINDOW = 600
 DESCRIPTION_WINDOW = 4000
@@ -128,6 +133,19 @@ class ArticleState:
             if person is None or item.person == person:
                 return item
         return None
+
+    def last_countries(self, offset: int, count: int) -> list[Seen]:
+        """The last `count` different countries named before `offset`, earliest first."""
+        found: list[Seen] = []
+        for item in self.before(offset, DESCRIPTION_WINDOW):
+            code = item.actor.code
+            if item.person or not code or not is_country_code(code):
+                continue
+            if all(code != other.actor.code for other in found):
+                found.append(item)
+            if len(found) == count:
+                break
+        return list(reversed(found))
 
     def by_surname(self, surname: str, offset: int) -> Seen | None:
         for item in reversed(self.seen):
@@ -240,6 +258,10 @@ class ActorResolver:
         pronoun = self._pronoun_antecedent(analyzed, state, segment, span)
         if pronoun is not None:
             return [_actor_like(pronoun, span.text, start, end, "coref")]
+        if PAIR_OF_STATES.fullmatch(span.text.lower()):
+            pair = state.last_countries(start, 2)
+            if len(pair) == 2:  # "both countries": the last two named
+                return [_actor_like(item.actor, span.text, start, end, "coref") for item in pair]
         known = self._mention_at(analyzed, segment, root)
         text, _ = self._with_owner(span)
         result = self.phrases.resolve(text, state.date)

@@ -1059,6 +1059,7 @@ def _build_event(
         actors = resolver.actors_for(analyzed, segment, phrase_span(means))
     recipients = _actors(analyzed, segment, candidate.recipient_heads, resolver, lexicon)
     claimed_by = None
+    claimed: list[Actor] = []
     if speaker_head is not None:
         claimed = _actors(analyzed, segment, [speaker_head], resolver, lexicon)
         claimed_by = claimed[0] if claimed else None
@@ -1068,7 +1069,7 @@ def _build_event(
     if claimed_by is not None and (
         (verbal and not actors) or (actors and all(_is_pronoun(a) for a in actors))
     ):
-        actors = [claimed_by]
+        actors = claimed  # the speaker, or each of "both countries"
     if not actors and not recipients:
         return None
     if _is_journalism(actors, candidate, lexicon):
@@ -1248,7 +1249,19 @@ def _coded_by_apposition(
 
 
 def _same_actor(actor: Actor, others: list[Actor]) -> bool:
-    return any(actor.start < o.end and o.start < actor.end for o in others)
+    """Overlapping mentions are one actor, unless one phrase stands for several coded ones
+    ("both countries": the two last named)."""
+    return any(
+        actor.start < o.end
+        and o.start < actor.end
+        and not (
+            (actor.start, actor.end) == (o.start, o.end)
+            and actor.code
+            and o.code
+            and actor.code != o.code
+        )
+        for o in others
+    )
 
 
 def _same_entity(actor: Actor, others: list[Actor]) -> bool:
