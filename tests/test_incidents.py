@@ -292,6 +292,10 @@ def test_triggers_read_in_context(code_text, text, kind, actor, recipient) -> No
         "Rebel-held areas have been held by insurgents fighting the president.",
         "The rebels continue to occupy the enclave.",
         "Russia and the US had previously backed the YPG for different reasons.",
+        # Responsible for a duty or a good is no blame.
+        "The council is the political arm of the militia, which has been responsible for "
+        "liberating much of the north from the insurgents.",
+        "Police are responsible for security at the border.",
         # Acts planned or proposed have not happened.
         "The envoy said the planned meetings between the two sides were a moment of truth.",
     ],
