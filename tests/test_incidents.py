@@ -710,3 +710,18 @@ def test_both_countries_are_the_last_two_named(code_text) -> None:
     )
     (refusal,) = [e for e in result.events if e.event == "REJECT"]
     assert sorted(a.code for a in refusal.actor) == ["ISR", "JOR"]
+
+
+def test_between_names_the_parties_of_an_act(code_text) -> None:
+    talks = code_text("Talks between Russia and Turkey took place in Sochi.", published=PUBLISHED)
+    (consult,) = [e for e in talks.events if e.event == "CONSULT"]
+    assert sorted(a.code for a in consult.actor) == ["RUS", "TUR"] and not consult.recipient
+    deal = code_text(
+        "The deal between Ankara and Moscow was signed on Friday.", published=PUBLISHED
+    )
+    assert [e.event for e in deal.events] == ["SUPPORT"]
+    assert sorted(a.code for a in deal.events[0].actor) == ["RUS", "TUR"]
+    clash = code_text("Clashes between police and protesters left two dead.", published=PUBLISHED)
+    (assault,) = [e for e in clash.events if e.event == "ASSAULT"]
+    assert [a.text for a in assault.actor] == ["police"]
+    assert [r.text for r in assault.recipient] == ["protesters"]

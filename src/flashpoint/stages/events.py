@@ -492,6 +492,24 @@ def _complements(token: Token, by_token: dict[int, Candidate]) -> list[Candidate
 GOVERNED_PREPS = {"for", "on", "upon", "to", "of", "against", "with", "into"}
 
 
+# Acts two parties do together: "between X and Y" names both as actors.
+JOINT_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE", "SUPPORT", "RETREAT", "CONCEDE"})
+
+
+def _between(candidate: Candidate, noun: Token) -> bool:
+    """Participants named as "between X and Y" on an event noun: both actors of a joint act,
+    the first the actor and the rest the recipients of any other ("clashes between X and
+    Y")."""
+    parties = [p for prep, pobj in prep_objects(noun, "between") for p in _participants(pobj)]
+    if len(parties) < 2:
+        return False
+    if candidate.event in JOINT_TYPES:
+        candidate.actor_heads, candidate.recipient_heads = parties, []
+    else:
+        candidate.actor_heads, candidate.recipient_heads = parties[:1], parties[1:]
+    return True
+
+
 def _noun_is_coded(candidate: Candidate, by_token: dict[int, Candidate], lexicon: Lexicon) -> bool:
     """An event noun is coded only when it is an act reported here, not a reference to one."""
     if not candidate.is_noun:
@@ -603,6 +621,8 @@ def _find_participants(
                 candidate.actor_heads = _participants(subject)
             elif subject is not None:
                 candidate.recipient_heads = _participants(subject)
+        if not candidate.actor_heads and token.head.i not in by_token:
+            _between(candidate, token)  # "the agreement between X and Y" (unless a verb's)
         holders = [token]
         if token.dep_ == "dobj" and token.head.lemma_.lower() in lexicon.words("light_verbs"):
             holders.append(token.head)  # "waged a war against X": the target hangs on the verb
@@ -653,6 +673,9 @@ def _find_participants(
         patient = first_child(token, *PASSIVE_SUBJECT_DEPS)
         if patient is None and token.dep_ == "acl":
             patient = token.head
+        unclaimed = not candidate.actor_heads and candidate.actor_span_override is None
+        if unclaimed and patient is not None and _between(candidate, patient):
+            return  # "the deal between X and Y was signed": X and Y signed it
         accused = next((pobj for prep, pobj in prep_objects(token, "on")), None)
         if candidate.event == "ACCUSE" and accused is not None:
             # "a strike blamed on the U.S.": the accused is the on-object, not the strike.
@@ -1717,7 +1740,11 @@ def _background(candidate: Candidate, analyzed: AnalyzedArticle, lexicon: Lexico
                 if item.dep_ != "prep"
                 else ""
             }
-        elif item.dep_ == "dobj" and item.lemma_.lower() in lexicon.words("lasting_struggles"):
+        elif (
+            item.dep_ == "dobj"
+            and not candidate.is_noun
+            and item.lemma_.lower() in lexicon.words("lasting_struggles")
+        ):
             # "has fought a decades-long insurgency", "waged a four-decade civil war"
             modifiers = [
                 t for t in item.children if t.dep_ in ("amod", "compound", "nummod", "nmod")
