@@ -725,3 +725,13 @@ def test_between_names_the_parties_of_an_act(code_text) -> None:
     (assault,) = [e for e in clash.events if e.event == "ASSAULT"]
     assert [a.text for a in assault.actor] == ["police"]
     assert [r.text for r in assault.recipient] == ["protesters"]
+
+
+def test_a_statement_made_at_an_occasion_is_placed_where_the_occasion_was(code_text) -> None:
+    result = code_text(
+        "Speaking hours after a summit in Tehran at which the Turkish president pleaded with "
+        "Russia and Iran to halt any offensive, the minister ramped up his rhetoric.",
+        published=PUBLISHED,
+    )
+    (plea,) = [e for e in result.events if e.event == "REQUEST"]
+    assert plea.event_loc is not None and plea.event_loc.country == "IRN"

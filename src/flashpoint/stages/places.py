@@ -1738,9 +1738,10 @@ def _own_place(
         for basis, within in levels:
             found = [(t, use) for t, use in here if within(t)]
             if verbal:
-                # A statement's place only when its own clause says where it was made.
+                # A statement's place only when its own clause says where it was made, or
+                # the occasion it was made at ("a summit in Tehran at which X pleaded").
                 if basis != "clause" or not strict:
-                    return None
+                    return _occasion_place(head, here)
                 chosen = [t for t, use in found if use == "locative"]
             elif strict:
                 chosen = [
@@ -1751,6 +1752,31 @@ def _own_place(
             if chosen:
                 return _nearest(chosen, head).to_place(basis)
     return None
+
+
+def _occasion_place(head: Token, here: list[tuple[Toponym, str]]) -> Place | None:
+    """The place of the occasion a relative clause of place hangs on: "the summit in Tehran
+    at which the president pleaded", "the meeting in Doha where they agreed"."""
+    clause = head
+    while clause.dep_ != "relcl" and clause.head.i != clause.i:
+        clause = clause.head
+    if clause.dep_ != "relcl":
+        return None
+    relative = any(c.lower_ == "where" for c in clause.children) or any(
+        c.dep_ == "prep" and any(o.lower_ == "which" for o in c.children) for c in clause.children
+    )
+    if not relative:
+        return None
+    occasion = clause.head
+    inside = {t.i for t in clause.subtree}
+    places = [
+        t
+        for t, use in here
+        if use == "locative"
+        and occasion.left_edge.i <= t.token_start <= occasion.right_edge.i
+        and t.token_start not in inside
+    ]
+    return places[0].to_place("clause") if places else None
 
 
 def _origin(toponym: Toponym, segment: Segment) -> bool:
