@@ -232,6 +232,13 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
             "The mayor",
             "the police",
         ),
+        # What a speaker says another side will do is an allegation against that side.
+        (
+            "The government said the militias would use civilians as human shields.",
+            "ACCUSE",
+            "The government",
+            "the militias",
+        ),
         # Two verbs share the object after them.
         ("Police arrested and beat three protesters.", "COERCE", "Police", "three protesters"),
         # Fighting alongside someone is cooperating with them.
@@ -735,3 +742,15 @@ def test_a_statement_made_at_an_occasion_is_placed_where_the_occasion_was(code_t
     )
     (plea,) = [e for e in result.events if e.event == "REQUEST"]
     assert plea.event_loc is not None and plea.event_loc.country == "IRN"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The president vowed on Sunday that the campaign would be over in a short time.",
+        "The regime vowed to win back control of the entire country.",
+    ],
+)
+def test_a_vow_of_victory_in_a_war_is_a_threat(code_text, text: str) -> None:
+    result = code_text(text, published=PUBLISHED)
+    assert [e.event for e in result.events] == ["THREATEN"]

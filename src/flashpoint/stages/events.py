@@ -1120,6 +1120,17 @@ def _build_event(
     )
     negated = negated or omitted
     negated = negated or _denied(candidate)
+    if (
+        event_type == "THREATEN"
+        and candidate.event != "THREATEN"
+        and claimed_by is not None
+        and actors
+        and not any(_same_party(a, claimed_by) for a in actors)
+    ):
+        # "officials said the militias would use human shields": what someone says another
+        # side will do is an allegation against it, not that side's threat.
+        event_type, mode = "ACCUSE", "allege"
+        recipients, actors = actors, [claimed_by]
     if event_type == "THREATEN":
         # A threat is an act now, whatever future or condition it announces.
         hypothetical = future = False
@@ -1293,6 +1304,16 @@ def _same_entity(actor: Actor, others: list[Actor]) -> bool:
     return actor.code is not None and any(
         (o.code, o.sector, o.name) == (actor.code, actor.sector, actor.name) for o in others
     )
+
+
+def _same_party(one: Actor, other: Actor) -> bool:
+    """One party under two mentions: the same words, or the same code (and sector if both
+    have one)."""
+    if (one.name or one.text).lower() == (other.name or other.text).lower():
+        return True
+    if not one.code or one.code != other.code:
+        return False
+    return not (one.sector and other.sector and one.sector != other.sector)
 
 
 def _is_pronoun(actor: Actor) -> bool:
