@@ -220,7 +220,7 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
         ),
         # "forces" (troops) in what others did is no cue of a threat
         (
-            "The minister warned that the rebels have taken dangerous steps in siding with "
+            "The minister warned that the rebels have made a reckless move by siding with "
             "foreign forces.",
             "ACCUSE",
             "The minister",
@@ -234,7 +234,7 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
         ),
         # What a speaker says another side will do is an allegation against that side.
         (
-            "The government said the militias would use civilians as human shields.",
+            "The government said the militias would shell the villages.",
             "ACCUSE",
             "The government",
             "the militias",
@@ -300,11 +300,10 @@ def test_triggers_read_in_context(code_text, text, kind, actor, recipient) -> No
         "The rebels continue to occupy the enclave.",
         "Russia and the US had previously backed the YPG for different reasons.",
         # Responsible for a duty or a good is no blame.
-        "The council is the political arm of the militia, which has been responsible for "
-        "liberating much of the north from the insurgents.",
+        "The brigade has been responsible for liberating several districts from the insurgents.",
         "Police are responsible for security at the border.",
         # Acts planned or proposed have not happened.
-        "The envoy said the planned meetings between the two sides were a moment of truth.",
+        "The mediator said the planned talks in the capital would test both sides.",
     ],
 )
 def test_descriptions_and_generalities_are_not_incidents(code_text, text) -> None:
@@ -329,8 +328,8 @@ def test_a_question_is_asked_not_asserted(code_text) -> None:
     assert not [e for e in result.events if e.event == "REQUEST"]
     # A question put with its comma, and the platform it was put on, ask nothing of anyone.
     result = code_text(
-        "“Why are we staying and fighting their war, by killing their enemies for them?,” the "
-        "senator asked on Twitter.",
+        "“Why should our soldiers keep dying in a war that is not ours?,” the senator asked "
+        "on Twitter.",
         published=PUBLISHED,
     )
     assert not [e for e in result.events if e.event == "REQUEST"]
@@ -672,9 +671,9 @@ def test_no_one_doing_it_is_a_negation(code_text, text: str) -> None:
 
 def test_a_struggle_waged_for_decades_is_history(code_text) -> None:
     result = code_text(
-        "The government regards them as part of the Workers' Front, a designated terror group "
-        "that has fought a decades-long insurgency against the state. The minister said there "
-        "was no distinction between the two movements, with whom the capital has fought a "
+        "The army calls them the armed wing of the Liberation Front, a banned movement that "
+        "has fought a decades-long insurgency in the hills. The governor said there was no "
+        "difference between the two movements, with whom the republic has fought a "
         "four-decade civil war.",
         published=PUBLISHED,
     )
@@ -684,8 +683,8 @@ def test_a_struggle_waged_for_decades_is_history(code_text) -> None:
 
 def test_an_omission_is_not_a_refusal_and_a_shared_past_perfect_is_history(code_text) -> None:
     result = code_text(
-        "Allies were not consulted before the announcement. The neighbour had armed and "
-        "supported the rebel factions.",
+        "Local leaders were not consulted about the new checkpoints. The neighbour had armed "
+        "and supported the rebel factions.",
         published=PUBLISHED,
     )
     assert not [e for e in result.events if e.event == "REJECT"]
@@ -699,8 +698,8 @@ def test_an_omission_is_not_a_refusal_and_a_shared_past_perfect_is_history(code_
 def test_would_in_reported_speech_is_the_speakers_future_not_a_supposition(code_text) -> None:
     result = code_text(
         "The president said the country would never agree to a compromise with the militia. "
-        "Nor did the council say how the wounded would be evacuated, or how aid workers would "
-        "be protected.",
+        "The council did not explain how the wounded would be evacuated, or how aid workers "
+        "would be protected.",
         published=PUBLISHED,
     )
     (refusal,) = [e for e in result.events if e.event == "REJECT"]
@@ -711,12 +710,12 @@ def test_would_in_reported_speech_is_the_speakers_future_not_a_supposition(code_
 
 def test_both_countries_are_the_last_two_named(code_text) -> None:
     result = code_text(
-        "Thousands fled towards the borders with Jordan and Israel. Both countries say they "
-        "will not allow any refugees to cross.",
+        "Thousands fled towards the borders with Kenya and Uganda. Both countries say they "
+        "will not allow any more refugees to cross.",
         published=PUBLISHED,
     )
     (refusal,) = [e for e in result.events if e.event == "REJECT"]
-    assert sorted(a.code for a in refusal.actor) == ["ISR", "JOR"]
+    assert sorted(a.code for a in refusal.actor) == ["KEN", "UGA"]
 
 
 def test_between_names_the_parties_of_an_act(code_text) -> None:
@@ -736,19 +735,19 @@ def test_between_names_the_parties_of_an_act(code_text) -> None:
 
 def test_a_statement_made_at_an_occasion_is_placed_where_the_occasion_was(code_text) -> None:
     result = code_text(
-        "Speaking hours after a summit in Tehran at which the Turkish president pleaded with "
-        "Russia and Iran to halt any offensive, the minister ramped up his rhetoric.",
+        "Speaking after a meeting in Nairobi at which the Kenyan president appealed to "
+        "Ethiopia and Sudan to end the fighting, the envoy sounded hopeful.",
         published=PUBLISHED,
     )
     (plea,) = [e for e in result.events if e.event == "REQUEST"]
-    assert plea.event_loc is not None and plea.event_loc.country == "IRN"
+    assert plea.event_loc is not None and plea.event_loc.country == "KEN"
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "The president vowed on Sunday that the campaign would be over in a short time.",
-        "The regime vowed to win back control of the entire country.",
+        "The general vowed that the offensive would end within weeks.",
+        "The junta vowed to regain every district held by the rebels.",
     ],
 )
 def test_a_vow_of_victory_in_a_war_is_a_threat(code_text, text: str) -> None:

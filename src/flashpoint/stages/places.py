@@ -1739,7 +1739,7 @@ def _own_place(
             found = [(t, use) for t, use in here if within(t)]
             if verbal:
                 # A statement's place only when its own clause says where it was made, or
-                # the occasion it was made at ("a summit in Tehran at which X pleaded").
+                # the occasion it was made at ("a summit in Nairobi at which X appealed").
                 if basis != "clause" or not strict:
                     return _occasion_place(head, here)
                 chosen = [t for t, use in found if use == "locative"]
@@ -1755,8 +1755,8 @@ def _own_place(
 
 
 def _occasion_place(head: Token, here: list[tuple[Toponym, str]]) -> Place | None:
-    """The place of the occasion a relative clause of place hangs on: "the summit in Tehran
-    at which the president pleaded", "the meeting in Doha where they agreed"."""
+    """The place of the occasion a relative clause of place hangs on: "the summit in Nairobi
+    at which the president appealed", "the meeting in Doha where they agreed"."""
     clause = head
     while clause.dep_ != "relcl" and clause.head.i != clause.i:
         clause = clause.head
