@@ -1974,7 +1974,7 @@ def _focus_place(usable: list[tuple[Toponym, str]], country: str | None) -> Plac
         place = toponym.place
         if place is None or (place.precision or 0) < 2 or place.country != country:
             continue
-        # "Daraa province" and "Daraa" count as one name
+        # "Kandahar province" and "Kandahar" count as one name
         words = [w for w in toponym.text.lower().split() if w not in GENERIC_PLACE_WORDS]
         key = " ".join(words) or place.name
         counts[key] += 1
