@@ -133,13 +133,19 @@ def _unflatten(text: str, start: int, end: int, rules: dict) -> list[tuple[int, 
 
 def _sentence_cuts(text: str, start: int, end: int, rules: dict) -> list[int]:
     cuts = []
+    opening = closing = straight = 0  # quotation marks seen so far, counted once
+    counted = start
     for match in _flat_sentence_end().finditer(text, start, end):
         stop = match.start("stop")
+        seen = text[counted : match.end("stop")]
+        opening, closing = opening + seen.count("“"), closing + seen.count("”")
+        straight += seen.count('"')
+        counted = match.end("stop")
         word = re.search(r"([\w.]+)$", text[max(start, stop - 12) : stop])
         if word and (len(word.group(1)) == 1 or word.group(1).lower() in rules["_abbreviations"]):
             continue  # "Gen. Smith", "the U.S. State Department"
-        if _open_quote(text[start : match.end("stop")]):
-            continue
+        if opening > closing or straight % 2 == 1:
+            continue  # inside a quotation
         cuts.append(match.end("stop"))
     return cuts
 
@@ -149,12 +155,6 @@ def _flat_sentence_end() -> re.Pattern[str]:
     # A sentence ends at . ! ? (and a closing quote or bracket), before a capital or an
     # opening quote.
     return re.compile(r"(?P<stop>[.!?…][\"'”’)\]]*)\s+(?=[\"“‘(]?[A-Z0-9])")
-
-
-def _open_quote(text: str) -> bool:
-    """Inside a quotation: more opening than closing curly quotes, or an odd number of
-    straight ones."""
-    return text.count("“") > text.count("”") or text.count('"') % 2 == 1
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
