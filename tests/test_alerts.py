@@ -289,6 +289,22 @@ def test_incremental_updates_store_what_a_full_computation_gives(tmp_path: Path,
         assert _stored(store.conn) == final
 
 
+def test_watch_polls_deliver_each_new_alert_once(tmp_path: Path) -> None:
+    builder = Builder(None)
+    plant(builder)
+    jsonl = tmp_path / "alerts.jsonl"
+    lines: list[str] = []
+    with Store(tmp_path / "watched.db") as store:
+        for start in range(0, len(builder.results), 150):  # one poll per 150 articles
+            for result in builder.results[start : start + 150]:
+                store.save(result)
+            alerts_module.update_after_poll(store, jsonl=jsonl, report=lines.append)
+        final = _stored(store.conn)
+    delivered = [json.loads(line)["id"] for line in jsonl.read_text().splitlines()]
+    assert len(delivered) == len(set(delivered)) == len(lines)
+    assert set(final) <= set(delivered)
+
+
 def test_an_update_after_new_thresholds_or_an_older_event_recomputes_everything(
     store_path: Path, tmp_path: Path
 ) -> None:

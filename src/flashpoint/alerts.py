@@ -215,6 +215,7 @@ class Data:
     series: dict[SeriesKey, dict[int, Day]]
     first_day: int | None  # ordinal of the store's first dated event (its coverage start)
     last_day: int | None
+    events: int = 0  # countable events read
 
 
 def _day(date: str, ordinals: dict[str, int]) -> int | None:
@@ -251,10 +252,12 @@ def _fill(
     rows: Iterable[Sequence[Any]],
     keep: set[SeriesKey] | None = None,
     dyads: list[tuple[str, int]] | None = None,
-) -> tuple[int | None, int | None]:
+) -> tuple[int | None, int | None, int]:
     """Add the rows (in rowid order) to their series' days (only the series in `keep` when
-    given; the (dyad, rowid) pairs met to `dyads` when given); returns the first and last day."""
+    given; the (dyad, rowid) pairs met to `dyads` when given); returns the first and last day
+    and the number of rows with a date."""
     first = last = None
+    count = 0
     ordinals: dict[str, int] = {}
     for row in rows:
         rowid, event_id, _article, incident, date, actors, recipients, place, admin1 = row[:9]
@@ -262,6 +265,7 @@ def _fill(
         day = _day(date, ordinals)
         if day is None:
             continue
+        count += 1
         first = day if first is None or day < first else first
         last = day if last is None or day > last else last
         quad = int(quad or 0)
@@ -294,7 +298,7 @@ def _fill(
                 cell.incidents[incident] = (old[0], dead)
             if stype != "dyad":
                 cell.initiators.update(initiators)
-    return first, last
+    return first, last, count
 
 
 def load_series(
@@ -313,10 +317,11 @@ def load_series(
     if country:
         sql += " AND (country = ? OR actor_codes LIKE ? OR recipient_codes LIKE ?)"
         params += [country, f"% {country} %", f"% {country} %"]
-    first, last = _fill(series, conn.execute(sql + " ORDER BY rowid", params), dyads=dyads)
+    rows = conn.execute(sql + " ORDER BY rowid", params)
+    first, last, count = _fill(series, rows, dyads=dyads)
     if country:  # the store's coverage, not the country's: the same alerts as a full run
         first, last = _coverage(conn)
-    return Data(series, first, last)
+    return Data(series, first, last, count)
 
 
 def _coverage(conn: sqlite3.Connection) -> tuple[int | None, int | None]:
@@ -856,7 +861,7 @@ def recompute(conn: sqlite3.Connection, config: dict[str, Any]) -> Update:
     fresh = {a.id for a in alerts}
     return Update(
         "full",
-        sum(len(c.events) for days in data.series.values() for c in days.values()),
+        data.events,
         len(data.series),
         alerts,
         [a for a in alerts if a.id not in created],
