@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import random
@@ -152,6 +153,9 @@ def incremental(path: Path, config: dict, check: bool) -> dict:
                 "new": len(done.new),
                 "removed": done.removed,
             }
+        result["peak_rss_mb_with_recompute"] = round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        )
         if check:
             stored = {r[0]: json.loads(r[1]) for r in conn.execute("SELECT id, record FROM alerts")}
             data = alerts_module.load_series(conn)
@@ -199,6 +203,8 @@ def main() -> None:
         "peak_rss_mb": round(peak),
     }
     if not args.no_incremental:
+        del data, found  # the recomputation below loads the store again
+        gc.collect()
         result["incremental"] = incremental(path, config, args.check)
     print(json.dumps(result))
 

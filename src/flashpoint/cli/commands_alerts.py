@@ -56,9 +56,11 @@ def alerts(
         bool, typer.Option("--new", help="Print only alerts not stored before.")
     ] = False,
 ) -> None:
-    """Compute escalation alerts over the whole store, store them and print them: spikes,
-    sustained rises, jumps in fatalities, first lethal events between a pair, new actors in
-    a region; media spikes (more reports, not more incidents) are marked as such."""
+    """Compute escalation alerts over the whole store, store them (in place of the stored
+    ones: those that no longer hold go) and print them: spikes, sustained rises, jumps in
+    fatalities, first lethal events between a pair, new actors in a region; media spikes
+    (more reports, not more incidents) are marked as such. `watch` keeps them up to date
+    incrementally."""
     since_day, until_day = _date(since, "--since"), _date(until, "--until")
     if country is not None and not re.fullmatch(r"[A-Za-z]{3}", country):
         raise fail(f"--country {country!r}: give a 3-letter ISO code such as UKR", 2)
