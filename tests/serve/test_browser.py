@@ -534,7 +534,7 @@ def test_guardian_alerts_open_on_the_dashboard(
             f"'{wanted}' && document.getElementById('map').dataset.events === '{located}'"
         )
         assert not page.locator("#alert-clear").is_hidden()
-        if alert is served[0]:
+        if alert is max(served, key=lambda a: len(a["events"])):
             page.screenshot(path=str(_shots(test_output) / "dashboard-alerts-guardian.png"))
         # Its events open on their article, the sentence that tells each one highlighted.
         page.click(f"#events tbody tr[data-id='{ids[0]}']")
