@@ -814,9 +814,9 @@ def _created(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
 
 
 def ensure_tables(conn: sqlite3.Connection) -> None:
-    """The alerts tables (alerts.sql, all CREATE ... IF NOT EXISTS: also for a store made
-    before the incremental state existed)."""
-    script = (resources.files("flashpoint.store") / "alerts.sql").read_text(encoding="utf-8")
+    """The incremental update's tables (alerts_state.sql, all CREATE ... IF NOT EXISTS), made
+    on first use: a cache of what the events table holds, outside the migrations."""
+    script = (resources.files("flashpoint.store") / "alerts_state.sql").read_text("utf-8")
     current = ""
     for line in script.splitlines(keepends=True):
         if line.lstrip().startswith("--"):
