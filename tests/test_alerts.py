@@ -305,6 +305,32 @@ def test_watch_polls_deliver_each_new_alert_once(tmp_path: Path) -> None:
     assert set(final) <= set(delivered)
 
 
+def test_cli_update_after_an_ingest(tmp_path: Path) -> None:
+    """`flashpoint alerts --update` after articles were stored (an `ingest` into the store):
+    only the new alerts are new, and the store then holds what a full computation gives."""
+    builder = Builder(None)
+    plant(builder)
+    db = tmp_path / "ingested.db"
+    half = len(builder.results) // 2
+    with Store(db) as store:
+        for result in builder.results[:half]:
+            store.save(result)
+    first = runner.invoke(app, ["alerts", "--db", str(db), "--update", "--json"])
+    assert first.exit_code == 0, first.output
+    before = {json.loads(line)["id"] for line in first.stdout.splitlines()}
+    with Store(db) as store:
+        for result in builder.results[half:]:
+            store.save(result)
+    second = runner.invoke(app, ["alerts", "--db", str(db), "--update", "--json", "--new"])
+    assert second.exit_code == 0, second.output
+    new = {json.loads(line)["id"] for line in second.stdout.splitlines()}
+    with Store(db) as store:
+        final = _stored(store.conn)
+        assert final == _full(store.conn, alerts_module.load_config())
+    assert new and not new & before and new <= set(final)
+    assert set(final) - before <= new
+
+
 def test_an_update_after_new_thresholds_or_an_older_event_recomputes_everything(
     store_path: Path, tmp_path: Path
 ) -> None:

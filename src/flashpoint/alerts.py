@@ -392,6 +392,15 @@ class Alert:
             return self.series.split("/")[0]
         return None
 
+    @classmethod
+    def from_dict(cls, record: dict[str, Any]) -> Alert:
+        """An alert as `to_dict` wrote it (a stored one)."""
+        fields = (
+            "kind", "severity", "series_type", "series", "quad", "day", "measure", "value",
+            "baseline", "message", "score", "media", "events", "incidents", "history", "detail",
+        )  # fmt: skip
+        return cls(**{name: record[name] for name in fields})
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
