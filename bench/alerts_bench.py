@@ -11,12 +11,20 @@ into the events and articles tables (the full-text triggers are dropped in this 
 they cost time to build it and nothing to the alerts). Reported: seconds to load the series,
 seconds to apply the rules, their CPU seconds (on a shared machine the wall clock measures the
 neighbours too), alerts found, peak RSS, the load average. One process, one core.
+
+Then the incremental update (alerts.update) against the full recomputation it replaces: the
+stored alerts are recomputed in full once (alerts.recompute: load, rules, storing, the
+incremental state), then one new article is stored as `ingest` stores it (Store.save) and the
+update timed, once for an article about the last day and once for a late one about a day a
+year back (every touched series is then retested from that day on). `--check` also compares
+the stored alerts with a full computation afterwards (another full run).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import random
@@ -28,6 +36,7 @@ import time
 from pathlib import Path
 
 from flashpoint import alerts as alerts_module
+from flashpoint.model import Actor, Article, ArticleResult, Event, Place, Size, Span
 from flashpoint.store import Store
 
 
@@ -89,11 +98,84 @@ def _flush(conn: sqlite3.Connection, articles: list, events: list) -> None:
     events.clear()
 
 
+def one_article(store: Store, number: int, day: dt.date, country: str, dead: int) -> None:
+    """One new article with two event mentions, stored as `ingest` stores it."""
+    article_id = f"new{number:04d}"
+    text = f"Report {number}: fighting in {country}."
+    events = [
+        Event(
+            id=f"{article_id}-e{k}",
+            article_id=article_id,
+            event="ASSAULT",
+            actor=[Actor(text="A", code=f"{country[1:]}{actor}", start=0, end=1)],
+            recipient=[Actor(text="B", code=f"{country[1:]}A", start=0, end=1)],
+            date=day,
+            date_precision="day",
+            event_loc=Place(name="R1", country=country, admin1="R1"),
+            size=Size(dead=dead) if dead else None,
+            quad_code=4,
+            event_scale=-9.0,
+            confidence=0.9,
+            evidence=Span(text=text, start=0, end=len(text)),
+            link_id=f"lnew{number:04d}-{k}",
+        )
+        for k, actor in enumerate("BC")
+    ]
+    published = dt.datetime.combine(day, dt.time(12))
+    article = Article(id=article_id, title=text, text=text, published=published)
+    store.save(ArticleResult(article=article, events=events))
+
+
+def incremental(path: Path, config: dict, check: bool) -> dict:
+    result: dict = {}
+    with Store(path) as store:
+        conn = store.conn
+        cpu = time.process_time()
+        full = alerts_module.recompute(conn, config)
+        result["recompute_seconds"] = round(full.seconds, 1)
+        result["recompute_cpu_seconds"] = round(time.process_time() - cpu, 1)
+        result["stored_alerts"] = len(full.alerts)
+        last = conn.execute("SELECT max(date) FROM events").fetchone()[0]
+        last_day = dt.date.fromisoformat(last[:10])
+        for number, (label, day) in enumerate(
+            [("update_last_day", last_day), ("update_late_year_back", last_day - dt.timedelta(365))]
+        ):
+            one_article(store, number, day, "C07", dead=3)
+            cpu = time.process_time()
+            done = alerts_module.update(conn, config)
+            result[label] = {
+                "mode": done.mode,
+                "seconds": round(done.seconds, 3),
+                "cpu_seconds": round(time.process_time() - cpu, 3),
+                "events_read": done.events,
+                "series_recomputed": done.series,
+                "alerts_of_those_series": len(done.alerts),
+                "new": len(done.new),
+                "removed": done.removed,
+            }
+        result["peak_rss_mb_with_recompute"] = round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        )
+        if check:
+            stored = {r[0]: json.loads(r[1]) for r in conn.execute("SELECT id, record FROM alerts")}
+            data = alerts_module.load_series(conn)
+            fresh = {
+                a.id: json.loads(json.dumps(a.to_dict()))
+                for a in alerts_module.compute_alerts(data, config)
+            }
+            result["same_as_full"] = stored == fresh
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--days", type=int, default=730)
     parser.add_argument("--db", type=Path, help="Reuse (or build) this store.")
+    parser.add_argument(
+        "--check", action="store_true", help="Compare the updated alerts with a full run."
+    )
+    parser.add_argument("--no-incremental", action="store_true", help="Time the full run only.")
     args = parser.parse_args()
     path = args.db or Path(tempfile.mkdtemp()) / "alerts-bench.db"
     if not path.exists():
@@ -120,6 +202,10 @@ def main() -> None:
         "alerts": len(found),
         "peak_rss_mb": round(peak),
     }
+    if not args.no_incremental:
+        del data, found  # the recomputation below loads the store again
+        gc.collect()
+        result["incremental"] = incremental(path, config, args.check)
     print(json.dumps(result))
 
 

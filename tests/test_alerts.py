@@ -37,8 +37,11 @@ PLACES = {
 
 
 class Builder:
-    def __init__(self, store: Store) -> None:
+    """Stores one article per planted event; with `store=None`, keeps them in `results`."""
+
+    def __init__(self, store: Store | None) -> None:
         self.store = store
+        self.results: list[ArticleResult] = []
         self.n = 0
 
     def event(
@@ -89,44 +92,52 @@ class Builder:
             text=text,
             published=dt.datetime.combine(DAY0 + dt.timedelta(days=day), dt.time(12)),
         )
-        self.store.save(ArticleResult(article=article, events=[event]))
+        result = ArticleResult(article=article, events=[event])
+        if self.store is None:
+            self.results.append(result)
+        else:
+            self.store.save(result)
         return event_id
 
 
 def build_store(path: Path) -> Path:
-    rng = random.Random(7)
     with Store(path) as store:
-        b = Builder(store)
-        # 1. Quiet dyad ETH-ERI in Tigray (an accusation every ten days), then daily attacks.
-        for day in range(0, 60, 10):
-            b.event(day, "ETH", "ETH", "ERI", quad=3, admin1="Tigray")
-        for day in range(60, 76):
-            b.event(day, "ETH", "ERI", "ETH", dead=5 + day % 4, admin1="Tigray")
-        # 2. Slow rise in Mali: from 0.5 to 6 attacks a day over three months.
-        for day in range(DAYS):
-            rate = 0.5 + 5.5 * day / (DAYS - 1)
-            for _ in range(_poisson(rng, rate)):
-                b.event(day, "MLI", "JNI", "MLI", admin1="Mopti", dead=rng.choice((0, 0, 1, 2)))
-        # ... and a massacre on day 85.
-        b.event(85, "MLI", "JNI", "MLI", admin1="Mopti", dead=40)
-        # 3. Nigeria: one incident a day, one report each; on day 70, 30 reports of one incident;
-        # on day 80 a new armed actor.
-        for day in range(DAYS):
-            b.event(day, "NGA", "BOK", "NGA", admin1="Borno")
-        for _ in range(30):
-            b.event(70, "NGA", "BOK", "NGA", admin1="Borno", link="lmarket-bombing")
-        b.event(80, "NGA", "ISW", "NGA", admin1="Borno")
-        # 4. Peru: noise only (Poisson 2 a day) among known actors, plus events that must not
-        # count: a publication-date fallback flood, background, negated, hypothetical.
-        for day in range(DAYS):
-            for _ in range(_poisson(rng, 2.0)):
-                b.event(day, "PER", rng.choice(["PEP", "PEG"]), "PER", admin1="Lima")
-        for _ in range(40):
-            b.event(85, "PER", "PEP", "PER", admin1="Lima", precision="published", dead=9)
-            b.event(86, "PER", "PEP", "PER", admin1="Lima", background=True, dead=9)
-            b.event(87, "PER", "PEP", "PER", admin1="Lima", negated=True, dead=9)
-            b.event(88, "PER", "PEP", "PER", admin1="Lima", hypothetical=True, dead=9)
+        plant(Builder(store))
     return path
+
+
+def plant(b: Builder) -> None:
+    """The planted breaks, noise and uncountable events, in day order."""
+    rng = random.Random(7)
+    # 1. Quiet dyad ETH-ERI in Tigray (an accusation every ten days), then daily attacks.
+    for day in range(0, 60, 10):
+        b.event(day, "ETH", "ETH", "ERI", quad=3, admin1="Tigray")
+    for day in range(60, 76):
+        b.event(day, "ETH", "ERI", "ETH", dead=5 + day % 4, admin1="Tigray")
+    # 2. Slow rise in Mali: from 0.5 to 6 attacks a day over three months.
+    for day in range(DAYS):
+        rate = 0.5 + 5.5 * day / (DAYS - 1)
+        for _ in range(_poisson(rng, rate)):
+            b.event(day, "MLI", "JNI", "MLI", admin1="Mopti", dead=rng.choice((0, 0, 1, 2)))
+    # ... and a massacre on day 85.
+    b.event(85, "MLI", "JNI", "MLI", admin1="Mopti", dead=40)
+    # 3. Nigeria: one incident a day, one report each; on day 70, 30 reports of one incident;
+    # on day 80 a new armed actor.
+    for day in range(DAYS):
+        b.event(day, "NGA", "BOK", "NGA", admin1="Borno")
+    for _ in range(30):
+        b.event(70, "NGA", "BOK", "NGA", admin1="Borno", link="lmarket-bombing")
+    b.event(80, "NGA", "ISW", "NGA", admin1="Borno")
+    # 4. Peru: noise only (Poisson 2 a day) among known actors, plus events that must not
+    # count: a publication-date fallback flood, background, negated, hypothetical.
+    for day in range(DAYS):
+        for _ in range(_poisson(rng, 2.0)):
+            b.event(day, "PER", rng.choice(["PEP", "PEG"]), "PER", admin1="Lima")
+    for _ in range(40):
+        b.event(85, "PER", "PEP", "PER", admin1="Lima", precision="published", dead=9)
+        b.event(86, "PER", "PEP", "PER", admin1="Lima", background=True, dead=9)
+        b.event(87, "PER", "PEP", "PER", admin1="Lima", negated=True, dead=9)
+        b.event(88, "PER", "PEP", "PER", admin1="Lima", hypothetical=True, dead=9)
 
 
 def _poisson(rng: random.Random, rate: float) -> int:
@@ -207,6 +218,135 @@ def test_a_new_actor_in_a_region_is_alerted(computed: list[dict]) -> None:
 def test_noise_and_uncountable_events_give_no_alert(computed: list[dict]) -> None:
     peru = [a for a in computed if alerts_module.matches(a, country="PER")]
     assert peru == [], [a["message"] for a in peru]
+
+
+def _stored(conn) -> dict[str, dict]:
+    return {row[0]: json.loads(row[1]) for row in conn.execute("SELECT id, record FROM alerts")}
+
+
+def _full(conn, config: dict) -> dict[str, dict]:
+    found = alerts_module.compute_alerts(alerts_module.load_series(conn), config)
+    return {a.id: json.loads(json.dumps(a.to_dict())) for a in found}
+
+
+@pytest.mark.parametrize("seed", [3, 5])
+def test_incremental_updates_store_what_a_full_computation_gives(tmp_path: Path, seed: int) -> None:
+    """The planted store's articles arrive in batches, roughly in day order but some of them
+    days or weeks late (reports of old dates), some raising an incident's toll later; after
+    every batch the incrementally updated alerts are exactly those of a full computation over
+    the store so far: none missing, none stale, none twice."""
+    rng = random.Random(seed)
+    builder = Builder(None)
+    plant(builder)
+    # Later reports of incidents already reported: a higher toll, on the incident's day.
+    for result in rng.sample([r for r in builder.results if r.events[0].quad_code == 4], 12):
+        event = result.events[0]
+        builder.event(
+            (event.date - DAY0).days,
+            event.event_loc.country,
+            event.actor[0].code,
+            event.recipient[0].code,
+            dead=(event.size.dead if event.size else 0) + rng.choice((5, 20)),
+            admin1=event.event_loc.admin1,
+            link=event.link_id,
+        )
+    arrival = {
+        r.article.id: (r.events[0].date - DAY0).days
+        + rng.random() * 2
+        + (rng.choice((3, 10, 30)) if rng.random() < 0.1 else 0)
+        for r in builder.results
+    }
+    queue = sorted(builder.results, key=lambda r: arrival[r.article.id])
+    config = alerts_module.load_config()
+    modes = []
+    with Store(tmp_path / "incremental.db") as store:
+        while queue:
+            size = rng.choice((1, 2, 5, 20, 60))
+            batch, queue = queue[:size], queue[size:]
+            for result in batch:
+                store.save(result)
+            done = alerts_module.update(store.conn, config)
+            modes.append(done.mode)
+            stored = _stored(store.conn)
+            assert stored == _full(store.conn, config), (len(modes), done)
+            assert store.conn.execute("SELECT count(*) FROM alerts").fetchone()[0] == len(stored)
+        assert alerts_module.update(store.conn, config).mode == "none"
+        final = _stored(store.conn)
+    assert modes.count("incremental") > 0.8 * len(modes)
+    assert {a["kind"] for a in final.values()} >= {
+        "media_spike",
+        "sustained_rise",
+        "fatalities_jump",
+        "first_lethal",
+        "new_actor",
+    }
+    # The same as `flashpoint alerts` on the final store (a full computation, stored).
+    copy = tmp_path / "full.db"
+    copy.write_bytes((tmp_path / "incremental.db").read_bytes())
+    done = runner.invoke(app, ["alerts", "--db", str(copy), "--json"])
+    assert done.exit_code == 0, done.output
+    with Store(copy) as store:
+        assert _stored(store.conn) == final
+
+
+def test_watch_polls_deliver_each_new_alert_once(tmp_path: Path) -> None:
+    builder = Builder(None)
+    plant(builder)
+    jsonl = tmp_path / "alerts.jsonl"
+    lines: list[str] = []
+    with Store(tmp_path / "watched.db") as store:
+        for start in range(0, len(builder.results), 150):  # one poll per 150 articles
+            for result in builder.results[start : start + 150]:
+                store.save(result)
+            alerts_module.update_after_poll(store, jsonl=jsonl, report=lines.append)
+        final = _stored(store.conn)
+    delivered = [json.loads(line)["id"] for line in jsonl.read_text().splitlines()]
+    assert len(delivered) == len(set(delivered)) == len(lines)
+    assert set(final) <= set(delivered)
+
+
+def test_cli_update_after_an_ingest(tmp_path: Path) -> None:
+    """`flashpoint alerts --update` after articles were stored (an `ingest` into the store):
+    only the new alerts are new, and the store then holds what a full computation gives."""
+    builder = Builder(None)
+    plant(builder)
+    db = tmp_path / "ingested.db"
+    half = len(builder.results) // 2
+    with Store(db) as store:
+        for result in builder.results[:half]:
+            store.save(result)
+    first = runner.invoke(app, ["alerts", "--db", str(db), "--update", "--json"])
+    assert first.exit_code == 0, first.output
+    before = {json.loads(line)["id"] for line in first.stdout.splitlines()}
+    with Store(db) as store:
+        for result in builder.results[half:]:
+            store.save(result)
+    second = runner.invoke(app, ["alerts", "--db", str(db), "--update", "--json", "--new"])
+    assert second.exit_code == 0, second.output
+    new = {json.loads(line)["id"] for line in second.stdout.splitlines()}
+    with Store(db) as store:
+        final = _stored(store.conn)
+        assert final == _full(store.conn, alerts_module.load_config())
+    assert new and not new & before and new <= set(final)
+    assert set(final) - before <= new
+
+
+def test_an_update_after_new_thresholds_or_an_older_event_recomputes_everything(
+    store_path: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "copy.db"
+    db.write_bytes(store_path.read_bytes())
+    config = alerts_module.load_config()
+    with Store(db) as store:
+        assert alerts_module.update(store.conn, config).mode == "full"  # no state yet
+        assert alerts_module.update(store.conn, config).mode == "none"
+        late = Builder(store)
+        late.n = 100_000  # new article ids
+        late.event(-30, "NGA", "BOK", "NGA", admin1="Borno")  # before the coverage start
+        assert alerts_module.update(store.conn, config).mode == "full"
+        stricter = {**config, "spike_p": 1e-5}
+        assert alerts_module.update(store.conn, stricter).mode == "full"
+        assert _stored(store.conn) == _full(store.conn, stricter)
 
 
 def test_count_model_tail_probabilities() -> None:

@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import hashlib
 import json
 import math
 import sqlite3
-from collections import defaultdict
+import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -177,14 +179,17 @@ def upper_band(mean: float, variance: float, p: float) -> int:
 
 # --- loading the series -----------------------------------------------------------------------
 
-EVENT_SQL = """
-SELECT id, article_id, coalesce(link_id, id) AS incident, date, actor_codes, recipient_codes,
-       country, json_extract(record, '$.event_loc.admin1') AS admin1, quad_code, event_scale,
-       json_extract(record, '$.size.dead') AS dead
+COUNTABLE = (
+    "negated = 0 AND hypothetical = 0 AND background = 0 AND future = 0"
+    " AND date_precision = 'day' AND date IS NOT NULL"
+)
+EVENT_COLUMNS = """
+SELECT rowid, id, article_id, coalesce(link_id, id) AS incident, date, actor_codes,
+       recipient_codes, country, json_extract(record, '$.event_loc.admin1') AS admin1, quad_code,
+       event_scale, json_extract(record, '$.size.dead') AS dead
 FROM events
-WHERE negated = 0 AND hypothetical = 0 AND background = 0 AND future = 0
-  AND date_precision = 'day' AND date IS NOT NULL
 """
+EVENT_SQL = f"{EVENT_COLUMNS} WHERE {COUNTABLE}"
 
 
 @dataclass(slots=True)
@@ -212,43 +217,102 @@ class Data:
     series: dict[SeriesKey, dict[int, Day]]
     first_day: int | None  # ordinal of the store's first dated event (its coverage start)
     last_day: int | None
+    events: int = 0  # countable events read
 
 
-def load_series(conn: sqlite3.Connection, country: str | None = None) -> Data:
-    series: dict[SeriesKey, dict[int, Day]] = defaultdict(dict)
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused: loading a large store makes millions of small
+    objects and no cycles, and the collections the allocations set off would scan them all
+    again and again (more than half the load time on a million events)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _day(date: str, ordinals: dict[str, int]) -> int | None:
+    day = ordinals.get(date)
+    if day is None:
+        try:
+            day = dt.date.fromisoformat(date[:10]).toordinal()
+        except ValueError:
+            return None
+        ordinals[date] = day
+    return day
+
+
+def _pairs(initiators: list[str], targets: list[str]) -> list[str]:
+    """The dyads of an event: unordered pairs of its first four initiators and recipients."""
+    pairs = {(a, b) if a < b else (b, a) for a in initiators[:4] for b in targets[:4] if a != b}
+    return [f"{a}-{b}" for a, b in sorted(pairs)]
+
+
+def _keys(row: Sequence[Any]) -> list[tuple[str, str]]:
+    """A row's series (type, name), quad class aside."""
+    place, admin1 = row[7], row[8]
+    keys: list[tuple[str, str]] = []
+    if place:
+        keys.append(("country", place))
+        if admin1:
+            keys.append(("admin1", f"{place}/{admin1}"))
+    keys += [("dyad", d) for d in _pairs((row[5] or "").split(), (row[6] or "").split())]
+    return keys
+
+
+def _fill(
+    series: dict[SeriesKey, dict[int, Day]],
+    rows: Iterable[Sequence[Any]],
+    keep: set[SeriesKey] | None = None,
+    dyads: list[tuple[str, int]] | None = None,
+) -> tuple[int | None, int | None, int]:
+    """Add the rows (in rowid order) to their series' days (only the series in `keep` when
+    given; the (dyad, rowid) pairs met to `dyads` when given); returns the first and last day
+    and the number of rows with a date."""
+    with _no_gc():
+        return _fill_rows(series, rows, keep, dyads)
+
+
+def _fill_rows(
+    series: dict[SeriesKey, dict[int, Day]],
+    rows: Iterable[Sequence[Any]],
+    keep: set[SeriesKey] | None,
+    dyads: list[tuple[str, int]] | None,
+) -> tuple[int | None, int | None, int]:
     first = last = None
-    sql, params = EVENT_SQL, []
-    if country:
-        sql += " AND (country = ? OR actor_codes LIKE ? OR recipient_codes LIKE ?)"
-        params = [country, f"% {country} %", f"% {country} %"]
+    count = 0
     ordinals: dict[str, int] = {}
-    for row in conn.execute(sql, params):
-        event_id, _article, incident, date, actors, recipients, place, admin1, quad, scale, dead = (
-            row
-        )
-        day = ordinals.get(date)
+    for row in rows:
+        rowid, event_id, _article, incident, date, actors, recipients, place, admin1 = row[:9]
+        quad, scale, dead = row[9:12]
+        day = _day(date, ordinals)
         if day is None:
-            try:
-                day = dt.date.fromisoformat(date[:10]).toordinal()
-            except ValueError:
-                continue
-            ordinals[date] = day
+            continue
+        count += 1
         first = day if first is None or day < first else first
         last = day if last is None or day > last else last
         quad = int(quad or 0)
         scale = float(scale or 0.0)
         dead = int(dead or 0)
         initiators = (actors or "").split()
-        targets = (recipients or "").split()
         keys: list[tuple[str, str]] = []
         if place:
             keys.append(("country", place))
             if admin1:
                 keys.append(("admin1", f"{place}/{admin1}"))
-        pairs = {(a, b) if a < b else (b, a) for a in initiators[:4] for b in targets[:4] if a != b}
-        keys += [("dyad", f"{a}-{b}") for a, b in sorted(pairs)]
+        for dyad in _pairs(initiators, (recipients or "").split()):
+            keys.append(("dyad", dyad))
+            if dyads is not None:
+                dyads.append((dyad, rowid))
         for stype, name in keys:
-            bucket = series[(stype, name, quad)]
+            if keep is not None and (stype, name, quad) not in keep:
+                continue
+            bucket = series.get((stype, name, quad))
+            if bucket is None:
+                bucket = series[(stype, name, quad)] = {}
             cell = bucket.get(day)
             if cell is None:
                 cell = bucket[day] = Day()
@@ -260,13 +324,39 @@ def load_series(conn: sqlite3.Connection, country: str | None = None) -> Data:
                 cell.incidents[incident] = (old[0], dead)
             if stype != "dyad":
                 cell.initiators.update(initiators)
+    return first, last, count
+
+
+def load_series(
+    conn: sqlite3.Connection,
+    country: str | None = None,
+    upto: int | None = None,
+    dyads: list[tuple[str, int]] | None = None,
+) -> Data:
+    """Every series of the store's countable events (those of rowid <= `upto` when given; only
+    those a country's alerts need when `country` is given)."""
+    series: dict[SeriesKey, dict[int, Day]] = {}
+    sql, params = EVENT_SQL, []
+    if upto is not None:
+        sql += " AND rowid <= ?"
+        params.append(upto)
+    if country:
+        sql += " AND (country = ? OR actor_codes LIKE ? OR recipient_codes LIKE ?)"
+        params += [country, f"% {country} %", f"% {country} %"]
+    rows = conn.execute(sql + " ORDER BY rowid", params)
+    first, last, count = _fill(series, rows, dyads=dyads)
     if country:  # the store's coverage, not the country's: the same alerts as a full run
-        where = EVENT_SQL.split("WHERE", 1)[1]
-        row = conn.execute(f"SELECT min(date), max(date) FROM events WHERE {where}").fetchone()
-        if row and row[0]:
-            first = dt.date.fromisoformat(row[0][:10]).toordinal()
-            last = dt.date.fromisoformat(row[1][:10]).toordinal()
-    return Data(dict(series), first, last)
+        first, last = _coverage(conn)
+    return Data(series, first, last, count)
+
+
+def _coverage(conn: sqlite3.Connection) -> tuple[int | None, int | None]:
+    """The first and last day of the store's countable events."""
+    row = conn.execute(f"SELECT min(date), max(date) FROM events WHERE {COUNTABLE}").fetchone()
+    if not row or not row[0]:
+        return None, None
+    ordinals: dict[str, int] = {}
+    return _day(row[0], ordinals), _day(row[1], ordinals)
 
 
 # --- rules ------------------------------------------------------------------------------------
@@ -301,6 +391,15 @@ class Alert:
         if self.series_type in ("country", "admin1"):
             return self.series.split("/")[0]
         return None
+
+    @classmethod
+    def from_dict(cls, record: dict[str, Any]) -> Alert:
+        """An alert as `to_dict` wrote it (a stored one)."""
+        fields = (
+            "kind", "severity", "series_type", "series", "quad", "day", "measure", "value",
+            "baseline", "message", "score", "media", "events", "incidents", "history", "detail",
+        )  # fmt: skip
+        return cls(**{name: record[name] for name in fields})
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -379,20 +478,30 @@ def compute_alerts(data: Data, config: dict[str, Any], since: dt.date | None = N
     start = data.first_day
     since_day = since.toordinal() if since else start
     out: list[Alert] = []
-    deaths: dict[tuple[str, str], dict[int, Day]] = defaultdict(dict)
-    for (stype, name, quad), days in data.series.items():
-        if quad == 4:
-            deaths[(stype, name)] = days
-        if quad in config["quads"]:
-            out += _count_rules(stype, name, quad, days, start, since_day, config)
-        if stype != "dyad" and quad in config["new_actor_quads"]:
-            out += _new_actors(stype, name, quad, days, start, since_day, config)
-    for (stype, name), days in deaths.items():
+    with _no_gc():
+        for key, days in data.series.items():
+            out += series_alerts(key, days, start, since_day, config)
+    out = _cooldown(out, config["cooldown_days"])
+    out.sort(key=lambda a: (a.day, SEVERITIES.index(a.severity), a.score), reverse=True)
+    return out
+
+
+def series_alerts(
+    key: SeriesKey, days: dict[int, Day], start: int, since_day: int, config: dict[str, Any]
+) -> list[Alert]:
+    """One series' alerts for days from `since_day` on, before the cooldown. Every rule reads
+    only its own series (the fatality rules read the material-conflict series), so a series
+    untouched by new events keeps its alerts."""
+    stype, name, quad = key
+    out: list[Alert] = []
+    if quad in config["quads"]:
+        out += _count_rules(stype, name, quad, days, start, since_day, config)
+    if stype != "dyad" and quad in config["new_actor_quads"]:
+        out += _new_actors(stype, name, quad, days, start, since_day, config)
+    if quad == 4:
         out += _fatalities(stype, name, days, start, since_day, config)
         if stype == "dyad":
             out += _first_lethal(name, days, start, since_day, config)
-    out = _cooldown(out, config["cooldown_days"])
-    out.sort(key=lambda a: (a.day, SEVERITIES.index(a.severity), a.score), reverse=True)
     return out
 
 
@@ -619,14 +728,22 @@ def _new_actors(
         prior += len(cell.incidents)
 
 
-def _cooldown(alerts: list[Alert], days: int) -> list[Alert]:
+def _cooldown_key(alert: Alert | dict[str, Any]) -> tuple:
+    if isinstance(alert, Alert):
+        return (alert.kind, alert.series_type, alert.series, alert.quad, alert.detail.get("actor"))
+    actor = (alert.get("detail") or {}).get("actor")
+    return (alert["kind"], alert["series_type"], alert["series"], alert["quad"], actor)
+
+
+def _cooldown(alerts: list[Alert], days: int, last: dict[tuple, int] | None = None) -> list[Alert]:
     """Within `days` after an alert, the same series, kind and quad class (and actor) gives
-    no other alert: a rise lasting two weeks is one alert, not fourteen."""
+    no other alert: a rise lasting two weeks is one alert, not fourteen. `last`: the day of
+    the latest alert kept before these, per key (an incremental update's stored alerts)."""
     alerts = sorted(alerts, key=lambda a: a.day)
-    last: dict[tuple, int] = {}
+    last = dict(last or {})
     kept = []
     for alert in alerts:
-        key = (alert.kind, alert.series_type, alert.series, alert.quad, alert.detail.get("actor"))
+        key = _cooldown_key(alert)
         day = dt.date.fromisoformat(alert.day).toordinal()
         if key in last and day - last[key] <= days:
             continue
@@ -638,34 +755,262 @@ def _cooldown(alerts: list[Alert], days: int) -> list[Alert]:
 # --- store, filters, delivery -----------------------------------------------------------------
 
 
-def store_alerts(conn: sqlite3.Connection, alerts: Iterable[Alert]) -> list[Alert]:
-    """Store the alerts not stored before; returns those (the new ones)."""
-    new = []
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    with conn:
-        for alert in alerts:
-            cursor = conn.execute(
-                "INSERT OR IGNORE INTO alerts (id, kind, severity, day, series_type, series,"
-                " country, quad, media, score, created_at, record) VALUES"
-                " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    alert.id,
-                    alert.kind,
-                    alert.severity,
-                    alert.day,
-                    alert.series_type,
-                    alert.series,
-                    alert.country,
-                    alert.quad,
-                    int(alert.media),
-                    alert.score,
-                    now,
-                    json.dumps(alert.to_dict(), ensure_ascii=False),
-                ),
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+INSERT_SQL = (
+    "INSERT OR REPLACE INTO alerts (id, kind, severity, day, series_type, series, country, quad,"
+    " media, score, created_at, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _insert(conn: sqlite3.Connection, alerts: Iterable[Alert], created: dict[str, str]) -> None:
+    """Write the alerts (replacing a stored one of the same id, its first `created_at` kept)."""
+    now = _now()
+    conn.executemany(
+        INSERT_SQL,
+        [
+            (
+                alert.id,
+                alert.kind,
+                alert.severity,
+                alert.day,
+                alert.series_type,
+                alert.series,
+                alert.country,
+                alert.quad,
+                int(alert.media),
+                alert.score,
+                created.get(alert.id, now),
+                json.dumps(alert.to_dict(), ensure_ascii=False),
             )
-            if cursor.rowcount:
-                new.append(alert)
-    return new
+            for alert in alerts
+        ],
+    )
+
+
+def store_alerts(conn: sqlite3.Connection, alerts: Iterable[Alert]) -> list[Alert]:
+    """Store the alerts (an alert stored before is updated); returns those not stored before."""
+    alerts = list(alerts)
+    with conn:
+        created = _created(conn, [a.id for a in alerts])
+        _insert(conn, alerts, created)
+    return [a for a in alerts if a.id not in created]
+
+
+def _created(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        sql = f"SELECT id, created_at FROM alerts WHERE id IN ({marks})"
+        found.update((row[0], row[1]) for row in conn.execute(sql, chunk))
+    return found
+
+
+# --- keeping the stored alerts up to date -----------------------------------------------------
+#
+# The stored alerts are always those a full computation gives over the events up to a
+# watermark (the largest events rowid read; events are only ever added, an article's in one
+# transaction). When articles arrive, `update` reads the countable events past the watermark,
+# finds the series they touch (dyad, country, admin1 unit, by quad class) and the earliest day
+# each one changes on, and recomputes only those series, only from that day on: no rule reads
+# another series, and no alert is changed by events after its day. A series' earlier alerts
+# stay as stored, and give the cooldown its state. A new event dated before the store's
+# coverage start (which every baseline is clipped to), or other thresholds, mean a full
+# recomputation.
+
+
+def ensure_tables(conn: sqlite3.Connection) -> None:
+    """The incremental update's tables (alerts_state.sql, all CREATE ... IF NOT EXISTS), made
+    on first use: a cache of what the events table holds, outside the migrations."""
+    script = (resources.files("flashpoint.store") / "alerts_state.sql").read_text("utf-8")
+    current = ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--"):
+            continue
+        current += line
+        if sqlite3.complete_statement(current):
+            conn.execute(current)
+            current = ""
+    conn.commit()
+
+
+def _config_hash(config: dict[str, Any]) -> str:
+    return hashlib.sha1(json.dumps(config, sort_keys=True).encode()).hexdigest()
+
+
+def _state(conn: sqlite3.Connection) -> dict[str, str]:
+    return {row[0]: row[1] for row in conn.execute("SELECT key, value FROM alerts_state")}
+
+
+def _set_state(
+    conn: sqlite3.Connection, watermark: int, first_day: int | None, config: dict[str, Any]
+) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO alerts_state (key, value) VALUES (?, ?)",
+        [
+            ("watermark", str(watermark)),
+            ("first_day", "" if first_day is None else str(first_day)),
+            ("config", _config_hash(config)),
+        ],
+    )
+
+
+def _max_rowid(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT coalesce(max(rowid), 0) FROM events").fetchone()[0])
+
+
+@dataclass
+class Update:
+    """What one update of the stored alerts did."""
+
+    mode: str  # full | incremental | none (nothing new)
+    events: int  # countable events read past the watermark (full: all of them)
+    series: int  # series recomputed
+    alerts: list[Alert]  # the alerts of the recomputed series (full: every alert)
+    new: list[Alert]  # those not stored before
+    removed: int  # stored alerts that no longer hold
+    seconds: float
+
+
+def recompute(conn: sqlite3.Connection, config: dict[str, Any]) -> Update:
+    """Every alert over the whole store, stored in place of the stored ones (stale ones go);
+    the incremental state reset to the store's last event."""
+    started = time.perf_counter()
+    ensure_tables(conn)
+    upto = _max_rowid(conn)
+    dyads: list[tuple[str, int]] = []
+    with _no_gc():
+        data = load_series(conn, upto=upto, dyads=dyads)
+        alerts = compute_alerts(data, config)
+    with conn:
+        created = dict(conn.execute("SELECT id, created_at FROM alerts").fetchall())
+        conn.execute("DELETE FROM alerts")
+        _insert(conn, alerts, created)
+        conn.execute("DELETE FROM alerts_dyads")
+        dyads.sort()
+        conn.executemany(
+            "INSERT OR IGNORE INTO alerts_dyads (dyad, event_rowid) VALUES (?, ?)", dyads
+        )
+        _set_state(conn, upto, data.first_day, config)
+    fresh = {a.id for a in alerts}
+    return Update(
+        "full",
+        data.events,
+        len(data.series),
+        alerts,
+        [a for a in alerts if a.id not in created],
+        sum(1 for i in created if i not in fresh),
+        time.perf_counter() - started,
+    )
+
+
+def update(conn: sqlite3.Connection, config: dict[str, Any]) -> Update:
+    """Bring the stored alerts up to date with the events stored since the last update,
+    recomputing only the series they touch (see above); a full recomputation when the store
+    has no incremental state yet, the thresholds changed or the coverage start moved."""
+    started = time.perf_counter()
+    ensure_tables(conn)
+    state = _state(conn)
+    if "watermark" not in state or state.get("config") != _config_hash(config):
+        return recompute(conn, config)
+    watermark = int(state["watermark"])
+    first = int(state["first_day"]) if state.get("first_day") else None
+    upto = _max_rowid(conn)
+    if upto <= watermark:
+        return Update("none", 0, 0, [], [], 0, time.perf_counter() - started)
+    rows = conn.execute(
+        EVENT_SQL + " AND rowid > ? AND rowid <= ? ORDER BY rowid", (watermark, upto)
+    ).fetchall()
+    touched: dict[SeriesKey, int] = {}  # series -> the first day it changes on
+    dyads: list[tuple[str, int]] = []
+    ordinals: dict[str, int] = {}
+    for row in rows:
+        day = _day(row[4], ordinals)
+        if day is None:
+            continue
+        if first is None or day < first:
+            return recompute(conn, config)  # every baseline's clip moves
+        quad = int(row[9] or 0)
+        for stype, name in _keys(row):
+            key = (stype, name, quad)
+            touched[key] = min(touched.get(key, day), day)
+            if stype == "dyad":
+                dyads.append((name, row[0]))
+    alerts: list[Alert] = []
+    new: list[Alert] = []
+    removed = 0
+    with conn:
+        conn.executemany(
+            "INSERT OR IGNORE INTO alerts_dyads (dyad, event_rowid) VALUES (?, ?)", dyads
+        )
+        series = _load_touched(conn, touched, upto) if touched else {}
+        for key, since_day in touched.items():
+            assert first is not None
+            found = _cooldown(
+                series_alerts(key, series.get(key, {}), first, since_day, config),
+                config["cooldown_days"],
+                _cooldown_seed(conn, key, since_day, config["cooldown_days"]),
+            )
+            stype, name, quad = key
+            where = "series_type = ? AND series = ? AND quad = ? AND day >= ?"
+            params = (stype, name, quad, _iso(since_day))
+            created = dict(conn.execute(f"SELECT id, created_at FROM alerts WHERE {where}", params))
+            conn.execute(f"DELETE FROM alerts WHERE {where}", params)
+            _insert(conn, found, created)
+            ids = {a.id for a in found}
+            removed += sum(1 for i in created if i not in ids)
+            alerts += found
+            new += [a for a in found if a.id not in created]
+        _set_state(conn, upto, first, config)
+    new.sort(key=lambda a: (a.day, SEVERITIES.index(a.severity), a.score), reverse=True)
+    return Update(
+        "incremental", len(rows), len(touched), alerts, new, removed, time.perf_counter() - started
+    )
+
+
+def _load_touched(
+    conn: sqlite3.Connection, touched: dict[SeriesKey, int], upto: int
+) -> dict[SeriesKey, dict[int, Day]]:
+    """The whole history of the touched series: a country's and its regions' events by the
+    country index, a dyad's by alerts_dyads."""
+    countries = sorted({n.split("/", 1)[0] for t, n, _q in touched if t != "dyad"})
+    pairs = sorted({n for t, n, _q in touched if t == "dyad"})
+    rows: dict[int, Any] = {}
+    base = f"{EVENT_COLUMNS} WHERE {COUNTABLE} AND rowid <= ?"
+    for i in range(0, len(countries), 500):
+        chunk = countries[i : i + 500]
+        sql = f"{base} AND country IN ({', '.join('?' for _ in chunk)})"
+        rows.update((row[0], row) for row in conn.execute(sql, [upto, *chunk]))
+    for i in range(0, len(pairs), 500):
+        chunk = pairs[i : i + 500]
+        sql = (
+            f"{base} AND rowid IN (SELECT event_rowid FROM alerts_dyads"
+            f" WHERE dyad IN ({', '.join('?' for _ in chunk)}))"
+        )
+        rows.update((row[0], row) for row in conn.execute(sql, [upto, *chunk]))
+    series: dict[SeriesKey, dict[int, Day]] = {}
+    _fill(series, (rows[r] for r in sorted(rows)), keep=set(touched))
+    return series
+
+
+def _cooldown_seed(
+    conn: sqlite3.Connection, key: SeriesKey, since_day: int, days: int
+) -> dict[tuple, int]:
+    """The day of the series' latest stored alert before `since_day`, per cooldown key."""
+    stype, name, quad = key
+    last: dict[tuple, int] = {}
+    for kind, day, actor in conn.execute(
+        "SELECT kind, day, json_extract(record, '$.detail.actor') FROM alerts"
+        " WHERE series_type = ? AND series = ? AND quad = ? AND day >= ? AND day < ?",
+        (stype, name, quad, _iso(since_day - days), _iso(since_day)),
+    ):
+        k = (kind, stype, name, quad, actor)
+        ordinal = dt.date.fromisoformat(day).toordinal()
+        last[k] = max(last.get(k, ordinal), ordinal)
+    return last
 
 
 def matches(
@@ -770,12 +1115,33 @@ def run(
     country: str | None = None,
     store: bool = True,
 ) -> tuple[list[Alert], list[Alert]]:
-    """Compute every alert (from `since` on) and store them; returns (all, new)."""
-    data = load_series(conn, country)
-    alerts = compute_alerts(data, config, since)
-    if country:
-        alerts = [a for a in alerts if matches(a.to_dict(), country=country)]
-    new = store_alerts(conn, alerts) if store else alerts
+    """Compute every alert over the whole store (only a country's series when `country` is
+    given) and store them in place of the stored ones; returns (all from `since` on, new)."""
+    if store and not country:
+        done = recompute(conn, config)
+        alerts, new = done.alerts, done.new
+    else:
+        data = load_series(conn, country)
+        alerts = compute_alerts(data, config)
+        if country:
+            alerts = [a for a in alerts if matches(a.to_dict(), country=country)]
+        new = alerts
+        if store:
+            ensure_tables(conn)
+            with conn:
+                clause = (
+                    "country = ? OR (series_type = 'dyad' AND (series LIKE ? OR series LIKE ?))"
+                )
+                params = (country, f"{country}-%", f"%-{country}")
+                created = dict(
+                    conn.execute(f"SELECT id, created_at FROM alerts WHERE {clause}", params)
+                )
+                conn.execute(f"DELETE FROM alerts WHERE {clause}", params)
+                _insert(conn, alerts, created)
+            new = [a for a in alerts if a.id not in created]
+    if since:
+        alerts = [a for a in alerts if a.day >= since.isoformat()]
+        new = [a for a in new if a.day >= since.isoformat()]
     return alerts, new
 
 
@@ -786,9 +1152,10 @@ def update_after_poll(
     webhook: str | None = None,
     report: Any = print,
 ) -> list[Alert]:
-    """After a watch poll: compute alerts over the store, store and deliver the new ones."""
+    """After a watch poll: update the stored alerts with the articles stored since the last
+    update (incrementally), deliver the new ones."""
     settings = load_config(config)
-    _all, new = run(store.conn, settings)
+    new = update(store.conn, settings).new
     if not new:
         return []
     for alert in new:

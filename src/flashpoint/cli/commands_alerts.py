@@ -55,10 +55,20 @@ def alerts(
     new_only: Annotated[
         bool, typer.Option("--new", help="Print only alerts not stored before.")
     ] = False,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update",
+            help="Only bring the stored alerts up to date with the articles stored since the"
+            " last update (incrementally, as `watch` does), instead of recomputing them all.",
+        ),
+    ] = False,
 ) -> None:
-    """Compute escalation alerts over the whole store, store them and print them: spikes,
-    sustained rises, jumps in fatalities, first lethal events between a pair, new actors in
-    a region; media spikes (more reports, not more incidents) are marked as such."""
+    """Compute escalation alerts over the whole store, store them (in place of the stored
+    ones: those that no longer hold go) and print them: spikes, sustained rises, jumps in
+    fatalities, first lethal events between a pair, new actors in a region; media spikes
+    (more reports, not more incidents) are marked as such. `watch` keeps them up to date
+    incrementally."""
     since_day, until_day = _date(since, "--since"), _date(until, "--until")
     if country is not None and not re.fullmatch(r"[A-Za-z]{3}", country):
         raise fail(f"--country {country!r}: give a 3-letter ISO code such as UKR", 2)
@@ -76,20 +86,28 @@ def alerts(
         raise fail(f"{db}: no such database (run `flashpoint ingest` or `watch` first)", 2)
     with Store(db) as database:
         try:
-            found, new = alerts_module.run(database.conn, settings, country=country)
+            if update:
+                new = alerts_module.update(database.conn, settings).new
+                stored = alerts_module.stored_alerts(database.conn)
+                found = [alerts_module.Alert.from_dict(record) for record in stored]
+            else:
+                found, new = alerts_module.run(database.conn, settings, country=country)
         except sqlite3.Error as exc:
             raise store_error(db, exc) from exc
+    new_ids = {a.id for a in new}
     chosen = [
         alert
-        for alert in (new if new_only else found)
-        if alerts_module.matches(
+        for alert in found
+        if (alert.id in new_ids or not new_only)
+        and alerts_module.matches(
             alert.to_dict(), since_day, until_day, country, kind or (), min_severity
         )
     ]
+    fresh = [a for a in chosen if a.id in new_ids]
     if jsonl is not None:
-        alerts_module.deliver_jsonl(jsonl, [a for a in new if a in chosen])
+        alerts_module.deliver_jsonl(jsonl, fresh)
     if webhook:
-        for problem in alerts_module.deliver_webhook(webhook, [a for a in new if a in chosen]):
+        for problem in alerts_module.deliver_webhook(webhook, fresh):
             err.print(f"[bold red]error:[/] webhook {problem}", markup=True, highlight=False)
     if as_json:
         for alert in chosen:
@@ -105,7 +123,6 @@ def alerts(
                 highlight=False,
             )
     err.print(
-        f"{len(chosen)} alerts ({sum(1 for a in chosen if a in new)} new) of {len(found)}"
-        f" in the store",
+        f"{len(chosen)} alerts ({len(fresh)} new) of {len(found)} in the store",
         style="dim",
     )

@@ -120,7 +120,7 @@ def watch(
                     summary = watcher.poll()
                     _add(totals, summary)
                     if alerts:
-                        _update_alerts(database, summary, alerts_config, alerts_jsonl, webhook)
+                        _update_alerts(database, alerts_config, alerts_jsonl, webhook)
                     last = once or (max_polls is not None and polls >= max_polls)
                     next_poll = (
                         None
@@ -177,13 +177,13 @@ def _sleep_until(deadline: float) -> None:
 
 def _update_alerts(
     database: Store,
-    summary: PollSummary,
     config: Path | None,
     jsonl: Path | None,
     webhook: str | None,
 ) -> None:
-    if not summary.stored_ids:
-        return
+    # Every poll, even one that stored nothing: the update reads whatever was stored since the
+    # last one (by this watcher before it was killed, or by an `ingest` into the same store),
+    # and costs next to nothing when there is nothing.
     from flashpoint import alerts as alerts_module
 
     alerts_module.update_after_poll(
