@@ -20,10 +20,8 @@ docs/exports.md), as `basis="mapping"`.
 from __future__ import annotations
 
 import json
-import math
 import re
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import pairwise
@@ -68,6 +66,14 @@ def acled_names() -> tuple[str, ...]:
     """Every ACLED event_type and sub_event_type name, event types first, codebook order."""
     kinds = list(dict.fromkeys(t.event_type for t in acled_types().values()))
     return (*kinds, *acled_types())
+
+
+def acled_sub_event_types() -> dict[str, list[str]]:
+    """ACLED event_type -> its sub_event_types, in the codebook's order."""
+    tree: dict[str, list[str]] = {}
+    for sub, types in acled_types().items():
+        tree.setdefault(types.event_type, []).append(sub)
+    return tree
 
 
 # --- features -----------------------------------------------------------------------------
@@ -131,15 +137,16 @@ def word_features(text: str) -> list[str]:
     return tokens + [f"{a} {b}" for a, b in pairwise(tokens)]
 
 
-def char_features(text: str) -> list[str]:
-    """Character n-grams of each word padded with a space on both sides (as scikit-learn's
+def token_grams(token: str) -> list[str]:
+    """Character n-grams of a word padded with a space on both sides (as scikit-learn's
     char_wb analyzer does, but defined here so that training and prediction agree)."""
-    grams: list[str] = []
-    for token in words(text):
-        padded = f" {token} "
-        for size in CHAR_SIZES:
-            grams.extend(padded[i : i + size] for i in range(len(padded) - size + 1))
-    return grams
+    padded = f" {token} "
+    return [padded[i : i + size] for size in CHAR_SIZES for i in range(len(padded) - size + 1)]
+
+
+def char_features(text: str) -> list[str]:
+    """The character n-grams of every word."""
+    return [gram for token in words(text) for gram in token_grams(token)]
 
 
 def plover_features(fields: PloverFields) -> list[str]:
@@ -163,14 +170,18 @@ def event_text(event: Event) -> str:
 # --- the model ----------------------------------------------------------------------------
 
 
-def _tfidf(grams: Iterable[str], vocab: dict[str, int], idf: np.ndarray) -> dict[int, float]:
-    """Sublinear tf times idf, L2-normalised: scikit-learn's TfidfVectorizer(sublinear_tf)."""
-    counts = Counter(vocab[g] for g in grams if g in vocab)
-    if not counts:
-        return {}
-    weights = {i: (1.0 + math.log(n)) * float(idf[i]) for i, n in counts.items()}
-    norm = math.sqrt(sum(w * w for w in weights.values()))
-    return {i: w / norm for i, w in weights.items()}
+_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0))
+
+
+def _tfidf(found: list[int], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sublinear tf times idf of the features found (their columns, repeated as often as they
+    occur), L2-normalised, as scikit-learn's TfidfVectorizer(sublinear_tf) computes it:
+    (sorted column indices, values)."""
+    if not found:
+        return _EMPTY
+    index, counts = np.unique(np.array(found, dtype=np.int64), return_counts=True)
+    weights = (1.0 + np.log(counts)) * idf[index]
+    return index, weights / np.sqrt(weights @ weights)
 
 
 class AcledModel:
@@ -193,12 +204,17 @@ class AcledModel:
         self.idf = [np.asarray(x, dtype=np.float64) for x in idf]
         sizes = [len(v) for v in vocabularies]
         self.offsets = [sum(sizes[:i]) for i in range(len(sizes))]
-        self.coef = np.asarray(coef, dtype=np.float64)
-        self.intercept = np.asarray(intercept, dtype=np.float64)
+        self.set_coefficients(coef, intercept)
         self.weights = list(weights)
         self.threshold = threshold
         self.meta = meta
         self._text_vector = lru_cache(maxsize=4096)(self._text_vector_uncached)
+        self._token_ids = lru_cache(maxsize=65536)(self._token_ids_uncached)
+
+    def set_coefficients(self, coef: np.ndarray, intercept: np.ndarray) -> None:
+        self.coef = np.asarray(coef, dtype=np.float64)
+        self.intercept = np.asarray(intercept, dtype=np.float64)
+        self._coef_t = np.ascontiguousarray(self.coef.T)  # a row per feature: cheap to gather
 
     @classmethod
     def load(cls, path: Path) -> AcledModel:
@@ -233,30 +249,41 @@ class AcledModel:
         with path.open("wb") as handle:
             np.savez_compressed(handle, **arrays)
 
-    def _text_vector_uncached(self, text: str) -> tuple[tuple[int, float], ...]:
-        found: list[tuple[int, float]] = []
-        for block, grams in ((0, word_features(text)), (1, char_features(text))):
-            weighted = _tfidf(grams, self.vocabularies[block], self.idf[block])
-            offset, scale = self.offsets[block], self.weights[block]
-            found.extend((offset + i, w * scale) for i, w in weighted.items())
-        return tuple(found)
+    def _token_ids_uncached(self, token: str) -> tuple[int, ...]:
+        get = self.vocabularies[1].get
+        return tuple(i for i in map(get, token_grams(token)) if i is not None)
+
+    def _text_vector_uncached(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        tokens = words(text)
+        bigrams = [f"{a} {b}" for a, b in pairwise(tokens)]
+        get = self.vocabularies[0].get
+        blocks = (
+            [i for i in map(get, tokens + bigrams) if i is not None],
+            [i for token in tokens for i in self._token_ids(token)],
+        )
+        indices, values = [], []
+        for block, found in enumerate(blocks):
+            index, weights = _tfidf(found, self.idf[block])
+            indices.append(index + self.offsets[block])
+            values.append(weights * self.weights[block])
+        return np.concatenate(indices), np.concatenate(values)
 
     def vector(self, text: str, fields: PloverFields) -> tuple[np.ndarray, np.ndarray]:
         """The event's sparse feature vector: (column indices, values)."""
-        found = list(self._text_vector(text))
-        vocab, offset, scale = self.vocabularies[2], self.offsets[2], self.weights[2]
-        idf = self.idf[2]
-        for feature in dict.fromkeys(plover_features(fields)):
-            if feature in vocab:
-                found.append((offset + vocab[feature], scale * float(idf[vocab[feature]])))
+        index, values = self._text_vector(text)
+        vocab, idf = self.vocabularies[2], self.idf[2]
+        found = [vocab[f] for f in dict.fromkeys(plover_features(fields)) if f in vocab]
         if not found:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        index, values = zip(*found, strict=True)
-        return np.array(index, dtype=np.int64), np.array(values)
+            return index, values
+        extra = np.array(found, dtype=np.int64)
+        return (
+            np.concatenate((index, extra + self.offsets[2])),
+            np.concatenate((values, self.weights[2] * idf[extra])),
+        )
 
     def probabilities(self, text: str, fields: PloverFields) -> np.ndarray:
         index, values = self.vector(text, fields)
-        scores = self.coef[:, index] @ values + self.intercept
+        scores = values @ self._coef_t[index] + self.intercept
         scores -= scores.max()
         exp = np.exp(scores)
         return exp / exp.sum()

@@ -178,9 +178,15 @@ class AcledCoding(Record):
     """An event's ACLED types (ACLED Codebook, 2023 layout); all three are null when ACLED
     would record no event for it (a statement, a meeting, a crime without political motive...)."""
 
-    disorder_type: str | None = None
-    event_type: str | None = None
-    sub_event_type: str | None = None
+    disorder_type: str | None = Field(
+        None,
+        description="Political violence, Demonstrations, Strategic developments, or both "
+        "of the first two (Excessive force against protesters).",
+    )
+    event_type: str | None = Field(None, description="One of ACLED's 6 event types.")
+    sub_event_type: str | None = Field(
+        None, description="One of ACLED's 25 sub-event types; null when ACLED records no event."
+    )
     confidence: float | None = Field(
         None, description="The model's probability for its answer (null: no model ran)."
     )

@@ -182,8 +182,13 @@ async function loadFacets() {
   const form = document.getElementById("filters");
   form.country.replaceChildren(el("option", { value: "" }, "all countries"),
     ...facets.countries.map((c) => el("option", { value: c.code }, `${c.name} (${c.code}) ${c.events}`)));
+  // ACLED: each event type with its sub-event types under it (the filter takes either).
+  const acledTree = Object.entries(facets.acled_sub_event_types || {});
   form.acled_type.replaceChildren(el("option", { value: "" }, "all ACLED types"),
-    ...(facets.acled_types || []).map((t) => el("option", { value: t }, t)));
+    ...(acledTree.length
+      ? acledTree.map(([kind, subs]) => el("optgroup", { label: kind },
+        el("option", { value: kind }, `${kind} (all)`), ...subs.map((t) => el("option", { value: t }, t))))
+      : (facets.acled_types || []).map((t) => el("option", { value: t }, t))));
   document.getElementById("admin1-suggestions").replaceChildren(...(facets.admin1 || []).map((a) =>
     el("option", { value: a.admin1 }, `${a.admin1}${a.country ? `, ${a.country}` : ""} (${a.events})`)));
   document.getElementById("actor-suggestions").replaceChildren(...actors.map((a) =>
