@@ -21,6 +21,14 @@ const state = { offset: 0, map: null, markers: null, chart: null, network: null 
 
 // --- helpers --------------------------------------------------------------------------------
 
+// An event's ACLED typing: "Event type / Sub-event type (p 0.82)", or why there is none.
+function acledLabel(acled) {
+  if (!acled) return "–";
+  const how = acled.basis === "mapping" ? "mapping table" : `p ${(acled.confidence ?? 0).toFixed(2)}`;
+  return acled.sub_event_type
+    ? `${acled.event_type} / ${acled.sub_event_type} (${how})` : `not an ACLED event (${how})`;
+}
+
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
@@ -635,6 +643,7 @@ async function showEvent(eventId) {
       ["toll", tollLabel(event.size)],
       ["claimed by", event.claimed_by ? actorLabel([event.claimed_by]) : "–"],
       ["score / quad", `${event.event_scale.toFixed(1)} / ${event.quad_code} (${QUADS[event.quad_code].name}); CAMEO ${event.cameo_root || "–"}`],
+      ["ACLED", acledLabel(event.acled)],
       ["confidence", event.confidence.toFixed(2)],
       ["event id", event.id],
     ];
