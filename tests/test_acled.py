@@ -158,3 +158,19 @@ def test_old_store_upgrades_with_acled_columns(example_result, tmp_path: Path) -
             [e.id for e in example_result.events].index(json.loads(record)["id"])
         ]
         assert (kind, sub) == acled.acled_columns(event)
+
+
+def test_train_command_reports_bad_input_in_one_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from flashpoint.cli import app
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "label": "none"}\n', encoding="utf-8")
+    out = tmp_path / "model.npz"
+    runner = CliRunner()
+    result = runner.invoke(app, ["train", "acled", "--train", str(bad), "--out", str(out)])
+    assert result.exit_code != 0 and not out.exists()
+    assert "bad.jsonl:1: no text" in str(result.exception) + result.output
+    missing = runner.invoke(app, ["train", "acled", "--train", str(tmp_path / "none.jsonl")])
+    assert missing.exit_code == 1 and "no such file" in missing.output

@@ -19,8 +19,10 @@ docs/exports.md), as `basis="mapping"`.
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -246,8 +248,15 @@ class AcledModel:
             arrays[f"vocab_{b}"] = np.array(ordered if ordered else [""])[: len(ordered)]
             arrays[f"idf_{b}"] = self.idf[b].astype(np.float32)
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as handle:
-            np.savez_compressed(handle, **arrays)
+        # np.savez_compressed would stamp each member with the current time: a fixed stamp
+        # keeps a rebuilt model byte for byte the same.
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name in sorted(arrays):
+                buffer = io.BytesIO()
+                np.lib.format.write_array(buffer, arrays[name], allow_pickle=False)
+                member = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+                member.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(member, buffer.getvalue())
 
     def _token_ids_uncached(self, token: str) -> tuple[int, ...]:
         get = self.vocabularies[1].get
