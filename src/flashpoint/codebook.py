@@ -27,6 +27,7 @@ from flashpoint import export
 from flashpoint.actor_dictionary import SECTORS
 from flashpoint.model import (
     NON_COUNTRY_CODES,
+    AcledCoding,
     Actor,
     Article,
     ArticleResult,
@@ -340,9 +341,10 @@ ACLED: dict[str, str] = {
     "event_date": "YYYY-MM-DD",
     "year": "YYYY",
     "time_precision": "1 day, 2 week, 3 month or less precise (date_precision mapped)",
-    "disorder_type": "ACLED disorder type (mapping table in exports.yaml)",
-    "event_type": "ACLED event type",
-    "sub_event_type": "ACLED sub-event type",
+    "disorder_type": "ACLED disorder type of the sub-event type (data/acled_types.yaml)",
+    "event_type": "ACLED event type of the sub-event type",
+    "sub_event_type": "ACLED sub-event type: the ACLED typing model's, the mapping table's "
+    "(exports.yaml) when the model is unsure; events typed none are left out",
     "actor1": "first actor, ACLED-style name ('Military Forces of Iraq')",
     "assoc_actor_1": "the other actors, '; '",
     "inter1": "ACLED actor type of actor1 (from its sector)",
@@ -456,6 +458,7 @@ JSON_MODELS: tuple[type[BaseModel], ...] = (
     Article,
     Part,
     Event,
+    AcledCoding,
     Actor,
     Place,
     Size,

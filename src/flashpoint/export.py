@@ -21,6 +21,7 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import IO, TYPE_CHECKING, Any
 
+from flashpoint import acled
 from flashpoint.errors import UsageError
 from flashpoint.model import Actor, Event, is_country_code
 from flashpoint.resources import data_path, load_yaml
@@ -572,15 +573,22 @@ def _in_lead(event: Event, article: dict) -> bool:
 
 
 def acled_types(event: Event) -> tuple[str, str, str] | None:
-    """(disorder_type, event_type, sub_event_type), or None when ACLED has no such event."""
-    return acled_types_of(event.event, event.mode, [a.sector for a in event.recipient])
+    """(disorder_type, event_type, sub_event_type), or None when ACLED has no such event.
+
+    The event's own ACLED coding (stage acled: the ACLED typing model, or the mapping table
+    when the model abstains); an event stored before that stage existed is typed now, the same
+    way."""
+    coded = event.acled if event.acled is not None else acled.code_event(event)
+    if coded.sub_event_type is None:
+        return None
+    return coded.disorder_type or "", coded.event_type or "", coded.sub_event_type
 
 
 def acled_types_of(
     event_type: str | None, mode: str | None, recipient_sectors: list[str | None]
 ) -> tuple[str, str, str] | None:
-    """acled_types from an event's PLOVER type, mode and recipients' sectors (what the store's
-    `acled_type` filter computes from its columns, so that filter and export agree)."""
+    """The mapping table's ACLED types for a PLOVER type, mode and recipients' sectors: the
+    fallback when the ACLED typing model abstains or is unavailable (docs/exports.md)."""
     table = mapping()["acled"]["events"].get(event_type or "")
     if not table:
         return None
@@ -600,25 +608,10 @@ def _targets_civilians(recipient_sectors: list[str | None]) -> bool:
     )
 
 
-@cache
 def acled_type_names() -> tuple[str, ...]:
-    """Every ACLED event_type and sub_event_type an event can be given, sorted."""
-    return tuple(sorted({name for names in acled_plover_types().values() for name in names}))
-
-
-@cache
-def acled_plover_types() -> dict[str, frozenset[str]]:
-    """PLOVER type -> the ACLED event_type and sub_event_type names its events can be given
-    (the civilian-target rule turns Battles into Violence against civilians / Attack)."""
-    found: dict[str, frozenset[str]] = {}
-    for plover, table in mapping()["acled"]["events"].items():
-        names: set[str] = set()
-        for _disorder, kind, sub in table.values():
-            names |= {kind, sub}
-            if kind == "Battles":
-                names |= {"Violence against civilians", "Attack"}
-        found[plover] = frozenset(names)
-    return found
+    """Every ACLED event_type and sub_event_type an event can be given (the model can give any
+    of ACLED's 25 sub-event types), event types first."""
+    return acled.acled_names()
 
 
 def _country_name(code: str | None) -> str:

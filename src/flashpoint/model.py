@@ -174,6 +174,30 @@ class Size(Record):
     )
 
 
+class AcledCoding(Record):
+    """An event's ACLED types (ACLED Codebook, 2023 layout); all three are null when ACLED
+    would record no event for it (a statement, a meeting, a crime without political motive...)."""
+
+    disorder_type: str | None = Field(
+        None,
+        description="Political violence, Demonstrations, Strategic developments, or both "
+        "of the first two (Excessive force against protesters).",
+    )
+    event_type: str | None = Field(None, description="One of ACLED's 6 event types.")
+    sub_event_type: str | None = Field(
+        None, description="One of ACLED's 25 sub-event types; null when ACLED records no event."
+    )
+    confidence: float | None = Field(
+        None, description="The model's probability for its answer (null: no model ran)."
+    )
+    basis: Literal["model", "mapping"] = Field(
+        "model",
+        description="model: the ACLED typing model decided; mapping: the PLOVER -> ACLED table "
+        "(docs/exports.md) did, the model being unsure or unavailable.",
+    )
+    model: str | None = Field(None, description="Version of the model that decided.")
+
+
 class Event(Record):
     id: str
     article_id: str
@@ -217,6 +241,9 @@ class Event(Record):
     )
     quote_id: str | None = None
     link_id: str | None = Field(None, description="Cross-article event this mention belongs to.")
+    acled: AcledCoding | None = Field(
+        None, description="ACLED disorder, event and sub-event type (stage acled)."
+    )
 
     @field_validator("date_precision", mode="before")
     @classmethod

@@ -1,7 +1,7 @@
 """The pipeline, top to bottom:
 
     read -> clean -> [dedup] -> language check -> NLP -> extract (actors, events, quotes,
-    places, dates, tolls) -> incidents -> [link across articles] -> store
+    places, dates, tolls) -> incidents -> ACLED typing -> [link across articles] -> store
 
 `Pipeline.run(paths)` streams `ArticleResult`s (or `InputError`s for inputs that could not be
 read) in input order. Dedup, linking and storing are the caller's: `corpus.CorpusRun`
@@ -19,12 +19,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flashpoint import acled as acled_model
 from flashpoint.analysis import AnalyzedArticle
 from flashpoint.errors import InputError
 from flashpoint.gazetteer import load_gazetteer
 from flashpoint.lexicon import Lexicon, load_lexicon
 from flashpoint.model import Article, ArticleResult
 from flashpoint.stages import (
+    acled,
     clean,
     dates,
     events,
@@ -173,6 +175,7 @@ class Pipeline:
             return
         if not _settled:
             self.resolver, self.lexicon  # noqa: B018 (loaded before the freeze)
+            acled_model.load_model()
             settle_loaded_resources()
         started = time.perf_counter()
         analyzed = list(nlp.analyze(articles, self.nlp, batch_size=self.options.batch_size))
@@ -200,6 +203,7 @@ class Pipeline:
             ("dates", dates.date_events),
             ("tolls", tolls.count_tolls),
             ("incidents", incidents.group_incidents),
+            ("acled", acled.type_events),
         ]
         for name, stage in stages:
             stage(analyzed)

@@ -158,6 +158,10 @@ class Facets(BaseModel):
         default_factory=list,
         description="The ACLED event and sub-event types the acled_type filter takes.",
     )
+    acled_sub_event_types: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="ACLED event type -> its sub-event types, in the ACLED Codebook's order.",
+    )
 
 
 class ActorCount(BaseModel):

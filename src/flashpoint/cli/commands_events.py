@@ -11,6 +11,7 @@ from rich.text import Text
 
 from flashpoint.cli import filters, render
 from flashpoint.cli.app import app, fail, out
+from flashpoint.model import Event
 from flashpoint.store import DEFAULT_DB, Store
 
 DbOpt = Annotated[Path, typer.Option("--db", help="SQLite database to read.")]
@@ -126,6 +127,7 @@ def show(
             "scale / quad",
             f"{event.event_scale:+.1f} / {event.quad_code}; CAMEO {event.cameo_root or '-'}",
         ),
+        ("ACLED", _acled_label(event)),
         ("confidence", f"{event.confidence:.2f}"),
         ("evidence", f"characters {event.evidence.start}-{event.evidence.end}"),
     ]
@@ -158,3 +160,14 @@ def unique_event_id(store: Store, prefix: str, db: Path) -> str:
         many = "more than 5" if len(candidates) > 5 else str(len(candidates))
         raise fail(f"{prefix!r} starts {many} event ids ({listed}): give more of the id")
     return candidates[0]
+
+
+def _acled_label(event: Event) -> str:
+    """The event's ACLED typing, as the ACLED export gives it."""
+    from flashpoint.acled import code_event
+
+    coded = event.acled or code_event(event)
+    how = "mapping table" if coded.basis == "mapping" else f"p {coded.confidence or 0:.2f}"
+    if coded.sub_event_type is None:
+        return f"not an ACLED event ({how})"
+    return f"{coded.event_type} / {coded.sub_event_type} ({how})"

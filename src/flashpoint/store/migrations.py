@@ -148,6 +148,29 @@ def _admin1(conn: sqlite3.Connection) -> None:
     )
 
 
+ACLED_COLUMNS = ("acled_event_type", "acled_sub_event_type")
+"""Columns of `events` the ACLED filter reads: the event's ACLED event_type and
+sub_event_type, '' when ACLED would record no event (NULL only before migration 0007 ran)."""
+
+
+def _acled(conn: sqlite3.Connection) -> None:
+    """ACLED event and sub-event type columns, indexed, filled for the events already stored
+    (typed as the acled stage types new ones: by the ACLED typing model, else the mapping
+    table)."""
+    from flashpoint.acled import stored_types
+
+    have = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
+    for column in ACLED_COLUMNS:
+        if column not in have:
+            conn.execute(f"ALTER TABLE events ADD COLUMN {column} TEXT")
+        conn.execute(f"CREATE INDEX IF NOT EXISTS events_{column} ON events ({column})")
+    rows = conn.execute("SELECT id, record FROM events WHERE acled_sub_event_type IS NULL")
+    updates = [(*stored_types(record), event_id) for event_id, record in rows]
+    conn.executemany(
+        "UPDATE events SET acled_event_type = ?, acled_sub_event_type = ? WHERE id = ?", updates
+    )
+
+
 MIGRATIONS: list[Migration] = [
     (1, "0001_initial", _initial),
     (2, "0002_full_text_search", _full_text_search),
@@ -155,5 +178,6 @@ MIGRATIONS: list[Migration] = [
     (4, "0004_watch", _watch),
     (5, "0005_alerts", _alerts),
     (6, "0006_admin1", _admin1),
+    (7, "0007_acled", _acled),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from flashpoint.acled import acled_columns, acled_name
 from flashpoint.errors import StoreError
 from flashpoint.model import (
     Article,
@@ -440,7 +441,6 @@ class Store(StoreQueries):
     def _prepare(self) -> None:
         self.conn.row_factory = sqlite3.Row
         self.conn.create_function("fp_distance_km", 4, _distance_km, deterministic=True)
-        self.conn.create_function("fp_acled_is", 4, _acled_is, deterministic=True)
         self.conn.execute("PRAGMA foreign_keys = ON")
 
     def close(self) -> None:
@@ -552,8 +552,9 @@ class Store(StoreQueries):
             self.conn.executemany(
                 "INSERT OR REPLACE INTO events (id, article_id, event, mode, date, date_precision,"
                 " actor_codes, recipient_codes, country, lat, lon, quad_code, event_scale,"
-                " confidence, negated, hypothetical, future, background, section, link_id, record)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " confidence, negated, hypothetical, future, background, section, link_id, record,"
+                " acled_event_type, acled_sub_event_type)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [_event_row(event) for event in result.events],
             )
             self.conn.executemany(
@@ -837,8 +838,8 @@ class Store(StoreQueries):
             clauses.append(f"{ADMIN1_SQL} = ?")  # the expression of the events_admin1 index
             params.append(where.admin1.strip().lower())
         if where.acled_type:
-            clauses += _acled_clauses(where.acled_type)
-            params.append(where.acled_type)
+            clauses.append("(acled_event_type = ? OR acled_sub_event_type = ?)")
+            params += [acled_name(where.acled_type)] * 2
         if where.article_id:
             clauses.append("article_id = ?")
             params.append(where.article_id)
@@ -1115,6 +1116,7 @@ def _event_row(event: Event) -> tuple:
         event.section,
         event.link_id,
         event.model_dump_json(),
+        *acled_columns(event),
     )
 
 
@@ -1144,35 +1146,6 @@ def _linked_row(record: LinkedEvent) -> tuple:
 
 ADMIN1_SQL = "lower(json_extract(record, '$.event_loc.admin1'))"
 """The admin1 filter's expression; migration 0006 indexes exactly this expression."""
-
-
-def _acled_clauses(name: str) -> list[str]:
-    """Events the ACLED export gives this event_type or sub_event_type (any case): the PLOVER
-    types that can map to it (indexed), then the export's own mapping per row (one parameter)."""
-    from flashpoint.export import acled_plover_types
-
-    wanted = name.strip().lower()
-    plover = sorted(
-        kind for kind, names in acled_plover_types().items() if wanted in {n.lower() for n in names}
-    )
-    if not plover:
-        return ["0", "? IS NULL"]  # no event can match (the caller checks names for users)
-    kinds = ", ".join(f"'{kind}'" for kind in plover)  # PLOVER type names from the data file
-    return [
-        f"event IN ({kinds})",
-        "fp_acled_is(event, mode, json_extract(record, '$.recipient'), ?)",
-    ]
-
-
-def _acled_is(event: str | None, mode: str | None, recipients: str | None, name: str) -> int:
-    """Whether the ACLED export gives this event `name` as event_type or sub_event_type
-    (registered in SQLite as fp_acled_is)."""
-    from flashpoint.export import acled_types_of
-
-    sectors = [actor.get("sector") for actor in json.loads(recipients)] if recipients else []
-    types = acled_types_of(event, mode, sectors)
-    wanted = name.strip().lower()
-    return int(types is not None and wanted in (types[1].lower(), types[2].lower()))
 
 
 def _cos_deg(value: float) -> float:

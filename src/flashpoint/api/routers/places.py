@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from flashpoint.acled import acled_sub_event_types
 from flashpoint.api.deps import FilterDep, StoreDep, full_text_errors
 from flashpoint.api.schemas import Admin1Count, CountryCount, Facets, MapPlace, MapPlaces
 from flashpoint.export import acled_type_names, countries
@@ -43,4 +44,5 @@ def facets(store: StoreDep, where: FilterDep) -> Facets:
         modes={name: list(spec["modes"]) for name, spec in types.items()},
         admin1=provinces,
         acled_types=list(acled_type_names()),
+        acled_sub_event_types=acled_sub_event_types(),
     )

@@ -21,6 +21,14 @@ const state = { offset: 0, map: null, markers: null, chart: null, network: null 
 
 // --- helpers --------------------------------------------------------------------------------
 
+// An event's ACLED typing: "Event type / Sub-event type (p 0.82)", or why there is none.
+function acledLabel(acled) {
+  if (!acled) return "–";
+  const how = acled.basis === "mapping" ? "mapping table" : `p ${(acled.confidence ?? 0).toFixed(2)}`;
+  return acled.sub_event_type
+    ? `${acled.event_type} / ${acled.sub_event_type} (${how})` : `not an ACLED event (${how})`;
+}
+
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
@@ -182,8 +190,13 @@ async function loadFacets() {
   const form = document.getElementById("filters");
   form.country.replaceChildren(el("option", { value: "" }, "all countries"),
     ...facets.countries.map((c) => el("option", { value: c.code }, `${c.name} (${c.code}) ${c.events}`)));
+  // ACLED: each event type with its sub-event types under it (the filter takes either).
+  const acledTree = Object.entries(facets.acled_sub_event_types || {});
   form.acled_type.replaceChildren(el("option", { value: "" }, "all ACLED types"),
-    ...(facets.acled_types || []).map((t) => el("option", { value: t }, t)));
+    ...(acledTree.length
+      ? acledTree.map(([kind, subs]) => el("optgroup", { label: kind },
+        el("option", { value: kind }, `${kind} (all)`), ...subs.map((t) => el("option", { value: t }, t))))
+      : (facets.acled_types || []).map((t) => el("option", { value: t }, t))));
   document.getElementById("admin1-suggestions").replaceChildren(...(facets.admin1 || []).map((a) =>
     el("option", { value: a.admin1 }, `${a.admin1}${a.country ? `, ${a.country}` : ""} (${a.events})`)));
   document.getElementById("actor-suggestions").replaceChildren(...actors.map((a) =>
@@ -630,6 +643,7 @@ async function showEvent(eventId) {
       ["toll", tollLabel(event.size)],
       ["claimed by", event.claimed_by ? actorLabel([event.claimed_by]) : "–"],
       ["score / quad", `${event.event_scale.toFixed(1)} / ${event.quad_code} (${QUADS[event.quad_code].name}); CAMEO ${event.cameo_root || "–"}`],
+      ["ACLED", acledLabel(event.acled)],
       ["confidence", event.confidence.toFixed(2)],
       ["event id", event.id],
     ];

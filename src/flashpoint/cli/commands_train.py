@@ -1,0 +1,93 @@
+"""`flashpoint train acled`: rebuild a shipped model from the training data in the repository.
+
+Training needs the development extra (scikit-learn); predicting with the shipped model does not.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from flashpoint.cli.app import app, fail, out
+
+train_app = typer.Typer(
+    help="Rebuild a shipped model from the training data in the repository (needs the dev "
+    "extra: scikit-learn).",
+    no_args_is_help=True,
+)
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("acled")
+def train_acled_command(
+    train: Annotated[
+        Path | None,
+        typer.Option(help="Training sentences (JSONL); default: the package's acled_train.jsonl."),
+    ] = None,
+    test: Annotated[
+        Path | None,
+        typer.Option(help="Held-out sentences (JSONL); default: the package's acled_test.jsonl."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--out", help="Where to write the model; default: the package's model."),
+    ] = None,
+    cross_validation: Annotated[
+        bool, typer.Option("--cv/--no-cv", help="Report 5-fold cross-validation (slower).")
+    ] = True,
+    refresh_events: Annotated[
+        bool,
+        typer.Option(
+            "--refresh-events",
+            help="Re-run the pipeline on every sentence and store its PLOVER fields first "
+            "(after changes to the PLOVER stages).",
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Rebuild the ACLED typing model (data/models/acled.npz), deterministically, and report its
+    cross-validated and held-out figures."""
+    from flashpoint import acled_train
+
+    for path in (train, test):
+        if path is not None and not path.is_file():
+            raise fail(f"{path}: no such file")
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        raise fail("training needs scikit-learn: pip install 'flashpoint[dev]'") from None
+    report = acled_train.train(
+        train, test, output, cross_validation=cross_validation, refresh=refresh_events
+    )
+    figures = {
+        "model": str(report.path),
+        "version": report.model.meta.get("version"),
+        "bytes": report.path.stat().st_size,
+        "features": report.model.meta.get("features"),
+        "cross_validated": report.cross_validated.to_dict() if report.cross_validated else None,
+        "held_out": report.held_out.to_dict() if report.held_out else None,
+    }
+    if as_json:
+        out.file.write(json.dumps(figures) + "\n")
+        return
+    out.print(f"wrote {figures['model']} ({figures['bytes']:,} bytes, {figures['version']})")
+    table = Table(title="ACLED sub_event_type", title_justify="left", pad_edge=False)
+    table.add_column("split")
+    for column in ("n", "accuracy", "macro-F1", "none P", "none R"):
+        table.add_column(column, justify="right")
+    splits = (("5-fold CV (train)", report.cross_validated), ("held-out", report.held_out))
+    for name, scores in splits:
+        if scores is not None:
+            table.add_row(
+                name,
+                str(scores.n),
+                f"{scores.accuracy:.3f}",
+                f"{scores.macro_f1:.3f}",
+                f"{scores.none_precision:.3f}",
+                f"{scores.none_recall:.3f}",
+            )
+    out.print(table)
