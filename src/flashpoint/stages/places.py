@@ -41,6 +41,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -56,6 +57,7 @@ from flashpoint.gazetteer import (
     without_article,
 )
 from flashpoint.model import Event, Place
+from flashpoint.stages.place_ranker import ArticleFeatures, Ranker, load_ranker
 
 LITERAL_LABELS = {"GPE", "LOC", "FAC"}
 # Entities of other labels that are places when their whole text is one of these.
@@ -163,14 +165,20 @@ class Toponym:
 # --- recognition ------------------------------------------------------------------------------
 
 
-def find_places(analyzed: AnalyzedArticle, gazetteer: Gazetteer | None = None) -> list[Toponym]:
-    """Every toponym of the article (all roles), resolved where the gazetteer knows it."""
+def find_places(
+    analyzed: AnalyzedArticle,
+    gazetteer: Gazetteer | None = None,
+    ranker: Ranker | None = None,
+    record: Callable[[Toponym, list[list[float]]], None] | None = None,
+) -> list[Toponym]:
+    """Every toponym of the article (all roles), resolved where the gazetteer knows it; the
+    shipped ranker unless another is given (`record` sees each toponym's feature rows)."""
     gazetteer = gazetteer or load_gazetteer()
     reader = _Reader(gazetteer, *_person_words(analyzed, gazetteer))
     toponyms: list[Toponym] = []
     for segment in analyzed.segments:
         toponyms.extend(reader.segment_toponyms(segment))
-    resolve(toponyms, analyzed, gazetteer)
+    resolve(toponyms, analyzed, gazetteer, ranker or load_ranker(), record)
     toponyms = _corroborated(toponyms)
     _one_sense(toponyms)
     toponyms.extend(_known_places_elsewhere(toponyms, analyzed, gazetteer, reader.person_words))
@@ -1298,9 +1306,16 @@ NEARBY_KM = 150.0
 NAMED_TOWN_KM = 50.0
 
 
-def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazetteer) -> None:
-    """Pick each toponym's place: population and feature, then the article's countries, then
-    (a second pass) the admin1 units and neighbourhoods of the article's other places."""
+def resolve(
+    toponyms: list[Toponym],
+    analyzed: AnalyzedArticle,
+    gazetteer: Gazetteer,
+    ranker: Ranker,
+    record: Callable[[Toponym, list[list[float]]], None] | None = None,
+) -> None:
+    """Pick each toponym's place: the rules score each candidate (population and feature, the
+    article's countries, then the admin1 units and neighbourhoods of its other places), then
+    the trained ranker decides between the candidates, the rules' votes among its features."""
     evidence = _country_evidence(toponyms)
     context: Counter = sum(evidence.values(), Counter())
     others: dict[str, tuple[Counter, float]] = {}
@@ -1318,6 +1333,7 @@ def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazet
     for toponym in toponyms:
         if toponym.candidates:
             toponym.place = max(toponym.candidates, key=lambda c: score(c, toponym))
+    first_picks = {id(t): t.place for t in toponyms}
     text = analyzed.article.text
     given = [t.place for t in toponyms if _unit_given_by_code(t, text)]
     geography = _Geography(toponyms, given)
@@ -1382,6 +1398,26 @@ def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazet
             and any(c.row == known.row for c in toponym.candidates)
         ):
             toponym.place = known
+    features = ArticleFeatures(
+        toponyms,
+        analyzed,
+        score,
+        first_picks,
+        context,
+        lambda t: others[place_key(t.text)],
+        _contains,
+        _main_name,
+        lambda t: _dateline(analyzed.segments[t.segment].doc[t.token_start : t.token_end]),
+    )
+    chosen: dict[int, GazetteerEntry] = {}
+    for toponym in toponyms:
+        if len(toponym.candidates) > 1:
+            rows = features.rows(toponym)
+            if record is not None:
+                record(toponym, rows)
+            chosen[id(toponym)] = toponym.candidates[ranker.best(rows)]
+    for toponym in toponyms:
+        toponym.place = chosen.get(id(toponym), toponym.place)
 
 
 _TOWN_COMMA = re.compile(r"[A-Z][\w.’'-]*, ?$")
