@@ -2,8 +2,9 @@
 
 The training texts are GeoVirus (WikiNews, CC BY 2.5; `training/places_geovirus.jsonl`). Each
 text runs through the NLP and places stages as in production; every toponym that has two or
-more candidates and matches a gold toponym gives one row per candidate, labelled 1 when the
-candidate lies within 161 km of the gold point. A logistic regression (scikit-learn, a dev
+more candidates and matches a gold toponym gives one row per candidate, labelled 1 for the
+most precise candidates within 161 km of the gold point (a town, not the province of the same
+name around it). A logistic regression (scikit-learn, a dev
 dependency; the fit is deterministic) is fitted on the standardised rows; the model file holds
 only the means, scales and weights, read with numpy at run time.
 
@@ -98,9 +99,19 @@ def collect(
         for (gold, toponym), (_, rows) in zip(aligned, seen, strict=True):
             if gold is None:
                 continue
-            labels = [
-                int(haversine_km(gold.lat, gold.lon, c.lat, c.lon) <= ACCURACY_KM)  # type: ignore[arg-type]
+            # The most precise candidates within 161 km of the gold point: of a town and its
+            # province, the town the text names.
+            near = [
+                haversine_km(gold.lat, gold.lon, c.lat, c.lon) <= ACCURACY_KM  # type: ignore[arg-type]
                 for c in toponym.candidates
+            ]
+            finest = max(
+                (c.precision or 0 for c, n in zip(toponym.candidates, near, strict=True) if n),
+                default=None,
+            )
+            labels = [
+                int(n and (c.precision or 0) == finest)
+                for c, n in zip(toponym.candidates, near, strict=True)
             ]
             if 0 < sum(labels) < len(labels):
                 data.rows.extend(rows)

@@ -61,6 +61,11 @@ FEATURE_NAMES: tuple[str, ...] = (
     *(f"role_{role}" for role in ROLES),
     "town_x_named",
     "country_x_gpe",
+    "province_has_town",
+    "bare_district",
+    "local_unit",
+    "list_like",
+    "log_population_x_named",
 )
 
 
@@ -139,6 +144,7 @@ class ArticleFeatures:
         contains: Callable[[GazetteerEntry, GazetteerEntry], bool],
         main_name: Callable[[GazetteerEntry, str], bool],
         dateline: Callable[[Toponym], bool],
+        local_units: set[tuple[str | None, str | None]],
     ) -> None:
         self.toponyms = toponyms
         self.text = analyzed.article.text
@@ -149,6 +155,7 @@ class ArticleFeatures:
         self.contains = contains
         self.main_name = main_name
         self.dateline = dateline
+        self.local_units = local_units
         self.main = max(context, key=lambda c: (context[c], c)) if context else None
         self.places = [
             (place_key(t.text), t.place)
@@ -158,6 +165,7 @@ class ArticleFeatures:
             and t.place.feature in ("admin1", "admin2", "capital", "city")
         ]
         self.neighbours: dict[int, tuple[Toponym | None, Toponym | None]] = {}
+        self.lists: dict[int, list[Toponym]] = {}
         by_segment: dict[int, list[Toponym]] = {}
         for toponym in toponyms:
             by_segment.setdefault(toponym.segment, []).append(toponym)
@@ -171,6 +179,19 @@ class ArticleFeatures:
                     else None
                 )
                 self.neighbours[id(toponym)] = (before, after)
+            run: list[Toponym] = []
+            for toponym in [*(t for t in group if t.role == "literal"), None]:
+                if (
+                    toponym is not None
+                    and run
+                    and self.text[run[-1].end : toponym.start].strip(" ,") in ("", "and", "or")
+                ):
+                    run.append(toponym)
+                    continue
+                if len(run) >= 2:
+                    for member in run:
+                        self.lists[id(member)] = run
+                run = [toponym] if toponym is not None else []
 
     def _paired(self, first: Toponym, second: Toponym) -> bool:
         return self.text[first.end : second.start].strip() in (",", "in", ", in")
@@ -187,6 +208,11 @@ class ArticleFeatures:
         before, after = self.neighbours.get(id(toponym), (None, None))
         others = [place for other_key, place in self.places if other_key != key]
         dateline = self.dateline(toponym)
+        mates = [
+            o.place
+            for o in self.lists.get(id(toponym), [])
+            if o is not toponym and o.place is not None
+        ]
         rows = []
         for c, pop, score in zip(candidates, pops, scores, strict=True):
             nearest = min(
@@ -236,6 +262,33 @@ class ArticleFeatures:
                 *(float(toponym.role == role) for role in ROLES),
                 float(town and named),
                 float(c.feature == "country" and toponym.label == "GPE"),
+                float(
+                    c.feature in ("admin1", "admin2")
+                    and any(
+                        o.feature in ("city", "capital")
+                        and o.country == c.country
+                        and (
+                            c.feature == "admin2"
+                            or o.feature == "capital"
+                            or (o.admin1 == c.admin1 and o.population >= 0.1 * c.population)
+                        )
+                        for o in candidates
+                    )
+                ),
+                float(c.feature == "admin2" and place_key(c.name) == key),
+                float(
+                    c.feature in ("city", "admin2") and (c.country, c.admin1) in self.local_units
+                ),
+                (
+                    sum(
+                        m.feature == c.feature and (c.feature != "admin1" or m.country == c.country)
+                        for m in mates
+                    )
+                    / len(mates)
+                    if mates
+                    else 0.0
+                ),
+                pop * float(named),
             ]
             rows.append(row)
         return rows
