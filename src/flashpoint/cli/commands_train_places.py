@@ -58,6 +58,8 @@ def train_places_command(
         data = training.collect(texts_read, analyzed, Ranker.rules())
         training.write_features(data, features)
         err.print(f"{len(data.rows)} candidate rows -> {features}")
+        # Fitted on the rows as written, so --from-features rebuilds the same model.
+        data = training.read_features(features)
     rows, labels, _ = data.arrays()
     ranker = training.fit(rows, labels)
     training.write_model(ranker, target)
