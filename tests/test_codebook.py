@@ -113,7 +113,7 @@ def test_codebook_explains_rows_and_error_rates() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8") + (
         ROOT / "docs" / "accuracy.md"
     ).read_text(encoding="utf-8")
-    for figure in ("0.795", "0.752", "0.744", "0.852", "0.906"):
+    for figure in ("0.795", "0.752", "0.744", "0.844", "0.906"):
         assert figure in rates and figure in readme, figure
 
 

@@ -23,6 +23,7 @@ from flashpoint.cli import (  # noqa: F401 - register
     commands_serve,
     commands_spark,
     commands_train,
+    commands_train_places,
     commands_watch,
 )
 from flashpoint.cli.app import app, err

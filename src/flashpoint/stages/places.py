@@ -20,11 +20,13 @@ place. Well-known sites ("the White House"), embassies (in their host town) and 
 gazetteer lists (streets, stadiums, hospitals) are placed at their town; a place name no
 gazetteer lists is estimated at the place beside it, never an event's place.
 
-Resolution (the gazetteer, `flashpoint.gazetteer`): each candidate is scored by population,
-by feature (countries and capitals first), by the article's country context (countries named,
-and countries of unambiguous places), then in a second pass by the admin1 units and
-neighbourhoods of the article's other places ("Riverdale" beside New Jersey towns), and by its
-neighbour ("Bam, Iran", "Paris, Texas").
+Resolution (the gazetteer, `flashpoint.gazetteer`): the rules score each candidate by
+population, by feature (countries and capitals first), by the article's country context
+(countries named, and countries of unambiguous places), then in a second pass by the admin1
+units and neighbourhoods of the article's other places ("Riverdale" beside New Jersey towns)
+and by the kind of the list it stands in; then a trained ranker (`place_ranker.py`, fitted on
+GeoVirus by `flashpoint train places`) picks among the candidates, with the rules' scores and
+picks, the "X, Y" frame ("Bam, Iran"), distances and the dateline among its features.
 
 An event's place comes from its own clause, then its sentence, then its paragraph, then
 (material events only) the place other mentions of the same kind of event in the article got
@@ -41,8 +43,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
@@ -56,6 +58,7 @@ from flashpoint.gazetteer import (
     without_article,
 )
 from flashpoint.model import Event, Place
+from flashpoint.stages.place_ranker import ArticleFeatures, Ranker, load_ranker
 
 LITERAL_LABELS = {"GPE", "LOC", "FAC"}
 # Entities of other labels that are places when their whole text is one of these.
@@ -163,40 +166,25 @@ class Toponym:
 # --- recognition ------------------------------------------------------------------------------
 
 
-def find_places(analyzed: AnalyzedArticle, gazetteer: Gazetteer | None = None) -> list[Toponym]:
-    """Every toponym of the article (all roles), resolved where the gazetteer knows it."""
+def find_places(
+    analyzed: AnalyzedArticle,
+    gazetteer: Gazetteer | None = None,
+    ranker: Ranker | None = None,
+    record: Callable[[Toponym, list[list[float]]], None] | None = None,
+) -> list[Toponym]:
+    """Every toponym of the article (all roles), resolved where the gazetteer knows it; the
+    shipped ranker unless another is given (`record` sees each toponym's feature rows)."""
     gazetteer = gazetteer or load_gazetteer()
     reader = _Reader(gazetteer, *_person_words(analyzed, gazetteer))
     toponyms: list[Toponym] = []
     for segment in analyzed.segments:
         toponyms.extend(reader.segment_toponyms(segment))
-    resolve(toponyms, analyzed, gazetteer)
+    resolve(toponyms, analyzed, gazetteer, ranker or load_ranker(), record)
     toponyms = _corroborated(toponyms)
-    _one_sense(toponyms)
     toponyms.extend(_known_places_elsewhere(toponyms, analyzed, gazetteer, reader.person_words))
     toponyms.sort(key=lambda t: (t.segment, t.start))
     _place_sites(toponyms, analyzed, gazetteer)
     return toponyms
-
-
-def _one_sense(toponyms: list[Toponym]) -> None:
-    """A name the article uses as a place means that place inside longer names too ("Nelson"
-    of "MLA for Nelson-Creston" in an article about Nelson, British Columbia, is not the New
-    Zealand region)."""
-    senses: dict[str, Counter] = defaultdict(Counter)
-    places: dict[int, GazetteerEntry] = {}
-    for toponym in toponyms:
-        if toponym.role == "literal" and toponym.place is not None:
-            key = place_key(toponym.text)
-            senses[key][toponym.place.row] += 1
-            *name, kind = key.split()
-            if name and kind in UNIT_NOUNS:  # "Suffolk County", then "the Suffolk Times"
-                senses[" ".join(name)][toponym.place.row] += 1
-            places[toponym.place.row] = toponym.place
-    for toponym in toponyms:
-        sense = senses.get(place_key(toponym.text))
-        if toponym.role == "embedded" and sense:
-            toponym.place = places[sense.most_common(1)[0][0]]
 
 
 def _known_places_elsewhere(
@@ -367,18 +355,6 @@ def _place_sites(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: 
         and t.place.feature in ("city", "capital")
         and not _is_site(t, gazetteer)
     ]
-    # Where the article is: its towns (names inside other names too) and districts; not
-    # national capitals, named for their governments.
-    local = [
-        t.place
-        for t in toponyms
-        if t.place is not None
-        and not _is_site(t, gazetteer)
-        and (
-            (t.role in ("literal", "embedded") and t.place.feature == "city")
-            or (t.role == "literal" and t.place.feature == "admin2")
-        )
-    ]
     counts = Counter(t.place.row for t in towns if t.place is not None)
     main = max(
         (t.place for t in towns if t.place is not None),
@@ -405,10 +381,6 @@ def _place_sites(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: 
         site = _is_site(toponym, gazetteer)
         if not site and not _unknown_place(toponym):
             continue
-        named = _town_named_first(toponym, analyzed, gazetteer, local) if site else None
-        if named is not None:
-            toponym.place = named
-            continue
         sentence = _sentence_start(toponym, analyzed)
         paragraph = [t for t in literal if t.segment == toponym.segment]
         same_sentence = [t for t in paragraph if _sentence_start(t, analyzed) == sentence]
@@ -425,34 +397,6 @@ def _place_sites(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: 
         elif site:
             toponym.place = main
         toponym.estimated = not site and toponym.place is not None
-
-
-def _town_named_first(
-    toponym: Toponym, analyzed: AnalyzedArticle, gazetteer: Gazetteer, local: list[GazetteerEntry]
-) -> GazetteerEntry | None:
-    """A site whose name begins with the name of a town near the article's other towns is in
-    that town, however small ("Cavan Town Hall", "South Ossett Church" in an article about
-    Dewsbury). Not a town far from them: streets and colleges are named after people ("Royal
-    Street", "Loyola University")."""
-    doc = analyzed.segments[toponym.segment].doc
-    end = toponym.token_end
-    i = _first_name_word(doc[toponym.token_start : end])
-    for n in range(min(MAX_NGRAM, end - i - 1), 0, -1):
-        name = doc[i : i + n]
-        if not name[-1].text[:1].isupper() or _only_generic(name.text, gazetteer):
-            continue
-        key = place_key(name.text)
-        towns = [
-            c
-            for c in gazetteer.lookup(name.text)
-            if c.feature in ("city", "admin2")
-            and _main_name(c, key, article=False)
-            and (c.feature != "admin2" or place_key(c.name) == key)
-        ]
-        towns = [c for c in towns if any(_within(other, c, NAMED_TOWN_KM) for other in local)]
-        if towns:
-            return max(towns, key=lambda c: c.population)
-    return None
 
 
 def _first_name_word(span: Span) -> int:
@@ -689,9 +633,6 @@ class _Reader:
         adjectives = gazetteer.adjective(span.text)
         if adjectives:
             return [_make(segment, span, "adjective", label, adjectives)]  # "Emirati"
-        run = self.names_run(span)
-        if run:
-            return [_make(segment, p, "literal", label, gazetteer.lookup(p.text)) for p in run]
         # "Oaxaca State", "Anbar province": the name without its kind.
         doc = span.doc
         if len(span) > 1 and doc[span.end - 1].lower_ in gazetteer.place_nouns:
@@ -757,28 +698,6 @@ class _Reader:
             elif not towns and not self.gazetteer.adjective(toponym.text):
                 towns = own
         return [*mentions, _make(segment, span, "literal", label, towns)]
-
-    def names_run(self, span: Span) -> list[Span]:
-        """Country or admin1 names run together where a comma was lost ("Cyprus, Greece Italy
-        or Spain"): the names, if they make up the whole span."""
-        parts: list[Span] = []
-        i = span.start
-        while i < span.end:
-            for n in range(min(MAX_NGRAM, span.end - i), 0, -1):
-                sub = span.doc[i : i + n]
-                if (
-                    len(sub) < len(span)
-                    and not _only_generic(sub.text, self.gazetteer)
-                    and any(
-                        c.feature in ("country", "admin1") for c in self.gazetteer.lookup(sub.text)
-                    )
-                ):
-                    parts.append(sub)
-                    i += n
-                    break
-            else:
-                return []
-        return parts if len(parts) > 1 else []
 
     def other_entity(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
         gazetteer = self.gazetteer
@@ -1160,21 +1079,10 @@ def _locative_frame(span: Span, gazetteer: Gazetteer) -> bool:
             return not (word == "to" and i > 0 and doc[i - 1].lower_ in ("according", "due"))
         if word == "of" and i > 0 and _place_noun(doc[i - 1], gazetteer):
             return True  # "the town of Douma", "the universities of Georgia and Glasgow"
-        if word == "of" and i > 0:
-            before = doc[i - 2] if doc[i - 1].text == "," and i > 1 else doc[i - 1]
-            if before.ent_type_ == "PERSON":
-                return True  # "Miss Abdhou, of Hayes,", "Jodi Mahler of Bellmore": home town
     if root.dep_ == "compound" and (
         _place_noun(root.head, gazetteer) or root.head.lemma_.lower() in RESIDENT_NOUNS
     ):
         return True  # "the Glasgow area", "the Dadaab camps", "Nelson residents"
-    if (
-        span.start >= 2
-        and doc[span.start - 1].text == ","
-        and doc[span.start - 2].ent_type_ == "ORG"
-        and (span.end == len(doc) or doc[span.end].text in (",", "(", ".", ";"))
-    ):
-        return True  # "the Federal University of Technology, Owerri (FUTO)": the body's seat
     own = span.root
     joined = [t for t in own.children if t.dep_ == "conj"]
     if own.dep_ == "conj":
@@ -1284,9 +1192,6 @@ TOWN_OVER_PROVINCE = 1.5
 # and holds this share of its people: "Washington", "Baghdad", "Kirkuk", not "Delaware" (a town
 # in Ohio) or "Montana" (Montana City, 2,700 people).
 TOWN_SHARE_OF_PROVINCE = 0.1
-# "Paris, Texas": the town inside the second name, unless that reading scores this much less
-# than the two names read alone.
-PAIR_MAX_LOSS = 4.0
 ADMIN1_CONTEXT_BONUS = 1.0
 ADMIN2_BARE_PENALTY = 1.5
 NEARBY_BONUS = 1.0
@@ -1294,13 +1199,18 @@ NEARBY_BONUS = 1.0
 LIST_MIN = 2
 LIST_SHARE = 2 / 3
 NEARBY_KM = 150.0
-# A site named after a town is in it when the town is this near one of the article's towns.
-NAMED_TOWN_KM = 50.0
 
 
-def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazetteer) -> None:
-    """Pick each toponym's place: population and feature, then the article's countries, then
-    (a second pass) the admin1 units and neighbourhoods of the article's other places."""
+def resolve(
+    toponyms: list[Toponym],
+    analyzed: AnalyzedArticle,
+    gazetteer: Gazetteer,
+    ranker: Ranker,
+    record: Callable[[Toponym, list[list[float]]], None] | None = None,
+) -> None:
+    """Pick each toponym's place: the rules score each candidate (population and feature, the
+    article's countries, then the admin1 units and neighbourhoods of its other places), then
+    the trained ranker decides between the candidates, the rules' votes among its features."""
     evidence = _country_evidence(toponyms)
     context: Counter = sum(evidence.values(), Counter())
     others: dict[str, tuple[Counter, float]] = {}
@@ -1318,6 +1228,7 @@ def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazet
     for toponym in toponyms:
         if toponym.candidates:
             toponym.place = max(toponym.candidates, key=lambda c: score(c, toponym))
+    first_picks = {id(t): t.place for t in toponyms}
     text = analyzed.article.text
     given = [t.place for t in toponyms if _unit_given_by_code(t, text)]
     geography = _Geography(toponyms, given)
@@ -1330,58 +1241,27 @@ def resolve(toponyms: list[Toponym], analyzed: AnalyzedArticle, gazetteer: Gazet
             )
     for run in _lists(by_segment, text):
         _like_the_list(run, score)
-    # "Bam, Iran" / "Paris, Texas": the second name contains the first.
-    settled: dict[str, GazetteerEntry] = {}
-    paired: set[int] = set()
-    for group in by_segment.values():
-        for first, second in pairwise(group):
-            if second.place is None:
-                continue
-            between = text[first.end : second.start]
-            if between.strip() not in (",", "in", ", in") or second.role != "literal":
-                continue
-            if (
-                first.place is not None
-                and first.place.feature == second.place.feature
-                and first.place.feature in ("country", "admin1")
-            ):
-                continue  # "Ohio, Oregon", "Mexico, China": a list of like places, not a pair
-            # The pair where the second holds the first, best scored together, unless reading
-            # the first as a place inside the second costs far more than it gains ("Washington,
-            # New York" is not the New York town once called Washington).
-            pairs = [(a, b) for a in first.candidates for b in second.candidates if _contains(b, a)]
-            if pairs:
-                pair = max(
-                    pairs,
-                    key=lambda p: score(p[0], first) + score(p[1], second),
-                )
-                alone = (
-                    score(first.place, first) if first.place is not None else -math.inf
-                ) + score(second.place, second)
-                together = score(pair[0], first) + score(pair[1], second)
-                if together < alone - PAIR_MAX_LOSS:
-                    continue
-                first.place, second.place = pair
-                settled[place_key(first.text)] = first.place
-                settled[place_key(second.text)] = second.place
-                paired.update((id(first), id(second)))
-    # "CAMP MURRAY, Wash.": the unit a town is given in by its abbreviation is what its full
-    # name means in the rest of the article ("at home in Washington": the state), except in
-    # a pair of its own: a writer who spells out "Washington, D.C." means the state by the
-    # bare name.
+    features = ArticleFeatures(
+        toponyms,
+        analyzed,
+        score,
+        first_picks,
+        context,
+        lambda t: others[place_key(t.text)],
+        _contains,
+        _main_name,
+        lambda t: _dateline(analyzed.segments[t.segment].doc[t.token_start : t.token_end]),
+        geography.local_units,
+    )
+    chosen: dict[int, GazetteerEntry] = {}
     for toponym in toponyms:
-        if _unit_given_by_code(toponym, text) and toponym.place is not None:
-            settled[place_key(toponym.place.name)] = toponym.place
-    # One sense per article: a name the text pinned down means the same place elsewhere.
+        if len(toponym.candidates) > 1:
+            rows = features.rows(toponym)
+            if record is not None:
+                record(toponym, rows)
+            chosen[id(toponym)] = toponym.candidates[ranker.best(rows)]
     for toponym in toponyms:
-        known = settled.get(place_key(toponym.text))
-        if (
-            known is not None
-            and toponym.role == "literal"
-            and id(toponym) not in paired
-            and any(c.row == known.row for c in toponym.candidates)
-        ):
-            toponym.place = known
+        toponym.place = chosen.get(id(toponym), toponym.place)
 
 
 _TOWN_COMMA = re.compile(r"[A-Z][\w.’'-]*, ?$")
