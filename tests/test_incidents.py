@@ -753,3 +753,16 @@ def test_a_statement_made_at_an_occasion_is_placed_where_the_occasion_was(code_t
 def test_a_vow_of_victory_in_a_war_is_a_threat(code_text, text: str) -> None:
     result = code_text(text, published=PUBLISHED)
     assert [e.event for e in result.events] == ["THREATEN"]
+
+
+def test_a_speakers_undated_statements_take_the_day_of_their_dated_ones(code_text) -> None:
+    result = code_text(
+        "The foreign minister praised the mediators.\n\nThe prime minister welcomed the "
+        "truce. The prime minister criticised the rebels at a news conference on Thursday.",
+        published="2024-03-16T10:00:00",  # a Saturday
+    )
+    by_trigger = {e.trigger.text: e for e in result.events if e.trigger}
+    assert str(by_trigger["welcomed"].date) == "2024-03-14"
+    assert by_trigger["welcomed"].date_precision == "day"
+    # another speaker's statement is not dated by it
+    assert by_trigger["praised"].date_precision == "published"

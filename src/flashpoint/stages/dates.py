@@ -43,6 +43,8 @@ from flashpoint.temporal import (
 
 # The resolver's precisions as the model's: a weekend is a week, a season a year; decades and
 # centuries are too coarse to date an event.
+# PLOVER's quad classes of statements (verbal cooperation, verbal conflict).
+VERBAL_QUADS = frozenset({1, 3})
 MODEL_PRECISION: dict[str, DatePrecision | None] = {
     "day": "day",
     "week": "week",
@@ -93,13 +95,52 @@ def date_events(analyzed: AnalyzedArticle) -> None:
     by_segment: dict[int, list[FoundDate]] = {}
     for item in found:
         by_segment.setdefault(item.segment.index, []).append(item)
+    undated = []
     for event in analyzed.events:
         chosen = _date_of(event, analyzed, by_segment)
         if chosen is not None:
             _apply(event, chosen.expression, published)
-        elif event.date is None and published is not None and not event.background:
+        elif event.date is None and not event.background:
+            undated.append(event)
+    for event in undated:
+        occasion = _speakers_occasion(event, analyzed.events)
+        if occasion is not None:
+            event.date, event.date_precision, event.date_span = occasion
+        elif published is not None:
             event.date = published.date()
             event.date_precision = "published"
+
+
+def _speakers_occasion(
+    event: Event, events: list[Event]
+) -> tuple[dt.date, DatePrecision, Span] | None:
+    """A statement with no time word of its own, by a speaker whose other statements in the
+    article are all dated one day ("Putin said at a press conference on Thursday"): made on
+    that occasion. Two different days leave it undated."""
+    if event.quad_code not in VERBAL_QUADS or not event.actor:
+        return None
+    dated = [
+        other
+        for other in events
+        if other is not event
+        and other.quad_code in VERBAL_QUADS
+        and other.date_precision == "day"
+        and other.date is not None
+        and other.date_span is not None
+        and _same_speaker(event, other)
+    ]
+    if len({other.date for other in dated}) != 1:
+        return None
+    first = dated[0]
+    assert first.date is not None and first.date_span is not None
+    return first.date, "day", first.date_span
+
+
+def _same_speaker(one: Event, other: Event) -> bool:
+    def keys(event: Event) -> set[str]:
+        return {(a.name or a.text).lower() for a in event.actor if a.code or a.name or a.sector}
+
+    return bool(keys(one) & keys(other))
 
 
 def _date_of(
