@@ -241,6 +241,8 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
         ),
         # Two verbs share the object after them.
         ("Police arrested and beat three protesters.", "COERCE", "Police", "three protesters"),
+        # Forces sent to attack: the attack is the news, its target the recipient.
+        ("The army sent tanks to shell the town on Monday.", "ASSAULT", "The army", "the town"),
         # Fighting alongside someone is cooperating with them.
         (
             "The tribal fighters fought alongside the army against the militants.",
@@ -766,3 +768,13 @@ def test_a_speakers_undated_statements_take_the_day_of_their_dated_ones(code_tex
     assert by_trigger["welcomed"].date_precision == "day"
     # another speaker's statement is not dated by it
     assert by_trigger["praised"].date_precision == "published"
+
+
+def test_a_province_attacked_is_the_place_not_a_meeting_elsewhere(code_text) -> None:
+    result = code_text(
+        "The air force sent jets to attack the rebel-held province of Kandahar, as donors "
+        "gathered in Geneva to pledge aid to the region.",
+        published=PUBLISHED,
+    )
+    (attack,) = [e for e in result.events if e.event == "ASSAULT"]
+    assert attack.event_loc is not None and attack.event_loc.country == "AFG"

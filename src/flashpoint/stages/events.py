@@ -131,7 +131,13 @@ def _sentence_events(
         _prefer_actor_recipients(candidate, is_actor)
     for candidate in candidates:
         governor = candidate.governor
-        if governor is not None and not governor.recipient_heads and candidate.recipient_heads:
+        if (
+            governor is not None
+            and candidate.recipient_heads
+            and (not governor.recipient_heads or governor.event == candidate.event)
+        ):
+            # the governed act's target; for an act it became ("sent jets to bomb the town":
+            # ASSAULT), the target, not the jets
             governor.recipient_heads = candidate.recipient_heads
     for candidate in candidates:
         _keep_agents(candidate, is_actor, lexicon)

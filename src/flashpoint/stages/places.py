@@ -1665,14 +1665,24 @@ def _origin(toponym: Toponym, segment: Segment) -> bool:
 
 
 def _target_of(toponym: Toponym, trigger: Token, segment: Segment) -> bool:
-    """The place a material act was done to: 'shelled Kharkiv', 'Kabul was hit', 'attack on X'."""
+    """The place a material act was done to: 'shelled Kharkiv', 'Kabul was hit', 'attack on X',
+    'attacked the province of X', 'sent jets to bomb X'."""
     root = segment.doc[toponym.token_start : toponym.token_end].root
-    if root.dep_ in ("dobj", "nsubjpass") and root.head.i == trigger.i:
+    gazetteer = load_gazetteer()
+    # "the province of X": the place noun stands where the name would
+    if (
+        root.dep_ == "pobj"
+        and root.head.lower_ == "of"
+        and root.head.head.lower_ in (gazetteer.place_nouns)
+    ):
+        root = root.head.head
+    acts = {trigger.i} | {c.i for c in trigger.children if c.dep_ in ("xcomp", "advcl")}
+    if root.dep_ in ("dobj", "nsubjpass") and root.head.i in acts:
         return True
     return (
         root.dep_ == "pobj"
         and root.head.lower_ in ("on", "against", "upon")
-        and root.head.head.i == trigger.i
+        and root.head.head.i in acts
     )
 
 
