@@ -1,5 +1,8 @@
 """The REST API over the stored example: filters, pagination, one event with its spans,
-articles, quotes, actors, dyads, timeline; bad parameters are 422s with a message."""
+articles, quotes, actors, dyads, timeline; bad parameters are 422s with a message.
+
+Every test that reads the example runs twice: over the SQLite store and over the same coded
+article as a Parquet dataset served through DuckDB (`flashpoint serve --parquet`)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,35 @@ from fastapi.testclient import TestClient
 from flashpoint.api import Settings, create_app
 from flashpoint.api.settings import get_settings
 from flashpoint.cli.commands_events import haversine_km
+from flashpoint.dataset import DatasetWriter
 from flashpoint.store import Store
+
+BACKENDS = ["sqlite", "parquet"]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def client(request, served_db, served_parquet):
+    settings = (
+        Settings(db=served_db) if request.param == "sqlite" else Settings(parquet=served_parquet)
+    )
+    app = create_app()
+    app.dependency_overrides[get_settings] = lambda: settings
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def served_app(backend: str, results: list, folder: Path):
+    """An app over these coded articles, stored in SQLite or written as a Parquet dataset."""
+    if backend == "sqlite":
+        with Store(folder / "store.db") as store:
+            for result in results:
+                store.save(result)
+        return create_app(Settings(db=folder / "store.db"))
+    writer = DatasetWriter(folder / "dataset")
+    for result in results:
+        writer.add(result)
+    writer.close()
+    return create_app(Settings(parquet=folder / "dataset"))
 
 
 def ids(response) -> set[str]:
@@ -113,7 +144,8 @@ def test_one_event_with_spans_quotes_and_mentions(client, served_result, strike)
     assert missing.status_code == 404 and "e-missing" in missing.json()["detail"]
 
 
-def test_mentions_of_a_linked_event(tmp_path: Path, served_result) -> None:
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_mentions_of_a_linked_event(tmp_path: Path, served_result, backend) -> None:
     """Two articles reporting the same event (same link_id): each lists the other."""
     first = served_result.model_copy(deep=True)
     second = served_result.model_copy(deep=True)
@@ -127,11 +159,7 @@ def test_mentions_of_a_linked_event(tmp_path: Path, served_result) -> None:
     strike_id = next(e.id for e in first.events if e.event_loc is not None)
     for result, event_id in ((first, strike_id), (second, strike_id + "-r")):
         next(e for e in result.events if e.id == event_id).link_id = "L1"
-    db = tmp_path / "linked.db"
-    with Store(db) as store:
-        store.save(first)
-        store.save(second)
-    app = create_app(Settings(db=db))
+    app = served_app(backend, [first, second], tmp_path)
     with TestClient(app) as linked:
         detail = linked.get(f"/api/events/{strike_id}").json()
         assert [m["event_id"] for m in detail["mentions"]] == [strike_id + "-r"]
