@@ -34,6 +34,8 @@ from flashpoint.stages.dedup import DedupOptions, Fingerprint, signature_to_byte
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from flashpoint.store import Store
+
 FORMAT = "flashpoint-dataset"
 VERSION = 1
 MANIFEST = "_flashpoint.json"
@@ -410,3 +412,156 @@ def write_table(root: Path, table: str, rows: list[dict[str, Any]]) -> None:
         )
     else:
         pq.write_table(data, folder / "part-0.parquet")
+
+
+# --- writing from a store -----------------------------------------------------------------------
+
+
+def write_store(store: Store, path: Path | str, batch: int = 2000) -> dict[str, int]:
+    """Write a SQLite store's articles as a dataset, table by table in batches of `batch`
+    rows (memory stays flat): to serve a store that has grown large with
+    `flashpoint serve --parquet`, or to compare the two backends on the same data."""
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    from flashpoint.model import Entity, Quote
+    from flashpoint.stages.dedup import signature_from_bytes
+
+    root = Path(path)
+    conn = store.conn
+
+    def rows_of(sql: str, make: Any) -> Any:
+        cursor = conn.execute(sql)
+        while chunk := cursor.fetchmany(batch):
+            yield [r for r in (make(row) for row in chunk) if r is not None]
+
+    def article(row: Any) -> dict[str, Any]:
+        data = json.loads(row["record"])
+        data["text"] = row["text"]
+        return article_row(Article.model_validate(data), int(row["rowid"]))
+
+    def event(row: Any) -> dict[str, Any]:
+        meta = {k: row[k] for k in ("title", "published", "source", "url")}
+        return event_row(Event.model_validate_json(row["record"]), meta, int(row["position"]))
+
+    def quote(row: Any) -> dict[str, Any]:
+        q = Quote.model_validate_json(row["record"])
+        return {
+            "id": q.id,
+            "article_id": q.article_id,
+            "kind": q.kind,
+            "speaker_code": q.speaker.code if q.speaker else None,
+            "position": int(row["position"]),
+            "record": json.dumps(q.model_dump(mode="json"), ensure_ascii=False),
+        }
+
+    def entity(row: Any) -> dict[str, Any]:
+        e = Entity.model_validate_json(row["record"])
+        return {
+            "article_id": row["article_id"],
+            "text": e.text,
+            "label": e.label,
+            "code": e.code,
+            "sector": e.sector,
+            "position": int(row["position"]),
+            "record": json.dumps(e.model_dump(mode="json"), ensure_ascii=False),
+        }
+
+    def mention(row: Any) -> dict[str, Any]:
+        data = dict(row)
+        data["event_ids"] = data["event_ids"].split()
+        data["repost"] = bool(data["repost"])
+        return data
+
+    def fingerprint(row: Any) -> dict[str, Any] | None:
+        signature = signature_from_bytes(row["signature"])
+        return fingerprint_row(
+            Fingerprint(row["article_id"], row["cluster_id"], row["canonical_id"], signature)
+        )
+
+    sources = {
+        "articles": ("SELECT rowid, record, text FROM articles ORDER BY rowid", article),
+        "events": (
+            "SELECT e.record, a.title, a.published, a.source, a.url, ROW_NUMBER() OVER"
+            " (PARTITION BY e.article_id ORDER BY e.rowid) - 1 AS position"
+            " FROM events e JOIN articles a ON a.id = e.article_id",
+            event,
+        ),
+        "quotes": (
+            "SELECT record, ROW_NUMBER() OVER (PARTITION BY article_id ORDER BY rowid) - 1"
+            " AS position FROM quotes",
+            quote,
+        ),
+        "entities": ("SELECT article_id, position, record FROM entities", entity),
+        "mentions": (
+            "SELECT link_id, article_id, event_id, event_ids, repost, source, published,"
+            " cluster_id, confidence FROM event_mentions ORDER BY rowid",
+            mention,
+        ),
+        "linked_events": (
+            "SELECT record FROM linked_events",
+            lambda row: linked_row(LinkedEvent.model_validate_json(row["record"])),
+        ),
+        "clusters": (
+            "SELECT id, canonical_id, size, first_published, last_published FROM clusters",
+            dict,
+        ),
+        "fingerprints": (
+            "SELECT article_id, cluster_id, canonical_id, signature FROM article_fingerprints",
+            fingerprint,
+        ),
+    }
+    counts: dict[str, int] = {}
+    for table in TABLES:
+        schema = arrow_schema(table)
+        folder = root / table
+        folder.mkdir(parents=True, exist_ok=True)
+        counts[table] = 0
+        if table not in sources:  # errors: a store keeps unreadable inputs nowhere
+            pq.write_table(schema.empty_table(), folder / "part-0.parquet")
+            continue
+        sql, make = sources[table]
+
+        def batches(
+            sql: str = sql, make: Any = make, table: str = table, schema: pa.Schema = schema
+        ) -> Any:
+            for rows in rows_of(sql, make):
+                counts[table] += len(rows)
+                yield pa.RecordBatch.from_pylist(rows, schema=schema)
+
+        if table in PARTITIONED:
+            ds.write_dataset(
+                batches(),
+                folder,
+                schema=schema,
+                format="parquet",
+                partitioning=list(PARTITIONS),
+                partitioning_flavor="hive",
+                existing_data_behavior="delete_matching",
+                basename_template="part-{i}.parquet",
+                max_partitions=1 << 20,
+            )
+        else:
+            with pq.ParquetWriter(folder / "part-0.parquet", schema) as writer:
+                for record_batch in batches():
+                    writer.write_batch(record_batch)
+    (root / MANIFEST).write_text(json.dumps(manifest(_store_dedup(store)), indent=2) + "\n")
+    return counts
+
+
+def _store_dedup(store: Store) -> DedupOptions:
+    """The dedup settings a store's fingerprints were made with (the defaults if none)."""
+    settings = store.dedup_settings()
+    default = DedupOptions()
+    if not settings or settings == {k: str(v) for k, v in default.params().items()}:
+        return default
+    for threshold in (t / 100 for t in range(10, 96)):
+        options = DedupOptions(
+            threshold=threshold,
+            num_perm=int(settings["num_perm"]),
+            shingle_words=int(settings["shingle_words"]),
+        )
+        if {k: str(v) for k, v in options.params().items()} == settings:
+            return options
+    return default

@@ -402,3 +402,19 @@ def test_quotes_by_publication_day_and_words(client, served_result) -> None:
     assert quotes[0].id in {q["id"] for q in found["items"]}
     assert found["total"] == sum(word.lower() in q.text.lower() for q in quotes)
     assert client.get("/api/quotes", params={"since": "last week"}).status_code == 422
+
+
+def test_a_store_written_as_a_dataset_answers_the_same(tmp_path: Path, served_db) -> None:
+    """dataset.write_store: a SQLite store as a Parquet dataset (to serve it with DuckDB)."""
+    from flashpoint.dataset import write_store
+
+    with Store(served_db, read_only=True) as store:
+        counts = write_store(store, tmp_path / "dataset", batch=3)
+        assert counts["events"] == store.counts()["events"]
+    paths = ["/api/events?limit=1000", "/api/timeline", "/api/map", "/api/dyads", "/api/quotes"]
+    with (
+        TestClient(create_app(Settings(db=served_db))) as local,
+        TestClient(create_app(Settings(parquet=tmp_path / "dataset"))) as served,
+    ):
+        for path in paths:
+            assert served.get(path).json() == local.get(path).json(), path
