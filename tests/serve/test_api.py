@@ -418,3 +418,37 @@ def test_a_store_written_as_a_dataset_answers_the_same(tmp_path: Path, served_db
     ):
         for path in paths:
             assert served.get(path).json() == local.get(path).json(), path
+
+
+def test_parquet_errors_are_one_line(tmp_path: Path, monkeypatch) -> None:
+    import builtins
+
+    from typer.testing import CliRunner
+
+    from flashpoint.cli.app import app
+    from flashpoint.errors import UsageError
+    from flashpoint.store.parquet import require_duckdb
+
+    runner = CliRunner()
+    for args in (
+        ["serve", "--parquet", str(tmp_path / "none")],
+        ["serve", "--parquet", str(tmp_path)],
+        ["load", str(tmp_path), "--db", str(tmp_path / "x.db")],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code != 0 and "Traceback" not in result.output, args
+    assert not (tmp_path / "x.db").exists()  # nothing made for a directory that is no dataset
+    with TestClient(create_app(Settings(parquet=tmp_path / "none"))) as missing:
+        response = missing.get("/api/events")
+    assert response.status_code == 503 and "no such dataset" in response.json()["detail"]
+
+    real_import = builtins.__import__
+
+    def no_duckdb(name, *args, **kwargs):
+        if name == "duckdb":
+            raise ImportError("No module named 'duckdb'", name="duckdb")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_duckdb)
+    with pytest.raises(UsageError, match=r"flashpoint\[parquet\].*duckdb is missing"):
+        require_duckdb()
