@@ -47,6 +47,9 @@ def main() -> None:
     parser.add_argument("store", type=Path)
     parser.add_argument("--dataset", type=Path)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument(
+        "--budget", type=float, default=120.0, help="Seconds a call may take (then a 503)."
+    )
     parser.add_argument("--output", type=Path)
     args = parser.parse_args()
     folder = args.dataset or args.store.with_suffix(".dataset")
@@ -60,8 +63,8 @@ def main() -> None:
     report["dataset_bytes"] = sum(p.stat().st_size for p in folder.rglob("*.parquet"))
     report["store_bytes"] = args.store.stat().st_size
     clients = {
-        "sqlite": TestClient(create_app(Settings(db=args.store, query_seconds=600))),
-        "parquet": TestClient(create_app(Settings(parquet=folder, query_seconds=600))),
+        "sqlite": TestClient(create_app(Settings(db=args.store, query_seconds=args.budget))),
+        "parquet": TestClient(create_app(Settings(parquet=folder, query_seconds=args.budget))),
     }
     timings: dict[str, dict[str, list[float]]] = {b: {e: [] for e in ENDPOINTS} for b in clients}
     for round_ in range(args.rounds):
@@ -70,8 +73,12 @@ def main() -> None:
             for backend in order:
                 started = time.perf_counter()
                 response = clients[backend].get(endpoint)
-                timings[backend][endpoint].append(time.perf_counter() - started)
-                assert response.status_code == 200, (backend, endpoint, response.text[:200])
+                seconds = time.perf_counter() - started
+                if response.status_code != 200:  # over the budget: counted as the budget
+                    print(f"{backend} {endpoint}: {response.status_code}", flush=True)
+                    seconds = max(seconds, args.budget)
+                timings[backend][endpoint].append(seconds)
+                print(f"{backend:<8} {endpoint:<56} {seconds * 1000:9.1f} ms", flush=True)
     report["endpoints"] = {
         endpoint: {
             backend: {

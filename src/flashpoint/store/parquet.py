@@ -56,6 +56,10 @@ FULL_TEXT_COLUMNS: dict[str, dict[str, str]] = {
     "articles": {"title": "title", "text": "text"},
 }
 _BOUNDARY = r"[^\pL\pN]"
+AGGREGATE_COLUMNS = (
+    "id, date, date_text, quad_code, event_scale, latitude, longitude, place_country,"
+    " place_admin1, place_precision, place_name, place_text, actors, recipients"
+)
 
 
 class FullTextError(sqlite3.OperationalError):
@@ -90,6 +94,8 @@ class ParquetDataset:
             )
         self.conn = duckdb.connect(":memory:")
         self.conn.execute("SET default_null_order = 'nulls_first_on_asc_last_on_desc'")
+        self.conn.execute("SET enable_object_cache = true")  # Parquet footers, across queries
+        self.conn.execute("SET enable_progress_bar = false")
         self.conn.create_function(
             "fp_acled_is",
             _acled_is,
@@ -310,9 +316,11 @@ class ParquetStore:
     # --- aggregates ---------------------------------------------------------------------------
 
     def _filtered(self, where: EventFilter) -> tuple[str, list[object]]:
+        """A CTE `f` of the filtered events, with the columns the aggregates read only (not
+        the records: Parquet is read column by column)."""
         unpaged = EventFilter(**{**where.__dict__, "limit": None, "offset": 0})
-        sql, params = self._event_query(unpaged, "*")
-        return f"WITH f AS ({sql})", params
+        sql, params = self._event_query(unpaged, AGGREGATE_COLUMNS)
+        return f"WITH f AS NOT MATERIALIZED ({sql})", params
 
     def timeline(self, where: EventFilter) -> list[dict]:
         cte, params = self._filtered(where)
