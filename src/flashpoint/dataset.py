@@ -43,6 +43,9 @@ PARTITIONS = ("event_month", "event_country")
 UNKNOWN = "unknown"
 """The partition value of an event without a date or a country."""
 
+ROWS_PER_GROUP = 16384
+"""Rows a partition gathers before `write_store` writes them as one Parquet row group."""
+
 ACTORS_TYPE = "array<struct<code:string,sector:string,name:string,text:string>>"
 
 # Column name -> Spark SQL type, per table. The export's flat columns come first in events.
@@ -541,6 +544,10 @@ def write_store(store: Store, path: Path | str, batch: int = 2000) -> dict[str, 
                 existing_data_behavior="delete_matching",
                 basename_template="part-{i}.parquet",
                 max_partitions=1 << 20,
+                # Rows gathered per partition before a row group is written: a row group per
+                # batch would give thousands of tiny groups, which every query pays for.
+                min_rows_per_group=ROWS_PER_GROUP,
+                max_rows_per_group=8 * ROWS_PER_GROUP,
             )
         else:
             with pq.ParquetWriter(folder / "part-0.parquet", schema) as writer:

@@ -279,10 +279,21 @@ class ParquetStore:
         return sql, params
 
     def events(self, where: EventFilter | None = None) -> list[Event]:
-        sql, params = self._event_query(where or EventFilter(), "record")
-        return [
-            Event.model_validate_json(row[0]) for row in self.conn.execute(sql, params).fetchall()
-        ]
+        """The page's ids first (sorting reads the sort columns only), then their records:
+        reading every record to keep a page of them would read the whole table."""
+        sql, params = self._event_query(where or EventFilter(), "id")
+        ids = [row[0] for row in self.conn.execute(sql, params).fetchall()]
+        return [Event.model_validate_json(record) for record in self._records("events", ids)]
+
+    def _records(self, table: str, ids: list[str]) -> list[str]:
+        """The `record` of each id, in the order of `ids`."""
+        if not ids:
+            return []
+        rows = self.conn.execute(
+            f"SELECT id, record FROM {table} WHERE id IN (SELECT unnest(?::VARCHAR[]))", [ids]
+        ).fetchall()
+        found = dict(rows)
+        return [found[i] for i in ids if i in found]
 
     def count_events(self, where: EventFilter | None = None) -> int:
         query = where or EventFilter()
@@ -494,10 +505,11 @@ class ParquetStore:
         total = int(
             self.conn.execute(f"SELECT COUNT(*) FROM articles a{where}", params).fetchone()[0]
         )
-        items = self._rows(
-            f"{ARTICLE_SUMMARY_SQL}{where} ORDER BY a.published DESC, a.id LIMIT ? OFFSET ?",
+        page = self.conn.execute(
+            f"SELECT a.id FROM articles a{where} ORDER BY a.published DESC, a.id LIMIT ? OFFSET ?",
             [*params, limit, offset],
-        )
+        ).fetchall()
+        items = self.article_rows_by_id([row[0] for row in page])
         if text and items:
             for item in items:
                 row = self.conn.execute(
