@@ -13,10 +13,15 @@ Steps, each a Spark stage:
 3. code: `mapInPandas` over repartitioned articles; each Python worker loads spaCy once
    and runs the pipeline (language, NLP, extraction). Reposts are not coded.
 4. link: event mentions are grouped by (type, country) and linked in input order within a
-   group by the local linker (no mention can match one outside its group); mentions and
-   linked events are built per article and per link.
-5. write Parquet: articles, events, quotes, entities, mentions, linked_events, clusters,
-   errors (one directory each under OUTPUT).
+   group by the local linker (no mention can match one outside its group), each mention
+   compared only with the earlier ones of its blocks (days of the date window, grid cells
+   around its place: link_blocks.py), so a group's time grows linearly with its size;
+   mentions and linked events are built per article and per link.
+5. write the Parquet dataset (dataset.py): articles, events, quotes, entities, mentions,
+   linked_events, clusters, fingerprints, errors (one directory each under OUTPUT; events
+   and linked events partitioned by month and country) and its manifest. Events carry the
+   CSV export's columns and what a store needs; fingerprints are the articles' MinHash
+   signatures, so that `flashpoint load` gives a store what finds later reposts.
 
 The output equals what `flashpoint run` stores for the same input in a new database (a test
 checks this in local[2]).
@@ -32,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flashpoint import dataset
 from flashpoint.errors import UsageError
 from flashpoint.stages.dedup import DedupOptions
 from flashpoint.stages.link import LinkRules
@@ -44,16 +50,7 @@ if TYPE_CHECKING:
 MISSING_EXTRA = (
     "flashpoint spark needs the spark extra and Java 17+: pip install 'flashpoint[spark]'"
 )
-TABLES = (
-    "articles",
-    "events",
-    "quotes",
-    "entities",
-    "mentions",
-    "linked_events",
-    "clusters",
-    "errors",
-)
+TABLES = dataset.TABLES
 
 
 @dataclass
@@ -116,29 +113,60 @@ def run_job(
     files = _list_files(spark, inputs)
     if files.isEmpty():
         raise UsageError(f"{', '.join(inputs)}: no .txt, .html, .jsonl or .csv files")
+    from pyspark.sql import functions as F
+
     documents = _read_and_clean(spark, files, options).persist(StorageLevel.MEMORY_AND_DISK)
-    articles = _dedup(spark, documents, options)
-    coded = _code(spark, articles, options).persist(StorageLevel.MEMORY_AND_DISK)
+    articles = _dedup(spark, documents, options).persist(StorageLevel.MEMORY_AND_DISK)
+    coded = _code(spark, articles.drop("signature"), options).persist(StorageLevel.MEMORY_AND_DISK)
     events = _link(coded, options).persist(StorageLevel.MEMORY_AND_DISK)
     mentions = _mentions(coded, events).persist(StorageLevel.MEMORY_AND_DISK)
     linked = _linked_events(events, mentions, options)
     tables = {
         "articles": _articles_table(coded),
-        "events": events.drop("ordinal", "position", "type_key", "country_key", "mergeable"),
-        "quotes": _json_rows(coded, "quotes", QUOTE_COLUMNS),
-        "entities": _json_rows(coded, "entities", ENTITY_COLUMNS),
+        "events": _events_table(coded, events),
+        "quotes": _json_rows(coded, "quotes"),
+        "entities": _json_rows(coded, "entities"),
         "mentions": mentions.drop("ordinal", "position"),
         "linked_events": linked,
         "clusters": _clusters(coded),
+        "fingerprints": articles.where("signature IS NOT NULL").select(
+            "article_id",
+            "cluster_id",
+            F.coalesce("duplicate_of", "article_id").alias("canonical_id"),
+            "signature",
+        ),
         "errors": documents.where("error IS NOT NULL").select("ordinal", "name", "error"),
     }
+    root = output.rstrip("/")
     counts = {}
     for name, table in tables.items():
-        table.write.mode("overwrite").parquet(f"{output.rstrip('/')}/{name}")
-        counts[name] = spark.read.parquet(f"{output.rstrip('/')}/{name}").count()
-    for frame in (mentions, events, coded, documents):
+        table = table.select(*dataset.COLUMNS[name])
+        writer = table.write.mode("overwrite")
+        if name in dataset.PARTITIONED:
+            writer = writer.partitionBy(*dataset.PARTITIONS)
+        writer.parquet(f"{root}/{name}")
+        counts[name] = (
+            spark.read.schema(dataset.spark_schema(name)).parquet(f"{root}/{name}").count()
+        )
+    _write_text(spark, f"{root}/{dataset.MANIFEST}", json.dumps(dataset.manifest(options.dedup)))
+    for frame in (mentions, events, coded, articles, documents):
         frame.unpersist()
     return counts
+
+
+def _write_text(spark: SparkSession, path: str, text: str) -> None:
+    """A small file beside the tables, on any Hadoop file system (local paths directly)."""
+    if "://" not in path or path.startswith("file:"):
+        Path(path.removeprefix("file:")).write_text(text + "\n", encoding="utf-8")
+        return
+    jvm = spark.sparkContext._jvm  # type: ignore[attr-defined]
+    hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
+    fs = hadoop_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())  # type: ignore[attr-defined]
+    stream = fs.create(hadoop_path, True)
+    try:
+        stream.write(bytearray((text + "\n").encode("utf-8")))
+    finally:
+        stream.close()
 
 
 # --- 1. read + clean ---------------------------------------------------------------------------
@@ -302,7 +330,7 @@ def _dedup(spark: SparkSession, documents: DataFrame, options: SparkOptions) -> 
         .withColumn(
             "cluster_id", cluster_of(F.coalesce(F.col("duplicate_of"), F.col("article_id")))
         )
-        .drop("signature", "buckets")
+        .drop("buckets")
     )
 
 
@@ -431,15 +459,15 @@ def _link(coded: DataFrame, options: SparkOptions) -> DataFrame:
 
     def link_group(group: pd.DataFrame) -> pd.DataFrame:
 
+        from flashpoint.link_blocks import link_blocked
         from flashpoint.model import Event
-        from flashpoint.stages.link import link_in_order
 
         group = group.sort_values(["ordinal", "position"])
         events = [Event.model_validate_json(r) for r in group["record"]]
         by_article: dict[int, list] = {}
         for ordinal, event in zip(group["ordinal"], events, strict=True):
             by_article.setdefault(int(ordinal), []).append(event)
-        link_in_order(by_article.values(), rules)
+        link_blocked(by_article.values(), rules)
         rows = [
             _event_row(int(o), int(p), e, True)
             for o, p, e in zip(group["ordinal"], group["position"], events, strict=True)
@@ -505,18 +533,10 @@ def _mentions(coded: DataFrame, events: DataFrame) -> DataFrame:
     )
 
 
-LINKED_SCHEMA = (
-    "id string, event string, mode string, date string, date_last string, country string,"
-    " lat double, lon double, actor_codes array<string>, recipient_codes array<string>,"
-    " num_mentions int, num_articles int, num_sources int, num_reports int,"
-    " first_article_id string, first_reported string, confidence double, record string"
-)
-LINKED_COLUMNS = [c.strip().split()[0] for c in LINKED_SCHEMA.split(",")]
-
-
 def _linked_events(events: DataFrame, mentions: DataFrame, options: SparkOptions) -> DataFrame:
     rules = options.link
     fields = set(MENTION_COLUMNS) - {"ordinal", "position"}
+    linked_columns = list(dataset.COLUMNS["linked_events"])
 
     def summarize_link(links: pd.DataFrame, mentioned: pd.DataFrame) -> pd.DataFrame:
 
@@ -534,47 +554,17 @@ def _linked_events(events: DataFrame, mentions: DataFrame, options: SparkOptions
             for row in mentioned.to_dict("records")
         ]
         record = summarize(link_id, None, events_of, mentions, rules)
-        loc = record.event_loc
-        row = {
-            "id": record.id,
-            "event": record.event,
-            "mode": record.mode,
-            "date": record.date.isoformat() if record.date else None,
-            "date_last": record.date_last.isoformat() if record.date_last else None,
-            "country": loc.country if loc else None,
-            "lat": loc.lat if loc else None,
-            "lon": loc.lon if loc else None,
-            "actor_codes": record.actor_codes,
-            "recipient_codes": record.recipient_codes,
-            "num_mentions": record.num_mentions,
-            "num_articles": record.num_articles,
-            "num_sources": record.num_sources,
-            "num_reports": record.num_reports,
-            "first_article_id": record.first_article_id,
-            "first_reported": record.first_reported.isoformat() if record.first_reported else None,
-            "confidence": record.confidence,
-            "record": record.model_dump_json(exclude={"mentions"}),
-        }
-        return _frame([row], LINKED_COLUMNS)
+        return _frame([dataset.linked_row(record)], linked_columns)
 
     linked = events.where("link_id IS NOT NULL").select("link_id", "ordinal", "position", "record")
     return (
         linked.groupBy("link_id")
         .cogroup(mentions.groupBy("link_id"))
-        .applyInPandas(summarize_link, LINKED_SCHEMA)
+        .applyInPandas(summarize_link, dataset.spark_schema("linked_events"))
     )
 
 
 # --- 5. tables ---------------------------------------------------------------------------------
-
-ARTICLE_SCHEMA = (
-    "id string, source_id string, title string, category string, published string,"
-    " source string, url string, language string, status string, status_reason string,"
-    " input_name string, cluster_id string, duplicate_of string, ordinal long, text string,"
-    " record string"
-)
-QUOTE_COLUMNS = ("id", "article_id", "kind")
-ENTITY_COLUMNS = ("article_id", "text", "label", "code", "sector")
 
 
 def _articles_table(coded: DataFrame) -> DataFrame:
@@ -582,24 +572,57 @@ def _articles_table(coded: DataFrame) -> DataFrame:
 
         from flashpoint.model import Article
 
-        columns = [c.strip().split()[0] for c in ARTICLE_SCHEMA.split(",")]
+        columns = list(dataset.COLUMNS["articles"])
         for batch in batches:
-            rows = []
-            for ordinal, data in zip(batch["ordinal"], batch["article"], strict=True):
-                article = Article.model_validate_json(data)
-                row = {c: getattr(article, c, None) for c in columns}
-                row["published"] = article.published.isoformat() if article.published else None
-                row["ordinal"] = int(ordinal)
-                row["record"] = article.model_dump_json(exclude={"text"})
-                rows.append(row)
+            rows = [
+                dataset.article_row(Article.model_validate_json(data), int(ordinal))
+                for ordinal, data in zip(batch["ordinal"], batch["article"], strict=True)
+            ]
             yield _frame(rows, columns)
 
-    return coded.select("ordinal", "article").mapInPandas(unpack, ARTICLE_SCHEMA)
+    return coded.select("ordinal", "article").mapInPandas(unpack, dataset.spark_schema("articles"))
 
 
-def _json_rows(coded: DataFrame, column: str, keys: tuple[str, ...]) -> DataFrame:
-    """One row per quote or entity: its key fields and the record as JSON."""
-    schema = ", ".join(f"{k} string" for k in keys) + ", position int, record string"
+def _events_table(coded: DataFrame, events: DataFrame) -> DataFrame:
+    """The events as the dataset's rows: the export's flat columns (with their article's
+    title, publication time, source and URL) and the store's, in input order per article."""
+    from pyspark.sql import functions as F
+
+    meta = coded.select(
+        F.col("article_id").alias("meta_article_id"), F.col("article").alias("article_json")
+    )
+
+    def unpack(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+
+        from flashpoint.model import Article, Event
+
+        columns = list(dataset.COLUMNS["events"])
+        articles: dict[str, dict[str, Any]] = {}
+        for batch in batches:
+            rows = []
+            for position, record, article in zip(
+                batch["position"], batch["record"], batch["article_json"], strict=True
+            ):
+                event = Event.model_validate_json(record)
+                if event.article_id not in articles:
+                    articles.clear()  # rows come grouped by article: keep one at a time
+                    articles[event.article_id] = dataset.article_meta(
+                        Article.model_validate_json(article)
+                    )
+                rows.append(dataset.event_row(event, articles[event.article_id], int(position)))
+            yield _frame(rows, columns)
+
+    joined = events.select("ordinal", "position", "article_id", "record").join(
+        meta, events.article_id == meta.meta_article_id
+    )
+    return joined.sortWithinPartitions("ordinal", "position").mapInPandas(
+        unpack, dataset.spark_schema("events")
+    )
+
+
+def _json_rows(coded: DataFrame, column: str) -> DataFrame:
+    """One row per quote or entity: its key fields and the record as JSON (dataset.py)."""
+    columns = list(dataset.COLUMNS[column])
 
     def unpack(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
 
@@ -607,13 +630,15 @@ def _json_rows(coded: DataFrame, column: str, keys: tuple[str, ...]) -> DataFram
             rows = []
             for article_id, data in zip(batch["article_id"], batch[column], strict=True):
                 for position, record in enumerate(json.loads(data)):
-                    row = {k: record.get(k) for k in keys}
+                    row = {k: record.get(k) for k in columns}
+                    if column == "quotes":
+                        row["speaker_code"] = (record.get("speaker") or {}).get("code")
                     row.update(article_id=article_id, position=position)
                     row["record"] = json.dumps(record, ensure_ascii=False)
                     rows.append(row)
-            yield _frame(rows, [*keys, "position", "record"])
+            yield _frame(rows, columns)
 
-    return coded.select("article_id", column).mapInPandas(unpack, schema)
+    return coded.select("article_id", column).mapInPandas(unpack, dataset.spark_schema(column))
 
 
 def _clusters(coded: DataFrame) -> DataFrame:

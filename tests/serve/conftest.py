@@ -124,6 +124,19 @@ def served_db(tmp_path_factory, served_result) -> Path:
 
 
 @pytest.fixture(scope="session")
+def served_parquet(tmp_path_factory, served_result) -> Path:
+    """The same coded article as a Parquet dataset (what `flashpoint spark` writes), for the
+    API served from DuckDB (`flashpoint serve --parquet`)."""
+    from flashpoint.dataset import DatasetWriter
+
+    path = tmp_path_factory.mktemp("serve") / "dataset"
+    writer = DatasetWriter(path)
+    writer.add(served_result)
+    writer.close()
+    return path
+
+
+@pytest.fixture(scope="session")
 def strike(served_result):
     return next(
         e

@@ -1,5 +1,8 @@
 """The REST API over the stored example: filters, pagination, one event with its spans,
-articles, quotes, actors, dyads, timeline; bad parameters are 422s with a message."""
+articles, quotes, actors, dyads, timeline; bad parameters are 422s with a message.
+
+Every test that reads the example runs twice: over the SQLite store and over the same coded
+article as a Parquet dataset served through DuckDB (`flashpoint serve --parquet`)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,35 @@ from fastapi.testclient import TestClient
 from flashpoint.api import Settings, create_app
 from flashpoint.api.settings import get_settings
 from flashpoint.cli.commands_events import haversine_km
+from flashpoint.dataset import DatasetWriter
 from flashpoint.store import Store
+
+BACKENDS = ["sqlite", "parquet"]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def client(request, served_db, served_parquet):
+    settings = (
+        Settings(db=served_db) if request.param == "sqlite" else Settings(parquet=served_parquet)
+    )
+    app = create_app()
+    app.dependency_overrides[get_settings] = lambda: settings
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def served_app(backend: str, results: list, folder: Path):
+    """An app over these coded articles, stored in SQLite or written as a Parquet dataset."""
+    if backend == "sqlite":
+        with Store(folder / "store.db") as store:
+            for result in results:
+                store.save(result)
+        return create_app(Settings(db=folder / "store.db"))
+    writer = DatasetWriter(folder / "dataset")
+    for result in results:
+        writer.add(result)
+    writer.close()
+    return create_app(Settings(parquet=folder / "dataset"))
 
 
 def ids(response) -> set[str]:
@@ -113,7 +144,8 @@ def test_one_event_with_spans_quotes_and_mentions(client, served_result, strike)
     assert missing.status_code == 404 and "e-missing" in missing.json()["detail"]
 
 
-def test_mentions_of_a_linked_event(tmp_path: Path, served_result) -> None:
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_mentions_of_a_linked_event(tmp_path: Path, served_result, backend) -> None:
     """Two articles reporting the same event (same link_id): each lists the other."""
     first = served_result.model_copy(deep=True)
     second = served_result.model_copy(deep=True)
@@ -127,11 +159,7 @@ def test_mentions_of_a_linked_event(tmp_path: Path, served_result) -> None:
     strike_id = next(e.id for e in first.events if e.event_loc is not None)
     for result, event_id in ((first, strike_id), (second, strike_id + "-r")):
         next(e for e in result.events if e.id == event_id).link_id = "L1"
-    db = tmp_path / "linked.db"
-    with Store(db) as store:
-        store.save(first)
-        store.save(second)
-    app = create_app(Settings(db=db))
+    app = served_app(backend, [first, second], tmp_path)
     with TestClient(app) as linked:
         detail = linked.get(f"/api/events/{strike_id}").json()
         assert [m["event_id"] for m in detail["mentions"]] == [strike_id + "-r"]
@@ -374,3 +402,53 @@ def test_quotes_by_publication_day_and_words(client, served_result) -> None:
     assert quotes[0].id in {q["id"] for q in found["items"]}
     assert found["total"] == sum(word.lower() in q.text.lower() for q in quotes)
     assert client.get("/api/quotes", params={"since": "last week"}).status_code == 422
+
+
+def test_a_store_written_as_a_dataset_answers_the_same(tmp_path: Path, served_db) -> None:
+    """dataset.write_store: a SQLite store as a Parquet dataset (to serve it with DuckDB)."""
+    from flashpoint.dataset import write_store
+
+    with Store(served_db, read_only=True) as store:
+        counts = write_store(store, tmp_path / "dataset", batch=3)
+        assert counts["events"] == store.counts()["events"]
+    paths = ["/api/events?limit=1000", "/api/timeline", "/api/map", "/api/dyads", "/api/quotes"]
+    with (
+        TestClient(create_app(Settings(db=served_db))) as local,
+        TestClient(create_app(Settings(parquet=tmp_path / "dataset"))) as served,
+    ):
+        for path in paths:
+            assert served.get(path).json() == local.get(path).json(), path
+
+
+def test_parquet_errors_are_one_line(tmp_path: Path, monkeypatch) -> None:
+    import builtins
+
+    from typer.testing import CliRunner
+
+    from flashpoint.cli.app import app
+    from flashpoint.errors import UsageError
+    from flashpoint.store.parquet import require_duckdb
+
+    runner = CliRunner()
+    for args in (
+        ["serve", "--parquet", str(tmp_path / "none")],
+        ["serve", "--parquet", str(tmp_path)],
+        ["load", str(tmp_path), "--db", str(tmp_path / "x.db")],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code != 0 and "Traceback" not in result.output, args
+    assert not (tmp_path / "x.db").exists()  # nothing made for a directory that is no dataset
+    with TestClient(create_app(Settings(parquet=tmp_path / "none"))) as missing:
+        response = missing.get("/api/events")
+    assert response.status_code == 503 and "no such dataset" in response.json()["detail"]
+
+    real_import = builtins.__import__
+
+    def no_duckdb(name, *args, **kwargs):
+        if name == "duckdb":
+            raise ImportError("No module named 'duckdb'", name="duckdb")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_duckdb)
+    with pytest.raises(UsageError, match=r"flashpoint\[parquet\].*duckdb is missing"):
+        require_duckdb()

@@ -194,7 +194,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     if app.state.settings.cache_bytes:
         app.add_middleware(
-            ResponseCache, db=app.state.settings.db, max_bytes=app.state.settings.cache_bytes
+            ResponseCache,
+            db=app.state.settings.parquet or app.state.settings.db,
+            max_bytes=app.state.settings.cache_bytes,
         )
     if app.state.settings.allowed_hosts is not None:
         # Another Host header is a 400: a web page elsewhere cannot reach this server through

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import Depends, HTTPException, Query
@@ -18,10 +19,11 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BeforeValidator
 
 from flashpoint.api.settings import Settings, get_settings
-from flashpoint.errors import StoreError
+from flashpoint.errors import StoreError, UsageError
 from flashpoint.model import EVENT_TYPES
 from flashpoint.store import EventFilter, Store
 from flashpoint.store.fulltext import full_text_problem
+from flashpoint.store.parquet import ParquetDataset
 from flashpoint.store.sqlite import EVENT_SORTS
 
 EventType = Enum("EventType", {name: name for name in EVENT_TYPES}, type=str)  # type: ignore[misc]
@@ -115,7 +117,37 @@ def is_interrupted(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and "interrupted" in str(exc)
 
 
+_datasets: dict[Path, ParquetDataset] = {}
+_datasets_lock = threading.Lock()
+
+
+def _parquet_store(settings: Settings) -> Iterator[Store]:
+    """A read-only store over the Parquet dataset (store/parquet.py), one cursor a request."""
+    path = settings.parquet
+    assert path is not None
+    try:
+        with _datasets_lock:
+            if path not in _datasets:
+                _datasets[path] = ParquetDataset(path)
+            store = _datasets[path].store()
+    except (StoreError, UsageError) as exc:
+        raise HTTPException(status_code=503, detail=exc.message) from exc
+    set_time_budget(store, settings.query_seconds)  # type: ignore[arg-type]
+    try:
+        yield store  # type: ignore[misc]
+    except Exception as exc:
+        if type(exc).__name__ == "InterruptException":  # duckdb's, when the budget ran out
+            raise QueryTimeout(getattr(store, "budget_seconds", settings.query_seconds)) from exc
+        raise
+    finally:
+        release_budget(store)  # type: ignore[arg-type]
+        store.close()
+
+
 def get_store(settings: Annotated[Settings, Depends(get_settings)]) -> Iterator[Store]:
+    if settings.parquet is not None:
+        yield from _parquet_store(settings)
+        return
     try:
         store = Store(settings.db, read_only=True)
     except StoreError as exc:

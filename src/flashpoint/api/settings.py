@@ -16,6 +16,11 @@ class Settings(BaseModel):
         default_factory=lambda: Path(os.environ.get("FLASHPOINT_DB", str(DEFAULT_DB))),
         description="SQLite database to read (FLASHPOINT_DB, else ./flashpoint.db).",
     )
+    parquet: Path | None = Field(
+        None,
+        description="A Parquet dataset (`flashpoint spark`'s output) to serve instead of the"
+        " database, read-only through DuckDB (`flashpoint serve --parquet DIR`).",
+    )
     max_page: int = Field(1000, description="Largest page (limit) a list endpoint returns.")
     query_seconds: float = Field(
         5.0, gt=0, description="Time budget of one request's queries (then a 503)."

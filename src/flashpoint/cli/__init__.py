@@ -17,6 +17,7 @@ from flashpoint.cli import (  # noqa: F401 - register
     commands_eval,
     commands_events,
     commands_export,
+    commands_load,
     commands_places,
     commands_quotes,
     commands_run,

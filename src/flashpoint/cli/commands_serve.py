@@ -19,6 +19,15 @@ from flashpoint.store.migrations import SCHEMA_VERSION
 @cli_app.command()
 def serve(
     db: Annotated[Path, typer.Option("--db", help="SQLite database to serve.")] = DEFAULT_DB,
+    parquet: Annotated[
+        Path | None,
+        typer.Option(
+            "--parquet",
+            help="Serve this Parquet dataset (the OUTPUT of `flashpoint spark`) through DuckDB"
+            " instead of a database (needs the parquet extra).",
+            show_default=False,
+        ),
+    ] = None,
     host: Annotated[
         str, typer.Option(help="Interface to bind; 127.0.0.1 keeps it on this machine.")
     ] = "127.0.0.1",
@@ -38,13 +47,17 @@ def serve(
     from flashpoint.api import Settings, create_app
     from flashpoint.api.app import limit_malloc_arenas
 
-    if not db.is_file():
+    if parquet is not None:
+        _check_dataset(parquet)
+    elif not db.is_file():
         raise fail(f"{db}: no such database (run `flashpoint run` first)")
-    _migrate(db)
+    else:
+        _migrate(db)
     hosts = allowed_hosts(host, allowed_host)
     listening = _listen(host, port)  # before saying where: the port may be taken
     if host not in ("127.0.0.1", "localhost", "::1"):
-        err.print(f"warning: serving on {host}: other machines can read this database")
+        what = "dataset" if parquet is not None else "database"
+        err.print(f"warning: serving on {host}: other machines can read this {what}")
         if not allowed_host:
             err.print(
                 "note: only the Host names localhost, 127.0.0.1 and the bound address are"
@@ -53,7 +66,15 @@ def serve(
     err.print(f"Flashpoint on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops it")
     limit_malloc_arenas()
     config = uvicorn.Config(
-        create_app(Settings(db=db, allowed_hosts=hosts, return_memory=True, cache_bytes=16 << 20)),
+        create_app(
+            Settings(
+                db=db,
+                parquet=parquet,
+                allowed_hosts=hosts,
+                return_memory=True,
+                cache_bytes=16 << 20,
+            )
+        ),
         host=host,
         port=port,
         log_level="warning",
@@ -114,3 +135,14 @@ def _migrate(db: Path) -> None:
             Store(db).close()
         except StoreError as exc:
             raise fail(f"{db}: schema version {version} needs an upgrade ({exc.message})") from exc
+
+
+def _check_dataset(path: Path) -> None:
+    """The dataset opens (DuckDB installed, every table readable), or a one-line error."""
+    from flashpoint.errors import UsageError
+    from flashpoint.store.parquet import ParquetDataset
+
+    try:
+        ParquetDataset(path).close()
+    except (StoreError, UsageError) as exc:
+        raise fail(exc.message) from exc

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from flashpoint import alerts as alerts_module
 from flashpoint.api.deps import CODE_PATTERN, IsoDate, StoreDep
+from flashpoint.store.parquet import ParquetStore
 
 router = APIRouter(prefix="/api/alerts", tags=["alerts"])
 
@@ -33,6 +34,8 @@ def list_alerts(
     """Alerts, newest day first: kind, severity, series, baseline (mean, variance, model,
     band), the daily history and the ids of the events behind each. `media` is true for a
     rise in reports of the same incidents rather than in incidents."""
+    if isinstance(store, ParquetStore):
+        return store.stored_alerts()  # a Parquet dataset holds no alerts
     return alerts_module.stored_alerts(
         store.conn,
         since=since,
