@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from flashpoint import dataset
+from flashpoint.acled import acled_name
 from flashpoint.errors import StoreError, UsageError
 from flashpoint.model import Article, ArticleResult, Entity, Event, Quote
 from flashpoint.store.fulltext import snippet
@@ -197,14 +198,12 @@ class ParquetStore:
             clauses.append("lower(place_admin1) = ?")
             params.append(where.admin1.strip().lower())
         if where.acled_type:
-            from flashpoint.store.sqlite import _acled_clauses
-
-            recipients = "json_extract(record, '$.recipient')"
-            clauses += [
-                "false" if c == "0" else c.replace(recipients, f"{recipients}::VARCHAR")
-                for c in _acled_clauses(where.acled_type)
-            ]
-            params.append(where.acled_type)
+            # the ACLED typing each event record carries (stage acled)
+            clauses.append(
+                "(json_extract_string(record, '$.acled.event_type') = ?"
+                " OR json_extract_string(record, '$.acled.sub_event_type') = ?)"
+            )
+            params += [acled_name(where.acled_type)] * 2
         if where.article_id:
             clauses.append("article_id = ?")
             params.append(where.article_id)
