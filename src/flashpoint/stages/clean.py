@@ -118,7 +118,7 @@ def _unflatten(text: str, start: int, end: int, rules: dict) -> list[tuple[int, 
     stores each story on one line): its sentences become its paragraphs again, as news
     paragraphs are one or two sentences. Later stages read the first as the lede, look for a
     place or date in the sentence's own paragraph rather than the whole story, and see a
-    trailing credit line ("Reuters contributed to this report") as boilerplate. A quotation
+    trailing credit line ("Wire services contributed to this report") as boilerplate. A quotation
     is never cut."""
     if end - start <= rules["flat_paragraph_chars"]:
         return [(start, end)]

@@ -115,7 +115,7 @@ def _speakers_occasion(
     event: Event, events: list[Event]
 ) -> tuple[dt.date, DatePrecision, Span] | None:
     """A statement with no time word of its own, by a speaker whose other statements in the
-    article are all dated one day ("Putin said at a press conference on Thursday"): made on
+    article are all dated one day ("the minister said at a press conference on Thursday"): made on
     that occasion. Two different days leave it undated."""
     if event.quad_code not in VERBAL_QUADS or not event.actor:
         return None

@@ -1677,7 +1677,7 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon, lede: bool = 
         or (c.dep_ == "prep" and c.lower_ == "for")
         for c in token.children
     ):
-        return True  # "“Why ...?” Trump asked": a question told, not a request of anyone
+        return True  # "“Why ...?” the senator asked": a question told, not a request of anyone
     if token.lemma_.lower() == "commit" and (token.tag_ == "JJ" or _has_aux(token, "be")):
         return True  # "remained committed to", "was committed to": a disposition
     if candidate.event == "SUPPORT" and token.lemma_.lower() in RELATIONSHIP_VERBS:
