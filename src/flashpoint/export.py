@@ -254,25 +254,14 @@ class ExportBatch:
 
 
 def iter_batches(store: Store, where: EventFilter) -> Iterator[ExportBatch]:
-    """The filtered events in pages of BATCH, honouring the filter's own limit/offset."""
-    remaining = where.limit
-    offset = where.offset
-    while remaining is None or remaining > 0:
-        size = BATCH if remaining is None else min(BATCH, remaining)
-        page = EventFilter(**{**where.__dict__, "limit": size, "offset": offset})
-        events = store.events(page)
-        if not events:
-            return
+    """The filtered events in pages of BATCH, honouring the filter's own limit/offset (keyset
+    pagination: a steady rate whatever the size)."""
+    for events in store.iter_events(where, BATCH):
         articles = store.article_stored_at([e.article_id for e in events])
         linked = {
             e.link_id: store.linked_events(e.link_id) for e in events if e.link_id is not None
         }
         yield ExportBatch(events, articles, linked)
-        offset += len(events)
-        if remaining is not None:
-            remaining -= len(events)
-        if len(events) < size:
-            return
 
 
 # --- PLOVER JSONL ----------------------------------------------------------------------------

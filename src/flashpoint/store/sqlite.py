@@ -7,6 +7,7 @@ re-running stores nothing twice. WAL mode lets readers (the API) work while a ru
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import os
@@ -34,8 +35,11 @@ from flashpoint.stages.dedup import (
 )
 from flashpoint.store.fulltext import snippet
 from flashpoint.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from flashpoint.store.summaries import FLAG_BACKGROUND, FLAG_HYPOTHETICAL, FLAG_NEGATED
 
 DEFAULT_DB = Path("flashpoint.db")
+COUNT_CAP = 10_000
+"""Lists count their matches up to this many when the summaries cannot count them."""
 BUSY_TIMEOUT = 5.0
 """Seconds a connection waits for another writer's lock before giving up."""
 
@@ -85,6 +89,7 @@ class EventFilter:
     link_id: str | None = None
     alert_id: str | None = None  # the events behind a stored alert (alerts.py)
     sort: str = "date"  # a key of EVENT_SORTS
+    cursor: str | None = None  # events after this one in the sort (Store.events_page's `next`)
 
 
 ARTICLE_SUMMARY_SQL = (
@@ -94,6 +99,67 @@ ARTICLE_SUMMARY_SQL = (
     " (SELECT COUNT(*) FROM events e WHERE e.article_id = a.id) AS events"
     " FROM articles a"
 )
+
+SUMMARY_FIELDS = frozenset(
+    {
+        "type",
+        "types",
+        "since",
+        "until",
+        "country",
+        "admin1",
+        "quad",
+        "include_background",
+        "include_hypothetical",
+        "include_negated",
+        "limit",
+        "offset",
+        "sort",
+        "cursor",
+        "text_in",
+    }
+)
+"""The filter fields the summaries answer (the rest must keep their defaults)."""
+
+
+def summary_clauses(where: EventFilter) -> tuple[str, list[object]] | None:
+    """A WHERE clause over a summary table's key (summaries.py) selecting what `where`
+    selects, or None when `where` filters on something the summaries do not keep."""
+    default = EventFilter()
+    for name, value in where.__dict__.items():
+        if name not in SUMMARY_FIELDS and value != getattr(default, name):
+            return None
+    clauses: list[str] = ["1"]
+    params: list[object] = []
+    types = [kind.upper() for kind in (*([where.type] if where.type else []), *where.types)]
+    if where.type and where.types:
+        return None  # both given: the events query ANDs them; rare enough to leave to it
+    if types:
+        clauses.append(f"event IN ({', '.join('?' * len(types))})")
+        params += types
+    if where.since:
+        clauses.append("day >= ?")
+        params.append(where.since)
+    if where.until:
+        clauses.append("day <= ? AND day != ''")
+        params.append(where.until)
+    if where.country:
+        clauses.append("country = ?")
+        params.append(where.country.upper())
+    if where.admin1:
+        clauses.append("lower(admin1) = ?")
+        params.append(where.admin1.strip().lower())
+    if where.quad is not None:
+        clauses.append("quad = ?")
+        params.append(where.quad)
+    for flag, included in (
+        (FLAG_BACKGROUND, where.include_background),
+        (FLAG_HYPOTHETICAL, where.include_hypothetical),
+        (FLAG_NEGATED, where.include_negated),
+    ):
+        if not included:
+            clauses.append(f"flags & {flag} = 0")
+    return " AND ".join(clauses), params
 
 
 class StoreQueries:
@@ -115,16 +181,21 @@ class StoreQueries:
             clauses.append("mode = ?")
             params.append(where.mode.lower())
         if where.initiator:
-            clauses.append("actor_codes LIKE ?")
-            params.append(f"% {where.initiator.upper()} %")
+            clauses.append(CODE_SQL.format(sides="1"))
+            params.append(where.initiator.upper())
         if where.recipient:
-            clauses.append("recipient_codes LIKE ?")
-            params.append(f"% {where.recipient.upper()} %")
+            clauses.append(CODE_SQL.format(sides="2"))
+            params.append(where.recipient.upper())
         if where.quad is not None:
             clauses.append("quad_code = ?")
             params.append(where.quad)
         if where.bbox is not None:
             min_lon, min_lat, max_lon, max_lat = where.bbox
+            clauses.append(GEO_SQL if min_lon <= max_lon else f"({GEO_SQL} OR {GEO_SQL})")
+            params += [min_lat, max_lat, min_lon, max_lon]
+            if min_lon > max_lon:  # the box crosses the antimeridian: two boxes
+                params[-2:] = [min_lon, 180.0]
+                params += [min_lat, max_lat, -180.0, max_lon]
             clauses.append("lat BETWEEN ? AND ?")
             params += [min_lat, max_lat]
             if min_lon <= max_lon:
@@ -169,6 +240,15 @@ class StoreQueries:
 
     def timeline(self, where: EventFilter) -> list[dict]:
         """Events per day and quad class (events without a date are left out)."""
+        summary = summary_clauses(where)
+        if summary is not None:
+            rows = self.conn.execute(
+                "SELECT day AS date, quad AS quad_code, SUM(events) AS events, SUM(score) AS score"
+                f" FROM summary_daily WHERE day != '' AND {summary[0]}"
+                " GROUP BY day, quad ORDER BY day, quad",
+                summary[1],
+            )
+            return [dict(row) for row in rows]
         cte, params = self._filtered(where)
         rows = self.conn.execute(
             f"{cte} SELECT date, quad_code, COUNT(*) AS events, SUM(event_scale) AS score"
@@ -180,7 +260,12 @@ class StoreQueries:
     def map_places(self, where: EventFilter) -> list[dict]:
         """Every located event, aggregated by place (same point and precision): the dashboard
         draws all of them, however many events there are. Each place has its event count,
-        its count per quad class, and the ids of up to five events (newest first)."""
+        its count per quad class, and the ids of up to five events (newest first). From the
+        summaries when the filter allows; then the ids are one per day and kind of event (the
+        smallest id of each), newest day first."""
+        summary = summary_clauses(where)
+        if summary is not None:
+            return self._summary_places(*summary)
         cte, params = self._filtered(where)
         rows = self.conn.execute(
             f"{cte}, placed AS (SELECT id, date, quad_code, lat, lon, country,"
@@ -209,8 +294,50 @@ class StoreQueries:
             out.append(item)
         return out
 
+    def _summary_places(self, clauses: str, params: list[object]) -> list[dict]:
+        rows = self.conn.execute(
+            "SELECT lat, lon, nullif(precision, -1) AS precision,"
+            " MIN(nullif(country, '')) AS country, MIN(name) AS name, SUM(events) AS events,"
+            " SUM(CASE WHEN quad = 1 THEN events END) AS q1,"
+            " SUM(CASE WHEN quad = 2 THEN events END) AS q2,"
+            " SUM(CASE WHEN quad = 3 THEN events END) AS q3,"
+            " SUM(CASE WHEN quad = 4 THEN events END) AS q4"
+            f" FROM summary_places WHERE {clauses} GROUP BY lat, lon, precision"
+            " ORDER BY events DESC, lat, lon",
+            params,
+        )
+        out = []
+        index: dict[tuple, dict] = {}
+        for row in rows:
+            item = dict(row)
+            item["quads"] = {q: item.pop(f"q{q}") or 0 for q in (1, 2, 3, 4)}
+            item["event_ids"] = []
+            index[(item["lat"], item["lon"], item["precision"])] = item
+            out.append(item)
+        ids = self.conn.execute(
+            "SELECT lat, lon, nullif(precision, -1), first_id FROM (SELECT lat, lon, precision,"
+            " first_id, row_number() OVER (PARTITION BY lat, lon, precision"
+            " ORDER BY day = '', day DESC, first_id) AS n"
+            f" FROM summary_places WHERE {clauses}) WHERE n <= 5 ORDER BY n",
+            params,
+        )
+        for lat, lon, precision, first_id in ids:
+            found = index.get((lat, lon, precision))
+            if found is not None and first_id not in found["event_ids"]:
+                found["event_ids"].append(first_id)
+        return out
+
     def country_counts(self, where: EventFilter) -> list[dict]:
         """ISO3 codes of the filtered events' places, with event counts, most first."""
+        summary = summary_clauses(where)
+        if summary is not None:
+            rows = self.conn.execute(
+                "SELECT country, SUM(events) AS events FROM summary_daily"
+                f" WHERE country != '' AND {summary[0]} GROUP BY country"
+                " ORDER BY events DESC, country",
+                summary[1],
+            )
+            return [dict(row) for row in rows]
         cte, params = self._filtered(where)
         rows = self.conn.execute(
             f"{cte} SELECT country, COUNT(*) AS events FROM f WHERE country IS NOT NULL"
@@ -221,6 +348,15 @@ class StoreQueries:
 
     def admin1_counts(self, where: EventFilter) -> list[dict]:
         """The provinces/states (event_loc.admin1) of the filtered events' places, by count."""
+        summary = summary_clauses(where)
+        if summary is not None:
+            rows = self.conn.execute(
+                "SELECT admin1, MIN(nullif(country, '')) AS country, SUM(events) AS events"
+                f" FROM summary_daily WHERE admin1 != '' AND {summary[0]} GROUP BY admin1"
+                " ORDER BY events DESC, admin1",
+                summary[1],
+            )
+            return [dict(row) for row in rows]
         cte, params = self._filtered(where)
         rows = self.conn.execute(
             f"{cte} SELECT json_extract(record, '$.event_loc.admin1') AS admin1,"
@@ -232,7 +368,31 @@ class StoreQueries:
         return [dict(row) for row in rows]
 
     def actor_counts(self, where: EventFilter, limit: int | None = None) -> list[dict]:
-        """Actor codes with how many events name them as actor, as recipient, and in all."""
+        """Actor codes with how many events name them as actor, as recipient, and in all.
+        From the summaries when the filter allows; then `names` are the code's names and texts
+        among all stored events (the first 10 in alphabetical order), not only the filtered."""
+        summary = summary_clauses(where)
+        if summary is not None:
+            sql = (
+                "SELECT code, SUM(events) AS events, SUM(as_actor) AS as_actor,"
+                f" SUM(as_recipient) AS as_recipient FROM summary_actors WHERE {summary[0]}"
+                " GROUP BY code ORDER BY events DESC, code"
+            )
+            params = list(summary[1])
+            if limit is not None:
+                sql += " LIMIT ?"
+                params.append(limit)
+            out = [dict(row) for row in self.conn.execute(sql, params)]
+            for item in out:
+                item["names"] = [
+                    row[0]
+                    for row in self.conn.execute(
+                        "SELECT name FROM actor_names WHERE code = ? AND name != ''"
+                        " ORDER BY name LIMIT 10",
+                        (item["code"],),
+                    )
+                ]
+            return out
         cte, params = self._filtered(where)
         sql = (
             f"{cte}, sides AS ("
@@ -273,6 +433,20 @@ class StoreQueries:
             "actor": "coalesce(json_extract({v}, '$.name'), json_extract({v}, '$.code') ||"
             " coalesce('-' || json_extract({v}, '$.sector'), ''))",
         }[level]
+        summary = summary_clauses(where)
+        if summary is not None:
+            sql = (
+                "SELECT source, target, MIN(source_code) AS source_code,"
+                " MIN(target_code) AS target_code, SUM(events) AS events,"
+                " SUM(score) AS score_sum, SUM(score) / SUM(events) AS score_mean"
+                f" FROM summary_dyads WHERE level = ? AND {summary[0]} GROUP BY source, target"
+                " ORDER BY events DESC, source, target"
+            )
+            params = [level, *summary[1]]
+            if limit is not None:
+                sql += " LIMIT ?"
+                params.append(limit)
+            return [dict(row) for row in self.conn.execute(sql, params)]
         cte, params = self._filtered(where)
         sql = (
             f"{cte}, pairs AS ("
@@ -442,6 +616,9 @@ class Store(StoreQueries):
         self.conn.create_function("fp_distance_km", 4, _distance_km, deterministic=True)
         self.conn.create_function("fp_acled_is", 4, _acled_is, deterministic=True)
         self.conn.execute("PRAGMA foreign_keys = ON")
+        # A REPLACE that deletes a row fires the delete triggers, which keep the full-text
+        # index and the summaries (summaries.py) in step.
+        self.conn.execute("PRAGMA recursive_triggers = ON")
 
     def close(self) -> None:
         self.conn.close()
@@ -808,12 +985,76 @@ class Store(StoreQueries):
         sql, params = self._event_query(where or EventFilter(), "record")
         return [Event.model_validate_json(row["record"]) for row in self.conn.execute(sql, params)]
 
+    def _summary_count(self, where: EventFilter) -> int | None:
+        summary = summary_clauses(where)
+        if summary is None:
+            return None
+        row = self.conn.execute(
+            f"SELECT coalesce(SUM(events), 0) FROM summary_daily WHERE {summary[0]}", summary[1]
+        ).fetchone()
+        return int(row[0])
+
+    def events_page(self, where: EventFilter) -> tuple[list[Event], str | None]:
+        """A page of events (`where.limit` of them, after `where.cursor` if given) and the
+        cursor of the next page (None after the last). Any depth costs the same: the cursor
+        holds the last row's sort values, and the query seeks past them (keyset pagination)."""
+        names = [name for name, _desc in sort_columns(where.sort)]
+        sql, params = self._event_query(where, "record, " + ", ".join(names))
+        rows = self.conn.execute(sql, params).fetchall()
+        events = [Event.model_validate_json(row["record"]) for row in rows]
+        full = where.limit is not None and len(rows) == where.limit
+        cursor = encode_cursor(where.sort, [rows[-1][n] for n in names]) if full else None
+        return events, cursor
+
+    def iter_events(self, where: EventFilter, batch: int = 1000) -> Iterator[list[Event]]:
+        """The filtered events in batches, in the filter's sort, by keyset pagination (a
+        steady rate and flat memory however many); the filter's limit and offset hold."""
+        remaining = where.limit
+        page = EventFilter(**{**where.__dict__, "limit": None})
+        while remaining is None or remaining > 0:
+            size = batch if remaining is None else min(batch, remaining)
+            page.limit = size
+            events, cursor = self.events_page(page)
+            if events:
+                yield events
+            if cursor is None:
+                return
+            page = EventFilter(**{**page.__dict__, "cursor": cursor, "offset": 0})
+            if remaining is not None:
+                remaining -= len(events)
+
     def count_events(self, where: EventFilter | None = None) -> int:
+        """How many events match (exact; from the summaries when the filter allows)."""
         query = where or EventFilter()
+        summed = self._summary_count(query)
+        if summed is not None:
+            return summed
         sql, params = self._event_query(
-            EventFilter(**{**query.__dict__, "limit": None, "offset": 0}), "COUNT(*)"
+            EventFilter(**{**query.__dict__, "limit": None, "offset": 0, "cursor": None}),
+            "COUNT(*)",
         )
         return int(self.conn.execute(sql, params).fetchone()[0])
+
+    def count_events_capped(
+        self, where: EventFilter | None = None, cap: int = COUNT_CAP
+    ) -> tuple[int, bool]:
+        """How many events match, counted up to `cap`: (count, True) when more than `cap`
+        match and counting all would scan them (exact, whatever the size, when the summaries
+        answer the filter)."""
+        query = where or EventFilter()
+        summed = self._summary_count(query)
+        if summed is not None:
+            return summed, False
+        sql, params = self._event_query(
+            EventFilter(**{**query.__dict__, "limit": None, "offset": 0, "cursor": None}), "1"
+        )
+        sql = sql.rsplit(" ORDER BY ", 1)[0]
+        count = int(
+            self.conn.execute(
+                f"SELECT COUNT(*) FROM ({sql} LIMIT ?)", [*params, cap + 1]
+            ).fetchone()[0]
+        )
+        return (cap, True) if count > cap else (count, False)
 
     def _event_query(self, where: EventFilter, columns: str) -> tuple[str, list[object]]:
         clauses: list[str] = []
@@ -822,8 +1063,8 @@ class Store(StoreQueries):
             clauses.append("event = ?")
             params.append(where.type.upper())
         if where.actor:
-            clauses.append("(actor_codes LIKE ? OR recipient_codes LIKE ?)")
-            params += [f"% {where.actor.upper()} %"] * 2
+            clauses.append(CODE_SQL.format(sides="1, 2"))
+            params.append(where.actor.upper())
         if where.since:
             clauses.append("date >= ?")
             params.append(where.since)
@@ -857,6 +1098,8 @@ class Store(StoreQueries):
             # A bounding box first (indexable), then the exact great-circle distance.
             dlat = km / 111.0
             dlon = km / max(1e-6, 111.0 * _cos_deg(lat))
+            clauses.append(GEO_SQL)
+            params += [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
             clauses.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")
             params += [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
             clauses.append("fp_distance_km(lat, lon, ?, ?) <= ?")
@@ -864,6 +1107,10 @@ class Store(StoreQueries):
         more_clauses, more_params = self._more_event_clauses(where)
         clauses += more_clauses
         params += more_params
+        if where.cursor and columns != "COUNT(*)":
+            after, after_params = _after_cursor(where.sort, where.cursor)
+            clauses.append(after)
+            params += after_params
         sql = f"SELECT {columns} FROM events"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
@@ -911,6 +1158,28 @@ class Store(StoreQueries):
     ) -> int:
         where, params = _quote_clauses(speaker, article_id, since, until, text)
         return int(self.conn.execute(f"SELECT COUNT(*) FROM quotes{where}", params).fetchone()[0])
+
+    def count_quotes_capped(
+        self,
+        speaker: str | None = None,
+        article_id: str | None = None,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        text: str | None = None,
+        cap: int = COUNT_CAP,
+    ) -> tuple[int, bool]:
+        """How many quotes match, counted up to `cap` when a filter is given (a count of all
+        quotes is exact): (count, True) when more than `cap` match."""
+        where, params = _quote_clauses(speaker, article_id, since, until, text)
+        if not where:
+            return int(self.conn.execute("SELECT COUNT(*) FROM quotes").fetchone()[0]), False
+        count = int(
+            self.conn.execute(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM quotes{where} LIMIT ?)", [*params, cap + 1]
+            ).fetchone()[0]
+        )
+        return (cap, True) if count > cap else (count, False)
 
     def entities(self, article_id: str) -> list[Entity]:
         rows = self.conn.execute(
@@ -1140,6 +1409,91 @@ def _linked_row(record: LinkedEvent) -> tuple:
         record.confidence,
         record.model_dump_json(exclude={"mentions"}),
     )
+
+
+CODE_SQL = "id IN (SELECT event_id FROM event_codes WHERE code = ? AND side IN ({sides}))"
+"""An actor code filter, through the event_codes index (summaries.py)."""
+GEO_SQL = (
+    "id IN (SELECT i.event_id FROM event_geo AS g JOIN event_geo_ids AS i USING (geo_id)"
+    " WHERE g.max_lat >= ? AND g.min_lat <= ? AND g.max_lon >= ? AND g.min_lon <= ?)"
+)
+"""A box of coordinates (min lat, max lat, min lon, max lon), through the event_geo R*Tree. The
+R*Tree keeps 32-bit coordinates rounded outwards, so the exact comparison follows it."""
+
+
+def sort_columns(sort: str) -> list[tuple[str, bool]]:
+    """The columns of a sort (EVENT_SORTS), each with whether it is descending."""
+    out = []
+    for part in EVENT_SORTS[sort].split(","):
+        name, _, direction = part.strip().partition(" ")
+        out.append((name, direction.upper() == "DESC"))
+    return out
+
+
+def encode_cursor(sort: str, values: Sequence[object]) -> str:
+    """An opaque token for the position after a row: its sort and its values of the sort."""
+    data = json.dumps([sort, list(values)], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def decode_cursor(sort: str, cursor: str) -> list[object]:
+    """The sort values a cursor holds; a StoreError (one line) for a cursor that is not one of
+    this sort's."""
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        kind, values = data
+        ok = (
+            kind == sort
+            and isinstance(values, list)
+            and len(values) == len(sort_columns(sort))
+            and all(v is None or isinstance(v, (str, int, float)) for v in values)
+        )
+    except (ValueError, TypeError):
+        ok = False
+    if not ok:
+        raise StoreError(
+            f"cursor {cursor[:40]!r}: not a cursor of this list (sort {sort}); use the `next`"
+            " value of the previous page, with the same sort and filters"
+        )
+    return values
+
+
+def _after_cursor(sort: str, cursor: str) -> tuple[str, list[object]]:
+    """SQL for the rows after the cursor's in the sort (SQLite sorts NULL first ascending and
+    last descending). A bound on the first column leads, so that its index seeks."""
+    columns = sort_columns(sort)
+    values = decode_cursor(sort, cursor)
+
+    def after(index: int) -> tuple[str, list[object]]:
+        name, desc = columns[index]
+        value = values[index]
+        rest = after(index + 1) if index + 1 < len(columns) else None
+        if value is None:
+            greater, greater_params = ("0", []) if desc else (f"{name} IS NOT NULL", [])
+            equal, equal_params = f"{name} IS NULL", []
+        else:
+            if desc:
+                greater, greater_params = f"({name} < ? OR {name} IS NULL)", [value]
+            else:
+                greater, greater_params = f"{name} > ?", [value]
+            equal, equal_params = f"{name} = ?", [value]
+        if rest is None:
+            return greater, greater_params
+        return (
+            f"({greater} OR ({equal} AND {rest[0]}))",
+            [*greater_params, *equal_params, *rest[1]],
+        )
+
+    sql, params = after(0)
+    name, desc = columns[0]
+    first = values[0]
+    if first is not None and not desc:
+        return f"{name} >= ? AND {sql}", [first, *params]
+    if first is not None and desc:
+        return f"({name} <= ? OR {name} IS NULL) AND {sql}", [first, *params]
+    if first is None and desc:
+        return f"{name} IS NULL AND {sql}", params
+    return sql, params
 
 
 ADMIN1_SQL = "lower(json_extract(record, '$.event_loc.admin1'))"
