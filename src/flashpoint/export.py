@@ -253,13 +253,18 @@ class ExportBatch:
     linked: dict[str, list[Event]] = field(default_factory=dict)
 
 
-def iter_batches(store: Store, where: EventFilter) -> Iterator[ExportBatch]:
+def iter_batches(
+    store: Store, where: EventFilter, *, with_linked: bool = False
+) -> Iterator[ExportBatch]:
     """The filtered events in pages of BATCH, honouring the filter's own limit/offset (keyset
-    pagination: a steady rate whatever the size)."""
+    pagination: a steady rate whatever the size); `with_linked` reads every event's linked
+    mentions too (the GDELT export counts them)."""
     for events in store.iter_events(where, BATCH):
         articles = store.article_stored_at([e.article_id for e in events])
         linked = {
-            e.link_id: store.linked_events(e.link_id) for e in events if e.link_id is not None
+            e.link_id: store.linked_events(e.link_id)
+            for e in events
+            if with_linked and e.link_id is not None
         }
         yield ExportBatch(events, articles, linked)
 
@@ -798,7 +803,7 @@ def _write_text(
     )
     writer.writeheader()
     seen_links: set[str] = set()
-    for batch in iter_batches(store, where):
+    for batch in iter_batches(store, where, with_linked=fmt == "gdelt"):
         if fmt == "gdelt":
             _lead_ends(batch, store)
         for event in batch.events:

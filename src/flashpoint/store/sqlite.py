@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from flashpoint.errors import StoreError
@@ -28,14 +29,12 @@ from flashpoint.model import (
     LinkedEvent,
     Quote,
 )
-from flashpoint.stages.dedup import (
-    Fingerprint,
-    signature_from_bytes,
-    signature_to_bytes,
-)
 from flashpoint.store.fulltext import snippet
 from flashpoint.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from flashpoint.store.summaries import FLAG_BACKGROUND, FLAG_HYPOTHETICAL, FLAG_NEGATED
+
+if TYPE_CHECKING:  # dedup imports datasketch and scipy: seconds a reading command need not wait
+    from flashpoint.stages.dedup import Fingerprint
 
 DEFAULT_DB = Path("flashpoint.db")
 COUNT_CAP = 10_000
@@ -766,6 +765,8 @@ class Store(StoreQueries):
         linked: Sequence[LinkedEvent],
     ) -> None:
         """The corpus rows of one article (inside save's transaction)."""
+        from flashpoint.stages.dedup import signature_to_bytes
+
         if fingerprint is not None and fingerprint.signature is not None:
             self.conn.execute(
                 "INSERT OR REPLACE INTO article_fingerprints (article_id, cluster_id,"
@@ -824,6 +825,8 @@ class Store(StoreQueries):
 
     def dedup_candidates(self, keys: Sequence[tuple[int, int]]) -> list[Fingerprint]:
         """Stored articles sharing an LSH bucket with `keys`, in the order they were stored."""
+        from flashpoint.stages.dedup import Fingerprint, signature_from_bytes
+
         if not keys:
             return []
         found: set[str] = set()
@@ -869,6 +872,8 @@ class Store(StoreQueries):
 
     def replace_fingerprints(self, fingerprints: Iterator[Fingerprint]) -> int:
         """Rebuild the LSH index (after a change of dedup settings), in one transaction."""
+        from flashpoint.stages.dedup import signature_to_bytes
+
         count = 0
         with self.conn:
             self.conn.execute("DELETE FROM lsh_buckets")
