@@ -198,9 +198,11 @@ def main() -> int:
     load_before = os.getloadavg()
     with Store(args.db, read_only=True) as store:
         counts = store.counts()
+    middle = deep_cursor(args.db, "date", 0.5)
+    late = deep_cursor(args.db, "-confidence", 0.9)
     deep = {
-        f"/api/events?limit=100&cursor={deep_cursor(args.db, 'date', 0.5)}": "cursor at n/2",
-        f"/api/events?limit=100&sort=-confidence&cursor={deep_cursor(args.db, '-confidence', 0.9)}": "cursor at 0.9 n, -confidence",
+        f"/api/events?limit=100&cursor={middle}": "cursor at n/2",
+        f"/api/events?limit=100&sort=-confidence&cursor={late}": "cursor at 0.9 n, -confidence",
         f"/api/events?limit=100&offset={counts['events'] // 2}": "offset n/2 (for comparison)",
     }
     port = free_port()
