@@ -37,6 +37,9 @@ if TYPE_CHECKING:  # dedup imports datasketch and scipy: seconds a reading comma
     from flashpoint.stages.dedup import Fingerprint
 
 DEFAULT_DB = Path("flashpoint.db")
+MANY = 20_000
+"""An actor code or a box matching more events than this is tested row by row along the sort's
+index rather than looked up (see StoreQueries._code_clause)."""
 COUNT_CAP = 10_000
 """Lists count their matches up to this many when the summaries cannot count them."""
 BUSY_TIMEOUT = 5.0
@@ -180,21 +183,21 @@ class StoreQueries:
             clauses.append("mode = ?")
             params.append(where.mode.lower())
         if where.initiator:
-            clauses.append(CODE_SQL.format(sides="1"))
+            clauses.append(self._code_clause(where.initiator, "1"))
             params.append(where.initiator.upper())
         if where.recipient:
-            clauses.append(CODE_SQL.format(sides="2"))
+            clauses.append(self._code_clause(where.recipient, "2"))
             params.append(where.recipient.upper())
         if where.quad is not None:
             clauses.append("quad_code = ?")
             params.append(where.quad)
         if where.bbox is not None:
             min_lon, min_lat, max_lon, max_lat = where.bbox
-            clauses.append(GEO_SQL if min_lon <= max_lon else f"({GEO_SQL} OR {GEO_SQL})")
-            params += [min_lat, max_lat, min_lon, max_lon]
+            boxes = [(min_lat, max_lat, min_lon, max_lon)]
             if min_lon > max_lon:  # the box crosses the antimeridian: two boxes
-                params[-2:] = [min_lon, 180.0]
-                params += [min_lat, max_lat, -180.0, max_lon]
+                boxes = [(min_lat, max_lat, min_lon, 180.0), (min_lat, max_lat, -180.0, max_lon)]
+            clauses.append("(" + " OR ".join(self._geo_clause(box) for box in boxes) + ")")
+            params += [value for box in boxes for value in box]
             clauses.append("lat BETWEEN ? AND ?")
             params += [min_lat, max_lat]
             if min_lon <= max_lon:
@@ -230,6 +233,29 @@ class StoreQueries:
                 params.append(where.text)
             clauses.append("(" + " OR ".join(searches) + ")")
         return clauses, params
+
+    def _many(self, sql: str, params: Sequence[object]) -> bool:
+        """Whether a query gives more than MANY rows (counted no further)."""
+        found = self.conn.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT ?)", [*params, MANY])
+        return int(found.fetchone()[0]) >= MANY
+
+    def _code_clause(self, code: str, sides: str) -> str:
+        """The actor-code filter. A code that few events carry drives the query (its events
+        are looked up, then sorted); a common one is tested while the sort's index is walked
+        (`+id` keeps SQLite from driving with it), which stops at the page's last row."""
+        common = self._many(
+            f"SELECT 1 FROM event_codes WHERE code = ? AND side IN ({sides})", [code.upper()]
+        )
+        return ("+" if common else "") + CODE_SQL.format(sides=sides)
+
+    def _geo_clause(self, box: tuple[float, float, float, float]) -> str:
+        """The R*Tree filter for a box (min lat, max lat, min lon, max lon), as _code_clause."""
+        common = self._many(
+            "SELECT 1 FROM event_geo WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ?"
+            " AND min_lon <= ?",
+            box,
+        )
+        return ("+" if common else "") + GEO_SQL
 
     def _filtered(self, where: EventFilter) -> tuple[str, list[object]]:
         """A CTE `f` holding the filtered events' columns, for aggregates."""
@@ -1004,9 +1030,20 @@ class Store(StoreQueries):
         cursor of the next page (None after the last). Any depth costs the same: the cursor
         holds the last row's sort values, and the query seeks past them (keyset pagination)."""
         names = [name for name, _desc in sort_columns(where.sort)]
-        sql, params = self._event_query(where, "record, " + ", ".join(names))
+        # The order is found on small rows (id and sort keys), then the page's records read.
+        sql, params = self._event_query(where, ", ".join(dict.fromkeys(["id", *names])))
         rows = self.conn.execute(sql, params).fetchall()
-        events = [Event.model_validate_json(row["record"]) for row in rows]
+        records: dict[str, str] = {}
+        ids = [row["id"] for row in rows]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            records.update(
+                self.conn.execute(
+                    f"SELECT id, record FROM events WHERE id IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
+            )
+        events = [Event.model_validate_json(records[i]) for i in ids if i in records]
         full = where.limit is not None and len(rows) == where.limit
         cursor = encode_cursor(where.sort, [rows[-1][n] for n in names]) if full else None
         return events, cursor
@@ -1068,7 +1105,7 @@ class Store(StoreQueries):
             clauses.append("event = ?")
             params.append(where.type.upper())
         if where.actor:
-            clauses.append(CODE_SQL.format(sides="1, 2"))
+            clauses.append(self._code_clause(where.actor, "1, 2"))
             params.append(where.actor.upper())
         if where.since:
             clauses.append("date >= ?")
@@ -1103,8 +1140,9 @@ class Store(StoreQueries):
             # A bounding box first (indexable), then the exact great-circle distance.
             dlat = km / 111.0
             dlon = km / max(1e-6, 111.0 * _cos_deg(lat))
-            clauses.append(GEO_SQL)
-            params += [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
+            box = (lat - dlat, lat + dlat, lon - dlon, lon + dlon)
+            clauses.append(self._geo_clause(box))
+            params += list(box)
             clauses.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")
             params += [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
             clauses.append("fp_distance_km(lat, lon, ?, ?) <= ?")
