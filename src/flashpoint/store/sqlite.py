@@ -31,7 +31,7 @@ from flashpoint.model import (
 )
 from flashpoint.store.fulltext import snippet
 from flashpoint.store.migrations import MIGRATIONS, SCHEMA_VERSION
-from flashpoint.store.summaries import FLAG_BACKGROUND, FLAG_HYPOTHETICAL, FLAG_NEGATED
+from flashpoint.store.summaries import FLAG_BACKGROUND, FLAG_HYPOTHETICAL, FLAG_NEGATED, TOTAL
 
 if TYPE_CHECKING:  # dedup imports datasketch and scipy: seconds a reading command need not wait
     from flashpoint.stages.dedup import Fingerprint
@@ -40,6 +40,8 @@ DEFAULT_DB = Path("flashpoint.db")
 MANY = 20_000
 """An actor code or a box matching more events than this is tested row by row along the sort's
 index rather than looked up (see StoreQueries._code_clause)."""
+MAP_ID_ROWS = 20_000
+"""The map reads event ids from this many of its newest summary rows at most."""
 COUNT_CAP = 10_000
 """Lists count their matches up to this many when the summaries cannot count them."""
 BUSY_TIMEOUT = 5.0
@@ -124,9 +126,10 @@ SUMMARY_FIELDS = frozenset(
 """The filter fields the summaries answer (the rest must keep their defaults)."""
 
 
-def summary_clauses(where: EventFilter) -> tuple[str, list[object]] | None:
+def summary_clauses(where: EventFilter, by_day: bool = False) -> tuple[str, list[object]] | None:
     """A WHERE clause over a summary table's key (summaries.py) selecting what `where`
-    selects, or None when `where` filters on something the summaries do not keep."""
+    selects, or None when `where` filters on something the summaries do not keep. Without
+    dates (and unless `by_day`), it reads the rows that total every day."""
     default = EventFilter()
     for name, value in where.__dict__.items():
         if name not in SUMMARY_FIELDS and value != getattr(default, name):
@@ -139,11 +142,15 @@ def summary_clauses(where: EventFilter) -> tuple[str, list[object]] | None:
     if types:
         clauses.append(f"event IN ({', '.join('?' * len(types))})")
         params += types
+    if where.since or where.until or by_day:
+        clauses.append(f"day > '{TOTAL}'")  # dated rows: neither totals nor undated events
+    else:
+        clauses.append(f"day = '{TOTAL}'")
     if where.since:
         clauses.append("day >= ?")
         params.append(where.since)
     if where.until:
-        clauses.append("day <= ? AND day != ''")
+        clauses.append("day <= ?")
         params.append(where.until)
     if where.country:
         clauses.append("country = ?")
@@ -265,11 +272,11 @@ class StoreQueries:
 
     def timeline(self, where: EventFilter) -> list[dict]:
         """Events per day and quad class (events without a date are left out)."""
-        summary = summary_clauses(where)
+        summary = summary_clauses(where, by_day=True)
         if summary is not None:
             rows = self.conn.execute(
                 "SELECT day AS date, quad AS quad_code, SUM(events) AS events, SUM(score) AS score"
-                f" FROM summary_daily WHERE day != '' AND {summary[0]}"
+                f" FROM summary_daily WHERE {summary[0]}"
                 " GROUP BY day, quad ORDER BY day, quad",
                 summary[1],
             )
@@ -339,17 +346,29 @@ class StoreQueries:
             item["event_ids"] = []
             index[(item["lat"], item["lon"], item["precision"])] = item
             out.append(item)
+        # Ids from the newest rows (one per day and kind of event), then one for the places
+        # those leave out (the smallest id of their totals).
+        dated = clauses.replace(f"day = '{TOTAL}'", f"day > '{TOTAL}'")
         ids = self.conn.execute(
-            "SELECT lat, lon, nullif(precision, -1), first_id FROM (SELECT lat, lon, precision,"
-            " first_id, row_number() OVER (PARTITION BY lat, lon, precision"
-            " ORDER BY day = '', day DESC, first_id) AS n"
-            f" FROM summary_places WHERE {clauses}) WHERE n <= 5 ORDER BY n",
-            params,
+            "SELECT lat, lon, nullif(precision, -1), first_id FROM summary_places"
+            f" WHERE {dated} ORDER BY day DESC, first_id LIMIT ?",
+            [*params, MAP_ID_ROWS],
         )
         for lat, lon, precision, first_id in ids:
             found = index.get((lat, lon, precision))
-            if found is not None and first_id not in found["event_ids"]:
-                found["event_ids"].append(first_id)
+            wanted = found is not None and len(found["event_ids"]) < 5
+            if wanted and first_id not in found["event_ids"]:  # type: ignore[index]
+                found["event_ids"].append(first_id)  # type: ignore[index]
+        missing = [item for item in out if not item["event_ids"]]
+        if missing:
+            for lat, lon, precision, first_id in self.conn.execute(
+                "SELECT lat, lon, nullif(precision, -1), MIN(first_id) FROM summary_places"
+                f" WHERE {clauses} GROUP BY lat, lon, precision",
+                params,
+            ):
+                found = index.get((lat, lon, precision))
+                if found is not None and not found["event_ids"]:
+                    found["event_ids"].append(first_id)
         return out
 
     def country_counts(self, where: EventFilter) -> list[dict]:

@@ -34,9 +34,14 @@ import sqlite3
 KEY_COLUMNS = ("day", "event", "quad", "country", "admin1", "flags")
 
 
-def _key(r: str) -> tuple[str, ...]:
+TOTAL = "*"
+"""The day of the rows that total every day (a filter without dates reads only those); it sorts
+after '' (events without a date) and before every date."""
+
+
+def _key(r: str, total: bool = False) -> tuple[str, ...]:
     return (
-        f"coalesce({r}.date, '')",
+        f"'{TOTAL}'" if total else f"coalesce({r}.date, '')",
         f"{r}.event",
         f"{r}.quad_code",
         f"coalesce({r}.country, '')",
@@ -156,7 +161,11 @@ def _pairs(r: str, level: str) -> str:
 
 def _add(r: str) -> list[str]:
     """Statements adding the event row `r` to every derived table."""
-    key = ", ".join(_key(r))
+    return _add_keyed(r, total=False) + _add_keyed(r, total=True)
+
+
+def _add_keyed(r: str, total: bool) -> list[str]:
+    key = ", ".join(_key(r, total))
     statements = [
         "INSERT OR IGNORE INTO event_codes (code, side, event_id)"
         f" SELECT DISTINCT code, side, {r}.id FROM ({_sides(r)}) WHERE code IS NOT NULL",
@@ -194,12 +203,26 @@ def _add(r: str) -> list[str]:
             f" target_code, 1, {r}.event_scale FROM ({_pairs(r, level)}) WHERE source != target"
             " ON CONFLICT DO UPDATE SET events = events + 1, score = score + excluded.score"
         )
+    if total:  # the code and coordinate indexes and the names have no day
+        statements = [s for s in statements if s.startswith(_KEYED)]
     return statements
 
 
 def _remove(r: str) -> list[str]:
-    """Statements removing the (deleted) event row `r` from every derived table."""
-    key_values = _key(r)
+    """Statements removing the (deleted) event row `r` from every derived table (the day's
+    rows first, then the totals, whose first_id is found among the day's rows)."""
+    return _remove_keyed(r, total=False) + _remove_keyed(r, total=True)
+
+
+_KEYED = tuple(
+    f"{verb} {table}"
+    for verb in ("INSERT INTO", "UPDATE", "DELETE FROM")
+    for table in ("summary_daily", "summary_actors", "summary_places", "summary_dyads")
+)
+
+
+def _remove_keyed(r: str, total: bool) -> list[str]:
+    key_values = _key(r, total)
     match = " AND ".join(f"{c} = {v}" for c, v in zip(KEY_COLUMNS, key_values, strict=True))
     statements = [
         f"DELETE FROM event_codes WHERE event_id = {r}.id",
@@ -232,14 +255,26 @@ def _remove(r: str) -> list[str]:
     same_row = " AND ".join(
         f"{inner} = {outer}" for inner, outer in zip(_key("e"), key_values, strict=True)
     )
+    if total:  # the smallest first_id among the day's rows of the same key
+        same_days = " AND ".join(
+            f"p.{c} = summary_places.{c}" for c in (*KEY_COLUMNS[1:], "lat", "lon", "precision")
+        )
+        first = (
+            f"SELECT MIN(p.first_id) FROM summary_places AS p WHERE p.day > '{TOTAL}'"
+            f" AND {same_days}"
+        )
+    else:
+        first = (
+            f"SELECT MIN(e.id) FROM events AS e WHERE e.event = {r}.event AND e.date IS {r}.date"
+            f" AND {same_row} AND round(e.lat, 4) = summary_places.lat"
+            " AND round(e.lon, 4) = summary_places.lon"
+            " AND coalesce(json_extract(e.record, '$.event_loc.precision'), -1) ="
+            " summary_places.precision"
+        )
     statements += [
         f"UPDATE summary_places SET events = events - 1 WHERE {place}",
         f"DELETE FROM summary_places WHERE {place} AND events <= 0",
-        f"UPDATE summary_places SET first_id = (SELECT MIN(e.id) FROM events AS e"
-        f" WHERE e.event = {r}.event AND e.date IS {r}.date AND {same_row}"
-        f" AND round(e.lat, 4) = summary_places.lat AND round(e.lon, 4) = summary_places.lon"
-        " AND coalesce(json_extract(e.record, '$.event_loc.precision'), -1) ="
-        f" summary_places.precision) WHERE {place} AND first_id = {r}.id",
+        f"UPDATE summary_places SET first_id = ({first}) WHERE {place} AND first_id = {r}.id",
     ]
     for level in LEVELS:
         statements.append(
@@ -251,6 +286,8 @@ def _remove(r: str) -> list[str]:
         f"DELETE FROM summary_dyads WHERE level IN ('country', 'sector', 'actor') AND {match}"
         " AND events <= 0"
     )
+    if total:
+        statements = [s for s in statements if s.startswith(_KEYED)]
     return statements
 
 
@@ -297,9 +334,15 @@ def _fill(conn: sqlite3.Connection) -> None:
 
 
 def _fill_statements() -> list[str]:
-    key = ", ".join(_key("e"))
+    """The statements that fill the derived tables from the events: by day, then the totals."""
+    by_day = _fill_keyed(total=False)
+    return by_day + [s for s in _fill_keyed(total=True) if s.startswith(_KEYED)]
+
+
+def _fill_keyed(total: bool) -> list[str]:
+    key = ", ".join(_key("e", total))
     keys = ", ".join(f"k{i}" for i in range(len(KEY_COLUMNS)))
-    keyed = ", ".join(f"{value} AS k{i}" for i, value in enumerate(_key("e")))
+    keyed = ", ".join(f"{value} AS k{i}" for i, value in enumerate(_key("e", total)))
     sides = (
         f"SELECT e.id AS id, {keyed}, 1 AS side, json_extract(s.value, '$.code') AS code,"
         " coalesce(json_extract(s.value, '$.name'), json_extract(s.value, '$.text')) AS name"
@@ -364,6 +407,7 @@ def summary_problems(conn: sqlite3.Connection) -> list[str]:
     if missing:
         return [f"missing: {', '.join(missing)}"]
     problems = []
+    expected: dict[tuple[str, str, str], set[tuple]] = {}
     for statement in _fill_statements():
         found = re.match(r"INSERT (?:OR \w+ )?INTO (\w+) \(([^)]*)\) (SELECT .*)", statement)
         assert found is not None, statement
@@ -372,8 +416,9 @@ def summary_problems(conn: sqlite3.Connection) -> list[str]:
             continue  # its keys are arbitrary: compared below
         level = re.match(r"SELECT ('\w+'),", select) if table == "summary_dyads" else None
         where = f" WHERE level = {level.group(1)}" if level else ""
-        stored = _rows(conn, f"SELECT {columns} FROM {table}{where}")
-        if stored != _rows(conn, select):
+        expected.setdefault((table, columns, where), set()).update(_rows(conn, select))
+    for (table, columns, where), rows in expected.items():
+        if _rows(conn, f"SELECT {columns} FROM {table}{where}") != rows:
             problems.append(f"{table} differs from a recomputation from the events")
     located = _rows(conn, "SELECT id FROM events WHERE lat IS NOT NULL AND lon IS NOT NULL")
     indexed = _rows(conn, "SELECT event_id FROM event_geo_ids")
