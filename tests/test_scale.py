@@ -216,8 +216,14 @@ def test_doctor_rebuilds_summaries_out_of_step(store_path: Path) -> None:
     _check_summaries(store_path)
 
 
-def test_counts_are_capped_unless_the_summaries_count(read_path: Path) -> None:
+def test_counts_are_capped_unless_the_summaries_count(read_path: Path, monkeypatch) -> None:
+    from flashpoint.store import sqlite as sqlite_module
+
     with Store(read_path, read_only=True) as store:
+        # A count that would take too long stops, with a lower bound marked as capped.
+        monkeypatch.setattr(sqlite_module, "COUNT_SECONDS", -1.0)
+        assert store.count_events_capped(EventFilter(min_dead=0))[1] is True
+        monkeypatch.undo()
         total = store.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
         assert store.count_events_capped(EventFilter(), cap=5) == (total, False)  # summaries
         assert store.count_events_capped(EventFilter(min_confidence=0.0), cap=5) == (5, True)

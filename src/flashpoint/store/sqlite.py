@@ -43,6 +43,8 @@ index rather than looked up (see StoreQueries._code_clause)."""
 MAP_ID_ROWS = 20_000
 """The map reads event ids from this many of its newest summary rows at most."""
 COUNT_CAP = 10_000
+COUNT_SECONDS = 0.15
+"""A capped count stops after this long, with the count so far (a lower bound)."""
 """Lists count their matches up to this many when the summaries cannot count them."""
 BUSY_TIMEOUT = 5.0
 """Seconds a connection waits for another writer's lock before giving up."""
@@ -1110,11 +1112,22 @@ class Store(StoreQueries):
             EventFilter(**{**query.__dict__, "limit": None, "offset": 0, "cursor": None}), "1"
         )
         sql = sql.rsplit(" ORDER BY ", 1)[0]
-        count = int(
-            self.conn.execute(
-                f"SELECT COUNT(*) FROM ({sql} LIMIT ?)", [*params, cap + 1]
-            ).fetchone()[0]
-        )
+        # Counted in steps, for at most COUNT_SECONDS: a filter no index serves (a toll, a
+        # confidence) may need a scan of every event to count; then the count so far is a
+        # lower bound, marked as capped.
+        deadline = time.monotonic() + COUNT_SECONDS
+        count = 0
+        self.conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+        try:
+            rows = self.conn.execute(f"{sql} LIMIT ?", [*params, cap + 1])
+            while chunk := rows.fetchmany(500):
+                count += len(chunk)
+        except sqlite3.OperationalError as exc:
+            if "interrupted" not in str(exc) or time.monotonic() <= deadline:
+                raise
+            return count, True
+        finally:
+            self.conn.set_progress_handler(None, 0)
         return (cap, True) if count > cap else (count, False)
 
     def _event_query(self, where: EventFilter, columns: str) -> tuple[str, list[object]]:
