@@ -222,6 +222,7 @@ def test_counts_are_capped_unless_the_summaries_count(read_path: Path, monkeypat
     with Store(read_path, read_only=True) as store:
         # A count that would take too long stops, with a lower bound marked as capped.
         monkeypatch.setattr(sqlite_module, "COUNT_SECONDS", -1.0)
+        monkeypatch.setattr(sqlite_module, "COUNT_STEPS", 1)
         assert store.count_events_capped(EventFilter(min_dead=0))[1] is True
         monkeypatch.undo()
         total = store.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]

@@ -45,6 +45,8 @@ MAP_ID_ROWS = 20_000
 COUNT_CAP = 10_000
 COUNT_SECONDS = 0.15
 """A capped count stops after this long, with the count so far (a lower bound)."""
+COUNT_STEPS = 10_000
+"""SQLite virtual-machine steps between two looks at the clock while counting."""
 """Lists count their matches up to this many when the summaries cannot count them."""
 BUSY_TIMEOUT = 5.0
 """Seconds a connection waits for another writer's lock before giving up."""
@@ -1117,7 +1119,7 @@ class Store(StoreQueries):
         # lower bound, marked as capped.
         deadline = time.monotonic() + COUNT_SECONDS
         count = 0
-        self.conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+        self.conn.set_progress_handler(lambda: int(time.monotonic() > deadline), COUNT_STEPS)
         try:
             rows = self.conn.execute(f"{sql} LIMIT ?", [*params, cap + 1])
             while chunk := rows.fetchmany(500):
