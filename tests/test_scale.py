@@ -294,3 +294,17 @@ def test_each_command_is_loaded_from_its_module() -> None:
             if command.callback.__module__ == module.__name__
         }
         assert registered == {c for c, m in COMMAND_MODULES.items() if m == name}, name
+
+
+def test_map_grid_cells_add_up(read_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from flashpoint.api import Settings, create_app
+
+    with TestClient(create_app(Settings(db=read_path))) as client:
+        places = client.get("/api/map").json()
+        cells = client.get("/api/map", params={"grid": 10}).json()
+        assert cells["events"] == places["events"] > 0
+        assert len(cells["places"]) < len(places["places"])
+        assert sum(sum(c["quads"].values()) for c in cells["places"]) == places["events"]
+        assert client.get("/api/map", params={"grid": 0}).status_code == 422
