@@ -128,8 +128,8 @@ async def measure(base: str, paths: list[str], repeat: int) -> tuple[dict, list[
     return out, loads
 
 
-def run_cli(args: list[str]) -> tuple[float, float, str]:
-    """Seconds, peak RSS (MB, sampled) and stderr of a CLI command."""
+def run_cli(args: list[str]) -> tuple[float, list[float], str]:
+    """Seconds, RSS samples (MB, every 0.2 s) and stderr of a CLI command."""
     started = time.perf_counter()
     process = subprocess.Popen([*CLI, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     watch = MemoryWatch(process.pid, every=0.2)
@@ -137,7 +137,7 @@ def run_cli(args: list[str]) -> tuple[float, float, str]:
     _, err = process.communicate()
     watch.stop.set()
     watch.join()
-    return time.perf_counter() - started, max(watch.samples, default=0.0), err.decode()
+    return time.perf_counter() - started, watch.samples, err.decode()
 
 
 def store_cost(db: Path, count: int = 20) -> dict:
@@ -170,8 +170,11 @@ def store_cost(db: Path, count: int = 20) -> dict:
             target.save(result)
         return (time.perf_counter() - started) * 1000 / len(fresh)
 
-    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "empty.db") as empty:
-        empty_ms = save_all(empty)
+    with tempfile.TemporaryDirectory() as tmp:
+        with Store(Path(tmp) / "warm.db") as warm:  # imports, caches: not the store's cost
+            save_all(warm)
+        with Store(Path(tmp) / "empty.db") as empty:
+            empty_ms = save_all(empty)
     with Store(db) as big:
         big_ms = save_all(big)
         with big.conn:
@@ -253,21 +256,29 @@ def main() -> int:
     print(
         f"first load p50 {report['first_load_ms']['p50']} ms; server RSS {report['server_rss_mb']}"
     )
-    seconds, _rss, _ = run_cli(["events", "--db", str(args.db), "--limit", "100"])
+    seconds, _samples, _ = run_cli(["events", "--db", str(args.db), "--limit", "100"])
     report["cli_events_limit_100_s"] = round(seconds, 2)
     print(f"flashpoint events --limit 100: {seconds:.2f} s")
     if not args.skip_export:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "all.csv"
-            seconds, peak, err = run_cli(
+            seconds, samples, err = run_cli(
                 ["export", "--db", str(args.db), "--format", "csv", "--out", str(out)]
             )
             rows = int(err.split()[0]) if err.split() and err.split()[0].isdigit() else None
+        quarter = max(1, len(samples) // 4)
         report["export_csv"] = {
             "rows": rows,
             "seconds": round(seconds, 1),
             "rows_per_s": round(rows / seconds) if rows else None,
-            "peak_rss_mb": round(peak, 1),
+            "peak_rss_mb": round(max(samples, default=0.0), 1),
+            # Flat memory: the median RSS of the second quarter of the run against the last.
+            "rss_mb_second_quarter": round(statistics.median(samples[quarter : 2 * quarter]), 1)
+            if len(samples) >= 8
+            else None,
+            "rss_mb_last_quarter": round(statistics.median(samples[-quarter:]), 1)
+            if samples
+            else None,
         }
         print(f"export csv: {report['export_csv']}")
     report["store_article"] = store_cost(args.db)
