@@ -418,8 +418,9 @@ def summary_problems(conn: sqlite3.Connection) -> list[str]:
         where = f" WHERE level = {level.group(1)}" if level else ""
         expected.setdefault((table, columns, where), set()).update(_rows(conn, select))
     for (table, columns, where), rows in expected.items():
-        if _rows(conn, f"SELECT {columns} FROM {table}{where}") != rows:
-            problems.append(f"{table} differs from a recomputation from the events")
+        problem = f"{table} differs from a recomputation from the events"
+        if _rows(conn, f"SELECT {columns} FROM {table}{where}") != rows and problem not in problems:
+            problems.append(problem)
     located = _rows(conn, "SELECT id FROM events WHERE lat IS NOT NULL AND lon IS NOT NULL")
     indexed = _rows(conn, "SELECT event_id FROM event_geo_ids")
     placed = conn.execute(
