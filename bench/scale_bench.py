@@ -88,9 +88,9 @@ def deep_cursor(db: Path, sort: str, fraction: float) -> str:
     """The cursor of the event at `fraction` of the store in this sort (found once, slowly)."""
     with Store(db, read_only=True) as store:
         total = store.count_events()
-        names = [name for name, _ in sort_columns(sort)]
+        keys = [key for key, _ in sort_columns(sort)]
         sql, params = store._event_query(
-            EventFilter(sort=sort, limit=1, offset=int(total * fraction)), ", ".join(names)
+            EventFilter(sort=sort, limit=1, offset=int(total * fraction)), ", ".join(keys)
         )
         row = store.conn.execute(sql, params).fetchone()
     return encode_cursor(sort, list(row))

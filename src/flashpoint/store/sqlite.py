@@ -51,18 +51,27 @@ COUNT_STEPS = 10_000
 BUSY_TIMEOUT = 5.0
 """Seconds a connection waits for another writer's lock before giving up."""
 
-# Orders the event queries accept; each ends on the id so that pages never overlap.
+DATE_KEY = "coalesce(date, '')"
+"""The event date as the sorts and the date filters compare it: never NULL (an undated event
+sorts first), so that a page's position is one row value and an index can seek to it."""
+
+# Orders the event queries accept: columns, and whether all of them are descending. Each ends
+# on the id, so that pages never overlap; each is served by an index (summaries.py).
+SORT_KEYS: dict[str, tuple[tuple[str, ...], bool]] = {
+    "date": ((DATE_KEY, "article_id", "id"), False),
+    "-date": ((DATE_KEY, "article_id", "id"), True),
+    "confidence": (("confidence", DATE_KEY, "id"), False),
+    "-confidence": (("confidence", DATE_KEY, "id"), True),
+    "event_scale": (("event_scale", DATE_KEY, "id"), False),
+    "-event_scale": (("event_scale", DATE_KEY, "id"), True),
+    "event": (("event", DATE_KEY, "id"), False),
+    "-event": (("event", DATE_KEY, "id"), True),
+    "type": (("event", DATE_KEY, "id"), False),  # the CLI's name for the event type
+    "-type": (("event", DATE_KEY, "id"), True),
+}
 EVENT_SORTS: dict[str, str] = {
-    "date": "date, article_id, id",
-    "-date": "date DESC, article_id, id",
-    "confidence": "confidence, date, id",
-    "-confidence": "confidence DESC, date, id",
-    "event_scale": "event_scale, date, id",
-    "-event_scale": "event_scale DESC, date, id",
-    "event": "event, date, id",
-    "-event": "event DESC, date, id",
-    "type": "event, date, id",  # the CLI's name for the event type
-    "-type": "event DESC, date, id",
+    name: ", ".join(f"{key} DESC" if desc else key for key in keys)
+    for name, (keys, desc) in SORT_KEYS.items()
 }
 
 
@@ -1052,9 +1061,13 @@ class Store(StoreQueries):
         """A page of events (`where.limit` of them, after `where.cursor` if given) and the
         cursor of the next page (None after the last). Any depth costs the same: the cursor
         holds the last row's sort values, and the query seeks past them (keyset pagination)."""
-        names = [name for name, _desc in sort_columns(where.sort)]
+        keys = [key for key, _desc in sort_columns(where.sort)]
+        names = [f"sort_{i}" for i in range(len(keys))]
         # The order is found on small rows (id and sort keys), then the page's records read.
-        sql, params = self._event_query(where, ", ".join(dict.fromkeys(["id", *names])))
+        sql, params = self._event_query(
+            where,
+            ", ".join(["id AS id", *(f"{k} AS {n}" for k, n in zip(keys, names, strict=True))]),
+        )
         rows = self.conn.execute(sql, params).fetchall()
         records: dict[str, str] = {}
         ids = [row["id"] for row in rows]
@@ -1142,10 +1155,10 @@ class Store(StoreQueries):
             clauses.append(self._code_clause(where.actor, "1, 2"))
             params.append(where.actor.upper())
         if where.since:
-            clauses.append("date >= ?")
+            clauses.append(f"{DATE_KEY} >= ?")  # the sorts' expression: indexed
             params.append(where.since)
         if where.until:
-            clauses.append("date <= ?")
+            clauses.append(f"{DATE_KEY} > '' AND {DATE_KEY} <= ?")
             params.append(where.until)
         if where.country:
             clauses.append("country = ?")
@@ -1500,11 +1513,8 @@ R*Tree keeps 32-bit coordinates rounded outwards, so the exact comparison follow
 
 def sort_columns(sort: str) -> list[tuple[str, bool]]:
     """The columns of a sort (EVENT_SORTS), each with whether it is descending."""
-    out = []
-    for part in EVENT_SORTS[sort].split(","):
-        name, _, direction = part.strip().partition(" ")
-        out.append((name, direction.upper() == "DESC"))
-    return out
+    keys, desc = SORT_KEYS[sort]
+    return [(key, desc) for key in keys]
 
 
 def encode_cursor(sort: str, values: Sequence[object]) -> str:
@@ -1523,7 +1533,7 @@ def decode_cursor(sort: str, cursor: str) -> list[object]:
             kind == sort
             and isinstance(values, list)
             and len(values) == len(sort_columns(sort))
-            and all(v is None or isinstance(v, (str, int, float)) for v in values)
+            and all(isinstance(v, (str, int, float)) for v in values)
         )
     except (ValueError, TypeError):
         ok = False
@@ -1536,41 +1546,12 @@ def decode_cursor(sort: str, cursor: str) -> list[object]:
 
 
 def _after_cursor(sort: str, cursor: str) -> tuple[str, list[object]]:
-    """SQL for the rows after the cursor's in the sort (SQLite sorts NULL first ascending and
-    last descending). A bound on the first column leads, so that its index seeks."""
-    columns = sort_columns(sort)
+    """SQL for the rows after the cursor's in the sort: one row-value comparison, in the order
+    of the sort's index, so that the index seeks to it."""
+    keys, desc = SORT_KEYS[sort]
     values = decode_cursor(sort, cursor)
-
-    def after(index: int) -> tuple[str, list[object]]:
-        name, desc = columns[index]
-        value = values[index]
-        rest = after(index + 1) if index + 1 < len(columns) else None
-        if value is None:
-            greater, greater_params = ("0", []) if desc else (f"{name} IS NOT NULL", [])
-            equal, equal_params = f"{name} IS NULL", []
-        else:
-            if desc:
-                greater, greater_params = f"({name} < ? OR {name} IS NULL)", [value]
-            else:
-                greater, greater_params = f"{name} > ?", [value]
-            equal, equal_params = f"{name} = ?", [value]
-        if rest is None:
-            return greater, greater_params
-        return (
-            f"({greater} OR ({equal} AND {rest[0]}))",
-            [*greater_params, *equal_params, *rest[1]],
-        )
-
-    sql, params = after(0)
-    name, desc = columns[0]
-    first = values[0]
-    if first is not None and not desc:
-        return f"{name} >= ? AND {sql}", [first, *params]
-    if first is not None and desc:
-        return f"({name} <= ? OR {name} IS NULL) AND {sql}", [first, *params]
-    if first is None and desc:
-        return f"{name} IS NULL AND {sql}", params
-    return sql, params
+    marks = ", ".join("?" * len(keys))
+    return f"({', '.join(keys)}) {'<' if desc else '>'} ({marks})", values
 
 
 ADMIN1_SQL = "lower(json_extract(record, '$.event_loc.admin1'))"

@@ -115,11 +115,13 @@ CREATE TABLE IF NOT EXISTS summary_places (
     first_id TEXT NOT NULL,          -- the smallest event id of the row
     PRIMARY KEY ({KEY_LIST}, lat, lon, precision)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS events_sort_date ON events (date, article_id, id);
-CREATE INDEX IF NOT EXISTS events_sort_type ON events (event, date, id);
-CREATE INDEX IF NOT EXISTS events_sort_confidence ON events (confidence, date, id);
-CREATE INDEX IF NOT EXISTS events_sort_scale ON events (event_scale, date, id);
-CREATE INDEX IF NOT EXISTS events_country_date ON events (country, date, article_id, id);
+CREATE INDEX IF NOT EXISTS events_sort_date ON events (coalesce(date, ''), article_id, id);
+CREATE INDEX IF NOT EXISTS events_sort_type ON events (event, coalesce(date, ''), id);
+CREATE INDEX IF NOT EXISTS events_sort_confidence
+    ON events (confidence, coalesce(date, ''), id);
+CREATE INDEX IF NOT EXISTS events_sort_scale ON events (event_scale, coalesce(date, ''), id);
+CREATE INDEX IF NOT EXISTS events_country_date
+    ON events (country, coalesce(date, ''), article_id, id);
 CREATE INDEX IF NOT EXISTS quotes_order ON quotes (article_id, id);
 """
 
