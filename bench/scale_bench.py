@@ -140,9 +140,10 @@ def run_cli(args: list[str]) -> tuple[float, list[float], str]:
     return time.perf_counter() - started, watch.samples, err.decode()
 
 
-def store_cost(db: Path, count: int = 20) -> dict:
-    """Milliseconds per Store.save of the same coded articles into an empty store and into
-    `db` (then deleted from it again)."""
+def store_cost(db: Path, count: int = 20, rounds: int = 3) -> dict:
+    """Milliseconds per Store.save of the same coded articles (new ids each round) into an
+    empty store and into `db` (then deleted from it again), in alternated rounds; the medians
+    and the median of the rounds' ratios (the machine's load varies from minute to minute)."""
     with Store(db, read_only=True) as store:
         ids = [
             row[0]
@@ -151,41 +152,54 @@ def store_cost(db: Path, count: int = 20) -> dict:
             )
         ]
         results = [store.result(i) for i in ids]
-    fresh = []
-    for n, result in enumerate(results):
-        assert result is not None
-        data = json.loads(result.model_dump_json())
-        text = json.dumps(data)
-        for old in {
-            result.article.id,
-            *(e.id for e in result.events),
-            *(q.id for q in result.quotes),
-        }:
-            text = text.replace(old, f"{old[:-6]}f{n:05x}")
-        fresh.append(type(result).model_validate_json(text))
 
-    def save_all(target: Store) -> float:
+    def fresh(tag: int) -> list:
+        out = []
+        for n, result in enumerate(results):
+            assert result is not None
+            text = result.model_dump_json()
+            ids = {result.article.id, *(e.id for e in result.events)}
+            for old in ids | {q.id for q in result.quotes}:
+                text = text.replace(old, f"{old[:-7]}f{tag:x}{n:05x}")
+            out.append(type(result).model_validate_json(text))
+        return out
+
+    def save_all(target: Store, batch: list) -> float:
         started = time.perf_counter()
-        for result in fresh:
+        for result in batch:
             target.save(result)
-        return (time.perf_counter() - started) * 1000 / len(fresh)
+        return (time.perf_counter() - started) * 1000 / len(batch)
 
+    empties, bigs, ratios = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         with Store(Path(tmp) / "warm.db") as warm:  # imports, caches: not the store's cost
-            save_all(warm)
-        with Store(Path(tmp) / "empty.db") as empty:
-            empty_ms = save_all(empty)
-    with Store(db) as big:
-        big_ms = save_all(big)
-        with big.conn:
-            big.conn.executemany(
-                "DELETE FROM articles WHERE id = ?", [(r.article.id,) for r in fresh]
-            )
+            save_all(warm, fresh(15))
+        for number in range(rounds):
+            batch = fresh(number)
+            order = ("empty", "big") if number % 2 == 0 else ("big", "empty")
+            times = {}
+            for which in order:
+                if which == "empty":
+                    with Store(Path(tmp) / f"empty{number}.db") as empty:
+                        times[which] = save_all(empty, batch)
+                else:
+                    with Store(db) as big:
+                        times[which] = save_all(big, batch)
+                        with big.conn:
+                            big.conn.executemany(
+                                "DELETE FROM articles WHERE id = ?",
+                                [(r.article.id,) for r in batch],
+                            )
+            empties.append(times["empty"])
+            bigs.append(times["big"])
+            ratios.append(times["big"] / times["empty"])
     return {
-        "articles": len(fresh),
-        "empty_ms_per_article": round(empty_ms, 1),
-        "store_ms_per_article": round(big_ms, 1),
-        "ratio": round(big_ms / empty_ms, 2),
+        "articles": count,
+        "rounds": rounds,
+        "empty_ms_per_article": round(statistics.median(empties), 1),
+        "store_ms_per_article": round(statistics.median(bigs), 1),
+        "ratio": round(statistics.median(ratios), 2),
+        "ratios": [round(r, 2) for r in ratios],
     }
 
 

@@ -37,6 +37,8 @@ if TYPE_CHECKING:  # dedup imports datasketch and scipy: seconds a reading comma
     from flashpoint.stages.dedup import Fingerprint
 
 DEFAULT_DB = Path("flashpoint.db")
+WRITER_CACHE_KB = 65_536
+"""Page cache of a connection that writes (KiB)."""
 MANY = 20_000
 """An actor code or a box matching more events than this is tested row by row along the sort's
 index rather than looked up (see StoreQueries._code_clause)."""
@@ -664,6 +666,9 @@ class Store(StoreQueries):
                 self._prepare()
                 self._use_wal()
                 self.conn.execute("PRAGMA synchronous = NORMAL")
+                # A writer touches a page of every index per event: in a large store they are
+                # many, so it keeps more of them in memory than SQLite's 2 MB default.
+                self.conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KB}")
                 self._migrate()
         except sqlite3.Error as exc:
             raise store_error(self.path, exc) from exc
