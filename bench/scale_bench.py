@@ -6,7 +6,8 @@ an article, for issue 21's targets.
     .venv/bin/python bench/scale_bench.py --db /tmp/1m.db [--repeat 20] [--label 1m]
 
 Loopback only: it starts `flashpoint serve` on 127.0.0.1, sends each request `--repeat` times
-one after the other (p50/p95 per request), loads the dashboard's first screen `--repeat` times
+one after the other (p50/p95 per request; each made unique so that the server's response cache
+never answers), loads the dashboard's first screen `--repeat` times
 (its seven calls at once, as the browser sends them: wall time until the last answers), samples
 the server's RSS every 0.1 s throughout, stops the server, then runs the CLI commands. Storing
 an article: the same 20 coded articles (copies of the store's own, with new ids) saved into an
@@ -96,9 +97,15 @@ def deep_cursor(db: Path, sort: str, fraction: float) -> str:
     return encode_cursor(sort, list(row))
 
 
+CALLS = iter(range(10**9))
+
+
 async def timed(client: httpx.AsyncClient, path: str) -> tuple[float, int]:
+    """Milliseconds and status of one request, made unique (an ignored `_bench` parameter) so
+    that the server's response cache never answers it: what is timed is the query."""
+    unique = f"{path}{'&' if '?' in path else '?'}_bench={next(CALLS)}"
     started = time.perf_counter()
-    response = await client.get(path)
+    response = await client.get(unique)
     await response.aread()
     return (time.perf_counter() - started) * 1000, response.status_code
 

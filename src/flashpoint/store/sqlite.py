@@ -246,7 +246,13 @@ class StoreQueries:
         if where.text:
             searches = []
             if where.text_in in ("evidence", "both"):
-                searches.append("id IN (SELECT event_id FROM events_fts WHERE events_fts MATCH ?)")
+                common = self._many(
+                    "SELECT 1 FROM events_fts WHERE events_fts MATCH ?", [where.text]
+                )
+                searches.append(
+                    ("+" if common else "")
+                    + "id IN (SELECT event_id FROM events_fts WHERE events_fts MATCH ?)"
+                )
                 params.append(where.text)
             if where.text_in in ("article", "both"):
                 searches.append(
@@ -1556,7 +1562,12 @@ def _after_cursor(sort: str, cursor: str) -> tuple[str, list[object]]:
     keys, desc = SORT_KEYS[sort]
     values = decode_cursor(sort, cursor)
     marks = ", ".join("?" * len(keys))
-    return f"({', '.join(keys)}) {'<' if desc else '>'} ({marks})", values
+    # SQLite seeks on the first column's bound; the row value then skips the rest of its ties.
+    return (
+        f"{keys[0]} {'<=' if desc else '>='} ? AND ({', '.join(keys)}) {'<' if desc else '>'}"
+        f" ({marks})",
+        [values[0], *values],
+    )
 
 
 ADMIN1_SQL = "lower(json_extract(record, '$.event_loc.admin1'))"
