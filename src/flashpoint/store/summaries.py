@@ -122,6 +122,7 @@ CREATE INDEX IF NOT EXISTS events_sort_confidence
 CREATE INDEX IF NOT EXISTS events_sort_scale ON events (event_scale, coalesce(date, ''), id);
 CREATE INDEX IF NOT EXISTS events_country_date
     ON events (country, coalesce(date, ''), article_id, id);
+CREATE INDEX IF NOT EXISTS events_mode ON events (mode, coalesce(date, ''), article_id, id);
 CREATE INDEX IF NOT EXISTS quotes_order ON quotes (article_id, id);
 """
 
