@@ -115,6 +115,8 @@ CREATE TABLE IF NOT EXISTS summary_places (
     first_id TEXT NOT NULL,          -- the smallest event id of the row
     PRIMARY KEY ({KEY_LIST}, lat, lon, precision)
 ) WITHOUT ROWID;
+-- A deleted event's place total finds its smallest id among the day rows of its place here.
+CREATE INDEX IF NOT EXISTS summary_places_place ON summary_places (lat, lon, event, first_id);
 CREATE INDEX IF NOT EXISTS events_sort_date ON events (coalesce(date, ''), article_id, id);
 CREATE INDEX IF NOT EXISTS events_sort_type ON events (event, coalesce(date, ''), id);
 CREATE INDEX IF NOT EXISTS events_sort_confidence
