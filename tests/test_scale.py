@@ -308,3 +308,4 @@ def test_map_grid_cells_add_up(read_path: Path) -> None:
         assert len(cells["places"]) < len(places["places"])
         assert sum(sum(c["quads"].values()) for c in cells["places"]) == places["events"]
         assert client.get("/api/map", params={"grid": 0}).status_code == 422
+        assert client.get("/api/map", params={"grid": 1e-300}).status_code == 422

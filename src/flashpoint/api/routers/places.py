@@ -23,7 +23,7 @@ def map_places(
     grid: Annotated[
         float | None,
         Query(
-            gt=0,
+            ge=0.01,
             le=90,
             allow_inf_nan=False,
             description="Cell size in degrees: places merged into grid cells (for a map zoomed"
