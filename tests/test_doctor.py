@@ -55,6 +55,7 @@ def test_a_sound_store_is_left_alone(store_path: Path) -> None:
         "integrity",
         "schema",
         "full-text",
+        "summaries",
     ]
     assert store_path.read_bytes() == before
 

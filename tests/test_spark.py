@@ -220,7 +220,20 @@ def test_served_dataset_answers_as_the_local_store(spark_and_local) -> None:
             if path.startswith("/api/articles"):  # a dataset records no storage time
                 for item in expected["items"]:
                     item["stored_at"] = None
-            assert got.json() == expected, path
+            # cursors are opaque and each backend's own: only whether there is a next page
+            assert opaque_cursor(got.json()) == opaque_cursor(expected), path
+
+
+def opaque_cursor(body: object) -> object:
+    """An answer with what each backend may choose its own way left out: the cursor (opaque:
+    only whether there is a next page) and which of a map place's events it names (up to five
+    of them)."""
+    if isinstance(body, dict) and "next" in body:
+        return {**body, "next": body["next"] is not None}
+    if isinstance(body, dict) and "places" in body:
+        for place in body["places"]:
+            assert 1 <= len(place.pop("event_ids")) <= 5
+    return body
 
 
 def test_missing_extra_is_a_one_line_usage_error(monkeypatch) -> None:

@@ -254,26 +254,20 @@ class ExportBatch:
     linked: dict[str, list[Event]] = field(default_factory=dict)
 
 
-def iter_batches(store: Store, where: EventFilter) -> Iterator[ExportBatch]:
-    """The filtered events in pages of BATCH, honouring the filter's own limit/offset."""
-    remaining = where.limit
-    offset = where.offset
-    while remaining is None or remaining > 0:
-        size = BATCH if remaining is None else min(BATCH, remaining)
-        page = EventFilter(**{**where.__dict__, "limit": size, "offset": offset})
-        events = store.events(page)
-        if not events:
-            return
+def iter_batches(
+    store: Store, where: EventFilter, *, with_linked: bool = False
+) -> Iterator[ExportBatch]:
+    """The filtered events in pages of BATCH, honouring the filter's own limit/offset (keyset
+    pagination: a steady rate whatever the size); `with_linked` reads every event's linked
+    mentions too (the GDELT export counts them)."""
+    for events in store.iter_events(where, BATCH):
         articles = store.article_stored_at([e.article_id for e in events])
         linked = {
-            e.link_id: store.linked_events(e.link_id) for e in events if e.link_id is not None
+            e.link_id: store.linked_events(e.link_id)
+            for e in events
+            if with_linked and e.link_id is not None
         }
         yield ExportBatch(events, articles, linked)
-        offset += len(events)
-        if remaining is not None:
-            remaining -= len(events)
-        if len(events) < size:
-            return
 
 
 # --- PLOVER JSONL ----------------------------------------------------------------------------
@@ -802,7 +796,7 @@ def _write_text(
     )
     writer.writeheader()
     seen_links: set[str] = set()
-    for batch in iter_batches(store, where):
+    for batch in iter_batches(store, where, with_linked=fmt == "gdelt"):
         if fmt == "gdelt":
             _lead_ends(batch, store)
         for event in batch.events:

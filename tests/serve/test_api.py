@@ -404,6 +404,18 @@ def test_quotes_by_publication_day_and_words(client, served_result) -> None:
     assert client.get("/api/quotes", params={"since": "last week"}).status_code == 422
 
 
+def opaque_cursor(body: object) -> object:
+    """An answer with what each backend may choose its own way left out: the cursor (opaque:
+    only whether there is a next page) and which of a map place's events it names (up to five
+    of them)."""
+    if isinstance(body, dict) and "next" in body:
+        return {**body, "next": body["next"] is not None}
+    if isinstance(body, dict) and "places" in body:
+        for place in body["places"]:
+            assert 1 <= len(place.pop("event_ids")) <= 5
+    return body
+
+
 def test_a_store_written_as_a_dataset_answers_the_same(tmp_path: Path, served_db) -> None:
     """dataset.write_store: a SQLite store as a Parquet dataset (to serve it with DuckDB)."""
     from flashpoint.dataset import write_store
@@ -417,7 +429,8 @@ def test_a_store_written_as_a_dataset_answers_the_same(tmp_path: Path, served_db
         TestClient(create_app(Settings(parquet=tmp_path / "dataset"))) as served,
     ):
         for path in paths:
-            assert served.get(path).json() == local.get(path).json(), path
+            got, want = served.get(path).json(), local.get(path).json()
+            assert opaque_cursor(got) == opaque_cursor(want), path
 
 
 def test_parquet_errors_are_one_line(tmp_path: Path, monkeypatch) -> None:

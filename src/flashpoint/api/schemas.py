@@ -64,10 +64,20 @@ class Page(BaseModel):
     total: int
     limit: int
     offset: int
+    total_capped: bool = Field(
+        False,
+        description="True when more than `total` match: counting them all would scan them"
+        " (shown as 10,000+).",
+    )
 
 
 class EventPage(Page):
     items: list[Event]
+    next: str | None = Field(
+        None,
+        description="Pass as `cursor` (same filters and sort) for the next page; null after the"
+        " last. A cursor costs the same at any depth, unlike `offset`.",
+    )
 
 
 class ArticlePage(Page):

@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-app = typer.Typer(
+
+class LazyTyper(typer.Typer):
+    """A Typer app whose command modules are imported when its commands are first listed
+    (help, a test's runner), so that `main()` can import only the module of the command it
+    runs: some import spaCy, which takes seconds, and `flashpoint events` should not wait."""
+
+    loader: Callable[[], None] | None = None
+
+    @property  # type: ignore[override]
+    def registered_commands(self) -> list:
+        loader, self.loader = self.loader, None
+        if loader is not None:
+            loader()
+        return self._registered_commands
+
+    @registered_commands.setter
+    def registered_commands(self, value: list) -> None:
+        self._registered_commands = value
+
+
+app = LazyTyper(
     name="flashpoint",
     help="News about political conflict in, verifiable PLOVER event data out.",
     no_args_is_help=True,

@@ -91,3 +91,7 @@ def train_acled_command(
                 f"{scores.none_recall:.3f}",
             )
     out.print(table)
+
+
+# `train places` lives in its own module, on this same group.
+from flashpoint.cli import commands_train_places  # noqa: E402, F401

@@ -11,6 +11,8 @@ Checks, in order:
     full-text   events_fts and articles_fts hold exactly one row per event and per article,
                 their triggers exist, and FTS5's own integrity check passes. Repaired by
                 rebuilding both indexes and their triggers from the events and articles tables.
+    summaries   the actor-code and coordinate indexes and the daily summaries (summaries.py)
+                equal a recomputation from the events table. Repaired by rebuilding them.
 
 Every repair runs in one transaction that holds the write lock, so a repair that fails or is
 interrupted changes nothing.
@@ -31,6 +33,7 @@ from flashpoint.store.migrations import (
     rebuild_full_text_search,
 )
 from flashpoint.store.sqlite import BUSY_TIMEOUT, open_read_only, store_error, writable
+from flashpoint.store.summaries import rebuild_scale_tables, summary_problems
 
 # Each full-text table: the table it indexes and the column holding that table's id.
 FULL_TEXT_SOURCES = {
@@ -229,7 +232,17 @@ def _doctor(conn: sqlite3.Connection, report: Report, repair: bool) -> None:
     )
     report.findings.append(fts)
 
-    if (schema.ok and fts.ok) or not repair:
+    summary_problems_found = summary_problems(conn) if schema.ok else []
+    summaries = Finding(
+        "summaries",
+        not summary_problems_found,
+        "; ".join(summary_problems_found)
+        or "code and coordinate indexes and daily summaries equal a recomputation",
+    )
+    if schema.ok:
+        report.findings.append(summaries)
+
+    if (schema.ok and fts.ok and summaries.ok) or not repair:
         return
     if not intact:
         for finding in (schema, fts):
@@ -245,6 +258,8 @@ def _doctor(conn: sqlite3.Connection, report: Report, repair: bool) -> None:
             apply(conn)
         if _full_text_problems(conn):
             rebuild_full_text_search(conn)
+        if not summaries.ok:
+            rebuild_scale_tables(conn)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
@@ -254,6 +269,8 @@ def _doctor(conn: sqlite3.Connection, report: Report, repair: bool) -> None:
     if not schema.ok:
         ran = f", ran steps {', '.join(str(n) for n, _a in steps)}" if steps else ""
         schema.repaired = f"version set to {SCHEMA_VERSION}{ran}"
+    if not summaries.ok:
+        summaries.repaired = "rebuilt from the events"
     if not fts.ok:
         counts = {
             source: conn.execute(f"SELECT COUNT(*) FROM {source}").fetchone()[0]

@@ -171,6 +171,14 @@ def _acled(conn: sqlite3.Connection) -> None:
     )
 
 
+def _scale(conn: sqlite3.Connection) -> None:
+    """Code and coordinate indexes, daily summaries and the indexes that sort events (the
+    store at scale: summaries.py documents every table)."""
+    from flashpoint.store.summaries import create_scale_tables
+
+    create_scale_tables(conn)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "0001_initial", _initial),
     (2, "0002_full_text_search", _full_text_search),
@@ -179,5 +187,6 @@ MIGRATIONS: list[Migration] = [
     (5, "0005_alerts", _alerts),
     (6, "0006_admin1", _admin1),
     (7, "0007_acled", _acled),
+    (8, "0008_scale", _scale),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -17,11 +17,12 @@ Alerts are computed and stored by `flashpoint alerts` in a SQLite store; a datas
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from flashpoint.acled import acled_name
 from flashpoint.errors import StoreError, UsageError
 from flashpoint.model import Article, ArticleResult, Entity, Event, Quote
 from flashpoint.store.fulltext import snippet
-from flashpoint.store.sqlite import EVENT_SORTS, EventFilter
+from flashpoint.store.sqlite import SORT_KEYS, EventFilter
 
 MISSING_EXTRA = "serving a Parquet dataset needs DuckDB: pip install 'flashpoint[parquet]'"
 
@@ -61,6 +62,21 @@ AGGREGATE_COLUMNS = (
     "id, date, date_text, quad_code, event_scale, latitude, longitude, place_country,"
     " place_admin1, place_precision, place_name, place_text, actors, recipients"
 )
+
+
+def _dataset_key(key: str) -> str:
+    # The store sorts coalesce(date, '') (a text column); a dataset's date is a DATE, and
+    # NULLS FIRST orders the undated as '' does.
+    return "date" if key == "coalesce(date, '')" else key
+
+
+DATASET_SORTS: dict[str, str] = {
+    name: ", ".join(
+        f"{_dataset_key(key)} DESC NULLS LAST" if desc else f"{_dataset_key(key)} NULLS FIRST"
+        for key in keys
+    )
+    for name, (keys, desc) in SORT_KEYS.items()
+}
 
 
 class FullTextError(sqlite3.OperationalError):
@@ -271,7 +287,7 @@ class ParquetStore:
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         if columns != "COUNT(*)":
-            sql += " ORDER BY " + EVENT_SORTS[where.sort]
+            sql += " ORDER BY " + DATASET_SORTS[where.sort]
             if where.limit is not None:
                 sql += " LIMIT ? OFFSET ?"
                 params += [where.limit, where.offset]
@@ -283,6 +299,35 @@ class ParquetStore:
         sql, params = self._event_query(where or EventFilter(), "id")
         ids = [row[0] for row in self.conn.execute(sql, params).fetchall()]
         return [Event.model_validate_json(record) for record in self._records("events", ids)]
+
+    def events_page(self, where: EventFilter) -> tuple[list[Event], str | None]:
+        """A page of events and the cursor of the next (None after the last). A dataset is
+        read-only, so the cursor holds the next page's position: no insert can shift it."""
+        offset = _cursor_offset(where.sort, where.cursor) if where.cursor else where.offset
+        events = self.events(EventFilter(**{**where.__dict__, "offset": offset, "cursor": None}))
+        full = where.limit is not None and len(events) == where.limit
+        return events, _offset_cursor(where.sort, offset + len(events)) if full else None
+
+    def iter_events(self, where: EventFilter, batch: int = 1000) -> Iterator[list[Event]]:
+        """The filtered events in batches, in the filter's sort; its limit and offset hold."""
+        remaining = where.limit
+        page = EventFilter(**{**where.__dict__, "limit": None})
+        while remaining is None or remaining > 0:
+            page.limit = batch if remaining is None else min(batch, remaining)
+            events, cursor = self.events_page(page)
+            if events:
+                yield events
+            if cursor is None:
+                return
+            page = EventFilter(**{**page.__dict__, "cursor": cursor, "offset": 0})
+            if remaining is not None:
+                remaining -= len(events)
+
+    def count_events_capped(
+        self, where: EventFilter | None = None, cap: int = 10_000
+    ) -> tuple[int, bool]:
+        """Exact: a columnar count reads one column, whatever the size (`cap` unused)."""
+        return self.count_events(where), False
 
     def _records(self, table: str, ids: list[str]) -> list[str]:
         """The `record` of each id, in the order of `ids`."""
@@ -571,6 +616,20 @@ class ParquetStore:
         where, params = _quote_clauses(speaker, article_id, since, until, text)
         return int(self.conn.execute(f"SELECT COUNT(*) FROM quotes{where}", params).fetchone()[0])
 
+    def count_quotes_capped(
+        self,
+        speaker: str | None = None,
+        article_id: str | None = None,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        text: str | None = None,
+        cap: int = 10_000,
+    ) -> tuple[int, bool]:
+        """Exact, as `count_events_capped`."""
+        count = self.count_quotes(speaker, article_id, since=since, until=until, text=text)
+        return count, False
+
     def entities(self, article_id: str) -> list[Entity]:
         rows = self.conn.execute(
             "SELECT record FROM entities WHERE article_id = ? ORDER BY position", [article_id]
@@ -778,3 +837,24 @@ class _Parser:
             tests.append(f"regexp_matches(strip_accents(lower(coalesce({expression}, ''))), ?)")
             self.params.append(pattern)
         return "(" + " OR ".join(tests) + ")" if len(tests) > 1 else tests[0]
+
+
+def _offset_cursor(sort: str, offset: int) -> str:
+    data = json.dumps(["dataset", sort, offset], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _cursor_offset(sort: str, cursor: str) -> int:
+    """The position a cursor of `_offset_cursor` holds; a one-line StoreError otherwise."""
+    try:
+        kind, cursor_sort, offset = json.loads(
+            base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        )
+        if kind == "dataset" and cursor_sort == sort and isinstance(offset, int) and offset >= 0:
+            return offset
+    except (ValueError, TypeError):
+        pass
+    raise StoreError(
+        f"cursor {cursor[:40]!r}: not a cursor of this list (sort {sort}); use the `next`"
+        " value of the previous page, with the same sort and filters"
+    )

@@ -7,6 +7,7 @@ re-running stores nothing twice. WAL mode lets readers (the API) work while a ru
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import os
@@ -15,6 +16,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from flashpoint.acled import acled_columns, acled_name
@@ -28,30 +30,51 @@ from flashpoint.model import (
     LinkedEvent,
     Quote,
 )
-from flashpoint.stages.dedup import (
-    Fingerprint,
-    signature_from_bytes,
-    signature_to_bytes,
-)
 from flashpoint.store.fulltext import snippet
 from flashpoint.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from flashpoint.store.summaries import FLAG_BACKGROUND, FLAG_HYPOTHETICAL, FLAG_NEGATED, TOTAL
+
+if TYPE_CHECKING:  # dedup imports datasketch and scipy: seconds a reading command need not wait
+    from flashpoint.stages.dedup import Fingerprint
 
 DEFAULT_DB = Path("flashpoint.db")
+WRITER_CACHE_KB = 65_536
+"""Page cache of a connection that writes (KiB)."""
+MANY = 20_000
+"""An actor code or a box matching more events than this is tested row by row along the sort's
+index rather than looked up (see StoreQueries._code_clause)."""
+MAP_ID_ROWS = 20_000
+"""The map reads event ids from this many of its newest summary rows at most."""
+COUNT_CAP = 10_000
+COUNT_SECONDS = 0.15
+"""A capped count stops after this long, with the count so far (a lower bound)."""
+COUNT_STEPS = 10_000
+"""SQLite virtual-machine steps between two looks at the clock while counting."""
+"""Lists count their matches up to this many when the summaries cannot count them."""
 BUSY_TIMEOUT = 5.0
 """Seconds a connection waits for another writer's lock before giving up."""
 
-# Orders the event queries accept; each ends on the id so that pages never overlap.
+DATE_KEY = "coalesce(date, '')"
+"""The event date as the sorts and the date filters compare it: never NULL (an undated event
+sorts first), so that a page's position is one row value and an index can seek to it."""
+
+# Orders the event queries accept: columns, and whether all of them are descending. Each ends
+# on the id, so that pages never overlap; each is served by an index (summaries.py).
+SORT_KEYS: dict[str, tuple[tuple[str, ...], bool]] = {
+    "date": ((DATE_KEY, "article_id", "id"), False),
+    "-date": ((DATE_KEY, "article_id", "id"), True),
+    "confidence": (("confidence", DATE_KEY, "id"), False),
+    "-confidence": (("confidence", DATE_KEY, "id"), True),
+    "event_scale": (("event_scale", DATE_KEY, "id"), False),
+    "-event_scale": (("event_scale", DATE_KEY, "id"), True),
+    "event": (("event", DATE_KEY, "id"), False),
+    "-event": (("event", DATE_KEY, "id"), True),
+    "type": (("event", DATE_KEY, "id"), False),  # the CLI's name for the event type
+    "-type": (("event", DATE_KEY, "id"), True),
+}
 EVENT_SORTS: dict[str, str] = {
-    "date": "date, article_id, id",
-    "-date": "date DESC, article_id, id",
-    "confidence": "confidence, date, id",
-    "-confidence": "confidence DESC, date, id",
-    "event_scale": "event_scale, date, id",
-    "-event_scale": "event_scale DESC, date, id",
-    "event": "event, date, id",
-    "-event": "event DESC, date, id",
-    "type": "event, date, id",  # the CLI's name for the event type
-    "-type": "event DESC, date, id",
+    name: ", ".join(f"{key} DESC" if desc else key for key in keys)
+    for name, (keys, desc) in SORT_KEYS.items()
 }
 
 
@@ -86,6 +109,7 @@ class EventFilter:
     link_id: str | None = None
     alert_id: str | None = None  # the events behind a stored alert (alerts.py)
     sort: str = "date"  # a key of EVENT_SORTS
+    cursor: str | None = None  # events after this one in the sort (Store.events_page's `next`)
 
 
 ARTICLE_SUMMARY_SQL = (
@@ -95,6 +119,72 @@ ARTICLE_SUMMARY_SQL = (
     " (SELECT COUNT(*) FROM events e WHERE e.article_id = a.id) AS events"
     " FROM articles a"
 )
+
+SUMMARY_FIELDS = frozenset(
+    {
+        "type",
+        "types",
+        "since",
+        "until",
+        "country",
+        "admin1",
+        "quad",
+        "include_background",
+        "include_hypothetical",
+        "include_negated",
+        "limit",
+        "offset",
+        "sort",
+        "cursor",
+        "text_in",
+    }
+)
+"""The filter fields the summaries answer (the rest must keep their defaults)."""
+
+
+def summary_clauses(where: EventFilter, by_day: bool = False) -> tuple[str, list[object]] | None:
+    """A WHERE clause over a summary table's key (summaries.py) selecting what `where`
+    selects, or None when `where` filters on something the summaries do not keep. Without
+    dates (and unless `by_day`), it reads the rows that total every day."""
+    default = EventFilter()
+    for name, value in where.__dict__.items():
+        if name not in SUMMARY_FIELDS and value != getattr(default, name):
+            return None
+    clauses: list[str] = ["1"]
+    params: list[object] = []
+    types = [kind.upper() for kind in (*([where.type] if where.type else []), *where.types)]
+    if where.type and where.types:
+        return None  # both given: the events query ANDs them; rare enough to leave to it
+    if types:
+        clauses.append(f"event IN ({', '.join('?' * len(types))})")
+        params += types
+    if where.since or where.until or by_day:
+        clauses.append(f"day > '{TOTAL}'")  # dated rows: neither totals nor undated events
+    else:
+        clauses.append(f"day = '{TOTAL}'")
+    if where.since:
+        clauses.append("day >= ?")
+        params.append(where.since)
+    if where.until:
+        clauses.append("day <= ?")
+        params.append(where.until)
+    if where.country:
+        clauses.append("country = ?")
+        params.append(where.country.upper())
+    if where.admin1:
+        clauses.append("lower(admin1) = ?")
+        params.append(where.admin1.strip().lower())
+    if where.quad is not None:
+        clauses.append("quad = ?")
+        params.append(where.quad)
+    for flag, included in (
+        (FLAG_BACKGROUND, where.include_background),
+        (FLAG_HYPOTHETICAL, where.include_hypothetical),
+        (FLAG_NEGATED, where.include_negated),
+    ):
+        if not included:
+            clauses.append(f"flags & {flag} = 0")
+    return " AND ".join(clauses), params
 
 
 class StoreQueries:
@@ -116,16 +206,21 @@ class StoreQueries:
             clauses.append("mode = ?")
             params.append(where.mode.lower())
         if where.initiator:
-            clauses.append("actor_codes LIKE ?")
-            params.append(f"% {where.initiator.upper()} %")
+            clauses.append(self._code_clause(where.initiator, "1"))
+            params.append(where.initiator.upper())
         if where.recipient:
-            clauses.append("recipient_codes LIKE ?")
-            params.append(f"% {where.recipient.upper()} %")
+            clauses.append(self._code_clause(where.recipient, "2"))
+            params.append(where.recipient.upper())
         if where.quad is not None:
             clauses.append("quad_code = ?")
             params.append(where.quad)
         if where.bbox is not None:
             min_lon, min_lat, max_lon, max_lat = where.bbox
+            boxes = [(min_lat, max_lat, min_lon, max_lon)]
+            if min_lon > max_lon:  # the box crosses the antimeridian: two boxes
+                boxes = [(min_lat, max_lat, min_lon, 180.0), (min_lat, max_lat, -180.0, max_lon)]
+            clauses.append("(" + " OR ".join(self._geo_clause(box) for box in boxes) + ")")
+            params += [value for box in boxes for value in box]
             clauses.append("lat BETWEEN ? AND ?")
             params += [min_lat, max_lat]
             if min_lon <= max_lon:
@@ -152,7 +247,13 @@ class StoreQueries:
         if where.text:
             searches = []
             if where.text_in in ("evidence", "both"):
-                searches.append("id IN (SELECT event_id FROM events_fts WHERE events_fts MATCH ?)")
+                common = self._many(
+                    "SELECT 1 FROM events_fts WHERE events_fts MATCH ?", [where.text]
+                )
+                searches.append(
+                    ("+" if common else "")
+                    + "id IN (SELECT event_id FROM events_fts WHERE events_fts MATCH ?)"
+                )
                 params.append(where.text)
             if where.text_in in ("article", "both"):
                 searches.append(
@@ -162,6 +263,29 @@ class StoreQueries:
             clauses.append("(" + " OR ".join(searches) + ")")
         return clauses, params
 
+    def _many(self, sql: str, params: Sequence[object]) -> bool:
+        """Whether a query gives more than MANY rows (counted no further)."""
+        found = self.conn.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT ?)", [*params, MANY])
+        return int(found.fetchone()[0]) >= MANY
+
+    def _code_clause(self, code: str, sides: str) -> str:
+        """The actor-code filter. A code that few events carry drives the query (its events
+        are looked up, then sorted); a common one is tested while the sort's index is walked
+        (`+id` keeps SQLite from driving with it), which stops at the page's last row."""
+        common = self._many(
+            f"SELECT 1 FROM event_codes WHERE code = ? AND side IN ({sides})", [code.upper()]
+        )
+        return ("+" if common else "") + CODE_SQL.format(sides=sides)
+
+    def _geo_clause(self, box: tuple[float, float, float, float]) -> str:
+        """The R*Tree filter for a box (min lat, max lat, min lon, max lon), as _code_clause."""
+        common = self._many(
+            "SELECT 1 FROM event_geo WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ?"
+            " AND min_lon <= ?",
+            box,
+        )
+        return ("+" if common else "") + GEO_SQL
+
     def _filtered(self, where: EventFilter) -> tuple[str, list[object]]:
         """A CTE `f` holding the filtered events' columns, for aggregates."""
         unpaged = EventFilter(**{**where.__dict__, "limit": None, "offset": 0})
@@ -170,6 +294,15 @@ class StoreQueries:
 
     def timeline(self, where: EventFilter) -> list[dict]:
         """Events per day and quad class (events without a date are left out)."""
+        summary = summary_clauses(where, by_day=True)
+        if summary is not None:
+            rows = self.conn.execute(
+                "SELECT day AS date, quad AS quad_code, SUM(events) AS events, SUM(score) AS score"
+                f" FROM summary_daily WHERE {summary[0]}"
+                " GROUP BY day, quad ORDER BY day, quad",
+                summary[1],
+            )
+            return [dict(row) for row in rows]
         cte, params = self._filtered(where)
         rows = self.conn.execute(
             f"{cte} SELECT date, quad_code, COUNT(*) AS events, SUM(event_scale) AS score"
@@ -181,7 +314,12 @@ class StoreQueries:
     def map_places(self, where: EventFilter) -> list[dict]:
         """Every located event, aggregated by place (same point and precision): the dashboard
         draws all of them, however many events there are. Each place has its event count,
-        its count per quad class, and the ids of up to five events (newest first)."""
+        its count per quad class, and the ids of up to five events (newest first). From the
+        summaries when the filter allows; then the ids are one per day and kind of event (the
+        smallest id of each), newest day first."""
+        summary = summary_clauses(where)
+        if summary is not None:
+            return self._summary_places(*summary)
         cte, params = self._filtered(where)
         rows = self.conn.execute(
             f"{cte}, placed AS (SELECT id, date, quad_code, lat, lon, country,"
@@ -210,8 +348,62 @@ class StoreQueries:
             out.append(item)
         return out
 
+    def _summary_places(self, clauses: str, params: list[object]) -> list[dict]:
+        rows = self.conn.execute(
+            "SELECT lat, lon, nullif(precision, -1) AS precision,"
+            " MIN(nullif(country, '')) AS country, MIN(name) AS name, SUM(events) AS events,"
+            " SUM(CASE WHEN quad = 1 THEN events END) AS q1,"
+            " SUM(CASE WHEN quad = 2 THEN events END) AS q2,"
+            " SUM(CASE WHEN quad = 3 THEN events END) AS q3,"
+            " SUM(CASE WHEN quad = 4 THEN events END) AS q4"
+            f" FROM summary_places WHERE {clauses} GROUP BY lat, lon, precision"
+            " ORDER BY events DESC, lat, lon",
+            params,
+        )
+        out = []
+        index: dict[tuple, dict] = {}
+        for row in rows:
+            item = dict(row)
+            item["quads"] = {q: item.pop(f"q{q}") or 0 for q in (1, 2, 3, 4)}
+            item["event_ids"] = []
+            index[(item["lat"], item["lon"], item["precision"])] = item
+            out.append(item)
+        # Ids from the newest rows (one per day and kind of event), then one for the places
+        # those leave out (the smallest id of their totals).
+        dated = clauses.replace(f"day = '{TOTAL}'", f"day > '{TOTAL}'")
+        ids = self.conn.execute(
+            "SELECT lat, lon, nullif(precision, -1), first_id FROM summary_places"
+            f" WHERE {dated} ORDER BY day DESC, first_id LIMIT ?",
+            [*params, MAP_ID_ROWS],
+        )
+        for lat, lon, precision, first_id in ids:
+            found = index.get((lat, lon, precision))
+            wanted = found is not None and len(found["event_ids"]) < 5
+            if wanted and first_id not in found["event_ids"]:  # type: ignore[index]
+                found["event_ids"].append(first_id)  # type: ignore[index]
+        missing = [item for item in out if not item["event_ids"]]
+        if missing:
+            for lat, lon, precision, first_id in self.conn.execute(
+                "SELECT lat, lon, nullif(precision, -1), MIN(first_id) FROM summary_places"
+                f" WHERE {clauses} GROUP BY lat, lon, precision",
+                params,
+            ):
+                found = index.get((lat, lon, precision))
+                if found is not None and not found["event_ids"]:
+                    found["event_ids"].append(first_id)
+        return out
+
     def country_counts(self, where: EventFilter) -> list[dict]:
         """ISO3 codes of the filtered events' places, with event counts, most first."""
+        summary = summary_clauses(where)
+        if summary is not None:
+            rows = self.conn.execute(
+                "SELECT country, SUM(events) AS events FROM summary_daily"
+                f" WHERE country != '' AND {summary[0]} GROUP BY country"
+                " ORDER BY events DESC, country",
+                summary[1],
+            )
+            return [dict(row) for row in rows]
         cte, params = self._filtered(where)
         rows = self.conn.execute(
             f"{cte} SELECT country, COUNT(*) AS events FROM f WHERE country IS NOT NULL"
@@ -222,6 +414,15 @@ class StoreQueries:
 
     def admin1_counts(self, where: EventFilter) -> list[dict]:
         """The provinces/states (event_loc.admin1) of the filtered events' places, by count."""
+        summary = summary_clauses(where)
+        if summary is not None:
+            rows = self.conn.execute(
+                "SELECT admin1, MIN(nullif(country, '')) AS country, SUM(events) AS events"
+                f" FROM summary_daily WHERE admin1 != '' AND {summary[0]} GROUP BY admin1"
+                " ORDER BY events DESC, admin1",
+                summary[1],
+            )
+            return [dict(row) for row in rows]
         cte, params = self._filtered(where)
         rows = self.conn.execute(
             f"{cte} SELECT json_extract(record, '$.event_loc.admin1') AS admin1,"
@@ -233,7 +434,31 @@ class StoreQueries:
         return [dict(row) for row in rows]
 
     def actor_counts(self, where: EventFilter, limit: int | None = None) -> list[dict]:
-        """Actor codes with how many events name them as actor, as recipient, and in all."""
+        """Actor codes with how many events name them as actor, as recipient, and in all.
+        From the summaries when the filter allows; then `names` are the code's names and texts
+        among all stored events (the first 10 in alphabetical order), not only the filtered."""
+        summary = summary_clauses(where)
+        if summary is not None:
+            sql = (
+                "SELECT code, SUM(events) AS events, SUM(as_actor) AS as_actor,"
+                f" SUM(as_recipient) AS as_recipient FROM summary_actors WHERE {summary[0]}"
+                " GROUP BY code ORDER BY events DESC, code"
+            )
+            params = list(summary[1])
+            if limit is not None:
+                sql += " LIMIT ?"
+                params.append(limit)
+            out = [dict(row) for row in self.conn.execute(sql, params)]
+            for item in out:
+                item["names"] = [
+                    row[0]
+                    for row in self.conn.execute(
+                        "SELECT name FROM actor_names WHERE code = ? AND name != ''"
+                        " ORDER BY name LIMIT 10",
+                        (item["code"],),
+                    )
+                ]
+            return out
         cte, params = self._filtered(where)
         sql = (
             f"{cte}, sides AS ("
@@ -274,6 +499,20 @@ class StoreQueries:
             "actor": "coalesce(json_extract({v}, '$.name'), json_extract({v}, '$.code') ||"
             " coalesce('-' || json_extract({v}, '$.sector'), ''))",
         }[level]
+        summary = summary_clauses(where)
+        if summary is not None:
+            sql = (
+                "SELECT source, target, MIN(source_code) AS source_code,"
+                " MIN(target_code) AS target_code, SUM(events) AS events,"
+                " SUM(score) AS score_sum, SUM(score) / SUM(events) AS score_mean"
+                f" FROM summary_dyads WHERE level = ? AND {summary[0]} GROUP BY source, target"
+                " ORDER BY events DESC, source, target"
+            )
+            params = [level, *summary[1]]
+            if limit is not None:
+                sql += " LIMIT ?"
+                params.append(limit)
+            return [dict(row) for row in self.conn.execute(sql, params)]
         cte, params = self._filtered(where)
         sql = (
             f"{cte}, pairs AS ("
@@ -434,6 +673,9 @@ class Store(StoreQueries):
                 self._prepare()
                 self._use_wal()
                 self.conn.execute("PRAGMA synchronous = NORMAL")
+                # A writer touches a page of every index per event: in a large store they are
+                # many, so it keeps more of them in memory than SQLite's 2 MB default.
+                self.conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KB}")
                 self._migrate()
         except sqlite3.Error as exc:
             raise store_error(self.path, exc) from exc
@@ -442,6 +684,9 @@ class Store(StoreQueries):
         self.conn.row_factory = sqlite3.Row
         self.conn.create_function("fp_distance_km", 4, _distance_km, deterministic=True)
         self.conn.execute("PRAGMA foreign_keys = ON")
+        # A REPLACE that deletes a row fires the delete triggers, which keep the full-text
+        # index and the summaries (summaries.py) in step.
+        self.conn.execute("PRAGMA recursive_triggers = ON")
 
     def close(self) -> None:
         self.conn.close()
@@ -590,6 +835,8 @@ class Store(StoreQueries):
         linked: Sequence[LinkedEvent],
     ) -> None:
         """The corpus rows of one article (inside save's transaction)."""
+        from flashpoint.stages.dedup import signature_to_bytes
+
         if fingerprint is not None and fingerprint.signature is not None:
             self.conn.execute(
                 "INSERT OR REPLACE INTO article_fingerprints (article_id, cluster_id,"
@@ -648,6 +895,8 @@ class Store(StoreQueries):
 
     def dedup_candidates(self, keys: Sequence[tuple[int, int]]) -> list[Fingerprint]:
         """Stored articles sharing an LSH bucket with `keys`, in the order they were stored."""
+        from flashpoint.stages.dedup import Fingerprint, signature_from_bytes
+
         if not keys:
             return []
         found: set[str] = set()
@@ -693,6 +942,8 @@ class Store(StoreQueries):
 
     def replace_fingerprints(self, fingerprints: Iterator[Fingerprint]) -> int:
         """Rebuild the LSH index (after a change of dedup settings), in one transaction."""
+        from flashpoint.stages.dedup import signature_to_bytes
+
         count = 0
         with self.conn:
             self.conn.execute("DELETE FROM lsh_buckets")
@@ -809,12 +1060,102 @@ class Store(StoreQueries):
         sql, params = self._event_query(where or EventFilter(), "record")
         return [Event.model_validate_json(row["record"]) for row in self.conn.execute(sql, params)]
 
-    def count_events(self, where: EventFilter | None = None) -> int:
-        query = where or EventFilter()
+    def _summary_count(self, where: EventFilter) -> int | None:
+        summary = summary_clauses(where)
+        if summary is None:
+            return None
+        row = self.conn.execute(
+            f"SELECT coalesce(SUM(events), 0) FROM summary_daily WHERE {summary[0]}", summary[1]
+        ).fetchone()
+        return int(row[0])
+
+    def events_page(self, where: EventFilter) -> tuple[list[Event], str | None]:
+        """A page of events (`where.limit` of them, after `where.cursor` if given) and the
+        cursor of the next page (None after the last). Any depth costs the same: the cursor
+        holds the last row's sort values, and the query seeks past them (keyset pagination)."""
+        keys = [key for key, _desc in sort_columns(where.sort)]
+        names = [f"sort_{i}" for i in range(len(keys))]
+        # The order is found on small rows (id and sort keys), then the page's records read.
         sql, params = self._event_query(
-            EventFilter(**{**query.__dict__, "limit": None, "offset": 0}), "COUNT(*)"
+            where,
+            ", ".join(["id AS id", *(f"{k} AS {n}" for k, n in zip(keys, names, strict=True))]),
+        )
+        rows = self.conn.execute(sql, params).fetchall()
+        records: dict[str, str] = {}
+        ids = [row["id"] for row in rows]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            records.update(
+                self.conn.execute(
+                    f"SELECT id, record FROM events WHERE id IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
+            )
+        events = [Event.model_validate_json(records[i]) for i in ids if i in records]
+        full = where.limit is not None and len(rows) == where.limit
+        cursor = encode_cursor(where.sort, [rows[-1][n] for n in names]) if full else None
+        return events, cursor
+
+    def iter_events(self, where: EventFilter, batch: int = 1000) -> Iterator[list[Event]]:
+        """The filtered events in batches, in the filter's sort, by keyset pagination (a
+        steady rate and flat memory however many); the filter's limit and offset hold."""
+        remaining = where.limit
+        page = EventFilter(**{**where.__dict__, "limit": None})
+        while remaining is None or remaining > 0:
+            size = batch if remaining is None else min(batch, remaining)
+            page.limit = size
+            events, cursor = self.events_page(page)
+            if events:
+                yield events
+            if cursor is None:
+                return
+            page = EventFilter(**{**page.__dict__, "cursor": cursor, "offset": 0})
+            if remaining is not None:
+                remaining -= len(events)
+
+    def count_events(self, where: EventFilter | None = None) -> int:
+        """How many events match (exact; from the summaries when the filter allows)."""
+        query = where or EventFilter()
+        summed = self._summary_count(query)
+        if summed is not None:
+            return summed
+        sql, params = self._event_query(
+            EventFilter(**{**query.__dict__, "limit": None, "offset": 0, "cursor": None}),
+            "COUNT(*)",
         )
         return int(self.conn.execute(sql, params).fetchone()[0])
+
+    def count_events_capped(
+        self, where: EventFilter | None = None, cap: int = COUNT_CAP
+    ) -> tuple[int, bool]:
+        """How many events match, counted up to `cap`: (count, True) when more than `cap`
+        match and counting all would scan them (exact, whatever the size, when the summaries
+        answer the filter)."""
+        query = where or EventFilter()
+        summed = self._summary_count(query)
+        if summed is not None:
+            return summed, False
+        sql, params = self._event_query(
+            EventFilter(**{**query.__dict__, "limit": None, "offset": 0, "cursor": None}), "1"
+        )
+        sql = sql.rsplit(" ORDER BY ", 1)[0]
+        # Counted in steps, for at most COUNT_SECONDS: a filter no index serves (a toll, a
+        # confidence) may need a scan of every event to count; then the count so far is a
+        # lower bound, marked as capped.
+        deadline = time.monotonic() + COUNT_SECONDS
+        count = 0
+        self.conn.set_progress_handler(lambda: int(time.monotonic() > deadline), COUNT_STEPS)
+        try:
+            rows = self.conn.execute(f"{sql} LIMIT ?", [*params, cap + 1])
+            while chunk := rows.fetchmany(500):
+                count += len(chunk)
+        except sqlite3.OperationalError as exc:
+            if "interrupted" not in str(exc) or time.monotonic() <= deadline:
+                raise
+            return count, True
+        finally:
+            self.conn.set_progress_handler(None, 0)
+        return (cap, True) if count > cap else (count, False)
 
     def _event_query(self, where: EventFilter, columns: str) -> tuple[str, list[object]]:
         clauses: list[str] = []
@@ -823,13 +1164,13 @@ class Store(StoreQueries):
             clauses.append("event = ?")
             params.append(where.type.upper())
         if where.actor:
-            clauses.append("(actor_codes LIKE ? OR recipient_codes LIKE ?)")
-            params += [f"% {where.actor.upper()} %"] * 2
+            clauses.append(self._code_clause(where.actor, "1, 2"))
+            params.append(where.actor.upper())
         if where.since:
-            clauses.append("date >= ?")
+            clauses.append(f"{DATE_KEY} >= ?")  # the sorts' expression: indexed
             params.append(where.since)
         if where.until:
-            clauses.append("date <= ?")
+            clauses.append(f"{DATE_KEY} > '' AND {DATE_KEY} <= ?")
             params.append(where.until)
         if where.country:
             clauses.append("country = ?")
@@ -858,6 +1199,9 @@ class Store(StoreQueries):
             # A bounding box first (indexable), then the exact great-circle distance.
             dlat = km / 111.0
             dlon = km / max(1e-6, 111.0 * _cos_deg(lat))
+            box = (lat - dlat, lat + dlat, lon - dlon, lon + dlon)
+            clauses.append(self._geo_clause(box))
+            params += list(box)
             clauses.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")
             params += [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
             clauses.append("fp_distance_km(lat, lon, ?, ?) <= ?")
@@ -865,6 +1209,10 @@ class Store(StoreQueries):
         more_clauses, more_params = self._more_event_clauses(where)
         clauses += more_clauses
         params += more_params
+        if where.cursor and columns != "COUNT(*)":
+            after, after_params = _after_cursor(where.sort, where.cursor)
+            clauses.append(after)
+            params += after_params
         sql = f"SELECT {columns} FROM events"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
@@ -912,6 +1260,28 @@ class Store(StoreQueries):
     ) -> int:
         where, params = _quote_clauses(speaker, article_id, since, until, text)
         return int(self.conn.execute(f"SELECT COUNT(*) FROM quotes{where}", params).fetchone()[0])
+
+    def count_quotes_capped(
+        self,
+        speaker: str | None = None,
+        article_id: str | None = None,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        text: str | None = None,
+        cap: int = COUNT_CAP,
+    ) -> tuple[int, bool]:
+        """How many quotes match, counted up to `cap` when a filter is given (a count of all
+        quotes is exact): (count, True) when more than `cap` match."""
+        where, params = _quote_clauses(speaker, article_id, since, until, text)
+        if not where:
+            return int(self.conn.execute("SELECT COUNT(*) FROM quotes").fetchone()[0]), False
+        count = int(
+            self.conn.execute(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM quotes{where} LIMIT ?)", [*params, cap + 1]
+            ).fetchone()[0]
+        )
+        return (cap, True) if count > cap else (count, False)
 
     def entities(self, article_id: str) -> list[Entity]:
         rows = self.conn.execute(
@@ -1141,6 +1511,64 @@ def _linked_row(record: LinkedEvent) -> tuple:
         record.first_reported.isoformat() if record.first_reported else None,
         record.confidence,
         record.model_dump_json(exclude={"mentions"}),
+    )
+
+
+CODE_SQL = "id IN (SELECT event_id FROM event_codes WHERE code = ? AND side IN ({sides}))"
+"""An actor code filter, through the event_codes index (summaries.py)."""
+GEO_SQL = (
+    "id IN (SELECT i.event_id FROM event_geo AS g JOIN event_geo_ids AS i USING (geo_id)"
+    " WHERE g.max_lat >= ? AND g.min_lat <= ? AND g.max_lon >= ? AND g.min_lon <= ?)"
+)
+"""A box of coordinates (min lat, max lat, min lon, max lon), through the event_geo R*Tree. The
+R*Tree keeps 32-bit coordinates rounded outwards, so the exact comparison follows it."""
+
+
+def sort_columns(sort: str) -> list[tuple[str, bool]]:
+    """The columns of a sort (EVENT_SORTS), each with whether it is descending."""
+    keys, desc = SORT_KEYS[sort]
+    return [(key, desc) for key in keys]
+
+
+def encode_cursor(sort: str, values: Sequence[object]) -> str:
+    """An opaque token for the position after a row: its sort and its values of the sort."""
+    data = json.dumps([sort, list(values)], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def decode_cursor(sort: str, cursor: str) -> list[object]:
+    """The sort values a cursor holds; a StoreError (one line) for a cursor that is not one of
+    this sort's."""
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        kind, values = data
+        ok = (
+            kind == sort
+            and isinstance(values, list)
+            and len(values) == len(sort_columns(sort))
+            and all(isinstance(v, (str, int, float)) for v in values)
+        )
+    except (ValueError, TypeError):
+        ok = False
+    if not ok:
+        raise StoreError(
+            f"cursor {cursor[:40]!r}: not a cursor of this list (sort {sort}); use the `next`"
+            " value of the previous page, with the same sort and filters"
+        )
+    return values
+
+
+def _after_cursor(sort: str, cursor: str) -> tuple[str, list[object]]:
+    """SQL for the rows after the cursor's in the sort: one row-value comparison, in the order
+    of the sort's index, so that the index seeks to it."""
+    keys, desc = SORT_KEYS[sort]
+    values = decode_cursor(sort, cursor)
+    marks = ", ".join("?" * len(keys))
+    # SQLite seeks on the first column's bound; the row value then skips the rest of its ties.
+    return (
+        f"{keys[0]} {'<=' if desc else '>='} ? AND ({', '.join(keys)}) {'<' if desc else '>'}"
+        f" ({marks})",
+        [values[0], *values],
     )
 
 

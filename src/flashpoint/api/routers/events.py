@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query
 
-from flashpoint.api.deps import EventSort, FilterDep, StoreDep, full_text_errors
+from flashpoint.api.deps import EventSort, FilterDep, StoreDep, full_text_errors, invalid
 from flashpoint.api.schemas import ArticleSummary, EventDetail, EventPage, Mention, Message
 from flashpoint.api.spans import event_spans
+from flashpoint.errors import StoreError
 from flashpoint.store import EventFilter
 
 router = APIRouter(prefix="/api/events", tags=["events"])
@@ -23,13 +24,30 @@ def list_events(
     sort: Annotated[EventSort, Query(description="Order; a leading - is descending.")] = "date",
     limit: Annotated[int, Query(ge=1, le=1000, description="Page size.")] = 100,
     offset: Annotated[int, Query(ge=0, le=10**9, description="Events to skip.")] = 0,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=2000,
+            description="The `next` of the previous page: the events after it (then offset"
+            " counts from there).",
+        ),
+    ] = None,
 ) -> EventPage:
-    """Stored events, filtered, sorted and paged; `total` counts every match."""
-    page = EventFilter(**{**where.__dict__, "sort": sort, "limit": limit, "offset": offset})
+    """Stored events, filtered, sorted and paged; `total` counts every match, up to 10,000
+    when counting more would scan them (then `total_capped` is true). Follow `next` for the
+    following page: any depth costs the same."""
+    page = EventFilter(
+        **{**where.__dict__, "sort": sort, "limit": limit, "offset": offset, "cursor": cursor}
+    )
     with full_text_errors(where.text):
-        total = store.count_events(page)
-        items = store.events(page)
-    return EventPage(total=total, limit=limit, offset=offset, items=items)
+        try:
+            items, following = store.events_page(page)
+        except StoreError as exc:
+            raise invalid("cursor", exc.message) from exc
+        total, capped = store.count_events_capped(page)
+    return EventPage(
+        total=total, total_capped=capped, limit=limit, offset=offset, items=items, next=following
+    )
 
 
 @router.get("/{event_id}", response_model=EventDetail, responses={404: {"model": Message}})

@@ -44,8 +44,10 @@ def list_quotes(
         "until": until.isoformat() if until else None,
         "text": q.strip() or None if q else None,
     }
+    total, capped = store.count_quotes_capped(**found)
     return QuotePage(
-        total=store.count_quotes(**found),
+        total=total,
+        total_capped=capped,
         limit=limit,
         offset=offset,
         items=store.quotes(**found, limit=limit, offset=offset),

@@ -246,6 +246,7 @@ function flags(event) {
 async function loadDashboard() {
   setStatus("Loading…");
   state.offset = 0;
+  state.cursor = null;
   updateDownloads();
   try {
     await Promise.all([loadAlerts(), loadMap(), loadTimeline(), loadNetwork(), loadEvents(false)]);
@@ -565,7 +566,9 @@ async function explainEmpty() {
 
 async function loadEvents(append) {
   const sort = document.getElementById("sort").value;
-  const page = await getJSON(withParams("/api/events", { sort, limit: String(PAGE), offset: String(state.offset) }));
+  // The next page follows the previous one's cursor: any depth costs the server the same.
+  const more = append && state.cursor ? { cursor: state.cursor } : {};
+  const page = await getJSON(withParams("/api/events", { sort, limit: String(PAGE), ...more }));
   const body = document.querySelector("#events tbody");
   const rows = page.items.map((event) => {
     const open = () => { location.hash = `#/event/${encodeURIComponent(event.id)}`; };
@@ -588,8 +591,10 @@ async function loadEvents(append) {
   }
   if (append) body.append(...rows); else body.replaceChildren(...rows);
   state.offset += page.items.length;
-  document.getElementById("event-count").textContent = `${page.total} in all`;
-  document.getElementById("more").hidden = state.offset >= page.total;
+  state.cursor = page.next;
+  document.getElementById("event-count").textContent = page.total_capped
+    ? `${page.total.toLocaleString("en")}+ in all` : `${page.total} in all`;
+  document.getElementById("more").hidden = !page.next;
 }
 
 // --- the event page -------------------------------------------------------------------------
@@ -726,6 +731,7 @@ async function init() {
   });
   document.getElementById("sort").addEventListener("change", () => {
     state.offset = 0;
+    state.cursor = null;
     try { formToURL(); } catch (_) { /* the sort alone */ }
     loadEvents(false).catch((e) => setStatus(e.message, true));
   });
