@@ -31,7 +31,7 @@ from flashpoint.acled import acled_name
 from flashpoint.errors import StoreError, UsageError
 from flashpoint.model import Article, ArticleResult, Entity, Event, Quote
 from flashpoint.store.fulltext import snippet
-from flashpoint.store.sqlite import SORT_KEYS, EventFilter
+from flashpoint.store.sqlite import SORT_KEYS, EventFilter, iter_pages
 
 MISSING_EXTRA = "serving a Parquet dataset needs DuckDB: pip install 'flashpoint[parquet]'"
 
@@ -310,18 +310,7 @@ class ParquetStore:
 
     def iter_events(self, where: EventFilter, batch: int = 1000) -> Iterator[list[Event]]:
         """The filtered events in batches, in the filter's sort; its limit and offset hold."""
-        remaining = where.limit
-        page = EventFilter(**{**where.__dict__, "limit": None})
-        while remaining is None or remaining > 0:
-            page.limit = batch if remaining is None else min(batch, remaining)
-            events, cursor = self.events_page(page)
-            if events:
-                yield events
-            if cursor is None:
-                return
-            page = EventFilter(**{**page.__dict__, "cursor": cursor, "offset": 0})
-            if remaining is not None:
-                remaining -= len(events)
+        return iter_pages(self.events_page, where, batch)
 
     def count_events_capped(
         self, where: EventFilter | None = None, cap: int = 10_000

@@ -13,7 +13,7 @@ import math
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -1099,19 +1099,7 @@ class Store(StoreQueries):
     def iter_events(self, where: EventFilter, batch: int = 1000) -> Iterator[list[Event]]:
         """The filtered events in batches, in the filter's sort, by keyset pagination (a
         steady rate and flat memory however many); the filter's limit and offset hold."""
-        remaining = where.limit
-        page = EventFilter(**{**where.__dict__, "limit": None})
-        while remaining is None or remaining > 0:
-            size = batch if remaining is None else min(batch, remaining)
-            page.limit = size
-            events, cursor = self.events_page(page)
-            if events:
-                yield events
-            if cursor is None:
-                return
-            page = EventFilter(**{**page.__dict__, "cursor": cursor, "offset": 0})
-            if remaining is not None:
-                remaining -= len(events)
+        return iter_pages(self.events_page, where, batch)
 
     def count_events(self, where: EventFilter | None = None) -> int:
         """How many events match (exact; from the summaries when the filter allows)."""
@@ -1522,6 +1510,27 @@ GEO_SQL = (
 )
 """A box of coordinates (min lat, max lat, min lon, max lon), through the event_geo R*Tree. The
 R*Tree keeps 32-bit coordinates rounded outwards, so the exact comparison follows it."""
+
+
+def iter_pages(
+    events_page: Callable[[EventFilter], tuple[list[Event], str | None]],
+    where: EventFilter,
+    batch: int,
+) -> Iterator[list[Event]]:
+    """A store's filtered events in batches, following its `events_page` cursors; the
+    filter's own limit and offset hold."""
+    remaining = where.limit
+    page = EventFilter(**{**where.__dict__, "limit": None})
+    while remaining is None or remaining > 0:
+        page.limit = batch if remaining is None else min(batch, remaining)
+        events, cursor = events_page(page)
+        if events:
+            yield events
+        if cursor is None:
+            return
+        page = EventFilter(**{**page.__dict__, "cursor": cursor, "offset": 0})
+        if remaining is not None:
+            remaining -= len(events)
 
 
 def sort_columns(sort: str) -> list[tuple[str, bool]]:
