@@ -778,3 +778,16 @@ def test_a_province_attacked_is_the_place_not_a_meeting_elsewhere(code_text) -> 
     )
     (attack,) = [e for e in result.events if e.event == "ASSAULT"]
     assert attack.event_loc is not None and attack.event_loc.country == "AFG"
+
+
+def test_a_countrys_aircraft_are_its_military_and_one_side_of_the_same_raid(code_text) -> None:
+    result = code_text(
+        "The Afghan air force sent jets to attack the rebel-held province of Kandahar. "
+        "Residents said Afghan aircraft conducted at least 12 strikes on residential areas. "
+        "At least 10 civilians were killed.",
+        published=PUBLISHED,
+    )
+    (raid,) = [e for e in result.events if e.event == "ASSAULT"]
+    assert {(a.code, a.sector) for a in raid.actor} == {("AFG", "MIL")}
+    assert raid.size is not None and raid.size.dead == 10
+    assert len(raid.mentions) >= 2
