@@ -45,6 +45,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -58,6 +59,7 @@ from flashpoint.gazetteer import (
     without_article,
 )
 from flashpoint.model import Event, Place
+from flashpoint.resources import load_yaml
 from flashpoint.stages.place_ranker import ArticleFeatures, Ranker, load_ranker
 
 LITERAL_LABELS = {"GPE", "LOC", "FAC"}
@@ -1507,12 +1509,18 @@ def locate_events(analyzed: AnalyzedArticle) -> None:
         event.event_loc = _article_place(event, analyzed, usable, main_country)
 
 
-WATER_WORDS = ("sea", "strait", "gulf", "channel", "canal", "lake", "ocean", "bay", "mandeb")
+@cache
+def _water_names() -> tuple[frozenset[str], frozenset[str]]:
+    """(words that make a name a body of water, whole names of one): places.yaml."""
+    data = load_yaml("places.yaml")
+    words = frozenset(str(w).lower() for w in data["water_words"])
+    return words, frozenset(str(n) for n in data["water_names"])
 
 
 def _water(name: str | None) -> bool:
+    water_words, water_names = _water_names()
     words = (name or "").lower().replace("-", " ").split()
-    return any(word in WATER_WORDS for word in words) or (name or "") in ("Mediterranean",)
+    return any(word in water_words for word in words) or (name or "") in water_names
 
 
 def _names_whole(toponym: Toponym, participants: list) -> bool:
