@@ -228,6 +228,26 @@ def test_a_day_carries_to_the_next_sentence_of_a_past_story(nlp):
     assert attack.date_precision == "published"
 
 
+def test_a_day_carries_over_one_undated_sentence_but_no_further(nlp):
+    analyzed = analyze(
+        nlp,
+        "On Monday, militiamen entered the market town. Residents feared the worst. Soldiers "
+        "shot at the militiamen. Officials blamed the governor.",
+    )
+    shot = event_at(analyzed, "shot", "ASSAULT")
+    date_events(analyzed)
+    assert shot.date == dt.date(2024, 1, 1) and shot.date_span.text == "Monday"
+    # a sentence between with a date of its own stops the carry, even an unusable one
+    analyzed = analyze(
+        nlp,
+        "On Monday, militiamen entered the town. The governor resigned in 2019. Soldiers shot "
+        "at the militiamen.",
+    )
+    shot = event_at(analyzed, "shot", "ASSAULT")
+    date_events(analyzed)
+    assert shot.date_precision == "published"
+
+
 def test_background_rule(nlp):
     analyzed = analyze(
         nlp,

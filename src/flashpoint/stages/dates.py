@@ -9,9 +9,10 @@ in `data/dates.yaml`); this stage decides which one belongs to which event:
    toppled ...", "X said Thursday that Y attacked"); never one inside another clause of the
    sentence ("the movement, whose chief vowed last month, ..."), nor one reached through
    "after", "since", "in the wake of" (another event's date: `sequence_words` in dates.yaml);
-2. else the sentence before, when both tell of the past and that sentence's main clause names a
-   day ("On Monday gunmen stormed a village. Five people were killed."); never for background
-   events, never a month or a year (too loose to carry);
+2. else one of the two sentences before, when both tell of the past and that sentence's main
+   clause names a day ("On Monday gunmen stormed a village. Five people were killed."); never
+   past a sentence with a date of its own, never for background events, never a month or a year
+   (too loose to carry);
 3. else the publication date, flagged with precision "published" (background events are left
    undated rather than given today's date).
 
@@ -59,6 +60,8 @@ COARSE = {"month", "season", "year", "decade", "century"}
 # Dates carried to the next sentence: specific occasions only, not "in 2014".
 CARRIED_PRECISIONS = {"day", "weekend"}
 RECENT_DAYS = 7
+# How many sentences back a stated day still dates a past event with no time word.
+CARRY_SENTENCES = 2
 
 
 @dataclass
@@ -177,41 +180,54 @@ def _date_of(
         return min(own, key=lambda item: item[0])[1]
     if event.background:
         return None
-    # The paragraph: a past event right after a sentence that dates a past occasion ("On
-    # Saturday gunmen stormed a village. Five people were killed.").
-    previous = _previous_sentence(sentence, segment, analyzed)
-    if previous is None or clause_tense(trigger) != "past":
+    # The paragraph: a past event told soon after a sentence that dates a past occasion ("On
+    # Saturday gunmen stormed a village. Five people were killed."). The day carries over at most
+    # CARRY_SENTENCES sentences, and never past a sentence with a calendar date of its own.
+    if clause_tense(trigger) != "past":
         return None
     if any(
         sentence.start <= f.tokens.start < sentence.end and _dates_something(f) for f in candidates
     ):
         return None  # the sentence has its own date, in a clause we could not tie to the event
-    if previous.doc is not sentence.doc:  # the paragraph before
-        candidates = [f for f in by_segment.get(segment.index - 1, []) if f.expression.value]
-    earlier = [
-        f
-        for f in candidates
-        if f.tokens.doc is previous.doc
-        and previous.start <= f.tokens.start < previous.end
-        and _dates_something(f)
-        and f.expression.precision in CARRIED_PRECISIONS
-        and _in_main_clause(f.tokens)
-        and clause_tense(f.tokens.root) == "past"
-    ]
-    return earlier[-1] if earlier else None
+    previous_segment = segment
+    previous: SpacySpan | None = sentence
+    for _ in range(CARRY_SENTENCES):
+        assert previous is not None
+        previous, previous_segment = _previous_sentence(previous, previous_segment, analyzed)
+        if previous is None:
+            return None
+        dated = [
+            f
+            for f in by_segment.get(previous_segment.index, [])
+            if f.expression.value
+            and f.tokens.doc is previous.doc
+            and previous.start <= f.tokens.start < previous.end
+            and _dates_something(f)
+        ]
+        if not dated:
+            continue
+        earlier = [
+            f
+            for f in dated
+            if f.expression.precision in CARRIED_PRECISIONS
+            and _in_main_clause(f.tokens)
+            and clause_tense(f.tokens.root) == "past"
+        ]
+        return earlier[-1] if earlier else None
+    return None
 
 
 def _previous_sentence(
     sentence: SpacySpan, segment: Segment, analyzed: AnalyzedArticle
-) -> SpacySpan | None:
+) -> tuple[SpacySpan | None, Segment]:
     """The sentence before, in this paragraph or, for a paragraph's first sentence, the last
     of the body paragraph before it (news paragraphs are one or two sentences)."""
     if sentence.start > 0:
-        return sentence.doc[sentence.start - 1].sent
+        return sentence.doc[sentence.start - 1].sent, segment
     before = analyzed.segments[segment.index - 1] if segment.index > 0 else None
     if before is None or before.kind != "body" or segment.kind != "body" or not len(before.doc):
-        return None
-    return before.doc[len(before.doc) - 1].sent
+        return None, segment
+    return before.doc[len(before.doc) - 1].sent, before
 
 
 def _dates_something(found: FoundDate) -> bool:
