@@ -770,6 +770,19 @@ def test_a_speakers_undated_statements_take_the_day_of_their_dated_ones(code_tex
     assert by_trigger["praised"].date_precision == "published"
 
 
+def test_a_speakers_quote_dated_at_its_cue_dates_their_undated_statement(code_text) -> None:
+    result = code_text(
+        "Tom Berg, the Freedonian foreign minister, praised the mediators. Ana Ruiz, the "
+        "Freedonian prime minister, welcomed the truce. \u201cThis is a good day for the "
+        "region,\u201d Ruiz said at a news conference on Thursday.",
+        published="2024-03-16T10:00:00",  # a Saturday
+    )
+    by_trigger = {e.trigger.text: e for e in result.events if e.trigger}
+    assert str(by_trigger["welcomed"].date) == "2024-03-14"
+    assert by_trigger["welcomed"].date_precision == "day"
+    assert by_trigger["praised"].date_precision == "published"
+
+
 def test_a_province_attacked_is_the_place_not_a_meeting_elsewhere(code_text) -> None:
     result = code_text(
         "The air force sent jets to attack the rebel-held province of Kandahar, as donors "

@@ -105,8 +105,9 @@ def date_events(analyzed: AnalyzedArticle) -> None:
             _apply(event, chosen.expression, published)
         elif event.date is None and not event.background:
             undated.append(event)
+    quoted_days = _quoted_days(analyzed, by_segment)
     for event in undated:
-        occasion = _speakers_occasion(event, analyzed.events)
+        occasion = _speakers_occasion(event, analyzed.events, quoted_days)
         if occasion is not None:
             event.date, event.date_precision, event.date_span = occasion
         elif published is not None:
@@ -115,35 +116,89 @@ def date_events(analyzed: AnalyzedArticle) -> None:
 
 
 def _speakers_occasion(
-    event: Event, events: list[Event]
+    event: Event, events: list[Event], quoted_days: list[tuple[set[str], FoundDate]]
 ) -> tuple[dt.date, DatePrecision, Span] | None:
     """A statement with no time word of its own, by a speaker whose other statements in the
     article are all dated one day ("the minister said at a press conference on Thursday"): made on
-    that occasion. Two different days leave it undated."""
+    that occasion. A statement is an event or a quote whose cue is dated. Two different days
+    leave it undated."""
     if event.quad_code not in VERBAL_QUADS or not event.actor:
         return None
-    dated = [
-        other
-        for other in events
-        if other is not event
-        and other.quad_code in VERBAL_QUADS
-        and other.date_precision == "day"
-        and other.date is not None
-        and other.date_span is not None
-        and _same_speaker(event, other)
-    ]
-    if len({other.date for other in dated}) != 1:
+    days: list[tuple[dt.date, Span]] = []
+    for other in events:
+        if (
+            other is not event
+            and other.quad_code in VERBAL_QUADS
+            and other.date_precision == "day"
+            and other.date is not None
+            and other.date_span is not None
+            and _same_speaker(event, other)
+        ):
+            days.append((other.date, other.date_span))
+    speaker = _speaker_keys(event)
+    for keys, found in quoted_days:
+        if _names_meet(keys, speaker) and found.expression.date is not None:
+            expression = found.expression
+            span = Span(text=expression.text, start=expression.start, end=expression.end)
+            days.append((expression.date, span))
+    if len({day for day, _ in days}) != 1:
         return None
-    first = dated[0]
-    assert first.date is not None and first.date_span is not None
-    return first.date, "day", first.date_span
+    day, span = days[0]
+    return day, "day", span
+
+
+def _quoted_days(
+    analyzed: AnalyzedArticle, by_segment: dict[int, list[FoundDate]]
+) -> list[tuple[set[str], FoundDate]]:
+    """Quotes whose cue's own clause names a day ("X said on Thursday"), with their speakers'
+    names: the occasions on which those speakers spoke."""
+    dated = []
+    for quote in analyzed.quotes:
+        if quote.cue is None or quote.speaker is None:
+            continue
+        segment = _segment_at(analyzed, quote.cue.start)
+        if segment is None:
+            continue
+        cue = _token_at(segment, quote.cue.start, quote.cue.end)
+        if cue is None:
+            continue
+        sentence = cue.sent
+        own = [
+            (rank, f)
+            for f in by_segment.get(segment.index, [])
+            if f.expression.value
+            and f.expression.precision == "day"
+            and _dates_something(f)
+            and sentence.start <= f.tokens.start < sentence.end
+            and (rank := clause_rank(f.tokens, cue)) is not None
+            and rank[0] == 0
+        ]
+        if own:
+            names = {
+                name.lower()
+                for name in (quote.speaker.name, quote.speaker.text)
+                if name and (quote.speaker.code or quote.speaker.name or quote.speaker.sector)
+            }
+            dated.append((names, min(own, key=lambda item: item[0])[1]))
+    return dated
 
 
 def _same_speaker(one: Event, other: Event) -> bool:
-    def keys(event: Event) -> set[str]:
-        return {(a.name or a.text).lower() for a in event.actor if a.code or a.name or a.sector}
+    return _names_meet(_speaker_keys(one), _speaker_keys(other))
 
-    return bool(keys(one) & keys(other))
+
+def _names_meet(one: set[str], other: set[str]) -> bool:
+    """The same name, or a surname standing for the full name ("Ruiz", "Ana Ruiz")."""
+    for a in one:
+        for b in other:
+            short, full = sorted((a.split(), b.split()), key=len)
+            if short == full or (len(short) == 1 and full[-1] == short[0]):
+                return True
+    return False
+
+
+def _speaker_keys(event: Event) -> set[str]:
+    return {(a.name or a.text).lower() for a in event.actor if a.code or a.name or a.sector}
 
 
 def _date_of(
