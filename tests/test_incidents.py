@@ -783,6 +783,19 @@ def test_a_speakers_quote_dated_at_its_cue_dates_their_undated_statement(code_te
     assert by_trigger["praised"].date_precision == "published"
 
 
+def test_a_speakers_statement_is_placed_where_their_quotes_say_they_spoke(code_text) -> None:
+    result = code_text(
+        "Ana Ruiz, the Freedonian president, accused Sylvania of arming the rebels. Tom Berg, "
+        "the Freedonian foreign minister, accused the rebels of looting. \u201cA country we call "
+        "a friend is building an army on our borders,\u201d Ruiz said in a speech in Lyon.",
+        published=PUBLISHED,
+    )
+    by_actor = {e.actor[0].text: e for e in result.events if e.event == "ACCUSE"}
+    assert by_actor["Ana Ruiz"].event_loc is not None
+    assert by_actor["Ana Ruiz"].event_loc.name == "Lyon"
+    assert by_actor["Tom Berg"].event_loc is None  # another speaker
+
+
 def test_a_province_attacked_is_the_place_not_a_meeting_elsewhere(code_text) -> None:
     result = code_text(
         "The air force sent jets to attack the rebel-held province of Kandahar, as donors "

@@ -113,7 +113,40 @@ class AnalyzedArticle:
             if m.segment == segment and m.token_start < token_end and token_start < m.token_end
         ]
 
+    def quotes_by(self, actors: list[Actor]) -> list[Quote]:
+        """The quotes whose speaker is one of these participants, by name ("Ruiz" stands for
+        "Ana Ruiz")."""
+        names = speaker_names(actors)
+        if not names:
+            return []
+        return [
+            quote
+            for quote in self.quotes
+            if quote.speaker is not None and names_meet(names, speaker_names([quote.speaker]))
+        ]
+
     def to_result(self) -> ArticleResult:
         return ArticleResult(
             article=self.article, events=self.events, quotes=self.quotes, entities=self.entities
         )
+
+
+def speaker_names(actors: list[Actor]) -> set[str]:
+    """Lower-cased names of the participants that are someone: coded, named or of a sector."""
+    return {
+        name.lower()
+        for actor in actors
+        if actor.code or actor.name or actor.sector
+        for name in (actor.name, actor.text)
+        if name
+    }
+
+
+def names_meet(one: set[str], other: set[str]) -> bool:
+    """The same name, or a surname standing for the full name ("Ruiz", "Ana Ruiz")."""
+    for a in one:
+        for b in other:
+            short, full = sorted((a.split(), b.split()), key=len)
+            if short == full or (len(short) == 1 and full[-1] == short[0]):
+                return True
+    return False

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
-from flashpoint.analysis import AnalyzedArticle, Segment
-from flashpoint.model import DatePrecision, Event, Span
+from flashpoint.analysis import AnalyzedArticle, Segment, names_meet, speaker_names
+from flashpoint.model import DatePrecision, Event, Quote, Span
 from flashpoint.temporal import (
     CLAUSE_DEPS,
     TimeExpression,
@@ -105,9 +105,8 @@ def date_events(analyzed: AnalyzedArticle) -> None:
             _apply(event, chosen.expression, published)
         elif event.date is None and not event.background:
             undated.append(event)
-    quoted_days = _quoted_days(analyzed, by_segment)
     for event in undated:
-        occasion = _speakers_occasion(event, analyzed.events, quoted_days)
+        occasion = _speakers_occasion(event, analyzed, by_segment)
         if occasion is not None:
             event.date, event.date_precision, event.date_span = occasion
         elif published is not None:
@@ -116,7 +115,7 @@ def date_events(analyzed: AnalyzedArticle) -> None:
 
 
 def _speakers_occasion(
-    event: Event, events: list[Event], quoted_days: list[tuple[set[str], FoundDate]]
+    event: Event, analyzed: AnalyzedArticle, by_segment: dict[int, list[FoundDate]]
 ) -> tuple[dt.date, DatePrecision, Span] | None:
     """A statement with no time word of its own, by a speaker whose other statements in the
     article are all dated one day ("the minister said at a press conference on Thursday"): made on
@@ -125,7 +124,7 @@ def _speakers_occasion(
     if event.quad_code not in VERBAL_QUADS or not event.actor:
         return None
     days: list[tuple[dt.date, Span]] = []
-    for other in events:
+    for other in analyzed.events:
         if (
             other is not event
             and other.quad_code in VERBAL_QUADS
@@ -135,9 +134,9 @@ def _speakers_occasion(
             and _same_speaker(event, other)
         ):
             days.append((other.date, other.date_span))
-    speaker = _speaker_keys(event)
-    for keys, found in quoted_days:
-        if _names_meet(keys, speaker) and found.expression.date is not None:
+    for quote in analyzed.quotes_by(event.actor):
+        found = _cue_day(quote, analyzed, by_segment)
+        if found is not None and found.expression.date is not None:
             expression = found.expression
             span = Span(text=expression.text, start=expression.start, end=expression.end)
             days.append((expression.date, span))
@@ -147,58 +146,34 @@ def _speakers_occasion(
     return day, "day", span
 
 
-def _quoted_days(
-    analyzed: AnalyzedArticle, by_segment: dict[int, list[FoundDate]]
-) -> list[tuple[set[str], FoundDate]]:
-    """Quotes whose cue's own clause names a day ("X said on Thursday"), with their speakers'
-    names: the occasions on which those speakers spoke."""
-    dated = []
-    for quote in analyzed.quotes:
-        if quote.cue is None or quote.speaker is None:
-            continue
-        segment = _segment_at(analyzed, quote.cue.start)
-        if segment is None:
-            continue
-        cue = _token_at(segment, quote.cue.start, quote.cue.end)
-        if cue is None:
-            continue
-        sentence = cue.sent
-        own = [
-            (rank, f)
-            for f in by_segment.get(segment.index, [])
-            if f.expression.value
-            and f.expression.precision == "day"
-            and _dates_something(f)
-            and sentence.start <= f.tokens.start < sentence.end
-            and (rank := clause_rank(f.tokens, cue)) is not None
-            and rank[0] == 0
-        ]
-        if own:
-            names = {
-                name.lower()
-                for name in (quote.speaker.name, quote.speaker.text)
-                if name and (quote.speaker.code or quote.speaker.name or quote.speaker.sector)
-            }
-            dated.append((names, min(own, key=lambda item: item[0])[1]))
-    return dated
+def _cue_day(
+    quote: Quote, analyzed: AnalyzedArticle, by_segment: dict[int, list[FoundDate]]
+) -> FoundDate | None:
+    """The day the cue's own clause names ("X said on Thursday"), if any."""
+    if quote.cue is None:
+        return None
+    segment = _segment_at(analyzed, quote.cue.start)
+    if segment is None:
+        return None
+    cue = _token_at(segment, quote.cue.start, quote.cue.end)
+    if cue is None:
+        return None
+    sentence = cue.sent
+    own = [
+        (rank, f)
+        for f in by_segment.get(segment.index, [])
+        if f.expression.value
+        and f.expression.precision == "day"
+        and _dates_something(f)
+        and sentence.start <= f.tokens.start < sentence.end
+        and (rank := clause_rank(f.tokens, cue)) is not None
+        and rank[0] == 0
+    ]
+    return min(own, key=lambda item: item[0])[1] if own else None
 
 
 def _same_speaker(one: Event, other: Event) -> bool:
-    return _names_meet(_speaker_keys(one), _speaker_keys(other))
-
-
-def _names_meet(one: set[str], other: set[str]) -> bool:
-    """The same name, or a surname standing for the full name ("Ruiz", "Ana Ruiz")."""
-    for a in one:
-        for b in other:
-            short, full = sorted((a.split(), b.split()), key=len)
-            if short == full or (len(short) == 1 and full[-1] == short[0]):
-                return True
-    return False
-
-
-def _speaker_keys(event: Event) -> set[str]:
-    return {(a.name or a.text).lower() for a in event.actor if a.code or a.name or a.sector}
+    return names_meet(speaker_names(one.actor), speaker_names(other.actor))
 
 
 def _date_of(

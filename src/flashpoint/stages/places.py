@@ -1499,6 +1499,8 @@ def locate_events(analyzed: AnalyzedArticle) -> None:
     pending: list[Event] = []
     for event in analyzed.events:
         place = _own_place(event, analyzed, usable, segments)
+        if place is None and _verbal(event):
+            place = _speakers_place(event, analyzed, usable)
         if place is not None and not _verbal(event):
             place = _finer_place(event, place, analyzed, usable)
         if place is not None:
@@ -1665,6 +1667,39 @@ def _occasion_place(head: Token, here: list[tuple[Toponym, str]]) -> Place | Non
         and t.token_start not in inside
     ]
     return places[0].to_place("clause") if places else None
+
+
+def _speakers_place(
+    event: Event, analyzed: AnalyzedArticle, usable: list[tuple[Toponym, str]]
+) -> Place | None:
+    """A statement with no place of its own, by a speaker whose quotes' cues all say where they
+    spoke ("X said in a speech in Ankara", "told reporters in Geneva"): made there."""
+    found: dict[str, Toponym] = {}
+    for quote in analyzed.quotes_by(event.actor):
+        if quote.cue is None:
+            continue
+        segment = next((s for s in analyzed.segments if s.start <= quote.cue.start < s.end), None)
+        if segment is None:
+            continue
+        cue = segment.doc.char_span(
+            quote.cue.start - segment.start,
+            quote.cue.end - segment.start,
+            alignment_mode="expand",
+        )
+        if cue is None or not len(cue):
+            continue
+        clause = _clause_tokens(cue.root)
+        for toponym, use in usable:
+            if (
+                use == "locative"
+                and toponym.segment == segment.index
+                and toponym.token_start in clause
+                and toponym.place is not None
+            ):
+                found[toponym.place.name or toponym.text] = toponym
+    if len(found) != 1:
+        return None
+    return next(iter(found.values())).to_place("article")
 
 
 def _origin(toponym: Toponym, segment: Segment) -> bool:
