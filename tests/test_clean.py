@@ -154,3 +154,25 @@ def test_a_story_stored_on_one_line_gets_its_paragraphs_back() -> None:
     assert [short.text[p.start : p.end] for p in short.parts_of("body")] == [
         "One sentence here. And a second one."
     ]
+
+
+def test_a_quotation_running_over_lost_paragraphs_is_cut_where_it_opens_again() -> None:
+    # News convention: a quotation over several paragraphs opens each one and closes the last.
+    sentences = [
+        "A nurse described the night: “The wards were full. We had no power.",
+        "“By morning the generators failed. Nobody came,” she said.",
+        "The army denied shelling the hospital on Tuesday.",
+    ]
+    filler = "Residents said the market stayed shut for most of the day as patrols passed. "
+    text = " ".join(sentences) + " " + filler * 14
+    article = article_from(text)
+    body = [article.text[p.start : p.end] for p in article.parts_of("body")]
+    assert body[:3] == sentences
+
+
+def test_html_character_references_in_plain_text_are_characters() -> None:
+    text = "Why are we staying &amp; fighting? AT&T, R&D, &quot;no&quot; &#39;yes&#39; &nosuch;"
+    assert (
+        clean.normalize_text(text)
+        == "Why are we staying & fighting? AT&T, R&D, \"no\" 'yes' &nosuch;"
+    )

@@ -796,6 +796,27 @@ def test_a_speakers_statement_is_placed_where_their_quotes_say_they_spoke(code_t
     assert by_actor["Tom Berg"].event_loc is None  # another speaker
 
 
+def test_a_town_named_in_the_main_clause_just_before_places_an_unplaced_attack(
+    code_text,
+) -> None:
+    result = code_text(
+        "On Tuesday army units started entering the town of Kunduz.\n\nThe move came a day "
+        "after the rebels said they would resist.\n\nState television said rebel fighters "
+        "fired on the soldiers.",
+        published=PUBLISHED,
+    )
+    (clash,) = [e for e in result.events if e.event == "ASSAULT"]
+    assert clash.event_loc is not None and clash.event_loc.name == "Kunduz"
+    # a town named only inside a subordinate clause is context, not where things happen
+    result = code_text(
+        "The army has fought for months against rebels who once held the town of Kunduz."
+        "\n\nState television said rebel fighters fired on the soldiers.",
+        published=PUBLISHED,
+    )
+    (clash,) = [e for e in result.events if e.event == "ASSAULT" and "fired" in e.trigger.text]
+    assert clash.event_loc is None or clash.event_loc.basis != "paragraph"
+
+
 def test_a_province_attacked_is_the_place_not_a_meeting_elsewhere(code_text) -> None:
     result = code_text(
         "The air force sent jets to attack the rebel-held province of Kandahar, as donors "

@@ -113,6 +113,17 @@ class AnalyzedArticle:
             if m.segment == segment and m.token_start < token_end and token_start < m.token_end
         ]
 
+    def sentence_before(self, sentence: Span, segment: Segment) -> tuple[Span | None, Segment]:
+        """The sentence before, in this paragraph or, for a paragraph's first sentence, the last
+        of the body paragraph before it (news paragraphs are one or two sentences); with the
+        segment it is in."""
+        if sentence.start > 0:
+            return sentence.doc[sentence.start - 1].sent, segment
+        before = self.segments[segment.index - 1] if segment.index > 0 else None
+        if before is None or before.kind != "body" or segment.kind != "body" or not len(before.doc):
+            return None, segment
+        return before.doc[len(before.doc) - 1].sent, before
+
     def quotes_by(self, actors: list[Actor]) -> list[Quote]:
         """The quotes whose speaker is one of these participants, by name ("Ruiz" stands for
         "Ana Ruiz")."""

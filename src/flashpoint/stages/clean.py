@@ -12,6 +12,8 @@ span in every later stage indexes into that text.
 from __future__ import annotations
 
 import hashlib
+import html
+import html.entities
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -36,8 +38,23 @@ MIN_HTML_WORDS = 3
 def normalize_text(text: str) -> str:
     """The one normalisation every article gets before any span is computed."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
+    # Text exported from web pages often keeps HTML character references ("Iran &amp; Russia").
+    text = _CHARACTER_REFERENCE.sub(_character, text)
     text = unicodedata.normalize("NFC", text).replace("\u00a0", " ")
     return text.strip()
+
+
+# Only complete references, with their semicolon: "AT&T" and "R&D" stay as they are.
+_CHARACTER_REFERENCE = re.compile(
+    r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+)
+
+
+def _character(reference: re.Match[str]) -> str:
+    name = reference.group(0)
+    if name[1] != "#" and name[1:] not in html.entities.html5:
+        return name  # "&notanentity;" is text
+    return html.unescape(name)
 
 
 def article_id(text: str) -> str:
@@ -133,18 +150,26 @@ def _unflatten(text: str, start: int, end: int, rules: dict) -> list[tuple[int, 
 
 def _sentence_cuts(text: str, start: int, end: int, rules: dict) -> list[int]:
     cuts = []
-    opening = closing = straight = 0  # quotation marks seen so far, counted once
+    inside = False  # within a quotation opened by a curly mark
+    straight = 0  # straight quotation marks seen so far
     counted = start
     for match in _flat_sentence_end().finditer(text, start, end):
         stop = match.start("stop")
         seen = text[counted : match.end("stop")]
-        opening, closing = opening + seen.count("“"), closing + seen.count("”")
+        for mark in seen:
+            if mark == "“":
+                inside = True
+            elif mark == "”":
+                inside = False
         straight += seen.count('"')
         counted = match.end("stop")
         word = re.search(r"([\w.]+)$", text[max(start, stop - 12) : stop])
         if word and (len(word.group(1)) == 1 or word.group(1).lower() in rules["_abbreviations"]):
             continue  # "Gen. Smith", "the U.S. State Department"
-        if opening > closing or straight % 2 == 1:
+        # A quotation running over paragraphs opens each of them again and closes only the
+        # last: an opening mark after a sentence still inside a quotation starts a paragraph.
+        continued = inside and text.startswith("“", match.end())
+        if (inside and not continued) or straight % 2 == 1:
             continue  # inside a quotation
         cuts.append(match.end("stop"))
     return cuts

@@ -223,7 +223,7 @@ def _date_of(
     previous: SpacySpan | None = sentence
     for _ in range(CARRY_SENTENCES):
         assert previous is not None
-        previous, previous_segment = _previous_sentence(previous, previous_segment, analyzed)
+        previous, previous_segment = analyzed.sentence_before(previous, previous_segment)
         if previous is None:
             return None
         dated = [
@@ -245,19 +245,6 @@ def _date_of(
         ]
         return earlier[-1] if earlier else None
     return None
-
-
-def _previous_sentence(
-    sentence: SpacySpan, segment: Segment, analyzed: AnalyzedArticle
-) -> tuple[SpacySpan | None, Segment]:
-    """The sentence before, in this paragraph or, for a paragraph's first sentence, the last
-    of the body paragraph before it (news paragraphs are one or two sentences)."""
-    if sentence.start > 0:
-        return sentence.doc[sentence.start - 1].sent, segment
-    before = analyzed.segments[segment.index - 1] if segment.index > 0 else None
-    if before is None or before.kind != "body" or segment.kind != "body" or not len(before.doc):
-        return None, segment
-    return before.doc[len(before.doc) - 1].sent, before
 
 
 def _dates_something(found: FoundDate) -> bool:

@@ -38,6 +38,9 @@ from flashpoint.analysis import AnalyzedArticle
 from flashpoint.model import Actor, Event, Place, Size, Span
 
 TOWN_KM = 25.0
+# Two mentions placed this close are at the same town (one place under two spellings or
+# gazetteer entries); a neighbouring district or suburb further off may be another incident's.
+SAME_TOWN_KM = 5.0
 # A mention that only adds facts (no actor, no new target, no anaphor) continues the incident
 # told just before it: within about two sentences.
 FACTS_GAP = 300
@@ -139,6 +142,7 @@ def _same_incident(incident: Incident, event: Event, text: str) -> bool:
         not any(m.actor for m in members)
         and not any(_target(r) for r in event.recipient)
         and _own_place(event.event_loc)
+        and event.evidence.start - members[-1].evidence.end <= FACTS_GAP
         and any(_within(event.event_loc, m.event_loc) for m in members)
     ):
         return True  # it names who did it, in the place the unclaimed mentions gave
@@ -270,7 +274,7 @@ def _same_town(one: Place | None, other: Place | None) -> bool:
     if (one.precision or 0) < 3 or (other.precision or 0) < 3:
         return False
     distance = _distance_km(one, other)
-    return distance is not None and distance <= TOWN_KM
+    return distance is not None and distance <= SAME_TOWN_KM
 
 
 def _distance_km(one: Place, other: Place) -> float | None:

@@ -1508,7 +1508,9 @@ def locate_events(analyzed: AnalyzedArticle) -> None:
         elif not _verbal(event) and not (event.hypothetical or event.future or event.negated):
             pending.append(event)
     for event in pending:
-        event.event_loc = _article_place(event, analyzed, usable, main_country)
+        event.event_loc = _place_before(event, analyzed, usable) or _article_place(
+            event, analyzed, usable, main_country
+        )
 
 
 @cache
@@ -1850,6 +1852,61 @@ def _lede_segments(analyzed: AnalyzedArticle) -> set[int]:
     lede = {s.index for s in analyzed.segments if s.kind == "title"}
     body = [s.index for s in analyzed.segments if s.kind == "body"]
     return lede | set(body[:1])
+
+
+# How many sentences back a town or province named still places a material event with none.
+CARRY_SENTENCES = 2
+
+
+def _place_before(
+    event: Event, analyzed: AnalyzedArticle, usable: list[tuple[Toponym, str]]
+) -> Place | None:
+    """A material event its sentence does not place, told right after a sentence that says
+    where things happen ("Fighters entered the town of X on Tuesday. Troops fired on them."):
+    there. At most CARRY_SENTENCES back, stopping at the first sentence that names a place."""
+    anchor = event.trigger or event.evidence
+    segment = next((s for s in analyzed.segments if s.start <= anchor.start < s.end), None)
+    if segment is None:
+        return None
+    span = segment.doc.char_span(
+        anchor.start - segment.start, anchor.end - segment.start, alignment_mode="expand"
+    )
+    if span is None or not len(span):
+        return None
+    sentence = span.root.sent
+    for _ in range(CARRY_SENTENCES):
+        before, segment = analyzed.sentence_before(sentence, segment)
+        if before is None:
+            return None
+        sentence = before
+        named = [
+            (t, use)
+            for t, use in usable
+            if t.segment == segment.index and before.start <= t.token_start < before.end
+        ]
+        if not named:
+            continue
+        towns = {
+            t.place.name: t
+            for t, _use in named
+            if t.place is not None
+            and (t.place.precision or 0) >= 2
+            and _in_main_clause(segment.doc[t.token_start : t.token_end].root)
+        }
+        return next(iter(towns.values())).to_place("paragraph") if len(towns) == 1 else None
+    return None
+
+
+# Dependencies that open a clause below the sentence's main one ("the war in X that began...").
+SUBORDINATE_DEPS = frozenset({"relcl", "advcl", "ccomp", "acl", "csubj", "parataxis"})
+
+
+def _in_main_clause(token: Token) -> bool:
+    while token.head.i != token.i:
+        if token.dep_ in SUBORDINATE_DEPS:
+            return False
+        token = token.head
+    return True
 
 
 def _article_place(
