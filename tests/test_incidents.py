@@ -67,6 +67,14 @@ def test_event_nouns_weapons_and_documents_are_not_participants(code_text) -> No
     # The relative pronoun stands for the militia it describes.
     stormed = [e for e in result.events if e.trigger and e.trigger.text == "stormed"]
     assert stormed and [a.text for a in stormed[0].actor] == ["the militia"]
+    # An abstraction is no one, even where the parser makes it a subject.
+    from flashpoint.lexicon import load_lexicon
+    from flashpoint.stages.events import _thing
+    from flashpoint.stages.nlp import load_nlp
+
+    doc = load_nlp()("The row grew as the concern of the envoy mounted.")
+    lexicon = load_lexicon()
+    assert _thing(doc[1], lexicon) and _thing(doc[5], lexicon) and not _thing(doc[8], lexicon)
 
 
 @pytest.mark.slow
@@ -306,6 +314,8 @@ def test_triggers_read_in_context(code_text, text, kind, actor, recipient) -> No
         "Police are responsible for security at the border.",
         # Acts planned or proposed have not happened.
         "The mediator said the planned talks in the capital would test both sides.",
+        # Force done to an abstraction is a figure of speech.
+        "The governor seized the chance to reshuffle his cabinet.",
     ],
 )
 def test_descriptions_and_generalities_are_not_incidents(code_text, text) -> None:

@@ -949,6 +949,7 @@ def _thing(token: Token, lexicon: Lexicon) -> bool:
     return (
         _is_event_noun(token, lexicon)
         or lemma in lexicon.words("non_agent_texts")
+        or lemma in lexicon.words("abstract_nouns")
         or lemma in lexicon.words("non_agent_causes")
         or lower in lexicon.words("non_agent_causes")
     )
@@ -1103,7 +1104,7 @@ def _build_event(
         return None
     if _is_journalism(actors, candidate, lexicon):
         return None
-    if not _agentive(candidate, lexicon):
+    if not _agentive(candidate, lexicon) or _figurative(candidate, lexicon):
         return None
     if candidate.event == "REQUEST" and _asks_a_question(candidate.token):
         return None
@@ -1349,6 +1350,20 @@ def _agentive(candidate: Candidate, lexicon: Lexicon) -> bool:
         return True
     heads = {t.lemma_.lower() for t in candidate.actor_heads}
     return not heads & (lexicon.words("non_agent_causes") | lexicon.words("non_agent_texts"))
+
+
+def _figurative(candidate: Candidate, lexicon: Lexicon) -> bool:
+    """A verb of force whose object is an abstraction is a figure of speech: "seized a
+    chance", "fought the trend" (no one was harmed or held)."""
+    if candidate.event not in ("ASSAULT", "COERCE") or candidate.is_noun:
+        return False
+    objects = [c for c in candidate.token.children if c.dep_ == "dobj"]
+    return bool(objects) and all(
+        o.pos_ == "NOUN"
+        and o.ent_type_ not in ACTOR_ENTITIES
+        and o.lemma_.lower() in lexicon.words("abstract_nouns")
+        for o in objects
+    )
 
 
 def _is_journalism(actors: list[Actor], candidate: Candidate, lexicon: Lexicon) -> bool:
