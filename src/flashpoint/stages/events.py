@@ -1357,6 +1357,8 @@ def _figurative(candidate: Candidate, lexicon: Lexicon) -> bool:
     chance", "fought the trend" (no one was harmed or held)."""
     if candidate.event not in ("ASSAULT", "COERCE") or candidate.is_noun:
         return False
+    if candidate.recipient_heads:
+        return False  # someone was hit too ("fired on the militiamen, a development that...")
     objects = [c for c in candidate.token.children if c.dep_ == "dobj"]
     return bool(objects) and all(
         o.pos_ == "NOUN"
