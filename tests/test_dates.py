@@ -248,6 +248,20 @@ def test_a_day_carries_over_one_undated_sentence_but_no_further(nlp):
     assert shot.date_precision == "published"
 
 
+def test_a_clause_of_simultaneity_dates_its_main_clause(nlp):
+    analyzed = analyze(
+        nlp, "Six guards were killed when gunmen stormed the depot on Tuesday, police said."
+    )
+    killed = event_at(analyzed, "killed")
+    date_events(analyzed)
+    assert killed.date == dt.date(2024, 1, 2) and killed.date_span.text == "Tuesday"
+    # "after" still names another event's time
+    analyzed = analyze(nlp, "Six guards were killed after gunmen stormed the depot on Tuesday.")
+    killed = event_at(analyzed, "killed")
+    date_events(analyzed)
+    assert killed.date_precision == "published"
+
+
 def test_background_rule(nlp):
     analyzed = analyze(
         nlp,

@@ -60,6 +60,8 @@ COARSE = {"month", "season", "year", "decade", "century"}
 # Dates carried to the next sentence: specific occasions only, not "in 2014".
 CARRIED_PRECISIONS = {"day", "weekend"}
 RECENT_DAYS = 7
+# Conjunctions of a clause that happens at the time of its main clause.
+SIMULTANEITY_MARKS = frozenset({"when", "while"})
 # How many sentences back a stated day still dates a past event with no time word.
 CARRY_SENTENCES = 2
 
@@ -323,10 +325,19 @@ def _is_clause(token: Token) -> bool:
 
 
 def _shares_time(clause: Token) -> bool:
-    """A participle clause without subject or conjunction ("Speaking on Wednesday, X said")
-    happens when its main clause does."""
+    """A participle clause without subject or conjunction ("Speaking on Wednesday, X said"),
+    or a clause of simultaneity ("were killed when jets struck the town on Monday"), happens
+    when its main clause does."""
+    if _simultaneous(clause):
+        return True
     return clause.tag_ in ("VBG", "VBN") and not any(
         c.dep_ in ("nsubj", "nsubjpass", "mark") for c in clause.children
+    )
+
+
+def _simultaneous(clause: Token) -> bool:
+    return any(
+        c.dep_ in ("mark", "advmod") and c.lower_ in SIMULTANEITY_MARKS for c in clause.children
     )
 
 
