@@ -576,15 +576,15 @@ def _series_verb(noun: Token, lexicon: Lexicon) -> Token | None:
     return None
 
 
-def _own_actor(noun: Token) -> Token | None:
+def _own_actor(noun: Token, source: bool = True) -> Token | None:
     """The actor an event noun carries itself: "Hamas's attack", "an Israeli airstrike",
-    "strikes by U.S. forces", "condemnation from Iraq"."""
+    "strikes by U.S. forces", "condemnation from Iraq" (`source`: "from" names who)."""
     for child in noun.children:
         # "this weekend's attacks", "Thursday's strike": a time, not an actor.
         possessor = child.dep_ == "poss" and child.lower_ not in ("its", "their", "his", "her")
         if possessor and child.ent_type_ not in NON_ACTOR_ENTITIES:
             return child
-    for _prep, pobj in prep_objects(noun, "by", "from"):
+    for _prep, pobj in prep_objects(noun, "by", "from") if source else prep_objects(noun, "by"):
         if pobj.ent_type_ not in NON_ACTOR_ENTITIES:
             return pobj
     for child in noun.children:
@@ -606,8 +606,12 @@ def _find_participants(
 ) -> None:
     token = candidate.token
     if candidate.is_noun:
-        own = _own_actor(token)
-        if own is not None:
+        doer = _doer_of(token, lexicon)
+        # "a withdrawal from the south": whence, not who
+        own = _own_actor(token, source=token.lemma_.lower() not in lexicon.words("doer_nouns"))
+        if doer is not None:
+            candidate.actor_heads = _participants(doer)  # "the surrender of the rebels"
+        elif own is not None:
             candidate.actor_heads = [own]
         elif (series := _series_verb(token, lexicon)) is not None:
             subject = subject_of(series)
@@ -634,6 +638,8 @@ def _find_participants(
             holders.append(token.head)  # "waged a war against X": the target hangs on the verb
         for holder in holders:
             for prep, pobj in prep_objects(holder):
+                if pobj is doer:
+                    continue
                 if prep in _noun_recipient_preps(candidate.event) and not candidate.recipient_heads:
                     candidate.recipient_heads = _participants(pobj)
         return
@@ -990,6 +996,15 @@ _PATIENT_VERBS = {
     "risk",
     "fear",
 }
+
+
+def _doer_of(noun: Token, lexicon: Lexicon) -> Token | None:
+    """The "of" phrase of an act done by its subject alone names who did it: "the surrender
+    of the rebels", "the withdrawal of US troops" (`doer_nouns`); of other nouns, whom it was
+    done to ("the release of prisoners")."""
+    if noun.lemma_.lower() not in lexicon.words("doer_nouns"):
+        return None
+    return next((pobj for prep, pobj in prep_objects(noun) if prep == "of"), None)
 
 
 def _noun_recipient_preps(event: str) -> tuple[str, ...]:
