@@ -845,6 +845,12 @@ def test_a_town_named_in_the_main_clause_just_before_places_an_unplaced_attack(
     assert clash.event_loc is None or clash.event_loc.basis != "paragraph"
 
 
+def test_an_inability_stated_is_a_refusal_not_a_supposition(code_text) -> None:
+    result = code_text("The rebels could not accept the terms.", published=PUBLISHED)
+    (refusal,) = [e for e in result.events if e.event == "REJECT"]
+    assert not refusal.hypothetical and not refusal.negated
+
+
 def test_a_province_attacked_is_the_place_not_a_meeting_elsewhere(code_text) -> None:
     result = code_text(
         "The air force sent jets to attack the rebel-held province of Kandahar, as donors "

@@ -1464,6 +1464,8 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
         if child.dep_ in ("aux", "mark", "advmod") and child.lower_ in markers:
             if reported and child.lower_ in ("would", "'d"):
                 continue  # "said it would never agree": the future of reported speech
+            if child.lower_ == "could" and any(c.dep_ == "neg" for c in token.children):
+                continue  # "terms they could not accept": an inability stated, a refusal
             return True
     clause = token
     while clause.dep_ == "conj" and clause.head != clause:
