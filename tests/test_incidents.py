@@ -272,6 +272,15 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
             "government forces",
             "Forty civilians",
         ),
+        # A passive light verb: its event noun's target hangs on the verb.
+        ("An offensive was launched against the town on Monday.", "ASSAULT", None, "the town"),
+        # An act made to depend on the other side, in reported speech: the speaker's threat.
+        (
+            "The president said an offensive would be launched if the rebels failed to leave.",
+            "THREATEN",
+            "The president",
+            "the rebels",
+        ),
         # The "of" phrase of an act done alone names who did it; "from" says whence.
         (
             "The surrender of the rebel forces strengthened the army.",
@@ -305,12 +314,15 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
     ],
 )
 def test_triggers_read_in_context(
-    code_text, text: str, kind: str, actor: str, recipient: str | None
+    code_text, text: str, kind: str, actor: str | None, recipient: str | None
 ) -> None:
     result = code_text(text, published=PUBLISHED)
     found = [e for e in result.events if e.event == kind]
     assert found, [(e.event, e.trigger.text if e.trigger else None) for e in result.events]
-    assert actor in [a.text for a in found[0].actor]
+    if actor is None:
+        assert found[0].actor == []
+    else:
+        assert actor in [a.text for a in found[0].actor]
     if recipient is None:
         assert found[0].recipient == []
     else:

@@ -634,8 +634,12 @@ def _find_participants(
         if not candidate.actor_heads and token.head.i not in by_token:
             _between(candidate, token)  # "the agreement between X and Y" (unless a verb's)
         holders = [token]
-        if token.dep_ == "dobj" and token.head.lemma_.lower() in lexicon.words("light_verbs"):
-            holders.append(token.head)  # "waged a war against X": the target hangs on the verb
+        if token.dep_ in ("dobj", "nsubjpass") and token.head.lemma_.lower() in lexicon.words(
+            "light_verbs"
+        ):
+            # "waged a war against X", "an offensive was launched against X": the target hangs
+            # on the verb
+            holders.append(token.head)
         for holder in holders:
             for prep, pobj in prep_objects(holder):
                 if pobj is doer:
@@ -697,12 +701,17 @@ def _find_participants(
             and patient.i in by_token
             and by_token[patient.i].event == candidate.event
         ):
-            # "attacks launched by X on ships": the targets are the attacks' own.
+            # "attacks launched by X on ships": the targets are the attacks' own, or the
+            # verb's ("an offensive was launched against the town").
             noun = by_token[patient.i]
             targets = [
                 pobj
                 for prep, pobj in prep_objects(patient)
                 if prep in _noun_recipient_preps(candidate.event)
+            ] or [
+                pobj
+                for prep, pobj in prep_objects(token)
+                if prep in _recipient_preps(candidate.event) and not _is_non_actor(pobj)
             ]
             candidate.recipient_heads = _participants(targets[0]) if targets else []
             noun.governed = True
@@ -1115,6 +1124,15 @@ def _build_event(
         (verbal and not actors) or (actors and all(_is_pronoun(a) for a in actors))
     ):
         actors = claimed  # the speaker, or each of "both countries"
+    conditional = _conditional(candidate)
+    if claimed_by is not None and not actors and conditional and not verbal:
+        # "said an offensive would be launched if the rebels failed to leave": the speaker's
+        # threat to the side the condition is put to.
+        actors = claimed
+        if not recipients:
+            recipients = _actors(
+                analyzed, segment, _condition_subjects(candidate), resolver, lexicon
+            )
     if not actors and not recipients:
         return None
     if _is_journalism(actors, candidate, lexicon):
@@ -1134,7 +1152,7 @@ def _build_event(
     future = _future(candidate, lexicon)
     background = _background(candidate, analyzed, lexicon)
     demanded = _demanded(candidate, lexicon)
-    intended = _intended(candidate, lexicon) or _conditional(candidate)
+    intended = _intended(candidate, lexicon) or conditional
     # "US allies were not consulted": an omission by someone unnamed, not a refusal.
     omitted = negated and is_passive(candidate.token) and not candidate.actor_heads
     event_type, mode, negated = _fold_auxiliary_modes(
@@ -1148,6 +1166,8 @@ def _build_event(
         and claimed_by is not None
         and actors
         and not any(_same_party(a, claimed_by) for a in actors)
+        # a condition put to the other side makes it a threat ("would attack if they refuse")
+        and not conditional
     ):
         # "officials said the militias would use human shields": what someone says another
         # side will do is an allegation against it, not that side's threat.
@@ -1587,6 +1607,18 @@ def _conditional(candidate: Candidate) -> bool:
         and any(m.dep_ == "mark" and m.lower_ in ("unless", "if") for m in c.children)
         for c in anchor.children
     )
+
+
+def _condition_subjects(candidate: Candidate) -> list[Token]:
+    """The subject of the "if"/"unless" clause an act is made to depend on."""
+    anchor = _flag_anchor(candidate)
+    for clause in anchor.children:
+        if clause.dep_ == "advcl" and any(
+            m.dep_ == "mark" and m.lower_ in ("unless", "if") for m in clause.children
+        ):
+            subject = subject_of(clause)
+            return _participants(subject) if subject is not None else []
+    return []
 
 
 def _alleged(token: Token, lexicon: Lexicon) -> bool:
