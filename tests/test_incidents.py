@@ -281,6 +281,15 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
             "The president",
             "the rebels",
         ),
+        # Force held in reserve against a side, on a condition: a threat to that side, by the
+        # speaker of "we".
+        (
+            "\u201cWe reserve the right to respond if the militias attack our posts,\u201d the "
+            "minister said.",
+            "THREATEN",
+            "the minister",
+            "the militias",
+        ),
         # The "of" phrase of an act done alone names who did it; "from" says whence.
         (
             "The surrender of the rebel forces strengthened the army.",

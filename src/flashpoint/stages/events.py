@@ -1129,10 +1129,8 @@ def _build_event(
         # "said an offensive would be launched if the rebels failed to leave": the speaker's
         # threat to the side the condition is put to.
         actors = claimed
-        if not recipients:
-            recipients = _actors(
-                analyzed, segment, _condition_subjects(candidate), resolver, lexicon
-            )
+    if conditional and not recipients and actors:
+        recipients = _actors(analyzed, segment, _condition_subjects(candidate), resolver, lexicon)
     if not actors and not recipients:
         return None
     if _is_journalism(actors, candidate, lexicon):
@@ -1359,7 +1357,12 @@ def _same_party(one: Actor, other: Actor) -> bool:
 
 
 def _is_pronoun(actor: Actor) -> bool:
-    return actor.text.lower() in SPEAKER_PRONOUNS
+    """A pronoun, or a phrase owned by the speaker ("our government", "my forces"): in the
+    speaker's words it stands for the speaker's side."""
+    words = actor.text.lower().split()
+    return actor.text.lower() in SPEAKER_PRONOUNS or (
+        len(words) > 1 and words[0] in ("our", "my") and not actor.code
+    )
 
 
 def _reporting_speaker(candidate: Candidate) -> Token | None:
@@ -1503,9 +1506,7 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
         return True
     current = token
     for _ in range(4):
-        if current.dep_ == "advcl" and any(
-            c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in current.children
-        ):
+        if current.dep_ == "advcl" and _states_a_condition(current):
             return True
         if (
             current.dep_ == "xcomp"
@@ -1601,23 +1602,39 @@ def _intended(candidate: Candidate, lexicon: Lexicon) -> bool:
 
 def _conditional(candidate: Candidate) -> bool:
     """ "will withdraw its force unless ...": an act made to depend on the other side."""
-    anchor = _flag_anchor(candidate)
+    return bool(_condition_clauses(_flag_anchor(candidate)))
+
+
+def _condition_clauses(anchor: Token) -> list[Token]:
+    """The conditions an act hangs on: clauses opened by "if", "unless", "in case" on the act's
+    word, or on the act its object names ("reserves the right to respond if they attack")."""
+    holders = [anchor]
+    for child in anchor.children:
+        if child.dep_ in ("dobj", "xcomp", "appos"):
+            holders += [child, *(c for c in child.children if c.dep_ in ("acl", "xcomp"))]
+    return [
+        clause
+        for holder in holders
+        for clause in holder.children
+        if clause.dep_ in ("advcl", "acl") and _states_a_condition(clause)
+    ]
+
+
+def _states_a_condition(clause: Token) -> bool:
+    """A clause opened by "if", "unless" or "in case"."""
     return any(
-        c.dep_ == "advcl"
-        and any(m.dep_ == "mark" and m.lower_ in ("unless", "if") for m in c.children)
-        for c in anchor.children
+        (m.dep_ == "mark" and m.lower_ in ("unless", "if"))
+        or (m.dep_ == "prep" and m.lower_ == "in" and any(o.lower_ == "case" for o in m.children))
+        for m in clause.children
     )
 
 
 def _condition_subjects(candidate: Candidate) -> list[Token]:
     """The subject of the "if"/"unless" clause an act is made to depend on."""
-    anchor = _flag_anchor(candidate)
-    for clause in anchor.children:
-        if clause.dep_ == "advcl" and any(
-            m.dep_ == "mark" and m.lower_ in ("unless", "if") for m in clause.children
-        ):
-            subject = subject_of(clause)
-            return _participants(subject) if subject is not None else []
+    for clause in _condition_clauses(_flag_anchor(candidate)):
+        subject = subject_of(clause)
+        if subject is not None:
+            return _participants(subject)
     return []
 
 
