@@ -290,6 +290,13 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
             "the minister",
             "the militias",
         ),
+        # A warning's recipient is the one its condition is put to.
+        (
+            "The ministry warned that the allies would respond if the militia used gas again.",
+            "THREATEN",
+            "The ministry",
+            "the militia",
+        ),
         # The "of" phrase of an act done alone names who did it; "from" says whence.
         (
             "The surrender of the rebel forces strengthened the army.",

@@ -1174,6 +1174,12 @@ def _build_event(
     if event_type == "THREATEN":
         # A threat is an act now, whatever future or condition it announces.
         hypothetical = future = False
+        if not recipients:
+            # "warned that the allies would respond if Assad used gas again": the threatened
+            # is the one the condition is put to.
+            recipients = _actors(
+                analyzed, segment, _threatened_by_condition(token), resolver, lexicon
+            )
     if demanded and not negated and lexicon.types[event_type].quad in (1, 2, 4):
         # "said Qatar must mediate": the speaker demands it of Qatar (REQUEST).
         mode = lexicon.mode_when_governing("REQUEST", event_type, mode)
@@ -1635,6 +1641,20 @@ def _condition_subjects(candidate: Candidate) -> list[Token]:
         subject = subject_of(clause)
         if subject is not None:
             return _participants(subject)
+    return []
+
+
+def _threatened_by_condition(token: Token) -> list[Token]:
+    """The subject of a condition in a threat's complement, two clauses deep at most
+    ("warned that X would respond if Y attacked", "said it would act unless Y withdrew")."""
+    layer = [token]
+    for _depth in range(3):
+        for holder in layer:
+            for clause in _condition_clauses(holder):
+                subject = subject_of(clause)
+                if subject is not None and subject.lower_ not in SPEAKER_PRONOUNS:
+                    return _participants(subject)
+        layer = [c for h in layer for c in h.children if c.dep_ in ("ccomp", "xcomp", "conj")]
     return []
 
 
