@@ -360,6 +360,8 @@ def test_triggers_read_in_context(
         "Police are responsible for security at the border.",
         # Acts planned or proposed have not happened.
         "The mediator said the planned talks in the capital would test both sides.",
+        # Conceding that something is so only acknowledges it.
+        "The opposition concedes the governor will stay in office for now.",
         # Force done to an abstraction is a figure of speech.
         "The governor seized the chance to reshuffle his cabinet.",
     ],
