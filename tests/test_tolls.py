@@ -300,3 +300,14 @@ def test_tolls_are_stored_queryable_and_shown(tmp_path, example_path):
 def test_a_list_that_counts_adds_its_single_victims(nlp) -> None:
     size = toll(nlp, "Gunmen killed three farmers and a teacher on Monday.", "killed")
     assert size.dead == 4
+
+
+def test_a_list_hung_on_its_first_item_as_an_apposition_still_counts(nlp) -> None:
+    text = (
+        "Police said that two guards, a city council civilian employee and a city council "
+        "contractor were killed."
+    )
+    assert toll(nlp, text, "killed").dead == 4
+    # names in apposition only name the ones counted
+    text = "Two guards, Ali Hassan and Omar Said, were killed in the blast."
+    assert toll(nlp, text, "killed").dead == 2

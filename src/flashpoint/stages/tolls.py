@@ -230,7 +230,7 @@ def _count_for(
     right = anchor.idx + len(anchor)
     for head in heads:
         head = _through_container(head, words)
-        members = [head, *head.conjuncts]
+        members = [head, *head.conjuncts, *_listed_as_apposition(head)]
         # "two soldiers, an official and a contractor were killed": in a list that counts,
         # "an official" is one more
         counted_list = len(members) > 1 and any(_has_number(m, quantities) for m in members)
@@ -756,3 +756,20 @@ def _unique(spans: list[Span]) -> list[Span]:
             seen.add((span.start, span.end))
             kept.append(span)
     return kept
+
+
+def _listed_as_apposition(head: Token) -> list[Token]:
+    """ "two soldiers, an official and a contractor": the parser may hang the rest of a list
+    on its first item as an apposition. Items each introduced by "a"/"an" continue the list;
+    names ("two soldiers, Ali and Omar") only name the ones counted."""
+    for child in head.children:
+        if child.dep_ != "appos" or child.pos_ != "NOUN" or not child.conjuncts:
+            continue
+        items = [child, *child.conjuncts]
+        if all(
+            item.pos_ == "NOUN"
+            and any(d.dep_ == "det" and d.lower_ in ("a", "an") for d in item.children)
+            for item in items
+        ):
+            return items
+    return []
