@@ -311,3 +311,8 @@ def test_a_list_hung_on_its_first_item_as_an_apposition_still_counts(nlp) -> Non
     # names in apposition only name the ones counted
     text = "Two guards, Ali Hassan and Omar Said, were killed in the blast."
     assert toll(nlp, text, "killed").dead == 2
+
+
+def test_others_killed_along_with_the_counted_count_too(nlp) -> None:
+    text = "Four nurses were killed in the shelling on Monday along with 12 other people."
+    assert toll(nlp, text, "killed").dead == 16

@@ -352,6 +352,17 @@ def _counted_heads(anchor: Token, role: str, words: TollWords) -> list[Token]:
                 heads += [
                     g for g in child.children if g.dep_ in ("dobj", "npadvmod") and g.like_num
                 ]
+        if heads:
+            # "ten journalists were killed along with 26 other people": the others count too
+            heads += [
+                pobj
+                for along in children
+                if along.dep_ == "prep" and along.lower_ in ("along", "together")
+                for with_ in along.children
+                if with_.dep_ == "prep" and with_.lower_ == "with"
+                for pobj in with_.children
+                if pobj.dep_ == "pobj" and _numbered(pobj)
+            ]
         return [_antecedent(h) for h in heads]
     if role == "intransitive":
         heads = [c for c in children if c.dep_ in ("nsubj", "nsubjpass")]
