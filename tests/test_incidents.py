@@ -881,6 +881,18 @@ def test_an_inability_stated_is_a_refusal_not_a_supposition(code_text) -> None:
     assert not refusal.hypothetical and not refusal.negated
 
 
+def test_a_paragraph_that_only_counts_adds_to_the_attack_told_just_before(code_text) -> None:
+    result = code_text(
+        "A suicide bomber killed four soldiers in the town of Kassala on Wednesday.\n\n"
+        "A military statement said three soldiers were injured.\n\n"
+        "The governor visited the town in 2019.\n\n"
+        "Twelve people were injured.",
+        published=PUBLISHED,
+    )
+    (attack,) = [e for e in result.events if e.event == "ASSAULT"]
+    assert attack.size is not None and attack.size.dead == 4 and attack.size.injured == 3
+
+
 def test_a_province_attacked_is_the_place_not_a_meeting_elsewhere(code_text) -> None:
     result = code_text(
         "The air force sent jets to attack the rebel-held province of Kandahar, as donors "

@@ -590,6 +590,11 @@ def count_tolls(analyzed: AnalyzedArticle) -> None:
     for segment in analyzed.segments:
         in_segment = [(event, token) for event, seg, token in located if seg is segment]
         if not in_segment:
+            if segment.kind == "body" and len(segment.doc):
+                for count in find_counts(segment):
+                    event = _told_just_before(count, segment, analyzed, located, words)
+                    if event is not None:
+                        assigned.setdefault(event.id, []).append(count)
             continue
         for count in find_counts(segment):
             for event in _owners(count, in_segment, words):
@@ -598,6 +603,45 @@ def count_tolls(analyzed: AnalyzedArticle) -> None:
         counts = assigned.get(event.id)
         if counts:
             event.size = _size(counts, event.size)
+
+
+# Verbs that only report a count ("a statement said three soldiers were injured").
+REPORTING_LEMMAS = frozenset({"say", "report", "confirm", "add", "announce", "state", "tell"})
+
+
+def _told_just_before(
+    count: Count,
+    segment: Segment,
+    analyzed: AnalyzedArticle,
+    located: list[tuple[Event, Segment, Token]],
+    words: TollWords,
+) -> Event | None:
+    """A paragraph that only counts ("A statement said three soldiers were injured.") right
+    after one that tells a violent event: that event's count. Never a total over a period,
+    never a count inside a phrase or about another incident."""
+    anchor = count.anchor
+    reported = (
+        anchor.dep_ == "ccomp"
+        and anchor.head.dep_ == "ROOT"
+        and anchor.head.lemma_.lower() in REPORTING_LEMMAS
+    )
+    if count.cumulative or not (_main_clause_count(anchor) or reported):
+        return None
+    if len(_path_until_other_incident(anchor, words)) < len(_path_to_root(anchor)):
+        return None
+    if anchor.sent.start != 0:
+        return None  # only the paragraph's first sentence continues the one before
+    before, before_segment = analyzed.sentence_before(anchor.sent, segment)
+    if before is None:
+        return None
+    fits = [
+        (token.i, event)
+        for event, seg, token in located
+        if seg is before_segment
+        and before.start <= token.i < before.end
+        and event.event in words.event_types.get(count.category, frozenset())
+    ]
+    return max(fits, key=lambda item: item[0])[1] if fits else None
 
 
 def _eligible(event: Event, words: TollWords) -> bool:
