@@ -255,11 +255,20 @@ def test_a_clause_of_simultaneity_dates_its_main_clause(nlp):
     killed = event_at(analyzed, "killed")
     date_events(analyzed)
     assert killed.date == dt.date(2024, 1, 2) and killed.date_span.text == "Tuesday"
-    # "after" still names another event's time
-    analyzed = analyze(nlp, "Six guards were killed after gunmen stormed the depot on Tuesday.")
-    killed = event_at(analyzed, "killed")
+    # an act told as the outcome of one dated in its "after" clause happened that day
+    analyzed = analyze(
+        nlp, "The rebels withdrew from the town after the army shelled it on Monday."
+    )
+    withdrew = event_at(analyzed, "withdrew", "RETREAT")
     date_events(analyzed)
-    assert killed.date_precision == "published"
+    assert withdrew.date == dt.date(2024, 1, 1)
+    # ... unless the distance is measured
+    analyzed = analyze(
+        nlp, "The rebels withdrew from the town a week after the army shelled it on Monday."
+    )
+    withdrew = event_at(analyzed, "withdrew", "RETREAT")
+    date_events(analyzed)
+    assert withdrew.date_precision == "published"
 
 
 def test_background_rule(nlp):

@@ -9,6 +9,9 @@ in `data/dates.yaml`); this stage decides which one belongs to which event:
    toppled ...", "X said Thursday that Y attacked"); never one inside another clause of the
    sentence ("the movement, whose chief vowed last month, ..."), nor one reached through
    "after", "since", "in the wake of" (another event's date: `sequence_words` in dates.yaml);
+   An act told as the outcome of one dated by day in an "after" clause on its own word ("the
+   siege was lifted after a deal was completed on Thursday") takes that day, unless a distance
+   is measured ("a week after");
 2. else one of the two sentences before, when both tell of the past and that sentence's main
    clause names a day ("On Monday gunmen stormed a village. Five people were killed."); never
    past a sentence with a date of its own, never for background events, never a month or a year
@@ -212,6 +215,16 @@ def _date_of(
         return min(own, key=lambda item: item[0])[1]
     if event.background:
         return None
+    soon = [
+        f
+        for f in candidates
+        if sentence.start <= f.tokens.start < sentence.end
+        and f.expression.precision == "day"
+        and _dates_something(f)
+        and _right_after(f.tokens, trigger)
+    ]
+    if len(soon) == 1 and clause_tense(trigger) in ("past", "present"):
+        return soon[0]
     # The paragraph: a past event told soon after a sentence that dates a past occasion ("On
     # Saturday gunmen stormed a village. Five people were killed."). The day carries over at most
     # CARRY_SENTENCES sentences, and never past a sentence with a calendar date of its own.
@@ -247,6 +260,38 @@ def _date_of(
         ]
         return earlier[-1] if earlier else None
     return None
+
+
+def _right_after(date: SpacySpan, trigger: Token) -> bool:
+    """ "The siege was lifted after a deal was completed on Thursday": an act told as the
+    outcome of one dated in an "after" clause on its own word happened that day too (the
+    day is the best the text gives; "a week after" would name its own distance)."""
+    path = _path_to_root(date.root)
+    ids = [t.i for t in path]
+    if trigger.i not in ids:
+        return False
+    below = path[: ids.index(trigger.i)]
+    own = _span_ids(date)
+    sequence = [t for t in below if t.lower_ in grammar().sequence_words and t.i not in own]
+    marks = [
+        c
+        for t in below
+        for c in t.children
+        if c.dep_ == "mark" and c.lower_ in grammar().sequence_words
+    ]
+    words = sequence + marks
+    if len(words) != 1 or words[0].lower_ not in ("after", "following"):
+        return False
+    anchor = words[0] if words[0].dep_ != "mark" else words[0].head
+    if anchor.head.i != trigger.i:
+        return False
+    # nothing measures the distance ("a week after", "days after")
+    return not any(
+        c.dep_ in ("npadvmod", "advmod") and c.lower_ not in ("shortly", "soon", "just")
+        for holder in (words[0], anchor)
+        for c in holder.children
+        if c.i < words[0].i
+    )
 
 
 def _dates_something(found: FoundDate) -> bool:
