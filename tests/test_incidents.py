@@ -893,6 +893,16 @@ def test_a_paragraph_that_only_counts_adds_to_the_attack_told_just_before(code_t
     assert attack.size is not None and attack.size.dead == 4 and attack.size.injured == 3
 
 
+def test_a_speakers_statement_takes_the_day_their_speech_is_dated(code_text) -> None:
+    result = code_text(
+        "President Maria Lopez, signalling the rift, refused to meet the envoy. Lopez on "
+        "Tuesday repeated her insistence that there was no difference between the two groups.",
+        published="2019-01-09T10:00:00",  # a Wednesday
+    )
+    (refusal,) = [e for e in result.events if e.event == "REJECT"]
+    assert str(refusal.date) == "2019-01-08" and refusal.date_precision == "day"
+
+
 def test_a_province_attacked_is_the_place_not_a_meeting_elsewhere(code_text) -> None:
     result = code_text(
         "The air force sent jets to attack the rebel-held province of Kandahar, as donors "

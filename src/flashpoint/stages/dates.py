@@ -36,6 +36,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from flashpoint.analysis import AnalyzedArticle, Segment, names_meet, speaker_names
+from flashpoint.lexicon import load_lexicon
 from flashpoint.model import DatePrecision, Event, Quote, Span
 from flashpoint.temporal import (
     CLAUSE_DEPS,
@@ -145,10 +146,56 @@ def _speakers_occasion(
             expression = found.expression
             span = Span(text=expression.text, start=expression.start, end=expression.end)
             days.append((expression.date, span))
+    speaker = speaker_names(event.actor)
+    for names, found in _dated_speech(analyzed, by_segment):
+        if found.expression.date is not None and names_meet(speaker, names):
+            expression = found.expression
+            span = Span(text=expression.text, start=expression.start, end=expression.end)
+            days.append((expression.date, span))
     if len({day for day, _ in days}) != 1:
         return None
     day, span = days[0]
     return day, "day", span
+
+
+def _dated_speech(
+    analyzed: AnalyzedArticle, by_segment: dict[int, list[FoundDate]]
+) -> list[tuple[set[str], FoundDate]]:
+    """Verbs of speech with a day in their own clause and the names of their subjects ("X on
+    Tuesday repeated his insistence that..."): occasions on which those speakers spoke."""
+    reporting = load_lexicon().words("reporting_verbs")
+    found: list[tuple[set[str], FoundDate]] = []
+    for segment in analyzed.segments:
+        for item in by_segment.get(segment.index, []):
+            if item.expression.precision != "day" or not _dates_something(item):
+                continue
+            verb = item.tokens.root
+            while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+                verb = verb.head
+            if verb.lemma_.lower() not in reporting or clause_rank(item.tokens, verb) is None:
+                continue
+            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if subject is None:
+                continue
+            actors = [
+                m.actor
+                for m in analyzed.mentions_in(
+                    segment.index, subject.left_edge.i, subject.right_edge.i + 1
+                )
+            ]
+            names = speaker_names(actors)
+            if not names:
+                # a surname the parser did not take for a name: a person named before
+                names = speaker_names(
+                    [
+                        m.actor
+                        for m in analyzed.mentions
+                        if (m.actor.name or "").split()[-1:] == [subject.text]
+                    ]
+                )
+            if names:
+                found.append((names, item))
+    return found
 
 
 def _cue_day(
