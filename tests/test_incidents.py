@@ -903,6 +903,18 @@ def test_a_speakers_statement_takes_the_day_their_speech_is_dated(code_text) -> 
     assert str(refusal.date) == "2019-01-08" and refusal.date_precision == "day"
 
 
+def test_an_act_a_day_before_a_dated_one_is_dated_from_it(code_text) -> None:
+    result = code_text(
+        "On Tuesday, government fighters entered the northern town of Zarqa.\n\n"
+        "The move came a day after the rebels said they would strike the troops if they "
+        "entered.\n\n"
+        "The army shelled the port two days after the governor said he would resign.",
+        published="2018-02-21T10:00:00",  # a Wednesday
+    )
+    (threat,) = [e for e in result.events if e.event == "THREATEN"]
+    assert str(threat.date) == "2018-02-19" and threat.date_precision == "day"
+
+
 def test_a_province_attacked_is_the_place_not_a_meeting_elsewhere(code_text) -> None:
     result = code_text(
         "The air force sent jets to attack the rebel-held province of Kandahar, as donors "

@@ -30,7 +30,7 @@ publication day ("last month", "in 2003", "nearly a decade ago"). The flag is ne
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
@@ -272,15 +272,27 @@ def _date_of(
     ]
     if len(soon) == 1 and clause_tense(trigger) in ("past", "present"):
         return soon[0]
-    # The paragraph: a past event told soon after a sentence that dates a past occasion ("On
-    # Saturday gunmen stormed a village. Five people were killed."). The day carries over at most
-    # CARRY_SENTENCES sentences, and never past a sentence with a calendar date of its own.
+    shifted = _measured_from_main(trigger, sentence, segment, analyzed, by_segment, candidates)
+    if shifted is not None:
+        return shifted
     if clause_tense(trigger) != "past":
         return None
     if any(
         sentence.start <= f.tokens.start < sentence.end and _dates_something(f) for f in candidates
     ):
         return None  # the sentence has its own date, in a clause we could not tie to the event
+    return _carried_day(sentence, segment, analyzed, by_segment)
+
+
+def _carried_day(
+    sentence: SpacySpan,
+    segment: Segment,
+    analyzed: AnalyzedArticle,
+    by_segment: dict[int, list[FoundDate]],
+) -> FoundDate | None:
+    """The paragraph: a past event told soon after a sentence that dates a past occasion ("On
+    Saturday gunmen stormed a village. Five people were killed."). The day carries over at most
+    CARRY_SENTENCES sentences, and never past a sentence with a calendar date of its own."""
     previous_segment = segment
     previous: SpacySpan | None = sentence
     for _ in range(CARRY_SENTENCES):
@@ -306,6 +318,81 @@ def _date_of(
             and clause_tense(f.tokens.root) == "past"
         ]
         return earlier[-1] if earlier else None
+    return None
+
+
+def _measured_from_main(
+    trigger: Token,
+    sentence: SpacySpan,
+    segment: Segment,
+    analyzed: AnalyzedArticle,
+    by_segment: dict[int, list[FoundDate]],
+    candidates: list[FoundDate],
+) -> FoundDate | None:
+    """ "The clashes came a day after the army said it would strike": an act in a clause
+    measured from its main clause ("a day after", "two days before") is dated from the main
+    clause's day, its own or the one carried from the sentences before."""
+    for clause in _path_to_root(trigger):
+        if clause.dep_ != "advcl":
+            continue
+        mark = next(
+            (c for c in clause.children if c.dep_ == "mark" and c.lower_ in ("after", "before")),
+            None,
+        )
+        days = _measured_days(clause, mark) if mark is not None else None
+        if mark is None or days is None:
+            continue
+        main = clause.head
+        inside = {t.i for t in clause.subtree}
+        own = [
+            (rank, f)
+            for f in candidates
+            if sentence.start <= f.tokens.start < sentence.end
+            and f.tokens.start not in inside
+            and f.expression.precision == "day"
+            and _dates_something(f)
+            and (rank := clause_rank(f.tokens, main)) is not None
+            and rank[0] == 0
+        ]
+        if own:
+            base: FoundDate | None = min(own, key=lambda item: item[0])[1]
+        elif clause_tense(main) == "past":
+            base = _carried_day(sentence, segment, analyzed, by_segment)
+        else:
+            base = None
+        if base is None or base.expression.date is None:
+            return None
+        shift = dt.timedelta(days=days if mark.lower_ == "before" else -days)
+        day = base.expression.date + shift
+        # the span stays the day it is measured from: the evidence the text gives
+        expression = replace(base.expression, date=day, last=day, value=day.isoformat())
+        return FoundDate(expression, base.segment, base.tokens)
+    return None
+
+
+# Words for a measured distance in days ("a day after", "two days before", "a week after").
+DISTANCE_UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
+SMALL_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _measured_days(clause: Token, mark: Token) -> int | None:
+    """The distance right before "after"/"before", hung on either clause by the parser."""
+    for child in (*clause.children, *clause.head.children):
+        if (
+            0 < mark.i - child.i <= 2
+            and child.dep_ == "npadvmod"
+            and child.lower_ in DISTANCE_UNITS
+        ):
+            count = next(
+                (
+                    SMALL_NUMBERS.get(c.lower_) or (int(c.text) if c.text.isdigit() else None)
+                    for c in child.children
+                    if c.dep_ in ("det", "nummod")
+                ),
+                None,
+            )
+            if count:
+                return count * DISTANCE_UNITS[child.lower_]
     return None
 
 
