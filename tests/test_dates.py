@@ -271,6 +271,13 @@ def test_a_clause_of_simultaneity_dates_its_main_clause(nlp):
     assert withdrew.date_precision == "published"
 
 
+def test_an_act_told_as_done_is_not_dated_after_the_news(nlp):
+    analyzed = analyze(nlp, "The envoy asked the two sides to meet next Monday.")
+    asked = event_at(analyzed, "asked", "REQUEST")
+    date_events(analyzed)
+    assert asked.date_precision == "published"
+
+
 def test_background_rule(nlp):
     analyzed = analyze(
         nlp,

@@ -11,7 +11,9 @@ in `data/dates.yaml`); this stage decides which one belongs to which event:
    "after", "since", "in the wake of" (another event's date: `sequence_words` in dates.yaml);
    An act told as the outcome of one dated by day in an "after" clause on its own word ("the
    siege was lifted after a deal was completed on Thursday") takes that day, unless a distance
-   is measured ("a week after");
+   is measured ("a week after"); one in a clause measured from its main clause ("a day after
+   X said") is dated from the main clause's day; an act told as done is never dated after the
+   publication ("asked them to meet next Monday");
 2. else one of the two sentences before, when both tell of the past and that sentence's main
    clause names a day ("On Monday gunmen stormed a village. Five people were killed."); never
    past a sentence with a date of its own, never for background events, never a month or a year
@@ -256,6 +258,13 @@ def _date_of(
             and published is not None
             and f.expression.last is not None
             and f.expression.last < published.date()
+        )
+        # an act told as done is not dated after the news ("asked them to meet on 10 May")
+        and not (
+            not future
+            and published is not None
+            and f.expression.date is not None
+            and f.expression.date > published.date()
         )
     ]
     if own:
