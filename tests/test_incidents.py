@@ -901,6 +901,15 @@ def test_a_speakers_statement_takes_the_day_their_speech_is_dated(code_text) -> 
     )
     (refusal,) = [e for e in result.events if e.event == "REJECT"]
     assert str(refusal.date) == "2019-01-08" and refusal.date_precision == "day"
+    # what the speaker says their side will do is said on their occasion too
+    result = code_text(
+        "President Maria Lopez said Freedonia would never accept the compromise. Lopez on "
+        "Tuesday repeated her insistence that there was no difference between the two groups.",
+        published="2019-01-09T10:00:00",
+    )
+    (refusal,) = [e for e in result.events if e.event == "REJECT"]
+    assert refusal.claimed_by is not None
+    assert str(refusal.date) == "2019-01-08" and refusal.date_precision == "day"
 
 
 def test_an_act_a_day_before_a_dated_one_is_dated_from_it(code_text) -> None:

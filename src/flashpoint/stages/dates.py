@@ -131,6 +131,8 @@ def _speakers_occasion(
     leave it undated."""
     if event.quad_code not in VERBAL_QUADS or not event.actor:
         return None
+    # "X said Turkey would never agree": said on X's occasion
+    speakers = [*event.actor, *([event.claimed_by] if event.claimed_by else [])]
     days: list[tuple[dt.date, Span]] = []
     for other in analyzed.events:
         if (
@@ -142,13 +144,13 @@ def _speakers_occasion(
             and _same_speaker(event, other)
         ):
             days.append((other.date, other.date_span))
-    for quote in analyzed.quotes_by(event.actor):
+    for quote in analyzed.quotes_by(speakers):
         found = _cue_day(quote, analyzed, by_segment)
         if found is not None and found.expression.date is not None:
             expression = found.expression
             span = Span(text=expression.text, start=expression.start, end=expression.end)
             days.append((expression.date, span))
-    speaker = speaker_names(event.actor)
+    speaker = speaker_names(speakers)
     for names, found in _dated_speech(analyzed, by_segment):
         if found.expression.date is not None and names_meet(speaker, names):
             expression = found.expression

@@ -1677,7 +1677,8 @@ def _speakers_place(
     """A statement with no place of its own, by a speaker whose quotes' cues all say where they
     spoke ("X said in a speech in Ankara", "told reporters in Geneva"): made there."""
     found: dict[str, Toponym] = {}
-    for quote in analyzed.quotes_by(event.actor):
+    speakers = [*event.actor, *([event.claimed_by] if event.claimed_by else [])]
+    for quote in analyzed.quotes_by(speakers):
         if quote.cue is None:
             continue
         segment = next((s for s in analyzed.segments if s.start <= quote.cue.start < s.end), None)
