@@ -297,6 +297,13 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
             "The ministry",
             "the militia",
         ),
+        # An act ended in the passive: its own parties end it.
+        (
+            "The siege of the city by government forces was lifted on Monday.",
+            "RETREAT",
+            "government forces",
+            "the city",
+        ),
         # The "of" phrase of an act done alone names who did it; "from" says whence.
         (
             "The surrender of the rebel forces strengthened the army.",

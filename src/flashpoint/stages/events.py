@@ -715,6 +715,19 @@ def _find_participants(
             ]
             candidate.recipient_heads = _participants(targets[0]) if targets else []
             noun.governed = True
+        elif patient is not None and _is_event_noun(patient, lexicon) and not unclaimed:
+            pass  # "the attack was condemned by X": whom the act concerns stays with the act
+        elif patient is not None and _is_event_noun(patient, lexicon):
+            # "a siege of the towns by the rebels was lifted": the siege's own parties end it
+            own = _own_actor(patient, source=False)
+            if own is not None:
+                candidate.actor_heads = _participants(own)
+            candidate.recipient_heads = [
+                p
+                for prep, pobj in prep_objects(patient)
+                if prep in ("of", "on", "against") and pobj is not own
+                for p in _participants(pobj)
+            ]
         elif patient is not None:
             candidate.recipient_heads = _participants(patient)
     else:
