@@ -297,6 +297,13 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
             "The ministry",
             "the militia",
         ),
+        # A warning about another side's act is addressed to that side.
+        (
+            "The ministry warned it would not stand by and watch a Sylvanian attack on the port.",
+            "THREATEN",
+            "The ministry",
+            "Sylvanian",
+        ),
         # An act ended in the passive: its own parties end it.
         (
             "The siege of the city by government forces was lifted on Monday.",

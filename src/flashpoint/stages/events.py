@@ -1191,7 +1191,7 @@ def _build_event(
             # "warned that the allies would respond if Assad used gas again": the threatened
             # is the one the condition is put to.
             recipients = _actors(
-                analyzed, segment, _threatened_by_condition(token), resolver, lexicon
+                analyzed, segment, _threatened_by_condition(token, lexicon), resolver, lexicon
             )
     if demanded and not negated and lexicon.types[event_type].quad in (1, 2, 4):
         # "said Qatar must mediate": the speaker demands it of Qatar (REQUEST).
@@ -1657,10 +1657,13 @@ def _condition_subjects(candidate: Candidate) -> list[Token]:
     return []
 
 
-def _threatened_by_condition(token: Token) -> list[Token]:
-    """The subject of a condition in a threat's complement, two clauses deep at most
-    ("warned that X would respond if Y attacked", "said it would act unless Y withdrew")."""
+def _threatened_by_condition(token: Token, lexicon: Lexicon) -> list[Token]:
+    """The one a threat's complement puts a condition to, two clauses deep at most ("warned
+    that X would respond if Y attacked", "said it would act unless Y withdrew"); else the
+    party whose act the complement names ("warned it would not stand by and watch a
+    Russian-led attack")."""
     layer = [token]
+    clauses = []
     for _depth in range(3):
         for holder in layer:
             for clause in _condition_clauses(holder):
@@ -1668,6 +1671,16 @@ def _threatened_by_condition(token: Token) -> list[Token]:
                 if subject is not None and subject.lower_ not in SPEAKER_PRONOUNS:
                     return _participants(subject)
         layer = [c for h in layer for c in h.children if c.dep_ in ("ccomp", "xcomp", "conj")]
+        clauses += layer
+    for clause in clauses:
+        for word in clause.subtree:
+            if word.pos_ != "NOUN" or not _is_event_noun(word, lexicon):
+                continue
+            if _modifier_span(word) is not None:
+                return [word]  # its actor is read from the words before it
+            owner = _own_actor(word, source=False)
+            if owner is not None:
+                return _participants(owner)
     return []
 
 
