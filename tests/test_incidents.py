@@ -938,6 +938,25 @@ def test_an_act_a_day_before_a_dated_one_is_dated_from_it(code_text) -> None:
     assert str(threat.date) == "2018-02-19" and threat.date_precision == "day"
 
 
+def test_an_act_told_in_a_clause_of_time_happened(code_text) -> None:
+    result = code_text(
+        "Nobody knows for certain what was agreed when the president met his rival in Geneva.",
+        published=PUBLISHED,
+    )
+    meetings = [e for e in result.events if e.event == "CONSULT"]
+    assert meetings and [a.text for a in meetings[0].actor] == ["the president"]
+    assert all(a.text.lower() != "nobody" for e in result.events for a in e.actor)
+
+
+def test_one_sentence_naming_its_target_twice_is_one_attack(code_text) -> None:
+    result = code_text(
+        "Scores of foreign fighters were killed when government jets carried out air strikes "
+        "against a rebel unit in the east last week, officials said.",
+        published=PUBLISHED,
+    )
+    assert len([e for e in result.events if e.event == "ASSAULT"]) == 1
+
+
 def test_a_province_attacked_is_the_place_not_a_meeting_elsewhere(code_text) -> None:
     result = code_text(
         "The air force sent jets to attack the rebel-held province of Kandahar, as donors "

@@ -479,6 +479,8 @@ def _complements(token: Token, by_token: dict[int, Candidate]) -> list[Candidate
     ("called for sanctions", "insisted on its demands")."""
     clausal, objects, deeper, prepositional = [], [], [], []
     for child in token.children:
+        if child.dep_ == "advcl" and _circumstance(child):
+            continue  # "what was agreed when they met": when, not what
         if child.dep_ in ("xcomp", "ccomp", "acl", "advcl") and child.i in by_token:
             clausal.append(by_token[child.i])
         elif child.dep_ == "dobj" and child.i in by_token:
@@ -496,6 +498,25 @@ def _complements(token: Token, by_token: dict[int, Candidate]) -> list[Candidate
 
 
 GOVERNED_PREPS = {"for", "on", "upon", "to", "of", "against", "with", "into"}
+# Conjunctions of a clause of time, cause or condition: its act is no word's content.
+CIRCUMSTANCE_MARKS = frozenset(
+    {"when", "while", "after", "before", "because", "as", "since", "until", "once", "whenever"}
+)
+
+
+def _when(clause: Token) -> bool:
+    """A clause of time opened by "when" or "while": an act it tells happened."""
+    return any(
+        c.dep_ in ("mark", "advmod") and c.lower_ in ("when", "while") and c.i < clause.i
+        for c in clause.children
+    )
+
+
+def _circumstance(clause: Token) -> bool:
+    return any(
+        c.dep_ in ("mark", "advmod") and c.lower_ in CIRCUMSTANCE_MARKS and c.i < clause.i
+        for c in clause.children
+    )
 
 
 # Acts two parties do together: "between X and Y" names both as actors.
@@ -1119,6 +1140,8 @@ def _build_event(
     segment = sentence.segment
     token = candidate.token
     speaker_head = _reporting_speaker(candidate)
+    if speaker_head is not None and speaker_head.lower_ in lexicon.words("non_agent_pronouns"):
+        speaker_head = None  # "nobody knows what was agreed": no one says so
 
     actors = _actors(analyzed, segment, candidate.actor_heads, resolver, lexicon)
     means = candidate.actor_span_override
@@ -1842,6 +1865,8 @@ def _subordinate(candidate: Candidate, lexicon: Lexicon) -> bool:
     for _ in range(12):
         if current.dep_ == "ROOT" or current.head == current:
             return False
+        if current.dep_ == "advcl" and _when(current):
+            return False  # "when the two leaders met in Geneva": a time told by an event
         if current.dep_ in SUBORDINATE_DEPS:
             return True
         if current.dep_ == "ccomp" and current.head.lemma_.lower() not in lexicon.words(

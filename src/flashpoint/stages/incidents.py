@@ -119,14 +119,14 @@ def _same_incident(incident: Incident, event: Event, text: str) -> bool:
     first = incident.members[0]
     if first.event != event.event:
         return False
-    if (first.negated, first.hypothetical, first.background) != (
-        event.negated,
-        event.hypothetical,
-        event.background,
-    ):
+    if (first.negated, first.hypothetical) != (event.negated, event.hypothetical):
+        return False
+    # a background flag read off one clause of the sentence that tells the incident does not
+    # make another incident of it
+    if first.background != event.background and not _one_sentence(first, event):
         return False
     members = incident.members
-    if any(_disagree(member, event) for member in members):
+    if any(_disagree(member, event, _one_sentence(member, event)) for member in members):
         return False
     if event.event in VERBAL_TYPES:
         return any(_same_speaker(member, event) for member in members)
@@ -213,14 +213,22 @@ def _target(actor: Actor) -> bool:
     return bool(words) and words[-1] in TARGET_WORDS
 
 
-def _disagree(one: Event, other: Event) -> bool:
+def _disagree(one: Event, other: Event, one_sentence: bool = False) -> bool:
     if _stated_day(one) and _stated_day(other) and one.date != other.date:
         return True
     if _places_apart(one.event_loc, other.event_loc):
         return True
-    return _codes_disjoint(one.actor, other.actor) or _codes_disjoint(
-        one.recipient, other.recipient
-    )
+    if _codes_disjoint(one.actor, other.actor):
+        return True
+    # one sentence may name the same target twice ("mercenaries were killed when US forces
+    # struck a pro-regime force"): by the same actor, that is one attack
+    if one_sentence and _share_participant(one.actor, other.actor):
+        return False
+    return _codes_disjoint(one.recipient, other.recipient)
+
+
+def _one_sentence(one: Event, other: Event) -> bool:
+    return (one.evidence.start, one.evidence.end) == (other.evidence.start, other.evidence.end)
 
 
 def _stated_day(event: Event) -> bool:
