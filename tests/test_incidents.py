@@ -957,6 +957,16 @@ def test_one_sentence_naming_its_target_twice_is_one_attack(code_text) -> None:
     assert len([e for e in result.events if e.event == "ASSAULT"]) == 1
 
 
+def test_the_offensive_does_not_refer_back_to_a_single_strike(code_text) -> None:
+    result = code_text(
+        "One person was killed after a rocket struck the border town of Kassala on Monday.\n\n"
+        "Thousands of rebels took part in the offensive, officials said.",
+        published=PUBLISHED,
+    )
+    strike = next(e for e in result.events if e.event == "ASSAULT" and "rocket" in e.evidence.text)
+    assert strike.actor == [] and len(strike.mentions) <= 1
+
+
 def test_a_province_attacked_is_the_place_not_a_meeting_elsewhere(code_text) -> None:
     result = code_text(
         "The air force sent jets to attack the rebel-held province of Kandahar, as donors "

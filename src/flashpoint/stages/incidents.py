@@ -105,6 +105,24 @@ def _incident_for(event: Event, incidents: list[Incident], text: str) -> Inciden
     return None
 
 
+def _head_word(event: Event) -> str:
+    return (event.trigger.text if event.trigger else "").lower().removesuffix("s")
+
+
+# Words for a whole campaign: "the offensive" refers back to one, not to a single strike.
+CAMPAIGN_WORDS = frozenset({"offensive", "campaign", "operation", "incursion", "invasion", "war"})
+
+
+def _refers_back(event: Event, incident: Incident, text: str) -> bool:
+    """A definite anaphor ("the attack") for an earlier mention of the same kind: a campaign
+    word only for an incident told as a campaign."""
+    if not _anaphor(event, text):
+        return False
+    if _head_word(event) not in CAMPAIGN_WORDS:
+        return True
+    return any(_head_word(m) in CAMPAIGN_WORDS for m in incident.members)
+
+
 def _says_another(event: Event, text: str) -> bool:
     if event.trigger is None:
         return False
@@ -130,7 +148,7 @@ def _same_incident(incident: Incident, event: Event, text: str) -> bool:
         return False
     if event.event in VERBAL_TYPES:
         return any(_same_speaker(member, event) for member in members)
-    if _anaphor(event, text):
+    if _refers_back(event, incident, text):
         return True  # "the attack", "the strikes"
     if (
         not event.actor
