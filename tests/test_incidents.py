@@ -297,6 +297,19 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
             "The ministry",
             "the militia",
         ),
+        # Wrongs someone says were committed are that speaker's accusation of the doer.
+        (
+            "The rights group said government forces had committed war crimes in the city.",
+            "ACCUSE",
+            "The rights group",
+            "government forces",
+        ),
+        (
+            "The monitors said war crimes were being committed in the city.",
+            "ACCUSE",
+            "The monitors",
+            None,
+        ),
         # A warning about another side's act is addressed to that side.
         (
             "The ministry warned it would not stand by and watch a Sylvanian attack on the port.",
@@ -376,6 +389,8 @@ def test_triggers_read_in_context(
         "The mediator said the planned talks in the capital would test both sides.",
         # Conceding that something is so only acknowledges it.
         "The opposition concedes the governor will stay in office for now.",
+        # Wrongs told by no one are no one's accusation, and a remaining commitment no event.
+        "Government forces committed war crimes in the city.",
         # Force done to an abstraction is a figure of speech.
         "The governor seized the chance to reshuffle his cabinet.",
     ],

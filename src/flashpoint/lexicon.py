@@ -23,7 +23,7 @@ from flashpoint.resources import load_yaml, read_yaml
 NO_EVENT = "NONE"
 RULE_KEYS = frozenset(
     {"event", "mode", "context", "object", "modifier", "prep", "near", "not_near", "complement"}
-    | {"complement_tense", "transitive", "governs", "defer", "confidence"}
+    | {"complement_tense", "transitive", "governs", "defer", "alleged", "confidence"}
 )
 
 
@@ -57,6 +57,9 @@ class Rule:
     complement_tense: frozenset[str] = frozenset()
     governs: bool = False  # takes the event of its complement as its mode ("threaten to X")
     defer: bool = False  # a command: the commanded event is coded, the commander its actor
+    # a wrong only someone can allege ("war crimes were committed"): the speaker accuses the
+    # doer (ACCUSE); never coded without a speaker
+    alleged: bool = False
     origin: str = "rules"
     confidence: float = 0.8
 
@@ -291,6 +294,7 @@ def _parse_rules(spec: object, types: dict[str, TypeInfo], where: str) -> list[R
                 complement_tense=frozenset(_as_list(item.get("complement_tense"))),
                 governs=bool(item.get("governs", False)),
                 defer=bool(item.get("defer", False)),
+                alleged=bool(item.get("alleged", False)),
                 confidence=float(item.get("confidence", 0.8)),
             )
         )

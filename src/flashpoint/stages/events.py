@@ -1154,6 +1154,11 @@ def _build_event(
         claimed = _actors(analyzed, segment, [speaker_head], resolver, lexicon)
         claimed_by = claimed[0] if claimed else None
     verbal = lexicon.types[candidate.event].quad in (1, 3)
+    if candidate.rule.alleged:
+        # "Amnesty said war crimes were committed by the army": Amnesty accuses the army
+        if claimed_by is None or token.dep_ == "relcl" or _future(candidate, lexicon):
+            return None  # no one alleges it, or it only describes ("massacres that will be...")
+        recipients, actors = [a for a in actors if not _is_pronoun(a)], claimed
     # A statement's author is its speaker: "We will act..." said the official -> the official;
     # "Farc said it will release ..." -> Farc.
     if claimed_by is not None and (
@@ -1830,7 +1835,11 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon, lede: bool = 
         for c in token.children
     ):
         return True  # "“Why ...?” the senator asked": a question told, not a request of anyone
-    if token.lemma_.lower() == "commit" and (token.tag_ == "JJ" or _has_aux(token, "be")):
+    if (
+        token.lemma_.lower() == "commit"
+        and not candidate.rule.alleged
+        and (token.tag_ == "JJ" or _has_aux(token, "be"))
+    ):
         return True  # "remained committed to", "was committed to": a disposition
     if candidate.event == "SUPPORT" and token.lemma_.lower() in RELATIONSHIP_VERBS:
         return _has_aux(token, "have") or (token.tag_ in ("VBN", "VBG") and token.dep_ != "ROOT")
