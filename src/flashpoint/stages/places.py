@@ -15,9 +15,10 @@ Russian", "US dollars", "the English city of Salisbury"); place names inside org
 names ("Pakistan Army", role "embedded"), of any size when the article names the town
 elsewhere or a local-body word follows ("Slidell PD"), or the code of a unit the article's
 towns are in ("FrontCounter BC"); one sense per article, inside longer names too. Only
-literal toponyms can be an event's place. Well-known sites ("the White House"), embassies (in their host town) and sites no
-gazetteer lists (streets, stadiums, hospitals) are placed at their town; a place name no
-gazetteer lists is estimated at the place beside it, never an event's place.
+literal toponyms can be an event's place. Well-known sites ("the White House"), embassies (in
+their host town) and sites no gazetteer lists (streets, stadiums, hospitals) are placed at
+their town; a place name no gazetteer lists is estimated at the place beside it, never an
+event's place.
 
 Resolution (the gazetteer, `flashpoint.gazetteer`): the rules score each candidate by
 population, by feature (countries and capitals first), by the article's country context
