@@ -297,6 +297,23 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
             "The ministry",
             "the militia",
         ),
+        # Armed men entering a place move into it; the verb shares its governor's subject.
+        ("On Monday militiamen started entering the town.", "MOBILIZE", "militiamen", "the town"),
+        # Saying someone made a mistake criticises them.
+        (
+            "The foreign minister said the envoy had made a serious mistake.",
+            "ACCUSE",
+            "The foreign minister",
+            "the envoy",
+        ),
+        # Territory taken in a participle clause is news, however deep its clause is.
+        (
+            "The militants vowed revenge after the army swept into the town, seizing control "
+            "from the rebels.",
+            "COERCE",
+            "the army",
+            "the rebels",
+        ),
         # Wrongs someone says were committed are that speaker's accusation of the doer.
         (
             "The rights group said government forces had committed war crimes in the city.",

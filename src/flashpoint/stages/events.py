@@ -392,9 +392,16 @@ def _context(token: Token, sentence_words: Callable[[], frozenset[str]]) -> Cont
         objects.append(child)
         objects.extend(c for c in child.children if c.dep_ in ("compound", "amod"))
     if token.pos_ in ("VERB", "AUX", "ADJ"):
+        # an infinitive or gerund shares the subject of the verb it completes ("fighters
+        # started entering the town"): that subject is in its clause too
+        shared = (
+            [t for s in children(token.head, "nsubj", "nsubjpass") for t in s.subtree]
+            if token.dep_ == "xcomp"
+            else []
+        )
 
         def clause() -> frozenset[str]:
-            return lemmas(t for t in token.subtree if not _in_nested_clause(t, token))
+            return lemmas([t for t in token.subtree if not _in_nested_clause(t, token)] + shared)
 
     else:
         # An event noun is read in its whole sentence ("workers ... will not end the strike").
@@ -1261,7 +1268,7 @@ def _build_event(
         hypothetical=hypothetical,
         future=future,
         background=background,
-        subordinate=_subordinate(candidate, lexicon),
+        subordinate=_subordinate(candidate, lexicon) and not _taking_ground(token, mode),
         quad_code=info.quad,
         event_scale=info.scale(mode),
         cameo_root=cameo_root,
@@ -1864,6 +1871,17 @@ def _has_aux(token: Token, lemma: str | None = None) -> bool:
     return any(
         c.dep_ in ("aux", "auxpass") and (lemma is None or c.lemma_.lower() == lemma)
         for c in token.children
+    )
+
+
+def _taking_ground(token: Token, mode: str | None) -> bool:
+    """ "swept into the city, seizing control from the militia": territory taken, told in a
+    participle clause of the act it completes, is news however deep that act is told."""
+    return (
+        mode == "seize"
+        and token.tag_ == "VBG"
+        and token.dep_ == "advcl"
+        and not any(c.dep_ in ("nsubj", "mark") for c in token.children)
     )
 
 
