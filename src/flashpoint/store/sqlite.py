@@ -1101,6 +1101,33 @@ class Store(StoreQueries):
         steady rate and flat memory however many); the filter's limit and offset hold."""
         return iter_pages(self.events_page, where, batch)
 
+    def event_rows_page(self, where: EventFilter, columns: str) -> tuple[list, str | None]:
+        """A page of the filtered events as tuples of `columns` (SQL over the events table)
+        followed by the sort's keys, in one query, with the cursor of the next page (as
+        `events_page`): what a fast export reads instead of building each event's model."""
+        keys = [key for key, _desc in sort_columns(where.sort)]
+        names = [f"sort_{i}" for i in range(len(keys))]
+        sql, params = self._event_query(
+            where, ", ".join([columns, *(f"{k} AS {n}" for k, n in zip(keys, names, strict=True))])
+        )
+        reader = self.conn.cursor()
+        reader.row_factory = None  # plain tuples: the sort keys are the last values
+        rows = reader.execute(sql, params).fetchall()
+        full = where.limit is not None and len(rows) == where.limit
+        cursor = encode_cursor(where.sort, list(rows[-1][-len(keys) :])) if full else None
+        return rows, cursor
+
+    def iter_event_rows(
+        self, where: EventFilter, columns: str, batch: int = 5000
+    ) -> Iterator[list]:
+        """The filtered events as rows of `columns`, in batches followed by cursor (a steady
+        rate and flat memory); the filter's limit and offset hold."""
+        return iter_pages(
+            lambda page: self.event_rows_page(page, columns),  # type: ignore[arg-type, return-value]
+            where,
+            batch,
+        )
+
     def count_events(self, where: EventFilter | None = None) -> int:
         """How many events match (exact; from the summaries when the filter allows)."""
         query = where or EventFilter()
