@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from flashpoint.acled import acled_columns, acled_name
 from flashpoint.errors import StoreError
 from flashpoint.model import (
     Article,
@@ -36,6 +35,22 @@ from flashpoint.store.summaries import FLAG_BACKGROUND, FLAG_HYPOTHETICAL, FLAG_
 
 if TYPE_CHECKING:  # dedup imports datasketch and scipy: seconds a reading command need not wait
     from flashpoint.stages.dedup import Fingerprint
+
+
+def acled_columns(event: Event) -> tuple[str, str]:
+    """flashpoint.acled's, imported when first needed: it loads numpy, which a command that
+    only reads need not wait for (`flashpoint events` starts in a fraction of a second)."""
+    from flashpoint.acled import acled_columns as columns
+
+    return columns(event)
+
+
+def acled_name(name: str) -> str:
+    """flashpoint.acled's (imported when first needed, as acled_columns)."""
+    from flashpoint.acled import acled_name as spelled
+
+    return spelled(name)
+
 
 DEFAULT_DB = Path("flashpoint.db")
 WRITER_CACHE_KB = 65_536

@@ -1,0 +1,47 @@
+"""Issue 21 at the command line: a reading command starts without the heavy libraries (the
+time of `flashpoint events --limit 100` on a large store is mostly imports)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from flashpoint.store import Store
+
+HEAVY = ("numpy", "pyarrow", "spacy", "datasketch", "scipy", "sklearn", "fastapi", "msgspec")
+
+PROBE = """
+import sys
+from flashpoint.cli import main
+sys.argv = ["flashpoint", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+print(" ".join(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)
+"""
+
+
+def _loaded(*args: str) -> tuple[set[str], str]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(heavy=HEAVY), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    *_, last = done.stderr.strip().splitlines() or [""]
+    return set(last.split()), done.stdout
+
+
+def test_events_lists_without_loading_heavy_libraries(tmp_path: Path, example_result) -> None:
+    db = tmp_path / "one.db"
+    with Store(db) as store:
+        store.save(example_result)
+    assert all(e.acled is not None for e in example_result.events)  # no typing at read time
+    loaded, out = _loaded("events", "--db", str(db), "--limit", "100", "--wide")
+    assert example_result.events[0].id[:8] in out
+    assert loaded == set(), loaded
+    loaded, _ = _loaded("events", "--db", str(db), "--type", "ASSAULT", "--sort", "-confidence")
+    assert loaded == set(), loaded
