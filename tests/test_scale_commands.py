@@ -45,3 +45,31 @@ def test_events_lists_without_loading_heavy_libraries(tmp_path: Path, example_re
     assert loaded == set(), loaded
     loaded, _ = _loaded("events", "--db", str(db), "--type", "ASSAULT", "--sort", "-confidence")
     assert loaded == set(), loaded
+
+
+def test_an_undated_event_with_a_place_is_deleted(tmp_path: Path, example_result) -> None:
+    """Deleting an article whose undated events have places keeps the summaries exact (the
+    place total of 0008's trigger found no dated row and failed)."""
+    from flashpoint.store.summaries import summary_problems
+
+    result = example_result.model_copy(deep=True)
+    placed = [e for e in result.events if e.event_loc is not None and e.event_loc.lat is not None]
+    assert placed
+    for event in placed:
+        event.date = None
+    db = tmp_path / "undated.db"
+    with Store(db) as store:
+        store.save(result)
+        with store.conn:
+            store.conn.execute("DELETE FROM articles WHERE id = ?", (result.article.id,))
+        assert store.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 0
+        assert summary_problems(store.conn) == []
+        assert store.conn.execute("SELECT COUNT(*) FROM summary_places").fetchone()[0] == 0
+
+
+def test_a_writer_checkpoints_in_large_steps(tmp_path: Path) -> None:
+    from flashpoint.store.sqlite import WRITER_CHECKPOINT_PAGES
+
+    with Store(tmp_path / "w.db") as store:
+        pages = store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        assert pages == WRITER_CHECKPOINT_PAGES > 1000

@@ -55,6 +55,12 @@ def acled_name(name: str) -> str:
 DEFAULT_DB = Path("flashpoint.db")
 WRITER_CACHE_KB = 65_536
 """Page cache of a connection that writes (KiB)."""
+WRITER_CHECKPOINT_PAGES = 10_000
+"""WAL pages a writer lets accumulate before it copies them into the database (SQLite's
+default is 1,000). In a large store an article touches a page of every index (300 or more at
+a million events), so the default checkpointed every two or three articles, each time writing
+pages all over the file and syncing it; fewer checkpoints write a page changed by many articles
+once and sync less often (about 40 MB of WAL at most; the last writer to close empties it)."""
 MANY = 20_000
 """An actor code or a box matching more events than this is tested row by row along the sort's
 index rather than looked up (see StoreQueries._code_clause)."""
@@ -691,6 +697,7 @@ class Store(StoreQueries):
                 # A writer touches a page of every index per event: in a large store they are
                 # many, so it keeps more of them in memory than SQLite's 2 MB default.
                 self.conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KB}")
+                self.conn.execute(f"PRAGMA wal_autocheckpoint = {WRITER_CHECKPOINT_PAGES}")
                 self._migrate()
         except sqlite3.Error as exc:
             raise store_error(self.path, exc) from exc
