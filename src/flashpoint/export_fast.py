@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import IO, Any
 
 import msgspec
@@ -109,6 +111,7 @@ _NO_PLACE = _Place()
 _NO_SIZE = _Size()
 _FLAG = {False: "false", True: "true"}
 _FORMULA_FIRST = frozenset("=+-@\t\r")
+_FORMULA_AFTER = re.compile("\x00[=+\\-@\t\r]")
 
 
 def _join(values: list[str | None]) -> str | None:
@@ -191,6 +194,16 @@ def _row(e: _Event, article: Sequence[Any] | None) -> list[Any]:
     ]
 
 
+def _may_hold_formula(row: list[Any]) -> bool:
+    """Whether a text cell of the row may start as a formula does (then each is looked at):
+    the text cells joined by a separator they cannot hold, searched at once."""
+    try:
+        joined = "\x00".join(filter(None, _text_cells(row)))
+    except TypeError:  # a value that is not text where text was expected: look at each
+        return True
+    return joined[:1] in _FORMULA_FIRST or _FORMULA_AFTER.search(joined) is not None
+
+
 def _model_row(record: str, article: Sequence[Any] | None) -> list[Any]:
     """A record the structs do not take as they are, through the model (export.flat_row)."""
     from flashpoint.export import FLAT_COLUMNS, _csv_value, flat_row
@@ -198,6 +211,16 @@ def _model_row(record: str, article: Sequence[Any] | None) -> list[Any]:
     meta = dict(zip(ARTICLE_COLUMNS, article, strict=True)) if article else None
     row = flat_row(Event.model_validate_json(record), meta)
     return [_csv_value(row[name]) for name in FLAT_COLUMNS]
+
+
+def _text_columns() -> Callable[[list[Any]], tuple]:
+    from flashpoint.export import FLAT_COLUMNS
+
+    return itemgetter(*(i for i, kind in enumerate(FLAT_COLUMNS.values()) if kind == "string"))
+
+
+_text_cells = _text_columns()
+"""The cells of a row that may hold text (FLAT_COLUMNS' string columns)."""
 
 
 def write_flat_csv(
@@ -230,9 +253,11 @@ def write_flat_csv(
                 article = articles[article_id] = tuple(found) if found else None
             try:
                 row = _row(decode(record), article)
+                suspect = escape is not None and _may_hold_formula(row)
             except msgspec.DecodeError:  # its ValidationError too
                 row = _model_row(record, article)
-            if escape is not None:
+                suspect = escape is not None
+            if suspect:
                 row = [
                     escape(v) if v.__class__ is str and v[:1] in _FORMULA_FIRST else v for v in row
                 ]
