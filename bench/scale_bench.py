@@ -291,6 +291,7 @@ def main() -> int:
         "--skip-serve", action="store_true", help="Only the CLI commands and the store cost."
     )
     parser.add_argument("--rounds", type=int, default=3, help="Rounds of the store cost.")
+    parser.add_argument("--skip-store", action="store_true", help="No store cost.")
     args = parser.parse_args()
     if not 1 <= args.repeat <= 200:
         parser.error("--repeat: 1 to 200")
@@ -341,9 +342,10 @@ def main() -> int:
         }
         report["export_csv"]["load_avg"] = os.getloadavg()
         print(f"export csv: {report['export_csv']}")
-    report["store_article"] = store_cost(args.db, rounds=args.rounds)
-    report["store_article"]["load_avg"] = os.getloadavg()
-    print(f"storing an article: {report['store_article']}")
+    if not args.skip_store:
+        report["store_article"] = store_cost(args.db, rounds=args.rounds)
+        report["store_article"]["load_avg"] = os.getloadavg()
+        print(f"storing an article: {report['store_article']}")
     report["load_after"] = os.getloadavg()
     RESULTS.mkdir(exist_ok=True)
     name = f"scale-{args.label + '-' if args.label else ''}{dt.date.today().isoformat()}.json"
