@@ -73,3 +73,35 @@ def test_a_writer_checkpoints_in_large_steps(tmp_path: Path) -> None:
     with Store(tmp_path / "w.db") as store:
         pages = store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
         assert pages == WRITER_CHECKPOINT_PAGES > 1000
+
+
+def test_doctor_redefines_the_summary_triggers_of_an_older_store(
+    tmp_path: Path, example_result
+) -> None:
+    """A store of version 8 has every table 0009 has, with 0008's trigger: the doctor re-runs
+    0009 (its objects carry no new name), and the undated place is deleted."""
+    import sqlite3
+
+    from flashpoint.store.doctor import doctor
+    from flashpoint.store.summaries import TRIGGERS, triggers_sql
+
+    db = tmp_path / "v8.db"
+    with Store(db) as store:
+        store.save(example_result)
+    conn = sqlite3.connect(db)
+    for trigger in TRIGGERS:
+        conn.execute(f"DROP TRIGGER {trigger}")
+    for statement in triggers_sql():
+        conn.execute(statement.replace("p.day <> '*'", "p.day > '*'"))
+    conn.execute("PRAGMA user_version = 8")
+    conn.commit()
+    conn.close()
+    report = doctor(db)
+    assert report.healthy
+    conn = sqlite3.connect(db)
+    (sql,) = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'events_scale_delete'"
+    ).fetchone()
+    assert "p.day <> '*'" in sql and "p.day > '*'" not in sql
+    assert conn.execute("PRAGMA user_version").fetchone()[0] >= 9
+    conn.close()
