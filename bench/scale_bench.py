@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -136,22 +137,29 @@ async def measure(base: str, paths: list[str], repeat: int) -> tuple[dict, list[
     return out, loads
 
 
-def run_cli(args: list[str]) -> tuple[float, list[float], str]:
-    """Seconds, RSS samples (MB, every 0.2 s) and stderr of a CLI command."""
+def run_cli(args: list[str]) -> tuple[float, float, list[float], str]:
+    """Seconds (wall), CPU seconds (user + system), RSS samples (MB, every 0.2 s) and stderr
+    of a CLI command. On a shared machine the wall time depends on the other jobs; the CPU
+    time much less."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen([*CLI, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     watch = MemoryWatch(process.pid, every=0.2)
     watch.start()
     _, err = process.communicate()
+    wall = time.perf_counter() - started
     watch.stop.set()
     watch.join()
-    return time.perf_counter() - started, watch.samples, err.decode()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return wall, cpu, watch.samples, err.decode()
 
 
 def store_cost(db: Path, count: int = 20, rounds: int = 3) -> dict:
     """Milliseconds per Store.save of the same coded articles (new ids each round) into an
-    empty store and into `db` (then deleted from it again), in alternated rounds; the medians
-    and the median of the rounds' ratios (the machine's load varies from minute to minute)."""
+    empty store and into `db` (then deleted from it again), in alternated rounds, with the
+    checkpoint that copies what they wrote into the database; the medians and the median of
+    the rounds' ratios (the machine's load varies from minute to minute)."""
     with Store(db, read_only=True) as store:
         ids = [
             row[0]
@@ -174,10 +182,14 @@ def store_cost(db: Path, count: int = 20, rounds: int = 3) -> dict:
         return out
 
     def save_all(target: Store, batch: list) -> float:
+        # From an empty WAL to one copied into the database: what the articles wrote is paid
+        # for here, whenever the store's checkpoints would have copied it.
+        target.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         started = time.perf_counter()
         for result in batch:
             if not target.save(result):
                 raise SystemExit(f"{result.article.id}: already stored; nothing is deleted")
+        target.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         return (time.perf_counter() - started) * 1000 / len(batch)
 
     empties, bigs, ratios = [], [], []
@@ -213,20 +225,11 @@ def store_cost(db: Path, count: int = 20, rounds: int = 3) -> dict:
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", type=Path, required=True)
-    parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--label", default="")
-    parser.add_argument("--skip-export", action="store_true")
-    args = parser.parse_args()
-    if not 1 <= args.repeat <= 200:
-        parser.error("--repeat: 1 to 200")
-    load_before = os.getloadavg()
-    with Store(args.db, read_only=True) as store:
-        counts = store.counts()
-    middle = deep_cursor(args.db, "date", 0.5)
-    late = deep_cursor(args.db, "-confidence", 0.9)
+def serve_part(db: Path, counts: dict, repeat: int) -> dict | None:
+    """Latencies, first load and server memory of `flashpoint serve` over the store (None when
+    the server did not start)."""
+    middle = deep_cursor(db, "date", 0.5)
+    late = deep_cursor(db, "-confidence", 0.9)
     deep = {
         f"/api/events?limit=100&cursor={middle}": "cursor at n/2",
         f"/api/events?limit=100&sort=-confidence&cursor={late}": "cursor at 0.9 n, -confidence",
@@ -235,7 +238,7 @@ def main() -> int:
     port = free_port()
     base = f"http://{HOST}:{port}"
     server = subprocess.Popen(
-        [*CLI, "serve", "--db", str(args.db), "--host", HOST, "--port", str(port)],
+        [*CLI, "serve", "--db", str(db), "--host", HOST, "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -248,13 +251,13 @@ def main() -> int:
             except httpx.TransportError:
                 if server.poll() is not None or time.monotonic() - started > 120:
                     print(server.stderr.read().decode() if server.stderr else "", file=sys.stderr)
-                    return 1
+                    return None
                 time.sleep(0.2)
         idle = rss_mb(server.pid) or float("nan")
         watch = MemoryWatch(server.pid)
         watch.start()
         print(f"{'p50 ms':>9} {'p95 ms':>9}  request", flush=True)
-        latencies, loads = asyncio.run(measure(base, [*DASHBOARD, *FILTERS, *deep], args.repeat))
+        latencies, loads = asyncio.run(measure(base, [*DASHBOARD, *FILTERS, *deep], repeat))
         watch.stop.set()
         watch.join()
     finally:
@@ -264,11 +267,6 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             server.kill()
     report: dict = {
-        "label": args.label,
-        "db": str(args.db),
-        "counts": counts,
-        "load_before": load_before,
-        "repeat": args.repeat,
         "latency": latencies,
         "deep_pages": {path: deep[path] for path in deep},
         "first_load_ms": {
@@ -280,13 +278,49 @@ def main() -> int:
     print(
         f"first load p50 {report['first_load_ms']['p50']} ms; server RSS {report['server_rss_mb']}"
     )
-    seconds, _samples, _ = run_cli(["events", "--db", str(args.db), "--limit", "100"])
-    report["cli_events_limit_100_s"] = round(seconds, 2)
-    print(f"flashpoint events --limit 100: {seconds:.2f} s")
+    return report
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--label", default="")
+    parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument(
+        "--skip-serve", action="store_true", help="Only the CLI commands and the store cost."
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="Rounds of the store cost.")
+    parser.add_argument("--skip-store", action="store_true", help="No store cost.")
+    args = parser.parse_args()
+    if not 1 <= args.repeat <= 200:
+        parser.error("--repeat: 1 to 200")
+    load_before = os.getloadavg()
+    with Store(args.db, read_only=True) as store:
+        counts = store.counts()
+    report: dict = {
+        "label": args.label,
+        "db": str(args.db),
+        "counts": counts,
+        "load_before": load_before,
+        "repeat": args.repeat,
+    }
+    if not args.skip_serve:
+        served = serve_part(args.db, counts, args.repeat)
+        if served is None:
+            return 1
+        report.update(served)
+    runs = [run_cli(["events", "--db", str(args.db), "--limit", "100"]) for _ in range(5)]
+    report["cli_events_limit_100_s"] = round(statistics.median(r[0] for r in runs), 2)
+    report["cli_events_limit_100"] = {
+        "wall_s": [round(r[0], 2) for r in runs],
+        "cpu_s": [round(r[1], 2) for r in runs],
+    }
+    print(f"flashpoint events --limit 100 (5 runs): {report['cli_events_limit_100']}")
     if not args.skip_export:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "all.csv"
-            seconds, samples, err = run_cli(
+            seconds, cpu, samples, err = run_cli(
                 ["export", "--db", str(args.db), "--format", "csv", "--out", str(out)]
             )
             rows = int(err.split()[0]) if err.split() and err.split()[0].isdigit() else None
@@ -295,6 +329,8 @@ def main() -> int:
             "rows": rows,
             "seconds": round(seconds, 1),
             "rows_per_s": round(rows / seconds) if rows else None,
+            "cpu_seconds": round(cpu, 1),
+            "rows_per_cpu_s": round(rows / cpu) if rows and cpu else None,
             "peak_rss_mb": round(max(samples, default=0.0), 1),
             # Flat memory: the median RSS of the second quarter of the run against the last.
             "rss_mb_second_quarter": round(statistics.median(samples[quarter : 2 * quarter]), 1)
@@ -304,9 +340,12 @@ def main() -> int:
             if samples
             else None,
         }
+        report["export_csv"]["load_avg"] = os.getloadavg()
         print(f"export csv: {report['export_csv']}")
-    report["store_article"] = store_cost(args.db)
-    print(f"storing an article: {report['store_article']}")
+    if not args.skip_store:
+        report["store_article"] = store_cost(args.db, rounds=args.rounds)
+        report["store_article"]["load_avg"] = os.getloadavg()
+        print(f"storing an article: {report['store_article']}")
     report["load_after"] = os.getloadavg()
     RESULTS.mkdir(exist_ok=True)
     name = f"scale-{args.label + '-' if args.label else ''}{dt.date.today().isoformat()}.json"

@@ -768,6 +768,12 @@ def write_export(
         return _write_parquet(store, where, out)
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     try:
+        if fmt == "csv" and hasattr(store, "iter_event_rows"):  # a SQLite store
+            from flashpoint.export_fast import write_flat_csv
+
+            return write_flat_csv(
+                store, where, text, neutralise_formula if escape_formulas else None
+            )
         return _write_text(store, where, fmt, text, escape_formulas)
     finally:
         text.flush()

@@ -124,10 +124,10 @@ def check_date(value: str | None, name: str) -> str | None:
 
 def check_acled_type(value: str | None) -> str | None:
     """An ACLED event_type or sub_event_type name (any case), or a usage error listing them."""
-    from flashpoint.export import acled_type_names
-
     if value is None or not value.strip():
         return None
+    from flashpoint.export import acled_type_names  # numpy and the export tables: only here
+
     names = acled_type_names()
     if value.strip().lower() not in {name.lower() for name in names}:
         raise fail(f"--acled-type {value!r} is not an ACLED event type ({', '.join(names)})")

@@ -253,7 +253,13 @@ def _doctor(conn: sqlite3.Connection, report: Report, repair: bool) -> None:
     try:
         # Re-read inside the lock: another process may have migrated meanwhile.
         from_objects, missing = version_from_objects(conn)
-        steps = [(n, apply) for n, _name, apply in MIGRATIONS if n > from_objects]
+        # A step that only redefines objects (triggers) leaves no new name to find: it runs
+        # again when the recorded version is older than it (its statements are idempotent).
+        steps = [
+            (n, apply)
+            for n, _name, apply in MIGRATIONS
+            if n > from_objects or (n > version and not objects_by_step()[n])
+        ]
         for _number, apply in steps:
             apply(conn)
         if _full_text_problems(conn):

@@ -179,6 +179,18 @@ def _scale(conn: sqlite3.Connection) -> None:
     create_scale_tables(conn)
 
 
+def _export_store(conn: sqlite3.Connection) -> None:
+    """The summary triggers again, as summaries.py now writes them: 0008's failed to delete an
+    undated event with a place (its place total looked for the smallest id among the dated
+    rows only and found none)."""
+    from flashpoint.store.summaries import TRIGGERS, triggers_sql
+
+    for trigger in TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    for statement in triggers_sql():
+        conn.execute(statement)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "0001_initial", _initial),
     (2, "0002_full_text_search", _full_text_search),
@@ -188,5 +200,6 @@ MIGRATIONS: list[Migration] = [
     (6, "0006_admin1", _admin1),
     (7, "0007_acled", _acled),
     (8, "0008_scale", _scale),
+    (9, "0009_export_store", _export_store),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
