@@ -32,7 +32,9 @@ publication day ("last month", "in 2003", "nearly a decade ago"). The flag is ne
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cache
 
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
@@ -113,8 +115,10 @@ def date_events(analyzed: AnalyzedArticle) -> None:
             _apply(event, chosen.expression, published)
         elif event.date is None and not event.background:
             undated.append(event)
+    # the article's dated verbs of speech, read once, when a statement first needs them
+    speech = cache(lambda: _dated_speech(analyzed, by_segment))
     for event in undated:
-        occasion = _speakers_occasion(event, analyzed, by_segment)
+        occasion = _speakers_occasion(event, analyzed, by_segment, speech)
         if occasion is not None:
             event.date, event.date_precision, event.date_span = occasion
         elif published is not None:
@@ -123,7 +127,10 @@ def date_events(analyzed: AnalyzedArticle) -> None:
 
 
 def _speakers_occasion(
-    event: Event, analyzed: AnalyzedArticle, by_segment: dict[int, list[FoundDate]]
+    event: Event,
+    analyzed: AnalyzedArticle,
+    by_segment: dict[int, list[FoundDate]],
+    speech: Callable[[], list[tuple[set[str], FoundDate]]],
 ) -> tuple[dt.date, DatePrecision, Span] | None:
     """A statement with no time word of its own, by a speaker whose other statements in the
     article are all dated one day ("the minister said at a press conference on Thursday"): made on
@@ -151,7 +158,7 @@ def _speakers_occasion(
             span = Span(text=expression.text, start=expression.start, end=expression.end)
             days.append((expression.date, span))
     speaker = speaker_names(speakers)
-    for names, found in _dated_speech(analyzed, by_segment):
+    for names, found in speech():
         if found.expression.date is not None and names_meet(speaker, names):
             expression = found.expression
             span = Span(text=expression.text, start=expression.start, end=expression.end)
