@@ -179,6 +179,14 @@ def _scale(conn: sqlite3.Connection) -> None:
     create_scale_tables(conn)
 
 
+def _query_indexes(conn: sqlite3.Connection) -> None:
+    """Indexes for the ACLED type, toll and coordinate filters in the list's order, and the
+    timeline's summary (query_indexes.py documents them)."""
+    from flashpoint.store.query_indexes import create_query_indexes
+
+    create_query_indexes(conn)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "0001_initial", _initial),
     (2, "0002_full_text_search", _full_text_search),
@@ -188,5 +196,6 @@ MIGRATIONS: list[Migration] = [
     (6, "0006_admin1", _admin1),
     (7, "0007_acled", _acled),
     (8, "0008_scale", _scale),
+    (10, "0010_query_indexes", _query_indexes),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

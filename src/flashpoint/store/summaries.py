@@ -265,7 +265,7 @@ def _remove_keyed(r: str, total: bool) -> list[str]:
             f"p.{c} = summary_places.{c}" for c in (*KEY_COLUMNS[1:], "lat", "lon", "precision")
         )
         first = (
-            f"SELECT MIN(p.first_id) FROM summary_places AS p WHERE p.day > '{TOTAL}'"
+            f"SELECT MIN(p.first_id) FROM summary_places AS p WHERE p.day != '{TOTAL}'"
             f" AND {same_days}"
         )
     else:
