@@ -1203,7 +1203,8 @@ class Store(StoreQueries):
         sql, params = self._event_query(
             EventFilter(**{**query.__dict__, "limit": None, "offset": 0, "cursor": None}), "1"
         )
-        sql = sql.rsplit(" ORDER BY ", 1)[0]
+        # Counted in the list's order: SQLite then picks the index the page itself walks (an
+        # index that serves the order is how the filters are made fast), and stops at cap + 1.
         # Counted in steps, for at most COUNT_SECONDS: a filter no index serves (a toll, a
         # confidence) may need a scan of every event to count; then the count so far is a
         # lower bound, marked as capped.
