@@ -1203,8 +1203,10 @@ class Store(StoreQueries):
         sql, params = self._event_query(
             EventFilter(**{**query.__dict__, "limit": None, "offset": 0, "cursor": None}), "1"
         )
-        # Counted in the list's order: SQLite then picks the index the page itself walks (an
-        # index that serves the order is how the filters are made fast), and stops at cap + 1.
+        if not query.mode:
+            sql = sql.rsplit(" ORDER BY ", 1)[0]
+        # (With a mode, counted in the list's order: SQLite, without statistics, would walk
+        # the type index and read every event of the type; events_mode serves the order.)
         # Counted in steps, for at most COUNT_SECONDS: a filter no index serves (a toll, a
         # confidence) may need a scan of every event to count; then the count so far is a
         # lower bound, marked as capped.
