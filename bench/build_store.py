@@ -9,7 +9,9 @@ Rows go into OUT.db through the schema's own tables and triggers (OUT.db is open
 flashpoint's Store, so it is migrated to today's schema first, and every trigger, full-text
 index and summary is kept as a real ingest keeps it), one transaction per copy. Copying stops
 once OUT.db holds at least --events events (whole copies only). Dedup fingerprints and LSH
-buckets are not copied (a copy is not a repost). OUT.db must not exist.
+buckets are not copied (a copy is not a repost). OUT.db must not exist, unless --append is
+given: then OUT.db is a store this script built from the same BASE.db, and copying goes on from
+the copy after its last one (so a 10M store can grow from a copy of a 1M one).
 """
 
 from __future__ import annotations
@@ -145,23 +147,41 @@ COPIES = [
 ]
 
 
-def build(base: Path, out: Path, events: int, shift_days: int, quiet: bool = False) -> dict:
-    if out.exists():
-        raise SystemExit(f"{out}: exists; give a new file")
+def last_copy(conn: Any) -> int:
+    """The highest copy number among a built store's article ids (-1 when it has none)."""
+    row = conn.execute("SELECT max(substr(id, -5)) FROM articles").fetchone()
+    try:
+        return int(row[0], 16) if row and row[0] else -1
+    except ValueError:
+        raise SystemExit("the store to append to was not built by this script") from None
+
+
+def build(
+    base: Path,
+    out: Path,
+    events: int,
+    shift_days: int,
+    quiet: bool = False,
+    append: bool = False,
+) -> dict:
+    if out.exists() and not append:
+        raise SystemExit(f"{out}: exists; give a new file (or --append to grow it)")
     with Store(base, read_only=True) as probe:  # checks it is a store this Flashpoint reads
         per_copy = probe.counts()["events"]
     if per_copy == 0:
         raise SystemExit(f"{base}: holds no events")
-    copies = -(-events // per_copy)
     store = Store(out)
     conn = store.conn
+    first = last_copy(conn) + 1 if append else 0
+    have = conn.execute("SELECT count(*) FROM events").fetchone()[0] if append else 0
+    copies = first + max(0, -(-(events - have) // per_copy))
     conn.create_function("fp_id", 2, new_id, deterministic=True)
     conn.create_function("fp_ids", 2, remap_ids, deterministic=True)
     conn.create_function("fp_shift", 2, shift, deterministic=True)
     conn.create_function("fp_record", 3, remap_record, deterministic=True)
     conn.execute("ATTACH DATABASE ? AS base", (f"file:{base}?mode=ro",))
     started = time.perf_counter()
-    for copy in range(copies):
+    for copy in range(first, copies):
         params = {"k": copy, "d": copy * shift_days}
         with conn:
             for table, columns, values in COPIES:
@@ -170,8 +190,8 @@ def build(base: Path, out: Path, events: int, shift_days: int, quiet: bool = Fal
                     " ORDER BY rowid",
                     params,
                 )
-        if not quiet and (copy + 1) % 10 == 0:
-            done = (copy + 1) * per_copy
+        if not quiet and (copy + 1 - first) % 10 == 0:
+            done = (copy + 1 - first) * per_copy
             rate = done / (time.perf_counter() - started)
             print(f"{done:,} events ({rate:,.0f}/s)", file=sys.stderr, flush=True)
     conn.execute("DETACH DATABASE base")
@@ -180,7 +200,8 @@ def build(base: Path, out: Path, events: int, shift_days: int, quiet: bool = Fal
     return {
         "base": str(base),
         "out": str(out),
-        "copies": copies,
+        "copies": copies - first,
+        "first_copy": first,
         "shift_days": shift_days,
         "seconds": round(time.perf_counter() - started, 1),
         **counts,
@@ -193,10 +214,13 @@ def main() -> None:
     parser.add_argument("out", type=Path, help="the store to write (must not exist)")
     parser.add_argument("--events", type=int, required=True, help="at least this many events")
     parser.add_argument("--shift-days", type=int, default=7, help="days between copies")
+    parser.add_argument(
+        "--append", action="store_true", help="grow OUT.db (built by this script) instead"
+    )
     args = parser.parse_args()
     if args.events < 1 or args.events > 100_000_000:
         parser.error("--events: 1 to 100,000,000")
-    print(json.dumps(build(args.base, args.out, args.events, args.shift_days)))
+    print(json.dumps(build(args.base, args.out, args.events, args.shift_days, append=args.append)))
 
 
 if __name__ == "__main__":

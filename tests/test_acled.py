@@ -135,6 +135,8 @@ def test_old_store_upgrades_with_acled_columns(example_result, tmp_path: Path) -
         store.save(example_result)
     # Make it a store written before migration 0007: no columns, records without `acled`.
     conn = sqlite3.connect(path)
+    for index in ("events_acled_type_date", "events_acled_sub_date"):  # migration 0010's
+        conn.execute(f"DROP INDEX {index}")
     for column in ("acled_event_type", "acled_sub_event_type"):
         conn.execute(f"DROP INDEX events_{column}")
         conn.execute(f"ALTER TABLE events DROP COLUMN {column}")

@@ -248,13 +248,13 @@ def test_the_response_cache_serves_repeats_until_the_database_changes(
     db = tmp_path / "cached.db"
     shutil.copy(served_db, db)
     calls: list[int] = []
-    timeline = Store.timeline
+    timeline = Store.timeline_json  # what /api/timeline calls on a SQLite store
 
     def counting(self, where):  # type: ignore[no-untyped-def]
         calls.append(1)
         return timeline(self, where)
 
-    monkeypatch.setattr(Store, "timeline", counting)
+    monkeypatch.setattr(Store, "timeline_json", counting)
     with TestClient(create_app(Settings(db=db, cache_bytes=1 << 20))) as api:
         api.get("/api/events")  # the first reader makes the WAL file (a change of files)
         first = api.get("/api/timeline")

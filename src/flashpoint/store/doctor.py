@@ -32,6 +32,7 @@ from flashpoint.store.migrations import (
     SCHEMA_VERSION,
     rebuild_full_text_search,
 )
+from flashpoint.store.query_indexes import rebuild_timeline, timeline_problems
 from flashpoint.store.sqlite import BUSY_TIMEOUT, open_read_only, store_error, writable
 from flashpoint.store.summaries import rebuild_scale_tables, summary_problems
 
@@ -232,7 +233,7 @@ def _doctor(conn: sqlite3.Connection, report: Report, repair: bool) -> None:
     )
     report.findings.append(fts)
 
-    summary_problems_found = summary_problems(conn) if schema.ok else []
+    summary_problems_found = summary_problems(conn) + timeline_problems(conn) if schema.ok else []
     summaries = Finding(
         "summaries",
         not summary_problems_found,
@@ -266,6 +267,7 @@ def _doctor(conn: sqlite3.Connection, report: Report, repair: bool) -> None:
             rebuild_full_text_search(conn)
         if not summaries.ok:
             rebuild_scale_tables(conn)
+            rebuild_timeline(conn)  # its triggers were on the summary_daily just rebuilt
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:

@@ -191,6 +191,14 @@ def _export_store(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _query_indexes(conn: sqlite3.Connection) -> None:
+    """Indexes for the ACLED type, toll and coordinate filters in the list's order, and the
+    timeline's summary (query_indexes.py documents them)."""
+    from flashpoint.store.query_indexes import create_query_indexes
+
+    create_query_indexes(conn)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "0001_initial", _initial),
     (2, "0002_full_text_search", _full_text_search),
@@ -201,5 +209,6 @@ MIGRATIONS: list[Migration] = [
     (7, "0007_acled", _acled),
     (8, "0008_scale", _scale),
     (9, "0009_export_store", _export_store),
+    (10, "0010_query_indexes", _query_indexes),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

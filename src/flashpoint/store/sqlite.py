@@ -31,6 +31,7 @@ from flashpoint.model import (
 )
 from flashpoint.store.fulltext import snippet
 from flashpoint.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from flashpoint.store.query_indexes import acled_clause, timeline_summary_answers
 from flashpoint.store.summaries import FLAG_BACKGROUND, FLAG_HYPOTHETICAL, FLAG_NEGATED, TOTAL
 
 if TYPE_CHECKING:  # dedup imports datasketch and scipy: seconds a reading command need not wait
@@ -240,8 +241,10 @@ class StoreQueries:
             boxes = [(min_lat, max_lat, min_lon, max_lon)]
             if min_lon > max_lon:  # the box crosses the antimeridian: two boxes
                 boxes = [(min_lat, max_lat, min_lon, 180.0), (min_lat, max_lat, -180.0, max_lon)]
-            clauses.append("(" + " OR ".join(self._geo_clause(box) for box in boxes) + ")")
-            params += [value for box in boxes for value in box]
+            geo = [self._geo_clause(box) for box in boxes]
+            if all(geo):
+                clauses.append("(" + " OR ".join(str(clause) for clause in geo) + ")")
+                params += [value for box in boxes for value in box]
             clauses.append("lat BETWEEN ? AND ?")
             params += [min_lat, max_lat]
             if min_lon <= max_lon:
@@ -291,39 +294,87 @@ class StoreQueries:
 
     def _code_clause(self, code: str, sides: str) -> str:
         """The actor-code filter. A code that few events carry drives the query (its events
-        are looked up, then sorted); a common one is tested while the sort's index is walked
-        (`+id` keeps SQLite from driving with it), which stops at the page's last row."""
+        are looked up, then sorted); a common one is tested row by row (two primary-key probes
+        of event_codes, nothing collected first) while the sort's index is walked, which stops
+        at the page's last row."""
+        if self.__dict__.get("_unordered"):  # an aggregate: every match is read anyway
+            return CODE_SQL.format(sides=sides)
         common = self._many(
             f"SELECT 1 FROM event_codes WHERE code = ? AND side IN ({sides})", [code.upper()]
         )
-        return ("+" if common else "") + CODE_SQL.format(sides=sides)
+        return (CODE_EXISTS_SQL if common else CODE_SQL).format(sides=sides)
 
-    def _geo_clause(self, box: tuple[float, float, float, float]) -> str:
-        """The R*Tree filter for a box (min lat, max lat, min lon, max lon), as _code_clause."""
+    def _geo_clause(self, box: tuple[float, float, float, float]) -> str | None:
+        """The R*Tree filter for a box (min lat, max lat, min lon, max lon) when few events lie
+        in it; None when many do: then the exact coordinate tests that follow it are made while
+        the sort's index is walked (events_located_date holds the coordinates in date order),
+        which stops at the page's last row instead of collecting every id in the box."""
         common = self._many(
             "SELECT 1 FROM event_geo WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ?"
             " AND min_lon <= ?",
             box,
         )
-        return ("+" if common else "") + GEO_SQL
+        return None if common else GEO_SQL
+
+    def _has_table(self, name: str) -> bool:
+        """Whether the store has this table (a store opened read-only may predate it)."""
+        known: dict[str, bool] = self.__dict__.setdefault("_tables_known", {})
+        if name not in known:
+            row = self.conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+            ).fetchone()
+            known[name] = row is not None
+        return known[name]
 
     def _filtered(self, where: EventFilter) -> tuple[str, list[object]]:
         """A CTE `f` holding the filtered events' columns, for aggregates."""
         unpaged = EventFilter(**{**where.__dict__, "limit": None, "offset": 0})
-        sql, params = self._event_query(unpaged, "*")  # type: ignore[attr-defined]
+        # Every match is aggregated, in no order: an actor code drives the query from
+        # event_codes rather than being tested along the sort's index.
+        self.__dict__["_unordered"] = True
+        try:
+            sql, params = self._event_query(unpaged, "*")  # type: ignore[attr-defined]
+        finally:
+            self.__dict__["_unordered"] = False
+        # In no order, so that SQLite reads each match's needed columns as it aggregates
+        # (every aggregate orders its own groups) rather than sorting whole rows first.
+        sql = sql.rsplit(" ORDER BY ", 1)[0]
         return f"WITH f AS ({sql})", params
+
+    def _timeline_summary(self, where: EventFilter) -> tuple[str, list[object]] | None:
+        """The timeline's query over the summaries, or None when they cannot answer it."""
+        summary = summary_clauses(where, by_day=True)
+        if summary is None:
+            return None
+        table = "summary_daily"
+        if timeline_summary_answers(where) and self._has_table("summary_timeline"):
+            table = "summary_timeline"  # a row per day, class and flags (query_indexes.py)
+        return (
+            "SELECT day AS date, quad AS quad_code, SUM(events) AS events, SUM(score) AS score"
+            f" FROM {table} WHERE {summary[0]} GROUP BY day, quad ORDER BY day, quad",
+            summary[1],
+        )
+
+    def timeline_json(self, where: EventFilter) -> bytes:
+        """The timeline as a JSON array of objects (date, quad_code, events, score), built by
+        SQLite when the summaries answer (a store spanning decades has tens of thousands of
+        points: a Python object per point cost several times the query)."""
+        summarised = self._timeline_summary(where)
+        if summarised is None:
+            return json.dumps(self.timeline(where), separators=(",", ":")).encode()
+        sql, params = summarised
+        row = self.conn.execute(
+            "SELECT json_group_array(json_object('date', date, 'quad_code', quad_code,"
+            f" 'events', events, 'score', score)) FROM ({sql})",
+            params,
+        ).fetchone()
+        return str(row[0]).encode()
 
     def timeline(self, where: EventFilter) -> list[dict]:
         """Events per day and quad class (events without a date are left out)."""
-        summary = summary_clauses(where, by_day=True)
-        if summary is not None:
-            rows = self.conn.execute(
-                "SELECT day AS date, quad AS quad_code, SUM(events) AS events, SUM(score) AS score"
-                f" FROM summary_daily WHERE {summary[0]}"
-                " GROUP BY day, quad ORDER BY day, quad",
-                summary[1],
-            )
-            return [dict(row) for row in rows]
+        summarised = self._timeline_summary(where)
+        if summarised is not None:
+            return [dict(row) for row in self.conn.execute(*summarised)]
         cte, params = self._filtered(where)
         rows = self.conn.execute(
             f"{cte} SELECT date, quad_code, COUNT(*) AS events, SUM(event_scale) AS score"
@@ -1085,11 +1136,37 @@ class Store(StoreQueries):
     def _summary_count(self, where: EventFilter) -> int | None:
         summary = summary_clauses(where)
         if summary is None:
-            return None
+            return self._index_count(where)
         row = self.conn.execute(
             f"SELECT coalesce(SUM(events), 0) FROM summary_daily WHERE {summary[0]}", summary[1]
         ).fetchone()
         return int(row[0])
+
+    def _index_count(self, where: EventFilter) -> int | None:
+        """The exact count of a filter that is one actor code (summary_actors counts the
+        events naming a code, as actor and as recipient, under the summaries' own filters) or
+        words alone (the full-text index holds one row per event), else None."""
+        sides = {"actor": "events", "initiator": "as_actor", "recipient": "as_recipient"}
+        given = [name for name in sides if getattr(where, name)]
+        if len(given) == 1:
+            rest = summary_clauses(EventFilter(**{**where.__dict__, given[0]: None}))
+            if rest is not None:
+                row = self.conn.execute(
+                    f"SELECT coalesce(SUM({sides[given[0]]}), 0) FROM summary_actors"
+                    f" WHERE code = ? AND {rest[0]}",
+                    [str(getattr(where, given[0])).upper(), *rest[1]],
+                ).fetchone()
+                return int(row[0])
+        alone = EventFilter(
+            text=where.text,
+            **{k: getattr(where, k) for k in ("limit", "offset", "sort", "cursor")},
+        )
+        if where.text and where.text_in == "evidence" and where == alone:
+            row = self.conn.execute(
+                "SELECT COUNT(*) FROM events_fts WHERE events_fts MATCH ?", [where.text]
+            ).fetchone()
+            return int(row[0])
+        return None
 
     def events_page(self, where: EventFilter) -> tuple[list[Event], str | None]:
         """A page of events (`where.limit` of them, after `where.cursor` if given) and the
@@ -1175,7 +1252,10 @@ class Store(StoreQueries):
         sql, params = self._event_query(
             EventFilter(**{**query.__dict__, "limit": None, "offset": 0, "cursor": None}), "1"
         )
-        sql = sql.rsplit(" ORDER BY ", 1)[0]
+        if not query.mode:
+            sql = sql.rsplit(" ORDER BY ", 1)[0]
+        # (With a mode, counted in the list's order: SQLite, without statistics, would walk
+        # the type index and read every event of the type; events_mode serves the order.)
         # Counted in steps, for at most COUNT_SECONDS: a filter no index serves (a toll, a
         # confidence) may need a scan of every event to count; then the count so far is a
         # lower bound, marked as capped.
@@ -1216,8 +1296,9 @@ class Store(StoreQueries):
             clauses.append(f"{ADMIN1_SQL} = ?")  # the expression of the events_admin1 index
             params.append(where.admin1.strip().lower())
         if where.acled_type:
-            clauses.append("(acled_event_type = ? OR acled_sub_event_type = ?)")
-            params += [acled_name(where.acled_type)] * 2
+            clause, values = acled_clause(acled_name(where.acled_type))
+            clauses.append(clause)
+            params += values
         if where.article_id:
             clauses.append("article_id = ?")
             params.append(where.article_id)
@@ -1237,8 +1318,10 @@ class Store(StoreQueries):
             dlat = km / 111.0
             dlon = km / max(1e-6, 111.0 * _cos_deg(lat))
             box = (lat - dlat, lat + dlat, lon - dlon, lon + dlon)
-            clauses.append(self._geo_clause(box))
-            params += list(box)
+            geo = self._geo_clause(box)
+            if geo:
+                clauses.append(geo)
+                params += list(box)
             clauses.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")
             params += [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
             clauses.append("fp_distance_km(lat, lon, ?, ?) <= ?")
@@ -1553,6 +1636,11 @@ def _linked_row(record: LinkedEvent) -> tuple:
 
 CODE_SQL = "id IN (SELECT event_id FROM event_codes WHERE code = ? AND side IN ({sides}))"
 """An actor code filter, through the event_codes index (summaries.py)."""
+CODE_EXISTS_SQL = (
+    "EXISTS (SELECT 1 FROM event_codes WHERE code = ? AND side IN ({sides})"
+    " AND event_id = events.id)"
+)
+"""The same filter tested for one event at a time (two probes of event_codes' key)."""
 GEO_SQL = (
     "id IN (SELECT i.event_id FROM event_geo AS g JOIN event_geo_ids AS i USING (geo_id)"
     " WHERE g.max_lat >= ? AND g.min_lat <= ? AND g.max_lon >= ? AND g.min_lon <= ?)"
