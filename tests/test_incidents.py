@@ -297,8 +297,9 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
             "The ministry",
             "the militia",
         ),
-        # Armed men entering a place move into it; the verb shares its governor's subject.
-        ("On Monday militiamen started entering the town.", "MOBILIZE", "militiamen", "the town"),
+        # Armed men entering a place move into it; the verb shares its governor's subject; the
+        # place they go to is no recipient.
+        ("On Monday militiamen started entering the town.", "MOBILIZE", "militiamen", None),
         # Saying someone made a mistake criticises them.
         (
             "The foreign minister said the envoy had made a serious mistake.",

@@ -918,6 +918,10 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
     candidate.actor_heads = _agents(candidate.actor_heads, is_actor, lexicon)
     had_recipients = bool(candidate.recipient_heads)
     candidate.recipient_heads = _agents(candidate.recipient_heads, is_actor, lexicon)
+    if candidate.event == "MOBILIZE":
+        # "troops entered the town", "deployed to the border": where forces go is the event's
+        # place, not someone it is done to
+        candidate.recipient_heads = [h for h in candidate.recipient_heads if not _a_place(h)]
     if had_recipients and not candidate.recipient_heads and not candidate.is_noun:
         # "fired artillery at the town": with the munition gone, the target is the one aimed at.
         for prep, pobj in prep_objects(candidate.token):
@@ -925,6 +929,18 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
                 candidate.recipient_heads = _agents(_participants(pobj), is_actor, lexicon)
                 if candidate.recipient_heads:
                     break
+
+
+# Nouns that name a place, not a party ("the enclave of X", "the border town").
+PLACE_HEADS = frozenset(
+    {"town", "city", "village", "enclave", "province", "region", "district", "area",
+     "territory", "border", "frontier", "capital", "country", "base", "camp", "port",
+     "zone", "front", "outskirts", "neighbourhood", "neighborhood", "valley", "island"}
+)  # fmt: skip
+
+
+def _a_place(head: Token) -> bool:
+    return head.ent_type_ in ("GPE", "LOC", "FAC") or head.lemma_.lower() in PLACE_HEADS
 
 
 def _agents(heads: list[Token], is_actor: _ActorTest, lexicon: Lexicon) -> list[Token]:
