@@ -1021,3 +1021,30 @@ def test_a_countrys_aircraft_are_its_military_and_one_side_of_the_same_raid(code
     assert {(a.code, a.sector) for a in raid.actor} == {("AFG", "MIL")}
     assert raid.size is not None and raid.size.dead == 10
     assert len(raid.mentions) >= 2
+
+
+def test_a_noun_the_parser_made_a_clause_is_the_object() -> None:
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from flashpoint.stages.events import _noun_complement
+
+    # "Ruiz welcomed the US move." as a parser may read it after a long apposition
+    doc = Doc(
+        Vocab(),
+        words=["Ruiz", "welcomed", "the", "US", "move", "."],
+        heads=[1, 1, 4, 4, 1, 1],
+        deps=["nsubj", "ROOT", "det", "compound", "ccomp", "punct"],
+        pos=["PROPN", "VERB", "DET", "PROPN", "NOUN", "PUNCT"],
+    )
+    found = _noun_complement(doc[1])
+    assert found is not None and found.i == 4
+    # a real clause keeps its subject and is no object
+    doc = Doc(
+        Vocab(),
+        words=["Ruiz", "said", "troops", "move"],
+        heads=[1, 1, 3, 1],
+        deps=["nsubj", "ROOT", "nsubj", "ccomp"],
+        pos=["PROPN", "VERB", "NOUN", "NOUN"],
+    )
+    assert _noun_complement(doc[1]) is None

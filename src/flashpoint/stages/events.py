@@ -769,7 +769,12 @@ def _find_participants(
         elif subject is not None:
             candidate.actor_heads = _participants(subject)
         dative = first_child(token, "dative")
-        obj = dative or first_child(token, "dobj") or _small_clause_subject(token)
+        obj = (
+            dative
+            or first_child(token, "dobj")
+            or _noun_complement(token)
+            or _small_clause_subject(token)
+        )
         if obj is None and token.tag_ in ("VBD", "VBN"):
             # "had armed and supported the factions": two verbs joined with nothing between
             # them share the object after them
@@ -1040,6 +1045,21 @@ def _is_event_noun(token: Token, lexicon: Lexicon) -> bool:
     lemma = token.lemma_.lower()
     munitions = lexicon.words("munitions")
     return lexicon.is_trigger_noun(lemma) or lemma in munitions or token.lower_ in munitions
+
+
+def _noun_complement(verb: Token) -> Token | None:
+    """A noun the parser made a clausal complement ("welcomed the US move" read as a clause):
+    a noun heads no clause, so it is the object."""
+    return next(
+        (
+            c
+            for c in verb.children
+            if c.dep_ == "ccomp"
+            and c.pos_ in ("NOUN", "PROPN")
+            and not any(g.dep_ in ("nsubj", "nsubjpass", "mark") for g in c.children)
+        ),
+        None,
+    )
 
 
 def _small_clause_subject(verb: Token) -> Token | None:
