@@ -250,3 +250,19 @@ def test_surnames_alone_need_a_name_position(resolver: ActorResolver) -> None:
     assert code_sector(resolver, "Jordan Peterson") == ("", "")
     assert code_sector(resolver, "Paris Hilton") == ("", "")
     assert code_sector(resolver, "Kyiv Mayor Vitali Klitschko") == ("UKR", "GOV")
+
+
+def test_the_former_and_the_latter_name_one_of_the_two_joined_before(pipeline) -> None:
+    from flashpoint.stages import clean
+    from flashpoint.stages.read import RawDocument
+
+    text = (
+        "The rebels vowed revenge against the army and the tribal militias after the latter "
+        "swept into the town, seizing control from the rebels."
+    )
+    article = clean.build_article(
+        RawDocument(name="t", text=text, meta={"published": "2024-01-04"})
+    )
+    (result,) = list(pipeline.process([article]))
+    seized = [e for e in result.events if e.event == "COERCE"]
+    assert seized and [a.text for a in seized[0].actor] == ["the tribal militias"]

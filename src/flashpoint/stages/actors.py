@@ -154,6 +154,25 @@ class ArticleState:
         return None
 
 
+def _former_or_latter(span: Span) -> Token | None:
+    """ "the former" / "the latter": the first or last of the two joined nouns named last
+    before it in its sentence ("the army and the militias ... after the latter swept in")."""
+    words = span.text.lower().split()
+    if words not in (["the", "former"], ["the", "latter"]):
+        return None
+    sentence = span.root.sent
+    pairs = [
+        t
+        for t in span.doc[sentence.start : span.start]
+        if t.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "conj" for c in t.children)
+    ]
+    if not pairs:
+        return None
+    first = pairs[-1]
+    joined = [first, *(c for c in first.children if c.dep_ == "conj")]
+    return joined[0] if words[1] == "former" else joined[-1]
+
+
 class ActorResolver:
     def __init__(self, dictionary: ActorDictionary) -> None:
         self.dictionary = dictionary
@@ -258,6 +277,9 @@ class ActorResolver:
         pronoun = self._pronoun_antecedent(analyzed, state, segment, span)
         if pronoun is not None:
             return [_actor_like(pronoun, span.text, start, end, "coref")]
+        named = _former_or_latter(span)
+        if named is not None:  # "the Turkish army and its allies ... after the latter swept in"
+            return self._resolve(analyzed, segment, phrase_span(named))
         if PAIR_OF_STATES.fullmatch(span.text.lower()):
             pair = state.last_countries(start, 2)
             if len(pair) == 2:  # "both countries": the last two named
