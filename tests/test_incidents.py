@@ -335,6 +335,13 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
             "The ministry",
             "Sylvanian",
         ),
+        # ... or the other side of a clash it warns of.
+        (
+            "The ministry warned of the dangers of a clash with the Sylvanian navy.",
+            "THREATEN",
+            "The ministry",
+            "the Sylvanian navy",
+        ),
         # An act ended in the passive: its own parties end it.
         (
             "The siege of the city by government forces was lifted on Monday.",

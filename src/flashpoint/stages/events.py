@@ -1752,6 +1752,13 @@ def _threatened_by_condition(token: Token, lexicon: Lexicon) -> list[Token]:
             owner = _own_actor(word, source=False)
             if owner is not None:
                 return _participants(owner)
+    # "warned of the dangers of a clash with the United States": the other side of the clash
+    for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "about")):
+        for word in prep.subtree:
+            if word.pos_ == "NOUN" and _is_event_noun(word, lexicon):
+                for side_prep, side in prep_objects(word):
+                    if side_prep in ("with", "against") and not _is_non_actor(side):
+                        return _participants(side)
     return []
 
 
