@@ -266,3 +266,20 @@ def test_the_former_and_the_latter_name_one_of_the_two_joined_before(pipeline) -
     (result,) = list(pipeline.process([article]))
     seized = [e for e in result.events if e.event == "COERCE"]
     assert seized and [a.text for a in seized[0].actor] == ["the tribal militias"]
+
+
+def test_a_ledes_description_takes_the_name_the_next_sentence_gives(pipeline) -> None:
+    from flashpoint.stages import clean
+    from flashpoint.stages.read import RawDocument
+
+    text = (
+        "The Kurdish force that has led the ground war against the militants has condemned the "
+        "White House's decision to withdraw its troops. The Syrian Democratic Forces, a group "
+        "of Kurdish and Arab units, said the move was a betrayal."
+    )
+    article = clean.build_article(
+        RawDocument(name="t", text=text, meta={"published": "2024-01-04"})
+    )
+    (result,) = list(pipeline.process([article]))
+    (condemned,) = [e for e in result.events if e.event == "ACCUSE"]
+    assert [(a.code, a.sector) for a in condemned.actor] == [("SYR", "REB")]

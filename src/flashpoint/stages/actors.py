@@ -134,6 +134,21 @@ class ArticleState:
                 return item
         return None
 
+    def named_after(self, offset: int, noun: str, window: int) -> Seen | None:
+        """The first coded name after `offset`, within `window` characters, whose words hold
+        the description's noun ("The Kurdish force ... The Syrian Democratic Forces")."""
+        for item in self.seen:
+            if (
+                offset <= item.start < offset + window
+                and item.actor.code
+                and not item.person
+                and singular(noun)
+                in {singular(w) for w in item.actor.text.lower().split()}
+                | {w.removesuffix("s") for w in item.actor.text.lower().split()}
+            ):
+                return item
+        return None
+
     def last_countries(self, offset: int, count: int) -> list[Seen]:
         """The last `count` different countries named before `offset`, earliest first."""
         found: list[Seen] = []
@@ -171,6 +186,15 @@ def _former_or_latter(span: Span) -> Token | None:
     first = pairs[-1]
     joined = [first, *(c for c in first.children if c.dep_ == "conj")]
     return joined[0] if words[1] == "former" else joined[-1]
+
+
+# How far after a lede's description its name may come (about the sentence after it).
+LEDE_NAMING_WINDOW = 400
+
+
+def _in_lede(analyzed: AnalyzedArticle, segment: Segment) -> bool:
+    first = next((s for s in analyzed.segments if s.kind == "body"), None)
+    return first is not None and first.index == segment.index
 
 
 class ActorResolver:
@@ -297,6 +321,18 @@ class ActorResolver:
                           matched_by=part.matched_by)
                 )  # fmt: skip
             return actors
+        if (
+            result.definite
+            and not result.code
+            and result.head_noun
+            and not (known is not None and known.code)
+            and _in_lede(analyzed, segment)
+        ):
+            # a lede describes and the sentence after names: "The Kurdish force that led the
+            # war ... has condemned ... The Syrian Democratic Forces, a group of ..."
+            later = state.named_after(end, result.head_noun, LEDE_NAMING_WINDOW)
+            if later is not None:
+                return [_actor_like(later.actor, span.text, start, end, "coref")]
         if known is not None and (known.code or known.sector) and not result.means:
             return [_actor_like(known, span.text, start, end, known.matched_by)]
         if result.person_name and not result.code:
@@ -311,6 +347,7 @@ class ActorResolver:
             earlier = state.antecedent(start, person=None, noun=result.head_noun, words=words)
             if earlier is not None:
                 return [_actor_like(earlier.actor, span.text, start, end, "coref")]
+
         return [_actor(result, span.text, start, end)]
 
     # --- internals: annotation -------------------------------------------------------------------
