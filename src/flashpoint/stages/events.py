@@ -512,9 +512,10 @@ CIRCUMSTANCE_MARKS = frozenset(
 
 
 def _when(clause: Token) -> bool:
-    """A clause of time opened by "when" or "while": an act it tells happened."""
-    return any(
-        c.dep_ in ("mark", "advmod") and c.lower_ in ("when", "while") and c.i < clause.i
+    """A clause of time opened by "when" and told in the simple past ("when the two leaders
+    met in Geneva"): an act it tells happened. ("while" tells a state or a process.)"""
+    return clause.tag_ == "VBD" and any(
+        c.dep_ in ("mark", "advmod") and c.lower_ == "when" and c.i < clause.i
         for c in clause.children
     )
 
@@ -634,7 +635,9 @@ def _find_participants(
 ) -> None:
     token = candidate.token
     if candidate.is_noun:
-        doer = _doer_of(token, lexicon)
+        # "the surrender of the rebels"; but "completed its withdrawal of troops": the one who
+        # completes it acts, the troops are moved
+        doer = _doer_of(token, lexicon) if token.dep_ not in ("dobj", "attr") else None
         # "a withdrawal from the south": whence, not who
         own = _own_actor(token, source=token.lemma_.lower() not in lexicon.words("doer_nouns"))
         if doer is not None:
