@@ -986,6 +986,8 @@ def test_an_act_told_in_a_clause_of_time_happened(code_text) -> None:
     meetings = [e for e in result.events if e.event == "CONSULT"]
     assert meetings and [a.text for a in meetings[0].actor] == ["the president"]
     assert all(a.text.lower() != "nobody" for e in result.events for a in e.actor)
+    # "what was agreed" is asked, not reported
+    assert all(e.hypothetical for e in result.events if e.event == "AGREE")
 
 
 def test_one_sentence_naming_its_target_twice_is_one_attack(code_text) -> None:

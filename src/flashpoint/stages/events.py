@@ -1591,6 +1591,11 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
         for c in (*token.children, *clause.children)
     ):
         return True  # "did not say how the injured would be evacuated": a question, reported
+    if clause.dep_ == "ccomp" and any(
+        c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.lower_ in ("what", "whatever")
+        for c in clause.children
+    ):
+        return True  # "nobody knows what was agreed": an indirect question, not a report
     if _alleged(candidate.token, lexicon) or _purpose(token, lexicon):
         return True
     if _asked(candidate.token):
