@@ -136,7 +136,7 @@ class ArticleState:
 
     def named_after(self, offset: int, noun: str, window: int) -> Seen | None:
         """The first coded name after `offset`, within `window` characters, whose words hold
-        the description's noun ("The Kurdish force ... The Syrian Democratic Forces")."""
+        the description's noun ("The rebel army ... The National Liberation Army")."""
         for item in self.seen:
             if (
                 offset <= item.start < offset + window
@@ -302,7 +302,7 @@ class ActorResolver:
         if pronoun is not None:
             return [_actor_like(pronoun, span.text, start, end, "coref")]
         named = _former_or_latter(span)
-        if named is not None:  # "the Turkish army and its allies ... after the latter swept in"
+        if named is not None:  # "the army and its allies ... after the latter moved in"
             return self._resolve(analyzed, segment, phrase_span(named))
         if PAIR_OF_STATES.fullmatch(span.text.lower()):
             pair = state.last_countries(start, 2)
@@ -328,8 +328,8 @@ class ActorResolver:
             and not (known is not None and known.code)
             and _in_lede(analyzed, segment)
         ):
-            # a lede describes and the sentence after names: "The Kurdish force that led the
-            # war ... has condemned ... The Syrian Democratic Forces, a group of ..."
+            # a lede describes and the sentence after names: "The rebel army that fought in the
+            # north ... has condemned ... The National Liberation Army, a group of ..."
             later = state.named_after(end, result.head_noun, LEDE_NAMING_WINDOW)
             if later is not None:
                 return [_actor_like(later.actor, span.text, start, end, "coref")]

@@ -38,7 +38,7 @@ MIN_HTML_WORDS = 3
 def normalize_text(text: str) -> str:
     """The one normalisation every article gets before any span is computed."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
-    # Text exported from web pages often keeps HTML character references ("Iran &amp; Russia").
+    # Text exported from web pages often keeps HTML character references ("ports &amp; harbours").
     text = _CHARACTER_REFERENCE.sub(_character, text)
     text = unicodedata.normalize("NFC", text).replace("\u00a0", " ")
     return text.strip()

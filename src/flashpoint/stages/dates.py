@@ -138,7 +138,7 @@ def _speakers_occasion(
     leave it undated."""
     if event.quad_code not in VERBAL_QUADS or not event.actor:
         return None
-    # "X said Turkey would never agree": said on X's occasion
+    # "X said the country would never agree": said on X's occasion
     speakers = [*event.actor, *([event.claimed_by] if event.claimed_by else [])]
     days: list[tuple[dt.date, Span]] = []
     for other in analyzed.events:

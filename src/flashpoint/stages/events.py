@@ -513,7 +513,7 @@ CIRCUMSTANCE_MARKS = frozenset(
 
 def _when(clause: Token) -> bool:
     """A clause of time opened by "when" and told in the simple past ("when the two leaders
-    met in Geneva"): an act it tells happened. ("while" tells a state or a process.)"""
+    met in Oslo"): an act it tells happened. ("while" tells a state or a process.)"""
     return clause.tag_ == "VBD" and any(
         c.dep_ in ("mark", "advmod") and c.lower_ == "when" and c.i < clause.i
         for c in clause.children
@@ -607,7 +607,7 @@ def _series_verb(noun: Token, lexicon: Lexicon) -> Token | None:
 
 def _own_actor(noun: Token, source: bool = True) -> Token | None:
     """The actor an event noun carries itself: "Hamas's attack", "an Israeli airstrike",
-    "strikes by U.S. forces", "condemnation from Iraq" (`source`: "from" names who)."""
+    "strikes by U.S. forces", "condemnation from Chile" (`source`: "from" names who)."""
     for child in noun.children:
         # "this weekend's attacks", "Thursday's strike": a time, not an actor.
         possessor = child.dep_ == "poss" and child.lower_ not in ("its", "their", "his", "her")
@@ -1201,7 +1201,7 @@ def _build_event(
         claimed_by = claimed[0] if claimed else None
     verbal = lexicon.types[candidate.event].quad in (1, 3)
     if candidate.rule.alleged:
-        # "Amnesty said war crimes were committed by the army": Amnesty accuses the army
+        # "the monitors said war crimes were committed by the army": they accuse the army
         if claimed_by is None or token.dep_ == "relcl" or _future(candidate, lexicon):
             return None  # no one alleges it, or it only describes ("massacres that will be...")
         recipients, actors = [a for a in actors if not _is_pronoun(a)], claimed
@@ -1262,8 +1262,8 @@ def _build_event(
         # A threat is an act now, whatever future or condition it announces.
         hypothetical = future = False
         if not recipients:
-            # "warned that the allies would respond if Assad used gas again": the threatened
-            # is the one the condition is put to.
+            # "warned its forces would strike back if the militia shelled the port": the
+            # threatened is the one the condition is put to.
             recipients = _actors(
                 analyzed, segment, _threatened_by_condition(token, lexicon), resolver, lexicon
             )
@@ -1739,8 +1739,7 @@ def _condition_subjects(candidate: Candidate) -> list[Token]:
 def _threatened_by_condition(token: Token, lexicon: Lexicon) -> list[Token]:
     """The one a threat's complement puts a condition to, two clauses deep at most ("warned
     that X would respond if Y attacked", "said it would act unless Y withdrew"); else the
-    party whose act the complement names ("warned it would not stand by and watch a
-    Russian-led attack")."""
+    party whose act the complement names ("warned it would resist any Sylvanian attack")."""
     layer = [token]
     clauses = []
     for _depth in range(3):
@@ -1760,7 +1759,7 @@ def _threatened_by_condition(token: Token, lexicon: Lexicon) -> list[Token]:
             owner = _own_actor(word, source=False)
             if owner is not None:
                 return _participants(owner)
-    # "warned of the dangers of a clash with the United States": the other side of the clash
+    # "warned of the risk of a clash with the Sylvanian navy": the other side of the clash
     for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "about")):
         for word in prep.subtree:
             if word.pos_ == "NOUN" and _is_event_noun(word, lexicon):
@@ -1944,7 +1943,7 @@ def _subordinate(candidate: Candidate, lexicon: Lexicon) -> bool:
         if current.dep_ == "ROOT" or current.head == current:
             return False
         if current.dep_ == "advcl" and _when(current):
-            return False  # "when the two leaders met in Geneva": a time told by an event
+            return False  # "when the two ministers met in Oslo": a time told by an event
         if current.dep_ in SUBORDINATE_DEPS:
             return True
         if current.dep_ == "ccomp" and current.head.lemma_.lower() not in lexicon.words(

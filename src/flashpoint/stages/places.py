@@ -15,7 +15,7 @@ Russian", "US dollars", "the English city of Salisbury"); place names inside org
 names ("Pakistan Army", role "embedded"), of any size when the article names the town
 elsewhere or a local-body word follows ("Slidell PD"), or the code of a unit the article's
 towns are in ("FrontCounter BC"); one sense per article, inside longer names too. Only
-literal toponyms can be an event's place. Well-known sites ("the White House"), embassies (in
+literal toponyms can be an event's place. Well-known sites ("the Eiffel Tower"), embassies (in
 their host town) and sites no gazetteer lists (streets, stadiums, hospitals) are placed at
 their town; a place name no gazetteer lists is estimated at the place beside it, never an
 event's place.
@@ -554,7 +554,7 @@ class _Reader:
                 found.extend(self.mission(segment, span, ent.label_))
                 continue
             sites = self.gazetteer.site(span.text)
-            if sites:  # "the White House", "the Kremlin": placed at their town
+            if sites:  # "the Eiffel Tower", "the Alhambra": placed at their town
                 found.append(_make(segment, span, "literal", ent.label_, sites))
             elif ent.label_ in LITERAL_LABELS:
                 found.extend(self.literal_entity(segment, span, ent.label_))
@@ -1534,7 +1534,7 @@ def _speakers_place(
     event: Event, analyzed: AnalyzedArticle, usable: list[tuple[Toponym, str]]
 ) -> Place | None:
     """A statement with no place of its own, by a speaker whose quotes' cues all say where they
-    spoke ("X said in a speech in Ankara", "told reporters in Geneva"): made there."""
+    spoke ("X said in a speech in Lyon", "told reporters in Oslo"): made there."""
     found: dict[str, Toponym] = {}
     speakers = [*event.actor, *([event.claimed_by] if event.claimed_by else [])]
     for quote in analyzed.quotes_by(speakers):

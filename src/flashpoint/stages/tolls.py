@@ -245,7 +245,7 @@ def _count_for(
                 and not counted_list
             ):
                 value = None
-            if member.i != anchor.i:  # "Erdoğan's arrests": the possessor is no victim
+            if member.i != anchor.i:  # "the minister's arrests": the possessor is no victim
                 victims.extend(_named_people(member, segment, text, people))
             if value is None:
                 continue
