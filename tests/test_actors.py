@@ -257,8 +257,8 @@ def test_the_former_and_the_latter_name_one_of_the_two_joined_before(pipeline) -
     from flashpoint.stages.read import RawDocument
 
     text = (
-        "The rebels vowed revenge against the army and the tribal militias after the latter "
-        "swept into the town, seizing control from the rebels."
+        "Farmers blamed the army and the tribal militias after the latter moved into the "
+        "valley, taking control of the wells."
     )
     article = clean.build_article(
         RawDocument(name="t", text=text, meta={"published": "2024-01-04"})
@@ -273,13 +273,13 @@ def test_a_ledes_description_takes_the_name_the_next_sentence_gives(pipeline) ->
     from flashpoint.stages.read import RawDocument
 
     text = (
-        "The Kurdish force that has led the ground war against the militants has condemned the "
-        "White House's decision to withdraw its troops. The Syrian Democratic Forces, a group "
-        "of Kurdish and Arab units, said the move was a betrayal."
+        "The rebel army that has fought the government in the north for years has condemned "
+        "the decision to hold elections. The National Liberation Army, a group of leftist "
+        "guerrillas, said the vote was a fraud."
     )
     article = clean.build_article(
         RawDocument(name="t", text=text, meta={"published": "2024-01-04"})
     )
     (result,) = list(pipeline.process([article]))
     (condemned,) = [e for e in result.events if e.event == "ACCUSE"]
-    assert [(a.code, a.sector) for a in condemned.actor] == [("SYR", "REB")]
+    assert [(a.code, a.sector) for a in condemned.actor] == [("COL", "REB")]

@@ -292,7 +292,7 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
         ),
         # A warning's recipient is the one its condition is put to.
         (
-            "The ministry warned that the allies would respond if the militia used gas again.",
+            "The ministry warned that its forces would strike back if the militia shelled the port.",
             "THREATEN",
             "The ministry",
             "the militia",
@@ -302,15 +302,15 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
         ("On Monday militiamen started entering the town.", "MOBILIZE", "militiamen", None),
         # Saying someone made a mistake criticises them.
         (
-            "The foreign minister said the envoy had made a serious mistake.",
+            "The opposition leader said the finance minister had made a grave error.",
             "ACCUSE",
-            "The foreign minister",
-            "the envoy",
+            "The opposition leader",
+            "the finance minister",
         ),
         # Territory taken in a participle clause is news, however deep its clause is.
         (
-            "The militants vowed revenge after the army swept into the town, seizing control "
-            "from the rebels.",
+            "Residents fled after the army rolled into the valley town, seizing control from "
+            "the rebels.",
             "COERCE",
             "the army",
             "the rebels",
@@ -330,14 +330,14 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
         ),
         # A warning about another side's act is addressed to that side.
         (
-            "The ministry warned it would not stand by and watch a Sylvanian attack on the port.",
+            "The ministry warned it would resist any Sylvanian attack on the port.",
             "THREATEN",
             "The ministry",
             "Sylvanian",
         ),
         # ... or the other side of a clash it warns of.
         (
-            "The ministry warned of the dangers of a clash with the Sylvanian navy.",
+            "The ministry warned of the risk of a clash with the Sylvanian navy.",
             "THREATEN",
             "The ministry",
             "the Sylvanian navy",
@@ -351,9 +351,9 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
         ),
         # The "of" phrase of an act done alone names who did it; "from" says whence.
         (
-            "The surrender of the rebel forces strengthened the army.",
+            "The surrender of the hill garrison ended the fighting.",
             "RETREAT",
-            "the rebel forces",
+            "the hill garrison",
             None,
         ),
         (
@@ -413,7 +413,7 @@ def test_triggers_read_in_context(
         # Acts planned or proposed have not happened.
         "The mediator said the planned talks in the capital would test both sides.",
         # Conceding that something is so only acknowledges it.
-        "The opposition concedes the governor will stay in office for now.",
+        "Critics concede the new tax will raise revenue.",
         # Wrongs told by no one are no one's accusation, and a remaining commitment no event.
         "Government forces committed war crimes in the city.",
         # Force done to an abstraction is a figure of speech.
@@ -898,8 +898,8 @@ def test_a_speakers_quote_dated_at_its_cue_dates_their_undated_statement(code_te
 def test_a_speakers_statement_is_placed_where_their_quotes_say_they_spoke(code_text) -> None:
     result = code_text(
         "Ana Ruiz, the Freedonian president, accused Sylvania of arming the rebels. Tom Berg, "
-        "the Freedonian foreign minister, accused the rebels of looting. \u201cA country we call "
-        "a friend is building an army on our borders,\u201d Ruiz said in a speech in Lyon.",
+        "the Freedonian foreign minister, accused the rebels of looting. \u201cOur neighbours "
+        "are arming the rebels,\u201d Ruiz said in a speech in Lyon.",
         published=PUBLISHED,
     )
     by_actor = {e.actor[0].text: e for e in result.events if e.event == "ACCUSE"}
@@ -912,9 +912,8 @@ def test_a_town_named_in_the_main_clause_just_before_places_an_unplaced_attack(
     code_text,
 ) -> None:
     result = code_text(
-        "On Tuesday army units started entering the town of Kunduz.\n\nThe move came a day "
-        "after the rebels said they would resist.\n\nState television said rebel fighters "
-        "fired on the soldiers.",
+        "Police sealed off the market district of Kunduz on Tuesday.\n\nCrowds gathered near "
+        "the mosque.\n\nState television said officers fired tear gas at the crowd.",
         published=PUBLISHED,
     )
     (clash,) = [e for e in result.events if e.event == "ASSAULT"]
@@ -938,19 +937,19 @@ def test_an_inability_stated_is_a_refusal_not_a_supposition(code_text) -> None:
 def test_a_paragraph_that_only_counts_adds_to_the_attack_told_just_before(code_text) -> None:
     result = code_text(
         "A suicide bomber killed four soldiers in the town of Kassala on Wednesday.\n\n"
-        "A military statement said three soldiers were injured.\n\n"
+        "A hospital spokesman said nine people were injured.\n\n"
         "The governor visited the town in 2019.\n\n"
         "Twelve people were injured.",
         published=PUBLISHED,
     )
     (attack,) = [e for e in result.events if e.event == "ASSAULT"]
-    assert attack.size is not None and attack.size.dead == 4 and attack.size.injured == 3
+    assert attack.size is not None and attack.size.dead == 4 and attack.size.injured == 9
 
 
 def test_a_speakers_statement_takes_the_day_their_speech_is_dated(code_text) -> None:
     result = code_text(
-        "President Maria Lopez, signalling the rift, refused to meet the envoy. Lopez on "
-        "Tuesday repeated her insistence that there was no difference between the two groups.",
+        "President Maria Lopez declined to receive the envoy. Lopez on Tuesday repeated her "
+        "claim that the election had been rigged.",
         published="2019-01-09T10:00:00",  # a Wednesday
     )
     (refusal,) = [e for e in result.events if e.event == "REJECT"]
@@ -958,7 +957,7 @@ def test_a_speakers_statement_takes_the_day_their_speech_is_dated(code_text) -> 
     # what the speaker says their side will do is said on their occasion too
     result = code_text(
         "President Maria Lopez said Freedonia would never accept the compromise. Lopez on "
-        "Tuesday repeated her insistence that there was no difference between the two groups.",
+        "Tuesday repeated her claim that the election had been rigged.",
         published="2019-01-09T10:00:00",
     )
     (refusal,) = [e for e in result.events if e.event == "REJECT"]
@@ -968,23 +967,21 @@ def test_a_speakers_statement_takes_the_day_their_speech_is_dated(code_text) -> 
 
 def test_an_act_a_day_before_a_dated_one_is_dated_from_it(code_text) -> None:
     result = code_text(
-        "On Tuesday, government fighters entered the northern town of Zarqa.\n\n"
-        "The move came a day after the rebels said they would strike the troops if they "
-        "entered.\n\n"
-        "The army shelled the port two days after the governor said he would resign.",
+        "Talks collapsed on Friday.\n\nThe collapse came two days after the rebels said they "
+        "would attack the garrison if the talks failed.",
         published="2018-02-21T10:00:00",  # a Wednesday
     )
     (threat,) = [e for e in result.events if e.event == "THREATEN"]
-    assert str(threat.date) == "2018-02-19" and threat.date_precision == "day"
+    assert str(threat.date) == "2018-02-14" and threat.date_precision == "day"
 
 
 def test_an_act_told_in_a_clause_of_time_happened(code_text) -> None:
     result = code_text(
-        "Nobody knows for certain what was agreed when the president met his rival in Geneva.",
+        "Nobody knows yet what was decided when the foreign minister met her rival in Oslo.",
         published=PUBLISHED,
     )
     meetings = [e for e in result.events if e.event == "CONSULT"]
-    assert meetings and [a.text for a in meetings[0].actor] == ["the president"]
+    assert meetings and [a.text for a in meetings[0].actor] == ["the foreign minister"]
     assert all(a.text.lower() != "nobody" for e in result.events for a in e.actor)
     # "what was agreed" is asked, not reported
     assert all(e.hypothetical for e in result.events if e.event == "AGREE")
@@ -992,8 +989,8 @@ def test_an_act_told_in_a_clause_of_time_happened(code_text) -> None:
 
 def test_one_sentence_naming_its_target_twice_is_one_attack(code_text) -> None:
     result = code_text(
-        "Scores of foreign fighters were killed when government jets carried out air strikes "
-        "against a rebel unit in the east last week, officials said.",
+        "Dozens of smugglers died when navy helicopters fired rockets at a convoy near the "
+        "coast last week, officials said.",
         published=PUBLISHED,
     )
     assert len([e for e in result.events if e.event == "ASSAULT"]) == 1
@@ -1001,7 +998,7 @@ def test_one_sentence_naming_its_target_twice_is_one_attack(code_text) -> None:
 
 def test_the_offensive_does_not_refer_back_to_a_single_strike(code_text) -> None:
     result = code_text(
-        "One person was killed after a rocket struck the border town of Kassala on Monday.\n\n"
+        "A rocket hit a fuel depot in the port town of Kassala on Monday, killing a guard.\n\n"
         "Thousands of rebels took part in the offensive, officials said.",
         published=PUBLISHED,
     )
