@@ -113,6 +113,25 @@ class AnalyzedArticle:
             if m.segment == segment and m.token_start < token_end and token_start < m.token_end
         ]
 
+    def segment_at(self, offset: int) -> Segment | None:
+        """The parsed paragraph holding an article offset."""
+        for segment in self.segments:
+            if segment.start <= offset < segment.end:
+                return segment
+        return None
+
+    def word_at(self, start: int, end: int) -> tuple[Segment, Token] | None:
+        """The head token of the text between two article offsets, with its paragraph."""
+        segment = self.segment_at(start)
+        if segment is None:
+            return None
+        span = segment.doc.char_span(
+            start - segment.start, end - segment.start, alignment_mode="expand"
+        )
+        if span is None or not len(span):
+            return None
+        return segment, span.root
+
     def sentence_before(self, sentence: Span, segment: Segment) -> tuple[Span | None, Segment]:
         """The sentence before, in this paragraph or, for a paragraph's first sentence, the last
         of the body paragraph before it (news paragraphs are one or two sentences); with the

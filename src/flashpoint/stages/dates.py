@@ -215,12 +215,10 @@ def _cue_day(
     """The day the cue's own clause names ("X said on Thursday"), if any."""
     if quote.cue is None:
         return None
-    segment = _segment_at(analyzed, quote.cue.start)
-    if segment is None:
+    found = analyzed.word_at(quote.cue.start, quote.cue.end)
+    if found is None:
         return None
-    cue = _token_at(segment, quote.cue.start, quote.cue.end)
-    if cue is None:
-        return None
+    segment, cue = found
     sentence = cue.sent
     own = [
         (rank, f)
@@ -243,13 +241,11 @@ def _date_of(
     event: Event, analyzed: AnalyzedArticle, by_segment: dict[int, list[FoundDate]]
 ) -> FoundDate | None:
     anchor = event.trigger or event.evidence
-    segment = _segment_at(analyzed, anchor.start)
-    if segment is None:
+    found = analyzed.word_at(anchor.start, anchor.end)
+    if found is None:
         return None
+    segment, trigger = found
     candidates = [f for f in by_segment.get(segment.index, []) if f.expression.value]
-    trigger = _token_at(segment, anchor.start, anchor.end)
-    if trigger is None:
-        return None
     sentence = trigger.sent
     future = event.future or clause_tense(trigger) == "future"
     published = analyzed.article.published
@@ -566,19 +562,3 @@ def is_background(expression: TimeExpression, published: dt.date) -> bool:
     if last < published - dt.timedelta(days=RECENT_DAYS):
         return True
     return expression.precision in COARSE and last < published
-
-
-def _segment_at(analyzed: AnalyzedArticle, offset: int) -> Segment | None:
-    for segment in analyzed.segments:
-        if segment.start <= offset < segment.end:
-            return segment
-    return None
-
-
-def _token_at(segment: Segment, start: int, end: int) -> Token | None:
-    span = segment.doc.char_span(
-        start - segment.start, end - segment.start, alignment_mode="expand"
-    )
-    if span is None or not len(span):
-        return None
-    return span.root

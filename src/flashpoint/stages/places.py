@@ -1540,17 +1540,11 @@ def _speakers_place(
     for quote in analyzed.quotes_by(speakers):
         if quote.cue is None:
             continue
-        segment = next((s for s in analyzed.segments if s.start <= quote.cue.start < s.end), None)
-        if segment is None:
+        located = analyzed.word_at(quote.cue.start, quote.cue.end)
+        if located is None:
             continue
-        cue = segment.doc.char_span(
-            quote.cue.start - segment.start,
-            quote.cue.end - segment.start,
-            alignment_mode="expand",
-        )
-        if cue is None or not len(cue):
-            continue
-        clause = _clause_tokens(cue.root)
+        segment, cue = located
+        clause = _clause_tokens(cue)
         for toponym, use in usable:
             if (
                 use == "locative"
@@ -1725,15 +1719,11 @@ def _place_before(
     where things happen ("Fighters entered the town of X on Tuesday. Troops fired on them."):
     there. At most CARRY_SENTENCES back, stopping at the first sentence that names a place."""
     anchor = event.trigger or event.evidence
-    segment = next((s for s in analyzed.segments if s.start <= anchor.start < s.end), None)
-    if segment is None:
+    located = analyzed.word_at(anchor.start, anchor.end)
+    if located is None:
         return None
-    span = segment.doc.char_span(
-        anchor.start - segment.start, anchor.end - segment.start, alignment_mode="expand"
-    )
-    if span is None or not len(span):
-        return None
-    sentence = span.root.sent
+    segment, word = located
+    sentence = word.sent
     for _ in range(CARRY_SENTENCES):
         before, segment = analyzed.sentence_before(sentence, segment)
         if before is None:
