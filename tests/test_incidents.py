@@ -1054,3 +1054,20 @@ def test_a_noun_the_parser_made_a_clause_is_the_object() -> None:
         pos=["PROPN", "VERB", "NOUN", "NOUN"],
     )
     assert _noun_complement(doc[1]) is None
+
+
+@pytest.mark.slow
+def test_a_witness_quote_retelling_an_attack_is_no_attack_by_the_witness(code_text) -> None:
+    # In the speaker's quoted words "they" are the attackers, not the speaker; the quote adds to
+    # the attack told just before it, and "they" (a town was the last name before it) is not
+    # the town's country.
+    text = (
+        "LYON, May 2 (Wire) - Gunmen wounded five shopkeepers at a covered market in Lyon "
+        "on Thursday, police said.\n\n"
+        '"They arrived in two cars and shot at anyone who moved," said Ana Ruiz, who sells '
+        "cheese at the market."
+    )
+    found = assaults(code_text, text)
+    assert len(found) == 1, [(e.evidence.text, [a.text for a in e.actor]) for e in found]
+    assert [a.text for a in found[0].actor] == ["Gunmen"]
+    assert len(found[0].mentions) == 2

@@ -58,6 +58,9 @@ KIND_LABELS = {
 }  # fmt: skip
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
 GROUP_PRONOUNS = {"it", "its", "they", "them", "their", "itself", "themselves"}
+PLURAL_PRONOUNS = {"they", "them", "their", "themselves"}
+# Dictionary kinds of entries that name a place: a state as a territory, a capital, a town.
+PLACE_KINDS = {"country", "capital", "place"}
 FIRST_PERSON = {"i", "we", "us", "our", "me", "my", "ours"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whose", "whom"}
 # "Both countries", "the two governments": the last two countries named.
@@ -112,6 +115,7 @@ class ArticleState:
         person: bool | None,
         noun: str | None = None,
         words: frozenset[str] = frozenset(),
+        plural: bool = False,
     ) -> Seen | None:
         window = DESCRIPTION_WINDOW if noun else PRONOUN_WINDOW
         if noun is not None:
@@ -130,6 +134,8 @@ class ArticleState:
                 if noun in item.nouns:
                     return item
                 continue
+            if plural and _bare_place(item):
+                continue  # "they" are people: not the town or country just named
             if person is None or item.person == person:
                 return item
         return None
@@ -598,7 +604,7 @@ class ActorResolver:
             found = state.antecedent(start, person=True)
             return found.actor if found else None
         if word in GROUP_PRONOUNS:
-            found = state.antecedent(start, person=False)
+            found = state.antecedent(start, person=False, plural=word in PLURAL_PRONOUNS)
             return found.actor if found else None
         return None
 
@@ -624,6 +630,12 @@ class ActorResolver:
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def _bare_place(item: Seen) -> bool:
+    """A mention that names a place and no one in it ("Lyon", "in France"), not "French
+    police"."""
+    return item.entry is not None and item.entry.kind in PLACE_KINDS and not item.actor.sector
 
 
 # A town counts as an actor's country when it is big enough not to be a person's name by chance.

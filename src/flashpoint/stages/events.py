@@ -78,6 +78,7 @@ ACTOR_RECIPIENT_PREPS = ("for", "to", "with", "between", "from", "against", "on"
 ACTOR_ENTITIES = {"PERSON", "NORP", "ORG", "GPE"}
 # Pronouns that, as the actor of reported speech, stand for the speaker.
 SPEAKER_PRONOUNS = {"we", "us", "i", "me", "it", "they", "he", "she"}
+THIRD_PERSON_PLURAL = {"they", "them"}
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 
 
@@ -1208,7 +1209,8 @@ def _build_event(
     # A statement's author is its speaker: "We will act..." said the official -> the official;
     # "Farc said it will release ..." -> Farc.
     if claimed_by is not None and (
-        (verbal and not actors) or (actors and all(_is_pronoun(a) for a in actors))
+        (verbal and not actors)
+        or (actors and all(_is_pronoun(a) for a in actors) and _speaker_person(actors, token))
     ):
         actors = claimed  # the speaker, or each of "both countries"
     conditional = _conditional(candidate)
@@ -1447,6 +1449,22 @@ def _same_party(one: Actor, other: Actor) -> bool:
     if not one.code or one.code != other.code:
         return False
     return not (one.sector and other.sector and one.sector != other.sector)
+
+
+def _speaker_person(actors: list[Actor], token: Token) -> bool:
+    """In the speaker's own quoted words "they" are others: in "“They came on motorbikes and
+    fired,” said a trader" the gunmen fired, not the trader (a body quoted speaks of itself
+    as "we", of its head as "he": "“He urged ...,” a White House statement said"). Told
+    indirectly, "they" is the speaker too ("the rebels said they had shelled ...")."""
+    if not _inside_quotation(token):
+        return True
+    return not any(a.text.lower() in THIRD_PERSON_PLURAL for a in actors)
+
+
+def _inside_quotation(token: Token) -> bool:
+    """The token stands between quotation marks opened earlier in its paragraph."""
+    before = token.doc.text[: token.idx]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
 def _is_pronoun(actor: Actor) -> bool:

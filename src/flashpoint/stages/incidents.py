@@ -151,11 +151,13 @@ def _same_incident(incident: Incident, event: Event, text: str) -> bool:
     if _refers_back(event, incident, text):
         return True  # "the attack", "the strikes"
     if (
-        not event.actor
+        _unnamed(event.actor)
         and not any(_target(r) for r in event.recipient)
         and event.evidence.start - members[-1].evidence.end <= FACTS_GAP
     ):
-        return True  # it adds facts right after ("Five villagers were wounded.")
+        # it adds facts right after ("Five villagers were wounded.", "“They fired at
+        # everyone,” a witness said.")
+        return True
     if (
         not any(m.actor for m in members)
         and not any(_target(r) for r in event.recipient)
@@ -171,6 +173,14 @@ def _same_incident(incident: Incident, event: Event, text: str) -> bool:
         or (not event.actor and _placed_by(event.event_loc, member.event_loc))
         for member in members
     )
+
+
+# Pronouns: one that coreference left unresolved names no new actor.
+PRONOUNS = frozenset({"he", "she", "it", "they", "them", "him", "her"})
+
+
+def _unnamed(actors: list[Actor]) -> bool:
+    return all(a.text.lower() in PRONOUNS and not a.code for a in actors)
 
 
 def _placed_by(fallback: Place | None, own: Place | None) -> bool:
@@ -456,7 +466,9 @@ def _union(groups: list[list[Actor]]) -> list[Actor]:
             ):
                 continue
             kept.append(actor)
-    return kept
+    named = [k for k in kept if k.text.lower() not in PRONOUNS]
+    # a pronoun in a later mention refers to someone a mention names
+    return named or kept
 
 
 def _merged_size(sizes: list[Size]) -> Size | None:
