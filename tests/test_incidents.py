@@ -1071,3 +1071,20 @@ def test_a_witness_quote_retelling_an_attack_is_no_attack_by_the_witness(code_te
     assert len(found) == 1, [(e.evidence.text, [a.text for a in e.actor]) for e in found]
     assert [a.text for a in found[0].actor] == ["Gunmen"]
     assert len(found[0].mentions) == 2
+
+
+@pytest.mark.slow
+def test_a_wars_toll_to_date_is_no_incident_and_a_war_is_no_participant(code_text) -> None:
+    # "the conflict has killed N": a statistic; a total over a period is one even with an actor
+    assert not assaults(code_text, "The conflict has killed more than 9,000 people in Kassala.")
+    assert not assaults(
+        code_text,
+        "The militia has killed thousands of villagers in the north over the past decade.",
+    )
+    (attack,) = assaults(
+        code_text,
+        "The war began in March 2021, when rebels attacked the port of Kassala, killing about "
+        "300 people.",
+    )
+    assert [a.text for a in attack.actor] == ["rebels"]
+    assert all("war" not in r.text for r in attack.recipient)

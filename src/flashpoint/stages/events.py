@@ -1031,6 +1031,7 @@ def _thing(token: Token, lexicon: Lexicon) -> bool:
         _is_event_noun(token, lexicon)
         or lemma in lexicon.words("non_agent_texts")
         or lemma in lexicon.words("abstract_nouns")
+        or lemma in lexicon.words("conflict_nouns")
         or lemma in lexicon.words("non_agent_causes")
         or lower in lexicon.words("non_agent_causes")
     )
@@ -1223,6 +1224,8 @@ def _build_event(
     if not actors and not recipients:
         return None
     if _is_journalism(actors, candidate, lexicon):
+        return None
+    if _war_toll(candidate, lexicon):
         return None
     if not _agentive(candidate, lexicon) or _figurative(candidate, lexicon):
         return None
@@ -1499,6 +1502,17 @@ def _agentive(candidate: Candidate, lexicon: Lexicon) -> bool:
         return True
     heads = {t.lemma_.lower() for t in candidate.actor_heads}
     return not heads & (lexicon.words("non_agent_causes") | lexicon.words("non_agent_texts"))
+
+
+def _war_toll(candidate: Candidate, lexicon: Lexicon) -> bool:
+    """ "The conflict has killed more than 6,000 people", "that war killed 400,000": a war's
+    toll to date, not an incident of it."""
+    return candidate.event == "ASSAULT" and any(
+        child.dep_ == "nsubj"
+        and child.pos_ == "NOUN"
+        and child.lemma_.lower() in lexicon.words("conflict_nouns")
+        for child in candidate.token.children
+    )
 
 
 def _figurative(candidate: Candidate, lexicon: Lexicon) -> bool:

@@ -26,7 +26,7 @@ the toll is the lowest figure asserted (a bare ceiling such as "as many as 16" o
 mention asserts more), with the range kept where mentions differ.
 
 Aggregates are not incidents: a count over a period ("more than 100 civilians have been killed
-since January") with no actor is dropped here.
+since January", "the militia has killed thousands over the past decade") is dropped here.
 """
 
 from __future__ import annotations
@@ -89,11 +89,10 @@ def _anchor(event: Event) -> int:
 
 
 def _aggregate(event: Event) -> bool:
-    """A toll over a period with no one named as its actor: a statistic, not an incident."""
+    """A toll over a period ("has killed thousands since 2020", "over the past decade"), by
+    whomever: a statistic, not an incident."""
     size = event.size
-    return bool(
-        event.event == "ASSAULT" and size is not None and size.cumulative and not event.actor
-    )
+    return bool(event.event == "ASSAULT" and size is not None and size.cumulative)
 
 
 def _incident_for(event: Event, incidents: list[Incident], text: str) -> Incident | None:
