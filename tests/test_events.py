@@ -149,6 +149,29 @@ def test_journalists_asking_for_comment_is_not_an_event(code_text) -> None:
     assert events == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a source's anonymity is no request and no rejection
+        '"The shelling went on all night," said a nurse who asked not to be named.',
+        '"Nobody came to help us," said one farmer, who declined to give his name.',
+        # commentators comment on events; they take no part in them
+        "Analysts in Oslo warn that the dispute could spread to the north.",
+        "Experts say the truce has been largely ignored.",
+    ],
+)
+def test_sources_and_commentators_make_no_event(code_text, text: str) -> None:
+    events = events_of(code_text, text)
+    assert [e.event for e in events if not (e.negated or e.hypothetical)] == []
+
+
+def test_dismissing_a_claim_rejects_it_and_dismissing_a_commander_removes_him(code_text) -> None:
+    claim = events_of(code_text, "The defence minister dismissed the report as invented.")
+    assert [e.event for e in claim] == ["REJECT"]
+    commander = events_of(code_text, "The president dismissed the navy commander on Friday.")
+    assert [e.event for e in commander] == ["COERCE"]
+
+
 def test_flags(code_text) -> None:
     negated = only(events_of(code_text, "The army did not attack the village."), "ASSAULT")
     assert negated.negated

@@ -1223,7 +1223,7 @@ def _build_event(
         recipients = _actors(analyzed, segment, _condition_subjects(candidate), resolver, lexicon)
     if not actors and not recipients:
         return None
-    if _is_journalism(actors, candidate, lexicon):
+    if _is_journalism(actors, candidate, lexicon) or (verbal and _commentators(actors, lexicon)):
         return None
     if _war_toll(candidate, lexicon):
         return None
@@ -1529,6 +1529,12 @@ def _figurative(candidate: Candidate, lexicon: Lexicon) -> bool:
         and o.lemma_.lower() in lexicon.words("abstract_nouns")
         for o in objects
     )
+
+
+def _commentators(actors: list[Actor], lexicon: Lexicon) -> bool:
+    """ "Analysts warn ...", "experts say ...": commentary on events, not one of them."""
+    nouns = lexicon.words("commentator_nouns")
+    return bool(actors) and all(not a.code and a.text.lower().split()[-1] in nouns for a in actors)
 
 
 def _is_journalism(actors: list[Actor], candidate: Candidate, lexicon: Lexicon) -> bool:
