@@ -257,3 +257,10 @@ def test_example_article_seed_events(example_result) -> None:
         assert "Disclaimer" not in event.evidence.text and "Getty" not in event.evidence.text
         assert "reached out" not in event.evidence.text
         assert body_text[event.evidence.start : event.evidence.end] == event.evidence.text
+
+
+def test_people_protest_in_the_street_and_states_in_words(code_text) -> None:
+    drivers = events_of(code_text, "Bus drivers protested against the new fares in Lyon.")
+    assert [(e.event, e.mode) for e in drivers] == [("PROTEST", "demo")]
+    state = events_of(code_text, "Norway protested against the expulsion of its diplomats.")
+    assert [e.event for e in state] == ["ACCUSE"]

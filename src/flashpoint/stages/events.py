@@ -77,6 +77,8 @@ ACTOR_RECIPIENT_PREPS = ("for", "to", "with", "between", "from", "against", "on"
 # Entity types that name actors.
 ACTOR_ENTITIES = {"PERSON", "NORP", "ORG", "GPE"}
 # Pronouns that, as the actor of reported speech, stand for the speaker.
+# Sectors of people who protest in the street (not states and officials, who protest in words).
+PEOPLE_SECTORS = {"CVL", "LAB", "EDU", "OPP", "REL", "AGR", "BUS", "REF", "SOC", "MED", "JRN"}
 SPEAKER_PRONOUNS = {"we", "us", "i", "me", "it", "they", "he", "she"}
 THIRD_PERSON_PLURAL = {"they", "them"}
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
@@ -1231,6 +1233,7 @@ def _build_event(
         return None
     if candidate.event == "REQUEST" and _asks_a_question(candidate.token):
         return None
+
     if segment.kind != "caption" and _describes_not_reports(
         candidate, lexicon, lede=_is_lede(analyzed, sentence)
     ):
@@ -1281,6 +1284,15 @@ def _build_event(
         hypothetical = False  # the demand is made; what is demanded is its content
         if not actors:
             return None
+    if (
+        event_type == "ACCUSE"
+        and token.lemma_.lower() == "protest"
+        and actors
+        and all(a.sector in PEOPLE_SECTORS for a in actors)
+    ):
+        # "taxi drivers protested against the ban": people protest in the street; a state or
+        # an official protests in words (ACCUSE)
+        event_type, mode = "PROTEST", "demo"
     if event_type == "ASSAULT" and mode is None:
         mode = _weapon_mode(token, lexicon)
     if mode is not None and mode not in lexicon.types[event_type].modes:
@@ -1595,11 +1607,12 @@ def _no_one(subject: Token) -> bool:
 
 
 def _denied(candidate: Candidate) -> bool:
-    """ "The minister denied the rebels were discussing a truce": what is denied is not asserted
-    (the denial itself is coded, as a REJECT); unlike a refusal, it is no act of its own."""
+    """ "The minister denied the rebels were discussing a truce", "the junta denies targeting
+    civilians": what is denied is not asserted (the denial itself is coded, as a REJECT);
+    unlike a refusal, it is no act of its own."""
     token = _flag_anchor(candidate)
     for _ in range(3):
-        if token.dep_ == "ccomp" and token.head.lemma_.lower() in DENIAL_VERBS:
+        if token.dep_ in ("ccomp", "xcomp") and token.head.lemma_.lower() in DENIAL_VERBS:
             return True
         if token.dep_ not in ("xcomp", "conj") or token.head == token:
             return False
