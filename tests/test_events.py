@@ -264,3 +264,15 @@ def test_people_protest_in_the_street_and_states_in_words(code_text) -> None:
     assert [(e.event, e.mode) for e in drivers] == [("PROTEST", "demo")]
     state = events_of(code_text, "Norway protested against the expulsion of its diplomats.")
     assert [e.event for e in state] == ["ACCUSE"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Riot police fired warning shots over the heads of the crowd.",
+        "The interior minister said the gendarmes had restored calm in the market town.",
+    ],
+)
+def test_warning_shots_and_restored_calm_are_no_events(code_text, text: str) -> None:
+    events = events_of(code_text, text)
+    assert [e.event for e in events if not (e.negated or e.hypothetical)] == []
