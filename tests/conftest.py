@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from flashpoint.pipeline import Pipeline
+from flashpoint.pipeline import Pipeline, PipelineOptions
 from flashpoint.stages import clean
 from flashpoint.stages.read import RawDocument
 
@@ -64,14 +64,22 @@ def example_result(pipeline: Pipeline, example_path: Path):
     return result
 
 
+@pytest.fixture(scope="session")
+def rules_pipeline() -> Pipeline:
+    """The pipeline without its record screen: what the rules code (tests/test_screen.py tests
+    the screen)."""
+    return Pipeline(PipelineOptions(screen_records=False))
+
+
 @pytest.fixture
-def code_text(pipeline: Pipeline):
-    """Code one text as an article and return its ArticleResult."""
+def code_text(rules_pipeline: Pipeline):
+    """Code one text as an article with the rules (no record screen) and return its
+    ArticleResult."""
 
     def run(text: str, published: str | None = None):
         meta = {"published": published} if published else {}
         article = clean.build_article(RawDocument(name="test", text=text, meta=meta))
-        (result,) = list(pipeline.process([article]))
+        (result,) = list(rules_pipeline.process([article]))
         return result
 
     return run

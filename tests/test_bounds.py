@@ -82,7 +82,10 @@ def test_a_1mb_article_with_no_breaks_is_skipped_quickly_with_its_reason(pipelin
     assert peak_rss_mb() - before < 300  # and 2.2 GB
 
 
-def test_a_long_article_with_no_breaks_is_coded_in_pieces_with_valid_offsets(pipeline) -> None:
+def test_a_long_article_with_no_breaks_is_coded_in_pieces_with_valid_offsets(
+    rules_pipeline,
+) -> None:
+    pipeline = rules_pipeline  # the same sentence 120 times: the screen would keep few
     text = SENTENCES * 120  # 35,000 characters in one paragraph
     pipeline.nlp  # noqa: B018
     before = peak_rss_mb()

@@ -1,7 +1,8 @@
 """The pipeline, top to bottom:
 
     read -> clean -> [dedup] -> language check -> NLP -> extract (actors, events, quotes,
-    places, dates, tolls) -> incidents -> ACLED typing -> [link across articles] -> store
+    places, dates, tolls) -> incidents -> screen -> ACLED typing -> [link across articles]
+    -> store
 
 `Pipeline.run(paths)` streams `ArticleResult`s (or `InputError`s for inputs that could not be
 read) in input order. Dedup, linking and storing are the caller's: `corpus.CorpusRun`
@@ -36,6 +37,7 @@ from flashpoint.stages import (
     places,
     quotes,
     read,
+    screen,
     tolls,
 )
 from flashpoint.stages.actors import ActorResolver
@@ -62,6 +64,9 @@ class PipelineOptions:
     batch_size: int = 64
     max_parsed_chars: int = MAX_PARSED_CHARS
     article_seconds: float = ARTICLE_SECONDS
+    screen_records: bool = True
+    """Leave out the records the screen model finds unlikely to be incidents (stage screen);
+    False keeps every record (training the model runs that way)."""
 
 
 @dataclass
@@ -170,12 +175,17 @@ class Pipeline:
                 yield from flush()
         yield from flush()
 
+    def analyze(self, articles: list[Article]) -> Iterator[AnalyzedArticle]:
+        """NLP for articles already read and checked (their extraction is `extract`'s)."""
+        return self._analyze(articles)
+
     def _analyze(self, articles: list[Article]) -> Iterator[AnalyzedArticle]:
         if not articles:
             return
         if not _settled:
             self.resolver, self.lexicon  # noqa: B018 (loaded before the freeze)
             acled_model.load_model()
+            screen.load_model()
             settle_loaded_resources()
         started = time.perf_counter()
         analyzed = list(nlp.analyze(articles, self.nlp, batch_size=self.options.batch_size))
@@ -203,6 +213,7 @@ class Pipeline:
             ("dates", dates.date_events),
             ("tolls", tolls.count_tolls),
             ("incidents", incidents.group_incidents),
+            ("screen", screen.screen_events if self.options.screen_records else _keep_all),
             ("acled", acled.type_events),
         ]
         for name, stage in stages:
@@ -218,6 +229,10 @@ class Pipeline:
                 return ArticleResult(article=article)
         analyzed.article.status = "coded"
         return analyzed.to_result()
+
+
+def _keep_all(analyzed: AnalyzedArticle) -> None:
+    """The screen stage switched off: every record is kept."""
 
 
 # Allocations between two young-generation garbage collections once resources are loaded.

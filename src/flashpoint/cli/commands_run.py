@@ -106,6 +106,14 @@ def run(
     dup_threshold: DupThresholdOpt = DedupOptions.threshold,
     link_days: LinkDaysOpt = LinkRules.window_days,
     link_km: LinkKmOpt = LinkRules.place_km,
+    screen: Annotated[
+        bool,
+        typer.Option(
+            "--screen/--all-records",
+            help="Leave out records the screen model finds unlikely to be incidents an analyst "
+            "codes (docs/events.md); --all-records keeps every record.",
+        ),
+    ] = True,
 ) -> None:
     """Read, code and store articles, then print their events and quotes.
 
@@ -122,6 +130,7 @@ def run(
         ),
         actor_files=list(actors or []),
         rule_files=list(rules or []),
+        screen_records=screen,
     )
     pipeline = Pipeline(options)
     corpus_options = CorpusOptions(

@@ -94,4 +94,4 @@ def train_acled_command(
 
 
 # `train places` lives in its own module, on this same group.
-from flashpoint.cli import commands_train_places  # noqa: E402, F401
+from flashpoint.cli import commands_train_places, commands_train_records  # noqa: E402, F401

@@ -1,0 +1,87 @@
+"""`flashpoint train records`: rebuild the record screen from the training articles."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flashpoint.cli.app import err, fail, out
+from flashpoint.cli.commands_train import train_app
+
+
+@train_app.command("records")
+def train_records_command(
+    articles: Annotated[
+        Path | None,
+        typer.Option(
+            "--articles",
+            help="Folder of training articles (YAML); default: the repository's training/articles.",
+        ),
+    ] = None,
+    features: Annotated[
+        Path | None,
+        typer.Option(
+            "--features",
+            help="Where the records' features are kept; default: "
+            "training/record_screen_features.jsonl.",
+        ),
+    ] = None,
+    model: Annotated[
+        Path | None, typer.Option("--model", help="Model file to write (default: the shipped one).")
+    ] = None,
+    refresh: Annotated[
+        bool,
+        typer.Option("--refresh", help="Re-code the articles first (after changes to the stages)."),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Fit the record screen (logistic regression, deterministic), choose its threshold on
+    5-fold cross-validation by article, and report the cross-validated figures."""
+    try:
+        import sklearn  # noqa: F401
+    except ImportError as exc:
+        raise fail("training needs scikit-learn: pip install 'flashpoint[dev]'") from exc
+    from flashpoint import screen_train as training
+    from flashpoint.training_articles import SOURCE_DIR, TEST_DIR, SourceError
+
+    source = articles or SOURCE_DIR
+    table = features or training.FEATURES_FILE
+    # The held-out articles go with the default data only.
+    held_out = None if articles or features else (TEST_DIR, training.TEST_FEATURES_FILE)
+    for folder, path in [(source, table), *([held_out] if held_out else [])]:
+        if refresh or not path.is_file():
+            if not folder.is_dir():
+                raise fail(f"{folder}: no such folder of training articles")
+            try:
+                found = training.extract_rows(folder)
+            except SourceError as error:
+                raise fail(str(error)) from None
+            training.write_rows(found, path)
+            err.print(f"{len(found)} records -> {path}")
+    # Fitted on the rows as written, so a run without --refresh rebuilds the same model.
+    rows = training.read_rows(table)
+    test = training.read_rows(held_out[1]) if held_out else None
+    try:
+        figures = training.train(rows, model, test)
+    except ValueError as error:
+        raise fail(str(error)) from None
+    if as_json:
+        out.print_json(json.dumps(figures))
+        return
+    best = figures["cross_validated"]
+    out.print(
+        f"{figures['records']} records of {figures['articles']} articles; right before "
+        f"screening {figures['precision_unscreened']:.3f}; cross-validated at threshold "
+        f"{best['threshold']}: precision {best['precision']:.3f}, right records kept "
+        f"{best['kept_right']:.3f}, of key incidents {best['kept_key']:.3f} -> {figures['model']}"
+    )
+    if "held_out" in figures:
+        test = figures["held_out"]
+        out.print(
+            f"held out ({test['articles']} articles, {test['records']} records): precision "
+            f"{test['precision_unscreened']:.3f} -> {test['precision']:.3f}, right records kept "
+            f"{test['kept_right']:.3f}, of key incidents {test['kept_key']:.3f}"
+        )
