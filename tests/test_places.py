@@ -23,7 +23,8 @@ from flashpoint.gazetteer import (
 from flashpoint.model import Article, Event, Part, Place, Span
 from flashpoint.stages import nlp
 from flashpoint.stages.actors import place_country
-from flashpoint.stages.places import find_places, locate_events
+from flashpoint.stages.event_places import locate_events
+from flashpoint.stages.places import find_places
 
 runner = CliRunner()
 
