@@ -650,3 +650,37 @@ def load_gazetteer() -> Gazetteer:
     with contextlib.suppress(OSError):
         gazetteer.save(path)
     return gazetteer
+
+
+def main_name(entry: GazetteerEntry, key: str, article: bool = True) -> bool:
+    """Is `key` (a place_key) the place's own name ("New York" for New York City), not an
+    alternate one? Admin units carry only their own names (with and without "Province")."""
+    if entry.feature in ("admin1", "admin2"):
+        return True
+    own = place_key(entry.name)
+    return (
+        own == key
+        or own == f"{key} city"
+        or own == f"city of {key}"
+        or (article and without_article(own) == key)  # "Fallujah" is Al Fallūjah's own name
+    )
+
+
+# How far from an admin2 unit's point its towns may lie (no outlines: a generous county).
+ADMIN2_REACH_KM = 80.0
+
+
+def contains(outer: GazetteerEntry, inner: GazetteerEntry) -> bool:
+    """Is `inner` inside `outer` (a country, admin1 unit, or admin2 unit near its middle)?"""
+    if outer.row == inner.row or outer.feature in ("continent", "city", "capital"):
+        return False
+    if outer.feature == "admin1":
+        return inner.country == outer.country and inner.admin1 == outer.admin1
+    if outer.feature == "admin2":  # towns carry no admin2: near its middle, in its admin1
+        return (
+            inner.feature in ("city", "capital")
+            and inner.country == outer.country
+            and inner.admin1 == outer.admin1
+            and distance_km(inner.lat, inner.lon, outer.lat, outer.lon) <= ADMIN2_REACH_KM
+        )
+    return outer.country is not None and inner.country == outer.country

@@ -23,10 +23,10 @@ from functools import cache
 from spacy.tokens import Token
 
 from flashpoint.analysis import AnalyzedArticle, Segment
-from flashpoint.gazetteer import Gazetteer, load_gazetteer
+from flashpoint.gazetteer import Gazetteer, contains, load_gazetteer
 from flashpoint.model import Event, Place
 from flashpoint.resources import load_yaml
-from flashpoint.stages.places import Toponym, contains, find_places, wordlist
+from flashpoint.stages.places import Toponym, find_places, wordlist
 
 VERBAL_QUADS = {1, 3}
 CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj"}

@@ -20,20 +20,14 @@ their host town) and sites no gazetteer lists (streets, stadiums, hospitals) are
 their town; a place name no gazetteer lists is estimated at the place beside it, never an
 event's place.
 
-Resolution (the gazetteer, `flashpoint.gazetteer`): the rules score each candidate by
-population, by feature (countries and capitals first), by the article's country context
-(countries named, and countries of unambiguous places), then in a second pass by the admin1
-units and neighbourhoods of the article's other places ("Riverdale" beside New Jersey towns)
-and by the kind of the list it stands in; then a trained ranker (`place_ranker.py`, fitted on
-GeoVirus by `flashpoint train places`) picks among the candidates, with the rules' scores and
-picks, the "X, Y" frame ("Bam, Iran") and distances among its features.
+Resolution (candidates from `flashpoint.gazetteer`, the choice among them in
+`place_ranker.py`): the rules' scores and a trained ranker pick each toponym's place.
 
 Where each event happened is `event_places.py`'s part.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -47,14 +41,13 @@ from flashpoint.errors import DataError
 from flashpoint.gazetteer import (
     Gazetteer,
     GazetteerEntry,
-    distance_km,
     load_gazetteer,
+    main_name,
     place_key,
-    without_article,
 )
 from flashpoint.model import Place
 from flashpoint.resources import load_yaml
-from flashpoint.stages.place_ranker import ArticleFeatures, Ranker, load_ranker
+from flashpoint.stages.place_ranker import Ranker, load_ranker, resolve
 
 LITERAL_LABELS = {"GPE", "LOC", "FAC"}
 # Entities of other labels that are places when their whole text is one of these.
@@ -140,7 +133,7 @@ def find_places(
     toponyms: list[Toponym] = []
     for segment in analyzed.segments:
         toponyms.extend(reader.segment_toponyms(segment))
-    resolve(toponyms, analyzed, gazetteer, ranker or load_ranker(), record)
+    resolve(toponyms, analyzed, ranker or load_ranker(), record)
     toponyms = _corroborated(toponyms)
     toponyms.extend(_known_places_elsewhere(toponyms, analyzed, gazetteer, reader.person_words))
     toponyms.sort(key=lambda t: (t.segment, t.start))
@@ -197,7 +190,7 @@ def _known_places_elsewhere(
             for c in gazetteer.lookup(span.text)
             if c.country in countries
             and c.feature in ("city", "capital", "admin1", "admin2")
-            and _main_name(c, key)
+            and main_name(c, key)
         ]
         return max(towns, key=lambda c: c.population, default=None)
 
@@ -475,7 +468,7 @@ def _corroborated(toponyms: list[Toponym]) -> list[Toponym]:
             or (
                 place is not None
                 and place.population >= MIN_UNTAGGED_CITY_POPULATION
-                and _main_name(place, place_key(toponym.text))
+                and main_name(place, place_key(toponym.text))
             )
         ):
             kept.append(toponym)
@@ -552,7 +545,7 @@ class _Reader:
             key = place_key(longer.text)
             if self.gazetteer.site(longer.text) or any(
                 (c.feature in WIDE_FEATURES and c.feature != "continent")
-                or (c.population >= MIN_UNTAGGED_CITY_POPULATION and _main_name(c, key))
+                or (c.population >= MIN_UNTAGGED_CITY_POPULATION and main_name(c, key))
                 for c in self.gazetteer.lookup(longer.text)
             ):
                 return longer  # "Windsor" of "Windsor Castle", "Boa" of "Boa Vista" too
@@ -738,7 +731,7 @@ class _Reader:
                     c
                     for c in self.gazetteer.lookup(span.text)
                     if c.feature in ("admin1", "admin2")
-                    or (after_site and c.feature in ("city", "capital") and _main_name(c, key))
+                    or (after_site and c.feature in ("city", "capital") and main_name(c, key))
                 ]
             return []
         # An old or other name ("Calcutta", "Matias Romero" for Matías Romero Avendaño; not a
@@ -747,7 +740,7 @@ class _Reader:
         return [
             c
             for c in self.gazetteer.lookup(span.text)
-            if _main_name(c, key) or not span.text.isupper()
+            if main_name(c, key) or not span.text.isupper()
         ]
 
     def embedded(self, segment: Segment, span: Span) -> list[Toponym]:
@@ -784,7 +777,7 @@ class _Reader:
                     break
                 key = place_key(sub.text)
                 if n > 1 and any(
-                    c.feature in ("city", "capital") and _main_name(c, key) for c in everywhere
+                    c.feature in ("city", "capital") and main_name(c, key) for c in everywhere
                 ):
                     # "Kendale Lakes Elementary School": the small town's name is no place here,
                     # and neither is a name inside it ("Lakes", a state of South Sudan)
@@ -995,307 +988,8 @@ def _believable(entry: GazetteerEntry, span: Span, label: str, gazetteer: Gazett
         return True
     if label == "PERSON" and len(span) == 1 and not span.text.isupper():
         return False
-    if not _main_name(entry, key, article=False):
+    if not main_name(entry, key, article=False):
         return False  # nor "Salt" for As Salt: a word as often as a town
     if entry.feature == "admin2" and place_key(entry.name) != key:
         return False  # a county without its kind is a surname or a word: "Summit", "Douglas"
     return entry.feature in WIDE_FEATURES or entry.population >= MIN_UNTAGGED_CITY_POPULATION
-
-
-def _main_name(entry: GazetteerEntry, key: str, article: bool = True) -> bool:
-    """Is `key` the place's own name ("New York" for New York City), not an alternate one?
-    Admin units carry only their own names (with and without "Province", "County")."""
-    if entry.feature in ("admin1", "admin2"):
-        return True
-    own = place_key(entry.name)
-    return (
-        own == key
-        or own == f"{key} city"
-        or own == f"city of {key}"
-        or (article and without_article(own) == key)  # "Fallujah" is Al Fallūjah's own name
-    )
-
-
-# --- resolution -------------------------------------------------------------------------------
-
-FEATURE_BONUS = {
-    "continent": 3.0,
-    "country": 3.0,
-    "region": 2.0,
-    "capital": 1.0,
-    "admin1": 0.0,
-    "admin2": 0.0,
-    "city": 0.0,
-}
-# How far from an admin2 unit's point its towns may lie (no outlines: a generous county).
-ADMIN2_REACH_KM = 80.0
-REGION_POPULATION = 1_000_000  # regions carry no population: weigh them as a large town
-CONTEXT_SHARE_WEIGHT = 3.0
-CONTEXT_PRESENT_BONUS = 1.0
-ALTERNATE_NAME_PENALTY = 2.0
-TOWN_OVER_PROVINCE = 1.5
-# ... for an admin1 unit only when that town is the country's capital or is inside the unit
-# and holds this share of its people: "Washington", "Baghdad", "Kirkuk", not "Delaware" (a town
-# in Ohio) or "Montana" (Montana City, 2,700 people).
-TOWN_SHARE_OF_PROVINCE = 0.1
-ADMIN1_CONTEXT_BONUS = 1.0
-ADMIN2_BARE_PENALTY = 1.5
-NEARBY_BONUS = 1.0
-# A list of this many names, this share of them of one kind, makes its other names that kind.
-LIST_MIN = 2
-LIST_SHARE = 2 / 3
-NEARBY_KM = 150.0
-
-
-def resolve(
-    toponyms: list[Toponym],
-    analyzed: AnalyzedArticle,
-    gazetteer: Gazetteer,
-    ranker: Ranker,
-    record: Callable[[Toponym, list[list[float]]], None] | None = None,
-) -> None:
-    """Pick each toponym's place: the rules score each candidate (population and feature, the
-    article's countries, then the admin1 units and neighbourhoods of its other places), then
-    the trained ranker decides between the candidates, the rules' votes among its features."""
-    evidence = _country_evidence(toponyms)
-    context: Counter = sum(evidence.values(), Counter())
-    others: dict[str, tuple[Counter, float]] = {}
-    for key, own in evidence.items():
-        rest = context - own  # a name is no evidence for itself ("Virginia" in Cavan)
-        others[key] = (rest, sum(rest.values()) or 1.0)
-
-    def score(entry: GazetteerEntry, toponym: Toponym) -> float:
-        rest, total = others[place_key(toponym.text)]
-        return _score(entry, toponym, context, rest, total)
-
-    by_segment: dict[int, list[Toponym]] = defaultdict(list)
-    for toponym in toponyms:
-        by_segment[toponym.segment].append(toponym)
-    for toponym in toponyms:
-        if toponym.candidates:
-            toponym.place = max(toponym.candidates, key=lambda c: score(c, toponym))
-    first_picks = {id(t): t.place for t in toponyms}
-    text = analyzed.article.text
-    given = [t.place for t in toponyms if _unit_given_by_code(t, text)]
-    geography = _Geography(toponyms, given)
-    for toponym in toponyms:
-        if len(toponym.candidates) > 1:
-            key = place_key(toponym.text)
-            toponym.place = max(
-                toponym.candidates,
-                key=lambda c: score(c, toponym) + geography.bonus(c, key),
-            )
-    for run in _lists(by_segment, text):
-        _like_the_list(run, score)
-    features = ArticleFeatures(
-        toponyms,
-        analyzed,
-        score,
-        first_picks,
-        context,
-        lambda t: others[place_key(t.text)],
-        contains,
-        _main_name,
-        geography.local_units,
-    )
-    chosen: dict[int, GazetteerEntry] = {}
-    for toponym in toponyms:
-        if len(toponym.candidates) > 1:
-            rows = features.rows(toponym)
-            if record is not None:
-                record(toponym, rows)
-            chosen[id(toponym)] = toponym.candidates[ranker.best(rows)]
-    for toponym in toponyms:
-        toponym.place = chosen.get(id(toponym), toponym.place)
-
-
-_TOWN_COMMA = re.compile(r"[A-Z][\w.’'-]*, ?$")
-
-
-def _unit_given_by_code(toponym: Toponym, text: str) -> bool:
-    """An admin1 unit a town is given in by its abbreviation: "CAMP MURRAY, Wash.", "HELENA,
-    Mont.": the article is local to it."""
-    unit = toponym.place
-    return (
-        toponym.role == "literal"
-        and unit is not None
-        and unit.feature == "admin1"
-        and place_key(toponym.text) != place_key(unit.name)
-        and _TOWN_COMMA.search(text, max(0, toponym.start - 40), toponym.start) is not None
-    )
-
-
-def _lists(by_segment: dict[int, list[Toponym]], text: str) -> list[list[Toponym]]:
-    """Runs of two or more literal toponyms joined by commas, "and" or "or"."""
-    runs: list[list[Toponym]] = []
-    for group in by_segment.values():
-        run: list[Toponym] = []
-        for toponym in group:
-            if toponym.role != "literal":
-                continue
-            if run and text[run[-1].end : toponym.start].strip(" ,") in ("", "and", "or"):
-                run.append(toponym)
-                continue
-            if len(run) >= LIST_MIN:
-                runs.append(run)
-            run = [toponym]
-        if len(run) >= LIST_MIN:
-            runs.append(run)
-    return runs
-
-
-def _like_the_list(run: list[Toponym], score) -> None:
-    """In a list of countries or of one country's admin1 units, a name that may be either is
-    one too: "Ohio, Oregon, Washington and Wyoming" are states, not towns or the capital."""
-    for toponym in run:
-        if len(toponym.candidates) < 2:
-            continue
-        kinds = Counter(
-            (o.place.feature, o.place.country if o.place.feature == "admin1" else None)
-            for o in run
-            if o is not toponym and o.place is not None
-        )
-        if not kinds:
-            continue
-        (feature, country), count = kinds.most_common(1)[0]
-        if feature not in ("country", "admin1") or count < LIST_SHARE * sum(kinds.values()):
-            continue
-        like = [
-            c
-            for c in toponym.candidates
-            if c.feature == feature and (country is None or c.country == country)
-        ]
-        if like:
-            toponym.place = max(like, key=lambda c: score(c, toponym))
-
-
-class _Geography:
-    """The article's places after a first pass: a candidate inside an admin1 unit the article
-    names (or an admin1 unit holding a town it names), or near another of its places, is
-    likelier ("Riverdale" in an article about New Jersey). A national capital is no neighbour:
-    news names it for its government ("Washington" does not make Cambridge the small town in
-    Maryland)."""
-
-    def __init__(self, toponyms: list[Toponym], given: list[GazetteerEntry | None]) -> None:
-        # Units a town is given in by abbreviation ("HELENA, Mont."): a local article, so its
-        # towns are likelier again ("Shelby" is the Montana town, not Shelby, Michigan).
-        self.local_units = {(u.country, u.admin1) for u in given if u is not None}
-        self.places: list[tuple[str, GazetteerEntry]] = [
-            (place_key(t.text), t.place)
-            for t in toponyms
-            if t.role == "literal"
-            and t.place is not None
-            and t.place.feature in ("admin1", "admin2", "capital", "city")
-        ]
-
-    def bonus(self, entry: GazetteerEntry, key: str) -> float:
-        if entry.feature not in ("admin1", "admin2", "capital", "city") or not self.places:
-            return 0.0
-        others = [place for other_key, place in self.places if other_key != key]
-        bonus = 0.0
-        if entry.admin1 and any(
-            other.country == entry.country
-            and other.admin1 == entry.admin1
-            and (other.feature == "admin1") != (entry.feature == "admin1")
-            for other in others
-        ):
-            bonus += ADMIN1_CONTEXT_BONUS
-        if entry.feature != "admin1" and any(
-            other.feature not in ("admin1", "capital") and _within(other, entry, NEARBY_KM)
-            for other in others
-        ):
-            bonus += NEARBY_BONUS
-        if (
-            entry.feature in ("city", "admin2")
-            and (entry.country, entry.admin1) in self.local_units
-        ):
-            bonus += ADMIN1_CONTEXT_BONUS
-        return bonus
-
-
-def _within(a: GazetteerEntry, b: GazetteerEntry, km: float) -> bool:
-    return abs(a.lat - b.lat) <= km / 111 and distance_km(a.lat, a.lon, b.lat, b.lon) <= km
-
-
-def contains(outer: GazetteerEntry, inner: GazetteerEntry) -> bool:
-    if outer.row == inner.row or outer.feature in ("continent", "city", "capital"):
-        return False
-    if outer.feature == "admin1":
-        return inner.country == outer.country and inner.admin1 == outer.admin1
-    if outer.feature == "admin2":  # towns carry no admin2: near its middle, in its admin1
-        return (
-            inner.feature in ("city", "capital")
-            and inner.country == outer.country
-            and inner.admin1 == outer.admin1
-            and distance_km(inner.lat, inner.lon, outer.lat, outer.lon) <= ADMIN2_REACH_KM
-        )
-    return outer.country is not None and inner.country == outer.country
-
-
-def _country_evidence(toponyms: list[Toponym]) -> dict[str, Counter]:
-    """How strongly each name of the article points at each country (named countries, clear
-    places); summed over the names, how strongly the article is about each country."""
-    evidence: dict[str, Counter] = defaultdict(Counter)
-    for toponym in toponyms:
-        context = evidence[place_key(toponym.text)]
-        if not toponym.candidates:
-            continue
-        countries = {c.country for c in toponym.candidates if c.country}
-        top = toponym.candidates[0]
-        weight = 1.0 if toponym.role == "literal" else 0.5
-        if len(countries) == 1:
-            context[next(iter(countries))] += weight
-        elif top.feature == "country" and not any(
-            c.feature == "admin1" for c in toponym.candidates
-        ):  # "Georgia" is a country or a US state: no evidence either way
-            context[top.country] += weight
-        else:
-            biggest = max(toponym.candidates, key=lambda c: c.population)
-            others = [c.population for c in toponym.candidates if c.row != biggest.row]
-            if biggest.country and biggest.population >= 10 * max(others, default=0):
-                context[biggest.country] += weight / 2
-    return evidence
-
-
-def _bare_district(entry: GazetteerEntry, toponym: Toponym) -> bool:
-    """A district named without its kind ("Cambridge", not "Cambridge County")."""
-    return entry.feature == "admin2" and place_key(entry.name) == place_key(toponym.text)
-
-
-def _score(
-    entry: GazetteerEntry, toponym: Toponym, context: Counter, rest: Counter, total: float
-) -> float:
-    """Population and feature, less the penalties for unlikely readings, plus the article's
-    country context: a bonus if the article names the country at all (this name included: the
-    famous London, not a London in Ohio, in an American article), and one for the share of its
-    other names in that country (a name is no evidence for itself: "Virginia" among the places
-    of County Cavan is the Irish town)."""
-    population = entry.population if entry.feature != "region" else REGION_POPULATION
-    score = math.log10(population + 10) + FEATURE_BONUS[entry.feature]
-    if entry.feature in ("admin1", "admin2") and any(
-        c.feature in ("city", "capital")
-        and c.country == entry.country
-        and (
-            entry.feature == "admin2"
-            or c.feature == "capital"  # "Washington": the capital, not the state
-            or (
-                c.admin1 == entry.admin1
-                and c.population >= TOWN_SHARE_OF_PROVINCE * entry.population
-            )
-        )
-        for c in toponym.candidates
-    ):
-        # "Baghdad", "Kirkuk": the town, not the province of the same name, all the more when
-        # the province is named so only without its kind ("Basra Governorate").
-        score -= TOWN_OVER_PROVINCE
-        if place_key(entry.name) != place_key(toponym.text):
-            score -= ALTERNATE_NAME_PENALTY
-    if entry.feature not in ("country", "continent", "region") and not _main_name(
-        entry, place_key(toponym.text)
-    ):
-        score -= ALTERNATE_NAME_PENALTY  # "Salisbury" is Harare's old name, but rarely meant
-    if _bare_district(entry, toponym):
-        score -= ADMIN2_BARE_PENALTY
-    if entry.country and context[entry.country]:
-        score += CONTEXT_PRESENT_BONUS + CONTEXT_SHARE_WEIGHT * rest[entry.country] / total
-    return score
