@@ -1,7 +1,6 @@
-"""Stage 5d, places: every toponym of an article resolved offline, and where each event happened.
+"""Stage 5d, places: every toponym of an article, resolved offline.
 
     toponyms = find_places(analyzed)        # every place mentioned, resolved where possible
-    locate_events(analyzed)                 # sets event.event_loc
 
 Recognition: spaCy's GPE/LOC/FAC entities; ORG/PERSON entities whose whole text is a country,
 admin unit, region or large city (the small model often calls "Sudan" or "Tamil Nadu" a
@@ -13,8 +12,7 @@ back them (not a surname of the article); adjectives that point at a country, un
 ("Syrian", "English", role "adjective"), also inside groups, currencies and languages ("anti-
 Russian", "US dollars", "the English city of Salisbury"); place names inside organisation
 names ("Pakistan Army", role "embedded"), of any size when the article names the town
-elsewhere or a local-body word follows ("Slidell PD"), or the code of a unit the article's
-towns are in ("FrontCounter BC"); one sense per article, inside longer names too. Only
+elsewhere; one sense per article, inside longer names too. Only
 literal toponyms can be an event's place. Well-known sites ("the Eiffel Tower"), embassies (in
 their host town) and sites no gazetteer lists (streets, stadiums, hospitals) are placed at
 their town; a place name no gazetteer lists is estimated at the place beside it, never an
@@ -151,55 +149,13 @@ def _known_places_elsewhere(
     of bodies too ("Beverly Hills" ... "the Beverly Hills Police Department"), however small
     (names inside other names are otherwise believed only of big towns), and where NER tagged
     nothing or took it for a person ("Douma is surrounded", "in Nelson"), unless it is a
-    surname of the article. A body's name that begins with the name of a town of a country the
-    article is about, followed by a local-body word, is that town too ("the Slidell PD",
-    "Owensboro Public Schools" in an American article)."""
+    surname of the article."""
     known: dict[str, GazetteerEntry] = {}
-    countries: set[str] = set()
-    units: set[tuple[str | None, str | None]] = set()
     for toponym in toponyms:
         if toponym.role == "literal" and toponym.place is not None:
             known.setdefault(place_key(toponym.text), toponym.place)
-            if toponym.place.country:
-                countries.add(toponym.place.country)
-            if toponym.place.feature in ("city", "capital", "admin2", "admin1"):
-                units.add((toponym.place.country, toponym.place.admin1))
     if not known:
         return []
-
-    def unit_code(token: Token) -> GazetteerEntry | None:
-        """ "FrontCounter BC" in an article about Nelson and Castlegar: the code of a unit one
-        of the article's towns is in."""
-        if not (token.text.isupper() and len(token.text) >= 2):
-            return None
-        return next(
-            (
-                e
-                for e in gazetteer.abbreviation(token.text)
-                if e.feature == "admin1" and (e.country, e.admin1) in units
-            ),
-            None,
-        )
-
-    def local_town(span: Span) -> GazetteerEntry | None:
-        key = place_key(span.text)
-        if key in gazetteer.generic_names or _only_generic(span.text, gazetteer):
-            return None
-        towns = [
-            c
-            for c in gazetteer.lookup(span.text)
-            if c.country in countries
-            and c.feature in ("city", "capital", "admin1", "admin2")
-            and main_name(c, key)
-        ]
-        return max(towns, key=lambda c: c.population, default=None)
-
-    def body_follows(words: Span, capitalised: bool) -> bool:
-        return any(
-            t.lower_.strip(".") in gazetteer.body_nouns
-            and (not capitalised or t.text[:1].isupper())
-            for t in words
-        )
 
     taken: dict[int, set[int]] = defaultdict(set)
     for toponym in toponyms:
@@ -226,23 +182,12 @@ def _known_places_elsewhere(
             i = ent.start
             while i < ent.end and doc[i].lower_ in wordlist("determiners"):
                 i += 1
-            first = i
             while i < ent.end:
                 for n in range(min(longest, ent.end - i), 0, -1):
                     sub = doc[i : i + n]
                     if not sub[0].text[:1].isupper() or any(j in used for j in range(i, i + n)):
                         continue
                     place = known.get(place_key(sub.text))
-                    if place is None and n == 1:
-                        place = unit_code(sub[0])
-                    if (
-                        place is None
-                        and i == first
-                        and ent.label_ in ("ORG", "PERSON")
-                        and sub[-1].text[:1].isupper()
-                        and body_follows(doc[sub.end : min(sub.end + 2, ent.end)], False)
-                    ):
-                        place = local_town(sub)
                     if place is not None:
                         add(segment, sub, "embedded", "EMBEDDED", place)
                         # "Cavan County Council", then "the Cavan Sustainable Energy Group"
@@ -265,17 +210,6 @@ def _known_places_elsewhere(
             else:
                 continue
             place = known.get(place_key(sub.text))
-            if (
-                place is None
-                and token.ent_type_ == ""
-                and (token.i == 0 or not doc[token.i - 1].text[:1].isupper())
-                and body_follows(doc[token.i + 1 : token.i + 3], True)
-            ):
-                # "Superintendents for Owensboro Public Schools" (no entity at all)
-                town = local_town(sub)
-                if town is not None:
-                    add(segment, sub, "embedded", "EMBEDDED", town)
-                continue
             if place is not None and not any(j in used for j in range(sub.start, sub.end)):
                 add(segment, sub, "literal", "GAZ", place)
     return found
@@ -442,23 +376,10 @@ def _person_words(
 
 def _corroborated(toponyms: list[Toponym]) -> list[Toponym]:
     """Drop names found on weak evidence unless the article's other places back them: a
-    country other toponyms are in, or a big place. Names found on weak evidence also back each
-    other when one of them can only be in one country and another may be there too ("driving to
-    Castlegar" and "in Nelson": British Columbia, not New Zealand)."""
-    countries = {
+    country other toponyms are in, or a big place."""
+    backed = {
         t.place.country for t in toponyms if not t.weak and t.place is not None and t.place.country
     }
-    weak = [t for t in toponyms if t.weak and t.candidates]
-    anchors = set()
-    for toponym in weak:
-        own = {c.country for c in toponym.candidates}
-        if len(own) == 1:
-            anchors |= own
-    countries_of_name: dict[str, set[str]] = defaultdict(set)
-    for toponym in weak:
-        countries_of_name[place_key(toponym.text)].update(c.country for c in toponym.candidates)
-    names_in = Counter(c for found in countries_of_name.values() for c in found)
-    backed = countries | {c for c in anchors if names_in[c] >= 2}
     kept = []
     for toponym in toponyms:
         place = toponym.place
@@ -720,19 +641,6 @@ class _Reader:
         ):
             return []
         if not _locative_frame(span, self.gazetteer):
-            if _after_place_comma(span) and (
-                span.end == len(span.doc) or span.doc[span.end].text in (".", ";", ":")
-            ):
-                # "Brands Hatch Indy, Kent.": the unit a site or town is in (not a name in a
-                # list: "Brown, Kent and Jones"); after a site, its town too ("Percy French
-                # Hotel, Ballyjamesduff;")
-                after_site = span.doc[span.start - 2].lower_ in self.gazetteer.site_nouns
-                return [
-                    c
-                    for c in self.gazetteer.lookup(span.text)
-                    if c.feature in ("admin1", "admin2")
-                    or (after_site and c.feature in ("city", "capital") and main_name(c, key))
-                ]
             return []
         # An old or other name ("Calcutta", "Matias Romero" for Matías Romero Avendaño; not a
         # code such as "NY"): kept only where the article names the town's country
