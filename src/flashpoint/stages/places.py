@@ -9,8 +9,7 @@ matching the gazetteer); admin1 abbreviations where the text shows a place ("Fre
 "NSW"); smaller towns NER missed or called a person, when the words around them say place
 ("drove to Castlegar", "Pandi, Bulacan", "the town of Douma") and the article's other places
 back them (not a surname of the article); adjectives that point at a country, unit or region
-("Syrian", "English", role "adjective"), also inside groups, currencies and languages ("anti-
-Russian", "US dollars", "the English city of Salisbury"); place names inside organisation
+("Syrian", "English", role "adjective"); place names inside organisation
 names ("Pakistan Army", role "embedded"), of any size when the article names the town
 elsewhere; one sense per article, inside longer names too. Only
 literal toponyms can be an event's place. Well-known sites ("the Eiffel Tower"), embassies (in
@@ -50,9 +49,6 @@ from flashpoint.stages.place_ranker import Ranker, load_ranker, resolve
 LITERAL_LABELS = {"GPE", "LOC", "FAC"}
 # Entities of other labels that are places when their whole text is one of these.
 OTHER_LABELS = {"ORG", "PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"}
-# Entities that may hold a country's name or adjective: "the English city of Salisbury"
-# (LANGUAGE), "59 billion US dollars", "8,000 Egyptian pounds" (MONEY).
-ADJECTIVE_LABELS = {"LANGUAGE", "MONEY"}
 WIDE_FEATURES = {"country", "admin1", "region", "continent", "capital"}
 # A town named by a word NER did not tag must be this big to be believed ("Reading", "Mobile").
 MIN_UNTAGGED_CITY_POPULATION = 100_000
@@ -415,7 +411,7 @@ class _Reader:
             if ent.start < reach:
                 continue
             covered.update(range(ent.start, ent.end))
-            if ent.label_ not in LITERAL_LABELS | OTHER_LABELS | ADJECTIVE_LABELS:
+            if ent.label_ not in LITERAL_LABELS | OTHER_LABELS:
                 continue
             span = _trim(ent)
             if span is None:
@@ -435,8 +431,6 @@ class _Reader:
                 found.extend(self.literal_entity(segment, span, ent.label_))
             elif ent.label_ in OTHER_LABELS:
                 found.extend(self.other_entity(segment, span, ent.label_))
-            elif ent.label_ in ADJECTIVE_LABELS:
-                found.extend(self.adjectives_inside(segment, span, ent.label_))
         found.extend(self.untagged(segment, doc, covered))
         for toponym in found:
             if toponym.role == "literal" and len(toponym.candidates) > 1:
@@ -495,9 +489,6 @@ class _Reader:
                 candidates = [c for c in candidates if c.feature != "city"] or candidates
             if candidates:
                 return [_make(segment, span, "literal", label, candidates)]
-        parts = self.adjective_parts(segment, span, label)
-        if parts:
-            return parts  # "the Austro-Hungarian" taken for a building
         if len(span) == 1 and span[0].lower_ in self.name_words:
             return []  # "Modi", "Yulia" (Skripal) taken for a place no gazetteer knows
         if span[-1].lower_.strip(".") in wordlist("street_nouns") and len(span) > 1:
@@ -535,10 +526,6 @@ class _Reader:
             # "Azerbaijani soldiers", "a Slovak architect", "Ugandan rebels" (taken for a person
             # or a body)
             return [_make(segment, span, "adjective", label, adjectives)]
-        if label == "NORP":
-            parts = self.adjective_parts(segment, span, label)
-            if parts:
-                return parts
         candidates = [
             c for c in gazetteer.lookup(span.text) if _believable(c, span, label, gazetteer)
         ]
@@ -582,40 +569,6 @@ class _Reader:
         if label == "PERSON" and _site_name(span, gazetteer):
             return [_make(segment, span, "literal", label, [])]  # "Meydan Racecourse"
         return []
-
-    def adjectives_inside(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
-        """A country's name or adjective that qualifies a language or a currency used as an
-        adjective: "the English city of Salisbury", "billion US dollars"."""
-        found = []
-        for token in span:
-            if not token.text[:1].isupper():
-                continue
-            if label == "LANGUAGE" and token.dep_ not in ("amod", "compound"):
-                continue  # "speaks English"
-            entries = self.gazetteer.adjective(token.text) or [
-                c for c in self.gazetteer.lookup(token.text) if c.feature == "country"
-            ]
-            if entries:
-                found.append(
-                    _make(segment, span.doc[token.i : token.i + 1], "adjective", label, entries)
-                )
-        return found
-
-    def adjective_parts(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
-        """The adjectives a longer one is made of: "anti-Russian", "Russian-European",
-        "Bosnian Serb" (a group, NORP), "the Austro-Hungarian" (hyphenated, whatever its
-        label)."""
-        if label != "NORP" and not any(t.text == "-" for t in span):
-            return []
-        names = [t for t in span if t.text[:1].isupper()]
-        adjectives = [self.gazetteer.adjective(t.text) for t in names]
-        if label != "NORP" and not all(adjectives):
-            return []  # "Nelson-Creston": names, not adjectives
-        return [
-            _make(segment, span.doc[t.i : t.i + 1], "adjective", label, found)
-            for t, found in zip(names, adjectives, strict=True)
-            if found
-        ]
 
     def abbreviations(self, span: Span, anchored: bool) -> list[GazetteerEntry]:
         """Admin units an abbreviation stands for, where the text shows it is a place: NER or a
