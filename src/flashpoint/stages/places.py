@@ -64,12 +64,13 @@ _SPACED_BREAK = re.compile(r" [-–—:(]")
 
 
 @cache
-def wordlist(kind: str) -> frozenset[str]:
-    """A word list of places.yaml's `text_words` (see the comments there)."""
+def wordlist(*kinds: str) -> frozenset[str]:
+    """The words of places.yaml's `text_words` lists of these kinds (see the comments there)."""
     lists = load_yaml("places.yaml").get("text_words") or {}
-    if kind not in lists:
-        raise DataError(f"places.yaml: text_words has no list '{kind}'")
-    return frozenset(str(w).lower() for w in lists[kind])
+    for kind in kinds:
+        if kind not in lists:
+            raise DataError(f"places.yaml: text_words has no list '{kind}'")
+    return frozenset(str(w).lower() for kind in kinds for w in lists[kind])
 
 
 @dataclass
@@ -447,7 +448,7 @@ class _Reader:
         if span.end >= len(doc):
             return None
         following = doc[span.end]
-        if following.lower_ not in wordlist("name_links") | {"'s", "’s"} and not (
+        if following.lower_ not in wordlist("name_links", "possessives") and not (
             following.pos_ == "PROPN" and following.text[:1].isupper()
         ):
             return None  # "-", "and", "of the", "do Sul" or a name; most names end where NER does
@@ -484,7 +485,7 @@ class _Reader:
         if len(span) > 1 and doc[span.end - 1].lower_ in gazetteer.place_nouns:
             core = doc[span.start : span.end - 1]
             candidates = gazetteer.lookup(core.text)
-            if doc[span.end - 1].lower_ in wordlist("unit_nouns") | {"district"}:
+            if doc[span.end - 1].lower_ in wordlist("unit_nouns", "district_nouns"):
                 # a unit, not the town: but "the Salinas Valley" is by the town of Salinas
                 candidates = [c for c in candidates if c.feature != "city"] or candidates
             if candidates:
@@ -804,7 +805,7 @@ def _locative_frame(span: Span, gazetteer: Gazetteer) -> bool:
         i -= 1
     if i >= 0:
         word = doc[i].lower_
-        if word in wordlist("locative_prepositions") | wordlist("motion_prepositions"):
+        if word in wordlist("locative_prepositions", "motion_prepositions"):
             return not (
                 word == "to" and i > 0 and doc[i - 1].lower_ in wordlist("not_motion_before_to")
             )
