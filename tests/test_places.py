@@ -853,3 +853,12 @@ def test_a_code_inside_a_name(pipeline, gazetteer) -> None:
     text = "Boyd Carney, from NSW National Parks, said the lagoon would reopen."
     found = _places(pipeline, gazetteer, text)
     assert found["NSW"][0].place.name == "New South Wales"
+
+
+def test_the_word_lists_read_around_names_are_data() -> None:
+    from flashpoint.stages.places import wordlist
+
+    assert "near" in wordlist("locative_prepositions")
+    assert {"near", "via"} <= wordlist("locative_prepositions", "motion_prepositions")
+    with pytest.raises(DataError, match="text_words has no list 'no_such_list'"):
+        wordlist("no_such_list")

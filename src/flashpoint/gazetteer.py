@@ -36,7 +36,7 @@ from flashpoint.errors import DataError
 from flashpoint.resources import data_path, load_yaml
 
 GAZETTEER_FILE = "gazetteer.tsv.gz"
-CACHE_VERSION = 6  # bump when the binary layout (Gazetteer.save) changes
+CACHE_VERSION = 7  # bump when the binary layout (Gazetteer.save) changes
 PLACES_FILE = "places.yaml"
 FEATURES = ("continent", "region", "country", "admin1", "admin2", "capital", "city")
 # Precision of a place of each feature (1 country .. 5 sub-city); continents and regions wider
@@ -174,7 +174,6 @@ class Gazetteer:
         self.actor_nouns: frozenset[str] = frozenset()
         self.generic_names: frozenset[str] = frozenset()
         self.site_nouns: frozenset[str] = frozenset()
-        self.body_nouns: frozenset[str] = frozenset()
 
     # --- building -------------------------------------------------------------------------
     def add(
@@ -308,7 +307,6 @@ class Gazetteer:
                         self.actor_nouns,
                         self.generic_names,
                         self.site_nouns,
-                        self.body_nouns,
                     )
                 ]
             ),
@@ -355,13 +353,12 @@ class Gazetteer:
             gazetteer.iso3_of_iso2 = dict(
                 item.split("=", 1) for item in _unpack_strings(data["iso"])
             )
-            place, actor, generic, site, body = (
+            place, actor, generic, site = (
                 frozenset(w for w in words.split("\t") if w)
                 for words in _unpack_strings(data["words"])
             )
         gazetteer.place_nouns, gazetteer.actor_nouns = place, actor
         gazetteer.generic_names, gazetteer.site_nouns = generic, site
-        gazetteer.body_nouns = body
         country_code = FEATURES.index("country")
         for row, feature in enumerate(gazetteer._feature):
             if feature == country_code:
@@ -616,7 +613,6 @@ def build_gazetteer() -> Gazetteer:
     gazetteer.actor_nouns = _words(places.get("actor_nouns"))
     gazetteer.generic_names = _words(places.get("generic_names"))
     gazetteer.site_nouns = _words(places.get("site_nouns"))
-    gazetteer.body_nouns = _words(places.get("body_nouns"))
     return gazetteer
 
 
