@@ -24,7 +24,7 @@ from flashpoint.model import Article, Event, Part, Place, Span
 from flashpoint.stages import nlp
 from flashpoint.stages.actors import place_country
 from flashpoint.stages.event_places import locate_events
-from flashpoint.stages.places import find_places
+from flashpoint.stages.places import find_places, wordlist
 
 runner = CliRunner()
 
@@ -856,8 +856,6 @@ def test_a_code_inside_a_name(pipeline, gazetteer) -> None:
 
 
 def test_the_word_lists_read_around_names_are_data() -> None:
-    from flashpoint.stages.places import wordlist
-
     assert "near" in wordlist("locative_prepositions")
     assert {"near", "via"} <= wordlist("locative_prepositions", "motion_prepositions")
     with pytest.raises(DataError, match="text_words has no list 'no_such_list'"):
