@@ -366,8 +366,6 @@ def _use(toponym: Toponym, segment: Segment, gazetteer: Gazetteer) -> str:
         if word in wordlist("non_locative_prepositions") or preposition.dep_ == "agent":
             return "actor"
         return "locative" if word in wordlist("locative_prepositions") else "other"
-    if token is not root and token.dep_ in ("nsubj", "nsubjpass", "dobj", "appos"):
-        return "other"
     return "other"
 
 
