@@ -36,7 +36,7 @@ from flashpoint.errors import DataError
 from flashpoint.resources import data_path, load_yaml
 
 GAZETTEER_FILE = "gazetteer.tsv.gz"
-CACHE_VERSION = 6  # bump when the binary layout (Gazetteer.save) changes
+CACHE_VERSION = 7  # bump when the binary layout (Gazetteer.save) changes
 PLACES_FILE = "places.yaml"
 FEATURES = ("continent", "region", "country", "admin1", "admin2", "capital", "city")
 # Precision of a place of each feature (1 country .. 5 sub-city); continents and regions wider
@@ -174,7 +174,6 @@ class Gazetteer:
         self.actor_nouns: frozenset[str] = frozenset()
         self.generic_names: frozenset[str] = frozenset()
         self.site_nouns: frozenset[str] = frozenset()
-        self.body_nouns: frozenset[str] = frozenset()
 
     # --- building -------------------------------------------------------------------------
     def add(
@@ -308,7 +307,6 @@ class Gazetteer:
                         self.actor_nouns,
                         self.generic_names,
                         self.site_nouns,
-                        self.body_nouns,
                     )
                 ]
             ),
@@ -355,13 +353,12 @@ class Gazetteer:
             gazetteer.iso3_of_iso2 = dict(
                 item.split("=", 1) for item in _unpack_strings(data["iso"])
             )
-            place, actor, generic, site, body = (
+            place, actor, generic, site = (
                 frozenset(w for w in words.split("\t") if w)
                 for words in _unpack_strings(data["words"])
             )
         gazetteer.place_nouns, gazetteer.actor_nouns = place, actor
         gazetteer.generic_names, gazetteer.site_nouns = generic, site
-        gazetteer.body_nouns = body
         country_code = FEATURES.index("country")
         for row, feature in enumerate(gazetteer._feature):
             if feature == country_code:
@@ -616,7 +613,6 @@ def build_gazetteer() -> Gazetteer:
     gazetteer.actor_nouns = _words(places.get("actor_nouns"))
     gazetteer.generic_names = _words(places.get("generic_names"))
     gazetteer.site_nouns = _words(places.get("site_nouns"))
-    gazetteer.body_nouns = _words(places.get("body_nouns"))
     return gazetteer
 
 
@@ -650,3 +646,37 @@ def load_gazetteer() -> Gazetteer:
     with contextlib.suppress(OSError):
         gazetteer.save(path)
     return gazetteer
+
+
+def main_name(entry: GazetteerEntry, key: str, article: bool = True) -> bool:
+    """Is `key` (a place_key) the place's own name ("New York" for New York City), not an
+    alternate one? Admin units carry only their own names (with and without "Province")."""
+    if entry.feature in ("admin1", "admin2"):
+        return True
+    own = place_key(entry.name)
+    return (
+        own == key
+        or own == f"{key} city"
+        or own == f"city of {key}"
+        or (article and without_article(own) == key)  # "Fallujah" is Al Fallūjah's own name
+    )
+
+
+# How far from an admin2 unit's point its towns may lie (no outlines: a generous county).
+ADMIN2_REACH_KM = 80.0
+
+
+def contains(outer: GazetteerEntry, inner: GazetteerEntry) -> bool:
+    """Is `inner` inside `outer` (a country, admin1 unit, or admin2 unit near its middle)?"""
+    if outer.row == inner.row or outer.feature in ("continent", "city", "capital"):
+        return False
+    if outer.feature == "admin1":
+        return inner.country == outer.country and inner.admin1 == outer.admin1
+    if outer.feature == "admin2":  # towns carry no admin2: near its middle, in its admin1
+        return (
+            inner.feature in ("city", "capital")
+            and inner.country == outer.country
+            and inner.admin1 == outer.admin1
+            and distance_km(inner.lat, inner.lon, outer.lat, outer.lon) <= ADMIN2_REACH_KM
+        )
+    return outer.country is not None and inner.country == outer.country

@@ -1,12 +1,17 @@
 """The trained toponym ranker: which of a name's gazetteer candidates the article means.
 
-For every toponym with two or more candidates, each candidate gets a row of features (how its
-name matches, its population and kind, the article's countries, its distance to the article's
-other places, the "X, Y" frame, the NER label, and what the hand-written scoring
-in `places.py` makes of it); a logistic regression trained on GeoVirus (CC BY 2.5, see
-NOTICE.md) scores the rows and the best candidate wins. `flashpoint train places` rebuilds the
-model (`data/place_ranker.json`); at run time it is a dot product in numpy.
+First the hand-written rules score every candidate: population, feature (countries and
+capitals first), the article's country context (countries named, and countries of
+unambiguous places), then in a second pass the admin1 units and neighbourhoods of the
+article's other places ("Riverdale" beside New Jersey towns) and the kind of the list a name
+stands in. Then, for every toponym with two or more candidates, each candidate gets a row of
+features (how its name matches, its population and kind, the article's countries, its
+distance to the article's other places, the "X, Y" frame, the NER label, and the rules'
+scores and picks); a logistic regression trained on GeoVirus (CC BY 2.5, see NOTICE.md)
+scores the rows and the best candidate wins. `flashpoint train places` rebuilds the model
+(`data/place_ranker.json`); at run time it is a dot product in numpy.
 
+    resolve(toponyms, analyzed, load_ranker())   # sets each toponym's place
     ranker = load_ranker()
     index = ranker.best(rows)            # rows: one feature list per candidate
 """
@@ -15,6 +20,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -24,7 +31,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from flashpoint.errors import DataError
-from flashpoint.gazetteer import FEATURES, GazetteerEntry, distance_km, place_key
+from flashpoint.gazetteer import (
+    FEATURES,
+    GazetteerEntry,
+    contains,
+    distance_km,
+    main_name,
+    place_key,
+)
 from flashpoint.resources import data_path
 
 if TYPE_CHECKING:
@@ -128,40 +142,97 @@ def load_ranker(path: Path | None = None) -> Ranker:
     return Ranker.from_json(data, str(source))
 
 
-class ArticleFeatures:
-    """What the features of one article's candidates are computed from: the article's
-    countries, its places after the rules' passes, and the rules' scores."""
+# --- the rules' scoring (the ranker's votes) ---------------------------------------------------
 
-    def __init__(
-        self,
-        toponyms: list[Toponym],
-        analyzed: AnalyzedArticle,
-        score: Callable[[GazetteerEntry, Toponym], float],
-        first_picks: dict[int, GazetteerEntry | None],
-        context: dict[str, float],
-        rest: Callable[[Toponym], tuple[dict[str, float], float]],
-        contains: Callable[[GazetteerEntry, GazetteerEntry], bool],
-        main_name: Callable[[GazetteerEntry, str], bool],
-        local_units: set[tuple[str | None, str | None]],
-    ) -> None:
+FEATURE_BONUS = {
+    "continent": 3.0,
+    "country": 3.0,
+    "region": 2.0,
+    "capital": 1.0,
+    "admin1": 0.0,
+    "admin2": 0.0,
+    "city": 0.0,
+}
+REGION_POPULATION = 1_000_000  # regions carry no population: weigh them as a large town
+CONTEXT_SHARE_WEIGHT = 3.0
+CONTEXT_PRESENT_BONUS = 1.0
+ALTERNATE_NAME_PENALTY = 2.0
+TOWN_OVER_PROVINCE = 1.5
+# ... for an admin1 unit only when that town is the country's capital or is inside the unit
+# and holds this share of its people: "Washington", "Baghdad", "Kirkuk", not "Delaware" (a town
+# in Ohio) or "Montana" (Montana City, 2,700 people).
+TOWN_SHARE_OF_PROVINCE = 0.1
+ADMIN1_CONTEXT_BONUS = 1.0
+ADMIN2_BARE_PENALTY = 1.5
+NEARBY_BONUS = 1.0
+# A list of this many names, this share of them of one kind, makes its other names that kind.
+LIST_MIN = 2
+LIST_SHARE = 2 / 3
+NEARBY_KM = 150.0
+_TOWN_COMMA = re.compile(r"[A-Z][\w.’'-]*, ?$")
+
+
+def resolve(
+    toponyms: list[Toponym],
+    analyzed: AnalyzedArticle,
+    ranker: Ranker,
+    record: Callable[[Toponym, list[list[float]]], None] | None = None,
+) -> None:
+    """Pick each toponym's place: the rules score each candidate (population and feature, the
+    article's countries, then the admin1 units and neighbourhoods of its other places, then the
+    kind of the list it stands in), then the trained ranker decides between the candidates,
+    the rules' votes among its features."""
+    article = ArticleFeatures(toponyms, analyzed.article.text)
+    for toponym in toponyms:
+        if toponym.candidates:
+            toponym.place = max(toponym.candidates, key=lambda c: article.score(c, toponym))
+    first_picks = {id(t): t.place for t in toponyms}
+    article.local_units = {
+        (t.place.country, t.place.admin1)
+        for t in toponyms
+        if t.place is not None and _unit_given_by_code(t, article.text)
+    }
+    places = article.resolved_places()
+    for toponym in toponyms:
+        if len(toponym.candidates) > 1:
+            key = place_key(toponym.text)
+            toponym.place = max(
+                toponym.candidates,
+                key=lambda c: article.score(c, toponym) + article.bonus(c, key, places),
+            )
+    for run in article.runs:
+        article.like_the_list(run)
+    places = article.resolved_places()
+    chosen: dict[int, GazetteerEntry] = {}
+    for toponym in toponyms:
+        if len(toponym.candidates) > 1:
+            rows = article.rows(toponym, first_picks.get(id(toponym)), places)
+            if record is not None:
+                record(toponym, rows)
+            chosen[id(toponym)] = toponym.candidates[ranker.best(rows)]
+    for toponym in toponyms:
+        toponym.place = chosen.get(id(toponym), toponym.place)
+
+
+class ArticleFeatures:
+    """What an article's candidates are scored from: its countries (named, and those of
+    unambiguous places), its other places, the lists and "X, Y" pairs its names stand in, and
+    the admin1 units its towns are given in by code ("HELENA, Mont.": a local article)."""
+
+    def __init__(self, toponyms: list[Toponym], text: str) -> None:
         self.toponyms = toponyms
-        self.text = analyzed.article.text
-        self.score = score
-        self.first_picks = first_picks
-        self.context = context
-        self.rest = rest
-        self.contains = contains
-        self.main_name = main_name
-        self.local_units = local_units
-        self.main = max(context, key=lambda c: (context[c], c)) if context else None
-        self.places = [
-            (place_key(t.text), t.place)
-            for t in toponyms
-            if t.role == "literal"
-            and t.place is not None
-            and t.place.feature in ("admin1", "admin2", "capital", "city")
-        ]
+        self.text = text
+        evidence = _country_evidence(toponyms)
+        self.context: Counter = sum(evidence.values(), Counter())
+        # A name is no evidence for itself ("Virginia" among an Irish county's towns).
+        self.others: dict[str, tuple[Counter, float]] = {}
+        for key, own in evidence.items():
+            rest = self.context - own
+            self.others[key] = (rest, sum(rest.values()) or 1.0)
+        self.main = max(self.context, key=lambda c: (self.context[c], c)) if self.context else None
+        self.local_units: set[tuple[str | None, str | None]] = set()
         self.neighbours: dict[int, tuple[Toponym | None, Toponym | None]] = {}
+        self.runs: list[list[Toponym]] = []
         self.lists: dict[int, list[Toponym]] = {}
         by_segment: dict[int, list[Toponym]] = {}
         for toponym in toponyms:
@@ -181,11 +252,12 @@ class ArticleFeatures:
                 if (
                     toponym is not None
                     and run
-                    and self.text[run[-1].end : toponym.start].strip(" ,") in ("", "and", "or")
+                    and text[run[-1].end : toponym.start].strip(" ,") in ("", "and", "or")
                 ):
                     run.append(toponym)
                     continue
-                if len(run) >= 2:
+                if len(run) >= LIST_MIN:
+                    self.runs.append(run)
                     for member in run:
                         self.lists[id(member)] = run
                 run = [toponym] if toponym is not None else []
@@ -193,17 +265,106 @@ class ArticleFeatures:
     def _paired(self, first: Toponym, second: Toponym) -> bool:
         return self.text[first.end : second.start].strip() in (",", "in", ", in")
 
-    def rows(self, toponym: Toponym) -> list[list[float]]:
+    def resolved_places(self) -> list[tuple[str, GazetteerEntry]]:
+        """The towns and units the article's literal names resolve to now, by name."""
+        return [
+            (place_key(t.text), t.place)
+            for t in self.toponyms
+            if t.role == "literal"
+            and t.place is not None
+            and t.place.feature in ("admin1", "admin2", "capital", "city")
+        ]
+
+    def score(self, entry: GazetteerEntry, toponym: Toponym) -> float:
+        """Population and feature, less the penalties for unlikely readings, plus the
+        article's country context: a bonus if the article names the country at all (this name
+        included: the famous London, not a London in Ohio, in an American article), and one for
+        the share of its other names in that country."""
+        rest, total = self.others[place_key(toponym.text)]
+        key = place_key(toponym.text)
+        score = _log_population(entry) + FEATURE_BONUS[entry.feature]
+        if _town_named_alike(entry, toponym.candidates):
+            # "Baghdad", "Kirkuk": the town, not the province of the same name, all the more
+            # when the province is named so only without its kind ("Basra Governorate").
+            score -= TOWN_OVER_PROVINCE
+            if place_key(entry.name) != key:
+                score -= ALTERNATE_NAME_PENALTY
+        if entry.feature not in ("country", "continent", "region") and not main_name(entry, key):
+            score -= ALTERNATE_NAME_PENALTY  # "Salisbury" is Harare's old name, but rarely meant
+        if _bare_district(entry, key):
+            score -= ADMIN2_BARE_PENALTY
+        if entry.country and self.context[entry.country]:
+            score += CONTEXT_PRESENT_BONUS + CONTEXT_SHARE_WEIGHT * rest[entry.country] / total
+        return score
+
+    def bonus(
+        self, entry: GazetteerEntry, key: str, places: list[tuple[str, GazetteerEntry]]
+    ) -> float:
+        """A candidate inside an admin1 unit the article names (or an admin1 unit holding a
+        town it names), near another of its places, or in a unit a town is given in by code,
+        is likelier ("Riverdale" in an article about New Jersey). A national capital is no
+        neighbour: news names it for its government."""
+        if entry.feature not in ("admin1", "admin2", "capital", "city") or not places:
+            return 0.0
+        others = [place for other_key, place in places if other_key != key]
+        bonus = 0.0
+        if _same_admin1(entry, others):
+            bonus += ADMIN1_CONTEXT_BONUS
+        if entry.feature != "admin1" and any(
+            other.feature not in ("admin1", "capital") and _within(other, entry, NEARBY_KM)
+            for other in others
+        ):
+            bonus += NEARBY_BONUS
+        if self._local(entry):
+            bonus += ADMIN1_CONTEXT_BONUS
+        return bonus
+
+    def _local(self, entry: GazetteerEntry) -> bool:
+        unit = (entry.country, entry.admin1)
+        return entry.feature in ("city", "admin2") and unit in self.local_units
+
+    def like_the_list(self, run: list[Toponym]) -> None:
+        """In a list of countries or of one country's admin1 units, a name that may be either
+        is one too: "Ohio, Oregon, Washington and Wyoming" are states, not towns or the
+        capital."""
+        for toponym in run:
+            if len(toponym.candidates) < 2:
+                continue
+            kinds = Counter(
+                (o.place.feature, o.place.country if o.place.feature == "admin1" else None)
+                for o in run
+                if o is not toponym and o.place is not None
+            )
+            if not kinds:
+                continue
+            (feature, country), count = kinds.most_common(1)[0]
+            if feature not in ("country", "admin1") or count < LIST_SHARE * sum(kinds.values()):
+                continue
+            like = [
+                c
+                for c in toponym.candidates
+                if c.feature == feature and (country is None or c.country == country)
+            ]
+            if like:
+                toponym.place = max(like, key=lambda c: self.score(c, toponym))
+
+    def rows(
+        self,
+        toponym: Toponym,
+        first: GazetteerEntry | None,
+        places: list[tuple[str, GazetteerEntry]],
+    ) -> list[list[float]]:
+        """One feature row per candidate (FEATURE_NAMES); `first` is the rules' first pick,
+        `places` the article's places after the rules' passes."""
         candidates = toponym.candidates
         key = place_key(toponym.text)
         pops = [_log_population(c) for c in candidates]
         top_pop = max(pops)
         scores = [self.score(c, toponym) for c in candidates]
         top_score = max(scores)
-        rest, total = self.rest(toponym)
-        first = self.first_picks.get(id(toponym))
+        rest, total = self.others[key]
         before, after = self.neighbours.get(id(toponym), (None, None))
-        others = [place for other_key, place in self.places if other_key != key]
+        others = [place for other_key, place in places if other_key != key]
         mates = [
             o.place
             for o in self.lists.get(id(toponym), [])
@@ -224,20 +385,12 @@ class ArticleFeatures:
                 float(pop == top_pop),
                 *(float(c.feature == f) for f in FEATURES),
                 float(place_key(c.name) == key),
-                float(self.main_name(c, key)),
+                float(main_name(c, key)),
                 math.log(len(candidates)),
                 float(named),
                 rest.get(c.country, 0.0) / total if c.country else 0.0,
                 float(c.country is not None and c.country == self.main),
-                float(
-                    c.admin1 is not None
-                    and any(
-                        o.country == c.country
-                        and o.admin1 == c.admin1
-                        and (o.feature == "admin1") != (c.feature == "admin1")
-                        for o in others
-                    )
-                ),
+                float(_same_admin1(c, others)),
                 math.log10(1.0 + nearest),
                 float(nearest <= 150.0),
                 score - top_score,
@@ -246,34 +399,18 @@ class ArticleFeatures:
                 float(
                     after is not None
                     and after.place is not None
-                    and any(self.contains(o, c) for o in after.candidates)
+                    and any(contains(o, c) for o in after.candidates)
                 ),
                 float(
-                    before is not None
-                    and before.place is not None
-                    and self.contains(c, before.place)
+                    before is not None and before.place is not None and contains(c, before.place)
                 ),
                 *(float(toponym.label == label) for label in LABELS),
                 *(float(toponym.role == role) for role in ROLES),
                 float(town and named),
                 float(c.feature == "country" and toponym.label == "GPE"),
-                float(
-                    c.feature in ("admin1", "admin2")
-                    and any(
-                        o.feature in ("city", "capital")
-                        and o.country == c.country
-                        and (
-                            c.feature == "admin2"
-                            or o.feature == "capital"
-                            or (o.admin1 == c.admin1 and o.population >= 0.1 * c.population)
-                        )
-                        for o in candidates
-                    )
-                ),
-                float(c.feature == "admin2" and place_key(c.name) == key),
-                float(
-                    c.feature in ("city", "admin2") and (c.country, c.admin1) in self.local_units
-                ),
+                float(_town_named_alike(c, candidates)),
+                float(_bare_district(c, key)),
+                float(self._local(c)),
                 (
                     sum(
                         m.feature == c.feature and (c.feature != "admin1" or m.country == c.country)
@@ -290,5 +427,80 @@ class ArticleFeatures:
 
 
 def _log_population(entry: GazetteerEntry) -> float:
-    population = entry.population if entry.feature != "region" else 1_000_000
+    population = entry.population if entry.feature != "region" else REGION_POPULATION
     return math.log10(population + 10)
+
+
+def _town_named_alike(entry: GazetteerEntry, candidates: list[GazetteerEntry]) -> bool:
+    """A unit with a town of its name among the candidates that is what the name means: any
+    town for a district, the capital or a town holding a tenth of its people for a province."""
+    return entry.feature in ("admin1", "admin2") and any(
+        c.feature in ("city", "capital")
+        and c.country == entry.country
+        and (
+            entry.feature == "admin2"
+            or c.feature == "capital"  # "Washington": the capital, not the state
+            or (
+                c.admin1 == entry.admin1
+                and c.population >= TOWN_SHARE_OF_PROVINCE * entry.population
+            )
+        )
+        for c in candidates
+    )
+
+
+def _bare_district(entry: GazetteerEntry, key: str) -> bool:
+    """A district named without its kind ("Cambridge", not "Cambridge County")."""
+    return entry.feature == "admin2" and place_key(entry.name) == key
+
+
+def _same_admin1(entry: GazetteerEntry, others: list[GazetteerEntry]) -> bool:
+    """Another place of the article is in this candidate's admin1 unit, or is that unit."""
+    return entry.admin1 is not None and any(
+        o.country == entry.country
+        and o.admin1 == entry.admin1
+        and (o.feature == "admin1") != (entry.feature == "admin1")
+        for o in others
+    )
+
+
+def _within(a: GazetteerEntry, b: GazetteerEntry, km: float) -> bool:
+    return abs(a.lat - b.lat) <= km / 111 and distance_km(a.lat, a.lon, b.lat, b.lon) <= km
+
+
+def _unit_given_by_code(toponym: Toponym, text: str) -> bool:
+    """An admin1 unit a town is given in by its abbreviation: "CAMP MURRAY, Wash.", "HELENA,
+    Mont.": the article is local to it."""
+    unit = toponym.place
+    return (
+        toponym.role == "literal"
+        and unit is not None
+        and unit.feature == "admin1"
+        and place_key(toponym.text) != place_key(unit.name)
+        and _TOWN_COMMA.search(text, max(0, toponym.start - 40), toponym.start) is not None
+    )
+
+
+def _country_evidence(toponyms: list[Toponym]) -> dict[str, Counter]:
+    """How strongly each name of the article points at each country (named countries, clear
+    places); summed over the names, how strongly the article is about each country."""
+    evidence: dict[str, Counter] = defaultdict(Counter)
+    for toponym in toponyms:
+        context = evidence[place_key(toponym.text)]
+        if not toponym.candidates:
+            continue
+        countries = {c.country for c in toponym.candidates if c.country}
+        top = toponym.candidates[0]
+        weight = 1.0 if toponym.role == "literal" else 0.5
+        if len(countries) == 1:
+            context[next(iter(countries))] += weight
+        elif top.feature == "country" and not any(
+            c.feature == "admin1" for c in toponym.candidates
+        ):  # "Georgia" is a country or a US state: no evidence either way
+            context[top.country] += weight
+        else:
+            biggest = max(toponym.candidates, key=lambda c: c.population)
+            others = [c.population for c in toponym.candidates if c.row != biggest.row]
+            if biggest.country and biggest.population >= 10 * max(others, default=0):
+                context[biggest.country] += weight / 2
+    return evidence

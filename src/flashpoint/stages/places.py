@@ -1,7 +1,6 @@
-"""Stage 5d, places: every toponym of an article resolved offline, and where each event happened.
+"""Stage 5d, places: every toponym of an article, resolved offline.
 
     toponyms = find_places(analyzed)        # every place mentioned, resolved where possible
-    locate_events(analyzed)                 # sets event.event_loc
 
 Recognition: spaCy's GPE/LOC/FAC entities; ORG/PERSON entities whose whole text is a country,
 admin unit, region or large city (the small model often calls "Sudan" or "Tamil Nadu" a
@@ -10,37 +9,22 @@ matching the gazetteer); admin1 abbreviations where the text shows a place ("Fre
 "NSW"); smaller towns NER missed or called a person, when the words around them say place
 ("drove to Castlegar", "Pandi, Bulacan", "the town of Douma") and the article's other places
 back them (not a surname of the article); adjectives that point at a country, unit or region
-("Syrian", "English", role "adjective"), also inside groups, currencies and languages ("anti-
-Russian", "US dollars", "the English city of Salisbury"); place names inside organisation
+("Syrian", "English", role "adjective"); place names inside organisation
 names ("Pakistan Army", role "embedded"), of any size when the article names the town
-elsewhere or a local-body word follows ("Slidell PD"), or the code of a unit the article's
-towns are in ("FrontCounter BC"); one sense per article, inside longer names too. Only
+elsewhere; one sense per article, inside longer names too. Only
 literal toponyms can be an event's place. Well-known sites ("the Eiffel Tower"), embassies (in
 their host town) and sites no gazetteer lists (streets, stadiums, hospitals) are placed at
 their town; a place name no gazetteer lists is estimated at the place beside it, never an
 event's place.
 
-Resolution (the gazetteer, `flashpoint.gazetteer`): the rules score each candidate by
-population, by feature (countries and capitals first), by the article's country context
-(countries named, and countries of unambiguous places), then in a second pass by the admin1
-units and neighbourhoods of the article's other places ("Riverdale" beside New Jersey towns)
-and by the kind of the list it stands in; then a trained ranker (`place_ranker.py`, fitted on
-GeoVirus by `flashpoint train places`) picks among the candidates, with the rules' scores and
-picks, the "X, Y" frame ("Bam, Iran") and distances among its features.
+Resolution (candidates from `flashpoint.gazetteer`, the choice among them in
+`place_ranker.py`): the rules' scores and a trained ranker pick each toponym's place.
 
-An event's place comes from its own clause, then its sentence, then its paragraph, then
-(material events only) the place other mentions of the same kind of event in the article got
-or the lede's place, then the article's main country; `basis` says which. A toponym used as
-an actor is never a place: subjects ("Washington said"), possessives ("Iraq's army") and
-modifiers of actor nouns ("the Baghdad government"), stances ("anti-Syria"), the event's own
-actor, and toponyms after "between", "with", "against" (FORMATS.md §3.3). Verbal events
-(PLOVER quads 1 and 3) get a place only from their own clause: a statement is not placed at
-the speaker's capital.
+Where each event happened is `event_places.py`'s part.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -50,24 +34,21 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from flashpoint.analysis import AnalyzedArticle, Segment
+from flashpoint.errors import DataError
 from flashpoint.gazetteer import (
     Gazetteer,
     GazetteerEntry,
-    distance_km,
     load_gazetteer,
+    main_name,
     place_key,
-    without_article,
 )
-from flashpoint.model import Event, Place
+from flashpoint.model import Place
 from flashpoint.resources import load_yaml
-from flashpoint.stages.place_ranker import ArticleFeatures, Ranker, load_ranker
+from flashpoint.stages.place_ranker import Ranker, load_ranker, resolve
 
 LITERAL_LABELS = {"GPE", "LOC", "FAC"}
 # Entities of other labels that are places when their whole text is one of these.
 OTHER_LABELS = {"ORG", "PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"}
-# Entities that may hold a country's name or adjective: "the English city of Salisbury"
-# (LANGUAGE), "59 billion US dollars", "8,000 Egyptian pounds" (MONEY).
-ADJECTIVE_LABELS = {"LANGUAGE", "MONEY"}
 WIDE_FEATURES = {"country", "admin1", "region", "continent", "capital"}
 # A town named by a word NER did not tag must be this big to be believed ("Reading", "Mobile").
 MIN_UNTAGGED_CITY_POPULATION = 100_000
@@ -77,53 +58,19 @@ MAX_NGRAM = 4
 MAX_EMBEDDED_NGRAM = 6
 # How far a country or admin1 name may run on past the entity NER found ("Trinidad and Tobago").
 MAX_EXTENSION = 3
-# Words that join the parts of a longer name: "Guinea-Bissau", "Trinidad and Tobago",
-# "Democratic Republic of the Congo", "Rio Grande do Sul".
-NAME_LINKS = {"-", "&", "and", "of", "the", "do", "da", "de", "del", "du", "des", "la", "el"}
 # Punctuation that, with a space before it, ends a name NER ran on past ("Sri Lanka - about").
 SPACED_BREAKS = {"-", "–", "—", ":", "("}
 _SPACED_BREAK = re.compile(r" [-–—:(]")
-# Prepositions after which a toponym is not where something happened.
-NON_LOCATIVE_PREPS = {"between", "with", "against", "by", "toward", "towards", "for", "about"}
-# Prepositions that say where: "in Baghdad", "near Samarra", "off Yemen". Not "to", "on",
-# "from" or "over": "links to Israel", "blamed on the U.S.", "a row over Kashmir".
-LOCATIVE_PREPS = {
-    "in",
-    "at",
-    "near",
-    "inside",
-    "outside",
-    "within",
-    "across",
-    "throughout",
-    "around",
-    "into",
-    "off",
-    "along",
-    "onto",
-    "through",
-    "beyond",
-    "behind",
-    "nearby",
-}
-# "anti-Syria", "pro-Russia": a stance towards a country, never where something happened.
-STANCE_PREFIXES = {"anti", "pro"}
-# With place_nouns' "north", "west"...: the words of names that are only a direction.
-COMPASS_ADJECTIVES = {"northern", "southern", "eastern", "western", "central"}
-COMPASS_WORDS = {"north", "south", "east", "west"}
-# Words beside a name that say which kind of place it is ("New York state", "the city of X").
-UNIT_NOUNS = {"state", "province", "county", "governorate", "oblast", "prefecture", "region"}
-UNIT_PREFIXES = {"upstate", "downstate"}
-TOWN_NOUNS = {"city", "town", "village"}
-# A diplomatic mission is in the town that hosts it, never in the country that sends it.
-MISSION_NOUNS = {"embassy", "consulate"}
-STREET_NOUNS = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "drive"}
-# Kinds of site no one is named after: a "person" beginning with one is a site and its town.
-BUILDING_WORDS = {"courthouse", "hospital", "church", "school", "university", "hotel", "airport"}
-# People named after where they live: "Nelson residents", "a Cork mother".
-RESIDENT_NOUNS = {"resident", "native", "local", "inhabitant", "villager", "townspeople"}
-VERBAL_QUADS = {1, 3}
-CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj"}
+
+
+@cache
+def wordlist(*kinds: str) -> frozenset[str]:
+    """The words of places.yaml's `text_words` lists of these kinds (see the comments there)."""
+    lists = load_yaml("places.yaml").get("text_words") or {}
+    for kind in kinds:
+        if kind not in lists:
+            raise DataError(f"places.yaml: text_words has no list '{kind}'")
+    return frozenset(str(w).lower() for kind in kinds for w in lists[kind])
 
 
 @dataclass
@@ -181,7 +128,7 @@ def find_places(
     toponyms: list[Toponym] = []
     for segment in analyzed.segments:
         toponyms.extend(reader.segment_toponyms(segment))
-    resolve(toponyms, analyzed, gazetteer, ranker or load_ranker(), record)
+    resolve(toponyms, analyzed, ranker or load_ranker(), record)
     toponyms = _corroborated(toponyms)
     toponyms.extend(_known_places_elsewhere(toponyms, analyzed, gazetteer, reader.person_words))
     toponyms.sort(key=lambda t: (t.segment, t.start))
@@ -199,55 +146,13 @@ def _known_places_elsewhere(
     of bodies too ("Beverly Hills" ... "the Beverly Hills Police Department"), however small
     (names inside other names are otherwise believed only of big towns), and where NER tagged
     nothing or took it for a person ("Douma is surrounded", "in Nelson"), unless it is a
-    surname of the article. A body's name that begins with the name of a town of a country the
-    article is about, followed by a local-body word, is that town too ("the Slidell PD",
-    "Owensboro Public Schools" in an American article)."""
+    surname of the article."""
     known: dict[str, GazetteerEntry] = {}
-    countries: set[str] = set()
-    units: set[tuple[str | None, str | None]] = set()
     for toponym in toponyms:
         if toponym.role == "literal" and toponym.place is not None:
             known.setdefault(place_key(toponym.text), toponym.place)
-            if toponym.place.country:
-                countries.add(toponym.place.country)
-            if toponym.place.feature in ("city", "capital", "admin2", "admin1"):
-                units.add((toponym.place.country, toponym.place.admin1))
     if not known:
         return []
-
-    def unit_code(token: Token) -> GazetteerEntry | None:
-        """ "FrontCounter BC" in an article about Nelson and Castlegar: the code of a unit one
-        of the article's towns is in."""
-        if not (token.text.isupper() and len(token.text) >= 2):
-            return None
-        return next(
-            (
-                e
-                for e in gazetteer.abbreviation(token.text)
-                if e.feature == "admin1" and (e.country, e.admin1) in units
-            ),
-            None,
-        )
-
-    def local_town(span: Span) -> GazetteerEntry | None:
-        key = place_key(span.text)
-        if key in gazetteer.generic_names or _only_generic(span.text, gazetteer):
-            return None
-        towns = [
-            c
-            for c in gazetteer.lookup(span.text)
-            if c.country in countries
-            and c.feature in ("city", "capital", "admin1", "admin2")
-            and _main_name(c, key)
-        ]
-        return max(towns, key=lambda c: c.population, default=None)
-
-    def body_follows(words: Span, capitalised: bool) -> bool:
-        return any(
-            t.lower_.strip(".") in gazetteer.body_nouns
-            and (not capitalised or t.text[:1].isupper())
-            for t in words
-        )
 
     taken: dict[int, set[int]] = defaultdict(set)
     for toponym in toponyms:
@@ -272,25 +177,14 @@ def _known_places_elsewhere(
             if ent.label_ == "PERSON" and len(ent) < 3:
                 continue  # "Paris Hilton"; but "Abuja Chamber of Commerce" taken for a person
             i = ent.start
-            while i < ent.end and doc[i].lower_ in ("the", "a", "an"):
+            while i < ent.end and doc[i].lower_ in wordlist("determiners"):
                 i += 1
-            first = i
             while i < ent.end:
                 for n in range(min(longest, ent.end - i), 0, -1):
                     sub = doc[i : i + n]
                     if not sub[0].text[:1].isupper() or any(j in used for j in range(i, i + n)):
                         continue
                     place = known.get(place_key(sub.text))
-                    if place is None and n == 1:
-                        place = unit_code(sub[0])
-                    if (
-                        place is None
-                        and i == first
-                        and ent.label_ in ("ORG", "PERSON")
-                        and sub[-1].text[:1].isupper()
-                        and body_follows(doc[sub.end : min(sub.end + 2, ent.end)], False)
-                    ):
-                        place = local_town(sub)
                     if place is not None:
                         add(segment, sub, "embedded", "EMBEDDED", place)
                         # "Cavan County Council", then "the Cavan Sustainable Energy Group"
@@ -313,17 +207,6 @@ def _known_places_elsewhere(
             else:
                 continue
             place = known.get(place_key(sub.text))
-            if (
-                place is None
-                and token.ent_type_ == ""
-                and (token.i == 0 or not doc[token.i - 1].text[:1].isupper())
-                and body_follows(doc[token.i + 1 : token.i + 3], True)
-            ):
-                # "Superintendents for Owensboro Public Schools" (no entity at all)
-                town = local_town(sub)
-                if town is not None:
-                    add(segment, sub, "embedded", "EMBEDDED", town)
-                continue
             if place is not None and not any(j in used for j in range(sub.start, sub.end)):
                 add(segment, sub, "literal", "GAZ", place)
     return found
@@ -406,7 +289,8 @@ def _first_name_word(span: Span) -> int:
     Church")."""
     i = span.start
     while i < span.end - 1 and (
-        span.doc[i].lower_ in ("the", "a", "an") or span.doc[i].lower_ in COMPASS_WORDS
+        span.doc[i].lower_ in wordlist("determiners")
+        or span.doc[i].lower_ in wordlist("compass_words")
     ):
         i += 1
     return i
@@ -450,7 +334,8 @@ def _is_site(toponym: Toponym, gazetteer: Gazetteer) -> bool:
         return True
     words = toponym.text.lower().split()
     return toponym.label in ("GPE", "LOC", "ORG", "PERSON") and (
-        words[-1].strip(".") in gazetteer.site_nouns or any(w in MISSION_NOUNS for w in words)
+        words[-1].strip(".") in gazetteer.site_nouns
+        or any(w in wordlist("mission_nouns") for w in words)
     )
 
 
@@ -479,7 +364,7 @@ def _person_words(
                 and len(ent) >= 2
                 and ent[-1].text[:1].isupper()
                 and not gazetteer.has_name(place_key(ent.text))
-                and ent[0].lower_ not in BUILDING_WORDS  # "Courthouse Ballyjamesduff"
+                and ent[0].lower_ not in wordlist("building_words")  # "Courthouse Ballyjamesduff"
             ):
                 surnames.add(ent[-1].lower_)
                 words.update(t.lower_ for t in ent if t.text[:1].isupper())
@@ -488,23 +373,10 @@ def _person_words(
 
 def _corroborated(toponyms: list[Toponym]) -> list[Toponym]:
     """Drop names found on weak evidence unless the article's other places back them: a
-    country other toponyms are in, or a big place. Names found on weak evidence also back each
-    other when one of them can only be in one country and another may be there too ("driving to
-    Castlegar" and "in Nelson": British Columbia, not New Zealand)."""
-    countries = {
+    country other toponyms are in, or a big place."""
+    backed = {
         t.place.country for t in toponyms if not t.weak and t.place is not None and t.place.country
     }
-    weak = [t for t in toponyms if t.weak and t.candidates]
-    anchors = set()
-    for toponym in weak:
-        own = {c.country for c in toponym.candidates}
-        if len(own) == 1:
-            anchors |= own
-    countries_of_name: dict[str, set[str]] = defaultdict(set)
-    for toponym in weak:
-        countries_of_name[place_key(toponym.text)].update(c.country for c in toponym.candidates)
-    names_in = Counter(c for found in countries_of_name.values() for c in found)
-    backed = countries | {c for c in anchors if names_in[c] >= 2}
     kept = []
     for toponym in toponyms:
         place = toponym.place
@@ -514,7 +386,7 @@ def _corroborated(toponyms: list[Toponym]) -> list[Toponym]:
             or (
                 place is not None
                 and place.population >= MIN_UNTAGGED_CITY_POPULATION
-                and _main_name(place, place_key(toponym.text))
+                and main_name(place, place_key(toponym.text))
             )
         ):
             kept.append(toponym)
@@ -540,7 +412,7 @@ class _Reader:
             if ent.start < reach:
                 continue
             covered.update(range(ent.start, ent.end))
-            if ent.label_ not in LITERAL_LABELS | OTHER_LABELS | ADJECTIVE_LABELS:
+            if ent.label_ not in LITERAL_LABELS | OTHER_LABELS:
                 continue
             span = _trim(ent)
             if span is None:
@@ -550,7 +422,7 @@ class _Reader:
                 span = longer
                 covered.update(range(span.start, span.end))
                 reach = span.end
-            if any(t.lower_ in MISSION_NOUNS for t in span):
+            if any(t.lower_ in wordlist("mission_nouns") for t in span):
                 found.extend(self.mission(segment, span, ent.label_))
                 continue
             sites = self.gazetteer.site(span.text)
@@ -560,8 +432,6 @@ class _Reader:
                 found.extend(self.literal_entity(segment, span, ent.label_))
             elif ent.label_ in OTHER_LABELS:
                 found.extend(self.other_entity(segment, span, ent.label_))
-            elif ent.label_ in ADJECTIVE_LABELS:
-                found.extend(self.adjectives_inside(segment, span, ent.label_))
         found.extend(self.untagged(segment, doc, covered))
         for toponym in found:
             if toponym.role == "literal" and len(toponym.candidates) > 1:
@@ -578,7 +448,7 @@ class _Reader:
         if span.end >= len(doc):
             return None
         following = doc[span.end]
-        if following.lower_ not in NAME_LINKS | {"'s", "’s"} and not (
+        if following.lower_ not in wordlist("name_links", "possessives") and not (
             following.pos_ == "PROPN" and following.text[:1].isupper()
         ):
             return None  # "-", "and", "of the", "do Sul" or a name; most names end where NER does
@@ -591,7 +461,7 @@ class _Reader:
             key = place_key(longer.text)
             if self.gazetteer.site(longer.text) or any(
                 (c.feature in WIDE_FEATURES and c.feature != "continent")
-                or (c.population >= MIN_UNTAGGED_CITY_POPULATION and _main_name(c, key))
+                or (c.population >= MIN_UNTAGGED_CITY_POPULATION and main_name(c, key))
                 for c in self.gazetteer.lookup(longer.text)
             ):
                 return longer  # "Windsor" of "Windsor Castle", "Boa" of "Boa Vista" too
@@ -615,17 +485,14 @@ class _Reader:
         if len(span) > 1 and doc[span.end - 1].lower_ in gazetteer.place_nouns:
             core = doc[span.start : span.end - 1]
             candidates = gazetteer.lookup(core.text)
-            if doc[span.end - 1].lower_ in UNIT_NOUNS | {"district"}:
+            if doc[span.end - 1].lower_ in wordlist("unit_nouns", "district_nouns"):
                 # a unit, not the town: but "the Salinas Valley" is by the town of Salinas
                 candidates = [c for c in candidates if c.feature != "city"] or candidates
             if candidates:
                 return [_make(segment, span, "literal", label, candidates)]
-        parts = self.adjective_parts(segment, span, label)
-        if parts:
-            return parts  # "the Austro-Hungarian" taken for a building
         if len(span) == 1 and span[0].lower_ in self.name_words:
             return []  # "Modi", "Yulia" (Skripal) taken for a place no gazetteer knows
-        if span[-1].lower_.strip(".") in STREET_NOUNS and len(span) > 1:
+        if span[-1].lower_.strip(".") in wordlist("street_nouns") and len(span) > 1:
             return [_make(segment, span, "literal", label, [])]  # a street, at its town later
         if label == "FAC" or len(span) > 1:
             # "Baghdad International Airport": a site inside the town it names.
@@ -660,10 +527,6 @@ class _Reader:
             # "Azerbaijani soldiers", "a Slovak architect", "Ugandan rebels" (taken for a person
             # or a body)
             return [_make(segment, span, "adjective", label, adjectives)]
-        if label == "NORP":
-            parts = self.adjective_parts(segment, span, label)
-            if parts:
-                return parts
         candidates = [
             c for c in gazetteer.lookup(span.text) if _believable(c, span, label, gazetteer)
         ]
@@ -672,7 +535,11 @@ class _Reader:
         abbreviations = self.abbreviations(span, anchored=False)
         if abbreviations:
             return [_make(segment, span, "literal", label, abbreviations)]
-        if len(span) > 1 and span[-1].lower_ in UNIT_NOUNS and span[-1].text[:1].isupper():
+        if (
+            len(span) > 1
+            and span[-1].lower_ in wordlist("unit_nouns")
+            and span[-1].text[:1].isupper()
+        ):
             units = [  # "Sokoto State", "Anbar Province" taken for a person or a body
                 c for c in gazetteer.lookup(span[:-1].text) if c.feature in ("admin1", "admin2")
             ]
@@ -683,7 +550,11 @@ class _Reader:
             toponym = _make(segment, span, "literal", label, weak)
             toponym.weak = True
             return [toponym]
-        if label == "ORG" and _site_name(span, gazetteer) and span[-1].lower_ in STREET_NOUNS:
+        if (
+            label == "ORG"
+            and _site_name(span, gazetteer)
+            and span[-1].lower_ in wordlist("street_nouns")
+        ):
             return [_make(segment, span, "literal", label, [])]  # a street, at its town later
         if label in ("ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"):
             inner = self.embedded(segment, span)
@@ -699,40 +570,6 @@ class _Reader:
         if label == "PERSON" and _site_name(span, gazetteer):
             return [_make(segment, span, "literal", label, [])]  # "Meydan Racecourse"
         return []
-
-    def adjectives_inside(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
-        """A country's name or adjective that qualifies a language or a currency used as an
-        adjective: "the English city of Salisbury", "billion US dollars"."""
-        found = []
-        for token in span:
-            if not token.text[:1].isupper():
-                continue
-            if label == "LANGUAGE" and token.dep_ not in ("amod", "compound"):
-                continue  # "speaks English"
-            entries = self.gazetteer.adjective(token.text) or [
-                c for c in self.gazetteer.lookup(token.text) if c.feature == "country"
-            ]
-            if entries:
-                found.append(
-                    _make(segment, span.doc[token.i : token.i + 1], "adjective", label, entries)
-                )
-        return found
-
-    def adjective_parts(self, segment: Segment, span: Span, label: str) -> list[Toponym]:
-        """The adjectives a longer one is made of: "anti-Russian", "Russian-European",
-        "Bosnian Serb" (a group, NORP), "the Austro-Hungarian" (hyphenated, whatever its
-        label)."""
-        if label != "NORP" and not any(t.text == "-" for t in span):
-            return []
-        names = [t for t in span if t.text[:1].isupper()]
-        adjectives = [self.gazetteer.adjective(t.text) for t in names]
-        if label != "NORP" and not all(adjectives):
-            return []  # "Nelson-Creston": names, not adjectives
-        return [
-            _make(segment, span.doc[t.i : t.i + 1], "adjective", label, found)
-            for t, found in zip(names, adjectives, strict=True)
-            if found
-        ]
 
     def abbreviations(self, span: Span, anchored: bool) -> list[GazetteerEntry]:
         """Admin units an abbreviation stands for, where the text shows it is a place: NER or a
@@ -758,19 +595,6 @@ class _Reader:
         ):
             return []
         if not _locative_frame(span, self.gazetteer):
-            if _after_place_comma(span) and (
-                span.end == len(span.doc) or span.doc[span.end].text in (".", ";", ":")
-            ):
-                # "Brands Hatch Indy, Kent.": the unit a site or town is in (not a name in a
-                # list: "Brown, Kent and Jones"); after a site, its town too ("Percy French
-                # Hotel, Ballyjamesduff;")
-                after_site = span.doc[span.start - 2].lower_ in self.gazetteer.site_nouns
-                return [
-                    c
-                    for c in self.gazetteer.lookup(span.text)
-                    if c.feature in ("admin1", "admin2")
-                    or (after_site and c.feature in ("city", "capital") and _main_name(c, key))
-                ]
             return []
         # An old or other name ("Calcutta", "Matias Romero" for Matías Romero Avendaño; not a
         # code such as "NY"): kept only where the article names the town's country
@@ -778,7 +602,7 @@ class _Reader:
         return [
             c
             for c in self.gazetteer.lookup(span.text)
-            if _main_name(c, key) or not span.text.isupper()
+            if main_name(c, key) or not span.text.isupper()
         ]
 
     def embedded(self, segment: Segment, span: Span) -> list[Toponym]:
@@ -815,7 +639,7 @@ class _Reader:
                     break
                 key = place_key(sub.text)
                 if n > 1 and any(
-                    c.feature in ("city", "capital") and _main_name(c, key) for c in everywhere
+                    c.feature in ("city", "capital") and main_name(c, key) for c in everywhere
                 ):
                     # "Kendale Lakes Elementary School": the small town's name is no place here,
                     # and neither is a name inside it ("Lakes", a state of South Sudan)
@@ -898,11 +722,11 @@ def _kind_in_text(toponym: Toponym, doc: Doc) -> None:
         before = doc[start - 1].lower_
         if before == "of" and start >= 2:
             nouns.add(doc[start - 2].lower_)
-        elif before in UNIT_PREFIXES:
+        elif before in wordlist("unit_prefixes"):
             nouns.add("state")
-    if nouns & UNIT_NOUNS:
+    if nouns & wordlist("unit_nouns"):
         kind = "unit"
-    elif nouns & TOWN_NOUNS:  # not a country: "a U.S. city" is a city in the U.S.
+    elif nouns & wordlist("town_nouns"):  # not a country: "a U.S. city" is a city in the U.S.
         kind = "town"
     else:
         return
@@ -922,14 +746,14 @@ def _only_generic(text: str, gazetteer: Gazetteer) -> bool:
     never a place inside a longer name ("Waiheke Island", "South West England"), though
     gazetteers list such names (Iceland is "Island" in Danish; a Cameroonian province)."""
     words = place_key(text).split()
-    return all(w in gazetteer.place_nouns or w in COMPASS_ADJECTIVES for w in words)
+    return all(w in gazetteer.place_nouns or w in wordlist("compass_adjectives") for w in words)
 
 
 def _trim(span: Span) -> Span | None:
     """Drop a leading determiner and a trailing possessive: 'the Gaza Strip's' -> 'Gaza Strip'."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+    while start < end and (doc[start].lower_ in wordlist("determiners") or doc[start].is_punct):
         start += 1
     if _SPACED_BREAK.search(span.text):
         for i in range(start + 1, end):  # "Sri Lanka - approximately": the name ends there
@@ -977,16 +801,18 @@ def _locative_frame(span: Span, gazetteer: Gazetteer) -> bool:
         seen += 1
     first = doc[min(root.left_edge.i, span.start)] if root is not span.root else doc[span.start]
     i = first.i - 1
-    while i >= 0 and (doc[i].lower_ in ("the", "eastern", "western", "northern", "southern")):
+    while i >= 0 and doc[i].lower_ in wordlist("frame_skip"):
         i -= 1
     if i >= 0:
         word = doc[i].lower_
-        if word in LOCATIVE_PREPS or word in ("from", "to", "via"):
-            return not (word == "to" and i > 0 and doc[i - 1].lower_ in ("according", "due"))
+        if word in wordlist("locative_prepositions", "motion_prepositions"):
+            return not (
+                word == "to" and i > 0 and doc[i - 1].lower_ in wordlist("not_motion_before_to")
+            )
         if word == "of" and i > 0 and _place_noun(doc[i - 1], gazetteer):
             return True  # "the town of Douma", "the universities of Georgia and Glasgow"
     if root.dep_ == "compound" and (
-        _place_noun(root.head, gazetteer) or root.head.lemma_.lower() in RESIDENT_NOUNS
+        _place_noun(root.head, gazetteer) or root.head.lemma_.lower() in wordlist("resident_nouns")
     ):
         return True  # "the Glasgow area", "the Dadaab camps", "Nelson residents"
     own = span.root
@@ -1024,802 +850,8 @@ def _believable(entry: GazetteerEntry, span: Span, label: str, gazetteer: Gazett
         return True
     if label == "PERSON" and len(span) == 1 and not span.text.isupper():
         return False
-    if not _main_name(entry, key, article=False):
+    if not main_name(entry, key, article=False):
         return False  # nor "Salt" for As Salt: a word as often as a town
     if entry.feature == "admin2" and place_key(entry.name) != key:
         return False  # a county without its kind is a surname or a word: "Summit", "Douglas"
     return entry.feature in WIDE_FEATURES or entry.population >= MIN_UNTAGGED_CITY_POPULATION
-
-
-def _main_name(entry: GazetteerEntry, key: str, article: bool = True) -> bool:
-    """Is `key` the place's own name ("New York" for New York City), not an alternate one?
-    Admin units carry only their own names (with and without "Province", "County")."""
-    if entry.feature in ("admin1", "admin2"):
-        return True
-    own = place_key(entry.name)
-    return (
-        own == key
-        or own == f"{key} city"
-        or own == f"city of {key}"
-        or (article and without_article(own) == key)  # "Fallujah" is Al Fallūjah's own name
-    )
-
-
-# --- resolution -------------------------------------------------------------------------------
-
-FEATURE_BONUS = {
-    "continent": 3.0,
-    "country": 3.0,
-    "region": 2.0,
-    "capital": 1.0,
-    "admin1": 0.0,
-    "admin2": 0.0,
-    "city": 0.0,
-}
-# How far from an admin2 unit's point its towns may lie (no outlines: a generous county).
-ADMIN2_REACH_KM = 80.0
-REGION_POPULATION = 1_000_000  # regions carry no population: weigh them as a large town
-CONTEXT_SHARE_WEIGHT = 3.0
-CONTEXT_PRESENT_BONUS = 1.0
-ALTERNATE_NAME_PENALTY = 2.0
-TOWN_OVER_PROVINCE = 1.5
-# ... for an admin1 unit only when that town is the country's capital or is inside the unit
-# and holds this share of its people: "Washington", "Baghdad", "Kirkuk", not "Delaware" (a town
-# in Ohio) or "Montana" (Montana City, 2,700 people).
-TOWN_SHARE_OF_PROVINCE = 0.1
-ADMIN1_CONTEXT_BONUS = 1.0
-ADMIN2_BARE_PENALTY = 1.5
-NEARBY_BONUS = 1.0
-# A list of this many names, this share of them of one kind, makes its other names that kind.
-LIST_MIN = 2
-LIST_SHARE = 2 / 3
-NEARBY_KM = 150.0
-
-
-def resolve(
-    toponyms: list[Toponym],
-    analyzed: AnalyzedArticle,
-    gazetteer: Gazetteer,
-    ranker: Ranker,
-    record: Callable[[Toponym, list[list[float]]], None] | None = None,
-) -> None:
-    """Pick each toponym's place: the rules score each candidate (population and feature, the
-    article's countries, then the admin1 units and neighbourhoods of its other places), then
-    the trained ranker decides between the candidates, the rules' votes among its features."""
-    evidence = _country_evidence(toponyms)
-    context: Counter = sum(evidence.values(), Counter())
-    others: dict[str, tuple[Counter, float]] = {}
-    for key, own in evidence.items():
-        rest = context - own  # a name is no evidence for itself ("Virginia" in Cavan)
-        others[key] = (rest, sum(rest.values()) or 1.0)
-
-    def score(entry: GazetteerEntry, toponym: Toponym) -> float:
-        rest, total = others[place_key(toponym.text)]
-        return _score(entry, toponym, context, rest, total)
-
-    by_segment: dict[int, list[Toponym]] = defaultdict(list)
-    for toponym in toponyms:
-        by_segment[toponym.segment].append(toponym)
-    for toponym in toponyms:
-        if toponym.candidates:
-            toponym.place = max(toponym.candidates, key=lambda c: score(c, toponym))
-    first_picks = {id(t): t.place for t in toponyms}
-    text = analyzed.article.text
-    given = [t.place for t in toponyms if _unit_given_by_code(t, text)]
-    geography = _Geography(toponyms, given)
-    for toponym in toponyms:
-        if len(toponym.candidates) > 1:
-            key = place_key(toponym.text)
-            toponym.place = max(
-                toponym.candidates,
-                key=lambda c: score(c, toponym) + geography.bonus(c, key),
-            )
-    for run in _lists(by_segment, text):
-        _like_the_list(run, score)
-    features = ArticleFeatures(
-        toponyms,
-        analyzed,
-        score,
-        first_picks,
-        context,
-        lambda t: others[place_key(t.text)],
-        _contains,
-        _main_name,
-        geography.local_units,
-    )
-    chosen: dict[int, GazetteerEntry] = {}
-    for toponym in toponyms:
-        if len(toponym.candidates) > 1:
-            rows = features.rows(toponym)
-            if record is not None:
-                record(toponym, rows)
-            chosen[id(toponym)] = toponym.candidates[ranker.best(rows)]
-    for toponym in toponyms:
-        toponym.place = chosen.get(id(toponym), toponym.place)
-
-
-_TOWN_COMMA = re.compile(r"[A-Z][\w.’'-]*, ?$")
-
-
-def _unit_given_by_code(toponym: Toponym, text: str) -> bool:
-    """An admin1 unit a town is given in by its abbreviation: "CAMP MURRAY, Wash.", "HELENA,
-    Mont.": the article is local to it."""
-    unit = toponym.place
-    return (
-        toponym.role == "literal"
-        and unit is not None
-        and unit.feature == "admin1"
-        and place_key(toponym.text) != place_key(unit.name)
-        and _TOWN_COMMA.search(text, max(0, toponym.start - 40), toponym.start) is not None
-    )
-
-
-def _lists(by_segment: dict[int, list[Toponym]], text: str) -> list[list[Toponym]]:
-    """Runs of two or more literal toponyms joined by commas, "and" or "or"."""
-    runs: list[list[Toponym]] = []
-    for group in by_segment.values():
-        run: list[Toponym] = []
-        for toponym in group:
-            if toponym.role != "literal":
-                continue
-            if run and text[run[-1].end : toponym.start].strip(" ,") in ("", "and", "or"):
-                run.append(toponym)
-                continue
-            if len(run) >= LIST_MIN:
-                runs.append(run)
-            run = [toponym]
-        if len(run) >= LIST_MIN:
-            runs.append(run)
-    return runs
-
-
-def _like_the_list(run: list[Toponym], score) -> None:
-    """In a list of countries or of one country's admin1 units, a name that may be either is
-    one too: "Ohio, Oregon, Washington and Wyoming" are states, not towns or the capital."""
-    for toponym in run:
-        if len(toponym.candidates) < 2:
-            continue
-        kinds = Counter(
-            (o.place.feature, o.place.country if o.place.feature == "admin1" else None)
-            for o in run
-            if o is not toponym and o.place is not None
-        )
-        if not kinds:
-            continue
-        (feature, country), count = kinds.most_common(1)[0]
-        if feature not in ("country", "admin1") or count < LIST_SHARE * sum(kinds.values()):
-            continue
-        like = [
-            c
-            for c in toponym.candidates
-            if c.feature == feature and (country is None or c.country == country)
-        ]
-        if like:
-            toponym.place = max(like, key=lambda c: score(c, toponym))
-
-
-class _Geography:
-    """The article's places after a first pass: a candidate inside an admin1 unit the article
-    names (or an admin1 unit holding a town it names), or near another of its places, is
-    likelier ("Riverdale" in an article about New Jersey). A national capital is no neighbour:
-    news names it for its government ("Washington" does not make Cambridge the small town in
-    Maryland)."""
-
-    def __init__(self, toponyms: list[Toponym], given: list[GazetteerEntry | None]) -> None:
-        # Units a town is given in by abbreviation ("HELENA, Mont."): a local article, so its
-        # towns are likelier again ("Shelby" is the Montana town, not Shelby, Michigan).
-        self.local_units = {(u.country, u.admin1) for u in given if u is not None}
-        self.places: list[tuple[str, GazetteerEntry]] = [
-            (place_key(t.text), t.place)
-            for t in toponyms
-            if t.role == "literal"
-            and t.place is not None
-            and t.place.feature in ("admin1", "admin2", "capital", "city")
-        ]
-
-    def bonus(self, entry: GazetteerEntry, key: str) -> float:
-        if entry.feature not in ("admin1", "admin2", "capital", "city") or not self.places:
-            return 0.0
-        others = [place for other_key, place in self.places if other_key != key]
-        bonus = 0.0
-        if entry.admin1 and any(
-            other.country == entry.country
-            and other.admin1 == entry.admin1
-            and (other.feature == "admin1") != (entry.feature == "admin1")
-            for other in others
-        ):
-            bonus += ADMIN1_CONTEXT_BONUS
-        if entry.feature != "admin1" and any(
-            other.feature not in ("admin1", "capital") and _within(other, entry, NEARBY_KM)
-            for other in others
-        ):
-            bonus += NEARBY_BONUS
-        if (
-            entry.feature in ("city", "admin2")
-            and (entry.country, entry.admin1) in self.local_units
-        ):
-            bonus += ADMIN1_CONTEXT_BONUS
-        return bonus
-
-
-def _within(a: GazetteerEntry, b: GazetteerEntry, km: float) -> bool:
-    return abs(a.lat - b.lat) <= km / 111 and distance_km(a.lat, a.lon, b.lat, b.lon) <= km
-
-
-def _contains(outer: GazetteerEntry, inner: GazetteerEntry) -> bool:
-    if outer.row == inner.row or outer.feature in ("continent", "city", "capital"):
-        return False
-    if outer.feature == "admin1":
-        return inner.country == outer.country and inner.admin1 == outer.admin1
-    if outer.feature == "admin2":  # towns carry no admin2: near its middle, in its admin1
-        return (
-            inner.feature in ("city", "capital")
-            and inner.country == outer.country
-            and inner.admin1 == outer.admin1
-            and distance_km(inner.lat, inner.lon, outer.lat, outer.lon) <= ADMIN2_REACH_KM
-        )
-    return outer.country is not None and inner.country == outer.country
-
-
-def _country_evidence(toponyms: list[Toponym]) -> dict[str, Counter]:
-    """How strongly each name of the article points at each country (named countries, clear
-    places); summed over the names, how strongly the article is about each country."""
-    evidence: dict[str, Counter] = defaultdict(Counter)
-    for toponym in toponyms:
-        context = evidence[place_key(toponym.text)]
-        if not toponym.candidates:
-            continue
-        countries = {c.country for c in toponym.candidates if c.country}
-        top = toponym.candidates[0]
-        weight = 1.0 if toponym.role == "literal" else 0.5
-        if len(countries) == 1:
-            context[next(iter(countries))] += weight
-        elif top.feature == "country" and not any(
-            c.feature == "admin1" for c in toponym.candidates
-        ):  # "Georgia" is a country or a US state: no evidence either way
-            context[top.country] += weight
-        else:
-            biggest = max(toponym.candidates, key=lambda c: c.population)
-            others = [c.population for c in toponym.candidates if c.row != biggest.row]
-            if biggest.country and biggest.population >= 10 * max(others, default=0):
-                context[biggest.country] += weight / 2
-    return evidence
-
-
-def _bare_district(entry: GazetteerEntry, toponym: Toponym) -> bool:
-    """A district named without its kind ("Cambridge", not "Cambridge County")."""
-    return entry.feature == "admin2" and place_key(entry.name) == place_key(toponym.text)
-
-
-def _score(
-    entry: GazetteerEntry, toponym: Toponym, context: Counter, rest: Counter, total: float
-) -> float:
-    """Population and feature, less the penalties for unlikely readings, plus the article's
-    country context: a bonus if the article names the country at all (this name included: the
-    famous London, not a London in Ohio, in an American article), and one for the share of its
-    other names in that country (a name is no evidence for itself: "Virginia" among the places
-    of County Cavan is the Irish town)."""
-    population = entry.population if entry.feature != "region" else REGION_POPULATION
-    score = math.log10(population + 10) + FEATURE_BONUS[entry.feature]
-    if entry.feature in ("admin1", "admin2") and any(
-        c.feature in ("city", "capital")
-        and c.country == entry.country
-        and (
-            entry.feature == "admin2"
-            or c.feature == "capital"  # "Washington": the capital, not the state
-            or (
-                c.admin1 == entry.admin1
-                and c.population >= TOWN_SHARE_OF_PROVINCE * entry.population
-            )
-        )
-        for c in toponym.candidates
-    ):
-        # "Baghdad", "Kirkuk": the town, not the province of the same name, all the more when
-        # the province is named so only without its kind ("Basra Governorate").
-        score -= TOWN_OVER_PROVINCE
-        if place_key(entry.name) != place_key(toponym.text):
-            score -= ALTERNATE_NAME_PENALTY
-    if entry.feature not in ("country", "continent", "region") and not _main_name(
-        entry, place_key(toponym.text)
-    ):
-        score -= ALTERNATE_NAME_PENALTY  # "Salisbury" is Harare's old name, but rarely meant
-    if _bare_district(entry, toponym):
-        score -= ADMIN2_BARE_PENALTY
-    if entry.country and context[entry.country]:
-        score += CONTEXT_PRESENT_BONUS + CONTEXT_SHARE_WEIGHT * rest[entry.country] / total
-    return score
-
-
-# --- events -------------------------------------------------------------------------------------
-
-
-def locate_events(analyzed: AnalyzedArticle) -> None:
-    """Set `event_loc` for every event the text places (see the module docstring)."""
-    if not analyzed.events:
-        return
-    gazetteer = load_gazetteer()
-    toponyms = find_places(analyzed, gazetteer)
-    segments = {s.index: s for s in analyzed.segments}
-    usable: list[tuple[Toponym, str]] = []
-    for toponym in toponyms:
-        place = toponym.place
-        if toponym.role != "literal" or place is None:
-            continue
-        # A sea, strait or gulf (a region wider than any one country, no precision code) is
-        # where an incident at sea happened; continents and macro-regions are not places.
-        if place.precision is None and not _water(place.name):
-            continue
-        if toponym.estimated:
-            continue
-        use = _use(toponym, segments[toponym.segment], gazetteer)
-        if use != "actor":
-            usable.append((toponym, use))
-    main_country = _main_country(toponyms, analyzed)
-    pending: list[Event] = []
-    for event in analyzed.events:
-        place = _own_place(event, analyzed, usable, segments)
-        if place is None and _verbal(event):
-            place = _speakers_place(event, analyzed, usable)
-        if place is not None and not _verbal(event):
-            place = _finer_place(event, place, analyzed, usable)
-        if place is not None:
-            event.event_loc = place
-        elif not _verbal(event) and not (event.hypothetical or event.future or event.negated):
-            pending.append(event)
-    for event in pending:
-        event.event_loc = _place_before(event, analyzed, usable) or _article_place(
-            event, analyzed, usable, main_country
-        )
-
-
-@cache
-def _water_names() -> tuple[frozenset[str], frozenset[str]]:
-    """(words that make a name a body of water, whole names of one): places.yaml."""
-    data = load_yaml("places.yaml")
-    words = frozenset(str(w).lower() for w in data["water_words"])
-    return words, frozenset(str(n) for n in data["water_names"])
-
-
-def _water(name: str | None) -> bool:
-    water_words, water_names = _water_names()
-    words = (name or "").lower().replace("-", " ").split()
-    return any(word in water_words for word in words) or (name or "") in water_names
-
-
-def _names_whole(toponym: Toponym, participants: list) -> bool:
-    """The participant is the place itself, give or take an article ("the Sudan")."""
-    return any(
-        p.text.lower().removeprefix("the ").strip() == toponym.text.lower() for p in participants
-    )
-
-
-def _finer_place(
-    event: Event, place: Place, analyzed: AnalyzedArticle, usable: list[tuple[Toponym, str]]
-) -> Place:
-    """The most precise place the event's own sentence gives, within the place found: a
-    target named as a place ("shelled the Russian province of Belgorod"), or a town or province
-    of the country found ("encircled Goma in eastern Congo", "an incursion into the enclave
-    in Azerbaijan known as Karabakh"). News names the country to situate the town, not
-    instead of it."""
-    sentence = event.evidence
-    inside = [
-        t
-        for t, _use in usable
-        if sentence.start <= t.start < sentence.end
-        and t.place is not None
-        and not any(t.start < a.end and a.start < t.end for a in event.actor)
-    ]
-    targets = [
-        t for t in inside if any(r.start <= t.start and t.end <= r.end for r in event.recipient)
-    ]
-    if targets:
-        best = max(targets, key=lambda t: t.place.precision or 0)  # type: ignore[union-attr]
-        if (best.place.precision or 0) >= (place.precision or 0):  # type: ignore[union-attr]
-            return best.to_place("clause")
-    if (place.precision or 0) != 1 or place.basis not in ("clause", "sentence"):
-        return place
-    finer = [
-        t
-        for t in inside
-        if t.place.country == place.country and (t.place.precision or 0) >= 2  # type: ignore[union-attr]
-    ]
-    if not finer:
-        return place
-    anchor = (event.trigger or event.evidence).start
-    best = min(finer, key=lambda t: abs(t.start - anchor))
-    return best.to_place(place.basis)
-
-
-def _verbal(event: Event) -> bool:
-    return event.quad_code in VERBAL_QUADS
-
-
-def _own_place(
-    event: Event,
-    analyzed: AnalyzedArticle,
-    usable: list[tuple[Toponym, str]],
-    segments: dict[int, Segment],
-) -> Place | None:
-    anchor = event.trigger or event.evidence
-    segment = next(
-        (s for s in analyzed.segments if s.start <= anchor.start < s.end),
-        None,
-    )
-    if segment is None:
-        return None
-    trigger = segment.doc.char_span(
-        anchor.start - segment.start, anchor.end - segment.start, alignment_mode="expand"
-    )
-    if trigger is None or len(trigger) == 0:
-        return None
-    head = trigger.root
-    verbal = _verbal(event)
-    excluded = [(a.start, a.end) for a in event.actor]
-    if verbal:
-        excluded += [(r.start, r.end) for r in event.recipient]
-    # A country inside a participant's words is its nationality ("two US soldiers were killed"),
-    # not where it happened, unless it is the participant itself ("attacked Syria").
-    nationalities = [(r.start, r.end) for r in event.recipient if not verbal]
-    here = [
-        (t, use)
-        for t, use in usable
-        if t.segment == segment.index
-        and not any(t.start < e and s < t.end for s, e in excluded)
-        and not (
-            t.place is not None
-            and t.place.precision == 1
-            and any(
-                s <= t.start and t.end <= e and (t.start, t.end) != (s, e) for s, e in nationalities
-            )
-            and not _names_whole(t, event.recipient)
-        )
-    ]
-    if event.event in ("ASSAULT", "COERCE"):
-        # "a rocket from Syria hit the town": where the attack came from, not where it struck
-        here = [(t, use) for t, use in here if not _origin(t, segment)]
-    clause = _clause_tokens(head)
-    sentence = head.sent
-    levels = (
-        ("clause", lambda t: all(i in clause for i in range(t.token_start, t.token_end))),
-        ("sentence", lambda t: sentence.start <= t.token_start < sentence.end),
-        ("paragraph", lambda t: True),
-    )
-    # Places that say where (or what was hit) first, at every level; other mentions last.
-    for strict in (True, False):
-        for basis, within in levels:
-            found = [(t, use) for t, use in here if within(t)]
-            if verbal:
-                # A statement's place only when its own clause says where it was made, or
-                # the occasion it was made at ("a summit in Nairobi at which X appealed").
-                if basis != "clause" or not strict:
-                    return _occasion_place(head, here)
-                chosen = [t for t, use in found if use == "locative"]
-            elif strict:
-                chosen = [
-                    t for t, use in found if use == "locative" or _target_of(t, head, segment)
-                ]
-            else:
-                chosen = [t for t, use in found if use == "other"]
-            if chosen:
-                return _nearest(chosen, head).to_place(basis)
-    return None
-
-
-def _occasion_place(head: Token, here: list[tuple[Toponym, str]]) -> Place | None:
-    """The place of the occasion a relative clause of place hangs on: "the summit in Nairobi
-    at which the president appealed", "the meeting in Doha where they agreed"."""
-    clause = head
-    while clause.dep_ != "relcl" and clause.head.i != clause.i:
-        clause = clause.head
-    if clause.dep_ != "relcl":
-        return None
-    relative = any(c.lower_ == "where" for c in clause.children) or any(
-        c.dep_ == "prep" and any(o.lower_ == "which" for o in c.children) for c in clause.children
-    )
-    if not relative:
-        return None
-    occasion = clause.head
-    inside = {t.i for t in clause.subtree}
-    places = [
-        t
-        for t, use in here
-        if use == "locative"
-        and occasion.left_edge.i <= t.token_start <= occasion.right_edge.i
-        and t.token_start not in inside
-    ]
-    return places[0].to_place("clause") if places else None
-
-
-def _speakers_place(
-    event: Event, analyzed: AnalyzedArticle, usable: list[tuple[Toponym, str]]
-) -> Place | None:
-    """A statement with no place of its own, by a speaker whose quotes' cues all say where they
-    spoke ("X said in a speech in Lyon", "told reporters in Oslo"): made there."""
-    found: dict[str, Toponym] = {}
-    speakers = [*event.actor, *([event.claimed_by] if event.claimed_by else [])]
-    for quote in analyzed.quotes_by(speakers):
-        if quote.cue is None:
-            continue
-        located = analyzed.word_at(quote.cue.start, quote.cue.end)
-        if located is None:
-            continue
-        segment, cue = located
-        clause = _clause_tokens(cue)
-        for toponym, use in usable:
-            if (
-                use == "locative"
-                and toponym.segment == segment.index
-                and toponym.token_start in clause
-                and toponym.place is not None
-            ):
-                found[toponym.place.name or toponym.text] = toponym
-    if len(found) != 1:
-        return None
-    return next(iter(found.values())).to_place("article")
-
-
-def _origin(toponym: Toponym, segment: Segment) -> bool:
-    root = segment.doc[toponym.token_start : toponym.token_end].root
-    return root.dep_ == "pobj" and root.head.lower_ == "from"
-
-
-def _target_of(toponym: Toponym, trigger: Token, segment: Segment) -> bool:
-    """The place a material act was done to: 'shelled Kharkiv', 'Kabul was hit', 'attack on X',
-    'attacked the province of X', 'sent jets to bomb X'."""
-    root = segment.doc[toponym.token_start : toponym.token_end].root
-    gazetteer = load_gazetteer()
-    # "the province of X": the place noun stands where the name would
-    if (
-        root.dep_ == "pobj"
-        and root.head.lower_ == "of"
-        and root.head.head.lower_ in (gazetteer.place_nouns)
-    ):
-        root = root.head.head
-    acts = {trigger.i} | {c.i for c in trigger.children if c.dep_ in ("xcomp", "advcl")}
-    if root.dep_ in ("dobj", "nsubjpass") and root.head.i in acts:
-        return True
-    return (
-        root.dep_ == "pobj"
-        and root.head.lower_ in ("on", "against", "upon")
-        and root.head.head.i in acts
-    )
-
-
-def _nearest(toponyms: list[Toponym], head: Token) -> Toponym:
-    """The toponym closest to the trigger; a place inside another wins over its container."""
-
-    def distance(t: Toponym) -> int:
-        return min(abs(t.token_start - head.i), abs(t.token_end - 1 - head.i))
-
-    best = min(toponyms, key=distance)
-    for other in toponyms:
-        if (
-            other is not best
-            and other.place is not None
-            and best.place is not None
-            and (other.place.precision or 0) > (best.place.precision or 0)
-            and _contains(best.place, other.place)
-            and abs(other.token_start - best.token_start) <= 8
-        ):
-            best = other  # "Bam, Iran": Bam
-    return best
-
-
-def _clause_tokens(head: Token) -> set[int]:
-    """Token indices of the trigger's clause: its clause head's subtree minus nested clauses."""
-    clause_head = head
-    while clause_head.dep_ not in CLAUSE_DEPS | {"ROOT"} and clause_head.head.i != clause_head.i:
-        clause_head = clause_head.head
-    tokens: set[int] = set()
-    stack = [clause_head]
-    while stack:
-        token = stack.pop()
-        tokens.add(token.i)
-        for child in token.children:
-            if child.dep_ in CLAUSE_DEPS and not _contains_token(child, head):
-                continue
-            stack.append(child)
-    return tokens
-
-
-def _contains_token(root: Token, token: Token) -> bool:
-    return root.left_edge.i <= token.i <= root.right_edge.i
-
-
-def _use(toponym: Toponym, segment: Segment, gazetteer: Gazetteer) -> str:
-    """How a toponym is used: "actor" (stands for a government or people: "Washington said"),
-    "locative" (where: "in Baghdad", "the city of Kirkuk", "off the coast of Yemen"), or
-    "other" (an object or modifier that may still be a place)."""
-    doc = segment.doc
-    root = doc[toponym.token_start : toponym.token_end].root
-    seen = 0
-    while root.dep_ in ("conj", "appos") and seen < 5:  # "Washington and Baghdad forged"
-        root = root.head
-        seen += 1
-    dep, head = root.dep_, root.head
-    if dep in ("nsubj", "csubj", "agent"):
-        return "actor"
-    start = toponym.token_start
-    if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in STANCE_PREFIXES:
-        return "actor"  # "an anti-Syria journalist": a stance, not a place
-    if dep == "poss":
-        return "locative" if head.lower_ in gazetteer.place_nouns else "actor"
-    if dep in ("compound", "amod", "nmod") and head.lower_ in gazetteer.actor_nouns:
-        return "actor"
-    # Climb "the northern city of Kirkuk" / "the coast of Yemen" to the place noun's role.
-    token = root
-    for _ in range(4):
-        if token.dep_ != "pobj":
-            break
-        preposition = token.head
-        word = preposition.lower_
-        if word == "of":
-            if preposition.head.lower_ in gazetteer.place_nouns:
-                token = preposition.head
-                continue
-            if preposition.head.lower_ in LOCATIVE_PREPS:
-                return "locative"  # "outside of the city of Basra"
-            return "actor" if preposition.head.lower_ in gazetteer.actor_nouns else "other"
-        if word in NON_LOCATIVE_PREPS or preposition.dep_ == "agent":
-            return "actor"
-        return "locative" if word in LOCATIVE_PREPS else "other"
-    if token is not root and token.dep_ in ("nsubj", "nsubjpass", "dobj", "appos"):
-        return "other"
-    return "other"
-
-
-def _main_country(toponyms: list[Toponym], analyzed: AnalyzedArticle) -> Place | None:
-    """The country the article is most about: literal mentions of it and of its places, title
-    and lede counted twice. An article about Baghdad that names "Iraq" nowhere literally is
-    still about Iraq, not about the next country it names."""
-    lede = _lede_segments(analyzed)
-    weight: Counter = Counter()
-    first: dict[str, Toponym] = {}
-    for toponym in toponyms:
-        place = toponym.place
-        if toponym.role != "literal" or toponym.estimated or place is None or place.country is None:
-            continue
-        weight[place.country] += 2 if toponym.segment in lede else 1
-        if place.feature == "country" and place.country not in first:
-            first[place.country] = toponym
-    if not weight:
-        return None
-    country = weight.most_common(1)[0][0]
-    if country in first:
-        return first[country].to_place("country")
-    entry = load_gazetteer().country(country)
-    if entry is None:
-        return None
-    return Place(
-        name=entry.name,
-        lat=round(entry.lat, 4),
-        lon=round(entry.lon, 4),
-        country=entry.country,
-        precision=1,
-        geonameid=entry.geonameid,
-        feature="country",
-        basis="country",
-    )
-
-
-def _lede_segments(analyzed: AnalyzedArticle) -> set[int]:
-    lede = {s.index for s in analyzed.segments if s.kind == "title"}
-    body = [s.index for s in analyzed.segments if s.kind == "body"]
-    return lede | set(body[:1])
-
-
-# How many sentences back a town or province named still places a material event with none.
-CARRY_SENTENCES = 2
-
-
-def _place_before(
-    event: Event, analyzed: AnalyzedArticle, usable: list[tuple[Toponym, str]]
-) -> Place | None:
-    """A material event its sentence does not place, told right after a sentence that says
-    where things happen ("Fighters entered the town of X on Tuesday. Troops fired on them."):
-    there. At most CARRY_SENTENCES back, stopping at the first sentence that names a place."""
-    anchor = event.trigger or event.evidence
-    located = analyzed.word_at(anchor.start, anchor.end)
-    if located is None:
-        return None
-    segment, word = located
-    sentence = word.sent
-    for _ in range(CARRY_SENTENCES):
-        before, segment = analyzed.sentence_before(sentence, segment)
-        if before is None:
-            return None
-        sentence = before
-        named = [
-            (t, use)
-            for t, use in usable
-            if t.segment == segment.index and before.start <= t.token_start < before.end
-        ]
-        if not named:
-            continue
-        towns = {
-            t.place.name: t
-            for t, _use in named
-            if t.place is not None
-            and (t.place.precision or 0) >= 2
-            and _in_main_clause(segment.doc[t.token_start : t.token_end].root)
-        }
-        return next(iter(towns.values())).to_place("paragraph") if len(towns) == 1 else None
-    return None
-
-
-# Dependencies that open a clause below the sentence's main one ("the war in X that began...").
-SUBORDINATE_DEPS = frozenset({"relcl", "advcl", "ccomp", "acl", "csubj", "parataxis"})
-
-
-def _in_main_clause(token: Token) -> bool:
-    while token.head.i != token.i:
-        if token.dep_ in SUBORDINATE_DEPS:
-            return False
-        token = token.head
-    return True
-
-
-def _article_place(
-    event: Event,
-    analyzed: AnalyzedArticle,
-    usable: list[tuple[Toponym, str]],
-    main_country: Place | None,
-) -> Place | None:
-    """A material event its paragraph does not place: the article's place for such events."""
-    by_row: Counter = Counter()
-    first: dict[int, Place] = {}
-    for other in analyzed.events:
-        loc = other.event_loc
-        if (
-            other is event
-            or other.event != event.event
-            or loc is None
-            or loc.basis not in ("clause", "sentence")
-            or (loc.precision or 0) < 2
-            or other.background
-        ):
-            continue
-        key = loc.geonameid or hash((loc.name, loc.lat, loc.lon))
-        by_row[key] += 1
-        first.setdefault(key, loc)
-    if by_row:
-        key = by_row.most_common(1)[0][0]
-        return first[key].model_copy(update={"basis": "article"})
-    country = main_country.country if main_country else None
-    lede = _lede_segments(analyzed)
-    for toponym, use in usable:
-        place = toponym.place
-        if (
-            use == "locative"
-            and toponym.segment in lede
-            and place is not None
-            and (place.precision or 0) >= 2
-            and place.country == country
-        ):
-            return toponym.to_place("article")
-    return _focus_place(usable, country) or main_country
-
-
-GENERIC_PLACE_WORDS = frozenset(
-    {"the", "province", "governorate", "region", "district", "city", "town", "state", "county"}
-)
-
-
-def _focus_place(usable: list[tuple[Toponym, str]], country: str | None) -> Place | None:
-    """The town or province of the article's country that the article keeps naming (at least
-    twice, more than any other): where its story happens when the lede names no place."""
-    counts: Counter = Counter()
-    first: dict[str, Toponym] = {}
-    for toponym, _use in usable:
-        place = toponym.place
-        if place is None or (place.precision or 0) < 2 or place.country != country:
-            continue
-        # "Kandahar province" and "Kandahar" count as one name
-        words = [w for w in toponym.text.lower().split() if w not in GENERIC_PLACE_WORDS]
-        key = " ".join(words) or place.name
-        counts[key] += 1
-        first.setdefault(key, toponym)
-    ranked = counts.most_common(2)
-    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
-        return None
-    return first[ranked[0][0]].to_place("article")
