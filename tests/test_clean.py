@@ -175,3 +175,19 @@ def test_html_character_references_in_plain_text_are_characters() -> None:
     assert (
         clean.normalize_text(text) == "Ports & harbours reopened. AT&T, R&D, \"no\" 'yes' &nosuch;"
     )
+
+
+def test_a_live_blog_entry_time_is_not_part_of_its_sentence() -> None:
+    text = (
+        "Protests in Lyon: live\n\n"
+        "17:20 - The interior minister tells reporters she rejects calls to resign.\n\n"
+        "2.15pm – Police fire tear gas at protesters.\n\n"
+        "12.5 million people live in the region."
+    )
+    article = clean.build_article(RawDocument(name="x", text=text, meta={}))
+    bodies = [article.text[p.start : p.end] for p in article.parts if p.kind == "body"]
+    assert bodies == [
+        "The interior minister tells reporters she rejects calls to resign.",
+        "Police fire tear gas at protesters.",
+        "12.5 million people live in the region.",
+    ]

@@ -276,3 +276,12 @@ def test_people_protest_in_the_street_and_states_in_words(code_text) -> None:
 def test_warning_shots_and_restored_calm_are_no_events(code_text, text: str) -> None:
     events = events_of(code_text, text)
     assert [e.event for e in events if not (e.negated or e.hypothetical)] == []
+
+
+def test_what_a_speaker_did_not_say_is_not_asserted_and_stones_are_no_actor(code_text) -> None:
+    unsaid = events_of(code_text, "The militia did not say how many guards it had killed.")
+    assert all(e.hypothetical or e.negated for e in unsaid)
+    whether = events_of(code_text, "Officials would not say whether the smugglers were arrested.")
+    assert all(e.hypothetical or e.negated for e in whether)
+    hurt = events_of(code_text, "Three firefighters were hurt by stones thrown from a roof.")
+    assert all(not e.actor for e in hurt if e.event == "ASSAULT")

@@ -52,8 +52,12 @@ ActorsOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object per file.")]
 
 
-def _pipeline(rules: list[Path] | None, actors: list[Path] | None) -> Pipeline:
-    return Pipeline(PipelineOptions(rule_files=list(rules or []), actor_files=list(actors or [])))
+def _pipeline(rules: list[Path] | None, actors: list[Path] | None, screen: bool = True) -> Pipeline:
+    return Pipeline(
+        PipelineOptions(
+            rule_files=list(rules or []), actor_files=list(actors or []), screen_records=screen
+        )
+    )
 
 
 @app.command("eval")
@@ -163,9 +167,17 @@ def eval_articles_command(
     ] = False,
     rules: RulesOption = None,
     actors: ActorsOption = None,
+    screen: Annotated[
+        bool,
+        typer.Option(
+            "--screen/--all-records",
+            help="Score the records the screen keeps (as `run` outputs them), or every record "
+            "the rules code.",
+        ),
+    ] = True,
 ) -> None:
     """Score whole articles as a user sees them: one record per incident (ARTICLES.md)."""
-    pipeline = _pipeline(rules, actors)
+    pipeline = _pipeline(rules, actors, screen)
     for path in gold:
         if not path.is_file():
             raise fail(f"{path}: no such file")

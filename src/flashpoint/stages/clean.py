@@ -106,6 +106,11 @@ def parse_layout(text: str, *, title_known: bool = False) -> Layout:
             if inline and inline.end() < end:
                 layout.parts.append(Part(kind="dateline", start=start, end=inline.end("dateline")))
                 start = inline.end()
+        # "17:20 - The minister says ...": a live blog's entry time is no part of its sentence
+        stamp = LIVE_BLOG_TIME.match(text, start, end)
+        if stamp and stamp.end() < end:
+            layout.parts.append(Part(kind="dateline", start=start, end=stamp.end("time")))
+            start = stamp.end()
         credit = _find_credit(text[start:end], rules)
         if credit is None:
             layout.parts.append(Part(kind="body", start=start, end=end))
@@ -308,6 +313,11 @@ _TIMEZONE = re.compile(r"\s*\b(?:GMT|UTC|BST|CET|CEST|EST|EDT|PST|PDT|[A-Z]{3,4}
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 
+# The time opening a live blog's entry: "17:20 - ", "09.45 GMT: ", "2.15pm – ".
+LIVE_BLOG_TIME = re.compile(
+    r"(?P<time>\d{1,2}[:.]\d{2}(?:\s*(?:[ap]\.?m\.?|GMT|BST|UTC|CET|EST|EDT|local time))?)"
+    r"\s*(?:--|—|–|-|:)\s+(?=[A-Z\"“'])"
+)
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _CAPS_PLACE = r"[A-Z][A-Z'’.\-]+(?:\s+[A-Z][A-Z'’.\-]+){0,3}"
 _TITLE_PLACE = r"[A-Z][a-zA-Z'’.\-]+(?:\s+[A-Z][a-zA-Z'’.\-]+){0,2}"

@@ -1638,10 +1638,15 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
     while clause.dep_ == "conj" and clause.head != clause:
         clause = clause.head
     if clause.dep_ == "ccomp" and any(
-        c.dep_ in ("advmod", "mark") and c.lower_ in ("how", "why")
+        c.dep_ in ("advmod", "mark") and c.lower_ in ("how", "why", "whether")
         for c in (*token.children, *clause.children)
     ):
         return True  # "did not say how the injured would be evacuated": a question, reported
+    if clause.dep_ == "ccomp" and any(
+        t.lower_ == "how" and t.head.lower_ in ("many", "much")
+        for t in clause.doc[clause.left_edge.i : clause.i]
+    ):
+        return True  # "did not say how many soldiers it had killed"
     if clause.dep_ == "ccomp" and any(
         c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.lower_ in ("what", "whatever")
         for c in clause.children
