@@ -50,6 +50,14 @@ ActorsOption = Annotated[
     list[Path] | None, typer.Option("--actors", help="Extra actor dictionary.")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object per file.")]
+ScreenOption = Annotated[
+    bool,
+    typer.Option(
+        "--screen/--all-records",
+        help="Score the records the record screen keeps (as `run` outputs them), or every "
+        "record the rules code.",
+    ),
+]
 
 
 def _pipeline(rules: list[Path] | None, actors: list[Path] | None, screen: bool = True) -> Pipeline:
@@ -66,9 +74,10 @@ def eval_command(
     as_json: JsonOption = False,
     rules: RulesOption = None,
     actors: ActorsOption = None,
+    screen: ScreenOption = True,
 ) -> None:
     """Score event types, (type, actor, recipient) triples and actor codes on gold files."""
-    pipeline = _pipeline(rules, actors)
+    pipeline = _pipeline(rules, actors, screen)
     for path in gold:
         if not path.is_file():
             raise fail(f"{path}: no such file")
@@ -167,14 +176,7 @@ def eval_articles_command(
     ] = False,
     rules: RulesOption = None,
     actors: ActorsOption = None,
-    screen: Annotated[
-        bool,
-        typer.Option(
-            "--screen/--all-records",
-            help="Score the records the screen keeps (as `run` outputs them), or every record "
-            "the rules code.",
-        ),
-    ] = True,
+    screen: ScreenOption = True,
 ) -> None:
     """Score whole articles as a user sees them: one record per incident (ARTICLES.md)."""
     pipeline = _pipeline(rules, actors, screen)
