@@ -285,3 +285,16 @@ def test_what_a_speaker_did_not_say_is_not_asserted_and_stones_are_no_actor(code
     assert all(e.hypothetical or e.negated for e in whether)
     hurt = events_of(code_text, "Three firefighters were hurt by stones thrown from a roof.")
     assert all(not e.actor for e in hurt if e.event == "ASSAULT")
+
+
+def test_hosting_refugees_is_no_meeting(code_text) -> None:
+    assert events_of(code_text, "Norway already hosts 40,000 refugees from the war.") == []
+    talks = events_of(code_text, "Oslo hosted talks between the two sides on Sunday.")
+    assert [e.event for e in talks] == ["CONSULT"]
+
+
+def test_having_fought_in_a_war_is_no_incident(code_text) -> None:
+    events = events_of(
+        code_text, "The veterans, who fought in the civil war of the 1980s, marched in Lyon."
+    )
+    assert "ASSAULT" not in [e.event for e in events]

@@ -1518,12 +1518,18 @@ def _agentive(candidate: Candidate, lexicon: Lexicon) -> bool:
 
 def _war_toll(candidate: Candidate, lexicon: Lexicon) -> bool:
     """ "The conflict has killed more than 6,000 people", "that war killed 400,000": a war's
-    toll to date, not an incident of it."""
-    return candidate.event == "ASSAULT" and any(
-        child.dep_ == "nsubj"
-        and child.pos_ == "NOUN"
-        and child.lemma_.lower() in lexicon.words("conflict_nouns")
-        for child in candidate.token.children
+    toll to date, not an incident of it; "veterans who fought in the civil war": a part taken
+    in a war, not an incident."""
+    if candidate.event != "ASSAULT":
+        return False
+    wars = lexicon.words("conflict_nouns")
+    token = candidate.token
+    if any(
+        c.dep_ == "nsubj" and c.pos_ == "NOUN" and c.lemma_.lower() in wars for c in token.children
+    ):
+        return True
+    return token.lemma_.lower() in ("fight", "serve") and any(
+        prep == "in" and word.lemma_.lower() in wars for prep, word in prep_objects(token)
     )
 
 
