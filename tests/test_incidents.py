@@ -1088,3 +1088,19 @@ def test_a_wars_toll_to_date_is_no_incident_and_a_war_is_no_participant(code_tex
     )
     assert [a.text for a in attack.actor] == ["rebels"]
     assert all("war" not in r.text for r in attack.recipient)
+
+
+@pytest.mark.slow
+def test_one_more_victim_is_no_other_attack_but_another_attack_is(code_text) -> None:
+    victim = assaults(
+        code_text,
+        "Gunmen attacked a police post in Kunduz on Monday, killing three officers, the "
+        "ministry said. It said a driver was also killed.",
+    )
+    assert len(victim) == 1, [e.evidence.text for e in victim]
+    other = assaults(
+        code_text,
+        "Gunmen attacked a police post in Kunduz on Monday, the ministry said. Rebels also "
+        "attacked a checkpoint near Herat.",
+    )
+    assert len(other) == 2

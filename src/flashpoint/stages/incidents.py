@@ -52,6 +52,8 @@ VERBAL_TYPES = frozenset({"AGREE", "SUPPORT", "CONCEDE", "REQUEST", "ACCUSE", "R
 ANOTHER_WORDS = frozenset(
     {"also", "another", "second", "third", "separately", "separate", "elsewhere", "further"}
 )
+# Of those, the words that add to what was told as well as tell another incident.
+ALSO_WORDS = frozenset({"also", "further"})
 DATE_RANK = {"day": 5, "week": 4, "month": 3, "year": 2, "published": 1, None: 0}
 PLACE_BASIS_RANK = {"clause": 3, "sentence": 3, "paragraph": 2, "article": 1, "country": 0}
 TOLLS = ("dead", "injured", "arrested", "abducted", "displaced")
@@ -129,6 +131,9 @@ def _says_another(event: Event, text: str) -> bool:
     # strike", "another attack").
     start = max(event.evidence.start, event.trigger.start - 40)
     before = text[start : event.trigger.start].lower().replace(",", " ").split()[-4:]
+    if _unnamed(event.actor) and not any(_target(r) for r in event.recipient):
+        # "a soldier was also killed": one more victim of the incident told, not another one
+        before = [w for w in before if w not in ALSO_WORDS]
     return any(word in ANOTHER_WORDS for word in before)
 
 
