@@ -1104,3 +1104,16 @@ def test_one_more_victim_is_no_other_attack_but_another_attack_is(code_text) -> 
         "attacked a checkpoint near Herat.",
     )
     assert len(other) == 2
+
+
+@pytest.mark.slow
+def test_a_claim_that_carried_out_the_attack_is_a_mention_of_it(code_text) -> None:
+    found = assaults(
+        code_text,
+        "Armed men attacked a market near Kassala on Thursday, killing five traders, local "
+        "officials said.\n\n"
+        "The Sylvanian Liberation Front said in a statement that its fighters had carried out "
+        "the attack.",
+    )
+    assert len(found) == 1, [e.evidence.text for e in found]
+    assert len(found[0].mentions) == 2

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from flashpoint.analysis import AnalyzedArticle
 from flashpoint.model import Actor, Event, Place, Size, Span
@@ -393,31 +394,24 @@ def _anaphor(event: Event, text: str) -> bool:
     if trigger is None:
         return False
     before = text[max(0, trigger.start - 12) : trigger.start].lower().split()
-    return (
-        bool(before)
-        and before[-1] in {"the", "this", "that", "these", "those"}
-        and (
-            trigger.text.lower().endswith(
-                (
-                    "attack",
-                    "attacks",
-                    "strike",
-                    "strikes",
-                    "bombing",
-                    "bombings",
-                    "assault",
-                    "raid",
-                    "shelling",
-                    "explosion",
-                    "blast",
-                    "offensive",
-                    "ambush",
-                    "killing",
-                    "killings",
-                )
-            )
-        )
+    if before and before[-1] in DEFINITE and trigger.text.lower().endswith(EVENT_NOUNS):
+        return True
+    # a light verb whose object is the anaphor: "carried out the attack", "claimed the bombing"
+    after = [w.strip(".,;:!?\"”’'") for w in text[trigger.end : trigger.end + 30].lower().split()]
+    after = after[:3]
+    return trigger.text.lower() in LIGHT_VERBS and any(
+        word in DEFINITE and following.endswith(EVENT_NOUNS) for word, following in pairwise(after)
     )
+
+
+DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+EVENT_NOUNS = (
+    "attack", "attacks", "strike", "strikes", "bombing", "bombings", "assault", "raid",
+    "shelling", "explosion", "blast", "offensive", "ambush", "killing", "killings",
+)  # fmt: skip
+LIGHT_VERBS = frozenset(
+    {"carried", "conducted", "claimed", "launched", "staged", "mounted", "perpetrated"}
+)
 
 
 def _merged(incident: Incident) -> Event:
