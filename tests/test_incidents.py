@@ -1117,3 +1117,15 @@ def test_a_claim_that_carried_out_the_attack_is_a_mention_of_it(code_text) -> No
     )
     assert len(found) == 1, [e.evidence.text for e in found]
     assert len(found[0].mentions) == 2
+
+
+@pytest.mark.slow
+def test_a_quote_retelling_the_act_of_the_same_force_is_one_incident(code_text) -> None:
+    found = assaults(
+        code_text,
+        "Police in Oslo beat students with batons on Tuesday as thousands marched against "
+        "tuition fees, witnesses said.\n\n"
+        '"The police beat them like animals," said Ana Ruiz, a union spokeswoman.',
+    )
+    assert len(found) == 1, [e.evidence.text for e in found]
+    assert [r.text for r in found[0].recipient] == ["students"]

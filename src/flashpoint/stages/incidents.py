@@ -362,7 +362,11 @@ def _codes_disjoint(one: list[Actor], other: list[Actor]) -> bool:
 
 
 def _key(actor: Actor) -> str:
-    return (actor.name or actor.text).lower()
+    """The participant's name, else its words without an article ("the police" is "Police")."""
+    words = (actor.name or actor.text).lower().split()
+    if len(words) > 1 and words[0] in ("the", "a", "an"):
+        words = words[1:]
+    return " ".join(words)
 
 
 def _share_participant(one: list[Actor], other: list[Actor]) -> bool:
