@@ -298,3 +298,8 @@ def test_having_fought_in_a_war_is_no_incident(code_text) -> None:
         code_text, "The veterans, who fought in the civil war of the 1980s, marched in Lyon."
     )
     assert "ASSAULT" not in [e.event for e in events]
+
+
+def test_a_vow_to_hunt_down_the_attackers_is_a_threat(code_text) -> None:
+    events = events_of(code_text, "The governor vowed to hunt down the gunmen who raided the camp.")
+    assert [(e.event, e.mode) for e in events if e.event != "ASSAULT"] == [("THREATEN", "violence")]
