@@ -303,3 +303,13 @@ def test_having_fought_in_a_war_is_no_incident(code_text) -> None:
 def test_a_vow_to_hunt_down_the_attackers_is_a_threat(code_text) -> None:
     events = events_of(code_text, "The governor vowed to hunt down the gunmen who raided the camp.")
     assert [(e.event, e.mode) for e in events if e.event != "ASSAULT"] == [("THREATEN", "violence")]
+
+
+def test_a_participle_continues_the_act_told_before_it_not_the_main_clause(code_text) -> None:
+    events = events_of(
+        code_text,
+        "The regional government declared a day of mourning after gunmen attacked a market "
+        "near Kassala, killing at least 14 traders.",
+    )
+    attacks = [e for e in events if e.event == "ASSAULT"]
+    assert attacks and all([a.text for a in e.actor] == ["gunmen"] for e in attacks)

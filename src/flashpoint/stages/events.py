@@ -765,7 +765,7 @@ def _find_participants(
         elif patient is not None:
             candidate.recipient_heads = _participants(patient)
     else:
-        subject = subject_of(token)
+        subject = _nearer_doer(token, candidate, by_token) or subject_of(token)
         if (
             subject is not None
             and subject.dep_ == "conj"
@@ -824,6 +824,29 @@ def _find_participants(
         obj = first_child(governor.token, "dobj")
         if obj is not None:
             candidate.recipient_heads = _participants(obj)
+
+
+def _nearer_doer(
+    token: Token, candidate: Candidate, by_token: dict[int, Candidate]
+) -> Token | None:
+    """ "declared mourning after gunmen attacked a market, killing 31": a participle the parser
+    hung on the main verb continues the act of its type told just before it, whose subject
+    is its doer (not the main clause's)."""
+    if token.tag_ != "VBG" or token.dep_ != "advcl":
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
+        return None
+    head = token.head
+    if (other := by_token.get(head.i)) is not None and other.event == candidate.event:
+        return None  # its own head is the act
+    for sibling in sorted(head.children, key=lambda c: -c.i):
+        if sibling.i >= token.i or sibling.dep_ not in ("advcl", "ccomp", "conj"):
+            continue
+        other = by_token.get(sibling.i)
+        if other is None or other.event != candidate.event:
+            return None
+        return next((c for c in sibling.children if c.dep_ == "nsubj"), None)
+    return None
 
 
 @dataclass
