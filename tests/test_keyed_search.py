@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from flashpoint.store import EventFilter, Store
+from flashpoint.store import sqlite as sqlite_module
 from flashpoint.store.actor_days import TRIGGERS as ACTOR_DAY_TRIGGERS
 from flashpoint.store.actor_days import actor_days_problems
 from flashpoint.store.doctor import doctor
@@ -149,6 +150,57 @@ def test_a_replace_without_recursive_triggers_does_not_block_a_later_insert(
     with Store(store_path, read_only=True) as store:
         assert _search(store, "attack") == _scan(store, "attack")
         assert keyed_problems(store.conn) == []
+
+
+@pytest.mark.parametrize("many", [1, 10**9])  # every article query common; none common
+@pytest.mark.parametrize("text_in", ["article", "both"])
+def test_article_search_gives_the_events_of_matching_articles(
+    store_path: Path, monkeypatch, many: int, text_in: str
+) -> None:
+    monkeypatch.setattr(sqlite_module, "ARTICLES_MANY", many)
+    with Store(store_path) as store:
+        with store.conn:  # some articles no longer hold the word
+            store.conn.execute(
+                "UPDATE articles SET text = 'Nothing.', title = 'None' WHERE rowid % 3 = 0"
+            )
+        word = "militia"
+        articles = {
+            r[0]
+            for r in store.conn.execute(
+                "SELECT article_id FROM articles_fts WHERE articles_fts MATCH ?", (word,)
+            )
+        }
+        evidence = {
+            r[0]
+            for r in store.conn.execute(
+                "SELECT event_id FROM events_fts WHERE events_fts MATCH ?", (word,)
+            )
+        }
+        assert articles and len(articles) < store.counts()["articles"]
+        rows = store.conn.execute(
+            "SELECT id, article_id FROM events ORDER BY coalesce(date, ''), article_id, id"
+        ).fetchall()
+        expected = [
+            r["id"]
+            for r in rows
+            if r["article_id"] in articles or (text_in == "both" and r["id"] in evidence)
+        ]
+        where = EventFilter(text=word, text_in=text_in)
+        assert expected and _search_in(store, where) == expected
+        sql, _ = store._event_query(where, "id")
+        assert ("a.id = events.article_id" in sql) == (many == 1)
+        assert store.count_events(where) == len(expected)
+
+
+def _search_in(store: Store, where: EventFilter) -> list[str]:
+    ids: list[str] = []
+    page = EventFilter(**{**where.__dict__, "limit": 5})
+    while True:
+        events, cursor = store.events_page(page)
+        ids += [e.id for e in events]
+        if cursor is None:
+            return ids
+        page = EventFilter(**{**page.__dict__, "cursor": cursor})
 
 
 TIMELINES = (
