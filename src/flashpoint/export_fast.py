@@ -204,7 +204,7 @@ def _may_hold_formula(row: list[Any]) -> bool:
     return joined[:1] in _FORMULA_FIRST or _FORMULA_AFTER.search(joined) is not None
 
 
-def _model_row(record: str, article: Sequence[Any] | None) -> list[Any]:
+def _model_row(record: str | bytes, article: Sequence[Any] | None) -> list[Any]:
     """A record the structs do not take as they are, through the model (export.flat_row)."""
     from flashpoint.export import FLAT_COLUMNS, _csv_value, flat_row
 
@@ -240,7 +240,9 @@ def write_flat_csv(
     decode = _DECODER.decode
     writerow = writer.writerow
     count = 0
-    for rows in store.iter_event_rows(where, "record, article_id", BATCH):
+    # The record as its UTF-8 bytes, which msgspec reads as they are: no str is built for it
+    # (about a tenth of the export's time).
+    for rows in store.iter_event_rows(where, "CAST(record AS BLOB), article_id", BATCH):
         if len(articles) > ARTICLES_KEPT:
             articles.clear()
         _read_articles(store, {row[1] for row in rows}.difference(articles), articles)

@@ -152,3 +152,18 @@ def test_articles_are_read_a_page_at_a_time(tmp_path: Path, example_result) -> N
         store.conn.set_trace_callback(None)
     assert len([s for s in statements if "FROM articles" in s]) == 1
     assert out.getvalue() == _model(db, EventFilter())
+
+
+def test_records_reach_the_decoder_as_bytes(served_db: Path, monkeypatch) -> None:
+    """The fast path reads each record as its UTF-8 bytes (no str made for it first)."""
+    kinds: set[type] = set()
+    decoder = export_fast._DECODER
+
+    class Watching:
+        def decode(self, record: object) -> object:
+            kinds.add(type(record))
+            return decoder.decode(record)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export_fast, "_DECODER", Watching())
+    assert _fast(served_db, EventFilter()) == _model(served_db, EventFilter())
+    assert kinds == {bytes}
