@@ -159,7 +159,7 @@ def test_timeline_json_equals_the_timeline(read_path: Path) -> None:
             EventFilter(include_background=False, since="2024-01-02"),
             EventFilter(quad=4),
             EventFilter(type="ASSAULT"),
-            EventFilter(actor="USA"),  # from the events table
+            EventFilter(actor="USA"),  # from summary_actor_days (migration 12)
         ):
             rows = store.timeline(where)
             live = store.timeline(EventFilter(**{**where.__dict__, "min_confidence": 0.0}))

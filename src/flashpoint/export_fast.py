@@ -204,7 +204,7 @@ def _may_hold_formula(row: list[Any]) -> bool:
     return joined[:1] in _FORMULA_FIRST or _FORMULA_AFTER.search(joined) is not None
 
 
-def _model_row(record: str, article: Sequence[Any] | None) -> list[Any]:
+def _model_row(record: str | bytes, article: Sequence[Any] | None) -> list[Any]:
     """A record the structs do not take as they are, through the model (export.flat_row)."""
     from flashpoint.export import FLAT_COLUMNS, _csv_value, flat_row
 
@@ -237,20 +237,18 @@ def write_flat_csv(
     writer = csv.writer(_Sink(lines.append), lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(FLAT_COLUMNS)
     articles: dict[str, tuple | None] = {}
-    article_sql = f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE id = ?"
     decode = _DECODER.decode
     writerow = writer.writerow
     count = 0
-    for rows in store.iter_event_rows(where, "record, article_id", BATCH):
+    # The record as its UTF-8 bytes, which msgspec reads as they are: no str is built for it
+    # (about a tenth of the export's time).
+    for rows in store.iter_event_rows(where, "CAST(record AS BLOB), article_id", BATCH):
         if len(articles) > ARTICLES_KEPT:
             articles.clear()
+        _read_articles(store, {row[1] for row in rows}.difference(articles), articles)
         for found_row in rows:
             record, article_id = found_row[0], found_row[1]
-            if article_id in articles:
-                article = articles[article_id]
-            else:
-                found = store.conn.execute(article_sql, (article_id,)).fetchone()
-                article = articles[article_id] = tuple(found) if found else None
+            article = articles[article_id]
             try:
                 row = _row(decode(record), article)
                 suspect = escape is not None and _may_hold_formula(row)
@@ -267,6 +265,28 @@ def write_flat_csv(
         lines.clear()
     out.write("".join(lines))  # the header of an empty export
     return count
+
+
+ARTICLES_PER_QUERY = 500
+"""Article ids looked up per query (SQLite's default limit on parameters is far above)."""
+
+
+def _read_articles(store: Any, ids: set[str], into: dict[str, tuple | None]) -> None:
+    """The ARTICLE_COLUMNS of these articles (None for one not stored), a few queries for a
+    page of events rather than one per article: a page sorted by date holds events of
+    thousands of articles."""
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), ARTICLES_PER_QUERY):
+        chunk = wanted[start : start + ARTICLES_PER_QUERY]
+        found = store.conn.execute(
+            f"SELECT id, {', '.join(ARTICLE_COLUMNS)} FROM articles"
+            f" WHERE id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        )
+        for row in found:
+            into[row[0]] = tuple(row[1:])
+    for article_id in wanted:
+        into.setdefault(article_id, None)
 
 
 class _Sink:

@@ -135,3 +135,35 @@ def test_structs_mirror_the_model() -> None:
                 assert field.default_factory() == default, (name, field.name)
             else:
                 assert fields[field.name].is_required(), (name, field.name)
+
+
+def test_articles_are_read_a_page_at_a_time(tmp_path: Path, example_result) -> None:
+    """A page of events, sorted by date, holds events of many articles: their columns are
+    read in one query per page, not one query per article."""
+    from test_scale import fill
+
+    db = tmp_path / "many.db"
+    fill(db, example_result, range(12))
+    statements: list[str] = []
+    out = io.BytesIO()
+    with Store(db, read_only=True) as store:
+        store.conn.set_trace_callback(statements.append)
+        write_export(store, EventFilter(), "csv", out)
+        store.conn.set_trace_callback(None)
+    assert len([s for s in statements if "FROM articles" in s]) == 1
+    assert out.getvalue() == _model(db, EventFilter())
+
+
+def test_records_reach_the_decoder_as_bytes(served_db: Path, monkeypatch) -> None:
+    """The fast path reads each record as its UTF-8 bytes (no str made for it first)."""
+    kinds: set[type] = set()
+    decoder = export_fast._DECODER
+
+    class Watching:
+        def decode(self, record: object) -> object:
+            kinds.add(type(record))
+            return decoder.decode(record)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export_fast, "_DECODER", Watching())
+    assert _fast(served_db, EventFilter()) == _model(served_db, EventFilter())
+    assert kinds == {bytes}

@@ -9,10 +9,13 @@ Checks, in order:
                 version the objects present call for, e.g. a store whose version was reset to 1
                 while every table exists (the race of Flashpoint before the migration lock).
     full-text   events_fts and articles_fts hold exactly one row per event and per article,
-                their triggers exist, and FTS5's own integrity check passes. Repaired by
-                rebuilding both indexes and their triggers from the events and articles tables.
-    summaries   the actor-code and coordinate indexes and the daily summaries (summaries.py)
-                equal a recomputation from the events table. Repaired by rebuilding them.
+                their triggers exist, and FTS5's own integrity check passes; from version 11,
+                each row's rowid is its record's and the triggers keep it so (a VACUUM may
+                renumber rowids: keyed_search.py). Repaired by rebuilding both indexes and
+                their triggers from the events and articles tables.
+    summaries   the actor-code and coordinate indexes and the daily summaries (summaries.py,
+                query_indexes.py, actor_days.py) equal a recomputation from the events table.
+                Repaired by rebuilding them.
 
 Every repair runs in one transaction that holds the write lock, so a repair that fails or is
 interrupted changes nothing.
@@ -26,11 +29,12 @@ from functools import cache
 from pathlib import Path
 
 from flashpoint.errors import StoreError
+from flashpoint.store.actor_days import actor_days_problems, rebuild_actor_days
+from flashpoint.store.keyed_search import KEYED_VERSION, keyed_problems, rebuild_keyed_full_text
 from flashpoint.store.migrations import (
     FULL_TEXT_TABLES,
     MIGRATIONS,
     SCHEMA_VERSION,
-    rebuild_full_text_search,
 )
 from flashpoint.store.query_indexes import rebuild_timeline, timeline_problems
 from flashpoint.store.sqlite import BUSY_TIMEOUT, open_read_only, store_error, writable
@@ -136,6 +140,9 @@ def _full_text_problems(conn: sqlite3.Connection) -> list[str]:
     lacking = sorted(name for name in triggers if ("trigger", name) not in present)
     if lacking:
         problems.append(f"triggers missing: {', '.join(lacking)}")
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version >= KEYED_VERSION and not problems:
+        problems += keyed_problems(conn)
     return problems
 
 
@@ -233,7 +240,11 @@ def _doctor(conn: sqlite3.Connection, report: Report, repair: bool) -> None:
     )
     report.findings.append(fts)
 
-    summary_problems_found = summary_problems(conn) + timeline_problems(conn) if schema.ok else []
+    summary_problems_found = (
+        summary_problems(conn) + timeline_problems(conn) + actor_days_problems(conn)
+        if schema.ok
+        else []
+    )
     summaries = Finding(
         "summaries",
         not summary_problems_found,
@@ -263,11 +274,13 @@ def _doctor(conn: sqlite3.Connection, report: Report, repair: bool) -> None:
         ]
         for _number, apply in steps:
             apply(conn)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")  # what is checked next
         if _full_text_problems(conn):
-            rebuild_full_text_search(conn)
+            rebuild_keyed_full_text(conn)
         if not summaries.ok:
             rebuild_scale_tables(conn)
             rebuild_timeline(conn)  # its triggers were on the summary_daily just rebuilt
+            rebuild_actor_days(conn)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:

@@ -32,7 +32,8 @@ def _initial(conn: sqlite3.Connection) -> None:
 # Rows are keyed by the record's id (not rowid: VACUUM may renumber rowids) and kept in step by
 # triggers, so every writer keeps the index current without knowing of it. A REPLACE leaves a
 # stale row behind (delete triggers do not fire on REPLACE); queries select ids with
-# `IN (SELECT ... MATCH ...)`, which makes such a row harmless.
+# `IN (SELECT ... MATCH ...)`, which makes such a row harmless. Migration 11 (keyed_search.py)
+# rebuilds both tables keyed by the records' rowids.
 
 
 def _names(record: str, side: str) -> str:
@@ -97,17 +98,14 @@ SELECT id, {_event_fts_values("record")} FROM events;
 def _full_text_search(conn: sqlite3.Connection) -> None:
     """Create (or re-create) the full-text tables and triggers and index what is stored.
 
-    Idempotent: whatever an earlier, interrupted or concurrent run left is dropped first. Also
-    the repair `flashpoint doctor` applies to an index out of step with its tables."""
+    Idempotent: whatever an earlier, interrupted or concurrent run left is dropped first.
+    (Migration 11 builds the index again, keyed by rowid; doctor repairs with that one.)"""
     for trigger in FULL_TEXT_TRIGGERS:
         conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     for table in FULL_TEXT_TABLES:
         conn.execute(f"DROP TABLE IF EXISTS {table}")
     for statement in _statements(FULL_TEXT_SEARCH_SQL):
         conn.execute(statement)
-
-
-rebuild_full_text_search = _full_text_search
 
 
 def _statements(script: str) -> list[str]:
@@ -199,6 +197,22 @@ def _query_indexes(conn: sqlite3.Connection) -> None:
     create_query_indexes(conn)
 
 
+def _fts_rowid(conn: sqlite3.Connection) -> None:
+    """The full-text index again, each row keyed by the rowid of the event or article it
+    indexes (keyed_search.py documents why)."""
+    from flashpoint.store.keyed_search import rebuild_keyed_full_text
+
+    rebuild_keyed_full_text(conn)
+
+
+def _actor_days(conn: sqlite3.Connection) -> None:
+    """Events and score per actor code, day, quad class and flags: the timeline of one actor
+    (actor_days.py documents the table)."""
+    from flashpoint.store.actor_days import rebuild_actor_days
+
+    rebuild_actor_days(conn)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "0001_initial", _initial),
     (2, "0002_full_text_search", _full_text_search),
@@ -210,5 +224,7 @@ MIGRATIONS: list[Migration] = [
     (8, "0008_scale", _scale),
     (9, "0009_export_store", _export_store),
     (10, "0010_query_indexes", _query_indexes),
+    (11, "0011_fts_rowid", _fts_rowid),
+    (12, "0012_actor_days", _actor_days),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -29,7 +29,9 @@ from flashpoint.model import (
     LinkedEvent,
     Quote,
 )
+from flashpoint.store.actor_days import actor_timeline_answers
 from flashpoint.store.fulltext import snippet
+from flashpoint.store.keyed_search import KEYED_VERSION
 from flashpoint.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from flashpoint.store.query_indexes import acled_clause, timeline_summary_answers
 from flashpoint.store.summaries import FLAG_BACKGROUND, FLAG_HYPOTHETICAL, FLAG_NEGATED, TOTAL
@@ -65,6 +67,9 @@ once and sync less often (about 40 MB of WAL at most; the last writer to close e
 MANY = 20_000
 """An actor code or a box matching more events than this is tested row by row along the sort's
 index rather than looked up (see StoreQueries._code_clause)."""
+ARTICLES_MANY = 2_000
+"""A full-text query matching this many articles or more is tested per event along the sort's
+index rather than its articles' ids looked up (see StoreQueries._article_clause)."""
 MAP_ID_ROWS = 20_000
 """The map reads event ids from this many of its newest summary rows at most."""
 COUNT_CAP = 10_000
@@ -274,23 +279,64 @@ class StoreQueries:
                 common = self._many(
                     "SELECT 1 FROM events_fts WHERE events_fts MATCH ?", [where.text]
                 )
+                # Keyed by rowid (keyed_search.py): a set of integers, tested against the
+                # rowid of each entry of the sort's index (`+`: not looked up one by one) when
+                # many match, else the matches looked up by rowid and sorted.
                 searches.append(
                     ("+" if common else "")
-                    + "id IN (SELECT event_id FROM events_fts WHERE events_fts MATCH ?)"
+                    + (
+                        "rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"
+                        if self._keyed_search()
+                        else "id IN (SELECT event_id FROM events_fts WHERE events_fts MATCH ?)"
+                    )
                 )
                 params.append(where.text)
             if where.text_in in ("article", "both"):
-                searches.append(
-                    "article_id IN (SELECT article_id FROM articles_fts WHERE articles_fts MATCH ?)"
-                )
+                searches.append(self._article_clause(where.text))
                 params.append(where.text)
             clauses.append("(" + " OR ".join(searches) + ")")
         return clauses, params
 
-    def _many(self, sql: str, params: Sequence[object]) -> bool:
-        """Whether a query gives more than MANY rows (counted no further)."""
-        found = self.conn.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT ?)", [*params, MANY])
-        return int(found.fetchone()[0]) >= MANY
+    def _keyed_search(self) -> bool:
+        """Whether the full-text rows are keyed by the records' rowids (migration 11; a store
+        opened read-only may predate it)."""
+        known: dict[str, bool] = self.__dict__.setdefault("_tables_known", {})
+        if "keyed search" not in known:
+            version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+            known["keyed search"] = version >= KEYED_VERSION
+        return known["keyed search"]
+
+    def _article_match(self, column: str) -> str:
+        """A query of the `column` (id or rowid) of the articles whose title or text match a
+        full-text query (its one parameter)."""
+        if not self._keyed_search():
+            found = "SELECT article_id FROM articles_fts WHERE articles_fts MATCH ?"
+            return found if column == "id" else f"SELECT rowid FROM articles WHERE id IN ({found})"
+        found = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+        return found if column == "rowid" else f"SELECT id FROM articles WHERE rowid IN ({found})"
+
+    def _article_clause(self, text: str) -> str:
+        """The events whose article matches a full-text query (its one parameter). Few
+        matching articles: their ids are looked up, and their events through events_article.
+        Many (the article ids of 37,000 of 70,000 articles took 70-190 ms to read, the wide
+        rows of the articles table each a page): each event met along the sort's index looks
+        its article's rowid up in the narrow index of article ids and tests it against the
+        matches' rowids, and the walk stops at the page's last row."""
+        if self._keyed_search() and self._many(
+            "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?", [text], ARTICLES_MANY
+        ):
+            return (
+                "(SELECT a.rowid FROM articles AS a WHERE a.id = events.article_id)"
+                " IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+            )
+        return f"article_id IN ({self._article_match('id')})"
+
+    def _many(self, sql: str, params: Sequence[object], many: int | None = None) -> bool:
+        """Whether a query gives at least `many` rows (MANY unless given; counted no
+        further)."""
+        many = MANY if many is None else many
+        found = self.conn.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT ?)", [*params, many])
+        return int(found.fetchone()[0]) >= many
 
     def _code_clause(self, code: str, sides: str) -> str:
         """The actor-code filter. A code that few events carry drives the query (its events
@@ -345,7 +391,7 @@ class StoreQueries:
         """The timeline's query over the summaries, or None when they cannot answer it."""
         summary = summary_clauses(where, by_day=True)
         if summary is None:
-            return None
+            return self._actor_timeline(where)
         table = "summary_daily"
         if timeline_summary_answers(where) and self._has_table("summary_timeline"):
             table = "summary_timeline"  # a row per day, class and flags (query_indexes.py)
@@ -353,6 +399,21 @@ class StoreQueries:
             "SELECT day AS date, quad AS quad_code, SUM(events) AS events, SUM(score) AS score"
             f" FROM {table} WHERE {summary[0]} GROUP BY day, quad ORDER BY day, quad",
             summary[1],
+        )
+
+    def _actor_timeline(self, where: EventFilter) -> tuple[str, list[object]] | None:
+        """The timeline of one actor code from summary_actor_days (actor_days.py), or None when
+        it cannot answer (other filters, or a store from before it)."""
+        if not actor_timeline_answers(where) or not self._has_table("summary_actor_days"):
+            return None
+        rest = summary_clauses(EventFilter(**{**where.__dict__, "actor": None}), by_day=True)
+        if rest is None:
+            return None
+        return (
+            "SELECT day AS date, quad AS quad_code, SUM(events) AS events, SUM(score) AS score"
+            f" FROM summary_actor_days WHERE code = ? AND {rest[0]}"
+            " GROUP BY day, quad ORDER BY day, quad",
+            [str(where.actor).upper(), *rest[1]],
         )
 
     def timeline_json(self, where: EventFilter) -> bytes:
@@ -665,9 +726,7 @@ class StoreQueries:
         clauses: list[str] = []
         params: list[object] = []
         if text:
-            clauses.append(
-                "a.id IN (SELECT article_id FROM articles_fts WHERE articles_fts MATCH ?)"
-            )
+            clauses.append(f"a.rowid IN ({self._article_match('rowid')})")
             params.append(text)
         if status:
             clauses.append("a.status = ?")
