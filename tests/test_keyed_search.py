@@ -206,7 +206,7 @@ def _search_in(store: Store, where: EventFilter) -> list[str]:
 TIMELINES = (
     EventFilter(actor="USA"),
     EventFilter(actor="usa", since="2024-01-02"),
-    EventFilter(actor="IRQ", until="2024-01-02", quad=4),
+    EventFilter(actor="IRQ", until="2024-01-05", quad=4),
     EventFilter(actor="USA", include_background=False, include_negated=False),
 )
 
