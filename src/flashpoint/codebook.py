@@ -163,7 +163,9 @@ FLAT: dict[str, str] = {
     "conflict, 4 material conflict",
     "event_scale": "PLOVER conflict-cooperation score of the type/mode (-10..10, Goldstein-like)",
     "cameo_root": "CAMEO root code (2 digits) of the type",
-    "confidence": "0..1: how sure the rule that coded it is (not a calibrated probability)",
+    "confidence": "0..1: the record screen's probability that the record is an incident an "
+    "analyst codes (learned from articles coded for the project; the rule's own confidence "
+    "when the screen is off)",
     "negated": "flag (see Flags)",
     "hypothetical": "flag (see Flags)",
     "future": "flag (see Flags)",
