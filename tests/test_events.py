@@ -313,3 +313,10 @@ def test_a_participle_continues_the_act_told_before_it_not_the_main_clause(code_
     )
     attacks = [e for e in events if e.event == "ASSAULT"]
     assert attacks and all([a.text for a in e.actor] == ["gunmen"] for e in attacks)
+
+
+def test_who_describes_or_hears_an_act_takes_no_part_in_it(code_text) -> None:
+    events = events_of(code_text, "Villagers in Kunduz described the raid to reporters.")
+    assert all("Villagers" not in [a.text for a in e.actor] for e in events)
+    asked = events_of(code_text, "He asked that his name not be published for fear of reprisals.")
+    assert [e.event for e in asked] == []

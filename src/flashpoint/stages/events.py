@@ -659,7 +659,11 @@ def _find_participants(
                 for pobj in children(t, "pobj")
             ]
             candidate.recipient_heads = _participants(targets[0]) if targets else []
-        elif token.dep_ in ("dobj", "attr") and token.head.pos_ in ("VERB", "AUX"):
+        elif (
+            token.dep_ in ("dobj", "attr")
+            and token.head.pos_ in ("VERB", "AUX")
+            and token.head.lemma_.lower() not in lexicon.words("witness_verbs")
+        ):
             subject = subject_of(token.head)
             if subject is not None and token.head.lemma_.lower() not in _PATIENT_VERBS:
                 candidate.actor_heads = _participants(subject)
