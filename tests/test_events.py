@@ -320,3 +320,11 @@ def test_who_describes_or_hears_an_act_takes_no_part_in_it(code_text) -> None:
     assert all("Villagers" not in [a.text for a in e.actor] for e in events)
     asked = events_of(code_text, "He asked that his name not be published for fear of reprisals.")
     assert [e.event for e in asked] == []
+
+
+def test_a_road_that_reopened_is_no_act_and_others_warning_comment(code_text) -> None:
+    assert events_of(code_text, "Officials said the mountain road had reopened.") == []
+    warned = events_of(code_text, "Others warn that the unrest could spread to the coast.")
+    assert [e.event for e in warned if not (e.negated or e.hypothetical)] == []
+    border = events_of(code_text, "Norway reopened the border crossing on Monday.")
+    assert [(e.event, e.mode) for e in border] == [("RETREAT", "access")]
