@@ -328,3 +328,11 @@ def test_a_road_that_reopened_is_no_act_and_others_warning_comment(code_text) ->
     assert [e.event for e in warned if not (e.negated or e.hypothetical)] == []
     border = events_of(code_text, "Norway reopened the border crossing on Monday.")
     assert [(e.event, e.mode) for e in border] == [("RETREAT", "access")]
+
+
+def test_the_threatened_is_the_one_the_threatened_act_is_done_to(code_text) -> None:
+    hunt = events_of(code_text, "The governor vowed that the raiders would be hunted down.")
+    (threat,) = [e for e in hunt if e.event == "THREATEN"]
+    assert [r.text for r in threat.recipient] == ["the raiders"]
+    regain = events_of(code_text, "The junta vowed to regain control of the whole province.")
+    assert all(not e.recipient for e in regain if e.event == "THREATEN")

@@ -1302,6 +1302,14 @@ def _build_event(
             recipients = _actors(
                 analyzed, segment, _threatened_by_condition(token, lexicon), resolver, lexicon
             )
+        if not recipients:
+            # "vowed to hunt down the gunmen", "vowed the killers would be hunted down": the
+            # threatened is the one the act threatened is done to
+            patients = _actors(
+                analyzed, segment, _threatened_in_complement(token), resolver, lexicon
+            )
+            # someone, not something ("vowed to regain control of the country")
+            recipients = [a for a in patients if a.code or a.sector]
     if demanded and not negated and lexicon.types[event_type].quad in (1, 2, 4):
         # "said Qatar must mediate": the speaker demands it of Qatar (REQUEST).
         mode = lexicon.mode_when_governing("REQUEST", event_type, mode)
@@ -1541,6 +1549,20 @@ def _agentive(candidate: Candidate, lexicon: Lexicon) -> bool:
         return True
     heads = {t.lemma_.lower() for t in candidate.actor_heads}
     return not heads & (lexicon.words("non_agent_causes") | lexicon.words("non_agent_texts"))
+
+
+def _threatened_in_complement(token: Token) -> list[Token]:
+    """The patient of the act a threat announces: the object of "vowed to hunt down X", the
+    passive subject of "vowed that X would be hunted down"."""
+    clause = next((c for c in token.children if c.dep_ in ("xcomp", "ccomp")), None)
+    for _ in range(2):  # "vowed to try to catch X"
+        if clause is None or clause.pos_ not in ("VERB", "AUX"):
+            return []
+        patient = next((c for c in clause.children if c.dep_ in ("nsubjpass", "dobj")), None)
+        if patient is not None:
+            return _participants(patient)
+        clause = next((c for c in clause.children if c.dep_ == "xcomp"), None)
+    return []
 
 
 def _war_toll(candidate: Candidate, lexicon: Lexicon) -> bool:
