@@ -336,3 +336,9 @@ def test_the_threatened_is_the_one_the_threatened_act_is_done_to(code_text) -> N
     assert [r.text for r in threat.recipient] == ["the raiders"]
     regain = events_of(code_text, "The junta vowed to regain control of the whole province.")
     assert all(not e.recipient for e in regain if e.event == "THREATEN")
+
+
+def test_what_is_rejected_or_condemned_names_its_owner_as_recipient(code_text) -> None:
+    events = events_of(code_text, "Norway condemned Sylvania's decision to close the border.")
+    (condemned,) = [e for e in events if e.event == "ACCUSE"]
+    assert [r.text for r in condemned.recipient] == ["Sylvania"]
