@@ -29,12 +29,6 @@ from flashpoint.model import Actor
 from flashpoint.resources import data_path
 
 MODEL_FILE = "models/record_screen.json"
-TYPES = (
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
-)  # fmt: skip
-DATE_PRECISIONS = ("day", "week", "month", "year", "published")
-PLACE_BASES = ("clause", "sentence", "paragraph", "article", "country")
 TRIGGER_DEPS = ("ROOT", "ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "pcomp", "pobj",
                 "dobj", "nsubj", "nsubjpass", "parataxis", "amod", "compound")  # fmt: skip
 TRIGGER_TAGS = ("VBD", "VBN", "VBZ", "VBP", "VB", "VBG", "NN", "NNS")
