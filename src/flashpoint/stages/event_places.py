@@ -8,7 +8,7 @@ chooses among them, by the events' clauses and the uses of each name.
 An event's place comes from its own clause, then its sentence, then its paragraph, then
 (material events only) the place other mentions of the same kind of event in the article got
 or the lede's place, then the article's main country; `basis` says which. A toponym used as
-an actor is never a place: subjects ("Washington said"), possessives ("Iraq's army") and
+an actor is never a place: subjects ("Oslo said"), possessives ("Norway's army") and
 modifiers of actor nouns ("the Baghdad government"), stances ("anti-Syria"), the event's own
 actor, and toponyms after "between", "with", "against" (FORMATS.md §3.3). Verbal events
 (PLOVER quads 1 and 3) get a place only from their own clause: a statement is not placed at
@@ -326,13 +326,13 @@ def _contains_token(root: Token, token: Token) -> bool:
 
 
 def _use(toponym: Toponym, segment: Segment, gazetteer: Gazetteer) -> str:
-    """How a toponym is used: "actor" (stands for a government or people: "Washington said"),
+    """How a toponym is used: "actor" (stands for a government or people: "Oslo said"),
     "locative" (where: "in Baghdad", "the city of Kirkuk", "off the coast of Yemen"), or
     "other" (an object or modifier that may still be a place)."""
     doc = segment.doc
     root = doc[toponym.token_start : toponym.token_end].root
     seen = 0
-    while root.dep_ in ("conj", "appos") and seen < 5:  # "Washington and Baghdad forged"
+    while root.dep_ in ("conj", "appos") and seen < 5:  # "Oslo and Stockholm forged"
         root = root.head
         seen += 1
     dep, head = root.dep_, root.head

@@ -1484,7 +1484,7 @@ def _same_actor(actor: Actor, others: list[Actor]) -> bool:
 
 
 def _same_entity(actor: Actor, others: list[Actor]) -> bool:
-    """Resolved to the same entity as one of `others` ("Washington and Baghdad forged their
+    """Resolved to the same entity as one of `others` ("Oslo and Stockholm forged their
     partnership": "their" is no recipient)."""
     return actor.code is not None and any(
         (o.code, o.sector, o.name) == (actor.code, actor.sector, actor.name) for o in others
@@ -1504,7 +1504,7 @@ def _same_party(one: Actor, other: Actor) -> bool:
 def _speaker_person(actors: list[Actor], token: Token) -> bool:
     """In the speaker's own quoted words "they" are others: in "“They came on motorbikes and
     fired,” said a trader" the gunmen fired, not the trader (a body quoted speaks of itself
-    as "we", of its head as "he": "“He urged ...,” a White House statement said"). Told
+    as "we", of its head as "he": "“He urged ...,” the presidency said in a statement"). Told
     indirectly, "they" is the speaker too ("the rebels said they had shelled ...")."""
     if not _inside_quotation(token):
         return True

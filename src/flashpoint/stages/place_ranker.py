@@ -159,7 +159,7 @@ CONTEXT_PRESENT_BONUS = 1.0
 ALTERNATE_NAME_PENALTY = 2.0
 TOWN_OVER_PROVINCE = 1.5
 # ... for an admin1 unit only when that town is the country's capital or is inside the unit
-# and holds this share of its people: "Washington", "Baghdad", "Kirkuk", not "Delaware" (a town
+# and holds this share of its people: "Oslo", "Kassala", not "Delaware" (a town
 # in Ohio) or "Montana" (Montana City, 2,700 people).
 TOWN_SHARE_OF_PROVINCE = 0.1
 ADMIN1_CONTEXT_BONUS = 1.0
@@ -278,7 +278,7 @@ class ArticleFeatures:
     def score(self, entry: GazetteerEntry, toponym: Toponym) -> float:
         """Population and feature, less the penalties for unlikely readings, plus the
         article's country context: a bonus if the article names the country at all (this name
-        included: the famous London, not a London in Ohio, in an American article), and one for
+        included: the Nigerian Lagos, not the one in Portugal, in a Nigerian article), and one for
         the share of its other names in that country."""
         rest, total = self.others[place_key(toponym.text)]
         key = place_key(toponym.text)
@@ -325,7 +325,7 @@ class ArticleFeatures:
 
     def like_the_list(self, run: list[Toponym]) -> None:
         """In a list of countries or of one country's admin1 units, a name that may be either
-        is one too: "Ohio, Oregon, Washington and Wyoming" are states, not towns or the
+        is one too: "Ohio, Oregon, Nevada and Wyoming" are states, not towns or the
         capital."""
         for toponym in run:
             if len(toponym.candidates) < 2:
@@ -439,7 +439,7 @@ def _town_named_alike(entry: GazetteerEntry, candidates: list[GazetteerEntry]) -
         and c.country == entry.country
         and (
             entry.feature == "admin2"
-            or c.feature == "capital"  # "Washington": the capital, not the state
+            or c.feature == "capital"  # "Mexico": the capital, not the state
             or (
                 c.admin1 == entry.admin1
                 and c.population >= TOWN_SHARE_OF_PROVINCE * entry.population
