@@ -21,13 +21,11 @@ from __future__ import annotations
 
 import sqlite3
 
-from flashpoint.store.migrations import _event_fts_values, _statements
-
-FULL_TEXT_TABLES = ("events_fts", "articles_fts")
-FULL_TEXT_TRIGGERS = tuple(
-    f"{table}_fts_{action}"
-    for table in ("events", "articles")
-    for action in ("insert", "delete", "update")
+from flashpoint.store.migrations import (
+    FULL_TEXT_TABLES,
+    FULL_TEXT_TRIGGERS,
+    _event_fts_values,
+    _statements,
 )
 
 # OR REPLACE: a connection without recursive triggers may replace a row without firing the
