@@ -342,3 +342,53 @@ def test_what_is_rejected_or_condemned_names_its_owner_as_recipient(code_text) -
     events = events_of(code_text, "Norway condemned Sylvania's decision to close the border.")
     (condemned,) = [e for e in events if e.event == "ACCUSE"]
     assert [r.text for r in condemned.recipient] == ["Sylvania"]
+
+
+def asserted(events: list) -> list:
+    return [e for e in events if not (e.negated or e.hypothetical)]
+
+
+def test_an_act_said_to_be_imminent_or_near_has_not_happened(code_text) -> None:
+    offensive = events_of(code_text, "An army offensive on the rebel town of Kassala is imminent.")
+    assert [e.event for e in offensive] == ["ASSAULT"]
+    assert asserted(offensive) == []
+    deal = events_of(code_text, "Officials in Oslo said a deal to end the strike was near.")
+    assert [e.event for e in asserted(deal) if e.event == "AGREE"] == []
+    done = events_of(code_text, "Troops launched an offensive on the rebel town of Kassala.")
+    assert [e.event for e in asserted(done)] == ["ASSAULT"]
+
+
+def test_a_warning_of_what_an_act_would_cause_is_no_threat(code_text) -> None:
+    outcome = events_of(
+        code_text,
+        "The envoy warned on Tuesday that an army assault on Kassala would lead to a famine.",
+    )
+    assert [e.event for e in outcome if e.event == "THREATEN"] == []
+    response = events_of(
+        code_text,
+        "The army warned that any attack on Kassala would lead to a swift response.",
+    )
+    assert [e.event for e in response if e.event == "THREATEN"] == ["THREATEN"]
+
+
+def test_a_threat_named_as_a_thing_is_no_new_threat(code_text) -> None:
+    thing = events_of(code_text, "Norway wants a stable neighbour to reduce the Sylvanian threat.")
+    assert [e.event for e in thing if e.event == "THREATEN"] == []
+    referred = events_of(code_text, "The envoy's warning came after a week of talks in Oslo.")
+    assert [e.event for e in referred if e.event == "THREATEN"] == []
+    issued = events_of(code_text, "The army issued a warning to the rebels in Kassala.")
+    assert "THREATEN" in [e.event for e in issued]
+    faced = events_of(code_text, '"They must surrender or face the consequences," he said.')
+    assert "THREATEN" in [e.event for e in faced]
+
+
+def test_the_aim_of_a_struggle_is_not_an_act(code_text) -> None:
+    aim = events_of(code_text, "The valley is held by rebels fighting to overthrow the junta.")
+    assert [e.event for e in asserted(aim) if e.recipient] == []
+    began = events_of(code_text, "Rebels began to shell the town of Kassala on Monday.")
+    assert [e.event for e in asserted(began)] == ["ASSAULT"]
+
+
+def test_a_facility_that_closes_takes_no_part_in_an_event(code_text) -> None:
+    closed = events_of(code_text, "Two hospitals in Kassala suspended operations on Monday.")
+    assert closed == []

@@ -1258,6 +1258,10 @@ def _build_event(
         return None
     if not _agentive(candidate, lexicon) or _figurative(candidate, lexicon):
         return None
+    if _warns_of_outcome(candidate, lexicon) or _threat_as_a_thing(candidate, lexicon):
+        return None
+    if candidate.event != "ASSAULT" and _facility_acts(candidate, lexicon):
+        return None
     if candidate.event == "REQUEST" and _asks_a_question(candidate.token):
         return None
 
@@ -1551,6 +1555,14 @@ def _agentive(candidate: Candidate, lexicon: Lexicon) -> bool:
     return not heads & (lexicon.words("non_agent_causes") | lexicon.words("non_agent_texts"))
 
 
+def _facility_acts(candidate: Candidate, lexicon: Lexicon) -> bool:
+    """ "Two hospitals suspended operations", "schools closed": a facility that stops or
+    starts work is no party to a political event (attacks on facilities have them as
+    recipients, not actors)."""
+    heads = {t.lemma_.lower() for t in candidate.actor_heads}
+    return bool(heads) and heads <= lexicon.words("facility_nouns")
+
+
 def _threatened_in_complement(token: Token) -> list[Token]:
     """The patient of the act a threat announces: the object of "vowed to hunt down X", the
     passive subject of "vowed that X would be hunted down"."""
@@ -1596,6 +1608,40 @@ def _figurative(candidate: Candidate, lexicon: Lexicon) -> bool:
         and o.lemma_.lower() in lexicon.words("abstract_nouns")
         for o in objects
     )
+
+
+def _warns_of_outcome(candidate: Candidate, lexicon: Lexicon) -> bool:
+    """ "The envoy warned that an assault would lead to a catastrophe": a prediction of what
+    another's act would cause, not a coercive warning (PLOVER's THREATEN) nor an accusation.
+    A warning that names a response ("would trigger a swift response") stays a threat."""
+    if candidate.event != "THREATEN" or candidate.token.lemma_.lower() != "warn":
+        return False
+    clauses = [c for c in candidate.token.children if c.dep_ == "ccomp"]
+    if not clauses:
+        return False
+    # the predicted clause's own verb ("would lead to"), or a verb joined to it ("and fuel")
+    verbs = {v.lemma_.lower() for c in clauses for v in (c, *c.conjuncts) if v.pos_ == "VERB"}
+    words = set().union(*(lemmas(c.subtree) for c in clauses))
+    return bool(verbs & lexicon.words("outcome_verbs")) and not (
+        words & lexicon.words("response_words")
+    )
+
+
+def _threat_as_a_thing(candidate: Candidate, lexicon: Lexicon) -> bool:
+    """ "The Sylvanian threat", "the envoy's warning came after...", "poses a threat to
+    stability": a threat or warning named as a thing, with no content of its own (nothing
+    threatened, no one warned), characterises or refers back; it is no new event."""
+    token = candidate.token
+    if candidate.event != "THREATEN" or token.lemma_.lower() not in ("threat", "warning"):
+        return False
+    if token.head.lemma_.lower() in lexicon.words("characterising_verbs"):
+        return True
+    if token.dep_ in ("dobj", "attr") and token.head.lemma_.lower() in lexicon.words(
+        "light_verbs"
+    ):
+        return False  # "issued a warning", "made threats"
+    content = ("acl", "relcl", "ccomp", "prep", "advcl", "appos")
+    return not any(c.dep_ in content for c in token.children)
 
 
 def _commentators(actors: list[Actor], lexicon: Lexicon) -> bool:
@@ -1711,7 +1757,7 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
         return True
     if _asked(candidate.token):
         return True
-    if candidate.is_noun and _unrealised_noun(candidate.token, markers):
+    if candidate.is_noun and _unrealised_noun(candidate.token, lexicon):
         return True
     current = token
     for _ in range(4):
@@ -1730,39 +1776,27 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
     return False
 
 
-# Modifiers of an event noun that put the act in the future or in question.
-PLANNED = frozenset(
-    {
-        "planned",
-        "proposed",
-        "upcoming",
-        "scheduled",
-        "forthcoming",
-        "expected",
-        "possible",
-        "potential",
-        "prospective",
-        "mooted",
-        "threatened",
-        "looming",
-        "impending",
-        "imminent",
-    }
-)
-
-
-def _unrealised_noun(noun: Token, markers: frozenset[str]) -> bool:
-    """An event noun for any such act ("any attack on the province") or the subject of what
-    would or will happen ("a major assault would lead to a catastrophe"): not an act that
+def _unrealised_noun(noun: Token, lexicon: Lexicon) -> bool:
+    """An event noun for any such act ("any attack on the province"), one planned or pending
+    ("a proposed ceasefire", "an offensive is imminent", "a deal was near") or the subject of
+    what would or will happen ("a major assault would lead to a catastrophe"): not an act that
     happened."""
+    markers = lexicon.words("hypothetical_markers")
     if any(c.dep_ == "det" and c.lower_ in ("any", "every") for c in noun.children):
         return True
-    if any(c.dep_ in ("amod", "compound") and c.lower_ in PLANNED for c in noun.children):
+    planned = lexicon.words("planned_modifiers")
+    if any(c.dep_ in ("amod", "compound") and c.lower_ in planned for c in noun.children):
         return True  # "the planned meetings", "a proposed ceasefire"
     if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.pos_ in ("VERB", "AUX"):
+        predicate = noun.head
+        if predicate.lemma_.lower() in ("be", "seem", "appear", "look") and any(
+            c.dep_ in ("acomp", "attr", "advmod") and c.lower_ in planned
+            for c in predicate.children
+        ):
+            return True  # "an offensive on the town is imminent", "a deal was near"
         return any(
             c.dep_ == "aux" and (c.lower_ in markers or c.lower_ in ("will", "shall"))
-            for c in noun.head.children
+            for c in predicate.children
         )
     return False
 
@@ -1794,10 +1828,14 @@ def _purpose(verb: Token, lexicon: Lexicon) -> bool:
     if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         return False
     head = verb.head.lemma_.lower()
-    # "began to shell" is the act; after a governing word ("threatened to") it is handled apart.
-    return not (
-        verb.dep_ == "xcomp" and (head in lexicon.words("aspect_verbs") or head in lexicon.verbs)
-    )
+    if verb.dep_ != "xcomp":
+        return True
+    # "began to shell" is the act; after a word that is an event itself ("threatened to",
+    # "forced them to") it is handled apart; after a verb of striving it is the aim
+    # ("fighting to overthrow the government").
+    if head in lexicon.words("aim_verbs"):
+        return True
+    return not (head in lexicon.words("aspect_verbs") or head in lexicon.verbs)
 
 
 def _intended(candidate: Candidate, lexicon: Lexicon) -> bool:
