@@ -1636,9 +1636,7 @@ def _threat_as_a_thing(candidate: Candidate, lexicon: Lexicon) -> bool:
         return False
     if token.head.lemma_.lower() in lexicon.words("characterising_verbs"):
         return True
-    if token.dep_ in ("dobj", "attr") and token.head.lemma_.lower() in lexicon.words(
-        "light_verbs"
-    ):
+    if token.dep_ in ("dobj", "attr") and token.head.lemma_.lower() in lexicon.words("light_verbs"):
         return False  # "issued a warning", "made threats"
     content = ("acl", "relcl", "ccomp", "prep", "advcl", "appos")
     return not any(c.dep_ in content for c in token.children)
