@@ -392,3 +392,19 @@ def test_the_aim_of_a_struggle_is_not_an_act(code_text) -> None:
 def test_a_facility_that_closes_takes_no_part_in_an_event(code_text) -> None:
     closed = events_of(code_text, "Two hospitals in Kassala suspended operations on Monday.")
     assert closed == []
+
+
+def test_disputing_an_account_rejects_it(code_text) -> None:
+    events = events_of(code_text, "Sylvanian officials disputed the Norwegian readout of the call.")
+    assert [e.event for e in events] == ["REJECT"]
+    general = events_of(code_text, "Sylvanian officials disputed with Norway for weeks.")
+    assert "REJECT" not in [e.event for e in general]
+
+
+def test_what_the_speaker_says_others_will_undergo_is_a_threat_to_them(code_text) -> None:
+    events = events_of(code_text, "The governor said the looters would face prosecution.")
+    (threat,) = [e for e in events if e.event == "THREATEN"]
+    assert [a.text for a in threat.actor] == ["The governor"]
+    assert [r.text for r in threat.recipient] == ["the looters"]
+    past = events_of(code_text, "The governor said the looters faced prosecution.")
+    assert "THREATEN" not in [e.event for e in past]

@@ -1285,6 +1285,17 @@ def _build_event(
     negated = negated or omitted
     negated = negated or _denied(candidate)
     if (
+        (future or intended)
+        and not negated
+        and claimed_by is not None
+        and _undergone(token, lexicon)
+    ):
+        # "said the deserters would face trial": what the speaker says others will undergo is
+        # the speaker's threat to them.
+        event_type, mode = "THREATEN", lexicon.mode_when_governing("THREATEN", event_type, mode)
+        others = [a for a in (*actors, *recipients) if not _same_party(a, claimed_by)]
+        actors, recipients = [claimed_by], others
+    if (
         event_type == "THREATEN"
         and candidate.event != "THREATEN"
         and claimed_by is not None
@@ -1608,6 +1619,11 @@ def _figurative(candidate: Candidate, lexicon: Lexicon) -> bool:
         and o.lemma_.lower() in lexicon.words("abstract_nouns")
         for o in objects
     )
+
+
+def _undergone(token: Token, lexicon: Lexicon) -> bool:
+    """An act its clause's subject undergoes: "would face trial", "will face prosecution"."""
+    return token.dep_ == "dobj" and token.head.lemma_.lower() in lexicon.words("undergo_verbs")
 
 
 def _warns_of_outcome(candidate: Candidate, lexicon: Lexicon) -> bool:
