@@ -408,3 +408,22 @@ def test_what_the_speaker_says_others_will_undergo_is_a_threat_to_them(code_text
     assert [r.text for r in threat.recipient] == ["the looters"]
     past = events_of(code_text, "The governor said the looters faced prosecution.")
     assert "THREATEN" not in [e.event for e in past]
+
+
+def test_a_standing_commitment_is_no_act(code_text) -> None:
+    stance = events_of(code_text, "Norway remained committed to its allies in the region.")
+    assert stance == []
+    crimes = events_of(code_text, "Monitors said war crimes were being committed in Kunduz.")
+    assert [e.event for e in crimes] == ["ACCUSE"]
+
+
+def test_what_can_happen_in_general_has_not_happened(code_text) -> None:
+    general = events_of(code_text, "Hired gunmen can supply a government with deniability.")
+    assert asserted(general) == []
+    refused = events_of(code_text, "The rebels said they cannot accept the terms offered in Oslo.")
+    assert [e.event for e in asserted(refused)] == ["REJECT"]
+
+
+def test_a_blow_struck_against_someone_is_a_figure_of_speech(code_text) -> None:
+    events = events_of(code_text, "He said a serious blow had been struck against the insurgents.")
+    assert [e.event for e in events if e.event == "ASSAULT"] == []

@@ -1260,6 +1260,8 @@ def _build_event(
         return None
     if _warns_of_outcome(candidate, lexicon) or _threat_as_a_thing(candidate, lexicon):
         return None
+    if _stance(candidate, lexicon):
+        return None
     if candidate.event != "ASSAULT" and _facility_acts(candidate, lexicon):
         return None
     if candidate.event == "REQUEST" and _asks_a_question(candidate.token):
@@ -1607,12 +1609,14 @@ def _war_toll(candidate: Candidate, lexicon: Lexicon) -> bool:
 
 def _figurative(candidate: Candidate, lexicon: Lexicon) -> bool:
     """A verb of force whose object is an abstraction is a figure of speech: "seized a
-    chance", "fought the trend" (no one was harmed or held)."""
+    chance", "fought the trend", "a blow was struck" (no one was harmed or held)."""
     if candidate.event not in ("ASSAULT", "COERCE") or candidate.is_noun:
         return False
+    objects = [c for c in candidate.token.children if c.dep_ in ("dobj", "nsubjpass")]
+    if any(o.lemma_.lower() in lexicon.words("figurative_objects") for o in objects):
+        return True  # "struck a blow against the insurgents": whoever the blow is against
     if candidate.recipient_heads:
         return False  # someone was hit too ("fired on the militiamen, a development that...")
-    objects = [c for c in candidate.token.children if c.dep_ == "dobj"]
     return bool(objects) and all(
         o.pos_ == "NOUN"
         and o.ent_type_ not in ACTOR_ENTITIES
@@ -1624,6 +1628,26 @@ def _figurative(candidate: Candidate, lexicon: Lexicon) -> bool:
 def _undergone(token: Token, lexicon: Lexicon) -> bool:
     """An act its clause's subject undergoes: "would face trial", "will face prosecution"."""
     return token.dep_ == "dobj" and token.head.lemma_.lower() in lexicon.words("undergo_verbs")
+
+
+def _stance(candidate: Candidate, lexicon: Lexicon) -> bool:
+    """ "Norway remains committed to its allies", "was committed to the defence of...": a
+    participle that states a standing position describes the actor; it is not an act."""
+    token = candidate.token
+    if token.lower_ not in lexicon.words("stance_participles"):
+        return False
+    # committed to someone or something, not to doing something ("committed to withdrawing"
+    # promises an act) and not "crimes were committed in the town" (an act)
+    if not any(
+        c.lower_ == "to" and c.dep_ == "prep" and any(o.dep_ == "pobj" for o in c.children)
+        for c in token.children
+    ):
+        return False
+    if token.dep_ in ("acomp", "oprd", "amod"):
+        return True
+    return any(c.dep_ == "auxpass" for c in token.children) and not any(
+        c.dep_ == "agent" for c in token.children
+    )
 
 
 def _warns_of_outcome(candidate: Candidate, lexicon: Lexicon) -> bool:
@@ -1746,7 +1770,9 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
         if child.dep_ in ("aux", "mark", "advmod") and child.lower_ in markers:
             if reported and child.lower_ in ("would", "'d"):
                 continue  # "said it would never agree": the future of reported speech
-            if child.lower_ == "could" and any(c.dep_ == "neg" for c in token.children):
+            if child.lower_ in ("could", "can", "ca") and any(
+                c.dep_ == "neg" for c in token.children
+            ):
                 continue  # "terms they could not accept": an inability stated, a refusal
             return True
     clause = token
