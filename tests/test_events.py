@@ -427,3 +427,29 @@ def test_what_can_happen_in_general_has_not_happened(code_text) -> None:
 def test_a_blow_struck_against_someone_is_a_figure_of_speech(code_text) -> None:
     events = events_of(code_text, "He said a serious blow had been struck against the insurgents.")
     assert [e.event for e in events if e.event == "ASSAULT"] == []
+
+
+def test_jets_are_scrambled_but_people_scrambling_only_hurry(code_text) -> None:
+    jets = events_of(code_text, "Norway scrambled fighter jets over the Barents Sea on Monday.")
+    assert [e.event for e in jets] == ["MOBILIZE"]
+    hurry = events_of(code_text, "The order left officials in Oslo scrambling to explain it.")
+    assert [e.event for e in hurry if e.event == "MOBILIZE"] == []
+
+
+def test_a_chemical_agent_deployed_is_an_attack(code_text) -> None:
+    events = events_of(code_text, "The junta deployed sarin gas in the suburbs of Kassala.")
+    assert [(e.event, e.mode) for e in events] == [("ASSAULT", "unconventional")]
+    troops = events_of(code_text, "The junta deployed troops to the suburbs of Kassala.")
+    assert [e.event for e in troops] == ["MOBILIZE"]
+
+
+def test_a_town_named_before_an_event_noun_is_where_not_who(code_text) -> None:
+    events = events_of(code_text, "The Kassala offensive began on Monday, officials in Oslo said.")
+    assert all("Kassala" not in [a.text for a in e.actor] for e in events)
+
+
+def test_a_campaign_against_armed_men_is_military(code_text) -> None:
+    events = events_of(code_text, "The army launched a military campaign in Kunduz on Monday.")
+    assert [e.event for e in events] == ["ASSAULT"]
+    union = events_of(code_text, "The union launched a campaign against the pension reform.")
+    assert [e.event for e in union] == ["PROTEST"]

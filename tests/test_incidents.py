@@ -248,7 +248,7 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
             "the militias",
         ),
         # Two verbs share the object after them.
-        ("Police arrested and beat three protesters.", "COERCE", "Police", "three protesters"),
+        ("Police arrested and questioned three protesters.", "COERCE", "Police", "three protesters"),
         # Forces sent to attack: the attack is the news, its target the recipient.
         ("The army sent tanks to shell the town on Monday.", "ASSAULT", "The army", "the town"),
         # Fighting alongside someone is cooperating with them.
@@ -1129,3 +1129,16 @@ def test_a_quote_retelling_the_act_of_the_same_force_is_one_incident(code_text) 
     )
     assert len(found) == 1, [e.evidence.text for e in found]
     assert [r.text for r in found[0].recipient] == ["students"]
+
+
+def test_acts_of_force_told_together_on_the_same_people_are_one_incident(code_text) -> None:
+    events = code_text(
+        "The militia said it had captured and killed four soldiers near Kassala on Monday.",
+        published="2024-05-07",
+    ).events
+    assert [e.event for e in events] == ["ASSAULT"]
+    apart = code_text(
+        "Police arrested 20 protesters in Lyon and fired tear gas at the crowd.",
+        published="2024-05-07",
+    ).events
+    assert sorted(e.event for e in apart) == ["ASSAULT", "COERCE"]

@@ -608,6 +608,18 @@ def _series_verb(noun: Token, lexicon: Lexicon) -> Token | None:
     return None
 
 
+def _place_modifier(actor: Actor, noun: Token, segment) -> bool:  # type: ignore[no-untyped-def]
+    """ "The Kassala offensive": a town named before an event noun says where, not who. A
+    state, its capital or a people ("the Sylvanian offensive") stays the actor; a town is
+    known as a place only (resolved through the gazetteer, not the actor dictionary)."""
+    if actor.matched_by != "place":
+        return False
+    return any(
+        child.dep_ in ("compound", "amod") and segment.char_span(child)[0] == actor.start
+        for child in noun.children
+    )
+
+
 def _own_actor(noun: Token, source: bool = True) -> Token | None:
     """The actor an event noun carries itself: "Hamas's attack", "an Israeli airstrike",
     "strikes by U.S. forces", "condemnation from Chile" (`source`: "from" names who)."""
@@ -1221,6 +1233,8 @@ def _build_event(
         speaker_head = None  # "nobody knows what was agreed": no one says so
 
     actors = _actors(analyzed, segment, candidate.actor_heads, resolver, lexicon)
+    if candidate.is_noun:
+        actors = [a for a in actors if not _place_modifier(a, token, segment)]
     means = candidate.actor_span_override
     if not actors and means is not None and not _thing(means, lexicon):
         actors = resolver.actors_for(analyzed, segment, phrase_span(means))

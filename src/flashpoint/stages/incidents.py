@@ -70,7 +70,8 @@ def group_incidents(analyzed: AnalyzedArticle) -> None:
     """Replace the article's event mentions with one event per incident."""
     text = analyzed.article.text
     incidents: list[Incident] = []
-    for event in sorted(analyzed.events, key=lambda e: (e.evidence.start, _anchor(e))):
+    events = _fold_joined_acts(analyzed.events, text)
+    for event in sorted(events, key=lambda e: (e.evidence.start, _anchor(e))):
         if _aggregate(event):
             continue
         target = _incident_for(event, incidents, text)
@@ -85,6 +86,49 @@ def group_incidents(analyzed: AnalyzedArticle) -> None:
     for quote in analyzed.quotes:
         ids = [incident_of.get(event_id, event_id) for event_id in quote.event_ids]
         quote.event_ids = [i for n, i in enumerate(ids) if i in kept and i not in ids[:n]]
+
+
+# Acts of force told together on the same people are one incident of the graver kind
+# ("captured and killed three soldiers", "abducted and beat them"): the lesser folds into it.
+JOINED_ACTS = {frozenset({"COERCE", "ASSAULT"}): "ASSAULT"}
+JOINING_WORDS = frozenset({"and", ",", ", and", "and then", ", then"})
+
+
+def _fold_joined_acts(events: list[Event], text: str) -> list[Event]:
+    ordered = sorted(events, key=_anchor)
+    dropped: set[str] = set()
+    folded: dict[str, Event] = {}
+    for one, other in pairwise(ordered):
+        graver = JOINED_ACTS.get(frozenset({one.event, other.event}))
+        if graver is None or one.trigger is None or other.trigger is None:
+            continue
+        joining = text[one.trigger.end : other.trigger.start].strip().lower()
+        if (
+            one.evidence.start != other.evidence.start
+            or joining not in JOINING_WORDS
+            or _flags(one) != _flags(other)
+            or (
+                one.recipient
+                and other.recipient
+                and not _share_participant(one.recipient, other.recipient)
+            )
+        ):
+            continue
+        keep, fold = (one, other) if one.event == graver else (other, one)
+        keep = folded.get(keep.id, keep)
+        folded[keep.id] = keep.model_copy(
+            update={
+                "actor": _union([keep.actor, fold.actor]),
+                "recipient": _union([keep.recipient, fold.recipient]),
+                "size": keep.size or fold.size,
+            }
+        )
+        dropped.add(fold.id)
+    return [folded.get(e.id, e) for e in events if e.id not in dropped]
+
+
+def _flags(event: Event) -> tuple[bool, bool, bool]:
+    return event.negated, event.hypothetical, event.background
 
 
 def _anchor(event: Event) -> int:
