@@ -453,3 +453,15 @@ def test_a_campaign_against_armed_men_is_military(code_text) -> None:
     assert [e.event for e in events] == ["ASSAULT"]
     union = events_of(code_text, "The union launched a campaign against the pension reform.")
     assert [e.event for e in union] == ["PROTEST"]
+
+
+def test_what_endangers_sovereignty_is_described_not_threatened(code_text) -> None:
+    events = events_of(code_text, "Sylvania says the militias threaten its sovereignty.")
+    assert [e.event for e in events if e.event == "THREATEN"] == []
+    threat = events_of(code_text, "The militia threatened to shell the town of Kassala.")
+    assert [e.event for e in threat] == ["THREATEN"]
+
+
+def test_a_town_named_in_the_subject_event_noun_is_no_actor(code_text) -> None:
+    events = events_of(code_text, "The Aguelhok attack killed four soldiers on Monday.")
+    assert all("Aguelhok" not in [a.text for a in e.actor] for e in events)

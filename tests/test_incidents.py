@@ -248,7 +248,12 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
             "the militias",
         ),
         # Two verbs share the object after them.
-        ("Police arrested and questioned three protesters.", "COERCE", "Police", "three protesters"),
+        (
+            "Police arrested and questioned three protesters.",
+            "COERCE",
+            "Police",
+            "three protesters",
+        ),
         # Forces sent to attack: the attack is the news, its target the recipient.
         ("The army sent tanks to shell the town on Monday.", "ASSAULT", "The army", "the town"),
         # Fighting alongside someone is cooperating with them.
@@ -1142,3 +1147,19 @@ def test_acts_of_force_told_together_on_the_same_people_are_one_incident(code_te
         published="2024-05-07",
     ).events
     assert sorted(e.event for e in apart) == ["ASSAULT", "COERCE"]
+
+
+def test_a_definite_mention_with_modifiers_refers_back_when_it_names_the_party(code_text) -> None:
+    events = code_text(
+        "Sylvanian troops launched an incursion into Kassala province on Monday, officials "
+        "said. Ana Ruiz, who said she supported the Sylvanian incursion, added that the "
+        "province was theirs.",
+        published="2024-05-07",
+    ).events
+    assert [e.event for e in events if e.event == "ASSAULT"] == ["ASSAULT"]
+    apart = code_text(
+        "Gunmen attacked a police post in Kassala on Monday. In the north, officials said "
+        "the Kunduz attack had killed two guards.",
+        published="2024-05-07",
+    ).events
+    assert len([e for e in apart if e.event == "ASSAULT"]) == 2

@@ -32,7 +32,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from flashpoint.analysis import AnalyzedArticle, Sentence
-from flashpoint.gazetteer import load_gazetteer
+from flashpoint.gazetteer import load_gazetteer, place_key
 from flashpoint.lexicon import NO_EVENT, Context, Lexicon, Rule
 from flashpoint.model import Actor, Event, Span, is_country_code
 from flashpoint.stages.actors import ActorResolver
@@ -608,15 +608,28 @@ def _series_verb(noun: Token, lexicon: Lexicon) -> Token | None:
     return None
 
 
-def _place_modifier(actor: Actor, noun: Token, segment) -> bool:  # type: ignore[no-untyped-def]
-    """ "The Kassala offensive": a town named before an event noun says where, not who. A
-    state, its capital or a people ("the Sylvanian offensive") stays the actor; a town is
-    known as a place only (resolved through the gazetteer, not the actor dictionary)."""
-    if actor.matched_by != "place":
+def _place_modifier(actor: Actor, segment, lexicon: Lexicon) -> bool:  # type: ignore[no-untyped-def]
+    """ "The Kassala offensive", "the Kassala attack killed four": a town named before an event
+    noun says where, not who. A state, its capital or a people ("the Sylvanian offensive")
+    stays the actor; a town is known as a place only (resolved through the gazetteer, not the
+    actor dictionary, or a name nothing resolved that the gazetteer holds)."""
+    if actor.matched_by != "place" and not (
+        actor.code is None and actor.sector is None and _known_place(actor.text)
+    ):
         return False
-    return any(
-        child.dep_ in ("compound", "amod") and segment.char_span(child)[0] == actor.start
-        for child in noun.children
+    words = segment.doc.char_span(
+        actor.start - segment.start, actor.end - segment.start, alignment_mode="expand"
+    )
+    if words is None or not len(words):
+        return False
+    root = words.root
+    return root.dep_ in ("compound", "amod") and lexicon.is_trigger_noun(root.head.lemma_.lower())
+
+
+def _known_place(name: str) -> bool:
+    gazetteer = load_gazetteer()
+    return place_key(name) not in gazetteer.generic_names and bool(
+        gazetteer.lookup(name, short_names=False)
     )
 
 
@@ -1233,8 +1246,7 @@ def _build_event(
         speaker_head = None  # "nobody knows what was agreed": no one says so
 
     actors = _actors(analyzed, segment, candidate.actor_heads, resolver, lexicon)
-    if candidate.is_noun:
-        actors = [a for a in actors if not _place_modifier(a, token, segment)]
+    actors = [a for a in actors if not _place_modifier(a, segment, lexicon)]
     means = candidate.actor_span_override
     if not actors and means is not None and not _thing(means, lexicon):
         actors = resolver.actors_for(analyzed, segment, phrase_span(means))

@@ -164,9 +164,47 @@ def _refers_back(event: Event, incident: Incident, text: str) -> bool:
     word only for an incident told as a campaign."""
     if not _anaphor(event, text):
         return False
+    named = _names_before(event, text)
+    if named and not all(_names_a_party_or_place(name, incident) for name in named):
+        return False  # "the Kunduz attack" after an attack told elsewhere: another one
     if _head_word(event) not in CAMPAIGN_WORDS:
         return True
-    return any(_head_word(m) in CAMPAIGN_WORDS for m in incident.members)
+    return any(_told_as_campaign(m, text) for m in incident.members)
+
+
+def _names_before(event: Event, text: str) -> list[str]:
+    """Capitalised words between the determiner and the event noun ("the Sylvanian
+    incursion", "the Kunduz attack")."""
+    if event.trigger is None:
+        return []
+    start = max(event.evidence.start, event.trigger.start - 50)
+    words = text[start : event.trigger.start].split()[-3:]
+    for n in range(len(words) - 1, -1, -1):
+        if words[n].lower() in DEFINITE:
+            return [w.strip(".,;:'’s") for w in words[n + 1 :] if w[:1].isupper()]
+    return []
+
+
+def _names_a_party_or_place(name: str, incident: Incident) -> bool:
+    """The name is in one of the incident's participants or its place."""
+    name = name.lower()
+    for member in incident.members:
+        texts = [a.text for a in member.actor + member.recipient]
+        if member.event_loc is not None:
+            texts.append(member.event_loc.name or "")
+        if any(name in t.lower() or t.lower() in name for t in texts if t):
+            return True
+    return False
+
+
+def _told_as_campaign(event: Event, text: str) -> bool:
+    """ "the offensive", or a light verb with it: "launched an incursion into the province"."""
+    if event.trigger is None:
+        return False
+    if _head_word(event) in CAMPAIGN_WORDS:
+        return True
+    after = text[event.trigger.end : event.trigger.end + 30].lower().split()[:3]
+    return any(w.strip(".,;:").removesuffix("s") in CAMPAIGN_WORDS for w in after)
 
 
 def _says_another(event: Event, text: str) -> bool:
@@ -441,8 +479,9 @@ def _anaphor(event: Event, text: str) -> bool:
     trigger = event.trigger
     if trigger is None:
         return False
-    before = text[max(0, trigger.start - 12) : trigger.start].lower().split()
-    if before and before[-1] in DEFINITE and trigger.text.lower().endswith(EVENT_NOUNS):
+    start = max(event.evidence.start, trigger.start - 50)
+    before = text[start : trigger.start].lower().replace(",", " , ").split()[-4:]
+    if trigger.text.lower().endswith(EVENT_NOUNS) and _definite(before):
         return True
     # a light verb whose object is the anaphor: "carried out the attack", "claimed the bombing"
     after = [w.strip(".,;:!?\"”’'") for w in text[trigger.end : trigger.end + 30].lower().split()]
@@ -452,10 +491,23 @@ def _anaphor(event: Event, text: str) -> bool:
     )
 
 
+def _definite(before: list[str]) -> bool:
+    """The words before an event noun make it definite: "the attack", also with modifiers
+    between ("the Sylvanian incursion", "the deadly attack"), but not a count, another one,
+    or a phrase that ends before it ("the town, an attack")."""
+    for n, word in enumerate(reversed(before)):
+        if word in DEFINITE:
+            return True
+        if n >= 2 or word in ANOTHER_WORDS or word in ("a", "an", ",", "of") or word[:1].isdigit():
+            return False
+    return False
+
+
 DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 EVENT_NOUNS = (
     "attack", "attacks", "strike", "strikes", "bombing", "bombings", "assault", "raid",
     "shelling", "explosion", "blast", "offensive", "ambush", "killing", "killings",
+    "incursion", "invasion", "airstrike", "airstrikes", "bombardment",
 )  # fmt: skip
 LIGHT_VERBS = frozenset(
     {"carried", "conducted", "claimed", "launched", "staged", "mounted", "perpetrated"}
