@@ -84,6 +84,13 @@ def test_training_articles_build_and_bad_ones_are_named(tmp_path: Path) -> None:
     )
     with pytest.raises(SourceError, match="mention 'bombed' is not in the text"):
         build_article(bad)
+    bad.write_text(
+        "id: x\npublished: 2025-01-01\ntext: Rebels shelled the port.\nevents:\n"
+        "  - {event: ASSAULT, background: false, key: true, mentions: [shelled],\n"
+        "     recipient: [{text: more than 4,000 people, sector: CVL}]}\n"
+    )
+    with pytest.raises(SourceError, match="unknown key '000 people'"):
+        build_article(bad)
 
 
 def test_run_screens_by_default_and_keeps_all_records_on_request(tmp_path: Path) -> None:

@@ -79,6 +79,18 @@ def find_phrase(text: str, phrase: str, where: str) -> tuple[int, int]:
     return start, start + len(phrase)
 
 
+PARTICIPANT_KEYS = frozenset({"text", "code", "sector"})
+PLACE_KEYS = frozenset({"text", "lat", "lon", "country", "precision"})
+
+
+def _known_keys(item: dict[str, Any], known: frozenset[str], where: str) -> None:
+    """An unquoted comma in a flow mapping ("{text: more than 4,000 people}") splits the text
+    into a second key silently: refuse any key the format does not have."""
+    unknown = sorted(str(key) for key in item if key not in known)
+    if unknown:
+        raise SourceError(f"{where}: unknown key {unknown[0]!r} (quote a text that holds a comma)")
+
+
 def check_participants(value: Any, where: str) -> list[dict[str, Any]]:
     if value is None:
         return []
@@ -88,6 +100,7 @@ def check_participants(value: Any, where: str) -> list[dict[str, Any]]:
     for item in value:
         if not isinstance(item, dict) or not item.get("text"):
             raise SourceError(f"{where}: each participant needs a 'text'")
+        _known_keys(item, PARTICIPANT_KEYS, where)
         code, sector = item.get("code"), item.get("sector")
         if code is not None and not (
             code in EXTRA_CODES or (isinstance(code, str) and re.fullmatch(r"[A-Z]{3}", code))
@@ -109,6 +122,7 @@ def build_event(text: str, raw: dict[str, Any], number: int, where: str) -> dict
     if place is not None:
         if not isinstance(place, dict) or place.get("precision") not in PRECISIONS:
             raise SourceError(f"{where}: place needs text, lat, lon, country and a precision")
+        _known_keys(place, PLACE_KEYS, f"{where} place")
         for key in ("lat", "lon"):
             if not isinstance(place.get(key), int | float):
                 raise SourceError(f"{where}: place {key} must be a number")
