@@ -465,3 +465,37 @@ def test_what_endangers_sovereignty_is_described_not_threatened(code_text) -> No
 def test_a_town_named_in_the_subject_event_noun_is_no_actor(code_text) -> None:
     events = events_of(code_text, "The Aguelhok attack killed four soldiers on Monday.")
     assert all("Aguelhok" not in [a.text for a in e.actor] for e in events)
+
+
+def test_acts_joined_to_a_demanded_act_are_demanded_too(code_text) -> None:
+    events = events_of(
+        code_text,
+        "Norway urged the junta to open talks with the rebels and to release the detainees.",
+    )
+    assert [e.event for e in events] == ["REQUEST"]
+
+
+def test_calling_an_act_a_crime_condemns_it(code_text) -> None:
+    events = events_of(code_text, "The governor of Kassala described the killings as genocide.")
+    assert [(e.event, e.mode) for e in events] == [("ACCUSE", "disapprove")]
+    plain = events_of(code_text, "The governor of Kassala described the situation as dire.")
+    assert plain == []
+
+
+def test_giving_no_details_or_evidence_is_no_event(code_text) -> None:
+    for text in (
+        "The ministry in Oslo did not offer any evidence for its claim.",
+        "The army gave no details of the operation in Kunduz.",
+    ):
+        assert events_of(code_text, text) == [], text
+    aid = events_of(code_text, "Norway offered aid to the flood victims in Kassala.")
+    assert [e.event for e in aid] == ["AID"]
+
+
+def test_a_warning_of_what_could_happen_is_a_prediction(code_text) -> None:
+    spread = events_of(code_text, "She warned that the violence in Kunduz could spread.")
+    assert [e.event for e in spread if e.event == "THREATEN"] == []
+    own = events_of(code_text, "The army warned it could strike back if the rebels attacked.")
+    assert "THREATEN" in [e.event for e in own]
+    face = events_of(code_text, "The rebels warned the army could face attacks in Kunduz.")
+    assert "THREATEN" in [e.event for e in face]

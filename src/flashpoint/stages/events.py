@@ -472,6 +472,11 @@ def _apply_government(
                 mode = governed.mode
             if candidate.mode is None and mode is not None:
                 candidate.mode = mode
+            # "called on them to open an inquiry and to release the detainees": every act
+            # joined to the content is content too
+            for joined in _joined_content(governed.token, by_token):
+                if not joined.governed:
+                    joined.governed, joined.governor = True, candidate
             break
     # The topic of a protest (usually a demand) is not a separate event (PLOVER manual).
     topics = lexicon.words("protest_topic_types")
@@ -480,6 +485,17 @@ def _apply_government(
             for item in _complements(candidate.token, by_token):
                 if item.event in topics and not item.governed:
                     item.governed, item.governor = True, candidate
+
+
+def _joined_content(token: Token, by_token: dict[int, Candidate]) -> list[Candidate]:
+    """Candidates joined by "and"/"or" to a governed act ("to open an inquiry and to release the
+    detainees"), and their objects."""
+    joined = []
+    for conj in token.conjuncts:
+        if conj.i in by_token:
+            joined.append(by_token[conj.i])
+        joined += [by_token[c.i] for c in conj.children if c.dep_ == "dobj" and c.i in by_token]
+    return joined
 
 
 def _complements(token: Token, by_token: dict[int, Candidate]) -> list[Candidate]:
@@ -1677,20 +1693,37 @@ def _stance(candidate: Candidate, lexicon: Lexicon) -> bool:
 
 
 def _warns_of_outcome(candidate: Candidate, lexicon: Lexicon) -> bool:
-    """ "The envoy warned that an assault would lead to a catastrophe": a prediction of what
-    another's act would cause, not a coercive warning (PLOVER's THREATEN) nor an accusation.
-    A warning that names a response ("would trigger a swift response") stays a threat."""
+    """ "The envoy warned that an assault would lead to a catastrophe", "that the violence
+    could spread": a prediction of what another's act would cause or what may happen, not a
+    coercive warning (PLOVER's THREATEN) nor an accusation. A warning that names a response
+    ("would trigger a swift response") or the speaker's own act ("it could strike") stays a
+    threat."""
     if candidate.event != "THREATEN" or candidate.token.lemma_.lower() != "warn":
         return False
     clauses = [c for c in candidate.token.children if c.dep_ == "ccomp"]
     if not clauses:
         return False
     # the predicted clause's own verb ("would lead to"), or a verb joined to it ("and fuel")
-    verbs = {v.lemma_.lower() for c in clauses for v in (c, *c.conjuncts) if v.pos_ == "VERB"}
+    heads = [v for c in clauses for v in (c, *c.conjuncts) if v.pos_ in ("VERB", "AUX")]
+    verbs = {v.lemma_.lower() for v in heads}
     words = set().union(*(lemmas(c.subtree) for c in clauses))
-    return bool(verbs & lexicon.words("outcome_verbs")) and not (
-        words & lexicon.words("response_words")
+    if words & lexicon.words("response_words"):
+        return False
+    return bool(verbs & lexicon.words("outcome_verbs")) or any(
+        _possible_outcome(v, lexicon) for v in heads
     )
+
+
+def _possible_outcome(verb: Token, lexicon: Lexicon) -> bool:
+    """ "the violence could spread", "resistance might emerge": what may happen, not what the
+    speaker's side will do ("it could strike back") or others will undergo ("the army could
+    face attacks"), which stay threats."""
+    if verb.lemma_.lower() in lexicon.words("undergo_verbs"):
+        return False
+    if not any(c.dep_ == "aux" and c.lower_ in ("could", "might", "may") for c in verb.children):
+        return False
+    subject = subject_of(verb)
+    return subject is not None and subject.pos_ != "PRON"
 
 
 def _threat_as_a_thing(candidate: Candidate, lexicon: Lexicon) -> bool:
