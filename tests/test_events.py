@@ -499,3 +499,15 @@ def test_a_warning_of_what_could_happen_is_a_prediction(code_text) -> None:
     assert "THREATEN" in [e.event for e in own]
     face = events_of(code_text, "The rebels warned the army could face attacks in Kunduz.")
     assert "THREATEN" in [e.event for e in face]
+
+
+def test_a_pattern_of_attacks_is_context_not_news(code_text) -> None:
+    for text in (
+        "The group has struck inside Kenya repeatedly.",
+        "Separatists have attacked teachers and burned schools in past years.",
+        "The group has stepped up raids on villages near Garissa this year.",
+    ):
+        events = events_of(code_text, text)
+        assert events and all(e.background for e in events if e.event == "ASSAULT"), text
+    news = events_of(code_text, "Gunmen attacked a bus near Garissa on Monday.")
+    assert [e.background for e in news] == [False]

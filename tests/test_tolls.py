@@ -316,3 +316,12 @@ def test_a_list_hung_on_its_first_item_as_an_apposition_still_counts(nlp) -> Non
 def test_others_killed_along_with_the_counted_count_too(nlp) -> None:
     text = "Four nurses were killed in the shelling on Monday along with 12 other people."
     assert toll(nlp, text, "killed").dead == 16
+
+
+def test_the_dead_of_a_war_counted_since_it_began_are_a_total(code_text) -> None:
+    events = code_text(
+        "More than 7,000 people have been killed since the insurgency resumed in 2004. "
+        "More than 250 people have been killed and 60,000 displaced in the conflict.",
+        published="2025-07-29",
+    ).events
+    assert [e for e in events if e.event == "ASSAULT"] == []

@@ -1318,7 +1318,8 @@ def _build_event(
     negated = _negated(candidate)
     hypothetical = _hypothetical(candidate, lexicon)
     future = _future(candidate, lexicon)
-    background = _background(candidate, analyzed, lexicon)
+    # a pattern ("has repeatedly shelled the town") is context, as history is
+    background = _background(candidate, analyzed, lexicon) or _habitual(candidate, lexicon)
     demanded = _demanded(candidate, lexicon)
     intended = _intended(candidate, lexicon) or conditional
     # "US allies were not consulted": an omission by someone unnamed, not a refusal.
@@ -1690,6 +1691,34 @@ def _stance(candidate: Candidate, lexicon: Lexicon) -> bool:
     return any(c.dep_ == "auxpass" for c in token.children) and not any(
         c.dep_ == "agent" for c in token.children
     )
+
+
+def _habitual(candidate: Candidate, lexicon: Lexicon) -> bool:
+    """ "has struck inside the country repeatedly", "have attacked teachers in past years",
+    "has fought the state for decades", "has stepped up raids this year": what a side does
+    again and again or over a period is a pattern, context for the news, not news itself."""
+    if candidate.event not in ("ASSAULT", "COERCE"):
+        return False  # a statement made again and again is still a statement
+    anchor = _flag_anchor(candidate)
+    adverbs = lexicon.words("habitual_adverbs")
+    periods = lexicon.words("habitual_periods")
+    # an adjunct after the last of joined verbs belongs to all ("attacked teachers and burned
+    # schools in past years")
+    adjuncts = [c for verb in (anchor, *anchor.conjuncts) for c in verb.children]
+    for child in adjuncts:
+        if child.dep_ in ("advmod", "npadvmod") and (
+            child.lower_ in adverbs or any(t.lower_ in adverbs for t in child.subtree)
+        ):
+            return True
+        if child.dep_ == "prep" and child.lower_ in ("for", "over", "in", "during"):
+            for period in children(child, "pobj"):
+                words = {t.lower_ for t in period.subtree}
+                if period.lower_ in periods and (
+                    child.lower_ != "in" or words & {"past", "recent", "previous"}
+                ):
+                    return True  # "for decades", "in recent years", "over the years"
+    perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in anchor.children)
+    return perfect and anchor.lemma_.lower() in lexicon.words("trend_verbs")
 
 
 def _warns_of_outcome(candidate: Candidate, lexicon: Lexicon) -> bool:

@@ -557,9 +557,17 @@ def _is_cumulative(anchor: Token, words: TollWords) -> bool:
     text = " ".join(t.text for t in tokens)
     if words.cumulative.search(text):
         return True
+    if any(_since_clause(child) for child in clause_head.children):
+        return True  # "have been killed since the insurgency resumed in 2004"
     # "bringing the death toll to 40": the clause governing the count is the total
     return clause_head.dep_ in ("advcl", "xcomp") and bool(
         words.cumulative.search(f"{clause_head.text} the")
+    )
+
+
+def _since_clause(clause: Token) -> bool:
+    return clause.dep_ == "advcl" and any(
+        mark.dep_ == "mark" and mark.lower_ == "since" for mark in clause.children
     )
 
 
