@@ -208,6 +208,27 @@ def test_abbreviations_and_towns_ner_missed_are_found_where_the_text_says_place(
     assert "Nelson" not in by_text
 
 
+def test_a_town_ner_put_in_a_date_is_still_found(pipeline, gazetteer) -> None:
+    """NER sometimes reads a town as a date, an amount or a language; its capitalised proper
+    nouns stay open to the gazetteer, its calendar words and numbers do not."""
+    from spacy.tokens import Span as SpacySpan
+
+    text = "Traders in Kisumu closed their stalls on Monday during Ramadan."
+    analyzed = analyze(pipeline, text)
+    (segment,) = analyzed.segments
+    doc = segment.doc
+    town = doc.char_span(text.index("Kisumu"), text.index("Kisumu") + len("Kisumu"))
+    tail = doc.char_span(text.index("Monday"), len(text) - 1)
+    doc.ents = [
+        SpacySpan(doc, town.start, town.end, "DATE"),
+        SpacySpan(doc, tail.start, tail.end, "DATE"),
+    ]
+    segment.__dict__.pop("ents", None)
+    found = {t.text: t for t in find_places(analyzed, gazetteer)}
+    assert found["Kisumu"].place is not None and found["Kisumu"].place.country == "KEN"
+    assert not {"Monday", "Ramadan"} & set(found)
+
+
 # --- event places -----------------------------------------------------------------------------
 
 
