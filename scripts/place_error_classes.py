@@ -1,6 +1,11 @@
 """Where do the places stage's misses come from? Every gold toponym of a file, in one class.
 
     python scripts/place_error_classes.py GOLD.jsonl [--show CLASS]
+    python scripts/place_error_classes.py --own-articles training/articles
+
+`--own-articles` reads the project's own articles (MIT) instead of a gold file: each coded
+town, district, province or country at its free mentions (place_training.own_article_texts),
+text the place rules were not written from.
 
 Each gold toponym with coordinates falls in exactly one class:
 - right: found and resolved within 161 km of the gold point;
@@ -76,11 +81,19 @@ def classify(gold: GoldToponym, toponym: Toponym | None, gazetteer: Gazetteer) -
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("gold", type=Path)
+    parser.add_argument("gold", type=Path, nargs="?")
+    parser.add_argument("--own-articles", type=Path, help="a folder of the project's articles")
     parser.add_argument("--show", choices=CLASSES, action="append", default=[])
     args = parser.parse_args()
-    texts = training.read_texts(args.gold)
-    analyzed = training.analyze(texts, args.gold, Pipeline())
+    if args.own_articles is not None:
+        source = args.own_articles
+        texts = training.own_article_texts(source)
+    elif args.gold is not None:
+        source = args.gold
+        texts = training.read_texts(source)
+    else:
+        parser.error("give a gold file or --own-articles FOLDER")
+    analyzed = training.analyze(texts, source, Pipeline())
     gazetteer = load_gazetteer()
     counts: Counter = Counter()
     for text, article in zip(texts, analyzed, strict=True):
