@@ -229,6 +229,35 @@ def test_a_town_ner_put_in_a_date_is_still_found(pipeline, gazetteer) -> None:
     assert not {"Monday", "Ramadan"} & set(found)
 
 
+def test_a_big_town_ner_called_a_person_is_a_place_unless_a_person_bears_the_name(
+    pipeline, gazetteer
+) -> None:
+    from spacy.tokens import Span as SpacySpan
+
+    def found_with_persons(text: str, names: list[str]) -> dict:
+        analyzed = analyze(pipeline, text)
+        (segment,) = analyzed.segments
+        doc = segment.doc
+        spans = []
+        for name in names:
+            start = text.index(name) if not spans else text.index(name, spans[-1][1])
+            spans.append((start, start + len(name)))
+        doc.ents = [
+            SpacySpan(doc, s.start, s.end, "PERSON")
+            for s in (doc.char_span(a, b) for a, b in spans)
+        ]
+        segment.__dict__.pop("ents", None)
+        return {t.text: t for t in find_places(analyzed, gazetteer)}
+
+    found = found_with_persons("Fighters entered Kisumu at dawn, witnesses said.", ["Kisumu"])
+    assert found["Kisumu"].place is not None and found["Kisumu"].place.country == "KEN"
+    found = found_with_persons(
+        "Anne Kisumu, a trader, was hurt. Kisumu said fighters came at dawn.",
+        ["Anne Kisumu", "Kisumu"],
+    )
+    assert "Kisumu" not in found
+
+
 # --- event places -----------------------------------------------------------------------------
 
 

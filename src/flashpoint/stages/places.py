@@ -553,8 +553,13 @@ class _Reader:
             # "Azerbaijani soldiers", "a Slovak architect", "Ugandan rebels" (taken for a person
             # or a body)
             return [_make(segment, span, "adjective", label, adjectives)]
+        # One word NER called a person that no person of the article is named with is
+        # believed as an untagged name is: a big town ("rebels took X"), not a small one.
+        belief = label
+        if label == "PERSON" and len(span) == 1 and span[0].lower_ not in self.name_words:
+            belief = "GAZ"
         candidates = [
-            c for c in gazetteer.lookup(span.text) if _believable(c, span, label, gazetteer)
+            c for c in gazetteer.lookup(span.text) if _believable(c, span, belief, gazetteer)
         ]
         if candidates:
             return [_make(segment, span, "literal", label, candidates)]
