@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -85,3 +86,72 @@ def test_train_places_without_its_texts_says_so(
     result = CliRunner().invoke(app, ["train", "places", "--no-cv"])
     assert result.exit_code == 1
     assert "places_geovirus.jsonl: no such file" in result.output
+
+
+OWN_ARTICLE = """\
+id: t-001
+published: 2025-03-02
+text: |
+  MERIDIAN CITY, March 2 - Gunmen attacked a market in Kisumu on Saturday. In Kisumu,
+  traders closed their stalls. The Kisumu Road was shut and police in Kenya said a
+  second raid hit Nakuru, where a camp was burned.
+events:
+  - event: ASSAULT
+    place: {text: Kisumu, lat: -0.0917, lon: 34.768, country: KEN, precision: town}
+    date: 2025-03-01
+    background: false
+    key: true
+    mentions: ["Gunmen attacked a market"]
+  - event: ASSAULT
+    place: {text: Nakuru, lat: -0.3031, lon: 36.08, country: KEN, precision: town}
+    background: false
+    key: true
+    mentions: ["second raid hit Nakuru"]
+  - event: ASSAULT
+    place: {text: camp, lat: -0.31, lon: 36.07, country: KEN, precision: site}
+    background: false
+    key: false
+    mentions: ["a camp was burned"]
+"""
+
+
+def test_own_articles_give_a_toponym_at_each_free_mention_of_a_coded_place(
+    tmp_path: Path,
+) -> None:
+    from flashpoint.place_training import own_article_texts
+
+    (tmp_path / "t-001.yaml").write_text(OWN_ARTICLE, encoding="utf-8")
+    (text,) = own_article_texts(tmp_path)
+    found = [(text.text[g.start : g.end], g.start) for g in text.toponyms]
+    kisumu = [m.start() for m in re.finditer("Kisumu", text.text)]
+    # "In Kisumu" counts ("In" is a function word), "The Kisumu Road" does not (a longer
+    # name), nor does the site ("camp"), which is no toponym.
+    assert found == [
+        ("Kisumu", kisumu[0]),
+        ("Kisumu", kisumu[1]),
+        ("Nakuru", text.text.index("Nakuru")),
+    ]
+    assert all(g.located for g in text.toponyms)
+
+
+def test_own_articles_with_a_bad_file_raise_a_data_error(tmp_path: Path) -> None:
+    from flashpoint.place_training import own_article_texts
+
+    (tmp_path / "bad.yaml").write_text("id: x\ntext: [", encoding="utf-8")
+    with pytest.raises(DataError, match=r"bad\.yaml"):
+        own_article_texts(tmp_path)
+
+
+def test_train_places_with_a_missing_articles_folder_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("sklearn")
+    from typer.testing import CliRunner
+
+    from flashpoint.cli import app
+
+    monkeypatch.chdir(FEATURES.parents[1])
+    missing = tmp_path / "none"
+    result = CliRunner().invoke(app, ["train", "places", "--articles", str(missing)])
+    assert result.exit_code == 1
+    assert "none: no such folder" in result.output

@@ -208,6 +208,56 @@ def test_abbreviations_and_towns_ner_missed_are_found_where_the_text_says_place(
     assert "Nelson" not in by_text
 
 
+def test_a_town_ner_put_in_a_date_is_still_found(pipeline, gazetteer) -> None:
+    """NER sometimes reads a town as a date, an amount or a language; its capitalised proper
+    nouns stay open to the gazetteer, its calendar words and numbers do not."""
+    from spacy.tokens import Span as SpacySpan
+
+    text = "Traders in Kisumu closed their stalls on Monday during Ramadan."
+    analyzed = analyze(pipeline, text)
+    (segment,) = analyzed.segments
+    doc = segment.doc
+    town = doc.char_span(text.index("Kisumu"), text.index("Kisumu") + len("Kisumu"))
+    tail = doc.char_span(text.index("Monday"), len(text) - 1)
+    doc.ents = [
+        SpacySpan(doc, town.start, town.end, "DATE"),
+        SpacySpan(doc, tail.start, tail.end, "DATE"),
+    ]
+    segment.__dict__.pop("ents", None)
+    found = {t.text: t for t in find_places(analyzed, gazetteer)}
+    assert found["Kisumu"].place is not None and found["Kisumu"].place.country == "KEN"
+    assert not {"Monday", "Ramadan"} & set(found)
+
+
+def test_a_big_town_ner_called_a_person_is_a_place_unless_a_person_bears_the_name(
+    pipeline, gazetteer
+) -> None:
+    from spacy.tokens import Span as SpacySpan
+
+    def found_with_persons(text: str, names: list[str]) -> dict:
+        analyzed = analyze(pipeline, text)
+        (segment,) = analyzed.segments
+        doc = segment.doc
+        spans = []
+        for name in names:
+            start = text.index(name) if not spans else text.index(name, spans[-1][1])
+            spans.append((start, start + len(name)))
+        doc.ents = [
+            SpacySpan(doc, s.start, s.end, "PERSON")
+            for s in (doc.char_span(a, b) for a, b in spans)
+        ]
+        segment.__dict__.pop("ents", None)
+        return {t.text: t for t in find_places(analyzed, gazetteer)}
+
+    found = found_with_persons("Fighters entered Kisumu at dawn, witnesses said.", ["Kisumu"])
+    assert found["Kisumu"].place is not None and found["Kisumu"].place.country == "KEN"
+    found = found_with_persons(
+        "Anne Kisumu, a trader, was hurt. Kisumu said fighters came at dawn.",
+        ["Anne Kisumu", "Kisumu"],
+    )
+    assert "Kisumu" not in found
+
+
 # --- event places -----------------------------------------------------------------------------
 
 

@@ -21,6 +21,14 @@ def train_places_command(
     texts: Annotated[
         Path, typer.Option("--texts", help="Training texts: gold JSONL with toponyms.")
     ] = TRAINING / "places_geovirus.jsonl",
+    articles: Annotated[
+        Path | None,
+        typer.Option(
+            "--articles",
+            help="Also train on the coded places of the project's own articles (YAML folder, "
+            "e.g. training/articles; measured, not used for the shipped model).",
+        ),
+    ] = None,
     features: Annotated[
         Path, typer.Option("--features", help="Where the candidate rows are written.")
     ] = TRAINING / "place_ranker_features.tsv.gz",
@@ -50,10 +58,23 @@ def train_places_command(
     else:
         if not texts.is_file():
             raise fail(f"{texts}: no such file")
+        if articles is not None and not articles.is_dir():
+            raise fail(f"{articles}: no such folder")
         texts_read = training.read_texts(texts)
         err.print(f"parsing {len(texts_read)} texts of {texts}")
-        analyzed = training.analyze(texts_read, texts, Pipeline())
+        pipeline = Pipeline()
+        analyzed = training.analyze(texts_read, texts, pipeline)
         data = training.collect(texts_read, analyzed, Ranker.rules())
+        if articles is not None:
+            own = training.own_article_texts(articles)
+            err.print(f"parsing {len(own)} articles of {articles}")
+            own_rows = training.collect(
+                own,
+                training.analyze(own, articles, pipeline),
+                Ranker.rules(),
+                first_document=len(texts_read),
+            )
+            data = training.extend(data, own_rows)
         training.write_features(data, features)
         err.print(f"{len(data.rows)} candidate rows -> {features}")
         # Fitted on the rows as written, so --from-features rebuilds the same model.

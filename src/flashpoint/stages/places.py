@@ -327,6 +327,25 @@ def _sentence_start(toponym: Toponym, analyzed: AnalyzedArticle) -> int:
     return analyzed.segments[toponym.segment].doc[toponym.token_start].sent.start
 
 
+def _misread(token: Token) -> bool:
+    """A capitalised proper noun that is no number and no calendar word (a month, weekday or
+    feast): a name, whatever entity NER put it in (a language's name, which is also a
+    people's, stays a language: see the caller)."""
+    return (
+        token.pos_ == "PROPN"
+        and token.text[:1].isupper()
+        and not token.like_num
+        and token.lower_.rstrip(".") not in _calendar_words()
+    )
+
+
+@cache
+def _calendar_words() -> frozenset[str]:
+    dates = load_yaml("dates.yaml")
+    kinds = ("months", "month_abbreviations", "weekdays", "seasons")
+    return frozenset(str(w) for k in kinds for w in dates.get(k) or {}) | wordlist("feasts")
+
+
 def _is_site(toponym: Toponym, gazetteer: Gazetteer) -> bool:
     if toponym.role != "literal":
         return False
@@ -411,9 +430,16 @@ class _Reader:
         for ent in segment.ents:
             if ent.start < reach:
                 continue
-            covered.update(range(ent.start, ent.end))
             if ent.label_ not in LITERAL_LABELS | OTHER_LABELS:
+                # A date, amount or language: its names stay open to the gazetteer ("in
+                # Amhara" read as a date, "in Tunis" as a language)
+                covered.update(
+                    i
+                    for i in range(ent.start, ent.end)
+                    if not _misread(doc[i]) or self.gazetteer.adjective(doc[i].text)
+                )
                 continue
+            covered.update(range(ent.start, ent.end))
             span = _trim(ent)
             if span is None:
                 continue
@@ -527,8 +553,13 @@ class _Reader:
             # "Azerbaijani soldiers", "a Slovak architect", "Ugandan rebels" (taken for a person
             # or a body)
             return [_make(segment, span, "adjective", label, adjectives)]
+        # One word NER called a person that no person of the article is named with is
+        # believed as an untagged name is: a big town ("rebels took X"), not a small one.
+        belief = label
+        if label == "PERSON" and len(span) == 1 and span[0].lower_ not in self.name_words:
+            belief = "GAZ"
         candidates = [
-            c for c in gazetteer.lookup(span.text) if _believable(c, span, label, gazetteer)
+            c for c in gazetteer.lookup(span.text) if _believable(c, span, belief, gazetteer)
         ]
         if candidates:
             return [_make(segment, span, "literal", label, candidates)]
