@@ -209,7 +209,7 @@ def test_a_scale_store_without_acled_columns_gets_them(tmp_path: Path, example_r
         "events_acled_type_date",
         "events_acled_sub_date",
     ):
-        conn.execute(f"DROP INDEX {name}")
+        conn.execute(f"DROP INDEX IF EXISTS {name}")  # 0013 drops the first two
     conn.execute("ALTER TABLE events DROP COLUMN acled_event_type")
     conn.execute("ALTER TABLE events DROP COLUMN acled_sub_event_type")
     conn.execute("PRAGMA user_version = 7")
