@@ -15,6 +15,7 @@ from flashpoint.store import EventFilter, Store
 from flashpoint.store.doctor import doctor, objects_by_step
 from flashpoint.store.lean_writes import DROPPED_INDEXES, FULL_TEXT_SETTINGS
 from flashpoint.store.migrations import FULL_TEXT_TABLES, SCHEMA_VERSION
+from flashpoint.store.summaries import summary_problems
 from test_scale import fill
 
 OLD_INDEXES = (
@@ -23,6 +24,8 @@ OLD_INDEXES = (
     "CREATE INDEX events_country ON events (country)",
     "CREATE INDEX events_acled_event_type ON events (acled_event_type)",
     "CREATE INDEX events_acled_sub_event_type ON events (acled_sub_event_type)",
+    "CREATE INDEX quotes_article ON quotes (article_id)",
+    "CREATE INDEX event_codes_event ON event_codes (event_id)",
 )
 
 FILTERS = (
@@ -89,8 +92,38 @@ def test_migrating_a_version_12_store_keeps_every_answer(store_path: Path) -> No
             "SELECT COUNT(*) FROM events_fts_data WHERE id > 10"  # settled: one segment
         ).fetchone()[0]
         assert segments >= 1
+        trigger = store.conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'events_scale_delete'"
+        ).fetchone()[0]
+        assert "side IN (1, 2) AND event_id = old.id" in trigger
     report = doctor(store_path, repair=False)
     assert report.healthy, report.findings
+
+
+def test_deleting_events_removes_their_codes_through_the_key(store_path: Path) -> None:
+    with Store(store_path) as store:
+        gone = [r[0] for r in store.conn.execute("SELECT id FROM events WHERE rowid % 3 = 0")]
+        assert store.conn.execute(
+            "SELECT COUNT(*) FROM event_codes WHERE event_id IN (SELECT id FROM events"
+            " WHERE rowid % 3 = 0)"
+        ).fetchone()[0]
+        with store.conn:
+            store.conn.execute("DELETE FROM events WHERE rowid % 3 = 0")
+            store.conn.execute("DELETE FROM articles WHERE rowid = 2")
+        left = store.conn.execute(
+            f"SELECT COUNT(*) FROM event_codes WHERE event_id IN ({', '.join('?' * len(gone))})",
+            gone,
+        ).fetchone()[0]
+        assert left == 0
+        assert summary_problems(store.conn) == []
+        plan = " ".join(
+            r[3]
+            for r in store.conn.execute(
+                "EXPLAIN QUERY PLAN DELETE FROM event_codes WHERE code IN ('USA', 'IRQ')"
+                " AND side IN (1, 2) AND event_id = 'e1'"
+            )
+        )
+        assert "PRIMARY KEY (code=? AND side=? AND event_id=?)" in plan, plan
 
 
 def test_the_lists_walk_an_index_not_the_table(store_path: Path) -> None:

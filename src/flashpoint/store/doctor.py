@@ -34,6 +34,7 @@ from flashpoint.errors import StoreError
 from flashpoint.store.actor_days import actor_days_problems, rebuild_actor_days
 from flashpoint.store.keyed_search import KEYED_VERSION, keyed_problems, rebuild_keyed_full_text
 from flashpoint.store.lean_writes import (
+    drop_unneeded_indexes,
     full_text_settings_problems,
     set_full_text_settings,
     settle_full_text,
@@ -294,6 +295,7 @@ def _doctor(conn: sqlite3.Connection, report: Report, repair: bool) -> None:
             settle_full_text(conn)  # a bulk build leaves merges pending (lean_writes.py)
         if not summaries.ok:
             rebuild_scale_tables(conn)
+            drop_unneeded_indexes(conn)  # the tables' script makes event_codes_event again
             rebuild_timeline(conn)  # its triggers were on the summary_daily just rebuilt
             rebuild_actor_days(conn)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -24,7 +24,11 @@ index. Two things here make that fewer:
                 serve, and the last three are the first column of an index that the list's
                 order needs anyway (events_country_date, events_acled_type_date,
                 events_acled_sub_date). The linker's candidates (type, country, dates) keep
-                events_link_candidates.
+                events_link_candidates. quotes_article (article_id) is the first column of
+                quotes_order (article_id, id). event_codes_event (event_id) served only the
+                deletion of an event's codes, which now seeks event_codes' own key with the
+                codes read from the deleted record: an event id is random, so that index took
+                a page of its own for every event stored.
 
 `flashpoint doctor` reports merge settings that differ and sets them again (and settles a
 rebuilt index).
@@ -45,6 +49,8 @@ DROPPED_INDEXES = (
     "events_country",
     "events_acled_event_type",
     "events_acled_sub_event_type",
+    "quotes_article",
+    "event_codes_event",
 )
 
 
@@ -84,9 +90,24 @@ def full_text_settings_problems(conn: sqlite3.Connection) -> list[str]:
     return problems
 
 
-def lean_writes(conn: sqlite3.Connection) -> None:
-    """Migration 13 (idempotent): drop the indexes no query needs, set the full-text merge
-    settings and settle both full-text indexes."""
+def drop_unneeded_indexes(conn: sqlite3.Connection) -> None:
+    """Drop DROPPED_INDEXES (idempotent; `flashpoint doctor` runs it again after rebuilding the
+    summaries, whose tables' script still makes event_codes_event as migration 8 did)."""
     for name in DROPPED_INDEXES:
         conn.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def lean_writes(conn: sqlite3.Connection) -> None:
+    """Migration 13 (idempotent): the summaries' triggers as summaries.py now writes them (an
+    event's actor codes deleted through event_codes' key), the indexes no query needs dropped,
+    the full-text merge settings set and both full-text indexes settled."""
+    from flashpoint.store.summaries import TRIGGERS, triggers_sql
+
+    present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    if set(TRIGGERS) <= present:
+        for trigger in TRIGGERS:
+            conn.execute(f"DROP TRIGGER {trigger}")
+        for statement in triggers_sql():
+            conn.execute(statement)
+    drop_unneeded_indexes(conn)
     settle_full_text(conn)
