@@ -146,8 +146,14 @@ def test_counts_from_the_code_table_and_full_text_index(read_path: Path) -> None
 
 
 def test_acled_clause_compares_one_column_only_when_the_name_is_unambiguous() -> None:
-    assert acled_clause("Battles") == ("acled_event_type = ?", ["Battles"])
-    assert acled_clause("Armed clash") == ("acled_sub_event_type = ?", ["Armed clash"])
+    assert acled_clause("Battles") == (
+        "acled_event_type = ? AND acled_event_type <> ''",
+        ["Battles"],
+    )
+    assert acled_clause("Armed clash") == (
+        "acled_sub_event_type = ? AND acled_sub_event_type <> ''",
+        ["Armed clash"],
+    )
     clause, params = acled_clause("Not a type")
     assert "OR" in clause and params == ["Not a type"] * 2
 
