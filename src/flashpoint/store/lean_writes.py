@@ -3,7 +3,7 @@
 An article's transaction dirties a page of every b-tree its rows land in, and at a million
 events those pages lie all over the file: each is written to the write-ahead log at the commit
 and into the database at the next checkpoint. `bench/store_pages.py` counts them per table and
-index. Two things here make that fewer:
+index. What makes them fewer here:
 
     full-text merges
                 FTS5 writes each commit's words as a new small segment and merges segments of
