@@ -155,6 +155,32 @@ def run_cli(args: list[str]) -> tuple[float, float, list[float], str]:
     return wall, cpu, watch.samples, err.decode()
 
 
+def load_results(db: Path, count: int) -> list:
+    """The first `count` coded articles of a store, as coded results."""
+    with Store(db, read_only=True) as store:
+        ids = [
+            row[0]
+            for row in store.conn.execute(
+                "SELECT id FROM articles WHERE status = 'coded' ORDER BY rowid LIMIT ?", (count,)
+            )
+        ]
+        return [store.result(i) for i in ids]
+
+
+def fresh_results(results: list, tag: int) -> list:
+    """Copies of coded results with new article, event and quote ids (none a stored one)."""
+    out = []
+    for n, result in enumerate(results):
+        assert result is not None
+        text = result.model_dump_json()
+        ids = {result.article.id, *(e.id for e in result.events)}
+        for old in ids | {q.id for q in result.quotes}:
+            digest = hashlib.sha1(f"{old} {tag} {n}".encode()).hexdigest()
+            text = text.replace(old, old[0] + digest[: len(old) - 1])  # no stored id
+        out.append(type(result).model_validate_json(text))
+    return out
+
+
 def store_cost(db: Path, count: int = 20, rounds: int = 3, warm_up: bool = True) -> dict:
     """Milliseconds per Store.save of the same coded articles (new ids each round) into an
     empty store and into `db` (then deleted from it again), in alternated rounds, with the
@@ -165,26 +191,10 @@ def store_cost(db: Path, count: int = 20, rounds: int = 3, warm_up: bool = True)
     store reads the upper levels of its indexes once (a long ingest pays that once), and that
     first save also compiles the triggers' statements, as it does in the empty store
     (`warm_up=False`: the first save is timed with the others, as before 2026-12-07)."""
-    with Store(db, read_only=True) as store:
-        ids = [
-            row[0]
-            for row in store.conn.execute(
-                "SELECT id FROM articles WHERE status = 'coded' ORDER BY rowid LIMIT ?", (count,)
-            )
-        ]
-        results = [store.result(i) for i in ids]
+    results = load_results(db, count)
 
     def fresh(tag: int) -> list:
-        out = []
-        for n, result in enumerate(results):
-            assert result is not None
-            text = result.model_dump_json()
-            ids = {result.article.id, *(e.id for e in result.events)}
-            for old in ids | {q.id for q in result.quotes}:
-                digest = hashlib.sha1(f"{old} {tag} {n}".encode()).hexdigest()
-                text = text.replace(old, old[0] + digest[: len(old) - 1])  # no stored id
-            out.append(type(result).model_validate_json(text))
-        return out
+        return fresh_results(results, tag)
 
     def save_all(target: Store, batch: list, warm: list) -> tuple[float, float]:
         for result in warm:

@@ -138,7 +138,7 @@ def test_old_store_upgrades_with_acled_columns(example_result, tmp_path: Path) -
     for index in ("events_acled_type_date", "events_acled_sub_date"):  # migration 0010's
         conn.execute(f"DROP INDEX {index}")
     for column in ("acled_event_type", "acled_sub_event_type"):
-        conn.execute(f"DROP INDEX events_{column}")
+        conn.execute(f"DROP INDEX IF EXISTS events_{column}")  # 0013 dropped it
         conn.execute(f"ALTER TABLE events DROP COLUMN {column}")
     conn.execute("UPDATE events SET record = json_remove(record, '$.acled')")
     conn.execute("PRAGMA user_version = 6")

@@ -146,8 +146,14 @@ def test_counts_from_the_code_table_and_full_text_index(read_path: Path) -> None
 
 
 def test_acled_clause_compares_one_column_only_when_the_name_is_unambiguous() -> None:
-    assert acled_clause("Battles") == ("acled_event_type = ?", ["Battles"])
-    assert acled_clause("Armed clash") == ("acled_sub_event_type = ?", ["Armed clash"])
+    assert acled_clause("Battles") == (
+        "acled_event_type = ? AND acled_event_type <> ''",
+        ["Battles"],
+    )
+    assert acled_clause("Armed clash") == (
+        "acled_sub_event_type = ? AND acled_sub_event_type <> ''",
+        ["Armed clash"],
+    )
     clause, params = acled_clause("Not a type")
     assert "OR" in clause and params == ["Not a type"] * 2
 
@@ -209,7 +215,7 @@ def test_a_scale_store_without_acled_columns_gets_them(tmp_path: Path, example_r
         "events_acled_type_date",
         "events_acled_sub_date",
     ):
-        conn.execute(f"DROP INDEX {name}")
+        conn.execute(f"DROP INDEX IF EXISTS {name}")  # 0013 drops the first two
     conn.execute("ALTER TABLE events DROP COLUMN acled_event_type")
     conn.execute("ALTER TABLE events DROP COLUMN acled_sub_event_type")
     conn.execute("PRAGMA user_version = 7")

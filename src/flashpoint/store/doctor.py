@@ -11,8 +11,10 @@ Checks, in order:
     full-text   events_fts and articles_fts hold exactly one row per event and per article,
                 their triggers exist, and FTS5's own integrity check passes; from version 11,
                 each row's rowid is its record's and the triggers keep it so (a VACUUM may
-                renumber rowids: keyed_search.py). Repaired by rebuilding both indexes and
-                their triggers from the events and articles tables.
+                renumber rowids: keyed_search.py); from version 13, the merge settings of
+                lean_writes.py. Repaired by rebuilding both indexes and their triggers from
+                the events and articles tables and merging each into one segment (settings
+                that differ alone are only set again).
     summaries   the actor-code and coordinate indexes and the daily summaries (summaries.py,
                 query_indexes.py, actor_days.py) equal a recomputation from the events table.
                 Repaired by rebuilding them.
@@ -31,6 +33,12 @@ from pathlib import Path
 from flashpoint.errors import StoreError
 from flashpoint.store.actor_days import actor_days_problems, rebuild_actor_days
 from flashpoint.store.keyed_search import KEYED_VERSION, keyed_problems, rebuild_keyed_full_text
+from flashpoint.store.lean_writes import (
+    drop_unneeded_indexes,
+    full_text_settings_problems,
+    set_full_text_settings,
+    settle_full_text,
+)
 from flashpoint.store.migrations import (
     FULL_TEXT_TABLES,
     MIGRATIONS,
@@ -39,6 +47,9 @@ from flashpoint.store.migrations import (
 from flashpoint.store.query_indexes import rebuild_timeline, timeline_problems
 from flashpoint.store.sqlite import BUSY_TIMEOUT, open_read_only, store_error, writable
 from flashpoint.store.summaries import rebuild_scale_tables, summary_problems
+
+LEAN_VERSION = 13
+"""The schema version from which the full-text tables carry lean_writes.FULL_TEXT_SETTINGS."""
 
 # Each full-text table: the table it indexes and the column holding that table's id.
 FULL_TEXT_SOURCES = {
@@ -79,7 +90,8 @@ def objects_by_step() -> dict[int, frozenset[tuple[str, str]]]:
         out[number] = frozenset(now - seen)
         seen = now
     conn.close()
-    return out
+    # What a later step drops (an index no query needs any more) is not looked for.
+    return {number: objects & seen for number, objects in out.items()}
 
 
 def _objects(conn: sqlite3.Connection) -> set[tuple[str, str]]:
@@ -143,6 +155,8 @@ def _full_text_problems(conn: sqlite3.Connection) -> list[str]:
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if version >= KEYED_VERSION and not problems:
         problems += keyed_problems(conn)
+    if version >= LEAN_VERSION:
+        problems += full_text_settings_problems(conn)
     return problems
 
 
@@ -275,10 +289,13 @@ def _doctor(conn: sqlite3.Connection, report: Report, repair: bool) -> None:
         for _number, apply in steps:
             apply(conn)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")  # what is checked next
+        set_full_text_settings(conn)  # cheap: settings alone are no reason to rebuild
         if _full_text_problems(conn):
             rebuild_keyed_full_text(conn)
+            settle_full_text(conn)  # a bulk build leaves merges pending (lean_writes.py)
         if not summaries.ok:
             rebuild_scale_tables(conn)
+            drop_unneeded_indexes(conn)  # the tables' script makes event_codes_event again
             rebuild_timeline(conn)  # its triggers were on the summary_daily just rebuilt
             rebuild_actor_days(conn)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

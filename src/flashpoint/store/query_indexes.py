@@ -195,8 +195,10 @@ def acled_clause(name: str) -> tuple[str, list[object]]:
     tree = acled_sub_event_types()
     is_type = name in tree
     is_sub = any(name in subs for subs in tree.values())
+    # `<> ''` (always true for a codebook name) lets the partial indexes of migration 13
+    # (lean_writes.py), which leave out the events ACLED would not record, serve the filter.
     if is_type and not is_sub:
-        return "acled_event_type = ?", [name]
+        return "acled_event_type = ? AND acled_event_type <> ''", [name]
     if is_sub and not is_type:
-        return "acled_sub_event_type = ?", [name]
+        return "acled_sub_event_type = ? AND acled_sub_event_type <> ''", [name]
     return "(acled_event_type = ? OR acled_sub_event_type = ?)", [name, name]

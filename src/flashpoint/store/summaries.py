@@ -230,7 +230,11 @@ def _remove_keyed(r: str, total: bool) -> list[str]:
     key_values = _key(r, total)
     match = " AND ".join(f"{c} = {v}" for c, v in zip(KEY_COLUMNS, key_values, strict=True))
     statements = [
-        f"DELETE FROM event_codes WHERE event_id = {r}.id",
+        # Through the table's key (the codes come from the record, as when they were added):
+        # no index on event_id to keep up at every insert (lean_writes.py).
+        "DELETE FROM event_codes WHERE code IN"
+        f" (SELECT code FROM ({_sides(r)}) WHERE code IS NOT NULL)"
+        f" AND side IN (1, 2) AND event_id = {r}.id",
         "DELETE FROM event_geo WHERE geo_id IN"
         f" (SELECT geo_id FROM event_geo_ids WHERE event_id = {r}.id)",
         f"DELETE FROM event_geo_ids WHERE event_id = {r}.id",
