@@ -511,3 +511,19 @@ def test_a_pattern_of_attacks_is_context_not_news(code_text) -> None:
         assert events and all(e.background for e in events if e.event == "ASSAULT"), text
     news = events_of(code_text, "Gunmen attacked a bus near Garissa on Monday.")
     assert [e.background for e in news] == [False]
+
+
+def test_shops_closing_with_no_one_closing_them_is_no_event(code_text) -> None:
+    assert events_of(code_text, "Shops and banks were closed in Kassala on Monday.") == []
+    assert events_of(code_text, "Power was cut in Kassala on Monday.") == []
+    closed = events_of(code_text, "The governor closed the schools in Kassala on Monday.")
+    assert [e.event for e in closed] == ["COERCE"]
+    internet = events_of(code_text, "Mobile internet was suspended in Kassala on Monday.")
+    assert [e.event for e in internet] == ["COERCE"]
+
+
+def test_idioms_of_seizing_and_tightening(code_text) -> None:
+    assert events_of(code_text, "Opposition parties in Oslo seized on the incident.") == []
+    assert events_of(code_text, "The junta in Kassala has tightened its grip at home.") == []
+    seized = events_of(code_text, "Rebels seized the town of Kassala on Monday.")
+    assert [e.event for e in seized] == ["COERCE"]

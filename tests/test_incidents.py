@@ -1163,3 +1163,12 @@ def test_a_definite_mention_with_modifiers_refers_back_when_it_names_the_party(c
         published="2024-05-07",
     ).events
     assert len([e for e in apart if e.event == "ASSAULT"]) == 2
+
+
+def test_what_was_seized_in_an_attack_is_part_of_it(code_text) -> None:
+    events = code_text(
+        'The militia said it had killed "dozens" of soldiers and captured two armoured '
+        "vehicles near Kassala on Sunday.",
+        published="2024-05-07",
+    ).events
+    assert [e.event for e in events] == ["ASSAULT"]

@@ -1304,6 +1304,8 @@ def _build_event(
         return None
     if _stance(candidate, lexicon):
         return None
+    if _closure_by_no_one(candidate, lexicon):
+        return None
     if candidate.event != "ASSAULT" and _facility_acts(candidate, lexicon):
         return None
     if candidate.event == "REQUEST" and _asks_a_question(candidate.token):
@@ -1609,6 +1611,16 @@ def _agentive(candidate: Candidate, lexicon: Lexicon) -> bool:
         return True
     heads = {t.lemma_.lower() for t in candidate.actor_heads}
     return not heads & (lexicon.words("non_agent_causes") | lexicon.words("non_agent_texts"))
+
+
+def _closure_by_no_one(candidate: Candidate, lexicon: Lexicon) -> bool:
+    """ "Shops and banks were closed", "Power was cut to three districts": a town's life
+    stopping, with no one named who stopped it, is the consequence of an incident or a
+    strike, not a coercive act of its own."""
+    if candidate.event != "COERCE" or candidate.actor_heads or not candidate.recipient_heads:
+        return False
+    closed = lexicon.words("facility_nouns") | lexicon.words("utility_nouns")
+    return all(t.lemma_.lower() in closed or t.lower_ in closed for t in candidate.recipient_heads)
 
 
 def _facility_acts(candidate: Candidate, lexicon: Lexicon) -> bool:

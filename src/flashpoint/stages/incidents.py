@@ -105,16 +105,17 @@ def _fold_joined_acts(events: list[Event], text: str) -> list[Event]:
         joining = text[one.trigger.end : other.trigger.start].strip().lower()
         if (
             one.evidence.start != other.evidence.start
-            or joining not in JOINING_WORDS
+            or not _joined(joining)
             or _flags(one) != _flags(other)
-            or (
-                one.recipient
-                and other.recipient
-                and not _share_participant(one.recipient, other.recipient)
-            )
         ):
             continue
         keep, fold = (one, other) if one.event == graver else (other, one)
+        if keep.recipient and fold.recipient and not _share_participant(
+            keep.recipient, fold.recipient
+        ):
+            # other people are another act; things seized are the attack's spoils
+            if any(r.code or r.sector for r in fold.recipient):
+                continue
         keep = folded.get(keep.id, keep)
         folded[keep.id] = keep.model_copy(
             update={
@@ -125,6 +126,23 @@ def _fold_joined_acts(events: list[Event], text: str) -> list[Event]:
         )
         dropped.add(fold.id)
     return [folded.get(e.id, e) for e in events if e.id not in dropped]
+
+
+def _joined(between: str) -> bool:
+    """The words between two acts join them: "and" right after the first act's object
+    ("killed dozens and captured two vehicles"), not another clause ("; later", "after")."""
+    if between in JOINING_WORDS:
+        return True
+    if len(between) > JOINED_GAP or any(mark in between for mark in (";", ":", "(")):
+        return False
+    words = between.replace(",", " ").split()
+    return bool(words) and words[-1] == "and" and not set(words) & CLAUSE_WORDS
+
+
+# Acts joined by "and" after an object of at most this many characters ("killed 12 soldiers
+# and seized two armoured vehicles"); a longer stretch holds a clause of its own.
+JOINED_GAP = 45
+CLAUSE_WORDS = frozenset({"after", "before", "when", "while", "which", "who", "that", "then"})
 
 
 def _flags(event: Event) -> tuple[bool, bool, bool]:
@@ -508,6 +526,7 @@ EVENT_NOUNS = (
     "attack", "attacks", "strike", "strikes", "bombing", "bombings", "assault", "raid",
     "shelling", "explosion", "blast", "offensive", "ambush", "killing", "killings",
     "incursion", "invasion", "airstrike", "airstrikes", "bombardment",
+    "arrest", "arrests", "detention", "abduction", "kidnapping",
 )  # fmt: skip
 LIGHT_VERBS = frozenset(
     {"carried", "conducted", "claimed", "launched", "staged", "mounted", "perpetrated"}
