@@ -110,12 +110,14 @@ def _fold_joined_acts(events: list[Event], text: str) -> list[Event]:
         ):
             continue
         keep, fold = (one, other) if one.event == graver else (other, one)
-        if keep.recipient and fold.recipient and not _share_participant(
-            keep.recipient, fold.recipient
+        # other people are another act; things seized are the attack's spoils
+        if (
+            keep.recipient
+            and fold.recipient
+            and not _share_participant(keep.recipient, fold.recipient)
+            and any(r.code or r.sector for r in fold.recipient)
         ):
-            # other people are another act; things seized are the attack's spoils
-            if any(r.code or r.sector for r in fold.recipient):
-                continue
+            continue
         keep = folded.get(keep.id, keep)
         folded[keep.id] = keep.model_copy(
             update={
