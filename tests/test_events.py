@@ -527,3 +527,14 @@ def test_idioms_of_seizing_and_tightening(code_text) -> None:
     assert events_of(code_text, "The junta in Kassala has tightened its grip at home.") == []
     seized = events_of(code_text, "Rebels seized the town of Kassala on Monday.")
     assert [e.event for e in seized] == ["COERCE"]
+
+
+def test_a_standing_view_of_a_measure_describes_it(code_text) -> None:
+    view = events_of(
+        code_text, "Sylvania split the region into six provinces, a move the rebels opposed."
+    )
+    assert [e.event for e in view if e.event in ("REJECT", "ACCUSE")] == []
+    said = events_of(
+        code_text, "Police in Kassala stepped up checks, a move the rebels denounced as revenge."
+    )
+    assert "ACCUSE" in [e.event for e in said]

@@ -2139,7 +2139,9 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon, lede: bool = 
     - the present simple of a material act, or of any act inside a relative clause: a habit
       or a generality ("the group that rescues", "those who threaten its borders"), not news
       (except in the lede, which may tell its news in the present);
-    - an ongoing relationship told in the perfect ("had backed the YPG", "has supported").
+    - an ongoing relationship told in the perfect ("had backed the YPG", "has supported");
+    - a statement in a relative clause on a thing, with no time of its own ("a policy aid
+      agencies have criticised").
     """
     token = candidate.token
     if candidate.is_noun:
@@ -2172,6 +2174,16 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon, lede: bool = 
         return governor not in ONSET_VERBS
     if token.dep_ == "relcl" and token.tag_ == "VBG" and _has_aux(token, "be"):
         return True  # "the militia, which is fighting alongside the army": an ongoing state
+    if (
+        token.dep_ == "relcl"
+        and token.head.lemma_.lower() in lexicon.words("policy_nouns")
+        and (_has_aux(token, "have") or token.lemma_.lower() in lexicon.words("stance_verbs"))
+        and not any(t.ent_type_ in ("DATE", "TIME") for t in token.subtree)
+    ):
+        # "a move the independence movement opposed", "a policy aid agencies have
+        # criticised": a standing view of a measure, told to describe it ("a move they
+        # denounced as retaliation" is a statement made, and stays)
+        return True
     if _present_simple(token) and not lede:
         material = lexicon.types[candidate.event].quad in (2, 4)
         return material or token.dep_ == "relcl"
