@@ -538,3 +538,22 @@ def test_a_standing_view_of_a_measure_describes_it(code_text) -> None:
         code_text, "Police in Kassala stepped up checks, a move the rebels denounced as revenge."
     )
     assert "ACCUSE" in [e.event for e in said]
+
+
+def test_what_no_one_does_is_negated_not_refused(code_text) -> None:
+    for text in (
+        "Neither side seems willing to take the first step back in Kassala.",
+        "Diplomats in Oslo said there was little sign that either side was ready to talk.",
+    ):
+        events = events_of(code_text, text)
+        assert events and all(e.negated for e in events), text
+        assert "REJECT" not in [e.event for e in events], text
+    refused = events_of(code_text, "The rebels in Kassala did not agree to the truce.")
+    assert [e.event for e in refused] == ["REJECT"]
+
+
+def test_what_would_happen_to_anyone_is_hypothetical(code_text) -> None:
+    events = events_of(
+        code_text, "The governor of Kassala said any officer found responsible would be prosecuted."
+    )
+    assert asserted(events) == []

@@ -1326,10 +1326,13 @@ def _build_event(
     intended = _intended(candidate, lexicon) or conditional
     # "US allies were not consulted": an omission by someone unnamed, not a refusal.
     omitted = negated and is_passive(candidate.token) and not candidate.actor_heads
+    # "neither side seems willing", "little sign that either side was ready": no one
+    # refuses; the act is only said not to be
+    nobody = negated and _nobody_does(candidate)
     event_type, mode, negated = _fold_auxiliary_modes(
-        event_type, mode, negated and not omitted, future or intended, lexicon
+        event_type, mode, negated and not omitted and not nobody, future or intended, lexicon
     )
-    negated = negated or omitted
+    negated = negated or omitted or nobody
     negated = negated or _denied(candidate)
     if (
         (future or intended)
@@ -1822,7 +1825,11 @@ def _flag_anchor(candidate: Candidate) -> Token:
 
 def _negated(candidate: Candidate) -> bool:
     tokens = [candidate.token, _flag_anchor(candidate)]
+    if candidate.token.dep_ in ("acomp", "oprd"):
+        tokens.append(candidate.token.head)  # "Neither side seems willing to..."
     for token in tokens:
+        if _denied_sign(token):
+            return True
         if any(c.dep_ == "neg" or c.lower_ in ("never", "no") for c in token.children):
             return True
         if any(_no_one(c) for c in token.children if c.dep_ in ("nsubj", "nsubjpass")):
@@ -1837,6 +1844,35 @@ def _negated(candidate: Candidate) -> bool:
 
 
 NO_ONE = frozenset({"nobody", "no-one", "none", "nothing", "neither"})
+
+
+def _nobody_does(candidate: Candidate) -> bool:
+    tokens = [candidate.token, _flag_anchor(candidate)]
+    if candidate.token.dep_ in ("acomp", "oprd"):
+        tokens.append(candidate.token.head)
+    return any(
+        _denied_sign(token)
+        or any(_no_one(c) for c in token.children if c.dep_ in ("nsubj", "nsubjpass"))
+        for token in tokens
+    )
+
+
+def _anyone(subject: Token) -> bool:
+    return subject.lower_ in ("anyone", "anybody", "whoever") or any(
+        c.dep_ == "det" and c.lower_ == "any" for c in subject.children
+    )
+
+
+def _denied_sign(verb: Token) -> bool:
+    """ "there was little sign that either side was ready", "no indication that they would":
+    a clause told only to say it is not so."""
+    if verb.dep_ != "acl":
+        return False
+    noun = verb.head
+    return noun.lemma_.lower() in ("sign", "indication", "evidence", "suggestion", "hint") and any(
+        c.dep_ in ("amod", "det") and c.lower_ in ("little", "no", "scant", "few")
+        for c in noun.children
+    )
 
 
 def _no_one(subject: Token) -> bool:
@@ -1895,6 +1931,10 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
         return True  # "nobody knows what was agreed": an indirect question, not a report
     if _alleged(candidate.token, lexicon) or _purpose(token, lexicon):
         return True
+    subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass", "csubjpass")]
+    subjects += [s for c in subjects for s in c.children if s.dep_ == "nsubj"]
+    if any(_anyone(c) for c in subjects):
+        return True  # "any officer found responsible would be prosecuted": whoever that is
     if _asked(candidate.token):
         return True
     if candidate.is_noun and _unrealised_noun(candidate.token, lexicon):
