@@ -557,3 +557,23 @@ def test_what_would_happen_to_anyone_is_hypothetical(code_text) -> None:
         code_text, "The governor of Kassala said any officer found responsible would be prosecuted."
     )
     assert asserted(events) == []
+
+
+def test_a_commentators_forecast_is_no_act(code_text) -> None:
+    events = events_of(
+        code_text,
+        '"If the town falls, the rebels can threaten the road to Kassala again," said Ana '
+        "Ruiz, an analyst in Oslo.",
+    )
+    assert asserted(events) == []
+
+
+def test_asking_not_to_be_named_or_asking_a_question_demands_nothing(code_text) -> None:
+    for text in (
+        "She asked that her name be withheld.",
+        '"When the soldiers come, they ask us if we feed the rebels," said a farmer in Kassala.',
+        "Her lawyers in Oslo said they would appeal.",
+    ):
+        assert [e.event for e in events_of(code_text, text) if e.event == "REQUEST"] == [], text
+    asked = events_of(code_text, "The governor of Kassala asked Norway to send aid.")
+    assert [e.event for e in asked] == ["REQUEST"]

@@ -1308,7 +1308,9 @@ def _build_event(
         return None
     if candidate.event != "ASSAULT" and _facility_acts(candidate, lexicon):
         return None
-    if candidate.event == "REQUEST" and _asks_a_question(candidate.token):
+    if candidate.event == "REQUEST" and (
+        _asks_a_question(candidate.token) or _asks_no_act(candidate.token, lexicon)
+    ):
         return None
 
     if segment.kind != "caption" and _describes_not_reports(
@@ -1324,6 +1326,17 @@ def _build_event(
     background = _background(candidate, analyzed, lexicon) or _habitual(candidate, lexicon)
     demanded = _demanded(candidate, lexicon)
     intended = _intended(candidate, lexicon) or conditional
+    if (
+        token.lemma_.lower() == "appeal"
+        and actors
+        and all(a.sector == "JUD" for a in actors)
+        and not candidate.recipient_heads
+    ):
+        return None  # "her lawyers said they would appeal": to a court, not a demand of anyone
+    if (future or intended or hypothetical) and _commentator(speaker_head, lexicon):
+        # "If the town falls, the rebels can threaten the road again," said an analyst: a
+        # commentator's forecast, not any side's act or threat
+        return None
     # "US allies were not consulted": an omission by someone unnamed, not a refusal.
     omitted = negated and is_passive(candidate.token) and not candidate.actor_heads
     # "neither side seems willing", "little sign that either side was ready": no one
@@ -1783,6 +1796,32 @@ def _threat_as_a_thing(candidate: Candidate, lexicon: Lexicon) -> bool:
         return False  # "issued a warning", "made threats"
     content = ("acl", "relcl", "ccomp", "prep", "advcl", "appos")
     return not any(c.dep_ in content for c in token.children)
+
+
+def _commentator(speaker: Token | None, lexicon: Lexicon) -> bool:
+    """The speaker is introduced as one who comments ("Ana Ruiz, an analyst in Oslo",
+    "a researcher at a think tank")."""
+    if speaker is None:
+        return False
+    nouns = lexicon.words("commentator_nouns")
+    if speaker.lemma_.lower() in nouns:
+        return True
+    return any(c.dep_ == "appos" and c.lemma_.lower() in nouns for c in speaker.children)
+
+
+def _asks_no_act(token: Token, lexicon: Lexicon) -> bool:
+    """ "asked that her name be withheld", "they ask us if we feed the rebels": a wish not to
+    be named or a question, not a demand of anyone."""
+    if token.lemma_.lower() not in ("ask", "request"):
+        return False
+    for clause in (c for c in token.children if c.dep_ in ("ccomp", "xcomp")):
+        words = lemmas(clause.subtree)
+        if words & lexicon.words("anonymity_words"):
+            return True
+        opener = clause.doc[clause.left_edge.i]
+        if opener.lower_ in ("if", "whether") or opener.tag_ in ("WP", "WRB", "WDT"):
+            return True
+    return False
 
 
 def _commentators(actors: list[Actor], lexicon: Lexicon) -> bool:
