@@ -577,3 +577,22 @@ def test_asking_not_to_be_named_or_asking_a_question_demands_nothing(code_text) 
         assert [e.event for e in events_of(code_text, text) if e.event == "REQUEST"] == [], text
     asked = events_of(code_text, "The governor of Kassala asked Norway to send aid.")
     assert [e.event for e in asked] == ["REQUEST"]
+
+
+def test_presence_custody_and_hiding_are_no_events(code_text) -> None:
+    for text in (
+        "Police patrolled the estate in Kassala in armoured trucks.",
+        "The guard in Kassala handed them over to the authorities.",
+        "Residents of Kassala said they spent the afternoon sheltering in basements.",
+        "Photographs released by the group in Kassala showed dozens of men.",
+    ):
+        assert events_of(code_text, text) == [], text
+    freed = events_of(code_text, "The rebels handed over the hostages to the Red Cross.")
+    assert [e.event for e in freed] == ["RETREAT"]
+    sheltered = events_of(code_text, "Norway sheltered 200 refugees from Kassala.")
+    assert [e.event for e in sheltered] == ["AID"]
+
+
+def test_drones_releasing_charges_attack(code_text) -> None:
+    events = events_of(code_text, "Rebel drones released charges over the barracks in Kassala.")
+    assert [e.event for e in events] == ["ASSAULT"]
