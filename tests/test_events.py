@@ -596,3 +596,10 @@ def test_presence_custody_and_hiding_are_no_events(code_text) -> None:
 def test_drones_releasing_charges_attack(code_text) -> None:
     events = events_of(code_text, "Rebel drones released charges over the barracks in Kassala.")
     assert [e.event for e in events] == ["ASSAULT"]
+
+
+def test_a_wave_of_drones_shot_down_is_the_attacks_course(code_text) -> None:
+    tally = events_of(code_text, "Norway's air force said it had shot down 47 drones overnight.")
+    assert tally == []
+    one = events_of(code_text, "Sylvanian air defences shot down an armed drone near Kassala.")
+    assert [e.event for e in one] == ["ASSAULT"]
