@@ -603,3 +603,19 @@ def test_a_wave_of_drones_shot_down_is_the_attacks_course(code_text) -> None:
     assert tally == []
     one = events_of(code_text, "Sylvanian air defences shot down an armed drone near Kassala.")
     assert [e.event for e in one] == ["ASSAULT"]
+
+
+def test_stopping_a_march_restricts_it(code_text) -> None:
+    events = events_of(code_text, "Police blocked the march on the main avenue of Kassala.")
+    assert [(e.event, e.mode) for e in events] == [("COERCE", "restrict")]
+
+
+def test_a_hand_lent_a_plea_and_a_question_are_no_events(code_text) -> None:
+    for text in (
+        "A farmer who helped carry the wounded to a clinic in Kassala said it lasted an hour.",
+        "His lawyer in Oslo said his client would plead not guilty.",
+        "The inquiry in Kassala failed to establish who ordered the killings.",
+    ):
+        assert asserted(events_of(code_text, text)) == [], text
+    evacuated = events_of(code_text, "Norway helped evacuate civilians from Kassala.")
+    assert [e.event for e in evacuated] == ["AID"]

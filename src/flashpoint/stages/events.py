@@ -1308,6 +1308,8 @@ def _build_event(
         return None
     if candidate.event != "ASSAULT" and _facility_acts(candidate, lexicon):
         return None
+    if candidate.event == "AID" and _helps_with_a_task(candidate.token, lexicon):
+        return None
     if candidate.event == "REQUEST" and (
         _asks_a_question(candidate.token) or _asks_no_act(candidate.token, lexicon)
     ):
@@ -1809,6 +1811,19 @@ def _commentator(speaker: Token | None, lexicon: Lexicon) -> bool:
     return any(c.dep_ == "appos" and c.lemma_.lower() in nouns for c in speaker.children)
 
 
+def _helps_with_a_task(token: Token, lexicon: Lexicon) -> bool:
+    """ "a farmer who helped carry the wounded", "the boy was helping his father sell
+    tomatoes": a hand lent with a task, not aid given (what helped along is the event, if any)."""
+    if token.lemma_.lower() != "help":
+        return False
+    helpful = ("AID", "COOPERATE", "RETREAT")
+    return any(
+        c.dep_ in ("xcomp", "ccomp")
+        and not any(rule.event in helpful for rule in lexicon.verbs.get(c.lemma_.lower(), ()))
+        for c in token.children
+    )
+
+
 def _asks_no_act(token: Token, lexicon: Lexicon) -> bool:
     """ "asked that her name be withheld", "they ask us if we feed the rebels": a wish not to
     be named or a question, not a demand of anyone."""
@@ -1964,7 +1979,7 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
     ):
         return True  # "did not say how many soldiers it had killed"
     if clause.dep_ == "ccomp" and any(
-        c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.lower_ in ("what", "whatever")
+        c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.lower_ in ("what", "whatever", "who", "whom")
         for c in clause.children
     ):
         return True  # "nobody knows what was agreed": an indirect question, not a report
