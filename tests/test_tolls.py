@@ -325,3 +325,16 @@ def test_the_dead_of_a_war_counted_since_it_began_are_a_total(code_text) -> None
         published="2025-07-29",
     ).events
     assert [e for e in events if e.event == "ASSAULT"] == []
+
+
+def test_a_large_toll_in_the_perfect_with_no_time_is_a_wars_dead(code_text) -> None:
+    events = code_text(
+        "More than 250 people have been killed and some 60,000 displaced.",
+        published="2025-07-29",
+    ).events
+    assert [e for e in events if e.event == "ASSAULT"] == []
+    dated = code_text(
+        "At least 300 people have been killed in an attack on a market in Kassala on Monday.",
+        published="2025-07-29",
+    ).events
+    assert [e.size.dead for e in dated if e.event == "ASSAULT" and e.size] == [300]

@@ -276,11 +276,27 @@ def _count_for(
         best=best,
         low=low,
         high=high,
-        cumulative=_is_cumulative(anchor, words),
+        cumulative=_is_cumulative(anchor, words) or _a_wars_dead(anchor, low or best),
         span=(segment.start + left, segment.start + right),
         text=text[left:right],
         victims=victims,
     )
+
+
+# A toll this large told in the perfect with no time of its own ("More than 250 people have
+# been killed and 60,000 displaced") counts a war's dead, not an incident's.
+WAR_TOLL_FLOOR = 200
+
+
+def _a_wars_dead(anchor: Token, figure: int | None) -> bool:
+    if figure is None or figure < WAR_TOLL_FLOOR or anchor.pos_ not in ("VERB", "AUX"):
+        return False
+    head = anchor
+    while head.dep_ == "conj" and head.head.i != head.i:
+        head = head.head  # "have been killed and 60,000 displaced"
+    perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in head.children)
+    dated = any(t.ent_type_ in ("DATE", "TIME") for t in head.subtree)
+    return perfect and not dated
 
 
 def _unreal(anchor: Token, words: TollWords) -> bool:
