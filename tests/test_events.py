@@ -619,3 +619,14 @@ def test_a_hand_lent_a_plea_and_a_question_are_no_events(code_text) -> None:
         assert asserted(events_of(code_text, text)) == [], text
     evacuated = events_of(code_text, "Norway helped evacuate civilians from Kassala.")
     assert [e.event for e in evacuated] == ["AID"]
+
+
+def test_an_official_briefed_by_unnamed_staff_consults_no_one(code_text) -> None:
+    assert events_of(code_text, "The palace in Oslo said the king had been fully briefed.") == []
+    briefed = events_of(code_text, "The envoy briefed the council in Oslo on Monday.")
+    assert [e.event for e in briefed] == ["CONSULT"]
+
+
+def test_a_perfect_told_once_holds_for_joined_verbs(code_text) -> None:
+    events = events_of(code_text, "Sylvania had armed and supported various rebel groups.")
+    assert [e.event for e in events if e.event == "SUPPORT"] == []
