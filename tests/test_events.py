@@ -630,3 +630,12 @@ def test_an_official_briefed_by_unnamed_staff_consults_no_one(code_text) -> None
 def test_a_perfect_told_once_holds_for_joined_verbs(code_text) -> None:
     events = events_of(code_text, "Sylvania had armed and supported various rebel groups.")
     assert [e.event for e in events if e.event == "SUPPORT"] == []
+
+
+def test_a_threat_not_to_watch_an_attack_threatens_the_attackers(code_text) -> None:
+    events = events_of(
+        code_text,
+        "Norway has warned it will not stand by and watch a Sylvanian attack on Kassala.",
+    )
+    (threat,) = [e for e in events if e.event == "THREATEN"]
+    assert [r.text for r in threat.recipient] == ["Sylvanian"]

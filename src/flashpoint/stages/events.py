@@ -474,9 +474,10 @@ def _apply_government(
                 candidate.mode = mode
             # "called on them to open an inquiry and to release the detainees": every act
             # joined to the content is content too
+            # (their targets are not the governing act's: "will not stand by and watch an
+            # attack on the town" threatens the attackers)
             for joined in _joined_content(governed.token, by_token):
-                if not joined.governed:
-                    joined.governed, joined.governor = True, candidate
+                joined.governed = True
             break
     # The topic of a protest (usually a demand) is not a separate event (PLOVER manual).
     topics = lexicon.words("protest_topic_types")
@@ -629,23 +630,29 @@ def _place_modifier(actor: Actor, segment, lexicon: Lexicon) -> bool:  # type: i
     noun says where, not who. A state, its capital or a people ("the Sylvanian offensive")
     stays the actor; a town is known as a place only (resolved through the gazetteer, not the
     actor dictionary, or a name nothing resolved that the gazetteer holds)."""
-    if actor.matched_by != "place" and not (
-        actor.code is None and actor.sector is None and _known_place(actor.text)
-    ):
+    if actor.matched_by not in ("place", "name") or actor.sector is not None:
         return False
+    if not _town(actor.text):
+        return False  # a state ("the Sylvanian offensive", "a Russian-led attack") acts
     words = segment.doc.char_span(
         actor.start - segment.start, actor.end - segment.start, alignment_mode="expand"
     )
     if words is None or not len(words):
         return False
     root = words.root
+    if root.ent_type_ == "NORP":
+        return False
     return root.dep_ in ("compound", "amod") and lexicon.is_trigger_noun(root.head.lemma_.lower())
 
 
-def _known_place(name: str) -> bool:
+def _town(name: str) -> bool:
+    """A place the gazetteer holds below a country (a town, district or province)."""
     gazetteer = load_gazetteer()
-    return place_key(name) not in gazetteer.generic_names and bool(
-        gazetteer.lookup(name, short_names=False)
+    if place_key(name) in gazetteer.generic_names:
+        return False
+    entries = gazetteer.lookup(name, short_names=False)
+    return bool(entries) and not any(
+        e.feature in ("country", "continent", "region") for e in entries
     )
 
 
