@@ -295,7 +295,7 @@ def _doctor(conn: sqlite3.Connection, report: Report, repair: bool) -> None:
             settle_full_text(conn)  # a bulk build leaves merges pending (lean_writes.py)
         if not summaries.ok:
             rebuild_scale_tables(conn)
-            drop_unneeded_indexes(conn)  # the tables' script makes event_codes_event again
+            drop_unneeded_indexes(conn)  # a store made before 0013 may still have them
             rebuild_timeline(conn)  # its triggers were on the summary_daily just rebuilt
             rebuild_actor_days(conn)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
