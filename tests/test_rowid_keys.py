@@ -1,5 +1,5 @@
 """Migration 14 (rowid_keys.py): event_codes and the event_geo R*Tree keyed by the events'
-rowids. New stores are made so, older ones are converted with every answer kept, a store
+rowids, quotes by (article id, quote id) instead of their random ids. New stores are made so, older ones are converted with every answer kept, a store
 opened read-only before the migration still answers, deletions follow the rowid, and
 `flashpoint doctor` finds (and rebuilds) keys that no longer match the events' rowids."""
 
@@ -12,7 +12,12 @@ import pytest
 
 from flashpoint.store import EventFilter, Store
 from flashpoint.store.doctor import doctor
-from flashpoint.store.rowid_keys import ROWID_VERSION, rekey_by_rowid
+from flashpoint.store.rowid_keys import (
+    QUOTE_COLUMNS,
+    ROWID_VERSION,
+    quotes_keyed_by_id,
+    rekey_by_rowid,
+)
 from flashpoint.store.summaries import TRIGGERS, summary_problems, triggers_sql
 from test_scale import fill
 
@@ -60,7 +65,8 @@ def _old_triggers() -> list[str]:
 def make_keyed_by_id(conn: sqlite3.Connection) -> None:
     """Turn a store's code and coordinate indexes back into what versions 8-13 made: codes
     keyed by event id, R*Tree keys mapped to event ids by event_geo_ids (given in reverse
-    order, so that no key equals its event's rowid), and the triggers that keep them."""
+    order, so that no key equals its event's rowid), the triggers that keep them, and quotes
+    keyed by their own id."""
     for trigger in TRIGGERS:
         conn.execute(f"DROP TRIGGER {trigger}")
     conn.execute(
@@ -87,6 +93,18 @@ def make_keyed_by_id(conn: sqlite3.Connection) -> None:
     )
     for statement in _old_triggers():
         conn.execute(statement)
+    # Quotes keyed by their own id, as migration 1 made them, with migration 8's order index.
+    conn.execute(
+        "CREATE TABLE old_quotes (id TEXT PRIMARY KEY, article_id TEXT NOT NULL REFERENCES"
+        " articles (id) ON DELETE CASCADE, speaker_code TEXT, kind TEXT, record TEXT NOT NULL)"
+    )
+    conn.execute(
+        f"INSERT INTO old_quotes (rowid, {QUOTE_COLUMNS}) SELECT rowid, {QUOTE_COLUMNS} FROM quotes"
+    )
+    conn.execute("DROP TABLE quotes")
+    conn.execute("ALTER TABLE old_quotes RENAME TO quotes")
+    conn.execute("CREATE INDEX quotes_speaker ON quotes (speaker_code)")
+    conn.execute("CREATE INDEX quotes_order ON quotes (article_id, id)")
     conn.execute(f"PRAGMA user_version = {ROWID_VERSION - 1}")
 
 
@@ -98,7 +116,13 @@ def store_path(tmp_path: Path, example_result) -> Path:
 
 
 def _answers(store: Store) -> list[list[str]]:
-    return [[e.id for e in store.events(where)] for where in FILTERS]
+    events = [[e.id for e in store.events(where)] for where in FILTERS]
+    quotes = [
+        [q.id for q in store.quotes(limit=limit, offset=offset)]
+        for limit, offset in ((None, 0), (3, 0), (3, 4), (50, 2))
+    ]
+    speaker = [[q.id for q in store.quotes(speaker="USA", limit=2, offset=1)]]
+    return [*events, *quotes, *speaker, [str(store.count_quotes())]]
 
 
 def _codes_by_rowid(conn: sqlite3.Connection) -> set[tuple[str, int, int]]:
@@ -126,6 +150,14 @@ def test_a_new_store_keys_codes_and_coordinates_by_rowid(store_path: Path) -> No
             )
         }
         assert summary_problems(conn) == []
+        assert not quotes_keyed_by_id(conn)
+        indexes = {
+            r[0]: [c[2] for c in conn.execute(f"PRAGMA index_info({r[0]})")]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE tbl_name = 'quotes' AND type = 'index'"
+            )
+        }
+        assert sorted(indexes.values()) == [["article_id", "id"], ["speaker_code"]], indexes
 
 
 def test_migrating_a_store_keyed_by_id_keeps_every_answer(store_path: Path) -> None:
@@ -136,6 +168,7 @@ def test_migrating_a_store_keyed_by_id_keeps_every_answer(store_path: Path) -> N
     conn = sqlite3.connect(store_path)
     make_keyed_by_id(conn)
     conn.commit()
+    assert quotes_keyed_by_id(conn)
     conn.close()
     with Store(store_path, read_only=True) as store:  # not migrated: keyed by id still
         assert _answers(store) == expected
@@ -144,6 +177,7 @@ def test_migrating_a_store_keyed_by_id_keeps_every_answer(store_path: Path) -> N
         assert _codes_by_rowid(store.conn) == expected_codes
         assert _answers(store) == expected
         assert summary_problems(store.conn) == []
+        assert not quotes_keyed_by_id(store.conn)
         triggers = " ".join(
             r[0] for r in store.conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger'")
         )
@@ -222,3 +256,24 @@ def test_doctor_rebuilds_keys_that_moved(store_path: Path) -> None:
     assert report.healthy and any(f.check == "summaries" and f.repaired for f in report.findings)
     with Store(store_path, read_only=True) as store:
         assert _answers(store) == expected
+
+
+def test_quotes_keep_one_row_per_id_and_go_with_their_article(store_path: Path) -> None:
+    with Store(store_path) as store:
+        conn = store.conn
+        article_id, quote_id, rowid = conn.execute(
+            "SELECT article_id, id, rowid FROM quotes ORDER BY rowid LIMIT 1"
+        ).fetchone()
+        total = store.count_quotes()
+        with conn:  # what Store.save does with a quote it stores again
+            conn.execute(
+                "INSERT OR REPLACE INTO quotes (id, article_id, speaker_code, kind, record)"
+                " SELECT id, article_id, 'XXX', kind, record FROM quotes WHERE rowid = ?",
+                (rowid,),
+            )
+        assert store.count_quotes() == total
+        assert store.quotes(speaker="XXX")[0].id == quote_id
+        with conn:
+            conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+        assert not store.quotes(article_id=article_id)
+        assert store.count_quotes() < total

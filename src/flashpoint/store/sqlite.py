@@ -1430,7 +1430,7 @@ class Store(StoreQueries):
         text: str | None = None,
     ) -> list[Quote]:
         """Quotes by article and id; a page of them with `limit` (only the page is read: the
-        order is found on the ids alone, then the page's records are read). `since`/`until`
+        order is found on the ids alone, then the page's records are read by rowid). `since`/`until`
         compare the article's publication day (a quote has no date of its own); `text` is a
         substring of the quote, in any case."""
         where, params = _quote_clauses(speaker, article_id, since, until, text)
@@ -1438,7 +1438,7 @@ class Store(StoreQueries):
             sql = f"SELECT record FROM quotes{where} ORDER BY article_id, id"
         else:
             sql = (
-                "SELECT record FROM quotes WHERE id IN (SELECT id FROM quotes"
+                "SELECT record FROM quotes WHERE rowid IN (SELECT rowid FROM quotes"
                 f"{where} ORDER BY article_id, id LIMIT ? OFFSET ?) ORDER BY article_id, id"
             )
             params += [limit, offset]
