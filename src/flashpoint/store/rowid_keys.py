@@ -1,5 +1,5 @@
-"""The actor-code and coordinate indexes keyed by the events' rowids (migration 14,
-`0014_rowid_keys`).
+"""The actor-code and coordinate indexes keyed by the events' rowids, and quotes by article
+(migration 14, `0014_rowid_keys`): keys that follow the order of arrival.
 
 An event's id is a hash: random. Every b-tree keyed by it takes the new event's row at a random
 place, so at a million events each new event dirties a page of its own in each such b-tree, a
@@ -24,8 +24,10 @@ the pages a batch of articles dirties are few and mostly the same ones.
 
 How an event's id is made does not change. A table with a TEXT primary key keeps its rowids
 through VACUUM in the SQLite versions we know, but SQLite does not promise it: `flashpoint
-doctor` compares both tables with a recomputation from the events (by rowid) and rebuilds them
-when they differ.
+doctor` compares event_codes and event_geo with a recomputation from the events (by rowid) and
+rebuilds them when they differ. (Two codes that are both rare, `dyads/series`, are a little
+slower: the second code is tested after the event's row is sought by rowid, where through the
+id's index SQLite tested it before: bench/README.md.)
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ from __future__ import annotations
 import sqlite3
 
 ROWID_VERSION = 14
-"""The schema version from which event_codes and event_geo are keyed by the events' rowids."""
+"""The schema version from which event_codes and event_geo are keyed by the events' rowids
+(and quotes by article id and quote id)."""
 
 CODES_SQL = """
 CREATE TABLE event_codes (
