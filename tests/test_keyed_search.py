@@ -20,6 +20,7 @@ from flashpoint.store.doctor import doctor
 from flashpoint.store.keyed_search import keyed_problems
 from flashpoint.store.migrations import _full_text_search
 from flashpoint.store.summaries import summary_problems
+from test_rowid_keys import make_keyed_by_id
 from test_scale import fill
 
 
@@ -54,7 +55,8 @@ def _search(store: Store, word: str) -> list[str]:
 
 def _unkeyed(path: Path) -> None:
     """Make the store as a version-10 Flashpoint left it: the full-text index of migration 2
-    (its own rowids, made after deletes, so they differ from the records') and no actor days."""
+    (its own rowids, made after deletes, so they differ from the records'), no actor days, and
+    the code and coordinate indexes keyed by event id."""
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA recursive_triggers = ON")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -63,6 +65,7 @@ def _unkeyed(path: Path) -> None:
     for trigger in ACTOR_DAY_TRIGGERS:
         conn.execute(f"DROP TRIGGER {trigger}")
     conn.execute("DROP TABLE summary_actor_days")
+    make_keyed_by_id(conn)  # the code and coordinate indexes as version 10 made them
     conn.execute("PRAGMA user_version = 10")
     conn.commit()
     conn.close()

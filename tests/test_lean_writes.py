@@ -16,6 +16,7 @@ from flashpoint.store.doctor import doctor, objects_by_step
 from flashpoint.store.lean_writes import DROPPED_INDEXES, FULL_TEXT_SETTINGS, PARTIAL_INDEXES
 from flashpoint.store.migrations import FULL_TEXT_TABLES, SCHEMA_VERSION
 from flashpoint.store.summaries import summary_problems
+from test_rowid_keys import make_keyed_by_id
 from test_scale import fill
 
 OLD_INDEXES = (
@@ -72,8 +73,10 @@ def _lists(store: Store) -> list[list[str]]:
 
 
 def _make_old(path: Path) -> None:
-    """The store as version 12 left it: the five indexes, FTS5's default merge settings."""
+    """The store as version 12 left it: the five indexes, FTS5's default merge settings, the
+    code and coordinate indexes keyed by event id."""
     conn = sqlite3.connect(path)
+    make_keyed_by_id(conn)
     for statement in OLD_INDEXES:
         conn.execute(statement)
     for statement in FULL_INDEXES:
@@ -117,23 +120,23 @@ def test_migrating_a_version_12_store_keeps_every_answer(store_path: Path) -> No
         trigger = store.conn.execute(
             "SELECT sql FROM sqlite_master WHERE name = 'events_scale_delete'"
         ).fetchone()[0]
-        assert "side IN (1, 2) AND event_id = old.id" in trigger
+        assert "side IN (1, 2) AND event_rowid = old.rowid" in trigger
     report = doctor(store_path, repair=False)
     assert report.healthy, report.findings
 
 
 def test_deleting_events_removes_their_codes_through_the_key(store_path: Path) -> None:
     with Store(store_path) as store:
-        gone = [r[0] for r in store.conn.execute("SELECT id FROM events WHERE rowid % 3 = 0")]
+        gone = [r[0] for r in store.conn.execute("SELECT rowid FROM events WHERE rowid % 3 = 0")]
         assert store.conn.execute(
-            "SELECT COUNT(*) FROM event_codes WHERE event_id IN (SELECT id FROM events"
+            "SELECT COUNT(*) FROM event_codes WHERE event_rowid IN (SELECT rowid FROM events"
             " WHERE rowid % 3 = 0)"
         ).fetchone()[0]
         with store.conn:
             store.conn.execute("DELETE FROM events WHERE rowid % 3 = 0")
             store.conn.execute("DELETE FROM articles WHERE rowid = 2")
         left = store.conn.execute(
-            f"SELECT COUNT(*) FROM event_codes WHERE event_id IN ({', '.join('?' * len(gone))})",
+            f"SELECT COUNT(*) FROM event_codes WHERE event_rowid IN ({', '.join('?' * len(gone))})",
             gone,
         ).fetchone()[0]
         assert left == 0
@@ -142,10 +145,10 @@ def test_deleting_events_removes_their_codes_through_the_key(store_path: Path) -
             r[3]
             for r in store.conn.execute(
                 "EXPLAIN QUERY PLAN DELETE FROM event_codes WHERE code IN ('USA', 'IRQ')"
-                " AND side IN (1, 2) AND event_id = 'e1'"
+                " AND side IN (1, 2) AND event_rowid = 7"
             )
         )
-        assert "PRIMARY KEY (code=? AND side=? AND event_id=?)" in plan, plan
+        assert "PRIMARY KEY (code=? AND side=? AND event_rowid=?)" in plan, plan
 
 
 def test_the_lists_walk_an_index_not_the_table(store_path: Path) -> None:

@@ -45,6 +45,7 @@ from flashpoint.store.migrations import (
     SCHEMA_VERSION,
 )
 from flashpoint.store.query_indexes import rebuild_timeline, timeline_problems
+from flashpoint.store.rowid_keys import drop_redundant_indexes
 from flashpoint.store.sqlite import BUSY_TIMEOUT, open_read_only, store_error, writable
 from flashpoint.store.summaries import rebuild_scale_tables, summary_problems
 
@@ -295,7 +296,8 @@ def _doctor(conn: sqlite3.Connection, report: Report, repair: bool) -> None:
             settle_full_text(conn)  # a bulk build leaves merges pending (lean_writes.py)
         if not summaries.ok:
             rebuild_scale_tables(conn)
-            drop_unneeded_indexes(conn)  # the tables' script makes event_codes_event again
+            drop_unneeded_indexes(conn)  # a store made before 0013 may still have them
+            drop_redundant_indexes(conn)  # the tables' script makes quotes_order again
             rebuild_timeline(conn)  # its triggers were on the summary_daily just rebuilt
             rebuild_actor_days(conn)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

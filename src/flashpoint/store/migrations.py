@@ -221,6 +221,14 @@ def _lean_writes(conn: sqlite3.Connection) -> None:
     lean_writes(conn)
 
 
+def _rowid_keys(conn: sqlite3.Connection) -> None:
+    """The actor-code and coordinate indexes keyed by the events' rowids, which follow the
+    order of arrival, instead of their random text ids (rowid_keys.py documents why)."""
+    from flashpoint.store.rowid_keys import rekey_by_rowid
+
+    rekey_by_rowid(conn)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "0001_initial", _initial),
     (2, "0002_full_text_search", _full_text_search),
@@ -235,5 +243,6 @@ MIGRATIONS: list[Migration] = [
     (11, "0011_fts_rowid", _fts_rowid),
     (12, "0012_actor_days", _actor_days),
     (13, "0013_lean_writes", _lean_writes),
+    (14, "0014_rowid_keys", _rowid_keys),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -34,6 +34,7 @@ from flashpoint.store.fulltext import snippet
 from flashpoint.store.keyed_search import KEYED_VERSION
 from flashpoint.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from flashpoint.store.query_indexes import acled_clause, timeline_summary_answers
+from flashpoint.store.rowid_keys import ROWID_VERSION
 from flashpoint.store.summaries import FLAG_BACKGROUND, FLAG_HYPOTHETICAL, FLAG_NEGATED, TOTAL
 
 if TYPE_CHECKING:  # dedup imports datasketch and scipy: seconds a reading command need not wait
@@ -343,12 +344,25 @@ class StoreQueries:
         are looked up, then sorted); a common one is tested row by row (two primary-key probes
         of event_codes, nothing collected first) while the sort's index is walked, which stops
         at the page's last row."""
+        keyed = self._rowid_keys()
+        lookup = CODE_SQL if keyed else CODE_SQL_BY_ID
         if self.__dict__.get("_unordered"):  # an aggregate: every match is read anyway
-            return CODE_SQL.format(sides=sides)
+            return lookup.format(sides=sides)
         common = self._many(
             f"SELECT 1 FROM event_codes WHERE code = ? AND side IN ({sides})", [code.upper()]
         )
-        return (CODE_EXISTS_SQL if common else CODE_SQL).format(sides=sides)
+        if common:
+            return (CODE_EXISTS_SQL if keyed else CODE_EXISTS_SQL_BY_ID).format(sides=sides)
+        return lookup.format(sides=sides)
+
+    def _rowid_keys(self) -> bool:
+        """Whether event_codes and event_geo are keyed by the events' rowids (migration 14; a
+        store opened read-only may predate it)."""
+        known: dict[str, bool] = self.__dict__.setdefault("_tables_known", {})
+        if "rowid keys" not in known:
+            version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+            known["rowid keys"] = version >= ROWID_VERSION
+        return known["rowid keys"]
 
     def _geo_clause(self, box: tuple[float, float, float, float]) -> str | None:
         """The R*Tree filter for a box (min lat, max lat, min lon, max lon) when few events lie
@@ -360,7 +374,9 @@ class StoreQueries:
             " AND min_lon <= ?",
             box,
         )
-        return None if common else GEO_SQL
+        if common:
+            return None
+        return GEO_SQL if self._rowid_keys() else GEO_SQL_BY_ID
 
     def _has_table(self, name: str) -> bool:
         """Whether the store has this table (a store opened read-only may predate it)."""
@@ -1414,7 +1430,7 @@ class Store(StoreQueries):
         text: str | None = None,
     ) -> list[Quote]:
         """Quotes by article and id; a page of them with `limit` (only the page is read: the
-        order is found on the ids alone, then the page's records are read). `since`/`until`
+        order is found on the ids alone, then the page's records are read by rowid). `since`/`until`
         compare the article's publication day (a quote has no date of its own); `text` is a
         substring of the quote, in any case."""
         where, params = _quote_clauses(speaker, article_id, since, until, text)
@@ -1422,7 +1438,7 @@ class Store(StoreQueries):
             sql = f"SELECT record FROM quotes{where} ORDER BY article_id, id"
         else:
             sql = (
-                "SELECT record FROM quotes WHERE id IN (SELECT id FROM quotes"
+                "SELECT record FROM quotes WHERE rowid IN (SELECT rowid FROM quotes"
                 f"{where} ORDER BY article_id, id LIMIT ? OFFSET ?) ORDER BY article_id, id"
             )
             params += [limit, offset]
@@ -1693,19 +1709,34 @@ def _linked_row(record: LinkedEvent) -> tuple:
     )
 
 
-CODE_SQL = "id IN (SELECT event_id FROM event_codes WHERE code = ? AND side IN ({sides}))"
-"""An actor code filter, through the event_codes index (summaries.py)."""
+CODE_SQL = (
+    "events.rowid IN (SELECT event_rowid FROM event_codes WHERE code = ? AND side IN ({sides}))"
+)
+"""An actor code filter, through the event_codes index (summaries.py), keyed by the events'
+rowids (rowid_keys.py)."""
 CODE_EXISTS_SQL = (
+    "EXISTS (SELECT 1 FROM event_codes WHERE code = ? AND side IN ({sides})"
+    " AND event_rowid = events.rowid)"
+)
+"""The same filter tested for one event at a time (two probes of event_codes' key, with the
+rowid that the sort's index carries: no record read)."""
+GEO_SQL = (
+    "events.rowid IN (SELECT geo_id FROM event_geo"
+    " WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?)"
+)
+"""A box of coordinates (min lat, max lat, min lon, max lon), through the event_geo R*Tree,
+keyed by the events' rowids. The R*Tree keeps 32-bit coordinates rounded outwards, so the
+exact comparison follows it."""
+CODE_SQL_BY_ID = "id IN (SELECT event_id FROM event_codes WHERE code = ? AND side IN ({sides}))"
+CODE_EXISTS_SQL_BY_ID = (
     "EXISTS (SELECT 1 FROM event_codes WHERE code = ? AND side IN ({sides})"
     " AND event_id = events.id)"
 )
-"""The same filter tested for one event at a time (two probes of event_codes' key)."""
-GEO_SQL = (
+GEO_SQL_BY_ID = (
     "id IN (SELECT i.event_id FROM event_geo AS g JOIN event_geo_ids AS i USING (geo_id)"
     " WHERE g.max_lat >= ? AND g.min_lat <= ? AND g.max_lon >= ? AND g.min_lon <= ?)"
 )
-"""A box of coordinates (min lat, max lat, min lon, max lon), through the event_geo R*Tree. The
-R*Tree keeps 32-bit coordinates rounded outwards, so the exact comparison follows it."""
+"""The same three in a store opened read-only before migration 14 (keyed by event ids)."""
 
 
 def iter_pages(

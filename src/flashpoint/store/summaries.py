@@ -5,11 +5,15 @@ changes in the same transaction as the article whose events it counts, whoever w
 `ingest`, `watch`, `bench/build_store.py`). `flashpoint doctor` compares them with a
 recomputation and rebuilds them (`rebuild_scale_tables`) when they differ.
 
-    event_codes     one row per (actor or recipient code, side, event): the actor, initiator
-                    and recipient filters look codes up here instead of scanning a string.
-    event_geo       an R*Tree over the events' coordinates (bbox and near filters); its integer
-                    keys map to event ids through event_geo_ids (events.rowid is not stable:
-                    VACUUM may renumber it).
+    event_codes     one row per (actor or recipient code, side, event's rowid): the actor,
+                    initiator and recipient filters look codes up here instead of scanning a
+                    string.
+    event_geo       an R*Tree over the events' coordinates (bbox and near filters), keyed by the
+                    events' rowids.
+
+Both are keyed by the events' rowids since migration 14 (rowid_keys.py: the rows of a new
+event land at the end of each b-tree instead of at random places); before, by the events' text
+ids (event_codes) and through a table mapping integer keys to event ids (event_geo_ids).
     summary_daily   events and summed PLOVER score per day, type, quad class, country, admin1
                     and flags (background, hypothetical, negated): the timeline, facets and
                     counts.
@@ -68,16 +72,11 @@ KEY_LIST = ", ".join(KEY_COLUMNS)
 
 TABLES_SQL = f"""
 CREATE TABLE IF NOT EXISTS event_codes (
-    code     TEXT NOT NULL,
-    side     INTEGER NOT NULL,       -- 1 actor, 2 recipient
-    event_id TEXT NOT NULL,
-    PRIMARY KEY (code, side, event_id)
+    code        TEXT NOT NULL,
+    side        INTEGER NOT NULL,    -- 1 actor, 2 recipient
+    event_rowid INTEGER NOT NULL,    -- the event's rowid
+    PRIMARY KEY (code, side, event_rowid)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS event_codes_event ON event_codes (event_id);
-CREATE TABLE IF NOT EXISTS event_geo_ids (
-    geo_id   INTEGER PRIMARY KEY,
-    event_id TEXT NOT NULL UNIQUE
-);
 CREATE VIRTUAL TABLE IF NOT EXISTS event_geo USING rtree (
     geo_id, min_lat, max_lat, min_lon, max_lon
 );
@@ -130,7 +129,6 @@ CREATE INDEX IF NOT EXISTS quotes_order ON quotes (article_id, id);
 
 SCALE_TABLES = (
     "event_codes",
-    "event_geo_ids",
     "event_geo",
     "summary_daily",
     "summary_dyads",
@@ -172,13 +170,11 @@ def _add(r: str) -> list[str]:
 def _add_keyed(r: str, total: bool) -> list[str]:
     key = ", ".join(_key(r, total))
     statements = [
-        "INSERT OR IGNORE INTO event_codes (code, side, event_id)"
-        f" SELECT DISTINCT code, side, {r}.id FROM ({_sides(r)}) WHERE code IS NOT NULL",
-        f"INSERT OR IGNORE INTO event_geo_ids (event_id) SELECT {r}.id"
-        f" WHERE {r}.lat IS NOT NULL AND {r}.lon IS NOT NULL",
+        "INSERT OR IGNORE INTO event_codes (code, side, event_rowid)"
+        f" SELECT DISTINCT code, side, {r}.rowid FROM ({_sides(r)}) WHERE code IS NOT NULL",
         "INSERT OR REPLACE INTO event_geo (geo_id, min_lat, max_lat, min_lon, max_lon)"
-        f" SELECT geo_id, {r}.lat, {r}.lat, {r}.lon, {r}.lon FROM event_geo_ids"
-        f" WHERE event_id = {r}.id AND {r}.lat IS NOT NULL AND {r}.lon IS NOT NULL",
+        f" SELECT {r}.rowid, {r}.lat, {r}.lat, {r}.lon, {r}.lon"
+        f" WHERE {r}.lat IS NOT NULL AND {r}.lon IS NOT NULL",
         f"INSERT INTO summary_daily ({KEY_LIST}, events, score)"
         f" VALUES ({key}, 1, {r}.event_scale)"
         " ON CONFLICT DO UPDATE SET events = events + 1, score = score + excluded.score",
@@ -234,10 +230,8 @@ def _remove_keyed(r: str, total: bool) -> list[str]:
         # no index on event_id to keep up at every insert (lean_writes.py).
         "DELETE FROM event_codes WHERE code IN"
         f" (SELECT code FROM ({_sides(r)}) WHERE code IS NOT NULL)"
-        f" AND side IN (1, 2) AND event_id = {r}.id",
-        "DELETE FROM event_geo WHERE geo_id IN"
-        f" (SELECT geo_id FROM event_geo_ids WHERE event_id = {r}.id)",
-        f"DELETE FROM event_geo_ids WHERE event_id = {r}.id",
+        f" AND side IN (1, 2) AND event_rowid = {r}.rowid",
+        f"DELETE FROM event_geo WHERE geo_id = {r}.rowid",
         f"UPDATE summary_daily SET events = events - 1, score = score - {r}.event_scale"
         f" WHERE {match}",
         f"DELETE FROM summary_daily WHERE {match} AND events <= 0",
@@ -353,21 +347,20 @@ def _fill_keyed(total: bool) -> list[str]:
     keys = ", ".join(f"k{i}" for i in range(len(KEY_COLUMNS)))
     keyed = ", ".join(f"{value} AS k{i}" for i, value in enumerate(_key("e", total)))
     sides = (
-        f"SELECT e.id AS id, {keyed}, 1 AS side, json_extract(s.value, '$.code') AS code,"
+        f"SELECT e.id AS id, e.rowid AS event_rowid, {keyed}, 1 AS side,"
+        " json_extract(s.value, '$.code') AS code,"
         " coalesce(json_extract(s.value, '$.name'), json_extract(s.value, '$.text')) AS name"
         " FROM events AS e, json_each(e.record, '$.actor') AS s"
-        f" UNION ALL SELECT e.id, {keyed}, 2, json_extract(s.value, '$.code'),"
+        f" UNION ALL SELECT e.id, e.rowid, {keyed}, 2, json_extract(s.value, '$.code'),"
         " coalesce(json_extract(s.value, '$.name'), json_extract(s.value, '$.text'))"
         " FROM events AS e, json_each(e.record, '$.recipient') AS s"
     )
     statements = [
-        "INSERT OR IGNORE INTO event_codes (code, side, event_id)"
-        f" SELECT DISTINCT code, side, id FROM ({sides}) WHERE code IS NOT NULL",
-        "INSERT OR IGNORE INTO event_geo_ids (event_id) SELECT id FROM events"
-        " WHERE lat IS NOT NULL AND lon IS NOT NULL",
+        "INSERT OR IGNORE INTO event_codes (code, side, event_rowid)"
+        f" SELECT DISTINCT code, side, event_rowid FROM ({sides}) WHERE code IS NOT NULL"
+        " ORDER BY 1, 2, 3",
         "INSERT OR REPLACE INTO event_geo (geo_id, min_lat, max_lat, min_lon, max_lon)"
-        " SELECT i.geo_id, e.lat, e.lat, e.lon, e.lon FROM event_geo_ids AS i"
-        " JOIN events AS e ON e.id = i.event_id",
+        " SELECT rowid, lat, lat, lon, lon FROM events WHERE lat IS NOT NULL AND lon IS NOT NULL",
         f"INSERT INTO summary_daily ({KEY_LIST}, events, score)"
         f" SELECT {key}, COUNT(*), SUM(e.event_scale) FROM events AS e GROUP BY {key}",
         f"INSERT INTO summary_actors ({KEY_LIST}, code, events, as_actor, as_recipient)"
@@ -421,8 +414,8 @@ def summary_problems(conn: sqlite3.Connection) -> list[str]:
         found = re.match(r"INSERT (?:OR \w+ )?INTO (\w+) \(([^)]*)\) (SELECT .*)", statement)
         assert found is not None, statement
         table, columns, select = found.groups()
-        if table.startswith("event_geo"):
-            continue  # its keys are arbitrary: compared below
+        if table == "event_geo":
+            continue  # 32-bit coordinates: compared below
         level = re.match(r"SELECT ('\w+'),", select) if table == "summary_dyads" else None
         where = f" WHERE level = {level.group(1)}" if level else ""
         expected.setdefault((table, columns, where), set()).update(_rows(conn, select))
@@ -430,11 +423,11 @@ def summary_problems(conn: sqlite3.Connection) -> list[str]:
         problem = f"{table} differs from a recomputation from the events"
         if _rows(conn, f"SELECT {columns} FROM {table}{where}") != rows and problem not in problems:
             problems.append(problem)
-    located = _rows(conn, "SELECT id FROM events WHERE lat IS NOT NULL AND lon IS NOT NULL")
-    indexed = _rows(conn, "SELECT event_id FROM event_geo_ids")
+    located = _rows(conn, "SELECT rowid FROM events WHERE lat IS NOT NULL AND lon IS NOT NULL")
+    indexed = _rows(conn, "SELECT geo_id FROM event_geo")
     placed = conn.execute(
-        "SELECT COUNT(*) FROM event_geo AS g JOIN event_geo_ids AS i USING (geo_id)"
-        " JOIN events AS e ON e.id = i.event_id WHERE abs(g.min_lat - e.lat) < 1e-4"
+        "SELECT COUNT(*) FROM event_geo AS g JOIN events AS e ON e.rowid = g.geo_id"
+        " WHERE abs(g.min_lat - e.lat) < 1e-4"
         " AND abs(g.max_lat - e.lat) < 1e-4 AND abs(g.min_lon - e.lon) < 1e-4"
         " AND abs(g.max_lon - e.lon) < 1e-4"
     ).fetchone()[0]
