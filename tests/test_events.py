@@ -627,11 +627,6 @@ def test_an_official_briefed_by_unnamed_staff_consults_no_one(code_text) -> None
     assert [e.event for e in briefed] == ["CONSULT"]
 
 
-def test_a_perfect_told_once_holds_for_joined_verbs(code_text) -> None:
-    events = events_of(code_text, "Sylvania had armed and supported various rebel groups.")
-    assert [e.event for e in events if e.event == "SUPPORT"] == []
-
-
 def test_a_threat_not_to_watch_an_attack_threatens_the_attackers(code_text) -> None:
     events = events_of(
         code_text,

@@ -1322,9 +1322,11 @@ def _build_event(
         and not candidate.is_noun
         and is_passive(candidate.token)
         and not candidate.actor_heads
-        and not any(c.dep_ == "agent" for c in candidate.token.children)
+        and not any(c.dep_ in ("agent", "neg") for c in candidate.token.children)
     ):
-        return None  # "the president had been fully briefed": by his own staff, unnamed
+        # "the president had been fully briefed": by his own staff, unnamed ("were not
+        # consulted" is an omission, kept negated)
+        return None
     if candidate.event == "REQUEST" and (
         _asks_a_question(candidate.token) or _asks_no_act(candidate.token, lexicon)
     ):
@@ -2309,11 +2311,7 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon, lede: bool = 
     ):
         return True  # "remained committed to", "was committed to": a disposition
     if candidate.event == "SUPPORT" and token.lemma_.lower() in RELATIONSHIP_VERBS:
-        # "had armed and supported": the perfect of the first verb holds for both
-        first = token.head if token.dep_ == "conj" else token
-        if _has_aux(token, "have") or _has_aux(first, "have"):
-            return True
-        return token.tag_ in ("VBN", "VBG") and token.dep_ not in ("ROOT", "conj")
+        return _has_aux(token, "have") or (token.tag_ in ("VBN", "VBG") and token.dep_ != "ROOT")
     return False
 
 
