@@ -632,17 +632,18 @@ def _place_modifier(actor: Actor, segment, lexicon: Lexicon) -> bool:  # type: i
     actor dictionary, or a name nothing resolved that the gazetteer holds)."""
     if actor.matched_by not in ("place", "name") or actor.sector is not None:
         return False
-    if not _town(actor.text):
-        return False  # a state ("the Sylvanian offensive", "a Russian-led attack") acts
     words = segment.doc.char_span(
         actor.start - segment.start, actor.end - segment.start, alignment_mode="expand"
     )
     if words is None or not len(words):
         return False
     root = words.root
-    if root.ent_type_ == "NORP":
+    if root.ent_type_ == "NORP" or root.dep_ not in ("compound", "amod"):
         return False
-    return root.dep_ in ("compound", "amod") and lexicon.is_trigger_noun(root.head.lemma_.lower())
+    if not lexicon.is_trigger_noun(root.head.lemma_.lower()):
+        return False
+    # the gazetteer last: a state ("the Sylvanian offensive", "a Russian-led attack") acts
+    return _town(actor.text)
 
 
 def _town(name: str) -> bool:
@@ -1894,11 +1895,17 @@ def _flag_anchor(candidate: Candidate) -> Token:
     return token
 
 
-def _negated(candidate: Candidate) -> bool:
+def _negation_holders(candidate: Candidate) -> list[Token]:
+    """The words whose children may negate the act: its own, the governing verb, and for an
+    adjective the verb it completes ("Neither side seems willing to...")."""
     tokens = [candidate.token, _flag_anchor(candidate)]
     if candidate.token.dep_ in ("acomp", "oprd"):
-        tokens.append(candidate.token.head)  # "Neither side seems willing to..."
-    for token in tokens:
+        tokens.append(candidate.token.head)
+    return tokens
+
+
+def _negated(candidate: Candidate) -> bool:
+    for token in _negation_holders(candidate):
         if _denied_sign(token):
             return True
         if any(c.dep_ == "neg" or c.lower_ in ("never", "no") for c in token.children):
@@ -1918,13 +1925,10 @@ NO_ONE = frozenset({"nobody", "no-one", "none", "nothing", "neither"})
 
 
 def _nobody_does(candidate: Candidate) -> bool:
-    tokens = [candidate.token, _flag_anchor(candidate)]
-    if candidate.token.dep_ in ("acomp", "oprd"):
-        tokens.append(candidate.token.head)
     return any(
         _denied_sign(token)
         or any(_no_one(c) for c in token.children if c.dep_ in ("nsubj", "nsubjpass"))
-        for token in tokens
+        for token in _negation_holders(candidate)
     )
 
 
