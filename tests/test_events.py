@@ -634,3 +634,15 @@ def test_a_threat_not_to_watch_an_attack_threatens_the_attackers(code_text) -> N
     )
     (threat,) = [e for e in events if e.event == "THREATEN"]
     assert [r.text for r in threat.recipient] == ["Sylvanian"]
+
+
+def test_the_possessor_of_an_arrest_was_arrested(code_text) -> None:
+    events = events_of(code_text, "Rights groups in Oslo condemned Ana Ruiz's arrest in Kassala.")
+    arrest = only(events, "COERCE")
+    assert [a.text for a in arrest.actor] == []  # the condemners did not arrest her
+    assert [r.text for r in arrest.recipient] == ["Ana Ruiz"]
+    # with an "of" phrase the possessor is the one who acted
+    raid = only(
+        events_of(code_text, "Sylvania's arrest of three activists angered Oslo."), "COERCE"
+    )
+    assert [a.text for a in raid.actor] == ["Sylvania"]

@@ -692,6 +692,11 @@ def _find_participants(
         doer = _doer_of(token, lexicon) if token.dep_ not in ("dobj", "attr") else None
         # "a withdrawal from the south": whence, not who
         own = _own_actor(token, source=token.lemma_.lower() not in lexicon.words("doer_nouns"))
+        undergoer = _undergoer(token, lexicon)
+        if undergoer is not None:
+            # "the journalist's arrest": the journalist was arrested; who arrested is "by" X
+            candidate.recipient_heads = _participants(undergoer)
+            own = next((o for _p, o in prep_objects(token, "by") if o is not undergoer), None)
         if doer is not None:
             candidate.actor_heads = _participants(doer)  # "the surrender of the rebels"
         elif own is not None:
@@ -709,7 +714,8 @@ def _find_participants(
             ]
             candidate.recipient_heads = _participants(targets[0]) if targets else []
         elif (
-            token.dep_ in ("dobj", "attr")
+            undergoer is None  # "condemned Ana Ruiz's arrest": the condemners did not arrest
+            and token.dep_ in ("dobj", "attr")
             and token.head.pos_ in ("VERB", "AUX")
             and token.head.lemma_.lower() not in lexicon.words("witness_verbs")
         ):
@@ -1174,6 +1180,24 @@ def _doer_of(noun: Token, lexicon: Lexicon) -> Token | None:
     if noun.lemma_.lower() not in lexicon.words("doer_nouns"):
         return None
     return next((pobj for prep, pobj in prep_objects(noun) if prep == "of"), None)
+
+
+def _undergoer(noun: Token, lexicon: Lexicon) -> Token | None:
+    """The possessor of an act done to someone when no "of" phrase names another: "Ana Ruiz's
+    arrest", "the envoy's expulsion" (`undergoer_nouns`); with one, the possessor acted ("the
+    army's arrest of three men")."""
+    if noun.lemma_.lower() not in lexicon.words("undergoer_nouns"):
+        return None
+    if any(prep == "of" for prep, _o in prep_objects(noun)):
+        return None
+    return next(
+        (
+            c
+            for c in noun.children
+            if c.dep_ == "poss" and c.pos_ != "PRON" and c.ent_type_ not in NON_ACTOR_ENTITIES
+        ),
+        None,
+    )
 
 
 def _noun_recipient_preps(event: str) -> tuple[str, ...]:
