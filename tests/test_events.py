@@ -646,3 +646,11 @@ def test_the_possessor_of_an_arrest_was_arrested(code_text) -> None:
         events_of(code_text, "Sylvania's arrest of three activists angered Oslo."), "COERCE"
     )
     assert [a.text for a in raid.actor] == ["Sylvania"]
+
+
+def test_a_capitalised_preposition_stays_inside_a_name(code_text) -> None:
+    events = events_of(code_text, "Reporters Without Borders condemned the raid in Kassala.")
+    assert [a.text for a in only(events, "ACCUSE").actor] == ["Reporters Without Borders"]
+    # in running text a lower-case preposition ends the phrase
+    raid = events_of(code_text, "Police without warrants raided homes in Kassala on Monday.")
+    assert [a.text for a in only(raid, "COERCE").actor] == ["Police"]

@@ -68,13 +68,24 @@ def phrase_tokens(head: Token, *, with_conjuncts: bool = False) -> list[Token]:
             continue
         if child.dep_ in ("cc",) and not with_conjuncts:
             continue
-        if child.dep_ == "prep" and child.lower_ not in NP_PREPS:
+        if child.dep_ == "prep" and child.lower_ not in NP_PREPS and not _named_by(child, head):
             continue
         if child.dep_ == "punct" and child.i > head.i:
             continue
         if child.dep_ in NP_KEEP_DEPS:
             tokens.extend(_subtree_without_clauses(child, with_conjuncts))
     return sorted(tokens, key=lambda t: t.i)
+
+
+def _named_by(prep: Token, head: Token) -> bool:
+    """A capitalised preposition inside a name ("Reporters Without Borders"): running text writes
+    prepositions in lower case."""
+    return (
+        prep.i > head.i
+        and not prep.is_sent_start
+        and prep.text[:1].isupper()
+        and head.text[:1].isupper()
+    )
 
 
 def _subtree_without_clauses(token: Token, with_conjuncts: bool) -> list[Token]:
