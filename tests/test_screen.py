@@ -9,6 +9,7 @@ import pytest
 
 from flashpoint import screen_train
 from flashpoint.pipeline import Pipeline, PipelineOptions
+from flashpoint.resources import data_path
 from flashpoint.stages import clean, screen
 from flashpoint.stages.read import RawDocument
 from flashpoint.training_articles import SourceError, build_article, build_articles
@@ -24,7 +25,7 @@ def test_the_shipped_model_is_rebuilt_from_the_kept_features(tmp_path: Path) -> 
     pytest.importorskip("sklearn")
     rebuilt = tmp_path / "screen.json"
     screen_train.train(screen_train.read_rows(screen_train.FEATURES_FILE), rebuilt)
-    shipped = json.loads(Path(screen.data_path(screen.MODEL_FILE)).read_text())
+    shipped = json.loads(Path(data_path(screen.MODEL_FILE)).read_text())
     again = json.loads(rebuilt.read_text())
     assert again["features"] == shipped["features"]
     assert again["threshold"] == shipped["threshold"]

@@ -67,6 +67,9 @@ class PipelineOptions:
     screen_records: bool = True
     """Leave out the records the screen model finds unlikely to be incidents (stage screen);
     False keeps every record (training the model runs that way)."""
+    merge_incidents: bool = True
+    """Group each article's event mentions into incidents (stage incidents); False keeps every
+    mention apart (training the incident links runs that way)."""
 
 
 @dataclass
@@ -212,7 +215,7 @@ class Pipeline:
             ("places", event_places.locate_events),
             ("dates", dates.date_events),
             ("tolls", tolls.count_tolls),
-            ("incidents", incidents.group_incidents),
+            ("incidents", incidents.group_incidents if self.options.merge_incidents else _keep_all),
             ("screen", screen.screen_events if self.options.screen_records else _keep_all),
             ("acled", acled.type_events),
         ]
@@ -232,7 +235,7 @@ class Pipeline:
 
 
 def _keep_all(analyzed: AnalyzedArticle) -> None:
-    """The screen stage switched off: every record is kept."""
+    """A stage switched off (screen, incidents): every record is kept as it is."""
 
 
 # Allocations between two young-generation garbage collections once resources are loaded.

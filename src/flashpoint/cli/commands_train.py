@@ -93,5 +93,9 @@ def train_acled_command(
     out.print(table)
 
 
-# `train places` lives in its own module, on this same group.
-from flashpoint.cli import commands_train_places, commands_train_records  # noqa: E402, F401
+# `train places`, `records` and `incidents` live in their own modules, on this same group.
+from flashpoint.cli import (  # noqa: E402, F401
+    commands_train_incidents,
+    commands_train_places,
+    commands_train_records,
+)

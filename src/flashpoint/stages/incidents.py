@@ -32,10 +32,13 @@ since January", "the militia has killed thousands over the past decade") is drop
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import pairwise
 
 from flashpoint.analysis import AnalyzedArticle
+from flashpoint.linear import LinearModel, load_linear_model
 from flashpoint.model import Actor, Event, Place, Size, Span
 
 TOWN_KM = 25.0
@@ -68,17 +71,7 @@ class Incident:
 
 def group_incidents(analyzed: AnalyzedArticle) -> None:
     """Replace the article's event mentions with one event per incident."""
-    text = analyzed.article.text
-    incidents: list[Incident] = []
-    events = _fold_joined_acts(analyzed.events, text)
-    for event in sorted(events, key=lambda e: (e.evidence.start, _anchor(e))):
-        if _aggregate(event):
-            continue
-        target = _incident_for(event, incidents, text)
-        if target is None:
-            incidents.append(Incident(event.model_copy(deep=True), [event]))
-        else:
-            target.members.append(event)
+    incidents = group_events(analyzed.events, analyzed.article.text, load_link_model())
     analyzed.events = [_merged(incident) for incident in incidents]
     # Quotes that retell a merged mention now point at its incident.
     incident_of = {m.id: i.event.id for i in incidents for m in i.members}
@@ -162,13 +155,179 @@ def _aggregate(event: Event) -> bool:
     return bool(event.event == "ASSAULT" and size is not None and size.cumulative)
 
 
-def _incident_for(event: Event, incidents: list[Incident], text: str) -> Incident | None:
+def group_events(
+    events: list[Event],
+    text: str,
+    model: LinearModel | None = None,
+    observe: Callable[[Incident, Event, dict[str, float]], None] | None = None,
+) -> list[Incident]:
+    """The article's event mentions grouped into incidents, in text order: a mention joins the
+    nearest earlier incident the rules tie it to; with none, the one the link model finds
+    likeliest (at or above its threshold). `observe` sees every pair the model would weigh
+    (training)."""
+    incidents: list[Incident] = []
+    for event in sorted(
+        _fold_joined_acts(events, text), key=lambda e: (e.evidence.start, _anchor(e))
+    ):
+        if _aggregate(event):
+            continue
+        target = _incident_for(event, incidents, text, model, observe)
+        if target is None:
+            incidents.append(Incident(event.model_copy(deep=True), [event]))
+        else:
+            target.members.append(event)
+    return incidents
+
+
+def _incident_for(
+    event: Event,
+    incidents: list[Incident],
+    text: str,
+    model: LinearModel | None = None,
+    observe: Callable[[Incident, Event, dict[str, float]], None] | None = None,
+) -> Incident | None:
     if _says_another(event, text):
         return None
     for incident in reversed(incidents):  # the nearest earlier mention first
         if _same_incident(incident, event, text):
             return incident
+    if event.event in VERBAL_TYPES or (model is None and observe is None):
+        return None  # a statement is its speaker's: the rules' speaker test decides
+    open_pairs = [i for i in incidents if _may_be_one(i, event, text)]
+    best, best_chance = None, 0.0
+    for rank, incident in enumerate(reversed(open_pairs)):
+        values = link_features(incident, event, incidents, text, rank)
+        if observe is not None:
+            observe(incident, event, values)
+        if model is not None and (chance := model.probability(values)) > best_chance:
+            best, best_chance = incident, chance
+    if model is not None and best is not None and best_chance >= model.threshold:
+        return best
     return None
+
+
+def _may_be_one(incident: Incident, event: Event, text: str) -> bool:
+    """Nothing rules the pair out: same type and flags, no disagreement, no anaphor that points
+    at another incident ("the offensive" after a single strike, "the Kunduz attack" after one
+    told elsewhere). What is missing is a tie."""
+    first = incident.members[0]
+    if first.event != event.event or _flags(first) != _flags(event):
+        return False
+    if _anaphor(event, text) and not _refers_back(event, incident, text):
+        return False
+    return not any(
+        _disagree(member, event, _one_sentence(member, event)) for member in incident.members
+    )
+
+
+LINK_MODEL_FILE = "models/incident_link.json"
+
+
+@cache
+def load_link_model() -> LinearModel | None:
+    return load_linear_model(LINK_MODEL_FILE)
+
+
+def link_features(
+    incident: Incident, event: Event, incidents: list[Incident], text: str, rank: int
+) -> dict[str, float]:
+    """What an analyst weighs when no rule ties a mention to an earlier incident of its type:
+    how far back it was told, whether it was the article's first of its kind (the lede's
+    incident, which the body retells), whether the mention names anyone new, gives its own
+    place or day, sits in a quote or a claim, and shares a kind of participant."""
+    members = incident.members
+    first, last = members[0], members[-1]
+    same_type = [i for i in incidents if i.members[0].event == event.event]
+    values: dict[str, float] = {
+        f"type={event.event if event.event in ('ASSAULT', 'COERCE', 'PROTEST') else 'other'}": 1.0,
+        "rank": math.log1p(rank),
+        "gap": math.log1p(max(event.evidence.start - last.evidence.end, 0)) / 10,
+        "from_first": math.log1p(max(event.evidence.start - first.evidence.end, 0)) / 10,
+        "incident_is_first": float(same_type[0] is incident),
+        "incidents_of_type": math.log1p(len(same_type) - 1),
+        "members": math.log1p(len(members) - 1),
+        "in_quote": float(event.quote_id is not None),
+        "claimed": float(event.claimed_by is not None),
+        "subordinate": float(event.subordinate),
+        "background": float(event.background),
+        "event_toll": float(_has_toll(event)),
+        "incident_toll": float(any(_has_toll(m) for m in members)),
+        "event_day": float(_stated_day(event)),
+        "incident_day": float(any(_stated_day(m) for m in members)),
+        "event_place": float(_own_place(event.event_loc)),
+        "incident_place": float(any(_own_place(m.event_loc) for m in members)),
+        "within": float(any(_within(event.event_loc, m.event_loc) for m in members)),
+        "same_mode": float(event.mode is not None and any(m.mode == event.mode for m in members)),
+        "same_word": float(any(_head_word(m) == _head_word(event) for m in members)),
+    }
+    sectors = {a.sector for m in members for a in m.actor if a.sector}
+    targets = {a.sector for m in members for a in m.recipient if a.sector}
+    own_time = _time_words(event, text)
+    told_times = {t for m in members if (t := _time_words(m, text))}
+    if own_time and told_times and own_time not in told_times:
+        values["time_differs"] = 1.0  # "on Tuesday" after "on Saturday night"
+    opening = text[event.evidence.start : event.evidence.start + 40].lower()
+    if any(word in opening.split()[:4] for word in SEQUEL_WORDS):
+        values["sequel"] = 1.0  # "Hours later, ...", "Afterwards ..."
+    placed = [m for m in members if _own_place(m.event_loc)]
+    if (
+        placed
+        and _own_place(event.event_loc)
+        and not any(_within(event.event_loc, m.event_loc) for m in placed)
+        and not any(_within(m.event_loc, event.event_loc) for m in placed)
+    ):
+        values["place_differs"] = 1.0  # both placed, neither place inside the other
+    modes = {m.mode for m in members if m.mode}
+    if event.mode and modes and event.mode not in modes:
+        values["mode_differs"] = 1.0  # a suicide bombing, then cluster bombs
+    told = [r for m in members for r in m.recipient if r.text.lower() not in PRONOUNS]
+    new = [r for r in event.recipient if r.text.lower() not in PRONOUNS]
+    if (
+        told
+        and new
+        and not _share_participant(told, new)
+        and not any(r.sector and r.sector in targets for r in new)
+    ):
+        values["recipients_differ"] = 1.0  # "the barracks" after "several villages"
+    actor_sectors = {a.sector for a in event.actor if a.sector}
+    if actor_sectors and sectors and not actor_sectors & sectors:
+        values["actor_sectors_differ"] = 1.0
+    values[f"actor={_kind(event.actor)}"] = 1.0
+    values[f"recipient={_kind(event.recipient)}"] = 1.0
+    if any(a.sector in sectors for a in event.actor):
+        values["actor_sector_shared"] = 1.0
+    if any(a.sector in targets for a in event.recipient):
+        values["recipient_sector_shared"] = 1.0
+    return values
+
+
+# Words that open a mention of what followed an incident told before ("Hours later, ...").
+SEQUEL_WORDS = frozenset(
+    {"later", "afterwards", "afterward", "then", "next", "following", "subsequently"}
+)
+
+
+def _time_words(event: Event, text: str) -> str:
+    """The words of the time the mention's own sentence gives ("on tuesday"), if any."""
+    span = event.date_span
+    if span is None or not (event.evidence.start <= span.start < event.evidence.end):
+        return ""
+    return text[span.start : span.end].lower().removeprefix("on ").strip()
+
+
+def _kind(actors: list[Actor]) -> str:
+    if not actors:
+        return "none"
+    if _unnamed(actors):
+        return "pronoun"
+    if any(a.code for a in actors):
+        return "coded"
+    return "sector" if any(a.sector for a in actors) else "words"
+
+
+def _has_toll(event: Event) -> bool:
+    size = event.size
+    return size is not None and any(getattr(size, name) for name in TOLLS)
 
 
 def _head_word(event: Event) -> str:

@@ -17,16 +17,14 @@ module. `PipelineOptions(screen_records=False)` keeps every record (training run
 
 from __future__ import annotations
 
-import json
 import math
-from dataclasses import dataclass
 from functools import cache
 
 from spacy.tokens import Token
 
 from flashpoint.analysis import AnalyzedArticle
+from flashpoint.linear import LinearModel, load_linear_model
 from flashpoint.model import Actor
-from flashpoint.resources import data_path
 
 MODEL_FILE = "models/record_screen.json"
 TRIGGER_DEPS = ("ROOT", "ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "pcomp", "pobj",
@@ -38,28 +36,12 @@ INTERACTING = ("dep=", "tag=", "in_quote", "subordinate", "claimed", "modal", "n
 REPORTING = frozenset({"say", "tell", "report", "add", "claim", "announce", "state"})
 
 
-@dataclass(frozen=True)
-class ScreenModel:
-    weights: dict[str, float]
-    bias: float
-    threshold: float
-
-    def probability(self, values: dict[str, float]) -> float:
-        score = self.bias + sum(self.weights.get(f, 0.0) * v for f, v in values.items())
-        return 1.0 / (1.0 + math.exp(-score))
+ScreenModel = LinearModel  # the screen's model: a logistic model over named features
 
 
 @cache
 def load_model() -> ScreenModel | None:
-    path = data_path(MODEL_FILE)
-    if not path.is_file():
-        return None
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    return ScreenModel(
-        weights=dict(zip(raw["features"], map(float, raw["weights"]), strict=True)),
-        bias=float(raw["bias"]),
-        threshold=float(raw["threshold"]),
-    )
+    return load_linear_model(MODEL_FILE)
 
 
 def screen_events(analyzed: AnalyzedArticle) -> None:
