@@ -654,3 +654,15 @@ def test_a_capitalised_preposition_stays_inside_a_name(code_text) -> None:
     # in running text a lower-case preposition ends the phrase
     raid = events_of(code_text, "Police without warrants raided homes in Kassala on Monday.")
     assert [a.text for a in only(raid, "COERCE").actor] == ["Police"]
+
+
+def test_an_accusation_its_target_denies_was_still_made(code_text) -> None:
+    events = events_of(
+        code_text, "Sylvania accuses Norway of sheltering the rebel leaders, a charge Oslo denies."
+    )
+    accusation = only(events, "ACCUSE")
+    assert not accusation.negated
+    assert [r.text for r in accusation.recipient] == ["Norway"]
+    # what a denial's clause says is still not asserted
+    denied = events_of(code_text, "The minister denied that the rebels had attacked Kassala.")
+    assert all(e.negated for e in denied if e.event == "ASSAULT")

@@ -1987,7 +1987,7 @@ def _denied(candidate: Candidate) -> bool:
     token = _flag_anchor(candidate)
     for _ in range(3):
         if token.dep_ in ("ccomp", "xcomp") and token.head.lemma_.lower() in DENIAL_VERBS:
-            return True
+            return not _charge_denied(token, token.head)
         if token.dep_ not in ("xcomp", "conj") or token.head == token:
             return False
         token = token.head
@@ -1995,6 +1995,16 @@ def _denied(candidate: Candidate) -> bool:
 
 
 DENIAL_VERBS = frozenset({"deny", "refute", "dismiss", "rebut", "disclaim"})
+CHARGE_NOUNS = frozenset({"charge", "accusation", "allegation", "claim", "assertion"})
+
+
+def _charge_denied(clause: Token, denial: Token) -> bool:
+    """ "X accused Y of ..., a charge Y denies": the parser may hang the accusation on the
+    denial, but what is denied is the charge the accusation made; the accusation was made."""
+    if clause.i > denial.i:
+        return False
+    between = clause.doc[clause.right_edge.i + 1 : denial.i]
+    return any(t.lemma_.lower() in CHARGE_NOUNS for t in between)
 
 
 def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
