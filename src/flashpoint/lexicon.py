@@ -23,7 +23,7 @@ from flashpoint.resources import load_yaml, read_yaml
 NO_EVENT = "NONE"
 RULE_KEYS = frozenset(
     {"event", "mode", "context", "object", "modifier", "prep", "near", "not_near", "complement"}
-    | {"complement_tense", "transitive", "governs", "defer", "alleged", "confidence"}
+    | {"complement_tense", "predicate", "transitive", "governs", "defer", "alleged", "confidence"}
 )
 
 
@@ -55,6 +55,8 @@ class Rule:
     complement: frozenset[str] = frozenset()  # lemma in its clausal complement ("warned X would")
     # tense of that complement: past, present, progressive, future ("warned X had attacked")
     complement_tense: frozenset[str] = frozenset()
+    # lemma in what it calls its object ("called the raid 'a war crime'", "described it as")
+    predicate: frozenset[str] = frozenset()
     governs: bool = False  # takes the event of its complement as its mode ("threaten to X")
     defer: bool = False  # a command: the commanded event is coded, the commander its actor
     # a wrong only someone can allege ("war crimes were committed"): the speaker accuses the
@@ -79,6 +81,7 @@ class Context:
         "_clause",
         "_complement",
         "_complement_tense",
+        "_predicate",
         "has_object",
         "modifiers",
         "objects",
@@ -94,10 +97,12 @@ class Context:
         complement: Words | Callable[[], Words] = frozenset(),
         has_object: bool = False,
         complement_tense: Words | Callable[[], Words] = frozenset(),
+        predicate: Words | Callable[[], Words] = frozenset(),
     ) -> None:
         self.objects, self.modifiers, self.preps = objects, modifiers, preps
         self._clause, self._complement = clause, complement
         self._complement_tense = complement_tense
+        self._predicate = predicate
         self.has_object = has_object
 
     @property
@@ -117,6 +122,12 @@ class Context:
         if callable(self._complement_tense):
             self._complement_tense = self._complement_tense()
         return self._complement_tense
+
+    @property
+    def predicate(self) -> Words:
+        if callable(self._predicate):
+            self._predicate = self._predicate()
+        return self._predicate
 
 
 @dataclass
@@ -177,6 +188,8 @@ def _first_match(rules: Iterable[Rule], context: Context) -> Rule | None:
         if rule.complement and not (rule.complement & context.complement):
             continue
         if rule.complement_tense and not (rule.complement_tense & context.complement_tense):
+            continue
+        if rule.predicate and not (rule.predicate & context.predicate):
             continue
         if rule.modifier and not (rule.modifier & context.modifiers):
             continue
@@ -292,6 +305,7 @@ def _parse_rules(spec: object, types: dict[str, TypeInfo], where: str) -> list[R
                 transitive=bool(item.get("transitive", False)),
                 complement=frozenset(_as_list(item.get("complement"))),
                 complement_tense=frozenset(_as_list(item.get("complement_tense"))),
+                predicate=frozenset(_as_list(item.get("predicate"))),
                 governs=bool(item.get("governs", False)),
                 defer=bool(item.get("defer", False)),
                 alleged=bool(item.get("alleged", False)),

@@ -418,6 +418,20 @@ def _context(token: Token, sentence_words: Callable[[], frozenset[str]]) -> Cont
             tense for c in token.children if c.dep_ == "ccomp" and (tense := clause_tense(c))
         )
 
+    def predicate() -> frozenset[str]:
+        # what the word calls its object: an object predicate, or "as ..." ("described it as")
+        said = [c for c in token.children if c.dep_ == "oprd"]
+        said += [o for prep, o in prep_objects(token, "as")]
+        # the parser may hang it on the object: "called the charges politically motivated"
+        said += [
+            c
+            for o in token.children
+            if o.dep_ == "dobj"
+            for c in o.children
+            if c.dep_ in ("acl", "amod") and c.i > o.i
+        ]
+        return lemmas(t for c in said for t in c.subtree)
+
     return Context(
         objects=lemmas(objects),
         modifiers=lemmas(modifiers),
@@ -426,6 +440,7 @@ def _context(token: Token, sentence_words: Callable[[], frozenset[str]]) -> Cont
         has_object=any(c.dep_ in ("dobj", "dative", "nsubjpass") for c in token.children),
         complement=complement,
         complement_tense=complement_tense,
+        predicate=predicate,
     )
 
 
