@@ -666,3 +666,31 @@ def test_an_accusation_its_target_denies_was_still_made(code_text) -> None:
     # what a denial's clause says is still not asserted
     denied = events_of(code_text, "The minister denied that the rebels had attacked Kassala.")
     assert all(e.negated for e in denied if e.event == "ASSAULT")
+
+
+def test_a_condemning_characterisation_is_an_accusation(code_text) -> None:
+    for text in (
+        'The governor called the raid on Kassala "a war crime".',
+        "Her lawyer in Oslo called the charges politically motivated.",
+        'The union described the verdict in Lyon as "a travesty".',
+    ):
+        (accusation,) = [e for e in events_of(code_text, text) if e.event == "ACCUSE"]
+        assert accusation.mode == "disapprove", text
+        assert accusation.actor, text
+        assert not [r for r in accusation.recipient if r.text.endswith(("charges", "verdict"))]
+    # a praise, or a call made after an attack, is no accusation
+    for text in (
+        "The minister in Oslo called the talks constructive.",
+        "The mayor of Kassala called the police after the brutal attack.",
+    ):
+        assert not [e for e in events_of(code_text, text) if e.event == "ACCUSE"], text
+
+
+def test_a_participle_set_off_after_a_name_was_done_to_it(code_text) -> None:
+    events = events_of(
+        code_text,
+        "Yet it is not necessary to display the determination of the investigative reporter "
+        "Ana Ruiz, killed in a car bomb near her home in Lyon last year, in order to be at risk.",
+    )
+    killing = only(events, "ASSAULT")
+    assert [r.text for r in killing.recipient] == ["Ana Ruiz"]  # not "order"

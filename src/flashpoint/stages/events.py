@@ -760,7 +760,8 @@ def _find_participants(
         subject = subject_of(token)
         candidate.recipient_heads = _participants(subject) if subject is not None else []
         return
-    passive = is_passive(token)
+    described = _set_off_participle(token)
+    passive = is_passive(token) or described is not None
     if passive:
         agent = next(
             (pobj for prep, pobj in prep_objects(token, "by") if prep in ("by", "agent")), None
@@ -797,6 +798,7 @@ def _find_participants(
         patient = first_child(token, *PASSIVE_SUBJECT_DEPS)
         if patient is None and token.dep_ == "acl":
             patient = token.head
+        patient = patient or described
         unclaimed = not candidate.actor_heads and candidate.actor_span_override is None
         if unclaimed and patient is not None and _between(candidate, patient):
             return  # "the deal between X and Y was signed": X and Y signed it
@@ -1195,6 +1197,20 @@ def _doer_of(noun: Token, lexicon: Lexicon) -> Token | None:
     if noun.lemma_.lower() not in lexicon.words("doer_nouns"):
         return None
     return next((pobj for prep, pobj in prep_objects(noun) if prep == "of"), None)
+
+
+def _set_off_participle(verb: Token) -> Token | None:
+    """ "the reporter Ana Ruiz, killed in a car bomb last year, ...": a participle set off by a
+    comma right after a name describes what was done to it, wherever the parser hangs it."""
+    doc = verb.doc
+    if verb.tag_ != "VBN" or verb.dep_ not in ("advcl", "conj", "ccomp") or verb.i < 2:
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in verb.children):
+        return None
+    before = doc[verb.i - 2]
+    if doc[verb.i - 1].text != "," or before.pos_ not in ("PROPN", "NOUN"):
+        return None
+    return before
 
 
 def _undergoer(noun: Token, lexicon: Lexicon) -> Token | None:
