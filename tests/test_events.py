@@ -694,3 +694,10 @@ def test_a_participle_set_off_after_a_name_was_done_to_it(code_text) -> None:
     )
     killing = only(events, "ASSAULT")
     assert [r.text for r in killing.recipient] == ["Ana Ruiz"]  # not "order"
+
+
+def test_a_name_the_parser_splits_stays_whole(code_text) -> None:
+    events = events_of(
+        code_text, "Sylvania's president accused Côte d'Ivoire of harbouring plotters in Abidjan."
+    )
+    assert [r.text for r in only(events, "ACCUSE").recipient] == ["Côte d'Ivoire"]

@@ -105,6 +105,13 @@ def _subtree_without_clauses(token: Token, with_conjuncts: bool) -> list[Token]:
     return tokens
 
 
+NAME_ENTITIES = frozenset({"GPE", "ORG", "PERSON", "LOC", "FAC", "NORP"})
+
+
+def _inside(token: Token) -> bool:
+    return not token.is_punct and token.dep_ != "cc"
+
+
 def phrase_span(head: Token) -> Span:
     """Contiguous span of the noun phrase headed by `head`, trimmed of edge punctuation."""
     tokens = phrase_tokens(head)
@@ -112,6 +119,15 @@ def phrase_span(head: Token) -> Span:
     doc = head.doc
     # Keep it contiguous and inside the head's sentence; trim punctuation and conjunctions.
     sent = head.sent
+    if head.ent_iob_ in ("B", "I") and head.ent_type_ in NAME_ENTITIES:
+        # a name the parser split into two phrases ("Côte" and "d'Ivoire" as two objects)
+        first = head.i  # (never across a comma or "and": a list the tagger ran together)
+        while first > sent.start and doc[first].ent_iob_ == "I" and _inside(doc[first - 1]):
+            first -= 1
+        last = head.i + 1
+        while last < sent.end and doc[last].ent_iob_ == "I" and _inside(doc[last]):
+            last += 1
+        start, end = min(start, first), max(end, last)
     start, end = max(start, sent.start), min(end, sent.end)
     while start < head.i and (doc[start].is_punct or doc[start].dep_ == "cc"):
         start += 1
