@@ -701,3 +701,15 @@ def test_a_name_the_parser_splits_stays_whole(code_text) -> None:
         code_text, "Sylvania's president accused Côte d'Ivoire of harbouring plotters in Abidjan."
     )
     assert [r.text for r in only(events, "ACCUSE").recipient] == ["Côte d'Ivoire"]
+
+
+def test_a_wrong_someone_says_an_act_was_is_their_accusation(code_text) -> None:
+    said = events_of(code_text, "Norway said the closure of the crossing at Kassala was illegal.")
+    (accusation,) = [e for e in said if e.event == "ACCUSE"]
+    assert [a.text for a in accusation.actor] == ["Norway"]
+    # written by the reporter, it is no one's accusation
+    told = events_of(code_text, "The strike in Kassala was illegal under the labour law.")
+    assert not [e for e in told if e.event == "ACCUSE"]
+    # an adjective naming a kind of thing is said of no act
+    named = events_of(code_text, "The ministry in Oslo said the raid targeted illegal residents.")
+    assert not [e for e in named if e.event == "ACCUSE"]

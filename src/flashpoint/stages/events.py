@@ -265,7 +265,13 @@ def _candidate(
                 return None
             rule = DEMAND_RULE
         is_noun = False
-    elif token.pos_ == "ADJ" and token.lemma_.lower() in lexicon.adjectives:
+    elif (
+        token.pos_ == "ADJ"
+        and token.lemma_.lower() in lexicon.adjectives
+        # said of something ("was illegal", "was an unfriendly step"), not naming a kind of
+        # thing ("targeted illegal residents")
+        and (token.dep_ != "amod" or token.head.dep_ in ("attr", "oprd"))
+    ):
         rule = lexicon.match_adjective(token.lemma_.lower(), _context(token, sentence_words))
         if rule is None:
             return None
