@@ -713,3 +713,20 @@ def test_a_wrong_someone_says_an_act_was_is_their_accusation(code_text) -> None:
     # an adjective naming a kind of thing is said of no act
     named = events_of(code_text, "The ministry in Oslo said the raid targeted illegal residents.")
     assert not [e for e in named if e.event == "ACCUSE"]
+
+
+def test_people_driven_from_their_homes_are_a_sanction_expel(code_text) -> None:
+    events = events_of(
+        code_text,
+        "Aid workers in Kassala said about 2,000 families had fled to schools in the town.",
+    )
+    flight = only(events, "SANCTION")
+    assert flight.mode == "expel"
+    assert [r.text for r in flight.recipient] == ["about 2,000 families"]
+    assert flight.actor == []  # who reports the flight did not cause it
+    for text in (
+        "The minister of Sylvania fled the country after the coup in Kassala.",
+        "A herder who fled to Lyon with his family said the raid lasted an hour.",
+        "Villagers near Kassala often flee across the border.",
+    ):
+        assert not [e for e in events_of(code_text, text) if e.event == "SANCTION"], text

@@ -897,6 +897,10 @@ def _find_participants(
                 if prep in _recipient_preps(candidate.event) or prep == "of":
                     candidate.recipient_heads = _participants(pobj)
                     break
+        if token.lemma_.lower() in lexicon.words("fleeing_verbs"):
+            # "2,000 families fled to Kassala": they underwent it; where they went is a place,
+            # and who drove them out is told elsewhere ("fled the fighting by X", the incident)
+            candidate.recipient_heads, candidate.actor_heads = candidate.actor_heads, []
     if candidate.commander is not None:
         subject = subject_of(candidate.commander.token)
         if subject is not None:
@@ -1205,6 +1209,15 @@ def _doer_of(noun: Token, lexicon: Lexicon) -> Token | None:
     return next((pobj for prep, pobj in prep_objects(noun) if prep == "of"), None)
 
 
+def _flight_described(candidate: Candidate, lexicon: Lexicon) -> bool:
+    """ "a herder who fled with his family", "families fleeing the city", "villagers often
+    flee": flight told to describe people or a pattern, not a displacement that happened."""
+    token = candidate.token
+    if token.lemma_.lower() not in lexicon.words("displacement_verbs"):
+        return False
+    return token.dep_ in ("relcl", "acl") or token.tag_ in ("VBP", "VBZ", "VBG")
+
+
 def _set_off_participle(verb: Token) -> Token | None:
     """ "the reporter Ana Ruiz, killed in a car bomb last year, ...": a participle set off by a
     comma right after a name describes what was done to it, wherever the parser hangs it."""
@@ -1341,7 +1354,10 @@ def _build_event(
     if speaker_head is not None:
         claimed = _actors(analyzed, segment, [speaker_head], resolver, lexicon)
         claimed_by = claimed[0] if claimed else None
-    verbal = lexicon.types[candidate.event].quad in (1, 3)
+    # (people driven out are no statement: who reports their flight did not cause it)
+    verbal = lexicon.types[candidate.event].quad in (1, 3) and (
+        token.lemma_.lower() not in lexicon.words("displacement_verbs")
+    )
     if candidate.rule.alleged:
         # "the monitors said war crimes were committed by the army": they accuse the army
         if claimed_by is None or token.dep_ == "relcl" or _future(candidate, lexicon):
@@ -1366,6 +1382,8 @@ def _build_event(
     if _is_journalism(actors, candidate, lexicon) or (verbal and _commentators(actors, lexicon)):
         return None
     if _war_toll(candidate, lexicon):
+        return None
+    if _flight_described(candidate, lexicon):
         return None
     if not _agentive(candidate, lexicon) or _figurative(candidate, lexicon):
         return None
