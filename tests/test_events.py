@@ -730,3 +730,24 @@ def test_people_driven_from_their_homes_are_a_sanction_expel(code_text) -> None:
         "Villagers near Kassala often flee across the border.",
     ):
         assert not [e for e in events_of(code_text, text) if e.event == "SANCTION"], text
+
+
+def test_a_crowd_gathered_to_demand_is_a_demonstration(code_text) -> None:
+    for text in (
+        "About 200 villagers gathered outside the district office in Kassala to demand the "
+        "release of the men.",
+        "Relatives gathered outside the prison in Lyon on Monday, demanding news of the detainees.",
+    ):
+        kinds = [e.event for e in events_of(code_text, text) if not e.hypothetical]
+        assert kinds == ["PROTEST"], text
+    # a gathering for talks is no protest, and what it is for is only its aim
+    talks = events_of(code_text, "Western leaders often gather in Oslo to discuss Kassala.")
+    assert not [e for e in talks if e.event == "PROTEST"]
+    assert all(e.hypothetical for e in talks if e.event == "CONSULT")
+    # police stopping a march restrict it, whatever street it was on
+    stopped = events_of(code_text, "Police blocked the march on the main avenue of Kassala.")
+    assert [e.event for e in stopped] == ["COERCE"]
+    closed = events_of(code_text, "Police blocked the avenue leading to the parliament in Oslo.")
+    assert [e.event for e in closed] == ["COERCE"]
+    farmers = events_of(code_text, "Farmers blocked the main road to Kassala on Monday.")
+    assert [(e.event, e.mode) for e in farmers] == [("PROTEST", "obstruct")]

@@ -23,7 +23,8 @@ from flashpoint.resources import load_yaml, read_yaml
 NO_EVENT = "NONE"
 RULE_KEYS = frozenset(
     {"event", "mode", "context", "object", "modifier", "prep", "near", "not_near", "complement"}
-    | {"complement_tense", "predicate", "transitive", "governs", "defer", "alleged", "confidence"}
+    | {"complement_tense", "predicate", "purpose", "transitive", "governs", "defer", "alleged"}
+    | {"confidence"}
 )
 
 
@@ -57,6 +58,8 @@ class Rule:
     complement_tense: frozenset[str] = frozenset()
     # lemma in what it calls its object ("called the raid 'a war crime'", "described it as")
     predicate: frozenset[str] = frozenset()
+    # lemma in what it is done for ("gathered ... demanding their release", "marched to demand")
+    purpose: frozenset[str] = frozenset()
     governs: bool = False  # takes the event of its complement as its mode ("threaten to X")
     defer: bool = False  # a command: the commanded event is coded, the commander its actor
     # a wrong only someone can allege ("war crimes were committed"): the speaker accuses the
@@ -82,6 +85,7 @@ class Context:
         "_complement",
         "_complement_tense",
         "_predicate",
+        "_purpose",
         "has_object",
         "modifiers",
         "objects",
@@ -98,11 +102,12 @@ class Context:
         has_object: bool = False,
         complement_tense: Words | Callable[[], Words] = frozenset(),
         predicate: Words | Callable[[], Words] = frozenset(),
+        purpose: Words | Callable[[], Words] = frozenset(),
     ) -> None:
         self.objects, self.modifiers, self.preps = objects, modifiers, preps
         self._clause, self._complement = clause, complement
         self._complement_tense = complement_tense
-        self._predicate = predicate
+        self._predicate, self._purpose = predicate, purpose
         self.has_object = has_object
 
     @property
@@ -128,6 +133,12 @@ class Context:
         if callable(self._predicate):
             self._predicate = self._predicate()
         return self._predicate
+
+    @property
+    def purpose(self) -> Words:
+        if callable(self._purpose):
+            self._purpose = self._purpose()
+        return self._purpose
 
 
 @dataclass
@@ -190,6 +201,8 @@ def _first_match(rules: Iterable[Rule], context: Context) -> Rule | None:
         if rule.complement_tense and not (rule.complement_tense & context.complement_tense):
             continue
         if rule.predicate and not (rule.predicate & context.predicate):
+            continue
+        if rule.purpose and not (rule.purpose & context.purpose):
             continue
         if rule.modifier and not (rule.modifier & context.modifiers):
             continue
@@ -306,6 +319,7 @@ def _parse_rules(spec: object, types: dict[str, TypeInfo], where: str) -> list[R
                 complement=frozenset(_as_list(item.get("complement"))),
                 complement_tense=frozenset(_as_list(item.get("complement_tense"))),
                 predicate=frozenset(_as_list(item.get("predicate"))),
+                purpose=frozenset(_as_list(item.get("purpose"))),
                 governs=bool(item.get("governs", False)),
                 defer=bool(item.get("defer", False)),
                 alleged=bool(item.get("alleged", False)),

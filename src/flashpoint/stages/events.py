@@ -78,6 +78,7 @@ ACTOR_RECIPIENT_PREPS = ("for", "to", "with", "between", "from", "against", "on"
 ACTOR_ENTITIES = {"PERSON", "NORP", "ORG", "GPE"}
 # Pronouns that, as the actor of reported speech, stand for the speaker.
 # Sectors of people who protest in the street (not states and officials, who protest in words).
+FORCE_SECTORS = {"COP", "MIL", "SPY"}
 PEOPLE_SECTORS = {"CVL", "LAB", "EDU", "OPP", "REL", "AGR", "BUS", "REF", "SOC", "MED", "JRN"}
 SPEAKER_PRONOUNS = {"we", "us", "i", "me", "it", "they", "he", "she"}
 THIRD_PERSON_PLURAL = {"they", "them"}
@@ -438,6 +439,16 @@ def _context(token: Token, sentence_words: Callable[[], frozenset[str]]) -> Cont
         ]
         return lemmas(t for c in said for t in c.subtree)
 
+    def purpose() -> frozenset[str]:
+        # a participle or an infinitive telling what it is for ("demanding ...", "to demand")
+        aims = [
+            c
+            for c in token.children
+            if c.dep_ in ("advcl", "xcomp")
+            and (c.tag_ == "VBG" or any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children))
+        ]
+        return lemmas(aims)
+
     return Context(
         objects=lemmas(objects),
         modifiers=lemmas(modifiers),
@@ -447,6 +458,7 @@ def _context(token: Token, sentence_words: Callable[[], frozenset[str]]) -> Cont
         complement=complement,
         complement_tense=complement_tense,
         predicate=predicate,
+        purpose=purpose,
     )
 
 
@@ -1505,6 +1517,16 @@ def _build_event(
         # "taxi drivers protested against the ban": people protest in the street; a state or
         # an official protests in words (ACCUSE)
         event_type, mode = "PROTEST", "demo"
+    if (
+        event_type == "PROTEST"
+        and mode == "obstruct"
+        and actors
+        and all(a.sector in FORCE_SECTORS for a in actors)
+        and not any(c.lemma_ in ("protest", "demand") for c in token.subtree)
+    ):
+        # "police blocked the avenue": the state's forces closing a road restrict, not protest
+        # (unless they block it to protest or demand something themselves)
+        event_type, mode = "COERCE", "restrict"
     if event_type == "ASSAULT" and mode is None:
         mode = _weapon_mode(token, lexicon)
     if mode is not None and mode not in lexicon.types[event_type].modes:
