@@ -1172,3 +1172,24 @@ def test_what_was_seized_in_an_attack_is_part_of_it(code_text) -> None:
         published="2024-05-07",
     ).events
     assert [e.event for e in events] == ["ASSAULT"]
+
+
+def test_a_rejected_accusation_targets_the_accuser(code_text) -> None:
+    events = code_text(
+        "Sylvania's foreign ministry accused Kassala of arming rebels in the border province on "
+        "Monday.\n\nKassala's government rejected the accusation on Tuesday as baseless.\n\n"
+        "Its defence ministry also denied that its troops had crossed the border.",
+        published="2024-05-07",
+    ).events
+    rejections = [e for e in events if e.event == "REJECT"]
+    assert rejections, [(e.event, e.evidence.text) for e in events]
+    for rejection in rejections:
+        assert [r.code for r in rejection.recipient] == ["SYL"] or [
+            r.text for r in rejection.recipient
+        ] == ["Sylvania's foreign ministry"], rejection
+    # Calls in general refer back to no one.
+    alone = code_text(
+        "Ana Ruiz accused Kassala's police of abuses. The minister rejected calls for an inquiry.",
+        published="2024-05-07",
+    ).events
+    assert all(not e.recipient for e in alone if e.event == "REJECT")

@@ -81,6 +81,8 @@ ACTOR_ENTITIES = {"PERSON", "NORP", "ORG", "GPE"}
 PEOPLE_SECTORS = {"CVL", "LAB", "EDU", "OPP", "REL", "AGR", "BUS", "REF", "SOC", "MED", "JRN"}
 SPEAKER_PRONOUNS = {"we", "us", "i", "me", "it", "they", "he", "she"}
 THIRD_PERSON_PLURAL = {"they", "them"}
+# Determiners of a noun phrase that refers back to something told ("the claim", "this call").
+DEFINITE_DETERMINERS = {"the", "this", "these", "that", "those"}
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 
 
@@ -2525,6 +2527,83 @@ def _overlapping(first: list[Actor], second: list[Actor]) -> bool:
     if not first or not second:
         return not first and not second
     return any(a.start < b.end and b.start < a.end for a in first for b in second)
+
+
+# --- article level: whom an answer targets ---------------------------------------------------
+
+
+def answer_targets(analyzed: AnalyzedArticle, lexicon: Lexicon) -> None:
+    """A statement that answers what another said targets whoever said it: "rejected the
+    accusation" the accuser, "dismissed the call" whoever called. Run on incidents (after the
+    incidents stage), so that the statement answered carries the speakers of all its mentions.
+    Only fills empty recipients; an answer to a material act ("condemned the attack") is left
+    alone, as the coders leave it."""
+    answering = lexicon.words("answering_types")
+    for event in analyzed.events:
+        if event.event not in answering or event.recipient or event.trigger is None:
+            continue
+        if event.negated or event.hypothetical:
+            continue
+        found = analyzed.word_at(event.trigger.start, event.trigger.end)
+        if found is None:
+            continue
+        wanted = _answered_types(found[1], lexicon)
+        if not wanted:
+            continue
+        act = _act_answered(event, wanted, analyzed.events)
+        if act is not None:
+            event.recipient = [actor.model_copy() for actor in act.actor]
+
+
+def _answered_types(trigger: Token, lexicon: Lexicon) -> set[str]:
+    """The types of the statement a trigger answers, from its object ("rejected *the claim*",
+    "*denied* that ...": ACCUSE; "dismissed *the call*": REQUEST); empty when it names none."""
+    nouns = [c for c in trigger.children if c.dep_ in ("dobj", "obj")]
+    nouns += [obj for _prep, obj in prep_objects(trigger, "for")]
+    if not nouns and trigger.dep_ == "relcl" and trigger.head.pos_ in ("NOUN", "PROPN"):
+        nouns = [trigger.head]  # "a charge Abidjan rejected"
+    if not nouns:
+        clause = any(c.dep_ == "ccomp" for c in trigger.children)
+        if clause and trigger.lemma_.lower() in lexicon.words("denial_verbs"):
+            return {"ACCUSE"}
+        return set()
+    noun = nouns[0]
+    words = {noun.lemma_.lower(), noun.lower_}
+    if not _definite(noun):
+        return set()  # "rejected calls for an inquiry": calls in general, none told before
+    return {kind for kind in lexicon.types if words & lexicon.words(f"answered_nouns_{kind}")}
+
+
+def _definite(noun: Token) -> bool:
+    """A noun phrase that refers back: "the claim", "these allegations", "their demand", or
+    the noun a relative clause describes ("a charge Abidjan rejected")."""
+    if any(c.dep_ == "poss" for c in noun.children):
+        return True
+    if any(c.dep_ == "det" and c.lower_ in DEFINITE_DETERMINERS for c in noun.children):
+        return True
+    return any(c.dep_ == "relcl" for c in noun.children)
+
+
+def _act_answered(answer: Event, wanted: set[str], events: list[Event]) -> Event | None:
+    """The latest statement of a wanted type told before the answer (a mention of it earlier
+    in the text, or earlier in the same sentence), by someone other than the one answering."""
+    assert answer.trigger is not None
+    best: tuple[int, Event] | None = None
+    for other in events:
+        if other is answer or other.event not in wanted or not other.actor:
+            continue
+        if other.negated or other.hypothetical or other.background:
+            continue
+        if any(_same_party(mine, theirs) for mine in answer.actor for theirs in other.actor):
+            continue
+        starts = [m.start for m in (other.mentions or [other.evidence])]
+        earlier = [start for start in starts if start < answer.evidence.start]
+        same_sentence = other.evidence.start == answer.evidence.start
+        if same_sentence and other.trigger and other.trigger.start < answer.trigger.start:
+            earlier.append(other.evidence.start)
+        if earlier and (best is None or max(earlier) > best[0]):
+            best = (max(earlier), other)
+    return best[1] if best else None
 
 
 _ = PRONOUNS  # re-exported for the actors stage's coreference
