@@ -634,3 +634,29 @@ def test_a_threat_not_to_watch_an_attack_threatens_the_attackers(code_text) -> N
     )
     (threat,) = [e for e in events if e.event == "THREATEN"]
     assert [r.text for r in threat.recipient] == ["Sylvanian"]
+
+
+def test_fighting_has_two_sides_as_actors_and_no_recipient(code_text) -> None:
+    clash = only(
+        events_of(
+            code_text,
+            "The army said its troops had killed 12 insurgents in a clash near Kassala on Monday.",
+        ),
+        "ASSAULT",
+    )
+    assert clash.recipient == []
+    assert [a.text for a in clash.actor] == ["its troops", "12 insurgents"]
+    exchange = only(
+        events_of(
+            code_text,
+            "Soldiers exchanged fire with gunmen near Garissa, killing three of them.",
+        ),
+        "ASSAULT",
+    )
+    assert exchange.recipient == []
+    # A one-sided strike keeps its target.
+    strike = only(
+        events_of(code_text, "Sylvanian aircraft bombed rebel positions near Kassala on Monday."),
+        "ASSAULT",
+    )
+    assert [r.text for r in strike.recipient] == ["rebel positions"]

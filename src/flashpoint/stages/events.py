@@ -1435,6 +1435,15 @@ def _build_event(
     if event_type == "MOBILIZE" and not actors and recipients:
         # "Two destroyers were deployed": the force mobilised is its side's actor.
         actors, recipients = recipients, []
+    told = not (background or hypothetical or negated)
+    if event_type == "ASSAULT" and actors and told and _told_as_clash(token, lexicon):
+        # "its troops killed 22 insurgents in a clash": a fight has two sides, both actors
+        # (ARTICLES.md, as the coders code battles), and no recipient. Only news: a struggle
+        # "fought for years to overthrow" the state keeps its target; and only with a side
+        # told ("a soldier was wounded in the fighting" keeps the facts it adds)
+        armed = lexicon.words("armed_sectors")
+        sides = [r for r in recipients if r.sector in armed and not _same_actor(r, actors)]
+        actors, recipients = actors + sides, []
     actors = [_state_sector(a, event_type, as_actor=True) for a in actors]
     recipients = [_state_sector(r, event_type, as_actor=False) for r in recipients]
     info = lexicon.types[event_type]
@@ -1470,6 +1479,29 @@ def _build_event(
         claimed_by=claimed_by if claimed_by is not None and claimed_by not in actors else None,
         quote_id=None,
     )
+
+
+def _told_as_clash(token: Token, lexicon: Lexicon) -> bool:
+    """Violence told as fighting between two sides: its word is a clash ("clashed", "a
+    gunfight", "fighting"), or one hangs on it ("killed three militants *in a firefight*",
+    "*Fighting* killed nine") or governs it ("*exchanged fire* with them, killing four")."""
+    if any(True for _ in prep_objects(token, "between")):
+        return False  # "clashes between police and protesters": the sides are read there
+    near = [token, *token.children, *(obj for _prep, obj in prep_objects(token))]
+    if token.dep_ in ("advcl", "dobj"):
+        near.append(token.head)
+    return any(_clash_word(word, lexicon) for word in near)
+
+
+def _clash_word(token: Token, lexicon: Lexicon) -> bool:
+    lemma = token.lemma_.lower()
+    if lemma in lexicon.words("clash_words") or token.lower_ in lexicon.words("clash_words"):
+        return True
+    if lemma not in lexicon.words("exchange_words"):
+        return False
+    # "exchanged fire", "an exchange of fire"
+    fire = lexicon.words("fire_words")
+    return any(t.lemma_.lower() in fire for t in token.subtree if abs(t.i - token.i) <= 3)
 
 
 # Types in which a state named alone acts through its military.
