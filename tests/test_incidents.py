@@ -1193,3 +1193,15 @@ def test_a_rejected_accusation_targets_the_accuser(code_text) -> None:
         published="2024-05-07",
     ).events
     assert all(not e.recipient for e in alone if e.event == "REJECT")
+
+
+def test_people_named_by_their_sector_are_of_the_country_where_it_happened(code_text) -> None:
+    events = code_text(
+        "Gunmen killed at least eight civilians in the town of Garissa on Monday, police said.",
+        published="2024-05-07",
+    ).events
+    (attack,) = [e for e in events if e.event == "ASSAULT"]
+    assert attack.event_loc is not None and attack.event_loc.country == "KEN"
+    assert [(r.code, r.sector) for r in attack.recipient] == [("KEN", "CVL")]
+    # Unidentified armed men are no country's.
+    assert [a.code for a in attack.actor] == [None]

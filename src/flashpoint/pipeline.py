@@ -213,7 +213,7 @@ class Pipeline:
             ("dates", dates.date_events),
             ("tolls", tolls.count_tolls),
             ("incidents", incidents.group_incidents),
-            ("answers", lambda analyzed: events.answer_targets(analyzed, lexicon)),
+            ("participants", lambda analyzed: events.complete_participants(analyzed, lexicon)),
             ("screen", screen.screen_events if self.options.screen_records else _keep_all),
             ("acled", acled.type_events),
         ]

@@ -83,6 +83,8 @@ SPEAKER_PRONOUNS = {"we", "us", "i", "me", "it", "they", "he", "she"}
 THIRD_PERSON_PLURAL = {"they", "them"}
 # Determiners of a noun phrase that refers back to something told ("the claim", "this call").
 DEFINITE_DETERMINERS = {"the", "this", "these", "that", "those"}
+# PLOVER quad codes of events told by speaking (verbal cooperation, verbal conflict).
+VERBAL_QUADS = (1, 3)
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 
 
@@ -1282,7 +1284,7 @@ def _build_event(
     if speaker_head is not None:
         claimed = _actors(analyzed, segment, [speaker_head], resolver, lexicon)
         claimed_by = claimed[0] if claimed else None
-    verbal = lexicon.types[candidate.event].quad in (1, 3)
+    verbal = lexicon.types[candidate.event].quad in VERBAL_QUADS
     if candidate.rule.alleged:
         # "the monitors said war crimes were committed by the army": they accuse the army
         if claimed_by is None or token.dep_ == "relcl" or _future(candidate, lexicon):
@@ -2562,6 +2564,48 @@ def _overlapping(first: list[Actor], second: list[Actor]) -> bool:
 
 
 # --- article level: whom an answer targets ---------------------------------------------------
+
+
+def complete_participants(analyzed: AnalyzedArticle, lexicon: Lexicon) -> None:
+    """Article-level participants, once incidents are whole and placed: whom an answer
+    targets, and the country of people named only by their sector."""
+    answer_targets(analyzed, lexicon)
+    local_countries(analyzed, lexicon)
+
+
+def local_countries(analyzed: AnalyzedArticle, lexicon: Lexicon) -> None:
+    """The people a material incident hit, named only by their sector ("at least eight
+    civilians", "nine soldiers"), are of the country where it happened, as analysts code them
+    (ACLED's "Civilians (Ethiopia)", a CAMEO ETHCVL): the actors stage gives a generic phrase the
+    country of a place in its own clause, this the incident's place told anywhere in the
+    article. Only recipients: they were where it happened, its doers may have come from
+    elsewhere. Not a phrase with a name or nationality of its own, not a statement's target
+    (said about others, elsewhere), not unidentified armed men (`stateless_sectors`)."""
+    stateless = lexicon.words("stateless_sectors")
+    for event in analyzed.events:
+        country = event.event_loc.country if event.event_loc else None
+        if not country or lexicon.types[event.event].quad in VERBAL_QUADS:
+            continue
+        for index, target in enumerate(event.recipient):
+            if target.code or not target.sector or target.sector in stateless:
+                continue
+            if _generic_phrase(analyzed, target):
+                event.recipient[index] = target.model_copy(update={"code": country})
+
+
+def _generic_phrase(analyzed: AnalyzedArticle, actor: Actor) -> bool:
+    """A common-noun phrase with no name or nationality word ("at least seven people")."""
+    found = analyzed.word_at(actor.start, actor.end)
+    if found is None:
+        return False
+    segment, head = found
+    span = segment.doc.char_span(
+        actor.start - segment.start, actor.end - segment.start, alignment_mode="expand"
+    )
+    words = list(span) if span is not None else [head]
+    return head.pos_ == "NOUN" and not any(
+        t.pos_ == "PROPN" or t.ent_type_ == "NORP" for t in words
+    )
 
 
 def answer_targets(analyzed: AnalyzedArticle, lexicon: Lexicon) -> None:
