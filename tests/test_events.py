@@ -660,3 +660,13 @@ def test_fighting_has_two_sides_as_actors_and_no_recipient(code_text) -> None:
         "ASSAULT",
     )
     assert [r.text for r in strike.recipient] == ["rebel positions"]
+
+
+def test_crowd_control_weapons_give_way_to_the_crowd(code_text) -> None:
+    attack = only(
+        events_of(
+            code_text, "Riot police fired water cannon and pepper spray at students in Lyon."
+        ),
+        "ASSAULT",
+    )
+    assert [r.text for r in attack.recipient] == ["students"]
