@@ -670,3 +670,18 @@ def test_crowd_control_weapons_give_way_to_the_crowd(code_text) -> None:
         "ASSAULT",
     )
     assert [r.text for r in attack.recipient] == ["students"]
+
+
+def test_a_demanded_resignation_or_withdrawal_is_asked_of_its_doer(code_text) -> None:
+    for text, asked in (
+        (
+            "Opposition parties demanded the resignation of Lyon's police chief.",
+            "Lyon's police chief",
+        ),
+        (
+            "Ana Ruiz called for the withdrawal of Sylvanian troops from Kassala.",
+            "Sylvanian troops",
+        ),
+    ):
+        demand = only(events_of(code_text, text), "REQUEST")
+        assert [r.text for r in demand.recipient] == [asked], text

@@ -1053,6 +1053,11 @@ def _agents(heads: list[Token], is_actor: _ActorTest, lexicon: Lexicon) -> list[
         owner = _own_actor(head)
         if owner is not None and is_actor(owner):
             kept.append(owner)  # "Hamas's attack", "strikes by the coalition"
+            continue
+        doer = _doer_of(head, lexicon)
+        if doer is not None and is_actor(doer):
+            # "demanded the resignation of the minister": asked of the one who would resign
+            kept.append(doer)
     return kept
 
 
