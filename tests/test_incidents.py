@@ -1205,3 +1205,15 @@ def test_people_named_by_their_sector_are_of_the_country_where_it_happened(code_
     assert [(r.code, r.sector) for r in attack.recipient] == [("KEN", "CVL")]
     # Unidentified armed men are no country's.
     assert [a.code for a in attack.actor] == [None]
+
+
+def test_the_dead_of_a_fight_told_alone_are_no_recipient(code_text) -> None:
+    events = code_text(
+        "Rebels clashed with soldiers near Kassala on Monday, the army said.\n\n"
+        "At least 27 soldiers were killed in the fighting, local officials said.",
+        published="2024-05-07",
+    ).events
+    fights = [e for e in events if e.event == "ASSAULT"]
+    assert fights and all(e.recipient == [] for e in fights), [
+        (e.evidence.text, [r.text for r in e.recipient]) for e in fights
+    ]

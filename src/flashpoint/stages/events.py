@@ -155,7 +155,27 @@ def _sentence_events(
         event = _build_event(analyzed, sentence, candidate, lexicon, resolver)
         if event is not None:
             events.append(event)
-    return _dedupe(_main_assertions(events))
+    return _clash_facts(_dedupe(_main_assertions(events)), sentence, lexicon)
+
+
+def _clash_facts(events: list[Event], sentence: Sentence, lexicon: Lexicon) -> list[Event]:
+    """A fight told with no side ("27 soldiers were killed in the fighting") only adds its
+    dead to the clash: the people it names are no recipient (a clash has none). Done once the
+    sentence's events are settled, so that its facts are not taken for a repeat."""
+    for event in events:
+        if event.event != "ASSAULT" or event.actor or not event.recipient or event.trigger is None:
+            continue
+        if event.background or event.hypothetical or event.negated:
+            continue
+        segment = sentence.segment
+        span = segment.doc.char_span(
+            event.trigger.start - segment.start,
+            event.trigger.end - segment.start,
+            alignment_mode="expand",
+        )
+        if span is not None and _told_as_clash(span.root, lexicon):
+            event.recipient = []
+    return events
 
 
 # --- 1. candidates ------------------------------------------------------------------------------
