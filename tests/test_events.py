@@ -685,3 +685,22 @@ def test_a_demanded_resignation_or_withdrawal_is_asked_of_its_doer(code_text) ->
     ):
         demand = only(events_of(code_text, text), "REQUEST")
         assert [r.text for r in demand.recipient] == [asked], text
+
+
+def test_a_protest_targets_whom_its_demand_is_put_to_not_the_road(code_text) -> None:
+    march = only(
+        events_of(
+            code_text,
+            "Hundreds of residents marched through Kassala on Monday to demand that the "
+            "government send soldiers to protect the town.",
+        ),
+        "PROTEST",
+    )
+    assert [r.text for r in march.recipient] == ["the government"]
+    blockade = only(
+        events_of(
+            code_text, "Protesters blocked the main highway near Garissa with burning tyres."
+        ),
+        "PROTEST",
+    )
+    assert blockade.recipient == []

@@ -148,6 +148,7 @@ def _sentence_events(
             governor.recipient_heads = candidate.recipient_heads
     for candidate in candidates:
         _keep_agents(candidate, is_actor, lexicon)
+    _protest_targets(candidates, is_actor)
     kept = [c for c in candidates if not c.governed and _noun_is_coded(c, by_token, lexicon)]
     kept = _merge_nouns_into_verbs(kept, by_token)
     events = []
@@ -1040,6 +1041,23 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
                 candidate.recipient_heads = _agents(_participants(pobj), is_actor, lexicon)
                 if candidate.recipient_heads:
                     break
+
+
+def _protest_targets(candidates: list[Candidate], is_actor: _ActorTest) -> None:
+    """A protest is made against someone: not the road it blocks or the square it fills
+    ("blocked the main highway"); with no one named, the one its demand is put to ("marched
+    ..., demanding that the government send troops": the government)."""
+    for candidate in candidates:
+        if candidate.event != "PROTEST" or not candidate.actor_heads:
+            continue  # (a protest told by its road alone, "some blocked the road", keeps it)
+        candidate.recipient_heads = [h for h in candidate.recipient_heads if is_actor(h)]
+        if candidate.recipient_heads:
+            continue
+        demand = next(
+            (t for t in candidates if t.governor is candidate and t.recipient_heads), None
+        )
+        if demand is not None:
+            candidate.recipient_heads = list(demand.recipient_heads)
 
 
 # Nouns that name a place, not a party ("the enclave of X", "the border town").
