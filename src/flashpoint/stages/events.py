@@ -148,7 +148,7 @@ def _sentence_events(
             governor.recipient_heads = candidate.recipient_heads
     for candidate in candidates:
         _keep_agents(candidate, is_actor, lexicon)
-    _protest_targets(candidates, is_actor)
+    _protest_targets(candidates, is_actor, lexicon)
     kept = [c for c in candidates if not c.governed and _noun_is_coded(c, by_token, lexicon)]
     kept = _merge_nouns_into_verbs(kept, by_token)
     events = []
@@ -1043,15 +1043,15 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
                     break
 
 
-def _protest_targets(candidates: list[Candidate], is_actor: _ActorTest) -> None:
-    """A protest is made against someone: not the road it blocks or the square it fills
-    ("blocked the main highway"); with no one named, the one its demand is put to ("marched
-    ..., demanding that the government send troops": the government)."""
+def _protest_targets(candidates: list[Candidate], is_actor: _ActorTest, lexicon: Lexicon) -> None:
+    """A protest is made against someone, not the road it blocks ("blocked the main
+    highway"; `agent_target_types`); with no one named, it targets the one its demand is put
+    to ("marched ..., demanding that the government send troops": the government)."""
     for candidate in candidates:
-        if candidate.event != "PROTEST" or not candidate.actor_heads:
+        if candidate.event not in lexicon.words("agent_target_types") or not candidate.actor_heads:
             continue  # (a protest told by its road alone, "some blocked the road", keeps it)
         candidate.recipient_heads = [h for h in candidate.recipient_heads if is_actor(h)]
-        if candidate.recipient_heads:
+        if candidate.recipient_heads or candidate.event != "PROTEST":
             continue
         demand = next(
             (t for t in candidates if t.governor is candidate and t.recipient_heads), None
