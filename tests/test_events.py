@@ -704,3 +704,13 @@ def test_a_protest_targets_whom_its_demand_is_put_to_not_the_road(code_text) -> 
         "PROTEST",
     )
     assert blockade.recipient == []
+
+
+def test_the_force_sent_is_no_target_of_its_own_deployment(code_text) -> None:
+    deployment = only(
+        events_of(
+            code_text, "The Sylvanian army said it had sent 600 troops to Kassala on Monday."
+        ),
+        "MOBILIZE",
+    )
+    assert deployment.recipient == []

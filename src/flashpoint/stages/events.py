@@ -1041,6 +1041,21 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
                 candidate.recipient_heads = _agents(_participants(pobj), is_actor, lexicon)
                 if candidate.recipient_heads:
                     break
+    if candidate.event == "MOBILIZE" and candidate.actor_heads and not candidate.is_noun:
+        # "the army sent 600 troops to the province": the force sent is the actor's own, and
+        # where it goes is the event's place; neither is a target
+        candidate.recipient_heads = [
+            h
+            for h in candidate.recipient_heads
+            if not _a_place(h) and not _object_of(h, candidate.token)
+        ]
+
+
+def _object_of(head: Token, verb: Token) -> bool:
+    """The verb's direct object, or one joined to it ("sent troops and two helicopters")."""
+    while head.dep_ == "conj" and head.head != head:
+        head = head.head
+    return head.dep_ in ("dobj", "obj") and head.head == verb
 
 
 def _protest_targets(candidates: list[Candidate], is_actor: _ActorTest, lexicon: Lexicon) -> None:
