@@ -714,3 +714,15 @@ def test_the_force_sent_is_no_target_of_its_own_deployment(code_text) -> None:
         "MOBILIZE",
     )
     assert deployment.recipient == []
+
+
+def test_a_raid_continued_by_arrests_targets_the_people_arrested(code_text) -> None:
+    raid = only(
+        events_of(
+            code_text,
+            "Soldiers and police officers raided houses in a district of Kassala, arresting 19 "
+            "suspects and seizing nine rifles.",
+        ),
+        "COERCE",
+    )
+    assert [r.text for r in raid.recipient] == ["19 suspects"]

@@ -2588,7 +2588,25 @@ def _main_assertions(events: list[Event]) -> list[Event]:
     attack that killed 12")."""
     if not any(not e.subordinate and not e.negated for e in events):
         return events
-    return [e for e in events if not e.subordinate or _asserted_violence(e)]
+    kept = [e for e in events if not e.subordinate or _asserted_violence(e)]
+    for dropped in events:
+        if dropped not in kept:
+            _lend_people(dropped, kept)
+    return kept
+
+
+def _lend_people(dropped: Event, kept: list[Event]) -> None:
+    """A participle that continues the main act names whom it was done to: "raided houses,
+    arresting 19 suspects" is a raid on the suspects, not on the houses."""
+    people = [r for r in dropped.recipient if r.code or r.sector]
+    if not people:
+        return
+    for main in kept:
+        same_doer = not dropped.actor or _overlapping(main.actor, dropped.actor)
+        things_only = main.recipient and not any(r.code or r.sector for r in main.recipient)
+        if main.event == dropped.event and not main.subordinate and same_doer and things_only:
+            main.recipient = people
+            return
 
 
 def _asserted_violence(event: Event) -> bool:
