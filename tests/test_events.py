@@ -726,3 +726,13 @@ def test_a_raid_continued_by_arrests_targets_the_people_arrested(code_text) -> N
         "COERCE",
     )
     assert [r.text for r in raid.recipient] == ["19 suspects"]
+
+
+def test_a_title_and_the_name_after_it_are_one_participant(code_text) -> None:
+    charge = only(
+        events_of(
+            code_text, "The government spokesman, Ana Ruiz, accused Sylvania of arming the rebels."
+        ),
+        "ACCUSE",
+    )
+    assert [a.text for a in charge.actor] == ["The government spokesman, Ana Ruiz"]

@@ -31,7 +31,7 @@ from spacy import symbols as spacy_symbols
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
-from flashpoint.analysis import AnalyzedArticle, Sentence
+from flashpoint.analysis import AnalyzedArticle, Segment, Sentence
 from flashpoint.gazetteer import load_gazetteer, place_key
 from flashpoint.lexicon import NO_EVENT, Context, Lexicon, Rule
 from flashpoint.model import Actor, Event, Span, is_country_code
@@ -1631,10 +1631,28 @@ def _actors(
         found = resolver.actors_for(analyzed, segment, span)
         if found and not any(a.code for a in found):
             found = _coded_by_apposition(found, head, analyzed, segment, resolver)
+        found = _named_by_apposition(found, head, span, segment)
         for actor in found:
             if not _same_actor(actor, actors):
                 actors.append(actor)
     return actors
+
+
+def _named_by_apposition(
+    found: list[Actor], head: Token, span: SpacySpan, segment: Segment
+) -> list[Actor]:
+    """A title followed by the person's name ("The government spokesman, Ana Ruiz,") is one
+    participant: its text keeps the name, which is who it is."""
+    if len(found) != 1 or head.pos_ != "NOUN" or any(c.dep_ == "conj" for c in head.children):
+        return found  # (not "the government and the rebels' wing, the Front")
+    name = next(
+        (a for a in children(head, "appos") if a.ent_type_ == "PERSON" or a.pos_ == "PROPN"), None
+    )
+    if name is None or found[0].start != segment.start + span.start_char:
+        return found
+    end = phrase_span(name).end_char
+    text = segment.text[span.start_char : end]
+    return [found[0].model_copy(update={"text": text, "end": segment.start + end})]
 
 
 def _coded_by_apposition(
