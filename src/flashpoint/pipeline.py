@@ -1,8 +1,8 @@
 """The pipeline, top to bottom:
 
     read -> clean -> [dedup] -> language check -> NLP -> extract (actors, events, quotes,
-    places, dates, tolls) -> incidents -> screen -> ACLED typing -> [link across articles]
-    -> store
+    places, dates, tolls) -> incidents -> participants -> screen -> ACLED typing
+    -> [link across articles] -> store
 
 `Pipeline.run(paths)` streams `ArticleResult`s (or `InputError`s for inputs that could not be
 read) in input order. Dedup, linking and storing are the caller's: `corpus.CorpusRun`
