@@ -736,3 +736,11 @@ def test_a_title_and_the_name_after_it_are_one_participant(code_text) -> None:
         "ACCUSE",
     )
     assert [a.text for a in charge.actor] == ["The government spokesman, Ana Ruiz"]
+
+
+def test_crowd_control_targets_the_crowd_it_is_used_to_disperse(code_text) -> None:
+    attack = only(
+        events_of(code_text, "Police fired tear gas to disperse the crowd in Lyon on Monday."),
+        "ASSAULT",
+    )
+    assert [r.text for r in attack.recipient] == ["the crowd"]

@@ -1041,6 +1041,21 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
                 candidate.recipient_heads = _agents(_participants(pobj), is_actor, lexicon)
                 if candidate.recipient_heads:
                     break
+    if (
+        candidate.event == "ASSAULT"
+        and had_recipients
+        and not candidate.recipient_heads
+        and not candidate.is_noun
+    ):
+        # "fired tear gas to disperse the crowd": with the munition gone, the target is the one
+        # it was used on, the object of its purpose
+        for clause in children(candidate.token, "advcl", "xcomp"):
+            if not any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children):
+                continue
+            objects = [p for c in children(clause, "dobj", "obj") for p in _participants(c)]
+            candidate.recipient_heads = _agents(objects, is_actor, lexicon)
+            if candidate.recipient_heads:
+                break
     if candidate.event == "MOBILIZE" and candidate.actor_heads and not candidate.is_noun:
         # "the army sent 600 troops to the province": the force sent is the actor's own, and
         # where it goes is the event's place; neither is a target
