@@ -751,3 +751,113 @@ def test_a_crowd_gathered_to_demand_is_a_demonstration(code_text) -> None:
     assert [e.event for e in closed] == ["COERCE"]
     farmers = events_of(code_text, "Farmers blocked the main road to Kassala on Monday.")
     assert [(e.event, e.mode) for e in farmers] == [("PROTEST", "obstruct")]
+
+
+def test_fighting_has_two_sides_as_actors_and_no_recipient(code_text) -> None:
+    clash = only(
+        events_of(
+            code_text,
+            "The army said its troops had killed 12 insurgents in a clash near Kassala on Monday.",
+        ),
+        "ASSAULT",
+    )
+    assert clash.recipient == []
+    assert [a.text for a in clash.actor] == ["its troops", "12 insurgents"]
+    exchange = only(
+        events_of(
+            code_text,
+            "Soldiers exchanged fire with gunmen near Garissa, killing three of them.",
+        ),
+        "ASSAULT",
+    )
+    assert exchange.recipient == []
+    # A one-sided strike keeps its target.
+    strike = only(
+        events_of(code_text, "Sylvanian aircraft bombed rebel positions near Kassala on Monday."),
+        "ASSAULT",
+    )
+    assert [r.text for r in strike.recipient] == ["rebel positions"]
+
+
+def test_crowd_control_weapons_give_way_to_the_crowd(code_text) -> None:
+    attack = only(
+        events_of(
+            code_text, "Riot police fired water cannon and pepper spray at students in Lyon."
+        ),
+        "ASSAULT",
+    )
+    assert [r.text for r in attack.recipient] == ["students"]
+
+
+def test_a_demanded_resignation_or_withdrawal_is_asked_of_its_doer(code_text) -> None:
+    for text, asked in (
+        (
+            "Opposition parties demanded the resignation of Lyon's police chief.",
+            "Lyon's police chief",
+        ),
+        (
+            "Ana Ruiz called for the withdrawal of Sylvanian troops from Kassala.",
+            "Sylvanian troops",
+        ),
+    ):
+        demand = only(events_of(code_text, text), "REQUEST")
+        assert [r.text for r in demand.recipient] == [asked], text
+
+
+def test_a_protest_targets_whom_its_demand_is_put_to_not_the_road(code_text) -> None:
+    march = only(
+        events_of(
+            code_text,
+            "Hundreds of residents marched through Kassala on Monday to demand that the "
+            "government send soldiers to protect the town.",
+        ),
+        "PROTEST",
+    )
+    assert [r.text for r in march.recipient] == ["the government"]
+    blockade = only(
+        events_of(
+            code_text, "Protesters blocked the main highway near Garissa with burning tyres."
+        ),
+        "PROTEST",
+    )
+    assert blockade.recipient == []
+
+
+def test_the_force_sent_is_no_target_of_its_own_deployment(code_text) -> None:
+    deployment = only(
+        events_of(
+            code_text, "The Sylvanian army said it had sent 600 troops to Kassala on Monday."
+        ),
+        "MOBILIZE",
+    )
+    assert deployment.recipient == []
+
+
+def test_a_raid_continued_by_arrests_targets_the_people_arrested(code_text) -> None:
+    raid = only(
+        events_of(
+            code_text,
+            "Soldiers and police officers raided houses in a district of Kassala, arresting 19 "
+            "suspects and seizing nine rifles.",
+        ),
+        "COERCE",
+    )
+    assert [r.text for r in raid.recipient] == ["19 suspects"]
+
+
+def test_a_title_and_the_name_after_it_are_one_participant(code_text) -> None:
+    charge = only(
+        events_of(
+            code_text, "The government spokesman, Ana Ruiz, accused Sylvania of arming the rebels."
+        ),
+        "ACCUSE",
+    )
+    assert [a.text for a in charge.actor] == ["The government spokesman, Ana Ruiz"]
+
+
+def test_crowd_control_targets_the_crowd_it_is_used_to_disperse(code_text) -> None:
+    attack = only(
+        events_of(code_text, "Police fired tear gas to disperse the crowd in Lyon on Monday."),
+        "ASSAULT",
+    )
+    assert [r.text for r in attack.recipient] == ["the crowd"]

@@ -1224,3 +1224,48 @@ def test_the_shipped_link_model_is_rebuilt_from_the_kept_pairs(tmp_path: Path) -
     assert again["features"] == shipped["features"]
     assert again["threshold"] == shipped["threshold"]
     assert again["weights"] == pytest.approx(shipped["weights"], abs=1e-5)
+
+
+def test_a_rejected_accusation_targets_the_accuser(code_text) -> None:
+    events = code_text(
+        "Sylvania's foreign ministry accused Kassala of arming rebels in the border province on "
+        "Monday.\n\nKassala's government rejected the accusation on Tuesday as baseless.\n\n"
+        "Its defence ministry also denied that its troops had crossed the border.",
+        published="2024-05-07",
+    ).events
+    rejections = [e for e in events if e.event == "REJECT"]
+    assert rejections, [(e.event, e.evidence.text) for e in events]
+    for rejection in rejections:
+        assert [r.code for r in rejection.recipient] == ["SYL"] or [
+            r.text for r in rejection.recipient
+        ] == ["Sylvania's foreign ministry"], rejection
+    # Calls in general refer back to no one.
+    alone = code_text(
+        "Ana Ruiz accused Kassala's police of abuses. The minister rejected calls for an inquiry.",
+        published="2024-05-07",
+    ).events
+    assert all(not e.recipient for e in alone if e.event == "REJECT")
+
+
+def test_people_named_by_their_sector_are_of_the_country_where_it_happened(code_text) -> None:
+    events = code_text(
+        "Gunmen killed at least eight civilians in the town of Garissa on Monday, police said.",
+        published="2024-05-07",
+    ).events
+    (attack,) = [e for e in events if e.event == "ASSAULT"]
+    assert attack.event_loc is not None and attack.event_loc.country == "KEN"
+    assert [(r.code, r.sector) for r in attack.recipient] == [("KEN", "CVL")]
+    # Unidentified armed men are no country's.
+    assert [a.code for a in attack.actor] == [None]
+
+
+def test_the_dead_of_a_fight_told_alone_are_no_recipient(code_text) -> None:
+    events = code_text(
+        "Rebels clashed with soldiers near Kassala on Monday, the army said.\n\n"
+        "At least 27 soldiers were killed in the fighting, local officials said.",
+        published="2024-05-07",
+    ).events
+    fights = [e for e in events if e.event == "ASSAULT"]
+    assert fights and all(e.recipient == [] for e in fights), [
+        (e.evidence.text, [r.text for r in e.recipient]) for e in fights
+    ]

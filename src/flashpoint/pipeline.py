@@ -1,8 +1,8 @@
 """The pipeline, top to bottom:
 
     read -> clean -> [dedup] -> language check -> NLP -> extract (actors, events, quotes,
-    places, dates, tolls) -> incidents -> screen -> ACLED typing -> [link across articles]
-    -> store
+    places, dates, tolls) -> incidents -> participants -> screen -> ACLED typing
+    -> [link across articles] -> store
 
 `Pipeline.run(paths)` streams `ArticleResult`s (or `InputError`s for inputs that could not be
 read) in input order. Dedup, linking and storing are the caller's: `corpus.CorpusRun`
@@ -69,7 +69,8 @@ class PipelineOptions:
     False keeps every record (training the model runs that way)."""
     merge_incidents: bool = True
     """Group each article's event mentions into incidents (stage incidents); False keeps every
-    mention apart (training the incident links runs that way)."""
+    mention apart and skips the stage that completes incidents' participants (training the
+    incident links runs that way, on the mentions as the incidents stage sees them)."""
 
 
 @dataclass
@@ -201,6 +202,11 @@ class Pipeline:
         began = started = time.perf_counter()
         deadline = began + self.options.article_seconds
 
+        merging = self.options.merge_incidents
+
+        def complete_participants(analyzed: AnalyzedArticle) -> None:
+            events.complete_participants(analyzed, lexicon)
+
         def quotes_stage(analyzed: AnalyzedArticle) -> None:
             analyzed.quotes = quotes.find_quotes(analyzed, resolver)
             quotes.link_events(analyzed)
@@ -215,7 +221,8 @@ class Pipeline:
             ("places", event_places.locate_events),
             ("dates", dates.date_events),
             ("tolls", tolls.count_tolls),
-            ("incidents", incidents.group_incidents if self.options.merge_incidents else _keep_all),
+            ("incidents", incidents.group_incidents if merging else _keep_all),
+            ("participants", complete_participants if merging else _keep_all),
             ("screen", screen.screen_events if self.options.screen_records else _keep_all),
             ("acled", acled.type_events),
         ]

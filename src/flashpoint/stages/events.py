@@ -31,7 +31,7 @@ from spacy import symbols as spacy_symbols
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
-from flashpoint.analysis import AnalyzedArticle, Sentence
+from flashpoint.analysis import AnalyzedArticle, Segment, Sentence
 from flashpoint.gazetteer import load_gazetteer, place_key
 from flashpoint.lexicon import NO_EVENT, Context, Lexicon, Rule
 from flashpoint.model import Actor, Event, Span, is_country_code
@@ -82,6 +82,10 @@ FORCE_SECTORS = {"COP", "MIL", "SPY"}
 PEOPLE_SECTORS = {"CVL", "LAB", "EDU", "OPP", "REL", "AGR", "BUS", "REF", "SOC", "MED", "JRN"}
 SPEAKER_PRONOUNS = {"we", "us", "i", "me", "it", "they", "he", "she"}
 THIRD_PERSON_PLURAL = {"they", "them"}
+# Determiners of a noun phrase that refers back to something told ("the claim", "this call").
+DEFINITE_DETERMINERS = {"the", "this", "these", "that", "those"}
+# PLOVER quad codes of events told by speaking (verbal cooperation, verbal conflict).
+VERBAL_QUADS = (1, 3)
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 
 
@@ -145,6 +149,7 @@ def _sentence_events(
             governor.recipient_heads = candidate.recipient_heads
     for candidate in candidates:
         _keep_agents(candidate, is_actor, lexicon)
+    _protest_targets(candidates, is_actor, lexicon)
     kept = [c for c in candidates if not c.governed and _noun_is_coded(c, by_token, lexicon)]
     kept = _merge_nouns_into_verbs(kept, by_token)
     events = []
@@ -152,7 +157,27 @@ def _sentence_events(
         event = _build_event(analyzed, sentence, candidate, lexicon, resolver)
         if event is not None:
             events.append(event)
-    return _dedupe(_main_assertions(events))
+    return _clash_facts(_dedupe(_main_assertions(events)), sentence, lexicon)
+
+
+def _clash_facts(events: list[Event], sentence: Sentence, lexicon: Lexicon) -> list[Event]:
+    """A fight told with no side ("27 soldiers were killed in the fighting") only adds its
+    dead to the clash: the people it names are no recipient (a clash has none). Done once the
+    sentence's events are settled, so that its facts are not taken for a repeat."""
+    for event in events:
+        if event.event != "ASSAULT" or event.actor or not event.recipient or event.trigger is None:
+            continue
+        if event.background or event.hypothetical or event.negated:
+            continue
+        segment = sentence.segment
+        span = segment.doc.char_span(
+            event.trigger.start - segment.start,
+            event.trigger.end - segment.start,
+            alignment_mode="expand",
+        )
+        if span is not None and _told_as_clash(span.root, lexicon):
+            event.recipient = []
+    return events
 
 
 # --- 1. candidates ------------------------------------------------------------------------------
@@ -1061,6 +1086,53 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
                 candidate.recipient_heads = _agents(_participants(pobj), is_actor, lexicon)
                 if candidate.recipient_heads:
                     break
+    if (
+        candidate.event == "ASSAULT"
+        and had_recipients
+        and not candidate.recipient_heads
+        and not candidate.is_noun
+    ):
+        # "fired tear gas to disperse the crowd": with the munition gone, the target is the one
+        # it was used on, the object of its purpose
+        for clause in children(candidate.token, "advcl", "xcomp"):
+            if not any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children):
+                continue
+            objects = [p for c in children(clause, "dobj", "obj") for p in _participants(c)]
+            candidate.recipient_heads = _agents(objects, is_actor, lexicon)
+            if candidate.recipient_heads:
+                break
+    if candidate.event == "MOBILIZE" and candidate.actor_heads and not candidate.is_noun:
+        # "the army sent 600 troops to the province": the force sent is the actor's own, and
+        # where it goes is the event's place; neither is a target
+        candidate.recipient_heads = [
+            h
+            for h in candidate.recipient_heads
+            if not _a_place(h) and not _object_of(h, candidate.token)
+        ]
+
+
+def _object_of(head: Token, verb: Token) -> bool:
+    """The verb's direct object, or one joined to it ("sent troops and two helicopters")."""
+    while head.dep_ == "conj" and head.head != head:
+        head = head.head
+    return head.dep_ in ("dobj", "obj") and head.head == verb
+
+
+def _protest_targets(candidates: list[Candidate], is_actor: _ActorTest, lexicon: Lexicon) -> None:
+    """A protest is made against someone, not the road it blocks ("blocked the main
+    highway"; `agent_target_types`); with no one named, it targets the one its demand is put
+    to ("marched ..., demanding that the government send troops": the government)."""
+    for candidate in candidates:
+        if candidate.event not in lexicon.words("agent_target_types") or not candidate.actor_heads:
+            continue  # (a protest told by its road alone, "some blocked the road", keeps it)
+        candidate.recipient_heads = [h for h in candidate.recipient_heads if is_actor(h)]
+        if candidate.recipient_heads or candidate.event != "PROTEST":
+            continue
+        demand = next(
+            (t for t in candidates if t.governor is candidate and t.recipient_heads), None
+        )
+        if demand is not None:
+            candidate.recipient_heads = list(demand.recipient_heads)
 
 
 # Nouns that name a place, not a party ("the enclave of X", "the border town").
@@ -1094,6 +1166,11 @@ def _agents(heads: list[Token], is_actor: _ActorTest, lexicon: Lexicon) -> list[
         owner = _own_actor(head)
         if owner is not None and is_actor(owner):
             kept.append(owner)  # "Hamas's attack", "strikes by the coalition"
+            continue
+        doer = _doer_of(head, lexicon)
+        if doer is not None and is_actor(doer):
+            # "demanded the resignation of the minister": asked of the one who would resign
+            kept.append(doer)
     return kept
 
 
@@ -1367,7 +1444,7 @@ def _build_event(
         claimed = _actors(analyzed, segment, [speaker_head], resolver, lexicon)
         claimed_by = claimed[0] if claimed else None
     # (people driven out are no statement: who reports their flight did not cause it)
-    verbal = lexicon.types[candidate.event].quad in (1, 3) and (
+    verbal = lexicon.types[candidate.event].quad in VERBAL_QUADS and (
         token.lemma_.lower() not in lexicon.words("displacement_verbs")
     )
     if candidate.rule.alleged:
@@ -1534,6 +1611,15 @@ def _build_event(
     if event_type == "MOBILIZE" and not actors and recipients:
         # "Two destroyers were deployed": the force mobilised is its side's actor.
         actors, recipients = recipients, []
+    told = not (background or hypothetical or negated)
+    if event_type == "ASSAULT" and actors and told and _told_as_clash(token, lexicon):
+        # "its troops killed 22 insurgents in a clash": a fight has two sides, both actors
+        # (ARTICLES.md, as the coders code battles), and no recipient. Only news: a struggle
+        # "fought for years to overthrow" the state keeps its target; and only with a side
+        # told ("a soldier was wounded in the fighting" keeps the facts it adds)
+        armed = lexicon.words("armed_sectors")
+        sides = [r for r in recipients if r.sector in armed and not _same_actor(r, actors)]
+        actors, recipients = actors + sides, []
     actors = [_state_sector(a, event_type, as_actor=True) for a in actors]
     recipients = [_state_sector(r, event_type, as_actor=False) for r in recipients]
     info = lexicon.types[event_type]
@@ -1569,6 +1655,29 @@ def _build_event(
         claimed_by=claimed_by if claimed_by is not None and claimed_by not in actors else None,
         quote_id=None,
     )
+
+
+def _told_as_clash(token: Token, lexicon: Lexicon) -> bool:
+    """Violence told as fighting between two sides: its word is a clash ("clashed", "a
+    gunfight", "fighting"), or one hangs on it ("killed three militants *in a firefight*",
+    "*Fighting* killed nine") or governs it ("*exchanged fire* with them, killing four")."""
+    if any(True for _ in prep_objects(token, "between")):
+        return False  # "clashes between police and protesters": the sides are read there
+    near = [token, *token.children, *(obj for _prep, obj in prep_objects(token))]
+    if token.dep_ in ("advcl", "dobj"):
+        near.append(token.head)
+    return any(_clash_word(word, lexicon) for word in near)
+
+
+def _clash_word(token: Token, lexicon: Lexicon) -> bool:
+    lemma = token.lemma_.lower()
+    if lemma in lexicon.words("clash_words") or token.lower_ in lexicon.words("clash_words"):
+        return True
+    if lemma not in lexicon.words("exchange_words"):
+        return False
+    # "exchanged fire", "an exchange of fire"
+    fire = lexicon.words("fire_words")
+    return any(t.lemma_.lower() in fire for t in token.subtree if abs(t.i - token.i) <= 3)
 
 
 # Types in which a state named alone acts through its military.
@@ -1638,10 +1747,28 @@ def _actors(
         found = resolver.actors_for(analyzed, segment, span)
         if found and not any(a.code for a in found):
             found = _coded_by_apposition(found, head, analyzed, segment, resolver)
+        found = _named_by_apposition(found, head, span, segment)
         for actor in found:
             if not _same_actor(actor, actors):
                 actors.append(actor)
     return actors
+
+
+def _named_by_apposition(
+    found: list[Actor], head: Token, span: SpacySpan, segment: Segment
+) -> list[Actor]:
+    """A title followed by the person's name ("The government spokesman, Ana Ruiz,") is one
+    participant: its text keeps the name, which is who it is."""
+    if len(found) != 1 or head.pos_ != "NOUN" or any(c.dep_ == "conj" for c in head.children):
+        return found  # (not "the government and the rebels' wing, the Front")
+    name = next(
+        (a for a in children(head, "appos") if a.ent_type_ == "PERSON" or a.pos_ == "PROPN"), None
+    )
+    if name is None or found[0].start != segment.start + span.start_char:
+        return found
+    end = phrase_span(name).end_char
+    text = segment.text[span.start_char : end]
+    return [found[0].model_copy(update={"text": text, "end": segment.start + end})]
 
 
 def _coded_by_apposition(
@@ -2605,7 +2732,25 @@ def _main_assertions(events: list[Event]) -> list[Event]:
     attack that killed 12")."""
     if not any(not e.subordinate and not e.negated for e in events):
         return events
-    return [e for e in events if not e.subordinate or _asserted_violence(e)]
+    kept = [e for e in events if not e.subordinate or _asserted_violence(e)]
+    for dropped in events:
+        if dropped not in kept:
+            _lend_people(dropped, kept)
+    return kept
+
+
+def _lend_people(dropped: Event, kept: list[Event]) -> None:
+    """A participle that continues the main act names whom it was done to: "raided houses,
+    arresting 19 suspects" is a raid on the suspects, not on the houses."""
+    people = [r for r in dropped.recipient if r.code or r.sector]
+    if not people:
+        return
+    for main in kept:
+        same_doer = not dropped.actor or _overlapping(main.actor, dropped.actor)
+        things_only = main.recipient and not any(r.code or r.sector for r in main.recipient)
+        if main.event == dropped.event and not main.subordinate and same_doer and things_only:
+            main.recipient = people
+            return
 
 
 def _asserted_violence(event: Event) -> bool:
@@ -2636,6 +2781,125 @@ def _overlapping(first: list[Actor], second: list[Actor]) -> bool:
     if not first or not second:
         return not first and not second
     return any(a.start < b.end and b.start < a.end for a in first for b in second)
+
+
+# --- article level: whom an answer targets ---------------------------------------------------
+
+
+def complete_participants(analyzed: AnalyzedArticle, lexicon: Lexicon) -> None:
+    """Article-level participants, once incidents are whole and placed: whom an answer
+    targets, and the country of people named only by their sector."""
+    answer_targets(analyzed, lexicon)
+    local_countries(analyzed, lexicon)
+
+
+def local_countries(analyzed: AnalyzedArticle, lexicon: Lexicon) -> None:
+    """The people a material incident hit, named only by their sector ("at least eight
+    civilians", "nine soldiers"), are of the country where it happened, as analysts code them
+    (ACLED's "Civilians (Ethiopia)", a CAMEO ETHCVL): the actors stage gives a generic phrase the
+    country of a place in its own clause, this the incident's place told anywhere in the
+    article. Only recipients: they were where it happened, its doers may have come from
+    elsewhere. Not a phrase with a name or nationality of its own, not a statement's target
+    (said about others, elsewhere), not unidentified armed men (`stateless_sectors`)."""
+    stateless = lexicon.words("stateless_sectors")
+    for event in analyzed.events:
+        country = event.event_loc.country if event.event_loc else None
+        if not country or lexicon.types[event.event].quad in VERBAL_QUADS:
+            continue
+        for index, target in enumerate(event.recipient):
+            if target.code or not target.sector or target.sector in stateless:
+                continue
+            if _generic_phrase(analyzed, target):
+                event.recipient[index] = target.model_copy(update={"code": country})
+
+
+def _generic_phrase(analyzed: AnalyzedArticle, actor: Actor) -> bool:
+    """A common-noun phrase with no name or nationality word ("at least seven people")."""
+    found = analyzed.word_at(actor.start, actor.end)
+    if found is None:
+        return False
+    segment, head = found
+    span = segment.doc.char_span(
+        actor.start - segment.start, actor.end - segment.start, alignment_mode="expand"
+    )
+    words = list(span) if span is not None else [head]
+    return head.pos_ == "NOUN" and not any(
+        t.pos_ == "PROPN" or t.ent_type_ == "NORP" for t in words
+    )
+
+
+def answer_targets(analyzed: AnalyzedArticle, lexicon: Lexicon) -> None:
+    """A statement that answers what another said targets whoever said it: "rejected the
+    accusation" the accuser, "dismissed the call" whoever called. Run on incidents (after the
+    incidents stage), so that the statement answered carries the speakers of all its mentions.
+    Only fills empty recipients; an answer to a material act ("condemned the attack") is left
+    alone, as the coders leave it."""
+    answering = lexicon.words("answering_types")
+    for event in analyzed.events:
+        if event.event not in answering or event.recipient or event.trigger is None:
+            continue
+        if event.negated or event.hypothetical:
+            continue
+        found = analyzed.word_at(event.trigger.start, event.trigger.end)
+        if found is None:
+            continue
+        wanted = _answered_types(found[1], lexicon)
+        if not wanted:
+            continue
+        act = _act_answered(event, wanted, analyzed.events)
+        if act is not None:
+            event.recipient = [actor.model_copy() for actor in act.actor]
+
+
+def _answered_types(trigger: Token, lexicon: Lexicon) -> set[str]:
+    """The types of the statement a trigger answers, from its object ("rejected *the claim*",
+    "*denied* that ...": ACCUSE; "dismissed *the call*": REQUEST); empty when it names none."""
+    nouns = [c for c in trigger.children if c.dep_ in ("dobj", "obj")]
+    nouns += [obj for _prep, obj in prep_objects(trigger, "for")]
+    if not nouns and trigger.dep_ == "relcl" and trigger.head.pos_ in ("NOUN", "PROPN"):
+        nouns = [trigger.head]  # "a charge Abidjan rejected"
+    if not nouns:
+        clause = any(c.dep_ == "ccomp" for c in trigger.children)
+        if clause and trigger.lemma_.lower() in lexicon.words("denial_verbs"):
+            return {"ACCUSE"}
+        return set()
+    noun = nouns[0]
+    words = {noun.lemma_.lower(), noun.lower_}
+    if not _definite(noun):
+        return set()  # "rejected calls for an inquiry": calls in general, none told before
+    return {kind for kind in lexicon.types if words & lexicon.words(f"answered_nouns_{kind}")}
+
+
+def _definite(noun: Token) -> bool:
+    """A noun phrase that refers back: "the claim", "these allegations", "their demand", or
+    the noun a relative clause describes ("a charge Abidjan rejected")."""
+    if any(c.dep_ == "poss" for c in noun.children):
+        return True
+    if any(c.dep_ == "det" and c.lower_ in DEFINITE_DETERMINERS for c in noun.children):
+        return True
+    return any(c.dep_ == "relcl" for c in noun.children)
+
+
+def _act_answered(answer: Event, wanted: set[str], events: list[Event]) -> Event | None:
+    """The latest statement of a wanted type told before the answer (a mention of it earlier
+    in the text, or earlier in the same sentence), by someone other than the one answering."""
+    assert answer.trigger is not None
+    best: tuple[int, Event] | None = None
+    for other in events:
+        if other is answer or other.event not in wanted or not other.actor:
+            continue
+        if other.negated or other.hypothetical or other.background:
+            continue
+        if any(_same_party(mine, theirs) for mine in answer.actor for theirs in other.actor):
+            continue
+        starts = [m.start for m in (other.mentions or [other.evidence])]
+        earlier = [start for start in starts if start < answer.evidence.start]
+        same_sentence = other.evidence.start == answer.evidence.start
+        if same_sentence and other.trigger and other.trigger.start < answer.trigger.start:
+            earlier.append(other.evidence.start)
+        if earlier and (best is None or max(earlier) > best[0]):
+            best = (max(earlier), other)
+    return best[1] if best else None
 
 
 _ = PRONOUNS  # re-exported for the actors stage's coreference
