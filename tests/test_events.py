@@ -861,3 +861,19 @@ def test_crowd_control_targets_the_crowd_it_is_used_to_disperse(code_text) -> No
         "ASSAULT",
     )
     assert [r.text for r in attack.recipient] == ["the crowd"]
+
+
+def test_ground_taken_by_force_is_an_attack(code_text) -> None:
+    for text in (
+        "The rebels captured Kassala, the provincial capital, on Monday.",
+        "The army said it had retaken the town of Garissa on Monday after a night of fighting.",
+        "The militia took control of the town of Kunduz on Tuesday.",
+    ):
+        kinds = [e.event for e in events_of(code_text, text)]
+        assert "ASSAULT" in kinds and "COERCE" not in kinds, text
+    # goods seized and escaped prisoners recaptured are no ground
+    for text in (
+        "Police seized 40 kilograms of heroin in Lyon on Monday.",
+        "Guards in Oslo recaptured the prisoners on Monday.",
+    ):
+        assert [e.event for e in events_of(code_text, text)] == ["COERCE"], text

@@ -329,7 +329,11 @@ def _verb_keys(token: Token) -> list[str]:
     keys = []
     for lemma in verb_lemmas(token):
         for child in token.children:
-            if child.dep_ == "prt" or (child.dep_ == "prep" and child.i == token.i + 1):
+            if (
+                child.dep_ == "prt"
+                or (child.dep_ == "prep" and child.i == token.i + 1)
+                or (child.dep_ == "advmod" and child.i == token.i + 1 and child.lower_ == "back")
+            ):
                 keys.append(f"{lemma} {child.lower_}")
             if child.dep_ in ("dobj", "acomp", "oprd") and child.i <= token.i + 2:
                 keys.append(f"{lemma} {child.lemma_.lower()}")
@@ -1143,6 +1147,18 @@ PLACE_HEADS = frozenset(
 )  # fmt: skip
 
 
+def _takes_ground(heads: list[Token]) -> bool:
+    """What is taken is a place ("Kassala", "the town", "control of the town")."""
+    taken = [x for h in heads for x in [h, *(o for _p, o in prep_objects(h, "of"))]]
+    # (a town's name the tagger took for a group or a person still names a town the
+    # gazetteer holds)
+    return any(
+        (_a_place(x) and x.ent_type_ not in ("ORG", "PERSON", "NORP"))
+        or (x.pos_ == "PROPN" and _town(phrase_span(x).text))
+        for x in taken
+    )
+
+
 def _a_place(head: Token) -> bool:
     return head.ent_type_ in ("GPE", "LOC", "FAC") or head.lemma_.lower() in PLACE_HEADS
 
@@ -1594,6 +1610,14 @@ def _build_event(
         # "taxi drivers protested against the ban": people protest in the street; a state or
         # an official protests in words (ACCUSE)
         event_type, mode = "PROTEST", "demo"
+    if (
+        event_type == "COERCE"
+        and not candidate.is_noun
+        and set(_verb_keys(token)) & lexicon.words("territory_verbs")
+        and _takes_ground(candidate.recipient_heads)
+    ):
+        # "the rebels captured Kassala", "took control of the town": ground taken by force
+        event_type, mode = "ASSAULT", None
     if (
         event_type == "PROTEST"
         and mode == "obstruct"
