@@ -525,8 +525,11 @@ def test_shops_closing_with_no_one_closing_them_is_no_event(code_text) -> None:
 def test_idioms_of_seizing_and_tightening(code_text) -> None:
     assert events_of(code_text, "Opposition parties in Oslo seized on the incident.") == []
     assert events_of(code_text, "The junta in Kassala has tightened its grip at home.") == []
+    # a town seized is ground taken (CAMEO 192 "occupy territory": ASSAULT); goods seized, COERCE
     seized = events_of(code_text, "Rebels seized the town of Kassala on Monday.")
-    assert [e.event for e in seized] == ["COERCE"]
+    assert [e.event for e in seized] == ["ASSAULT"]
+    goods = events_of(code_text, "Rebels seized two armoured vehicles near Kassala on Monday.")
+    assert [e.event for e in goods] == ["COERCE"]
 
 
 def test_a_standing_view_of_a_measure_describes_it(code_text) -> None:
