@@ -1269,3 +1269,23 @@ def test_the_dead_of_a_fight_told_alone_are_no_recipient(code_text) -> None:
     assert fights and all(e.recipient == [] for e in fights), [
         (e.evidence.text, [r.text for r in e.recipient]) for e in fights
     ]
+
+
+def test_a_mention_opening_with_later_is_marked_a_sequel() -> None:
+    from flashpoint.pipeline import Pipeline, PipelineOptions
+    from flashpoint.stages import clean, incidents
+    from flashpoint.stages.read import RawDocument
+
+    text = (
+        "KASSALA, May 3 (Wire) - Gunmen killed six farmers near Kassala on Friday, police said.\n\n"
+        "Hours later, militiamen shelled army positions in the hills, the army said."
+    )
+    pipeline = Pipeline(PipelineOptions(screen_records=False, merge_incidents=False))
+    raw = RawDocument(name="x", text=text, meta={"id": "x", "published": "2025-05-04"})
+    (analyzed,) = pipeline.analyze([clean.build_article(raw)])
+    pipeline.extract(analyzed)
+    seen: list[dict[str, float]] = []
+    incidents.group_events(
+        analyzed.events, analyzed.article.text, None, lambda _i, _e, values: seen.append(values)
+    )
+    assert seen and all(values.get("sequel") == 1.0 for values in seen)

@@ -267,7 +267,7 @@ def link_features(
     if own_time and told_times and own_time not in told_times:
         values["time_differs"] = 1.0  # "on Tuesday" after "on Saturday night"
     opening = text[event.evidence.start : event.evidence.start + 40].lower()
-    if any(word in opening.split()[:4] for word in SEQUEL_WORDS):
+    if any(word.strip(",;:") in SEQUEL_WORDS for word in opening.split()[:4]):
         values["sequel"] = 1.0  # "Hours later, ...", "Afterwards ..."
     placed = [m for m in members if _own_place(m.event_loc)]
     if (
