@@ -152,6 +152,11 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
     """Terminate the pool's worker processes (SIGTERM, then SIGKILL after STOP_SECONDS) and
     wait until they are gone."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    # Tasks still queued for workers about to die are dropped: without this the queue's feeder
+    # thread can block on a pipe no one reads, and the interpreter hangs at exit joining it.
+    call_queue = getattr(pool, "_call_queue", None)
+    if call_queue is not None:
+        call_queue.cancel_join_thread()
     for process in processes:
         if process.is_alive():
             process.terminate()
