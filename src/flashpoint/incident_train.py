@@ -28,11 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from flashpoint import linear_train
 from flashpoint.evaluate.articles import offset_map
 from flashpoint.evaluate.events import LEGACY_TYPES
-from flashpoint.linear import LinearModel
 from flashpoint.model import Event
 from flashpoint.resources import data_path
 from flashpoint.stages import clean, incidents
@@ -130,37 +128,11 @@ def read_rows(path: Path = FEATURES_FILE) -> list[Row]:
         ]
 
 
-def _fit(rows: list[Row]) -> tuple[list[str], np.ndarray, float]:
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    vectorizer = DictVectorizer(sort=True, sparse=False)
-    matrix = vectorizer.fit_transform([r.features for r in rows])
-    model = LogisticRegression(C=C, solver="liblinear", max_iter=1000)
-    model.fit(matrix, np.array([r.label for r in rows]))
-    return list(vectorizer.get_feature_names_out()), model.coef_[0], float(model.intercept_[0])
-
-
-def _probabilities(
-    names: list[str], weights: np.ndarray, bias: float, rows: list[Row]
-) -> list[float]:
-    model = LinearModel(dict(zip(names, map(float, weights), strict=True)), bias, 0.0)
-    return [model.probability(r.features) for r in rows]
-
-
 def cross_validate(rows: list[Row]) -> list[float]:
-    """Out-of-fold probabilities, folds by article (articles dealt round in sorted order)."""
-    articles = sorted({r.article for r in rows})
-    fold_of = {a: i % FOLDS for i, a in enumerate(articles)}
-    out = [0.0] * len(rows)
-    for fold in range(FOLDS):
-        names, weights, bias = _fit([r for r in rows if fold_of[r.article] != fold])
-        test = [i for i, r in enumerate(rows) if fold_of[r.article] == fold]
-        for i, chance in zip(
-            test, _probabilities(names, weights, bias, [rows[i] for i in test]), strict=True
-        ):
-            out[i] = chance
-    return out
+    """Out-of-fold probabilities, folds by article."""
+    return linear_train.cross_validate(
+        [r.article for r in rows], [r.features for r in rows], [r.label for r in rows], C, FOLDS
+    )
 
 
 def joins(rows: list[Row], chances: list[float], threshold: float) -> dict[str, float]:
@@ -190,24 +162,18 @@ def train(
     chances = cross_validate(rows)
     trials = [joins(rows, chances, t) for t in THRESHOLDS]
     best = max(trials, key=lambda t: (t["right"] - WRONG_JOIN_COST * t["wrong"], t["threshold"]))
-    names, weights, bias = _fit(rows)
-    model = {
-        "features": names,
-        "weights": [round(float(w), 6) for w in weights],
-        "bias": round(bias, 6),
-        "threshold": best["threshold"],
-        "trained_on": {
-            "articles": len({r.article for r in rows}),
-            "pairs": len(rows),
-            "same_incident": sum(r.label for r in rows),
-        },
+    fitted = linear_train.fit([r.features for r in rows], [r.label for r in rows], C)
+    trained_on = {
+        "articles": len({r.article for r in rows}),
+        "pairs": len(rows),
+        "same_incident": sum(r.label for r in rows),
     }
     path = output or data_path(incidents.LINK_MODEL_FILE)
-    path.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    fitted.write(path, best["threshold"], trained_on)
     incidents.load_link_model.cache_clear()
     figures: dict[str, Any] = {
         "pairs": len(rows),
-        "articles": model["trained_on"]["articles"],
+        "articles": trained_on["articles"],
         "cross_validated": best,
         "thresholds": trials,
         "model": str(path),
@@ -216,6 +182,6 @@ def train(
         figures["held_out"] = {
             "articles": len({r.article for r in test}),
             "pairs": len(test),
-            **joins(test, _probabilities(names, weights, bias, test), best["threshold"]),
+            **joins(test, fitted.probabilities([r.features for r in test]), best["threshold"]),
         }
     return figures

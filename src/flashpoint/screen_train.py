@@ -28,8 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from flashpoint import linear_train
 from flashpoint.evaluate.articles import GoldArticle, score_article
 from flashpoint.resources import data_path
 from flashpoint.stages import clean, screen
@@ -129,39 +128,16 @@ def read_rows(path: Path = FEATURES_FILE) -> list[Row]:
     return rows
 
 
-def _fit(rows: list[Row]) -> tuple[list[str], np.ndarray, float]:
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    vectorizer = DictVectorizer(sort=True, sparse=False)
-    matrix = vectorizer.fit_transform([r.features for r in rows])
-    labels = np.array([r.label for r in rows])
-    model = LogisticRegression(C=C, solver="liblinear", max_iter=1000)
-    weights = np.array([KEY_WEIGHT if r.key else 1.0 for r in rows])
-    model.fit(matrix, labels, sample_weight=weights)
-    return list(vectorizer.get_feature_names_out()), model.coef_[0], float(model.intercept_[0])
-
-
-def _probabilities(
-    names: list[str], weights: np.ndarray, bias: float, rows: list[Row]
-) -> list[float]:
-    model = screen.ScreenModel(dict(zip(names, map(float, weights), strict=True)), bias, 0.0)
-    return [model.probability(r.features) for r in rows]
+def _weights(rows: list[Row]) -> list[float]:
+    return [KEY_WEIGHT if r.key else 1.0 for r in rows]
 
 
 def cross_validate(rows: list[Row]) -> list[float]:
-    """Out-of-fold probabilities, folds by article (articles dealt round in sorted order)."""
-    articles = sorted({r.article for r in rows})
-    fold_of = {a: i % FOLDS for i, a in enumerate(articles)}
-    out = [0.0] * len(rows)
-    for fold in range(FOLDS):
-        train = [r for r in rows if fold_of[r.article] != fold]
-        names, weights, bias = _fit(train)
-        test = [i for i, r in enumerate(rows) if fold_of[r.article] == fold]
-        chances = _probabilities(names, weights, bias, [rows[i] for i in test])
-        for i, p in zip(test, chances, strict=True):
-            out[i] = p
-    return out
+    """Out-of-fold probabilities, folds by article."""
+    return linear_train.cross_validate(
+        [r.article for r in rows], [r.features for r in rows], [r.label for r in rows], C, FOLDS,
+        _weights(rows),
+    )  # fmt: skip
 
 
 def screened(rows: list[Row], chances: list[float], threshold: float) -> dict[str, float]:
@@ -198,31 +174,27 @@ def train(
         t for t in trials if t["kept_key"] >= KEEP_KEY and t["kept_right"] >= KEEP_RIGHT
     ] or trials[:1]
     best = max(allowed, key=lambda t: (_f_beta(t["precision"], t["kept_right"]), -t["threshold"]))
-    names, weights, bias = _fit(rows)
-    model = {
-        "features": names,
-        "weights": [round(float(w), 6) for w in weights],
-        "bias": round(bias, 6),
-        "threshold": best["threshold"],
-        "trained_on": {
-            "articles": len({r.article for r in rows}),
-            "records": len(rows),
-            "right": sum(r.label for r in rows),
-        },
+    fitted = linear_train.fit(
+        [r.features for r in rows], [r.label for r in rows], C, _weights(rows)
+    )
+    trained_on = {
+        "articles": len({r.article for r in rows}),
+        "records": len(rows),
+        "right": sum(r.label for r in rows),
     }
     path = output or data_path(screen.MODEL_FILE)
-    path.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    fitted.write(path, best["threshold"], trained_on)
     screen.load_model.cache_clear()
     figures: dict[str, Any] = {
         "records": len(rows),
-        "articles": model["trained_on"]["articles"],
+        "articles": trained_on["articles"],
         "precision_unscreened": round(sum(r.label for r in rows) / len(rows), 4),
         "cross_validated": best,
         "thresholds": trials,
         "model": str(path),
     }
     if test:
-        chances = _probabilities(names, weights, bias, test)
+        chances = fitted.probabilities([r.features for r in test])
         figures["held_out"] = {
             "articles": len({r.article for r in test}),
             "records": len(test),

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from flashpoint.cli.app import app, fail, out
+from flashpoint.cli.app import app, err, fail, out
 
 train_app = typer.Typer(
     help="Rebuild a shipped model from the training data in the repository (needs the dev "
@@ -20,6 +20,36 @@ train_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(train_app, name="train")
+
+
+def article_rows(
+    training: Any, articles: Path | None, features: Path | None, refresh: bool, noun: str
+) -> tuple[list[Any], list[Any] | None]:
+    """The kept training rows of a model trained on whole articles (`screen_train`,
+    `incident_train`): re-coded from the articles with `refresh` or when missing, then read as
+    written (so a run without --refresh rebuilds the same model), with the held-out articles'
+    rows when the default data are used."""
+    try:
+        import sklearn  # noqa: F401
+    except ImportError as exc:
+        raise fail("training needs scikit-learn: pip install 'flashpoint[dev]'") from exc
+    from flashpoint.training_articles import SOURCE_DIR, TEST_DIR, SourceError
+
+    source = articles or SOURCE_DIR
+    table = features or training.FEATURES_FILE
+    held_out = None if articles or features else (TEST_DIR, training.TEST_FEATURES_FILE)
+    for folder, path in [(source, table), *([held_out] if held_out else [])]:
+        if refresh or not path.is_file():
+            if not folder.is_dir():
+                raise fail(f"{folder}: no such folder of training articles")
+            try:
+                found = training.extract_rows(folder)
+            except SourceError as error:
+                raise fail(str(error)) from None
+            training.write_rows(found, path)
+            err.print(f"{len(found)} {noun} -> {path}")
+    test = training.read_rows(held_out[1]) if held_out else None
+    return training.read_rows(table), test
 
 
 @train_app.command("acled")

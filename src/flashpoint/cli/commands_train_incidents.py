@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from flashpoint.cli.app import err, fail, out
-from flashpoint.cli.commands_train import train_app
+from flashpoint.cli.app import fail, out
+from flashpoint.cli.commands_train import article_rows, train_app
 
 
 @train_app.command("incidents")
@@ -41,28 +41,9 @@ def train_incidents_command(
     """Fit the incident-link model (logistic regression, deterministic): which earlier incident
     a mention no rule ties retells. The threshold is chosen on 5-fold cross-validation by
     article; the cross-validated and held-out joins are reported."""
-    try:
-        import sklearn  # noqa: F401
-    except ImportError as exc:
-        raise fail("training needs scikit-learn: pip install 'flashpoint[dev]'") from exc
     from flashpoint import incident_train as training
-    from flashpoint.training_articles import SOURCE_DIR, TEST_DIR, SourceError
 
-    source = articles or SOURCE_DIR
-    table = features or training.FEATURES_FILE
-    held_out = None if articles or features else (TEST_DIR, training.TEST_FEATURES_FILE)
-    for folder, path in [(source, table), *([held_out] if held_out else [])]:
-        if refresh or not path.is_file():
-            if not folder.is_dir():
-                raise fail(f"{folder}: no such folder of training articles")
-            try:
-                found = training.extract_rows(folder)
-            except SourceError as error:
-                raise fail(str(error)) from None
-            training.write_rows(found, path)
-            err.print(f"{len(found)} pairs -> {path}")
-    rows = training.read_rows(table)
-    test = training.read_rows(held_out[1]) if held_out else None
+    rows, test = article_rows(training, articles, features, refresh, "pairs")
     try:
         figures = training.train(rows, model, test)
     except ValueError as error:

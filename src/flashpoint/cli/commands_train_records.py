@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from flashpoint.cli.app import err, fail, out
-from flashpoint.cli.commands_train import train_app
+from flashpoint.cli.app import fail, out
+from flashpoint.cli.commands_train import article_rows, train_app
 
 
 @train_app.command("records")
@@ -40,30 +40,9 @@ def train_records_command(
 ) -> None:
     """Fit the record screen (logistic regression, deterministic), choose its threshold on
     5-fold cross-validation by article, and report the cross-validated figures."""
-    try:
-        import sklearn  # noqa: F401
-    except ImportError as exc:
-        raise fail("training needs scikit-learn: pip install 'flashpoint[dev]'") from exc
     from flashpoint import screen_train as training
-    from flashpoint.training_articles import SOURCE_DIR, TEST_DIR, SourceError
 
-    source = articles or SOURCE_DIR
-    table = features or training.FEATURES_FILE
-    # The held-out articles go with the default data only.
-    held_out = None if articles or features else (TEST_DIR, training.TEST_FEATURES_FILE)
-    for folder, path in [(source, table), *([held_out] if held_out else [])]:
-        if refresh or not path.is_file():
-            if not folder.is_dir():
-                raise fail(f"{folder}: no such folder of training articles")
-            try:
-                found = training.extract_rows(folder)
-            except SourceError as error:
-                raise fail(str(error)) from None
-            training.write_rows(found, path)
-            err.print(f"{len(found)} records -> {path}")
-    # Fitted on the rows as written, so a run without --refresh rebuilds the same model.
-    rows = training.read_rows(table)
-    test = training.read_rows(held_out[1]) if held_out else None
+    rows, test = article_rows(training, articles, features, refresh, "records")
     try:
         figures = training.train(rows, model, test)
     except ValueError as error:
