@@ -880,3 +880,16 @@ def test_ground_taken_by_force_is_an_attack(code_text) -> None:
         "Guards in Oslo recaptured the prisoners on Monday.",
     ):
         assert [e.event for e in events_of(code_text, text)] == ["COERCE"], text
+
+
+def test_a_court_sentence_is_a_conviction_and_its_convicts_the_recipients(code_text) -> None:
+    for text, convicted in (
+        ("A court in Lyon on Tuesday sentenced 17 people to death for spying.", "17 people"),
+        ("A judge in Kunduz jailed the former mayor for six years on Monday.", "the former mayor"),
+    ):
+        sanction = only(events_of(code_text, text), "SANCTION")
+        assert sanction.mode == "convict", text
+        assert [r.text for r in sanction.recipient] == [convicted], text
+    # jailing with no court and no term is an arrest
+    kinds = [e.event for e in events_of(code_text, "Police in Oslo jailed two men overnight.")]
+    assert kinds == ["COERCE"]

@@ -922,6 +922,9 @@ def _find_participants(
             candidate.event in THEME_OBJECT_TYPES
             and dative is None
             and not (obj is not None and (obj.ent_type_ in ACTOR_ENTITIES or obj.pos_ == "PROPN"))
+            # "sentenced 17 people to death": whom a court sentences is no theme ("imposed a
+            # sentence on X" still is)
+            and not (candidate.mode == "convict" and obj is not None and not _thing(obj, lexicon))
         )
         if (
             not candidate.recipient_heads
