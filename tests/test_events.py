@@ -893,3 +893,18 @@ def test_a_court_sentence_is_a_conviction_and_its_convicts_the_recipients(code_t
     # jailing with no court and no term is an arrest
     kinds = [e.event for e in events_of(code_text, "Police in Oslo jailed two men overnight.")]
     assert kinds == ["COERCE"]
+
+
+def test_violence_done_by_a_protest_is_a_riot(code_text) -> None:
+    for text in (
+        "In Lyon, protesters set fire to part of the town hall on Monday.",
+        "Hundreds of people blocked the main roads in Oslo on Monday and burned tyres.",
+    ):
+        kinds = [(e.event, e.mode) for e in events_of(code_text, text)]
+        assert ("PROTEST", "riot") in kinds and all(k != "ASSAULT" for k, _ in kinds), text
+    # killing stays an assault whoever does it; tear gas is the police's, and forces do not riot
+    for text in (
+        "Protesters killed a police officer in Lyon on Monday.",
+        "Police blocked the avenue in Oslo and fired tear gas at the crowd.",
+    ):
+        assert "ASSAULT" in [e.event for e in events_of(code_text, text)], text

@@ -1631,6 +1631,8 @@ def _build_event(
         # "police blocked the avenue": the state's forces closing a road restrict, not protest
         # (unless they block it to protest or demand something themselves)
         event_type, mode = "COERCE", "restrict"
+    if event_type == "ASSAULT" and _crowd_violence(candidate, actors, mode, lexicon):
+        event_type, mode = "PROTEST", "riot"
     if event_type == "ASSAULT" and mode is None:
         mode = _weapon_mode(token, lexicon)
     if mode is not None and mode not in lexicon.types[event_type].modes:
@@ -1993,6 +1995,42 @@ def _stance(candidate: Candidate, lexicon: Lexicon) -> bool:
         return True
     return any(c.dep_ == "auxpass" for c in token.children) and not any(
         c.dep_ == "agent" for c in token.children
+    )
+
+
+def _crowd_violence(
+    candidate: Candidate, actors: list[Actor], mode: str | None, lexicon: Lexicon
+) -> bool:
+    """ "protesters set fire to the town hall", "a crowd stoned the police station", "blocked
+    the roads and burned tyres": violence done by a protest (or told as a protest's next act)
+    is a riot. Killing, abducting or attacking someone stays an assault whoever does it, a
+    clash has two armed sides, and the state's or an armed group's forces do not riot."""
+    token = candidate.token
+    if (
+        candidate.is_noun
+        or mode == "crowd-control"
+        or set(verb_lemmas(token)) & lexicon.words("grave_violence_verbs")
+        or _told_as_clash(token, lexicon)
+    ):
+        return False
+    armed = lexicon.words("armed_sectors")
+    if not actors or any(a.sector in FORCE_SECTORS or a.sector in armed for a in actors):
+        return False
+    crowds = lexicon.words("protest_crowds")
+    heads = candidate.actor_heads
+    if heads and all(h.lemma_.lower() in crowds for h in heads):
+        return True
+    # people whose first act was a protest ("hundreds of people blocked the roads and burned
+    # tyres")
+    first = token.head if token.dep_ == "conj" and token.head.pos_ == "VERB" else None
+    return (
+        first is not None
+        and all(a.sector in PEOPLE_SECTORS for a in actors)
+        and any(
+            rule.event == "PROTEST"
+            for lemma in verb_lemmas(first)
+            for rule in lexicon.verbs.get(lemma, ())
+        )
     )
 
 
