@@ -908,3 +908,23 @@ def test_violence_done_by_a_protest_is_a_riot(code_text) -> None:
         "Police blocked the avenue in Oslo and fired tear gas at the crowd.",
     ):
         assert "ASSAULT" in [e.event for e in events_of(code_text, text)], text
+
+
+def test_people_an_armed_group_seizes_are_abducted_and_bases_are_ground(code_text) -> None:
+    for text in (
+        "Gunmen seized 27 schoolgirls from a school in Kunduz on Monday.",
+        "The rebels detained 11 fishermen near Garissa on Tuesday, accusing them of spying.",
+    ):
+        taken = only(events_of(code_text, text), "ASSAULT")
+        assert taken.mode == "abduct", text
+    # the state's forces, or a group's authorities where it rules, arrest
+    for text in (
+        "Soldiers detained two men in Kassala on Monday.",
+        "Rebel authorities in Kunduz detained three aid workers on Monday.",
+    ):
+        assert [e.event for e in events_of(code_text, text)] == ["COERCE"], text
+    kinds = [
+        e.event
+        for e in events_of(code_text, "The army said it had captured two mountain bases on Monday.")
+    ]
+    assert kinds == ["ASSAULT"]

@@ -1146,7 +1146,9 @@ def _protest_targets(candidates: list[Candidate], is_actor: _ActorTest, lexicon:
 PLACE_HEADS = frozenset(
     {"town", "city", "village", "enclave", "province", "region", "district", "area",
      "territory", "border", "frontier", "capital", "country", "base", "camp", "port",
-     "zone", "front", "outskirts", "neighbourhood", "neighborhood", "valley", "island"}
+     "zone", "front", "outskirts", "neighbourhood", "neighborhood", "valley", "island",
+     "outpost", "garrison", "barrack", "barracks", "checkpoint", "position", "stronghold",
+     "airport", "airbase", "airfield"}
 )  # fmt: skip
 
 
@@ -1163,7 +1165,10 @@ def _takes_ground(heads: list[Token]) -> bool:
 
 
 def _a_place(head: Token) -> bool:
-    return head.ent_type_ in ("GPE", "LOC", "FAC") or head.lemma_.lower() in PLACE_HEADS
+    # (the lower form too: the small model lemmatises "bases" as "basis")
+    return head.ent_type_ in ("GPE", "LOC", "FAC") or bool(
+        {head.lemma_.lower(), head.lower_.removesuffix("s")} & PLACE_HEADS
+    )
 
 
 def _agents(heads: list[Token], is_actor: _ActorTest, lexicon: Lexicon) -> list[Token]:
@@ -1631,6 +1636,19 @@ def _build_event(
         # "police blocked the avenue": the state's forces closing a road restrict, not protest
         # (unless they block it to protest or demand something themselves)
         event_type, mode = "COERCE", "restrict"
+    if (
+        event_type == "COERCE"
+        and mode in ("arrest", "seize", None)
+        and actors
+        and all(a.sector in lexicon.words("non_state_armed_sectors") for a in actors)
+        and recipients
+        and all(a.sector and a.sector not in lexicon.words("armed_sectors") for a in recipients)
+        and not any(_a_place(h) for h in candidate.recipient_heads)
+        and not any(_state_function(a.text, lexicon) for a in actors)
+    ):
+        # "gunmen seized 27 schoolgirls", "the rebels detained 11 fishermen": people taken by
+        # an armed group that is no state's are abducted, not arrested
+        event_type, mode = "ASSAULT", "abduct"
     if event_type == "ASSAULT" and _crowd_violence(candidate, actors, mode, lexicon):
         event_type, mode = "PROTEST", "riot"
     if event_type == "ASSAULT" and mode is None:
@@ -1996,6 +2014,13 @@ def _stance(candidate: Candidate, lexicon: Lexicon) -> bool:
     return any(c.dep_ == "auxpass" for c in token.children) and not any(
         c.dep_ == "agent" for c in token.children
     )
+
+
+def _state_function(text: str, lexicon: Lexicon) -> bool:
+    """ "Houthi authorities", "the group's police": a body that acts as a state where it rules
+    (its detentions are arrests)."""
+    words = text.lower()
+    return any(word in words for word in lexicon.words("state_function_words"))
 
 
 def _crowd_violence(
