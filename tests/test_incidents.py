@@ -1289,3 +1289,14 @@ def test_a_mention_opening_with_later_is_marked_a_sequel() -> None:
         analyzed.events, analyzed.article.text, None, lambda _i, _e, values: seen.append(values)
     )
     assert seen and all(values.get("sequel") == 1.0 for values in seen)
+
+
+def test_an_answer_to_an_attack_is_the_answering_sides_own_incident(code_text) -> None:
+    text = (
+        "Rescuers said 40 people were killed in shelling of Kunduz on Tuesday.\n\n"
+        "Rebel groups responded with a wave of rocket fire on the city's airport, killing "
+        "six soldiers."
+    )
+    found = assaults(code_text, text)
+    assert len(found) == 2, [(e.evidence.text, [a.text for a in e.actor]) for e in found]
+    assert [a.text for a in found[1].actor] == ["Rebel groups"]

@@ -32,6 +32,7 @@ since January", "the militia has killed thousands over the past decade") is drop
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -209,9 +210,11 @@ def _incident_for(
 def _may_be_one(incident: Incident, event: Event, text: str) -> bool:
     """Nothing rules the pair out: same type and flags, no disagreement, no anaphor that points
     at another incident ("the offensive" after a single strike, "the Kunduz attack" after one
-    told elsewhere). What is missing is a tie."""
+    told elsewhere), no answer to it. What is missing is a tie."""
     first = incident.members[0]
     if first.event != event.event or _flags(first) != _flags(event):
+        return False
+    if _answers_another(incident, event, text):
         return False
     if _anaphor(event, text) and not _refers_back(event, incident, text):
         return False
@@ -386,6 +389,24 @@ def _told_as_campaign(event: Event, text: str) -> bool:
     return any(w.strip(".,;:").removesuffix("s") in CAMPAIGN_WORDS for w in after)
 
 
+RESPONSE_WORDS = re.compile(
+    r"\b(?:respond(?:ed|s|ing)?|retaliat\w*|in response|in reprisal|hit(?:ting)? back|"
+    r"str(?:uck|ike|iking) back|fired back|counter-?attack\w*)\b"
+)
+
+
+def _answers_another(incident: Incident, event: Event, text: str) -> bool:
+    """ "Rebel groups responded with a wave of shelling", "in retaliation, the army struck":
+    an answer to an act is the answering side's own incident, not a retelling of one whose
+    actors it does not share."""
+    if event.trigger is None or not event.actor:
+        return False
+    said = text[event.evidence.start : event.trigger.end].lower()
+    if not RESPONSE_WORDS.search(said):
+        return False
+    return not any(_share_participant(m.actor, event.actor) for m in incident.members)
+
+
 def _says_another(event: Event, text: str) -> bool:
     if event.trigger is None:
         return False
@@ -402,6 +423,8 @@ def _says_another(event: Event, text: str) -> bool:
 def _same_incident(incident: Incident, event: Event, text: str) -> bool:
     first = incident.members[0]
     if first.event != event.event:
+        return False
+    if _answers_another(incident, event, text):
         return False
     if (first.negated, first.hypothetical) != (event.negated, event.hypothetical):
         return False
