@@ -928,3 +928,11 @@ def test_people_an_armed_group_seizes_are_abducted_and_bases_are_ground(code_tex
         for e in events_of(code_text, "The army said it had captured two mountain bases on Monday.")
     ]
     assert kinds == ["ASSAULT"]
+
+
+def test_a_victim_told_as_the_subject_of_two_acts_is_the_recipient(code_text) -> None:
+    attack = only(
+        events_of(code_text, "Witnesses said the man had surrendered and was shot in Lyon."),
+        "ASSAULT",
+    )
+    assert [r.text for r in attack.recipient] == ["the man"]

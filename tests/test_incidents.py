@@ -1300,3 +1300,20 @@ def test_an_answer_to_an_attack_is_the_answering_sides_own_incident(code_text) -
     found = assaults(code_text, text)
     assert len(found) == 2, [(e.evidence.text, [a.text for a in e.actor]) for e in found]
     assert [a.text for a in found[1].actor] == ["Rebel groups"]
+
+
+def test_the_end_of_an_attack_told_with_it_is_no_retreat_of_its_own(code_text) -> None:
+    for text in (
+        "In 2021 gunmen abducted 27 schoolgirls from a school in Kunduz; they were freed "
+        "days later.",
+        "Gunmen stormed a police station in Garissa on Monday and released the prisoners "
+        "before withdrawing.",
+    ):
+        kinds = [e.event for e in code_text(text, published=PUBLISHED).events]
+        assert "ASSAULT" in kinds and "RETREAT" not in kinds, (text, kinds)
+    # a withdrawal told apart from any attack stays a retreat
+    kinds = [
+        e.event
+        for e in code_text("The army withdrew from Kassala on Monday.", published=PUBLISHED).events
+    ]
+    assert kinds == ["RETREAT"]

@@ -845,6 +845,14 @@ def _find_participants(
         patient = first_child(token, *PASSIVE_SUBJECT_DEPS)
         if patient is None and token.dep_ == "acl":
             patient = token.head
+        if (
+            patient is None
+            and token.dep_ == "conj"
+            and token.head.i in by_token
+            and candidate.event in ("ASSAULT", "COERCE")
+        ):
+            # "he had surrendered and was shot": the subject two acts share underwent this one
+            patient = subject_of(token.head)
         patient = patient or described
         unclaimed = not candidate.actor_heads and candidate.actor_span_override is None
         if unclaimed and patient is not None and _between(candidate, patient):
@@ -2690,12 +2698,21 @@ def _subordinate(candidate: Candidate, lexicon: Lexicon) -> bool:
             return False  # "when the two ministers met in Oslo": a time told by an event
         if current.dep_ in SUBORDINATE_DEPS:
             return True
-        if current.dep_ == "ccomp" and current.head.lemma_.lower() not in lexicon.words(
-            "reporting_verbs"
+        if (
+            current.dep_ == "ccomp"
+            and current.head.lemma_.lower() not in lexicon.words("reporting_verbs")
+            and not _semicolon_between(current, current.head)
         ):
             return True
         current = current.head
     return False
+
+
+def _semicolon_between(clause: Token, head: Token) -> bool:
+    """ "gunmen abducted 20 pupils; they were freed days later": the parser may hang the first
+    of two clauses a semicolon joins on the second as its complement; each is a sentence."""
+    low, high = sorted((clause.i, head.i))
+    return any(t.text == ";" for t in clause.doc[low:high])
 
 
 def _is_reported(verb: Token, lexicon: Lexicon) -> bool:

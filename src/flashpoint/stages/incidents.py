@@ -124,6 +124,31 @@ def _fold_joined_acts(events: list[Event], text: str) -> list[Event]:
     return [folded.get(e.id, e) for e in events if e.id not in dropped]
 
 
+# Modes of a RETREAT that, told with an attack, are how that attack ended.
+AFTERMATH_MODES = frozenset({"withdraw", "release"})
+
+
+def _drop_attack_aftermath(events: list[Event]) -> list[Event]:
+    """ "exchanged fire with the attackers, who withdrew towards the hills", "gunmen abducted
+    20 pupils; they were freed days later", "he had surrendered and was shot": the attackers'
+    withdrawal, their captives' release or a victim's surrender told in the sentence of the
+    attack is how that attack went, not a RETREAT of its own (analysts code the attack)."""
+    attacks = [e for e in events if e.event == "ASSAULT" and not e.negated]
+    dropped = set()
+    for event in events:
+        if event.event != "RETREAT" or (event.mode and event.mode not in AFTERMATH_MODES):
+            continue
+        for attack in attacks:
+            if attack.evidence.start != event.evidence.start:
+                continue
+            sides = [*attack.actor, *attack.recipient]
+            told = [*event.actor, *event.recipient]
+            if _share_participant(sides, told) or (told and _unnamed(told)):
+                dropped.add(event.id)
+                break
+    return [e for e in events if e.id not in dropped]
+
+
 def _joined(between: str) -> bool:
     """The words between two acts join them: "and" right after the first act's object
     ("killed dozens and captured two vehicles"), not another clause ("; later", "after")."""
@@ -168,7 +193,8 @@ def group_events(
     (training)."""
     incidents: list[Incident] = []
     for event in sorted(
-        _fold_joined_acts(events, text), key=lambda e: (e.evidence.start, _anchor(e))
+        _fold_joined_acts(_drop_attack_aftermath(events), text),
+        key=lambda e: (e.evidence.start, _anchor(e)),
     ):
         if _aggregate(event):
             continue
