@@ -936,3 +936,15 @@ def test_a_victim_told_as_the_subject_of_two_acts_is_the_recipient(code_text) ->
         "ASSAULT",
     )
     assert [r.text for r in attack.recipient] == ["the man"]
+
+
+def test_a_call_for_an_investigation_is_a_request(code_text) -> None:
+    for text in (
+        "Rights groups in Lyon called for an independent investigation into the killings.",
+        "The opposition in Oslo demanded a parliamentary inquiry into the shooting.",
+    ):
+        kinds = [e.event for e in events_of(code_text, text)]
+        assert kinds == ["REQUEST"], (text, kinds)
+    # calling for sanctions against someone accuses them
+    text = "Norway called for sanctions against the junta in Kunduz."
+    assert "ACCUSE" in [e.event for e in events_of(code_text, text)]
