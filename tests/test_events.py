@@ -948,3 +948,10 @@ def test_a_call_for_an_investigation_is_a_request(code_text) -> None:
     # calling for sanctions against someone accuses them
     text = "Norway called for sanctions against the junta in Kunduz."
     assert "ACCUSE" in [e.event for e in events_of(code_text, text)]
+
+
+def test_a_warning_of_what_will_happen_is_no_threat(code_text) -> None:
+    text = "The aid agency warned that food stocks in Kunduz would run out within weeks."
+    assert "THREATEN" not in [e.event for e in events_of(code_text, text)]
+    text = "The army warned that it would strike the rebels if they entered Kunduz."
+    assert "THREATEN" in [e.event for e in events_of(code_text, text)]
