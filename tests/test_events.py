@@ -955,3 +955,20 @@ def test_a_warning_of_what_will_happen_is_no_threat(code_text) -> None:
     assert "THREATEN" not in [e.event for e in events_of(code_text, text)]
     text = "The army warned that it would strike the rebels if they entered Kunduz."
     assert "THREATEN" in [e.event for e in events_of(code_text, text)]
+
+
+def test_an_official_sent_abroad_visits_where_he_is_sent(code_text) -> None:
+    for text in (
+        "Oslo dispatched its chief of intelligence to Moscow on Monday.",
+        "Norway sent its foreign minister to Kabul on Monday.",
+    ):
+        visit = only(events_of(code_text, text), "CONSULT")
+        assert [r.text for r in visit.recipient] == [text.split(" to ")[1].split(" on")[0]], text
+
+
+def test_a_campaign_to_clear_out_a_group_is_an_attack(code_text) -> None:
+    text = "Norway said it was launching a campaign in Kunduz to clear out the Sylvanian Front."
+    kinds = [e.event for e in events_of(code_text, text)]
+    assert "ASSAULT" in kinds and "PROTEST" not in kinds
+    text = "Students launched a campaign against the new fees in Oslo."
+    assert [e.event for e in events_of(code_text, text)] == ["PROTEST"]

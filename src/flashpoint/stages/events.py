@@ -906,6 +906,9 @@ def _find_participants(
         elif subject is not None:
             candidate.actor_heads = _participants(subject)
         dative = first_child(token, "dative")
+        if dative is not None and dative.pos_ == "ADP":
+            # "sent troops to Kabul" parsed with "to" as the dative: the one reached is its object
+            dative = first_child(dative, "pobj")
         obj = (
             dative
             or first_child(token, "dobj")
@@ -949,6 +952,16 @@ def _find_participants(
                 if prep in _recipient_preps(candidate.event) or prep == "of":
                     candidate.recipient_heads = _participants(pobj)
                     break
+        if candidate.event == "CONSULT" and token.lemma_.lower() in lexicon.words("envoy_verbs"):
+            # "dispatched its intelligence chief to Moscow": the one sent visits; the visited
+            # are where he is sent
+            visited = [
+                pobj
+                for holder in children(token, "prep", "dative")
+                if holder.lower_ == "to"
+                for pobj in children(holder, "pobj")
+            ]
+            candidate.recipient_heads = _participants(visited[0]) if visited else []
         if token.lemma_.lower() in lexicon.words("fleeing_verbs"):
             # "2,000 families fled to Kassala": they underwent it; where they went is a place,
             # and who drove them out is told elsewhere ("fled the fighting by X", the incident)
