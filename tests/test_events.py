@@ -972,3 +972,12 @@ def test_a_campaign_to_clear_out_a_group_is_an_attack(code_text) -> None:
     assert "ASSAULT" in kinds and "PROTEST" not in kinds
     text = "Students launched a campaign against the new fees in Oslo."
     assert [e.event for e in events_of(code_text, text)] == ["PROTEST"]
+
+
+def test_a_participle_saying_who_holds_a_place_is_no_incident(code_text) -> None:
+    text = "Reprisals have taken place in areas retaken by the army in Kunduz."
+    assert "ASSAULT" not in [e.event for e in events_of(code_text, text)]
+    # dated, it is the taking told
+    text = "The town, captured by the rebels on Monday, lies near Kunduz."
+    attack = only(events_of(code_text, text), "ASSAULT")
+    assert attack.mode != "abduct"  # the rebels are who captured it, not whom

@@ -414,6 +414,8 @@ def _context(token: Token, sentence_words: Callable[[], frozenset[str]]) -> Cont
         if child.dep_ in ("prep", "agent", "prt"):
             preps.append(child)
             for pobj in children(child, "pobj"):
+                if child.dep_ == "agent":
+                    continue  # "captured by the rebels": the doer, not what was captured
                 objects.append(pobj)
                 objects.extend(c for c in pobj.children if c.dep_ in ("compound", "amod"))
         if child.dep_ in ("compound", "amod", "nmod", "poss", "nummod"):
@@ -2620,6 +2622,12 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon, lede: bool = 
         )
         return not (of_series or _participation_verb(token) is not None)
     if token.dep_ in ("acl", "amod") and token.tag_ in ("VBN", "VBG"):
+        if (
+            set(verb_lemmas(token)) & lexicon.words("holding_verbs")
+            and _a_place(token.head)
+            and not any(t.ent_type_ in ("DATE", "TIME") for t in token.subtree)
+        ):
+            return True  # "areas retaken by the army", "territory held by the group": who holds it
         if token.tag_ == "VBN" and candidate.event == "ASSAULT":
             return False  # "a militia targeted in an attack in Baghdad": violence told
         if (
