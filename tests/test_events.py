@@ -981,3 +981,10 @@ def test_a_participle_saying_who_holds_a_place_is_no_incident(code_text) -> None
     text = "The town, captured by the rebels on Monday, lies near Kunduz."
     attack = only(events_of(code_text, text), "ASSAULT")
     assert attack.mode != "abduct"  # the rebels are who captured it, not whom
+
+
+def test_a_relative_clause_telling_a_partys_allies_describes_it(code_text) -> None:
+    text = "Nobody trusts the coalition forces who we have fought alongside in Kunduz."
+    assert [e.event for e in events_of(code_text, text)] == []
+    text = "Norwegian troops fought alongside the army in Kunduz on Monday."
+    assert [e.event for e in events_of(code_text, text)] == ["COOPERATE"]

@@ -2673,6 +2673,10 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon, lede: bool = 
         return True  # "remained committed to", "was committed to": a disposition
     if candidate.event == "SUPPORT" and token.lemma_.lower() in RELATIONSHIP_VERBS:
         return _has_aux(token, "have") or (token.tag_ in ("VBN", "VBG") and token.dep_ != "ROOT")
+    if candidate.event == "COOPERATE" and token.dep_ == "relcl":
+        # "the coalition forces who we have fought alongside", "allies it worked with for
+        # years": a relative clause telling whom a party is allied to describes it
+        return _has_aux(token, "have") or token.tag_ in ("VBZ", "VBP", "VBG")
     return False
 
 
