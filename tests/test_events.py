@@ -988,3 +988,15 @@ def test_a_relative_clause_telling_a_partys_allies_describes_it(code_text) -> No
     assert [e.event for e in events_of(code_text, text)] == []
     text = "Norwegian troops fought alongside the army in Kunduz on Monday."
     assert [e.event for e in events_of(code_text, text)] == ["COOPERATE"]
+
+
+def test_what_one_receives_is_given_to_it_and_not_receiving_is_no_refusal(code_text) -> None:
+    aid = only(
+        events_of(code_text, "The town received 40 tonnes of aid from Norway on Monday."), "AID"
+    )
+    assert [a.text for a in aid.actor] == ["Norway"]
+    assert [r.text for r in aid.recipient] == ["The town"]
+    text = "The front opened in Kunduz, which has received no direct support from Oslo."
+    assert "REJECT" not in [e.event for e in events_of(code_text, text)]
+    text = "Residents say the refugees are contributing to power cuts in Lyon."
+    assert "AID" not in [e.event for e in events_of(code_text, text)]

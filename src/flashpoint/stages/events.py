@@ -968,6 +968,15 @@ def _find_participants(
             # "2,000 families fled to Kassala": they underwent it; where they went is a place,
             # and who drove them out is told elsewhere ("fled the fighting by X", the incident)
             candidate.recipient_heads, candidate.actor_heads = candidate.actor_heads, []
+        if (
+            candidate.event == "AID"
+            and token.lemma_.lower() in lexicon.words("receiving_verbs")
+            and not is_passive(token)
+        ):
+            # "the town received aid from Norway": the town is given it, Norway gives
+            givers = [pobj for prep, pobj in prep_objects(token) if prep == "from"]
+            candidate.recipient_heads = candidate.actor_heads
+            candidate.actor_heads = _participants(givers[0]) if givers else []
     if candidate.commander is not None:
         subject = subject_of(candidate.commander.token)
         if subject is not None:
@@ -1572,8 +1581,13 @@ def _build_event(
         # "If the town falls, the rebels can threaten the road again," said an analyst: a
         # commentator's forecast, not any side's act or threat
         return None
-    # "US allies were not consulted": an omission by someone unnamed, not a refusal.
-    omitted = negated and is_passive(candidate.token) and not candidate.actor_heads
+    # "US allies were not consulted": an omission by someone unnamed, not a refusal; "the town
+    # has received no aid": what one is not given is no one's refusal either.
+    omitted = negated and (
+        (is_passive(candidate.token) and not candidate.actor_heads)
+        or token.lemma_.lower() in lexicon.words("receiving_verbs")
+        or (candidate.is_noun and token.head.lemma_.lower() in lexicon.words("receiving_verbs"))
+    )
     # "neither side seems willing", "little sign that either side was ready": no one
     # refuses; the act is only said not to be
     nobody = negated and _nobody_does(candidate)
