@@ -191,6 +191,27 @@ def test_date_of_an_event_noun_and_of_a_reporting_clause(nlp):
     assert attacked.date == dt.date(2024, 1, 2) and attacked.date_span.text == "Tuesday"
 
 
+def test_a_lede_takes_the_day_its_next_sentence_tells(nlp):
+    # published Thursday 4 January 2024; "on Sunday" is 31 December
+    analyzed = analyze(
+        nlp,
+        "Rebels have swept into the town of Kunduz, seizing control from the army. "
+        "The army withdrew from Kunduz before dawn on Sunday, residents said.",
+    )
+    seized = event_at(analyzed, "swept", "COERCE")
+    date_events(analyzed)
+    assert (seized.date, seized.date_precision) == (dt.date(2023, 12, 31), "day")
+    # a day told further back than the week before publication is background, not the lede's
+    analyzed = analyze(
+        nlp,
+        "Rebels have swept into the town of Kunduz, seizing control from the army. "
+        "The army had withdrawn from it on 2 December, residents said.",
+    )
+    seized = event_at(analyzed, "swept", "COERCE")
+    date_events(analyzed)
+    assert seized.date_precision == "published"
+
+
 def test_another_clause_s_date_is_not_taken(nlp):
     analyzed = analyze(
         nlp,

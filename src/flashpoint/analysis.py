@@ -143,6 +143,16 @@ class AnalyzedArticle:
             return None, segment
         return before.doc[len(before.doc) - 1].sent, before
 
+    def sentence_after(self, sentence: Span, segment: Segment) -> tuple[Span | None, Segment]:
+        """The sentence after, in this paragraph or, for a paragraph's last sentence, the first
+        of the body paragraph after it; with the segment it is in."""
+        if sentence.end < len(sentence.doc):
+            return sentence.doc[sentence.end].sent, segment
+        after = self.segments[segment.index + 1] if segment.index + 1 < len(self.segments) else None
+        if after is None or after.kind != "body" or segment.kind != "body" or not len(after.doc):
+            return None, segment
+        return after.doc[0].sent, after
+
     def quotes_by(self, actors: list[Actor]) -> list[Quote]:
         """The quotes whose speaker is one of these participants, by name ("Ruiz" stands for
         "Ana Ruiz")."""

@@ -72,6 +72,9 @@ RECENT_DAYS = 7
 SIMULTANEITY_MARKS = frozenset({"when", "while"})
 # How many sentences back a stated day still dates a past event with no time word.
 CARRY_SENTENCES = 2
+# How many days before publication a day the lede's next sentence tells may be (news of the
+# week: "on Sunday", "on Friday night").
+LEDE_DAYS = 7
 
 
 @dataclass
@@ -295,7 +298,58 @@ def _date_of(
         sentence.start <= f.tokens.start < sentence.end and _dates_something(f) for f in candidates
     ):
         return None  # the sentence has its own date, in a clause we could not tie to the event
-    return _carried_day(sentence, segment, analyzed, by_segment)
+    return _carried_day(sentence, segment, analyzed, by_segment) or _lede_day(
+        sentence, segment, analyzed, by_segment
+    )
+
+
+def _lede_day(
+    sentence: SpacySpan,
+    segment: Segment,
+    analyzed: AnalyzedArticle,
+    by_segment: dict[int, list[FoundDate]],
+) -> FoundDate | None:
+    """A lede tells the news without its day and the next sentence gives it ("Rebels have
+    swept into the city... The militia withdrew before dawn on Sunday"): a past act of the
+    article's first sentence takes the day the second sentence's main clause tells in the
+    past, if that day is of the week before publication."""
+    body = next((s for s in analyzed.segments if s.kind == "body"), None)
+    published = analyzed.article.published
+    if body is None or segment is not body or sentence.start != 0 or published is None:
+        return None
+    following, following_segment = analyzed.sentence_after(sentence, segment)
+    if following is None:
+        return None
+    days = [
+        f
+        for f in by_segment.get(following_segment.index, [])
+        if f.expression.value
+        and f.tokens.doc is following.doc
+        and following.start <= f.tokens.start < following.end
+        and f.expression.precision == "day"
+        and f.expression.date is not None
+        and 0 <= (published.date() - f.expression.date).days <= LEDE_DAYS
+        and (_in_main_clause(f.tokens) or _in_reported_clause(f.tokens))
+        and clause_tense(f.tokens.root) == "past"
+    ]
+    return days[0] if len(days) == 1 else None
+
+
+REPORTING_LEMMAS = frozenset({"say", "tell", "report", "add", "state", "claim", "confirm"})
+
+
+def _in_reported_clause(date: SpacySpan) -> bool:
+    """ "The militia withdrew on Sunday, residents said": the main clause of what a reporting
+    verb at the sentence's root reports."""
+    path = _path_to_root(date.root)
+    clauses = [t for t in path[:-1] if t.i not in _span_ids(date) and _is_clause(t)]
+    root = path[-1]
+    return (
+        len(clauses) == 1
+        and clauses[0].dep_ in ("ccomp", "parataxis")
+        and clauses[0].head.i == root.i
+        and root.lemma_.lower() in REPORTING_LEMMAS
+    )
 
 
 def _carried_day(
