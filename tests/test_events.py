@@ -1000,3 +1000,18 @@ def test_what_one_receives_is_given_to_it_and_not_receiving_is_no_refusal(code_t
     assert "REJECT" not in [e.event for e in events_of(code_text, text)]
     text = "Residents say the refugees are contributing to power cuts in Lyon."
     assert "AID" not in [e.event for e in events_of(code_text, text)]
+
+
+def test_what_a_speaker_says_must_be_done_if_is_a_demand_and_agreeing_that_is_support(
+    code_text,
+) -> None:
+    text = (
+        "“If the council wants to save lives in Kunduz, it must enforce the resolution,” "
+        "said Ana Ruiz of the Sylvanian Peace Movement."
+    )
+    kinds = [e.event for e in events_of(code_text, text) if not e.hypothetical]
+    assert kinds == ["REQUEST"], kinds
+    text = "He said he agreed with the president that a serious blow had been struck."
+    assert [e.event for e in events_of(code_text, text)] == ["SUPPORT"]
+    text = "The rebels agreed to withdraw from Kunduz."
+    assert [e.event for e in events_of(code_text, text)] == ["AGREE"]

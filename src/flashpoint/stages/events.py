@@ -1591,8 +1591,14 @@ def _build_event(
     # "neither side seems willing", "little sign that either side was ready": no one
     # refuses; the act is only said not to be
     nobody = negated and _nobody_does(candidate)
+    # ("if they want peace, they must enforce it": an act someone says must be done is that
+    # speaker's demand, below, not a threat of it; "will have to fight" stays a forecast)
     event_type, mode, negated = _fold_auxiliary_modes(
-        event_type, mode, negated and not omitted and not nobody, future or intended, lexicon
+        event_type,
+        mode,
+        negated and not omitted and not nobody,
+        future or (intended and not (demanded and claimed_by is not None)),
+        lexicon,
     )
     negated = negated or omitted or nobody
     negated = negated or _denied(candidate)
