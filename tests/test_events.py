@@ -1015,3 +1015,16 @@ def test_what_a_speaker_says_must_be_done_if_is_a_demand_and_agreeing_that_is_su
     assert [e.event for e in events_of(code_text, text)] == ["SUPPORT"]
     text = "The rebels agreed to withdraw from Kunduz."
     assert [e.event for e in events_of(code_text, text)] == ["AGREE"]
+
+
+def test_people_kept_from_leaving_are_restricted(code_text) -> None:
+    kept = only(
+        events_of(code_text, "“The militias in Kunduz are not allowing the families to leave.”"),
+        "COERCE",
+    )
+    assert kept.mode == "restrict" and [r.text for r in kept.recipient] == ["the families"]
+    # a refusal announced for the future stays a refusal
+    kinds = [
+        e.event for e in events_of(code_text, "Norway says it will not allow anyone to cross.")
+    ]
+    assert "COERCE" not in kinds

@@ -1581,6 +1581,22 @@ def _build_event(
         # "If the town falls, the rebels can threaten the road again," said an analyst: a
         # commentator's forecast, not any side's act or threat
         return None
+    if (
+        negated
+        and candidate.event == "CONCEDE"
+        and not (future or intended or hypothetical)
+        and _kept_from_moving(token, lexicon)
+    ):
+        # "the militias are not allowing them to leave": people kept from leaving are
+        # restricted (COERCE), not refused a concession ("will not allow them to cross" stays a
+        # refusal: REJECT)
+        event_type, mode, negated = "COERCE", "restrict", False
+        kept = first_child(token, "dobj") or next(
+            (s for c in children(token, "xcomp", "ccomp") for s in children(c, "nsubj")), None
+        )
+        recipients = (
+            _actors(analyzed, segment, _participants(kept), resolver, lexicon) if kept else []
+        )
     # "US allies were not consulted": an omission by someone unnamed, not a refusal; "the town
     # has received no aid": what one is not given is no one's refusal either.
     omitted = negated and (
@@ -2056,6 +2072,17 @@ def _stance(candidate: Candidate, lexicon: Lexicon) -> bool:
         return True
     return any(c.dep_ == "auxpass" for c in token.children) and not any(
         c.dep_ == "agent" for c in token.children
+    )
+
+
+def _kept_from_moving(token: Token, lexicon: Lexicon) -> bool:
+    """ "not allowing them to leave", "did not let the families cross": a permission to move,
+    withheld, keeps people where they are."""
+    if token.lemma_.lower() not in lexicon.words("permission_verbs"):
+        return False
+    return any(
+        clause.lemma_.lower() in lexicon.words("movement_verbs")
+        for clause in children(token, "xcomp", "ccomp")
     )
 
 
