@@ -1028,3 +1028,13 @@ def test_people_kept_from_leaving_are_restricted(code_text) -> None:
         e.event for e in events_of(code_text, "Norway says it will not allow anyone to cross.")
     ]
     assert "COERCE" not in kinds
+
+
+def test_they_in_a_spokesmans_words_are_the_body_he_speaks_for(code_text) -> None:
+    text = "A spokesman for the militias in Kunduz said they had arrested two soldiers on Sunday."
+    arrest = only(events_of(code_text, text), "COERCE")
+    assert [a.text for a in arrest.actor] == ["the militias"]
+    # a governor of a place speaks for no group named by the place
+    text = "The governor of Kunduz said they had arrested two men."
+    arrest = only(events_of(code_text, text), "COERCE")
+    assert [a.text for a in arrest.actor] == ["The governor of Kunduz"]

@@ -1508,6 +1508,7 @@ def _build_event(
         if claimed_by is None or token.dep_ == "relcl" or _future(candidate, lexicon):
             return None  # no one alleges it, or it only describes ("massacres that will be...")
         recipients, actors = [a for a in actors if not _is_pronoun(a)], claimed
+    candidate_actors = actors
     # A statement's author is its speaker: "We will act..." said the official -> the official;
     # "Farc said it will release ..." -> Farc.
     if claimed_by is not None and (
@@ -1515,6 +1516,12 @@ def _build_event(
         or (actors and all(_is_pronoun(a) for a in actors) and _speaker_person(actors, token))
     ):
         actors = claimed  # the speaker, or each of "both countries"
+        plural = {"they", "we", "us", "them"}
+        body = _body_spoken_for(speaker_head) if speaker_head is not None else None
+        if body is not None and any(a.text.lower() in plural for a in candidate_actors):
+            # "a spokesman for the militias said they had blocked the incursion": "they" are
+            # the body the speaker speaks for, not the spokesman
+            actors = _actors(analyzed, segment, [body], resolver, lexicon) or claimed
     conditional = _conditional(candidate)
     if claimed_by is not None and not actors and conditional and not verbal:
         # "said an offensive would be launched if the rebels failed to leave": the speaker's
@@ -1956,6 +1963,23 @@ def _is_pronoun(actor: Actor) -> bool:
     return actor.text.lower() in SPEAKER_PRONOUNS or (
         len(words) > 1 and words[0] in ("our", "my") and not actor.code
     )
+
+
+def _body_spoken_for(speaker: Token) -> Token | None:
+    """ "a spokesman for the militias", "the leader of the rebels": the group a person speaks
+    for or leads, named after "for" or "of" (not a place: "the governor of Kunduz")."""
+    if speaker.lemma_.lower() not in SPOKESPERSON_NOUNS:
+        return None
+    for prep, pobj in prep_objects(speaker):
+        if prep in ("for", "of") and pobj.pos_ in ("NOUN", "PROPN") and not _a_place(pobj):
+            return pobj
+    return None
+
+
+SPOKESPERSON_NOUNS = frozenset(
+    {"spokesman", "spokeswoman", "spokesperson", "leader", "commander", "chief", "head",
+     "representative", "member", "official"}
+)  # fmt: skip
 
 
 def _reporting_speaker(candidate: Candidate) -> Token | None:
