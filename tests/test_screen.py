@@ -51,6 +51,21 @@ def test_screen_leaves_out_unlikely_records_and_keeps_flagged_ones(monkeypatch) 
         assert set(quote.event_ids) <= {e.id for e in analyzed.events}
 
 
+def test_a_sentence_coded_alone_is_not_screened(monkeypatch) -> None:
+    pipeline = Pipeline(PipelineOptions(screen_records=False))
+    text = "Norway and Sweden agreed on Monday to hold talks in Oslo."
+    raw = RawDocument(name="x", text=text, meta={"id": "x", "published": "2025-05-04"})
+    (analyzed,) = pipeline.analyze([clean.build_article(raw)])
+    pipeline.extract(analyzed)
+    before = [e.id for e in analyzed.events]
+    assert before
+    # a model that finds every record unlikely leaves a one-sentence text as it was
+    model = screen.ScreenModel({}, bias=-5.0, threshold=0.5)
+    monkeypatch.setattr(screen, "load_model", lambda: model)
+    screen.screen_events(analyzed)
+    assert [e.id for e in analyzed.events] == before
+
+
 def test_every_record_has_the_features_the_model_reads() -> None:
     pipeline = Pipeline(PipelineOptions(screen_records=False))
     raw = RawDocument(name="x", text=TEXT, meta={"id": "x", "published": "2025-05-04"})

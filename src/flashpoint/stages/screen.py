@@ -12,7 +12,8 @@ The model (logistic regression; `flashpoint train records`, flashpoint.screen_tr
 trained on whole articles written for the project and coded one record per incident
 (training/articles/, MIT), and ships as data/models/record_screen.json: feature names,
 weights and the probability under which a record is left out. Predicting needs only this
-module. `PipelineOptions(screen_records=False)` keeps every record (training runs that way).
+module. `PipelineOptions(screen_records=False)` keeps every record (training runs that way), and
+so does a text of fewer than MIN_SENTENCES sentences.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ from flashpoint.linear import LinearModel, load_linear_model
 from flashpoint.model import Actor
 
 MODEL_FILE = "models/record_screen.json"
+MIN_SENTENCES = 3
+"""Texts shorter than this are not screened: the model learned from whole articles and reads
+their structure (the lede, a record's position, how many sentences tell it); a sentence or
+two coded alone (a sentence data set, a headline with its standfirst) has none of it, and
+every record the rules code is kept."""
 TRIGGER_DEPS = ("ROOT", "ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "pcomp", "pobj",
                 "dobj", "nsubj", "nsubjpass", "parataxis", "amod", "compound")  # fmt: skip
 TRIGGER_TAGS = ("VBD", "VBN", "VBZ", "VBP", "VB", "VBG", "NN", "NNS")
@@ -50,6 +56,8 @@ def screen_events(analyzed: AnalyzedArticle) -> None:
     hypothetical records are kept whatever it is: they are flagged, not asserted)."""
     model = load_model()
     if model is None or not analyzed.events:
+        return
+    if sum(1 for _ in analyzed.sentences("body", "caption")) < MIN_SENTENCES:
         return
     kept = []
     for event, values in zip(analyzed.events, record_features(analyzed), strict=True):
