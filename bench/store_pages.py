@@ -6,9 +6,10 @@ large one.
 Saves the same coded articles (read from `--db`, given new ids as scale_bench.fresh_results
 makes them; `--new-dates`: dated after the store's newest, as articles of the day) into an
 empty store and into `--db` (deleted from it again afterwards), each batch from an empty
-write-ahead log with the automatic checkpoint off. Then it reads the log: every frame is a page written at a commit,
-every distinct page one the checkpoint copies into the database file. `dbstat` names the table
-or index each page belongs to (in the large store this walks the whole file: a few minutes).
+write-ahead log with the automatic checkpoint off. Then it reads the log: every frame is a page
+written at a commit, every distinct page one the checkpoint copies into the database file.
+`dbstat` names the table or index each page belongs to (in the large store this walks the
+whole file: a few minutes).
 Reported per article: frames and distinct pages per table or index, the save's time and the
 checkpoint's. `bench/results/store-pages-DATE.json` (or `--output`).
 """
