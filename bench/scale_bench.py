@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
@@ -29,7 +30,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 from load_test import CLI, HOST, RESULTS, MemoryWatch, free_port, percentile, rss_mb
@@ -167,21 +170,74 @@ def load_results(db: Path, count: int) -> list:
         return [store.result(i) for i in ids]
 
 
-def fresh_results(results: list, tag: int) -> list:
-    """Copies of coded results with new article, event and quote ids (none a stored one)."""
+def fresh_results(results: list, tag: int, shift_days: int = 0) -> list:
+    """Copies of coded results with new article, event and quote ids (none a stored one), the
+    events' ids made from the new article id as the events stage makes them, and a link named
+    after its event (a new linked event, as the linker names it) renamed with it; a link to an
+    earlier article's event is kept (the copy joins that linked event, as the original did).
+    Every date of the records is moved `shift_days` days (see days_to_newest)."""
+    from build_store import DATE_KEYS, shift
+
+    from flashpoint.stages.events import event_id
+    from flashpoint.stages.link import link_id_for
+
+    def random_id(old: str, n: int) -> str:
+        digest = hashlib.sha1(f"{old} {tag} {n}".encode()).hexdigest()
+        return old[0] + digest[: len(old) - 1]
+
     out = []
     for n, result in enumerate(results):
         assert result is not None
+        article_id = random_id(result.article.id, n)
+        renamed = {result.article.id: article_id}
+        for event in result.events:
+            start = event.trigger.start if event.trigger else None
+            new = (
+                random_id(event.id, n)
+                if start is None
+                else event_id(article_id, start, event.event)
+            )
+            renamed[event.id] = new
+            if event.link_id == link_id_for(event.id):
+                renamed[event.link_id] = link_id_for(new)
+        renamed.update({q.id: random_id(q.id, n) for q in result.quotes})
         text = result.model_dump_json()
-        ids = {result.article.id, *(e.id for e in result.events)}
-        for old in ids | {q.id for q in result.quotes}:
-            digest = hashlib.sha1(f"{old} {tag} {n}".encode()).hexdigest()
-            text = text.replace(old, old[0] + digest[: len(old) - 1])  # no stored id
-        out.append(type(result).model_validate_json(text))
+        for old, new in renamed.items():
+            text = text.replace(old, new)  # no stored id
+        data = _shifted(json.loads(text), shift_days, DATE_KEYS, shift)
+        out.append(type(result).model_validate(data))
     return out
 
 
-def store_cost(db: Path, count: int = 20, rounds: int = 3, warm_up: bool = True) -> dict:
+def _shifted(node: Any, days: int, keys: frozenset[str], move: Callable) -> Any:
+    """A JSON value with the values of `keys` (dates) moved `days` days."""
+    if days == 0:
+        return node
+    if isinstance(node, dict):
+        return {
+            key: move(value, days)
+            if key in keys and isinstance(value, str)
+            else _shifted(value, days, keys, move)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_shifted(value, days, keys, move) for value in node]
+    return node
+
+
+def days_to_newest(db: Path, results: list) -> int:
+    """Days that move the earliest of these articles to the day after the store's newest
+    publication: articles of the day, whose events land at the end of each date-ordered run
+    (kept dates: a backfill of old news, each event in the middle of its run)."""
+    with Store(db, read_only=True) as store:
+        newest = store.conn.execute("SELECT MAX(published) FROM articles").fetchone()[0]
+    earliest = min(r.article.published for r in results if r.article.published)
+    return (dt.date.fromisoformat(newest[:10]) - earliest.date()).days + 1
+
+
+def store_cost(
+    db: Path, count: int = 20, rounds: int = 3, warm_up: bool = True, new_dates: bool = False
+) -> dict:
     """Milliseconds per Store.save of the same coded articles (new ids each round) into an
     empty store and into `db` (then deleted from it again), in alternated rounds, with the
     checkpoint that copies what they wrote into the database; the medians and the median of
@@ -190,11 +246,16 @@ def store_cost(db: Path, count: int = 20, rounds: int = 3, warm_up: bool = True)
     store opened first saves one more article, untimed: a writer that has just opened a large
     store reads the upper levels of its indexes once (a long ingest pays that once), and that
     first save also compiles the triggers' statements, as it does in the empty store
-    (`warm_up=False`: the first save is timed with the others, as before 2026-12-07)."""
+    (`warm_up=False`: the first save is timed with the others, as before 2026-12-07).
+    `new_dates`: the articles are moved past the store's newest (days_to_newest). The objects
+    made before the timing are frozen out of Python's garbage collector, whose full
+    collections would otherwise walk them (the modules imported, the results) during the
+    saves: a cost of this process's heap, the same in both stores, not of the store."""
     results = load_results(db, count)
+    days = days_to_newest(db, results) if new_dates else 0
 
     def fresh(tag: int) -> list:
-        return fresh_results(results, tag)
+        return fresh_results(results, tag, days)
 
     def save_all(target: Store, batch: list, warm: list) -> tuple[float, float]:
         for result in warm:
@@ -202,6 +263,8 @@ def store_cost(db: Path, count: int = 20, rounds: int = 3, warm_up: bool = True)
         # From an empty WAL to one copied into the database: what the articles wrote is paid
         # for here, whenever the store's checkpoints would have copied it.
         target.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        gc.collect()
+        gc.freeze()
         started, cpu = time.perf_counter(), time.process_time()
         for result in batch:
             if not target.save(result):
@@ -322,6 +385,12 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="Rounds of the store cost.")
     parser.add_argument("--skip-store", action="store_true", help="No store cost.")
     parser.add_argument(
+        "--new-dates",
+        action="store_true",
+        help="Store cost: the articles' dates moved past the store's newest (articles of the"
+        " day) instead of kept (a backfill).",
+    )
+    parser.add_argument(
         "--cold-store",
         action="store_true",
         help="Time the first save after opening each store too (no untimed warm-up article).",
@@ -378,9 +447,10 @@ def main() -> int:
         print(f"export csv: {report['export_csv']}")
     if not args.skip_store:
         report["store_article"] = store_cost(
-            args.db, rounds=args.rounds, warm_up=not args.cold_store
+            args.db, rounds=args.rounds, warm_up=not args.cold_store, new_dates=args.new_dates
         )
         report["store_article"]["warm_up"] = not args.cold_store
+        report["store_article"]["new_dates"] = args.new_dates
         report["store_article"]["load_avg"] = os.getloadavg()
         print(f"storing an article: {report['store_article']}")
     report["load_after"] = os.getloadavg()

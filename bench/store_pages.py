@@ -1,13 +1,15 @@
 """Where storing an article writes: pages dirtied per table and index, empty store against a
 large one.
 
-    .venv/bin/python bench/store_pages.py --db /tmp/1m.db [--articles 20]
+    .venv/bin/python bench/store_pages.py --db /tmp/1m.db [--articles 20] [--new-dates]
 
-Saves the same coded articles (read from `--db`, given new ids) into an empty store and into
-`--db` (deleted from it again afterwards), each batch from an empty write-ahead log with the
-automatic checkpoint off. Then it reads the log: every frame is a page written at a commit,
-every distinct page one the checkpoint copies into the database file. `dbstat` names the table
-or index each page belongs to (in the large store this walks the whole file: a few minutes).
+Saves the same coded articles (read from `--db`, given new ids as scale_bench.fresh_results
+makes them; `--new-dates`: dated after the store's newest, as articles of the day) into an
+empty store and into `--db` (deleted from it again afterwards), each batch from an empty
+write-ahead log with the automatic checkpoint off. Then it reads the log: every frame is a page
+written at a commit, every distinct page one the checkpoint copies into the database file.
+`dbstat` names the table or index each page belongs to (in the large store this walks the
+whole file: a few minutes).
 Reported per article: frames and distinct pages per table or index, the save's time and the
 checkpoint's. `bench/results/store-pages-DATE.json` (or `--output`).
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import struct
@@ -27,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scale_bench import fresh_results, load_results
+from scale_bench import days_to_newest, fresh_results, load_results
 
 from flashpoint.store.sqlite import Store
 
@@ -61,6 +64,8 @@ def measure(path: Path, batch: list, warm: list, attribute: bool) -> dict:
         page_size = int(store.conn.execute("PRAGMA page_size").fetchone()[0])
         store.conn.execute("PRAGMA wal_autocheckpoint = 0")
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        gc.collect()
+        gc.freeze()  # as scale_bench.store_cost: the heap's objects are not walked meanwhile
         started, cpu = time.perf_counter(), time.process_time()
         for result in batch:
             if not store.save(result):
@@ -92,7 +97,7 @@ def measure(path: Path, batch: list, warm: list, attribute: bool) -> dict:
     }
 
 
-def long_run(path: Path, results: list, batches: int) -> dict:
+def long_run(path: Path, results: list, batches: int, shift_days: int = 0) -> dict:
     """Batches of articles one after the other (each from an empty log, checkpointed after):
     frames and distinct pages per article, all and the full-text indexes' own, per batch. What
     a long ingest pays on average, the full-text merges of later articles included."""
@@ -104,7 +109,7 @@ def long_run(path: Path, results: list, batches: int) -> dict:
             page_size = int(store.conn.execute("PRAGMA page_size").fetchone()[0])
             store.conn.execute("PRAGMA wal_autocheckpoint = 0")
             for number in range(batches):
-                batch = fresh_results(results, 9000 + number)
+                batch = fresh_results(results, 9000 + number, shift_days)
                 store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 started = time.perf_counter()
                 for result in batch:
@@ -147,6 +152,11 @@ def main() -> int:
     parser.add_argument("--skip-attribution", action="store_true", help="No dbstat walk.")
     parser.add_argument("--output", type=Path)
     parser.add_argument(
+        "--new-dates",
+        action="store_true",
+        help="The articles' dates moved past the store's newest (articles of the day).",
+    )
+    parser.add_argument(
         "--long",
         type=int,
         default=0,
@@ -155,12 +165,18 @@ def main() -> int:
     )
     args = parser.parse_args()
     results = load_results(args.db, args.articles)
-    batch = fresh_results(results, 7001)
-    warm = fresh_results(results, 7002)[:1]
+    days = days_to_newest(args.db, results) if args.new_dates else 0
+    batch = fresh_results(results, 7001, days)
+    warm = fresh_results(results, 7002, days)[:1]
     load_before = os.getloadavg()
-    report: dict = {"db": str(args.db), "articles": args.articles, "load_before": load_before}
+    report: dict = {
+        "db": str(args.db),
+        "articles": args.articles,
+        "new_dates": args.new_dates,
+        "load_before": load_before,
+    }
     if args.long:
-        report["long"] = long_run(args.db, results, args.long)
+        report["long"] = long_run(args.db, results, args.long, days)
         report["load_after"] = os.getloadavg()
         out = (
             args.output or Path(__file__).parent / "results" / f"store-long-{dt.date.today()}.json"

@@ -150,7 +150,8 @@ FLAGS: dict[str, str] = {
 }
 
 FLAT: dict[str, str] = {
-    "id": "event id (17 characters; `flashpoint show` takes a unique prefix)",
+    "id": "event id (17 characters, the first six shared by the events of one article;"
+    " `flashpoint show` takes a unique prefix)",
     "article_id": "id of the article that reports it (hash of its normalised text)",
     "link_id": "cross-article event this record belongs to (same real-world event in "
     "several articles); empty when only one article reports it",

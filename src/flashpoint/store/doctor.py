@@ -44,6 +44,7 @@ from flashpoint.store.migrations import (
     MIGRATIONS,
     SCHEMA_VERSION,
 )
+from flashpoint.store.narrow_indexes import make_narrow_indexes
 from flashpoint.store.query_indexes import rebuild_timeline, timeline_problems
 from flashpoint.store.rowid_keys import drop_redundant_indexes
 from flashpoint.store.sqlite import BUSY_TIMEOUT, open_read_only, store_error, writable
@@ -298,6 +299,7 @@ def _doctor(conn: sqlite3.Connection, report: Report, repair: bool) -> None:
             rebuild_scale_tables(conn)
             drop_unneeded_indexes(conn)  # a store made before 0013 may still have them
             drop_redundant_indexes(conn)  # the tables' script makes quotes_order again
+            make_narrow_indexes(conn)  # ... and two indexes as migration 8 made them
             rebuild_timeline(conn)  # its triggers were on the summary_daily just rebuilt
             rebuild_actor_days(conn)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -229,6 +229,14 @@ def _rowid_keys(conn: sqlite3.Connection) -> None:
     rekey_by_rowid(conn)
 
 
+def _narrow_indexes(conn: sqlite3.Connection) -> None:
+    """An index no query reads dropped, and two that leave out or no longer rewrite entries
+    at every article stored (narrow_indexes.py documents why)."""
+    from flashpoint.store.narrow_indexes import make_narrow_indexes
+
+    make_narrow_indexes(conn)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "0001_initial", _initial),
     (2, "0002_full_text_search", _full_text_search),
@@ -244,5 +252,6 @@ MIGRATIONS: list[Migration] = [
     (12, "0012_actor_days", _actor_days),
     (13, "0013_lean_writes", _lean_writes),
     (14, "0014_rowid_keys", _rowid_keys),
+    (15, "0015_narrow_indexes", _narrow_indexes),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
