@@ -322,17 +322,27 @@ def _lede_day(
         return None
     days = [
         f
-        for f in by_segment.get(following_segment.index, [])
-        if f.expression.value
-        and f.tokens.doc is following.doc
-        and following.start <= f.tokens.start < following.end
-        and f.expression.precision == "day"
+        for f in _sentence_dates(following, following_segment, by_segment)
+        if f.expression.precision == "day"
         and f.expression.date is not None
         and 0 <= (published.date() - f.expression.date).days <= LEDE_DAYS
         and (_in_main_clause(f.tokens) or _in_reported_clause(f.tokens))
         and clause_tense(f.tokens.root) == "past"
     ]
     return days[0] if len(days) == 1 else None
+
+
+def _sentence_dates(
+    sentence: SpacySpan, segment: Segment, by_segment: dict[int, list[FoundDate]]
+) -> list[FoundDate]:
+    """The resolved date expressions inside one sentence of a segment."""
+    return [
+        f
+        for f in by_segment.get(segment.index, [])
+        if f.expression.value
+        and f.tokens.doc is sentence.doc
+        and sentence.start <= f.tokens.start < sentence.end
+    ]
 
 
 REPORTING_LEMMAS = frozenset({"say", "tell", "report", "add", "state", "claim", "confirm"})
@@ -370,11 +380,8 @@ def _carried_day(
             return None
         dated = [
             f
-            for f in by_segment.get(previous_segment.index, [])
-            if f.expression.value
-            and f.tokens.doc is previous.doc
-            and previous.start <= f.tokens.start < previous.end
-            and _dates_something(f)
+            for f in _sentence_dates(previous, previous_segment, by_segment)
+            if _dates_something(f)
         ]
         if not dated:
             continue
