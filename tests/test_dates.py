@@ -212,6 +212,20 @@ def test_a_lede_takes_the_day_its_next_sentence_tells(nlp):
     assert seized.date_precision == "published"
 
 
+def test_an_act_after_the_incident_takes_its_day(nlp):
+    # published Thursday 4 January 2024; "on Wednesday" is 3 January
+    analyzed = analyze(
+        nlp,
+        "A car bomb exploded at a checkpoint in Kunduz on Wednesday morning, police said.\n\n"
+        "Security forces sealed off the roads and arrested three men after the blast.",
+    )
+    blast = event_at(analyzed, "exploded")
+    arrest = event_at(analyzed, "arrested", "COERCE")
+    date_events(analyzed)
+    assert (blast.date, blast.date_precision) == (dt.date(2024, 1, 3), "day")
+    assert (arrest.date, arrest.date_precision) == (dt.date(2024, 1, 3), "day")
+
+
 def test_another_clause_s_date_is_not_taken(nlp):
     analyzed = analyze(
         nlp,

@@ -121,12 +121,62 @@ def date_events(analyzed: AnalyzedArticle) -> None:
     # the article's dated verbs of speech, read once, when a statement first needs them
     speech = cache(lambda: _dated_speech(analyzed, by_segment))
     for event in undated:
+        day = _day_of_the_incident_after(event, analyzed)
+        if day is not None:
+            event.date, event.date_precision = day, "day"
+            continue
         occasion = _speakers_occasion(event, analyzed, by_segment, speech)
         if occasion is not None:
             event.date, event.date_precision, event.date_span = occasion
         elif published is not None:
             event.date = published.date()
             event.date_precision = "published"
+
+
+SEQUEL_PREPOSITIONS = frozenset({"after", "following"})
+
+
+def _day_of_the_incident_after(event: Event, analyzed: AnalyzedArticle) -> dt.date | None:
+    """ "Security forces arrested three men after the blast": an act told as following an
+    incident the article has dated to the day ("the blast", "the attack": a definite event
+    noun) took place that day, as analysts date it; the nearest earlier record of the noun's
+    type with a day of its own gives it."""
+    if event.trigger is None:
+        return None
+    found = analyzed.word_at(event.trigger.start, event.trigger.end)
+    if found is None:
+        return None
+    lexicon = load_lexicon()
+    # munitions and the words that name how an attack was made ("the blast", "the explosion")
+    munitions = lexicon.words("munitions").union(
+        *(words for name, words in lexicon.word_classes.items() if name.startswith("weapon_modes_"))
+    )
+    # (verbs joined by "and" share an adjunct after the last: "sealed off the roads and
+    # arrested three men after the blast")
+    verbs = (found[1], *found[1].conjuncts)
+    for prep in (c for verb in verbs for c in verb.children):
+        if prep.dep_ != "prep" or prep.lower_ not in SEQUEL_PREPOSITIONS:
+            continue
+        for noun in (c for c in prep.children if c.dep_ == "pobj"):
+            if not any(
+                c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in noun.children
+            ):
+                continue
+            lemma = noun.lemma_.lower()
+            kinds = {r.event for r in lexicon.nouns.get(lemma, ())}
+            if lemma in munitions or noun.lower_ in munitions:
+                kinds.add("ASSAULT")  # "the blast", "the car bomb"
+            earlier = [
+                e
+                for e in analyzed.events
+                if e.event in kinds
+                and e.date_precision == "day"
+                and e.date is not None
+                and e.evidence.start < event.evidence.start
+            ]
+            if earlier:
+                return earlier[-1].date
+    return None
 
 
 def _speakers_occasion(
