@@ -955,7 +955,7 @@ def _find_participants(
                     candidate.recipient_heads = _participants(pobj)
                     break
         if candidate.event == "CONSULT" and token.lemma_.lower() in lexicon.words("envoy_verbs"):
-            # "dispatched its intelligence chief to Moscow": the one sent visits; the visited
+            # "dispatched its intelligence chief to Oslo": the one sent visits; the visited
             # are where he is sent
             visited = [
                 pobj
@@ -2123,7 +2123,7 @@ def _kept_from_moving(token: Token, lexicon: Lexicon) -> bool:
 
 
 def _state_function(text: str, lexicon: Lexicon) -> bool:
-    """ "Houthi authorities", "the group's police": a body that acts as a state where it rules
+    """ "the rebel authorities", "the group's police": a body that acts as a state where it rules
     (its detentions are arrests)."""
     words = text.lower()
     return any(word in words for word in lexicon.words("state_function_words"))

@@ -422,7 +422,7 @@ RESPONSE_WORDS = re.compile(
 
 
 def _answers_another(incident: Incident, event: Event, text: str) -> bool:
-    """ "Rebel groups responded with a wave of shelling", "in retaliation, the army struck":
+    """ "The militia responded with a barrage on Kunduz", "in retaliation, the army struck":
     an answer to an act is the answering side's own incident, not a retelling of one whose
     actors it does not share."""
     if event.trigger is None or not event.actor:
