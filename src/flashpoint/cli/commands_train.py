@@ -22,6 +22,24 @@ train_app = typer.Typer(
 app.add_typer(train_app, name="train")
 
 
+# Options of the models trained on whole articles (`train records`, `train incidents`).
+ArticlesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--articles",
+        help="Folder of training articles (YAML); default: the repository's training/articles.",
+    ),
+]
+ModelOption = Annotated[
+    Path | None, typer.Option("--model", help="Model file to write (default: the shipped one).")
+]
+RefreshOption = Annotated[
+    bool,
+    typer.Option("--refresh", help="Re-code the articles first (after changes to the stages)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")]
+
+
 def article_rows(
     training: Any, articles: Path | None, features: Path | None, refresh: bool, noun: str
 ) -> tuple[list[Any], list[Any] | None]:

@@ -9,18 +9,19 @@ from typing import Annotated
 import typer
 
 from flashpoint.cli.app import fail, out
-from flashpoint.cli.commands_train import article_rows, train_app
+from flashpoint.cli.commands_train import (
+    ArticlesOption,
+    JsonOption,
+    ModelOption,
+    RefreshOption,
+    article_rows,
+    train_app,
+)
 
 
 @train_app.command("incidents")
 def train_incidents_command(
-    articles: Annotated[
-        Path | None,
-        typer.Option(
-            "--articles",
-            help="Folder of training articles (YAML); default: the repository's training/articles.",
-        ),
-    ] = None,
+    articles: ArticlesOption = None,
     features: Annotated[
         Path | None,
         typer.Option(
@@ -29,14 +30,9 @@ def train_incidents_command(
             "training/incident_link_features.jsonl.",
         ),
     ] = None,
-    model: Annotated[
-        Path | None, typer.Option("--model", help="Model file to write (default: the shipped one).")
-    ] = None,
-    refresh: Annotated[
-        bool,
-        typer.Option("--refresh", help="Re-code the articles first (after changes to the stages)."),
-    ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    model: ModelOption = None,
+    refresh: RefreshOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Fit the incident-link model (logistic regression, deterministic): which earlier incident
     a mention no rule ties retells. The threshold is chosen on 5-fold cross-validation by

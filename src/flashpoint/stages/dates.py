@@ -147,10 +147,6 @@ def _day_of_the_incident_after(event: Event, analyzed: AnalyzedArticle) -> dt.da
     if found is None:
         return None
     lexicon = load_lexicon()
-    # munitions and the words that name how an attack was made ("the blast", "the explosion")
-    munitions = lexicon.words("munitions").union(
-        *(words for name, words in lexicon.word_classes.items() if name.startswith("weapon_modes_"))
-    )
     # (verbs joined by "and" share an adjunct after the last: "sealed off the roads and
     # arrested three men after the blast")
     verbs = (found[1], *found[1].conjuncts)
@@ -164,7 +160,7 @@ def _day_of_the_incident_after(event: Event, analyzed: AnalyzedArticle) -> dt.da
                 continue
             lemma = noun.lemma_.lower()
             kinds = {r.event for r in lexicon.nouns.get(lemma, ())}
-            if lemma in munitions or noun.lower_ in munitions:
+            if {lemma, noun.lower_} & _attack_words():
                 kinds.add("ASSAULT")  # "the blast", "the car bomb"
             earlier = [
                 e
@@ -177,6 +173,15 @@ def _day_of_the_incident_after(event: Event, analyzed: AnalyzedArticle) -> dt.da
             if earlier:
                 return earlier[-1].date
     return None
+
+
+@cache
+def _attack_words() -> frozenset[str]:
+    """Munitions and the words that name how an attack was made ("the blast", "the explosion")."""
+    lexicon = load_lexicon()
+    return lexicon.words("munitions").union(
+        *(words for name, words in lexicon.word_classes.items() if name.startswith("weapon_modes_"))
+    )
 
 
 def _speakers_occasion(
