@@ -70,6 +70,28 @@ def article_rows(
     return training.read_rows(table), test
 
 
+def fit_on_articles(
+    training: Any,
+    articles: Path | None,
+    features: Path | None,
+    model: Path | None,
+    refresh: bool,
+    as_json: bool,
+    noun: str,
+) -> dict[str, Any] | None:
+    """Fit a model trained on whole articles from its kept rows and write it; the figures to
+    print, or None once they were printed as JSON."""
+    rows, test = article_rows(training, articles, features, refresh, noun)
+    try:
+        figures = training.train(rows, model, test)
+    except ValueError as error:
+        raise fail(str(error)) from None
+    if as_json:
+        out.print_json(json.dumps(figures))
+        return None
+    return figures
+
+
 @train_app.command("acled")
 def train_acled_command(
     train: Annotated[

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from flashpoint.cli.app import fail, out
+from flashpoint.cli.app import out
 from flashpoint.cli.commands_train import (
     ArticlesOption,
     JsonOption,
     ModelOption,
     RefreshOption,
-    article_rows,
+    fit_on_articles,
     train_app,
 )
 
@@ -39,13 +38,8 @@ def train_incidents_command(
     article; the cross-validated and held-out joins are reported."""
     from flashpoint import incident_train as training
 
-    rows, test = article_rows(training, articles, features, refresh, "pairs")
-    try:
-        figures = training.train(rows, model, test)
-    except ValueError as error:
-        raise fail(str(error)) from None
-    if as_json:
-        out.print_json(json.dumps(figures))
+    figures = fit_on_articles(training, articles, features, model, refresh, as_json, "pairs")
+    if figures is None:
         return
     best = figures["cross_validated"]
     out.print(
