@@ -207,6 +207,17 @@ def test_auxiliary_modes_fold_into_types(code_text) -> None:
     assert not refusal.negated
 
 
+def test_announced_withdrawal_is_a_concession_not_an_agreement(code_text) -> None:
+    """PLOVER manual: "announced ... would withdraw troops" is CONCEDE; an agreement to
+    withdraw stays AGREE, and a promised release AGREE, as both gold standards code it."""
+    text = "The army said on Tuesday it would withdraw its soldiers from the town of Kassala."
+    assert only(events_of(code_text, text), "CONCEDE")
+    text = "Norway announced that its 300 troops will leave the northern province next month."
+    assert only(events_of(code_text, text), "CONCEDE")
+    text = "The rebels said they will release the two aid workers seized in Kassala."
+    assert only(events_of(code_text, text), "AGREE")
+
+
 def test_event_fields_follow_plover(code_text) -> None:
     event = only(events_of(code_text, "Rebels shelled the town of Goma."), "ASSAULT")
     assert (

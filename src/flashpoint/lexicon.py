@@ -178,9 +178,11 @@ class Lexicon:
                 return tables[scope][governed_event]
         return event
 
-    def type_when_flagged(self, flag: str, event: str) -> str:
-        """Type of an event said as promised, future-conflictual or refused."""
-        return self.type_by_flag.get(flag, {}).get(event, event)
+    def type_when_flagged(self, flag: str, event: str, mode: str | None = None) -> str:
+        """Type of an event said as promised, future-conflictual or refused (an entry for
+        "EVENT mode" comes before one for the event)."""
+        table = self.type_by_flag.get(flag, {})
+        return table.get(f"{event} {mode}") or table.get(event, event)
 
     def mode_when_governing(
         self, event: str, governed_event: str, governed_mode: str | None

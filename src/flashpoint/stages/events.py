@@ -1820,7 +1820,7 @@ def _fold_auxiliary_modes(
             return refused, lexicon.mode_when_governing(refused, event_type, mode), False
         return event_type, mode, negated
     if future:
-        promised = lexicon.type_when_flagged("promised", event_type)
+        promised = lexicon.type_when_flagged("promised", event_type, mode)
         if promised != event_type:
             return promised, None, False
         threatened = lexicon.type_when_flagged("future_conflict", event_type)
