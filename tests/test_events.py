@@ -359,6 +359,27 @@ def asserted(events: list) -> list:
     return [e for e in events if not (e.negated or e.hypothetical)]
 
 
+def test_an_operation_does_what_its_participle_says_and_its_launcher_acts(code_text) -> None:
+    text = "Police launched an operation targeting the gang in Lyon on Monday."
+    assault = only(asserted(events_of(code_text, text)), "ASSAULT")
+    assert [a.text for a in assault.actor] == ["Police"]
+    assert [r.text for r in assault.recipient] == ["the gang"]
+
+
+def test_a_participle_shares_the_reality_and_time_of_what_it_hangs_on(code_text) -> None:
+    planned = "Lyon's plans to launch a wide military operation targeting the rebels were delayed."
+    assert [e.event for e in asserted(events_of(code_text, planned))] == []
+    text = "The ministry said Norwegian forces would leave Kunduz, abandoning their local allies."
+    assert [e.event for e in asserted(events_of(code_text, text))] == ["CONCEDE"]
+
+
+def test_force_against_an_abstraction_is_a_figure_but_ground_given_up_is_a_retreat(
+    code_text,
+) -> None:
+    text = "The rebels abandoned their positions near Kunduz on Monday."
+    assert only(asserted(events_of(code_text, text)), "RETREAT").mode == "withdraw"
+
+
 def test_an_act_said_to_be_imminent_or_near_has_not_happened(code_text) -> None:
     offensive = events_of(code_text, "An army offensive on the rebel town of Kassala is imminent.")
     assert [e.event for e in offensive] == ["ASSAULT"]

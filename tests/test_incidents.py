@@ -427,6 +427,8 @@ def test_triggers_read_in_context(
         "Government forces committed war crimes in the city.",
         # Force done to an abstraction is a figure of speech.
         "The governor seized the chance to reshuffle his cabinet.",
+        "She said Norway was not abandoning its stated strategy of curbing Russian influence.",
+        "Officials said Kenya would curb Somali influence in Garissa.",
     ],
 )
 def test_descriptions_and_generalities_are_not_incidents(code_text, text) -> None:

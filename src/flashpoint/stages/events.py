@@ -901,6 +901,16 @@ def _find_participants(
         subject = _nearer_doer(token, candidate, by_token) or subject_of(token)
         if (
             subject is not None
+            and subject.i == token.head.i
+            and token.dep_ == "acl"
+            and subject.dep_ == "dobj"
+            and subject.lemma_.lower() in lexicon.words("operation_nouns")
+        ):
+            # "police launched an operation targeting the gang": who did the operation did
+            # what it did
+            subject = subject_of(subject.head)
+        if (
+            subject is not None
             and subject.dep_ == "conj"
             and subject.head.dep_ not in SUBJECT_HEAD_DEPS
         ):
@@ -2069,14 +2079,16 @@ def _war_toll(candidate: Candidate, lexicon: Lexicon) -> bool:
 
 
 def _figurative(candidate: Candidate, lexicon: Lexicon) -> bool:
-    """A verb of force whose object is an abstraction is a figure of speech: "seized a
-    chance", "fought the trend", "a blow was struck" (no one was harmed or held)."""
-    if candidate.event not in ("ASSAULT", "COERCE") or candidate.is_noun:
+    """A verb of force or retreat whose object is an abstraction is a figure of speech:
+    "seized a chance", "fought the trend", "curbing Russian influence", "abandoning its
+    strategy" (no one was harmed, held or left)."""
+    if candidate.event not in ("ASSAULT", "COERCE", "RETREAT") or candidate.is_noun:
         return False
     objects = [c for c in candidate.token.children if c.dep_ in ("dobj", "nsubjpass")]
     if any(o.lemma_.lower() in lexicon.words("figurative_objects") for o in objects):
         return True  # "struck a blow against the insurgents": whoever the blow is against
-    if candidate.recipient_heads:
+    within = {t.i for o in objects for t in o.subtree}
+    if any(h.i not in within for h in candidate.recipient_heads):
         return False  # someone was hit too ("fired on the militiamen, a development that...")
     return bool(objects) and all(
         o.pos_ == "NOUN"
@@ -2410,6 +2422,8 @@ def _charge_denied(clause: Token, denial: Token) -> bool:
 def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
     markers = lexicon.words("hypothetical_markers")
     token = _flag_anchor(candidate)
+    if _bare_participle(token) and token.dep_ == "advcl":
+        token = token.head  # "would leave the town, abandoning its allies": as the leaving
     reported = _is_reported(token, lexicon)
     for child in token.children:
         if child.dep_ in ("aux", "mark", "advmod") and child.lower_ in markers:
@@ -2440,6 +2454,19 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
         return True  # "nobody knows what was agreed": an indirect question, not a report
     if _alleged(candidate.token, lexicon) or _purpose(token, lexicon):
         return True
+    if (
+        _bare_participle(token)
+        and token.dep_ == "acl"
+        and token.tag_ == "VBG"
+        and token.head.pos_ == "NOUN"
+    ):
+        # "plans to launch an operation targeting the rebels", "any raid aimed at them": the
+        # participle describes the noun's act, real only when it is
+        noun = token.head
+        if _unrealised_noun(noun, lexicon) or (
+            noun.dep_ in ("dobj", "nsubjpass") and _purpose(noun.head, lexicon)
+        ):
+            return True
     subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass", "csubjpass")]
     subjects += [s for c in subjects for s in c.children if s.dep_ == "nsubj"]
     if any(_anyone(c) for c in subjects):
@@ -2625,7 +2652,7 @@ def _alleged(token: Token, lexicon: Lexicon) -> bool:
 def _future(candidate: Candidate, lexicon: Lexicon) -> bool:
     token = _flag_anchor(candidate)
     chain = [token]
-    if token.dep_ in ("xcomp", "conj"):
+    if token.dep_ in ("xcomp", "conj") or _bare_participle(token):
         chain.append(token.head)
     reported = _is_reported(chain[-1], lexicon)
     for item in chain:
@@ -2642,6 +2669,20 @@ def _future(candidate: Candidate, lexicon: Lexicon) -> bool:
             ):
                 return True
     return False
+
+
+PARTICIPLE_OWN_DEPS = frozenset({"nsubj", "nsubjpass", "mark", "aux", "auxpass"})
+
+
+def _bare_participle(token: Token) -> bool:
+    """A participle clause with no subject or marker of its own ("troops would leave,
+    abandoning their allies"; "an operation targeting the rebels"): its time and reality are
+    those of the word it hangs on."""
+    return (
+        token.dep_ in ("advcl", "acl")
+        and token.tag_ in ("VBG", "VBN")
+        and not any(c.dep_ in PARTICIPLE_OWN_DEPS for c in token.children)
+    )
 
 
 def _demanded(candidate: Candidate, lexicon: Lexicon) -> bool:
