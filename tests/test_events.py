@@ -1070,3 +1070,17 @@ def test_they_in_a_spokesmans_words_are_the_body_he_speaks_for(code_text) -> Non
     text = "The governor of Kunduz said they had arrested two men."
     arrest = only(events_of(code_text, text), "COERCE")
     assert [a.text for a in arrest.actor] == ["The governor of Kunduz"]
+
+
+def test_a_subject_pronoun_continues_the_last_sentences_main_subject(code_text) -> None:
+    """Centering: "He said" after "Paul Okello welcomed ... with the Kagame government" is
+    Okello, the main subject, not the person named last inside a modifier."""
+    text = (
+        "Paul Okello, the Ugandan president, welcomed the move on Thursday, repeating complaints"
+        " that foreign deployments were illegal because they were not agreed with the Kagame"
+        " government.\n\nHe said he agreed with Ruto that a serious blow had been struck against"
+        " the rebels."
+    )
+    agreed = [e for e in events_of(code_text, text) if e.event == "SUPPORT"]
+    assert agreed and all(a.code == "UGA" for e in agreed for a in e.actor)
+    assert any(r.code == "KEN" for e in agreed for r in e.recipient)

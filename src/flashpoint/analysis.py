@@ -153,6 +153,17 @@ class AnalyzedArticle:
             return None, segment
         return after.doc[0].sent, after
 
+    def sentence_before_start(self, sentence: Span, segment: Segment) -> int:
+        """Article offset where the sentence before starts: in this paragraph or, for a
+        paragraph's first sentence, the last of the paragraph before (this one's own start
+        when there is none)."""
+        if sentence.start > 0:
+            return segment.char_span(sentence.doc[sentence.start - 1].sent)[0]
+        before = self.segments[segment.index - 1] if segment.index > 0 else None
+        if before is None or before.kind != segment.kind or not len(before.doc):
+            return segment.char_span(sentence)[0]
+        return before.char_span(before.doc[-1].sent)[0]
+
     def quotes_by(self, actors: list[Actor]) -> list[Quote]:
         """The quotes whose speaker is one of these participants, by name ("Ruiz" stands for
         "Ana Ruiz")."""

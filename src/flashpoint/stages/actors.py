@@ -71,6 +71,7 @@ PAIR_OF_STATES = re.compile(
 PRONOUN_WINDOW = 600
 DESCRIPTION_WINDOW = 4000
 OWNER_PREPS = {"for", "of", "from", "at", "representing"}
+SUBJECT_DEPS = ("nsubj", "nsubjpass")
 
 
 @dataclass
@@ -96,6 +97,7 @@ class Seen:
     person: bool
     nouns: frozenset[str]
     surname: str | None = None
+    main_subject: bool = False  # the subject of its sentence's main verb
 
 
 @dataclass
@@ -116,8 +118,18 @@ class ArticleState:
         noun: str | None = None,
         words: frozenset[str] = frozenset(),
         plural: bool = False,
+        subjects_from: int | None = None,
     ) -> Seen | None:
         window = DESCRIPTION_WINDOW if noun else PRONOUN_WINDOW
+        if person and subjects_from is not None:
+            # A pronoun that is a subject continues the person the last sentences were about,
+            # their main subject, before a person named later in an object or a modifier
+            # ("Ana Ruiz said ... with the Garcia government. She added ...").
+            for item in self.before(offset, window):
+                if item.start < subjects_from:
+                    break
+                if item.person and item.main_subject and (item.actor.code or item.actor.sector):
+                    return item
         if noun is not None:
             # "the movement" after "the Nujaba Movement", "the armed forces" after "the Iraqi
             # Armed Forces": a name with the description's words first.
@@ -531,9 +543,11 @@ class ActorResolver:
         nouns = frozenset(entry.nouns) if entry is not None else frozenset()
         if entry is None and actor.code and not person and label == "AGENT":
             nouns = frozenset({singular(span.root.lower_)})
+        root = span.root
         state.seen.append(
             Seen(actor.start, actor.end, actor, entry, person, nouns,
-                 _surname(actor.name or actor.text) if person else None)
+                 _surname(actor.name or actor.text) if person else None,
+                 root.dep_ in SUBJECT_DEPS and root.head.dep_ == "ROOT")
         )  # fmt: skip
 
     def _in_context(self, segment: Segment, span: Span, state: ArticleState) -> PhraseResult | None:
@@ -601,7 +615,10 @@ class ActorResolver:
                 return actors[0] if actors and (actors[0].code or actors[0].sector) else None
             return None
         if word in PERSON_PRONOUNS:
-            found = state.antecedent(start, person=True)
+            subjects_from = None
+            if token.dep_ in SUBJECT_DEPS:
+                subjects_from = analyzed.sentence_before_start(token.sent, segment)
+            found = state.antecedent(start, person=True, subjects_from=subjects_from)
             return found.actor if found else None
         if word in GROUP_PRONOUNS:
             found = state.antecedent(start, person=False, plural=word in PLURAL_PRONOUNS)
