@@ -946,6 +946,8 @@ def test_people_an_armed_group_seizes_are_abducted_and_bases_are_ground(code_tex
     for text in (
         "Gunmen seized 27 schoolgirls from a school in Kunduz on Monday.",
         "The rebels detained 11 fishermen near Garissa on Tuesday, accusing them of spying.",
+        # people named by their trade, with no sector of their own
+        "The rebels seized a Norwegian pilot near Kunduz on Monday.",
     ):
         taken = only(events_of(code_text, text), "ASSAULT")
         assert taken.mode == "abduct", text
@@ -960,6 +962,11 @@ def test_people_an_armed_group_seizes_are_abducted_and_bases_are_ground(code_tex
         for e in events_of(code_text, "The army said it had captured two mountain bases on Monday.")
     ]
     assert kinds == ["ASSAULT"]
+
+
+def test_spoils_taken_in_a_series_of_acts_are_the_attack(code_text) -> None:
+    text = "The group said its fighters had overrun the garrison, seized two trucks and withdrawn."
+    assert [e.event for e in events_of(code_text, text)] == ["ASSAULT"]
 
 
 def test_a_victim_told_as_the_subject_of_two_acts_is_the_recipient(code_text) -> None:

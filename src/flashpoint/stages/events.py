@@ -1206,6 +1206,11 @@ def _takes_ground(heads: list[Token]) -> bool:
     )
 
 
+def _a_person(head: Token, lexicon: Lexicon) -> bool:
+    """A person named or described by what they are ("a pilot", "two engineers")."""
+    return head.ent_type_ == "PERSON" or head.lemma_.lower() in lexicon.words("person_nouns")
+
+
 def _a_place(head: Token) -> bool:
     # (the lower form too: the small model lemmatises "bases" as "basis")
     return head.ent_type_ in ("GPE", "LOC", "FAC") or bool(
@@ -1718,7 +1723,11 @@ def _build_event(
         and actors
         and all(a.sector in lexicon.words("non_state_armed_sectors") for a in actors)
         and recipients
-        and all(a.sector and a.sector not in lexicon.words("armed_sectors") for a in recipients)
+        and all(
+            a.sector not in lexicon.words("armed_sectors")
+            and (a.sector or _a_person(h, lexicon))
+            for a, h in zip(recipients, candidate.recipient_heads, strict=False)
+        )
         and not any(_a_place(h) for h in candidate.recipient_heads)
         and not any(_state_function(a.text, lexicon) for a in actors)
     ):

@@ -150,14 +150,15 @@ def _drop_attack_aftermath(events: list[Event]) -> list[Event]:
 
 
 def _joined(between: str) -> bool:
-    """The words between two acts join them: "and" right after the first act's object
-    ("killed dozens and captured two vehicles"), not another clause ("; later", "after")."""
+    """The words between two acts join them: "and" or a series comma right after the first
+    act's object ("killed dozens and captured two vehicles", "overran the garrison, seized two
+    vehicles and withdrew"), not another clause ("; later", "after")."""
     if between in JOINING_WORDS:
         return True
     if len(between) > JOINED_GAP or any(mark in between for mark in (";", ":", "(")):
         return False
-    words = between.replace(",", " ").split()
-    return bool(words) and words[-1] == "and" and not set(words) & CLAUSE_WORDS
+    words = between.replace(",", " , ").split()
+    return bool(words) and words[-1] in ("and", ",") and not set(words) & CLAUSE_WORDS
 
 
 # Acts joined by "and" after an object of at most this many characters ("killed 12 soldiers
