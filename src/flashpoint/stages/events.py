@@ -1724,8 +1724,7 @@ def _build_event(
         and all(a.sector in lexicon.words("non_state_armed_sectors") for a in actors)
         and recipients
         and all(
-            a.sector not in lexicon.words("armed_sectors")
-            and (a.sector or _a_person(h, lexicon))
+            a.sector not in lexicon.words("armed_sectors") and (a.sector or _a_person(h, lexicon))
             for a, h in zip(recipients, candidate.recipient_heads, strict=False)
         )
         and not any(_a_place(h) for h in candidate.recipient_heads)
