@@ -697,6 +697,13 @@ def test_a_participants_nationality_is_not_where_it_happened(code_text) -> None:
     for event in result.events:
         if event.event == "ASSAULT" and event.event_loc is not None:
             assert event.event_loc.country != "USA", event.event_loc
+    # ... nor when the victims are the sentence's own target: the patrol's place is
+    text = (
+        "Acknowledging the attack, the UK military said: “UK service members were killed"
+        " during an explosion while on a routine patrol in Mali today.”"
+    )
+    (killed,) = [e for e in code_text(text, published=PUBLISHED).events if e.event == "ASSAULT"]
+    assert killed.event_loc is not None and killed.event_loc.country == "MLI", killed.event_loc
 
 
 @pytest.mark.slow

@@ -108,8 +108,13 @@ def _finer_place(
         and t.place is not None
         and not any(t.start < a.end and a.start < t.end for a in event.actor)
     ]
+    # a place named inside a target ("shelled the province of Belgorod"), but not a country
+    # that only says whose the target is ("US service members"), as in _own_place
     targets = [
-        t for t in inside if any(r.start <= t.start and t.end <= r.end for r in event.recipient)
+        t
+        for t in inside
+        if any(r.start <= t.start and t.end <= r.end for r in event.recipient)
+        and not (t.place.precision == 1 and not _names_whole(t, event.recipient))  # type: ignore[union-attr]
     ]
     if targets:
         best = max(targets, key=lambda t: t.place.precision or 0)  # type: ignore[union-attr]
