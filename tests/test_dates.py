@@ -454,3 +454,22 @@ def test_dates_are_shown_at_their_precision(precision, day, label):
         date_precision=precision,
     )
     assert date_label(event) == label
+
+
+def test_a_live_blog_entry_tells_news_of_the_day_it_is_stamped(nlp):
+    """An entry opened by its clock time ("7:20pm - ...", or the time alone on the line before)
+    tells what happened on the day of publication: day-precise, not the publication fallback;
+    an unstamped paragraph keeps the fallback."""
+    analyzed = analyze(
+        nlp,
+        "7:20pm - Norway's foreign ministry has rejected the allegations.\n\n"
+        "14:05 GMT\n\nPolice say officers have arrested six men in raids in Kunduz.\n\n"
+        "Officials have condemned the attack.",
+    )
+    rejected = event_at(analyzed, "rejected", "REJECT")
+    arrested = event_at(analyzed, "arrested", "COERCE")
+    condemned = event_at(analyzed, "condemned", "ACCUSE")
+    date_events(analyzed)
+    assert (rejected.date, rejected.date_precision) == (dt.date(2024, 1, 4), "day")
+    assert (arrested.date, arrested.date_precision) == (dt.date(2024, 1, 4), "day")
+    assert condemned.date_precision == "published"

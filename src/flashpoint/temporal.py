@@ -83,6 +83,7 @@ class Grammar:
     sequence_words: frozenset[str]
     times_of_day: frozenset[str]
     future_governors: frozenset[str]
+    live_stamp: re.Pattern[str]
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
     # The words every pattern is built around (month, weekday, unit, year, ...): the patterns
     # run only near them, which keeps this stage cheap on long articles.
@@ -177,6 +178,7 @@ def grammar() -> Grammar:
         sequence_words=frozenset(str(w).lower() for w in data["sequence_words"]),
         times_of_day=frozenset(str(w).lower() for w in data["times_of_day"]),
         future_governors=frozenset(str(w) for w in data["future_governors"]),
+        live_stamp=re.compile(str(data["live_stamp"]), re.IGNORECASE),
         patterns=tuple(patterns),
         core=core,
     )

@@ -130,7 +130,20 @@ def date_events(analyzed: AnalyzedArticle) -> None:
             event.date, event.date_precision, event.date_span = occasion
         elif published is not None:
             event.date = published.date()
-            event.date_precision = "published"
+            event.date_precision = "day" if _live_entry(event, analyzed) else "published"
+
+
+def _live_entry(event: Event, analyzed: AnalyzedArticle) -> bool:
+    """The event is told in a live blog's entry stamped with its clock time ("8:05pm - The
+    army says ..."), alone on the line before or opening the paragraph: news of the day of
+    publication."""
+    stamp = grammar().live_stamp
+    text = analyzed.article.text
+    line_start = text.rfind("\n", 0, event.evidence.start) + 1
+    if stamp.match(text[line_start : line_start + 40]):
+        return True  # (the stamp may have been left out of the paragraph's own text)
+    previous = text[: max(line_start - 1, 0)].rstrip().rsplit("\n", 1)[-1]
+    return bool(stamp.fullmatch(previous.strip() + " "))
 
 
 SEQUEL_PREPOSITIONS = frozenset({"after", "following"})
