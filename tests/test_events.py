@@ -1091,3 +1091,16 @@ def test_a_subject_pronoun_continues_the_last_sentences_main_subject(code_text) 
     agreed = [e for e in events_of(code_text, text) if e.event == "SUPPORT"]
     assert agreed and all(a.code == "UGA" for e in agreed for a in e.actor)
     assert any(r.code == "KEN" for e in agreed for r in e.recipient)
+
+
+def test_suspending_ties_is_a_sanction_but_suspending_a_routine_is_no_event(code_text) -> None:
+    text = "Norway suspended military cooperation with Sylvania on Monday."
+    assert only(events_of(code_text, text), "SANCTION").mode == "discontinue"
+    for text in (
+        "The construction company said it had suspended all work on the Kunduz road.",
+        "Schools in Garissa suspended classes on Monday after the attack.",
+    ):
+        assert [e.event for e in events_of(code_text, text)] == [], text
+    text = "The government suspended constitutional guarantees in three provinces."
+    assert only(events_of(code_text, text), "COERCE").mode == "restrict"
+
