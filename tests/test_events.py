@@ -1103,4 +1103,3 @@ def test_suspending_ties_is_a_sanction_but_suspending_a_routine_is_no_event(code
         assert [e.event for e in events_of(code_text, text)] == [], text
     text = "The government suspended constitutional guarantees in three provinces."
     assert only(events_of(code_text, text), "COERCE").mode == "restrict"
-
