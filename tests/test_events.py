@@ -1103,3 +1103,14 @@ def test_suspending_ties_is_a_sanction_but_suspending_a_routine_is_no_event(code
         assert [e.event for e in events_of(code_text, text)] == [], text
     text = "The government suspended constitutional guarantees in three provinces."
     assert only(events_of(code_text, text), "COERCE").mode == "restrict"
+
+
+def test_force_given_as_a_response_is_an_assault_and_a_contested_measure_put_off_a_concession(
+    code_text,
+) -> None:
+    text = "Police in Lyon responded with tear gas and water cannon, pushing the marchers back."
+    assault = only(events_of(code_text, text), "ASSAULT")
+    assert [a.text for a in assault.actor] == ["Police"]
+    assert events_of(code_text, "The minister responded to the criticism on Monday.") == []
+    text = "The governor of Garissa postponed a planned rise in vehicle tax on Thursday."
+    assert only(events_of(code_text, text), "CONCEDE")
