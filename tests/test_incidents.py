@@ -68,7 +68,9 @@ def test_event_nouns_weapons_and_documents_are_not_participants(code_text) -> No
     # The relative pronoun stands for the militia it describes.
     text = result.article.text
     stormed = [
-        e for e in result.events if any("stormed" in text[m.start : m.end] for m in e.mentions)
+        e
+        for e in result.events
+        if any("stormed" in text[m.start : m.end] for m in [e.evidence, *e.mentions])
     ]
     assert stormed and "the militia" in [a.text for a in stormed[0].actor]
     # An abstraction is no one, even where the parser makes it a subject.
