@@ -1114,3 +1114,15 @@ def test_force_given_as_a_response_is_an_assault_and_a_contested_measure_put_off
     assert events_of(code_text, "The minister responded to the criticism on Monday.") == []
     text = "The governor of Garissa postponed a planned rise in vehicle tax on Thursday."
     assert only(events_of(code_text, text), "CONCEDE")
+
+
+def test_an_attack_and_the_relative_clause_that_tells_it_are_one_record(code_text) -> None:
+    text = (
+        "In November, the Sinai affiliate of the Islamic State launched a brazen attack in which"
+        " nearly 40 gunmen stormed a mosque in Kassala, killing more than 300 people."
+    )
+    (attack,) = [e for e in events_of(code_text, text) if e.event == "ASSAULT"]
+    assert {"nearly 40 gunmen", "the Sinai affiliate of the Islamic State"} <= {
+        a.text for a in attack.actor
+    }
+    assert "a mosque" in [r.text for r in attack.recipient]

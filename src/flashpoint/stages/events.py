@@ -1448,9 +1448,12 @@ def _is_event_noun_of_same(
 def _merge_nouns_into_verbs(
     candidates: list[Candidate], by_token: dict[int, Candidate]
 ) -> list[Candidate]:
-    """A noun event inside a verb event of the same type lends it its actor and mode."""
+    """A noun event inside a verb event of the same type lends it its actor and mode; and a
+    relative clause that tells the noun's act is that act ("launched an attack in which
+    gunmen stormed the mosque": one attack, its sides and targets those of both)."""
     verbs = [c for c in candidates if not c.is_noun]
     kept = []
+    hosts: dict[int, Candidate] = {}  # noun token -> the verb event it was merged into
     for candidate in candidates:
         if candidate.is_noun:
             host = next(
@@ -1462,6 +1465,7 @@ def _merge_nouns_into_verbs(
                 None,
             )
             if host is not None:
+                hosts[candidate.token.i] = host
                 if not host.actor_heads and candidate.actor_heads:
                     host.actor_heads = candidate.actor_heads
                     host.actor_span_override = None
@@ -1473,7 +1477,20 @@ def _merge_nouns_into_verbs(
                     host.mode = candidate.mode
                 continue
         kept.append(candidate)
-    return kept
+    told = []
+    for candidate in kept:
+        token = candidate.token
+        host = hosts.get(token.head.i) if token.dep_ == "relcl" else None
+        if host is None or host is candidate or host.event != candidate.event:
+            told.append(candidate)
+            continue
+        for side in ("actor_heads", "recipient_heads"):
+            known = {t.i for t in getattr(host, side)}
+            extra = [t for t in getattr(candidate, side) if t.i not in known]
+            setattr(host, side, [*getattr(host, side), *extra])
+        if host.mode is None and candidate.mode is not None:
+            host.mode = candidate.mode
+    return told
 
 
 def _attached_to(token: Token, verb: Token) -> bool:
