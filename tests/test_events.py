@@ -1126,3 +1126,15 @@ def test_an_attack_and_the_relative_clause_that_tells_it_are_one_record(code_tex
         a.text for a in attack.actor
     }
     assert "a mosque" in [r.text for r in attack.recipient]
+
+
+def test_barricades_and_blocked_streets_are_a_protest_unless_armed_men_put_them_up(
+    code_text,
+) -> None:
+    for text in (
+        "Protesters set up barricades of burning tyres in several districts of Lyon on Monday.",
+        "Several hundred fishermen blocked Avenida Costanera in Lyon for most of Wednesday.",
+    ):
+        assert only(events_of(code_text, text), "PROTEST").mode == "obstruct", text
+    text = "Militants set up roadblocks on the highway near Kunduz on Monday."
+    assert [e.event for e in events_of(code_text, text)] == ["COERCE"]
