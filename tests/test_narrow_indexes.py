@@ -45,8 +45,13 @@ FILTERS = (
 def store_path(tmp_path: Path, example_result) -> Path:
     path = tmp_path / "narrow.db"
     fill(path, example_result, range(8))
-    with Store(path) as store, store.conn:  # as the linker would: every other event linked
-        store.conn.execute("UPDATE events SET link_id = 'l' || substr(id, 2) WHERE rowid % 2 = 0")
+    # as the linker would: some events linked, some not (every event of every other copy, so
+    # that each kind of event is in both, however many the example article codes)
+    with Store(path) as store, store.conn:
+        store.conn.execute(
+            "UPDATE events SET link_id = 'l' || substr(id, 2) WHERE article_id IN"
+            " (SELECT id FROM articles WHERE rowid % 2 = 0)"
+        )
     return path
 
 
