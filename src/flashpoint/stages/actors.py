@@ -71,7 +71,7 @@ PAIR_OF_STATES = re.compile(
 PRONOUN_WINDOW = 600
 DESCRIPTION_WINDOW = 4000
 OWNER_PREPS = {"for", "of", "from", "at", "representing"}
-SUBJECT_DEPS = ("nsubj", "nsubjpass")
+NOMINAL_SUBJECT_DEPS = ("nsubj", "nsubjpass")  # a pronoun or name as subject
 
 
 @dataclass
@@ -547,7 +547,7 @@ class ActorResolver:
         state.seen.append(
             Seen(actor.start, actor.end, actor, entry, person, nouns,
                  _surname(actor.name or actor.text) if person else None,
-                 root.dep_ in SUBJECT_DEPS and root.head.dep_ == "ROOT")
+                 root.dep_ in NOMINAL_SUBJECT_DEPS and root.head.dep_ == "ROOT")
         )  # fmt: skip
 
     def _in_context(self, segment: Segment, span: Span, state: ArticleState) -> PhraseResult | None:
@@ -616,7 +616,7 @@ class ActorResolver:
             return None
         if word in PERSON_PRONOUNS:
             subjects_from = None
-            if token.dep_ in SUBJECT_DEPS:
+            if token.dep_ in NOMINAL_SUBJECT_DEPS:
                 subjects_from = analyzed.sentence_before_start(token.sent, segment)
             found = state.antecedent(start, person=True, subjects_from=subjects_from)
             return found.actor if found else None

@@ -1728,9 +1728,7 @@ def _build_event(
         event_type == "PROTEST"
         and mode == "obstruct"
         and actors
-        and all(
-            a.sector in FORCE_SECTORS or a.sector in lexicon.words("armed_sectors") for a in actors
-        )
+        and all(a.sector in lexicon.words("armed_sectors") for a in actors)
         and not any(c.lemma_ in ("protest", "demand") for c in token.subtree)
     ):
         # "police blocked the avenue", "militants set up roadblocks": armed men closing a road
