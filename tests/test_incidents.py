@@ -1258,6 +1258,32 @@ def test_a_rejected_accusation_targets_the_accuser(code_text) -> None:
     assert all(not e.recipient for e in alone if e.event == "REJECT")
 
 
+def test_a_condemned_act_or_a_demanded_release_targets_whoever_did_it(code_text) -> None:
+    events = code_text(
+        "Gunmen killed six farmers in the village of Bakassi on Monday, police said.\n\nIn "
+        "Garissa, soldiers shot dead two men at a checkpoint on Sunday.\n\nThe governor of "
+        "Kassala condemned "
+        "the attack and urged the army to protect the villages.\n\nPolice arrested two "
+        "journalists in Kassala on Tuesday. The Sylvania Press Union condemned the arrests and "
+        "demanded their immediate release.",
+        published="2025-03-05",
+    ).events
+    by_speaker = {(e.event, e.actor[0].text): e for e in events if e.actor}
+    # the lede's attack, not the shooting told after it
+    condemned = by_speaker[("ACCUSE", "The governor of Kassala")]
+    assert [r.text for r in condemned.recipient] == ["Gunmen"], condemned
+    for kind in ("ACCUSE", "REQUEST"):
+        union = by_speaker[(kind, "The Sylvania Press Union")]
+        assert [r.text for r in union.recipient] == ["Police"], union
+    # an indefinite object names no act told before
+    general = code_text(
+        "Police arrested two journalists in Kassala on Tuesday. Ana Ruiz condemned attacks on "
+        "the press in general.",
+        published="2025-03-05",
+    ).events
+    assert all(not e.recipient for e in general if e.event == "ACCUSE"), general
+
+
 def test_people_named_by_their_sector_are_of_the_country_where_it_happened(code_text) -> None:
     events = code_text(
         "Gunmen killed at least eight civilians in the town of Garissa on Monday, police said.",

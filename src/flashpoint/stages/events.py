@@ -3071,6 +3071,7 @@ def complete_participants(analyzed: AnalyzedArticle, lexicon: Lexicon) -> None:
     """Article-level participants, once incidents are whole and placed: whom an answer
     targets, and the country of people named only by their sector."""
     answer_targets(analyzed, lexicon)
+    condemned_doers(analyzed, lexicon)
     local_countries(analyzed, lexicon)
 
 
@@ -3130,6 +3131,85 @@ def answer_targets(analyzed: AnalyzedArticle, lexicon: Lexicon) -> None:
         act = _act_answered(event, wanted, analyzed.events)
         if act is not None:
             event.recipient = [actor.model_copy() for actor in act.actor]
+
+
+def condemned_doers(analyzed: AnalyzedArticle, lexicon: Lexicon) -> None:
+    """A statement about a material act told in the article targets whoever did it, as
+    analysts code it: "condemned the attack" the attackers, "condemned Ana Ruiz's arrest" and
+    "demanded their release" those who hold them. The act is the latest one of the kind the
+    object names (`condemned_act_types`; a release undoes an arrest or an abduction:
+    `release_nouns`), told before the statement or named by its object; a definite object only
+    ("condemned the attack", not "condemned attacks on journalists"), and an act whose doer the
+    text names. Only fills empty recipients."""
+    speaking = lexicon.words("condemning_types")
+    release_nouns = lexicon.words("release_nouns")
+    for event in analyzed.events:
+        if event.event not in speaking or event.recipient or event.trigger is None:
+            continue
+        if event.negated or event.hypothetical:
+            continue
+        found = analyzed.word_at(event.trigger.start, event.trigger.end)
+        if found is None:
+            continue
+        segment, trigger = found
+        noun = _object_noun(trigger)
+        if noun is None:
+            continue
+        if noun.lemma_.lower() in release_nouns:
+            wanted = {("COERCE", "arrest"), ("ASSAULT", "abduct")}
+        elif event.event == "ACCUSE" and _definite(noun):
+            wanted = _act_kinds(noun, lexicon)
+        else:
+            continue
+        named = segment.start + noun.idx
+        act = _act_condemned(event, wanted, named, analyzed.events)
+        if act is not None:
+            # the act's known parties only: not "a drone" or "their vehicle" read as its doer
+            doers = [actor.model_copy() for actor in act.actor if actor.code or actor.sector]
+            event.recipient = doers
+
+
+def _object_noun(trigger: Token) -> Token | None:
+    """What a statement is about: its object ("condemned the attack"), or what it calls for
+    ("called for their release")."""
+    nouns = [c for c in trigger.children if c.dep_ in ("dobj", "obj")]
+    nouns += [obj for _prep, obj in prep_objects(trigger, "for")]
+    nouns = [noun for noun in nouns if noun.pos_ == "NOUN"]
+    return nouns[0] if nouns else None
+
+
+def _act_kinds(noun: Token, lexicon: Lexicon) -> set[tuple[str, str | None]]:
+    """The material kinds of act an event noun names ("attack": any ASSAULT; "arrest": COERCE
+    arrest), from the lexicon's own noun rules; empty for a noun that names no material act."""
+    words = frozenset(t.lower_ for t in noun.sent)
+    candidate = _candidate(noun, lexicon, lambda: words)
+    if candidate is None or candidate.event not in lexicon.words("condemned_act_types"):
+        return set()
+    return {(candidate.event, None)}
+
+
+def _act_condemned(
+    statement: Event, wanted: set[tuple[str, str | None]], named: int, events: list[Event]
+) -> Event | None:
+    """The first act of a wanted kind (type, and mode where one is given) with a doer told
+    before the statement (news condemns the incident its lede tells), or the act its object
+    names, by someone other than the speaker."""
+    assert statement.trigger is not None
+    best: tuple[int, Event] | None = None
+    for other in events:
+        if other is statement or not other.actor or other.negated or other.hypothetical:
+            continue
+        if not any(kind == other.event and mode in (None, other.mode) for kind, mode in wanted):
+            continue
+        if any(_same_party(mine, theirs) for mine in statement.actor for theirs in other.actor):
+            continue
+        starts = [m.start for m in (other.mentions or [other.evidence])]
+        told = [start for start in starts if start < statement.evidence.start]
+        if other.trigger is not None and other.trigger.start <= named < other.trigger.end:
+            told.append(-1)  # "condemned the attack by X": this act
+        if told and (best is None or min(told) < best[0]):
+            best = (min(told), other)
+    return best[1] if best else None
 
 
 def _answered_types(trigger: Token, lexicon: Lexicon) -> set[str]:
