@@ -856,6 +856,15 @@ def test_a_protest_targets_whom_its_demand_is_put_to_not_the_road(code_text) -> 
         "PROTEST",
     )
     assert blockade.recipient == []
+    # a named road, the towns it runs between, or what a demand asks for are no one either
+    for text in (
+        "Hundreds of farmers blocked the Lyon-Dijon motorway between Lyon and Dijon on Monday.",
+        "The students have blocked the bridge in Oslo every evening to demand early "
+        "parliamentary elections.",
+        "Protesters burned tyres in the streets of Lyon on Monday.",
+    ):
+        (protest,) = [e for e in events_of(code_text, text) if e.event == "PROTEST"]
+        assert protest.recipient == [], (text, protest.recipient)
 
 
 def test_the_force_sent_is_no_target_of_its_own_deployment(code_text) -> None:

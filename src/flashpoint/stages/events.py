@@ -1174,14 +1174,34 @@ def _protest_targets(candidates: list[Candidate], is_actor: _ActorTest, lexicon:
     for candidate in candidates:
         if candidate.event not in lexicon.words("agent_target_types") or not candidate.actor_heads:
             continue  # (a protest told by its road alone, "some blocked the road", keeps it)
-        candidate.recipient_heads = [h for h in candidate.recipient_heads if is_actor(h)]
+        candidate.recipient_heads = [
+            h for h in candidate.recipient_heads if _protest_target(h, is_actor, lexicon)
+        ]
         if candidate.recipient_heads or candidate.event != "PROTEST":
             continue
         demand = next(
             (t for t in candidates if t.governor is candidate and t.recipient_heads), None
         )
         if demand is not None:
-            candidate.recipient_heads = list(demand.recipient_heads)
+            candidate.recipient_heads = [
+                h for h in demand.recipient_heads if _protest_target(h, is_actor, lexicon)
+            ]
+
+
+def _protest_target(head: Token, is_actor: _ActorTest, lexicon: Lexicon) -> bool:
+    """Someone a protest can be made against: an agent, not the road or bridge it blocks
+    (even a named one: "the Lyon-Paris motorway") nor a town it is held in ("blocked the
+    highway between Lyon and Oslo"; a state or its capital may be the target)."""
+    if not is_actor(head) or head.lemma_.lower() in lexicon.words("route_nouns"):
+        return False
+    if head.pos_ != "PROPN" or head.ent_type_ in ("PERSON", "NORP"):
+        return True
+    # a name the dictionary knows only as a place, and the gazetteer as a town
+    actors = is_actor.resolver.actors_for(
+        is_actor.analyzed, is_actor.sentence.segment, phrase_span(head)
+    )
+    known_as_place = all(a.matched_by in (None, "place") and not a.sector for a in actors)
+    return not (known_as_place and _town(phrase_span(head).text))
 
 
 # Nouns that name a place, not a party ("the enclave of X", "the border town").
@@ -1752,6 +1772,9 @@ def _build_event(
         event_type, mode = "ASSAULT", "abduct"
     if event_type == "ASSAULT" and _crowd_violence(candidate, actors, mode, lexicon):
         event_type, mode = "PROTEST", "riot"
+        # what a riot burns on the road is no one it is made against ("burned tyres")
+        routes = lexicon.words("route_nouns")
+        recipients = [r for r in recipients if r.text.lower().split()[-1] not in routes]
     if event_type == "ASSAULT" and mode is None:
         mode = _weapon_mode(token, lexicon)
     if mode is not None and mode not in lexicon.types[event_type].modes:
@@ -3040,9 +3063,12 @@ def _asserted_violence(event: Event) -> bool:
 
 def _dedupe(events: list[Event]) -> list[Event]:
     """One event per (type, trigger); among same-type events of one sentence sharing actors,
-    keep the most complete."""
+    keep the most complete, then the gravest ("blocked the roads and burned tyres": a riot)."""
     kept: list[Event] = []
-    for event in sorted(events, key=lambda e: (-(len(e.actor) + len(e.recipient)), -e.confidence)):
+    for event in sorted(
+        events,
+        key=lambda e: (-(len(e.actor) + len(e.recipient)), -e.confidence, e.event_scale),
+    ):
         duplicate = next(
             (
                 k

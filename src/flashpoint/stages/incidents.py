@@ -777,8 +777,18 @@ def _merged(incident: Incident) -> Event:
     event.size = _merged_size([m.size for m in members if m.size is not None])
     event.confidence = max(m.confidence for m in members)
     event.mode = event.mode or next((m.mode for m in members if m.mode), None)
+    if event.event in GRAVEST_MODE_TYPES:
+        # a march that turned to burning and stoning is a riot, as ACLED codes it
+        gravest = min(members, key=lambda m: m.event_scale)
+        if gravest.mode and gravest.event_scale < event.event_scale:
+            event.mode, event.event_scale = gravest.mode, gravest.event_scale
     event.subordinate = all(m.subordinate for m in members)
     return event
+
+
+# Types whose incident takes the gravest form any of its mentions tells: one protest told as
+# a march, a blockade and a riot is coded a riot.
+GRAVEST_MODE_TYPES = frozenset({"PROTEST"})
 
 
 def _union(groups: list[list[Actor]]) -> list[Actor]:
