@@ -951,6 +951,38 @@ def test_violence_done_by_a_protest_is_a_riot(code_text) -> None:
         assert "ASSAULT" in [e.event for e in events_of(code_text, text)], text
 
 
+def test_stones_thrown_at_police_are_a_riot_and_the_protest_force_met_is_kept(code_text) -> None:
+    for text in (
+        "Youths threw stones and petrol bombs at police in Lyon on Monday.",
+        "A group of masked demonstrators hurled bottles at the police line in Oslo on Monday.",
+    ):
+        (riot,) = [e for e in events_of(code_text, text) if e.event == "PROTEST"]
+        assert riot.mode == "riot", text
+        # what was thrown is no one it was thrown at
+        assert all(r.text not in ("stones", "bottles") for r in riot.recipient), riot
+    # a stone thrown at no one told is no attack; grenades thrown by gunmen stay an assault
+    assert events_of(code_text, "They say he threw a stone.") == []
+    grenades = events_of(code_text, "Gunmen threw grenades at a police station in Kunduz.")
+    assert [(e.event, e.mode) for e in grenades] == [("ASSAULT", "explosives")]
+    # the protest the police broke up happened, even told in a relative clause
+    events = events_of(
+        code_text,
+        "In Garissa, police fired tear gas on Monday to disperse about a hundred opposition "
+        "supporters who had gathered outside the electoral office to protest against the "
+        "results.",
+    )
+    kinds = {e.event: e for e in events}
+    assert set(kinds) == {"ASSAULT", "PROTEST"}, events
+    assert not kinds["PROTEST"].background
+    # a protest told about air strikes long past is not one the force met
+    past = events_of(
+        code_text,
+        "The army has carried out air strikes on rebel hideouts in the past, drawing angry "
+        "protests from Kunduz.",
+    )
+    assert all(e.event != "PROTEST" for e in past), past
+
+
 def test_people_an_armed_group_seizes_are_abducted_and_bases_are_ground(code_text) -> None:
     for text in (
         "Gunmen seized 27 schoolgirls from a school in Kunduz on Monday.",

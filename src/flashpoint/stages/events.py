@@ -335,6 +335,10 @@ def _verb_keys(token: Token) -> list[str]:
                 or (child.dep_ == "advmod" and child.i == token.i + 1 and child.lower_ == "back")
             ):
                 keys.append(f"{lemma} {child.lower_}")
+            if child.dep_ == "prep":  # "set the bins on fire": a verb with its phrase
+                keys += [
+                    f"{lemma} {child.lower_} {p.lemma_.lower()}" for p in children(child, "pobj")
+                ]
             if child.dep_ in ("dobj", "acomp", "oprd") and child.i <= token.i + 2:
                 keys.append(f"{lemma} {child.lemma_.lower()}")
         keys.append(lemma)
@@ -1770,7 +1774,7 @@ def _build_event(
         # "gunmen seized 27 schoolgirls", "the rebels detained 11 fishermen": people taken by
         # an armed group that is no state's are abducted, not arrested
         event_type, mode = "ASSAULT", "abduct"
-    if event_type == "ASSAULT" and _crowd_violence(candidate, actors, mode, lexicon):
+    if event_type == "ASSAULT" and _crowd_violence(candidate, actors, recipients, mode, lexicon):
         event_type, mode = "PROTEST", "riot"
         # what a riot burns on the road is no one it is made against ("burned tyres")
         routes = lexicon.words("route_nouns")
@@ -2190,7 +2194,11 @@ def _state_function(text: str, lexicon: Lexicon) -> bool:
 
 
 def _crowd_violence(
-    candidate: Candidate, actors: list[Actor], mode: str | None, lexicon: Lexicon
+    candidate: Candidate,
+    actors: list[Actor],
+    recipients: list[Actor],
+    mode: str | None,
+    lexicon: Lexicon,
 ) -> bool:
     """ "protesters set fire to the town hall", "a crowd stoned the police station", "blocked
     the roads and burned tyres": violence done by a protest (or told as a protest's next act)
@@ -2208,9 +2216,15 @@ def _crowd_violence(
     if not actors or any(a.sector in FORCE_SECTORS or a.sector in armed for a in actors):
         return False
     crowds = lexicon.words("protest_crowds")
-    heads = candidate.actor_heads
+    # "a group of demonstrators": the people the group is of
+    heads = [
+        next((o for _p, o in prep_objects(h, "of")), h) if h.lemma_.lower() in GROUP_NOUNS else h
+        for h in candidate.actor_heads
+    ]
     if heads and all(h.lemma_.lower() in crowds for h in heads):
         return True
+    if mode == "primitive" and any(r.sector in FORCE_SECTORS for r in recipients):
+        return True  # "youths threw stones and petrol bombs at the police": a riot (ACLED)
     # people whose first act was a protest ("hundreds of people blocked the roads and burned
     # tyres")
     first = token.head if token.dep_ == "conj" and token.head.pos_ == "VERB" else None
@@ -2223,6 +2237,10 @@ def _crowd_violence(
             for rule in lexicon.verbs.get(lemma, ())
         )
     )
+
+
+# Nouns for a body of people, named by whom it is of ("groups of masked demonstrators").
+GROUP_NOUNS = frozenset({"group", "band", "crowd", "gang"})
 
 
 def _habitual(candidate: Candidate, lexicon: Lexicon) -> bool:
@@ -3036,11 +3054,43 @@ def _main_assertions(events: list[Event]) -> list[Event]:
     attack that killed 12")."""
     if not any(not e.subordinate and not e.negated for e in events):
         return events
-    kept = [e for e in events if not e.subordinate or _asserted_violence(e)]
+    met = _protests_met_by_force(events)
+    kept = [
+        met.get(e.id, e)
+        for e in events
+        if not e.subordinate or _asserted_violence(e) or e.id in met
+    ]
     for dropped in events:
         if dropped not in kept:
             _lend_people(dropped, kept)
     return kept
+
+
+def _protests_met_by_force(events: list[Event]) -> dict[str, Event]:
+    """ "police fired tear gas at protesters who had blocked the road", "used water cannon to
+    disperse supporters who had gathered to protest": the protest the state's force met
+    happened, at the time of the force, and is an incident of its own (analysts code both).
+    Only a protest someone is told to make, met by crowd control or by fire or arrests aimed
+    at its people."""
+    return {
+        e.id: e.model_copy(update={"background": False})
+        for e in events
+        if e.subordinate
+        and e.event == "PROTEST"
+        and e.actor
+        and not (e.negated or e.hypothetical)
+        and any(force is not e and _met(force, e) for force in events)
+    }
+
+
+def _met(force: Event, protest: Event) -> bool:
+    if force.negated or force.hypothetical or force.background:
+        return False
+    if (force.event, force.mode) == ("ASSAULT", "crowd-control"):
+        return True
+    by_forces = any(a.sector in FORCE_SECTORS for a in force.actor)
+    aimed = force.event == "ASSAULT" or (force.event, force.mode) == ("COERCE", "arrest")
+    return by_forces and aimed and _overlapping(force.recipient, protest.actor)
 
 
 def _lend_people(dropped: Event, kept: list[Event]) -> None:
