@@ -983,6 +983,31 @@ def test_stones_thrown_at_police_are_a_riot_and_the_protest_force_met_is_kept(co
     assert all(e.event != "PROTEST" for e in past), past
 
 
+def test_a_main_verb_after_an_apposition_and_a_participle_after_said_are_asserted(
+    code_text,
+) -> None:
+    # the parser hangs "condemned" on "commander" as a participle: with its object it is the
+    # main verb, and the commander its subject
+    for text in (
+        "The provincial police chief, Brigadier General Ana Ruiz, condemned Monday's bombing "
+        "as a cowardly act and ordered checkpoints on the roads.",
+        "The regional army commander, Major General Oskar Lind, condemned Sunday's attack as "
+        "a cowardly act.",
+    ):
+        (condemnation,) = [e for e in events_of(code_text, text) if e.event == "ACCUSE"]
+        assert condemnation.actor and "General" in condemnation.actor[0].text, text
+    # "said ..., accusing": the speaker said it too
+    accusation = only(
+        events_of(
+            code_text,
+            "A drone strike killed three men near Kassala, the rebels said on Monday, accusing "
+            "the army of killing civilians.",
+        ),
+        "ACCUSE",
+    )
+    assert [a.text for a in accusation.recipient] == ["the army"]
+
+
 def test_people_an_armed_group_seizes_are_abducted_and_bases_are_ground(code_text) -> None:
     for text in (
         "Gunmen seized 27 schoolgirls from a school in Kunduz on Monday.",

@@ -70,6 +70,8 @@ def phrase_tokens(head: Token, *, with_conjuncts: bool = False) -> list[Token]:
             continue
         if child.dep_ == "prep" and child.lower_ not in NP_PREPS and not _named_by(child, head):
             continue
+        if child.dep_ == "prep" and any(c.dep_ == "pcomp" for c in child.children):
+            continue  # "accused the army of killing civilians": what it did, not who it is
         if child.dep_ == "punct" and child.i > head.i:
             continue
         if child.dep_ in NP_KEEP_DEPS:
@@ -164,7 +166,27 @@ def prep_objects(token: Token, *preps: str) -> Iterator[tuple[str, Token]]:
 
 def is_passive(verb: Token) -> bool:
     return any(child.dep_ in ("auxpass", "nsubjpass", "csubjpass") for child in verb.children) or (
-        verb.tag_ == "VBN" and verb.dep_ in ("acl",) and verb.i > verb.head.i
+        verb.tag_ == "VBN"
+        and verb.dep_ in ("acl",)
+        and verb.i > verb.head.i
+        and not main_verb_read_as_modifier(verb)
+    )
+
+
+def main_verb_read_as_modifier(verb: Token) -> bool:
+    """The sentence's main verb the parser hung on its subject as a participle ("The regional
+    commander, General Ana Ruiz, condemned the bombing": "condemned" an `acl` of "commander",
+    the sentence rootless). A passive participle takes no direct object, so one that has one,
+    on a noun that is the sentence's root after a comma, is the main verb in the past tense."""
+    head = verb.head
+    return (
+        verb.dep_ == "acl"
+        and verb.tag_ in ("VBN", "VBD")
+        and head.dep_ == "ROOT"
+        and head.pos_ in ("NOUN", "PROPN")
+        and verb.i > head.i
+        and verb.doc[verb.i - 1].text == ","
+        and any(child.dep_ == "dobj" for child in verb.children)
     )
 
 
@@ -209,6 +231,8 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
                 if subject is not None and subject.i < clause.i:
                     return subject
         return _orphan_subject(verb)
+    if main_verb_read_as_modifier(verb):
+        return verb.head
     if verb.dep_ == "acl" and verb.tag_ == "VBG":
         # "released a statement criticising X": the statement's authors criticise.
         if verb.head.lemma_.lower() in DOCUMENT_NOUNS and verb.head.head.pos_ in ("VERB", "AUX"):

@@ -46,6 +46,7 @@ from flashpoint.syntax import (
     hyphenated,
     is_passive,
     lemmas,
+    main_verb_read_as_modifier,
     phrase_span,
     prep_objects,
     subject_of,
@@ -2811,6 +2812,8 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon, lede: bool = 
             or lexicon.is_trigger_noun(holder.lemma_.lower())
         )
         return not (of_series or _participation_verb(token) is not None)
+    if main_verb_read_as_modifier(token):
+        return False
     if token.dep_ in ("acl", "amod") and token.tag_ in ("VBN", "VBG"):
         if (
             set(verb_lemmas(token)) & lexicon.words("holding_verbs")
@@ -2911,6 +2914,18 @@ def _subordinate(candidate: Candidate, lexicon: Lexicon) -> bool:
             return False
         if current.dep_ == "advcl" and _when(current):
             return False  # "when the two ministers met in Oslo": a time told by an event
+        if main_verb_read_as_modifier(current):
+            return False
+        if (
+            current.dep_ == "advcl"
+            and current.tag_ == "VBG"
+            and _bare_participle(current)
+            and current.head.lemma_.lower() in lexicon.words("reporting_verbs")
+            and current.head.lemma_.lower() not in lexicon.verbs
+        ):
+            # "the Front said on Monday, accusing Lyon of ...": said too (but "warned X,
+            # warning that ..." retells the warning)
+            return False
         if current.dep_ in SUBORDINATE_DEPS:
             return True
         if (
