@@ -1008,6 +1008,26 @@ def test_a_main_verb_after_an_apposition_and_a_participle_after_said_are_asserte
     assert [a.text for a in accusation.recipient] == ["the army"]
 
 
+def test_a_team_sent_to_investigate_opens_an_inquiry_and_a_summoned_envoy_is_rebuked(
+    code_text,
+) -> None:
+    for text in (
+        "The UN mission said it had sent a team to Kunduz to investigate.",
+        "The commission formed a panel to investigate the clash in Garissa.",
+    ):
+        inquiry = only(events_of(code_text, text), "ACCUSE")
+        assert inquiry.mode == "investigate", text
+        assert inquiry.recipient == [], inquiry.recipient  # the team is no one looked into
+    summons = only(
+        events_of(
+            code_text,
+            "Norway summoned Sylvania's acting high commissioner in Oslo on Monday.",
+        ),
+        "ACCUSE",
+    )
+    assert summons.mode == "disapprove"
+
+
 def test_people_an_armed_group_seizes_are_abducted_and_bases_are_ground(code_text) -> None:
     for text in (
         "Gunmen seized 27 schoolgirls from a school in Kunduz on Monday.",

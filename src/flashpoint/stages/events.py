@@ -1129,6 +1129,15 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
     candidate.actor_heads = _agents(candidate.actor_heads, is_actor, lexicon)
     had_recipients = bool(candidate.recipient_heads)
     candidate.recipient_heads = _agents(candidate.recipient_heads, is_actor, lexicon)
+    if candidate.event == "ACCUSE" and candidate.mode == "investigate" and not candidate.is_noun:
+        # "sent a team to investigate", "formed a panel": the body sent looks into it; it is
+        # not whom the inquiry is about
+        bodies = lexicon.words("inquiry_bodies")
+        candidate.recipient_heads = [
+            h
+            for h in candidate.recipient_heads
+            if not (h.lemma_.lower() in bodies and _object_of(h, candidate.token))
+        ]
     if candidate.event == "MOBILIZE":
         # "troops entered the town", "deployed to the border": where forces go is the event's
         # place, not someone it is done to
