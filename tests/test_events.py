@@ -1028,6 +1028,24 @@ def test_a_team_sent_to_investigate_opens_an_inquiry_and_a_summoned_envoy_is_reb
     assert summons.mode == "disapprove"
 
 
+def test_force_a_speaker_announces_is_a_threat(code_text) -> None:
+    for text in (
+        "A rebel spokesman, Ana Ruiz, said on Monday the group would respond with all "
+        "necessary means.",
+        "We will pursue these criminals wherever they hide, the interior minister said.",
+        "The defence ministry said Sylvania would defend every inch of its territory.",
+        "Norway said it would take mirror measures against Sylvanian hauliers.",
+    ):
+        threat = only(events_of(code_text, text), "THREATEN")
+        assert all("inch" not in r.text for r in threat.recipient), text
+    # replying to a letter, or questions taken, threaten no one
+    for text in (
+        "The ministry said it would respond to the letter next week.",
+        "The minister took questions from reporters in Oslo.",
+    ):
+        assert all(e.event != "THREATEN" for e in events_of(code_text, text)), text
+
+
 def test_people_an_armed_group_seizes_are_abducted_and_bases_are_ground(code_text) -> None:
     for text in (
         "Gunmen seized 27 schoolgirls from a school in Kunduz on Monday.",
