@@ -1030,8 +1030,7 @@ def test_a_team_sent_to_investigate_opens_an_inquiry_and_a_summoned_envoy_is_reb
 
 def test_force_a_speaker_announces_is_a_threat(code_text) -> None:
     for text in (
-        "A rebel spokesman, Ana Ruiz, said on Monday the group would respond with all "
-        "necessary means.",
+        "The rebels said on Monday they would respond with all necessary means.",
         "We will pursue these criminals wherever they hide, the interior minister said.",
         "The defence ministry said Sylvania would defend every inch of its territory.",
         "Norway said it would take mirror measures against Sylvanian hauliers.",
