@@ -1045,6 +1045,29 @@ def test_force_a_speaker_announces_is_a_threat(code_text) -> None:
         assert all(e.event != "THREATEN" for e in events_of(code_text, text)), text
 
 
+def test_calls_pickets_rallies_outside_and_people_taken_to_a_station(code_text) -> None:
+    call = only(
+        events_of(
+            code_text,
+            "Norway's prime minister spoke by telephone on Monday with his Sylvanian counterpart.",
+        ),
+        "CONSULT",
+    )
+    assert call.mode == "phone" and call.recipient
+    assert events_of(code_text, "The minister spoke to reporters in Oslo on Monday.") == []
+    for text in (
+        "A handful of journalists held a silent picket outside the court in Oslo on Monday.",
+        "A few hundred opposition supporters rallied outside the government building in Lyon.",
+    ):
+        assert [e.event for e in events_of(code_text, text)] == ["PROTEST"], text
+    taken = only(
+        events_of(code_text, "Thirteen people were taken to the central police station in Lyon."),
+        "COERCE",
+    )
+    assert taken.mode == "arrest"
+    assert events_of(code_text, "The wounded were taken to hospital in Lyon.") == []
+
+
 def test_people_an_armed_group_seizes_are_abducted_and_bases_are_ground(code_text) -> None:
     for text in (
         "Gunmen seized 27 schoolgirls from a school in Kunduz on Monday.",
