@@ -1014,6 +1014,7 @@ def test_a_team_sent_to_investigate_opens_an_inquiry_and_a_summoned_envoy_is_reb
     for text in (
         "The UN mission said it had sent a team to Kunduz to investigate.",
         "The commission formed a panel to investigate the clash in Garissa.",
+        "The oversight body sent a team of investigators and a pathologist to Lyon.",
     ):
         inquiry = only(events_of(code_text, text), "ACCUSE")
         assert inquiry.mode == "investigate", text
