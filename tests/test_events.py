@@ -1069,6 +1069,27 @@ def test_calls_pickets_rallies_outside_and_people_taken_to_a_station(code_text) 
     assert events_of(code_text, "The wounded were taken to hospital in Lyon.") == []
 
 
+def test_a_strike_declared_and_an_act_taken_up_with_a_government(code_text) -> None:
+    strike = only(
+        events_of(
+            code_text, "In Lyon, fishermen's unions declared an indefinite strike on Monday."
+        ),
+        "PROTEST",
+    )
+    assert strike.mode == "strike"
+    # an "armed strike" an armed group declares is no protest
+    armed = events_of(
+        code_text, "The guerrillas declared an armed strike across the province from Monday."
+    )
+    assert all(e.event != "PROTEST" for e in armed), armed
+    # raising arrests with a government is not arresting anyone
+    raised = events_of(
+        code_text,
+        "Norway's foreign ministry said it had taken up the arrests with the Sylvanian government.",
+    )
+    assert all(e.event != "COERCE" for e in raised), raised
+
+
 def test_people_an_armed_group_seizes_are_abducted_and_bases_are_ground(code_text) -> None:
     for text in (
         "Gunmen seized 27 schoolgirls from a school in Kunduz on Monday.",

@@ -1284,6 +1284,23 @@ def test_a_condemned_act_or_a_demanded_release_targets_whoever_did_it(code_text)
     assert all(not e.recipient for e in general if e.event == "ACCUSE"), general
 
 
+def test_last_week_is_news_and_another_week_another_incident(code_text) -> None:
+    events = code_text(
+        "Gunmen killed five villagers in Kassala on Monday, police said. Last week, gunmen "
+        "killed three farmers near Kassala. Soldiers arrested two men in Garissa last night. "
+        "Rebels attacked the town last year.",
+        published="2025-03-12",
+    ).events
+    attacks = [e for e in events if e.event == "ASSAULT"]
+    by_target = {r.text: e for e in attacks for r in e.recipient}
+    # two weeks, two incidents, and last week's is the news, not its history
+    assert by_target["five villagers"] is not by_target["three farmers"]
+    assert not by_target["three farmers"].background
+    (arrest,) = [e for e in events if e.event == "COERCE"]
+    assert not arrest.background
+    assert any(e.background for e in attacks if e.date and e.date.year == 2024)
+
+
 def test_people_named_by_their_sector_are_of_the_country_where_it_happened(code_text) -> None:
     events = code_text(
         "Gunmen killed at least eight civilians in the town of Garissa on Monday, police said.",

@@ -650,13 +650,25 @@ def _noun_is_coded(candidate: Candidate, by_token: dict[int, Candidate], lexicon
         and head.lower_ in lexicon.words("reference_preps")
     ):
         return False
-    if token.dep_ in ("dobj", "attr") and head.lemma_.lower() in lexicon.words("light_verbs"):
+    if token.dep_ in ("dobj", "attr") and _light_verb(head, lexicon):
         return True
     if token.dep_ == "dobj" and head.lemma_.lower() in _PATIENT_VERBS:
         return True
     if _own_actor(token) is not None:
         return True
     return token.dep_ in ("nsubj", "nsubjpass") and head.pos_ in ("VERB", "AUX")
+
+
+def _light_verb(verb: Token, lexicon: Lexicon) -> bool:
+    """A verb with no meaning of its own, whose object is the act ("carried out the raid",
+    "took action"), unless its particle gives it one ("took up the arrests with the
+    government": raised them; `meaningful_phrasal_verbs`)."""
+    lemma = verb.lemma_.lower()
+    if lemma not in lexicon.words("light_verbs"):
+        return False
+    particles = [c.lower_ for c in verb.children if c.dep_ == "prt"]
+    phrasal = lexicon.words("meaningful_phrasal_verbs")
+    return not any(f"{lemma} {p}" in phrasal for p in particles)
 
 
 # Verbs whose "in" object is the act they take part in ("participated in the protest").
@@ -796,9 +808,7 @@ def _find_participants(
         if not candidate.actor_heads and token.head.i not in by_token:
             _between(candidate, token)  # "the agreement between X and Y" (unless a verb's)
         holders = [token]
-        if token.dep_ in ("dobj", "nsubjpass") and token.head.lemma_.lower() in lexicon.words(
-            "light_verbs"
-        ):
+        if token.dep_ in ("dobj", "nsubjpass") and _light_verb(token.head, lexicon):
             # "waged a war against X", "an offensive was launched against X": the target hangs
             # on the verb
             holders.append(token.head)
@@ -3014,6 +3024,8 @@ def _background(candidate: Candidate, analyzed: AnalyzedArticle, lexicon: Lexico
                 return True
         else:
             words = {item.lower_}
+        if "last" in words and words & lexicon.words("recent_periods"):
+            words = words - {"last"}  # "last night", "last week", "last Tuesday": the news
         if words & markers:
             return True
     published = analyzed.article.published

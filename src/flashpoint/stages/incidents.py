@@ -35,6 +35,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import cache
 from itertools import pairwise
 
@@ -560,6 +561,8 @@ def _target(actor: Actor) -> bool:
 def _disagree(one: Event, other: Event, one_sentence: bool = False) -> bool:
     if _stated_day(one) and _stated_day(other) and one.date != other.date:
         return True
+    if _dates_apart(one, other):
+        return True  # "last week" and "on Monday" of this week: two days, two incidents
     if _places_apart(one.event_loc, other.event_loc):
         return True
     if _codes_disjoint(one.actor, other.actor):
@@ -573,6 +576,23 @@ def _disagree(one: Event, other: Event, one_sentence: bool = False) -> bool:
 
 def _one_sentence(one: Event, other: Event) -> bool:
     return (one.evidence.start, one.evidence.end) == (other.evidence.start, other.evidence.end)
+
+
+def _dates_apart(one: Event, other: Event) -> bool:
+    """Both say when, one to the week ("last week") and the other to the day or the week,
+    and the times do not overlap."""
+    spans = [_stated_span(one), _stated_span(other)]
+    if None in spans or "week" not in (one.date_precision, other.date_precision):
+        return False
+    (first_start, first_end), (second_start, second_end) = spans  # type: ignore[misc]
+    return first_end < second_start or second_end < first_start
+
+
+def _stated_span(event: Event) -> tuple[date, date] | None:
+    if event.date is None or event.date_precision not in ("day", "week"):
+        return None
+    start = event.date
+    return start, start + timedelta(days=6 if event.date_precision == "week" else 0)
 
 
 def _stated_day(event: Event) -> bool:
