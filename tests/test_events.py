@@ -1090,6 +1090,18 @@ def test_a_strike_declared_and_an_act_taken_up_with_a_government(code_text) -> N
     assert all(e.event != "COERCE" for e in raised), raised
 
 
+def test_an_unclaimed_passive_act_takes_the_doer_of_its_gerund_means(code_text) -> None:
+    # the parser makes "shelling" a gerund (pcomp, or joined to the verb): its "by" still
+    # names who did the killing
+    for text in (
+        "Five villagers were wounded in shelling by government forces near Kassala on Monday.",
+        "More than 40 civilians were killed in airstrikes and shelling by forces loyal to the "
+        "regime in Kassala on Monday.",
+    ):
+        attack = only(events_of(code_text, text), "ASSAULT")
+        assert attack.actor and "forces" in attack.actor[0].text, (text, attack.actor)
+
+
 def test_people_an_armed_group_seizes_are_abducted_and_bases_are_ground(code_text) -> None:
     for text in (
         "Gunmen seized 27 schoolgirls from a school in Kunduz on Monday.",

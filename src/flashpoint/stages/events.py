@@ -839,11 +839,16 @@ def _find_participants(
         else:
             # "targeted in an unclaimed drone strike": the means stands for an unknown actor;
             # "killed in dozens of airstrikes by government forces": its actor is the act's.
+            # ("killed in shelling by X": the parser may make the means a gerund, pcomp)
+            in_objects = [
+                o for p in children(token, "prep") if p.lower_ == "in"
+                for o in children(p, "pobj", "pcomp")
+            ]  # fmt: skip
             means = next(
                 (
                     noun
-                    for prep, pobj in prep_objects(token, "in")
-                    for noun in [pobj, *(o for _p, o in prep_objects(pobj, "of"))]
+                    for obj in in_objects
+                    for noun in [obj, *(o for _p, o in prep_objects(obj, "of"))]
                     if noun.i in by_token and by_token[noun.i].event == candidate.event
                 ),
                 None,
@@ -855,6 +860,18 @@ def _find_participants(
                 if means is not None
                 else None
             )
+            if means_actor is None:
+                # "killed in airstrikes and shelling by forces loyal to X": the parser may
+                # make the second means a gerund joined to the verb, with its "by" on it
+                means_actor = next(
+                    (
+                        pobj
+                        for conj in token.conjuncts
+                        if conj.tag_ == "VBG" and conj.i in by_token and conj.i > token.i
+                        for _prep, pobj in prep_objects(conj, "by")
+                    ),
+                    None,
+                )
             if means_actor is not None:
                 candidate.actor_heads = _participants(means_actor)
             elif means is not None:
