@@ -1102,6 +1102,19 @@ def test_an_unclaimed_passive_act_takes_the_doer_of_its_gerund_means(code_text) 
         assert attack.actor and "forces" in attack.actor[0].text, (text, attack.actor)
 
 
+def test_a_ceasefire_promised_is_declared(code_text) -> None:
+    # PLOVER: declarations, not implementations, of ceasefires are concessions
+    for text in (
+        "Sylvania said on Monday it would respect the ceasefire.",
+        "The army said it would abide by the truce in Kassala.",
+    ):
+        assert [e.event for e in events_of(code_text, text)] == ["CONCEDE"], text
+    kept = only(
+        events_of(code_text, "Both sides observed the truce in Kassala on Monday."), "RETREAT"
+    )
+    assert kept.mode == "ceasefire"
+
+
 def test_people_an_armed_group_seizes_are_abducted_and_bases_are_ground(code_text) -> None:
     for text in (
         "Gunmen seized 27 schoolgirls from a school in Kunduz on Monday.",
