@@ -121,6 +121,13 @@ def test_broken_html_gives_clear_error() -> None:
         ("ADDIS ABABA, May 15 (Xinhua) -- ", "ADDIS ABABA, May 15 (Xinhua)"),
         ("Moscow (Reuters) - ", "Moscow (Reuters)"),
         ("THE HAGUE, Netherlands -- ", "THE HAGUE, Netherlands"),
+        # accented capitals, several places, a country of several words
+        ("LYÓN, France - ", "LYÓN, France"),
+        ("OSLO/KUNDUZ, Oct 21 (Wire) - ", "OSLO/KUNDUZ, Oct 21 (Wire)"),
+        (
+            "GARISSA, Democratic Republic of Sylvania, July 2 (Wire) - ",
+            "GARISSA, Democratic Republic of Sylvania, July 2 (Wire)",
+        ),
         ("Rep. Jane Porter (D-Ohio): ", None),
         ("US President Trump - ", None),
     ],

@@ -319,8 +319,16 @@ LIVE_BLOG_TIME = re.compile(
     r"\s*(?:--|—|–|-|:)\s+(?=[A-Z\"“'])"
 )
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-_CAPS_PLACE = r"[A-Z][A-Z'’.\-]+(?:\s+[A-Z][A-Z'’.\-]+){0,3}"
-_TITLE_PLACE = r"[A-Z][a-zA-Z'’.\-]+(?:\s+[A-Z][a-zA-Z'’.\-]+){0,2}"
+# Upper-case letters with their accented forms ("CULIACÁN", "JAMUNDÍ").
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_ONE_CAPS_PLACE = rf"[{_UPPER}][{_UPPER}'’.\-]+(?:\s+[{_UPPER}][{_UPPER}'’.\-]+){{0,3}}"
+# several places a story was filed from: "GENEVA/PORT SUDAN", "ISLAMABAD/KABUL"
+_CAPS_PLACE = rf"{_ONE_CAPS_PLACE}(?:/{_ONE_CAPS_PLACE}){{0,3}}"
+# "Mexico", "Democratic Republic of Congo", "Côte d'Ivoire"
+_TITLE_PLACE = (
+    rf"[{_UPPER}][a-zA-ZÀ-ÿ'’.\-]+"
+    rf"(?:\s+(?:(?:of|the|and|de|del|do|da)\s+)?[{_UPPER}][a-zA-ZÀ-ÿ'’.\-]+){{0,3}}"
+)
 
 
 # A wire dateline: "KABUL (Pajhwok) :", "THE HAGUE, Netherlands --", "ADDIS ABABA, May 15
