@@ -1115,6 +1115,18 @@ def test_a_ceasefire_promised_is_declared(code_text) -> None:
     assert kept.mode == "ceasefire"
 
 
+def test_the_internet_shut_down_is_withheld(code_text) -> None:
+    # PLOVER: COERCE withhold covers utilities and the internet
+    for text in (
+        "The government shut down the internet in Lyon on Monday.",
+        "The regulator ordered operators to switch off internet access in Kassala on Monday.",
+    ):
+        cut = only(events_of(code_text, text), "COERCE")
+        assert cut.mode == "withhold", text
+    factory = events_of(code_text, "Workers shut down the factory in Lyon in protest on Monday.")
+    assert [e.event for e in factory] == ["PROTEST"]
+
+
 def test_people_an_armed_group_seizes_are_abducted_and_bases_are_ground(code_text) -> None:
     for text in (
         "Gunmen seized 27 schoolgirls from a school in Kunduz on Monday.",
