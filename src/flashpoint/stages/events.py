@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
@@ -3243,18 +3243,9 @@ def answer_targets(analyzed: AnalyzedArticle, lexicon: Lexicon) -> None:
     """A statement that answers what another said targets whoever said it: "rejected the
     accusation" the accuser, "dismissed the call" whoever called. Run on incidents (after the
     incidents stage), so that the statement answered carries the speakers of all its mentions.
-    Only fills empty recipients; an answer to a material act ("condemned the attack") is left
-    alone, as the coders leave it."""
-    answering = lexicon.words("answering_types")
-    for event in analyzed.events:
-        if event.event not in answering or event.recipient or event.trigger is None:
-            continue
-        if event.negated or event.hypothetical:
-            continue
-        found = analyzed.word_at(event.trigger.start, event.trigger.end)
-        if found is None:
-            continue
-        wanted = _answered_types(found[1], lexicon)
+    Only fills empty recipients (an answer to a material act: `condemned_doers`)."""
+    for event, _segment, trigger in _untargeted_statements(analyzed, "answering_types", lexicon):
+        wanted = _answered_types(trigger, lexicon)
         if not wanted:
             continue
         act = _act_answered(event, wanted, analyzed.events)
@@ -3265,22 +3256,13 @@ def answer_targets(analyzed: AnalyzedArticle, lexicon: Lexicon) -> None:
 def condemned_doers(analyzed: AnalyzedArticle, lexicon: Lexicon) -> None:
     """A statement about a material act told in the article targets whoever did it, as
     analysts code it: "condemned the attack" the attackers, "condemned Ana Ruiz's arrest" and
-    "demanded their release" those who hold them. The act is the latest one of the kind the
+    "demanded their release" those who hold them. The act is the first one of the kind the
     object names (`condemned_act_types`; a release undoes an arrest or an abduction:
-    `release_nouns`), told before the statement or named by its object; a definite object only
-    ("condemned the attack", not "condemned attacks on journalists"), and an act whose doer the
-    text names. Only fills empty recipients."""
-    speaking = lexicon.words("condemning_types")
+    `release_nouns`) told before the statement (news condemns its lede's incident), or the one
+    its object names; a definite object only ("condemned the attack", not "condemned attacks on
+    journalists"), and the act's doers the text names. Only fills empty recipients."""
     release_nouns = lexicon.words("release_nouns")
-    for event in analyzed.events:
-        if event.event not in speaking or event.recipient or event.trigger is None:
-            continue
-        if event.negated or event.hypothetical:
-            continue
-        found = analyzed.word_at(event.trigger.start, event.trigger.end)
-        if found is None:
-            continue
-        segment, trigger = found
+    for event, segment, trigger in _untargeted_statements(analyzed, "condemning_types", lexicon):
         noun = _object_noun(trigger)
         if noun is None:
             continue
@@ -3296,6 +3278,22 @@ def condemned_doers(analyzed: AnalyzedArticle, lexicon: Lexicon) -> None:
             # the act's known parties only: not "a drone" or "their vehicle" read as its doer
             doers = [actor.model_copy() for actor in act.actor if actor.code or actor.sector]
             event.recipient = doers
+
+
+def _untargeted_statements(
+    analyzed: AnalyzedArticle, types: str, lexicon: Lexicon
+) -> Iterator[tuple[Event, Segment, Token]]:
+    """The asserted statements of the types the word list `types` names that have no recipient
+    yet, with their trigger word and its paragraph."""
+    wanted = lexicon.words(types)
+    for event in analyzed.events:
+        if event.event not in wanted or event.recipient or event.trigger is None:
+            continue
+        if event.negated or event.hypothetical:
+            continue
+        found = analyzed.word_at(event.trigger.start, event.trigger.end)
+        if found is not None:
+            yield event, found[0], found[1]
 
 
 def _object_noun(trigger: Token) -> Token | None:
