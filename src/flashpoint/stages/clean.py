@@ -324,7 +324,7 @@ _UPPER = "A-ZÀ-ÖØ-Þ"
 _ONE_CAPS_PLACE = rf"[{_UPPER}][{_UPPER}'’.\-]+(?:\s+[{_UPPER}][{_UPPER}'’.\-]+){{0,3}}"
 # several places a story was filed from: "GENEVA/PORT SUDAN", "ISLAMABAD/KABUL"
 _CAPS_PLACE = rf"{_ONE_CAPS_PLACE}(?:/{_ONE_CAPS_PLACE}){{0,3}}"
-# "Mexico", "Democratic Republic of Congo", "Côte d'Ivoire"
+# "Norway", "Democratic Republic of Sylvania", "Côte d'Ivoire"
 _TITLE_PLACE = (
     rf"[{_UPPER}][a-zA-ZÀ-ÿ'’.\-]+"
     rf"(?:\s+(?:(?:of|the|and|de|del|do|da)\s+)?[{_UPPER}][a-zA-ZÀ-ÿ'’.\-]+){{0,3}}"

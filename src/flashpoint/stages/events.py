@@ -1231,7 +1231,7 @@ def _protest_targets(candidates: list[Candidate], is_actor: _ActorTest, lexicon:
 
 def _protest_target(head: Token, is_actor: _ActorTest, lexicon: Lexicon) -> bool:
     """Someone a protest can be made against: an agent, not the road or bridge it blocks
-    (even a named one: "the Lyon-Paris motorway") nor a town it is held in ("blocked the
+    (even a named one: "the Lyon-Dijon motorway") nor a town it is held in ("blocked the
     highway between Lyon and Oslo"; a state or its capital may be the target)."""
     if not is_actor(head) or head.lemma_.lower() in lexicon.words("route_nouns"):
         return False
