@@ -559,10 +559,8 @@ def _target(actor: Actor) -> bool:
 
 
 def _disagree(one: Event, other: Event, one_sentence: bool = False) -> bool:
-    if _stated_day(one) and _stated_day(other) and one.date != other.date:
-        return True
     if _dates_apart(one, other):
-        return True  # "last week" and "on Monday" of this week: two days, two incidents
+        return True  # two stated days, or "last week" and "on Monday" of this week
     if _places_apart(one.event_loc, other.event_loc):
         return True
     if _codes_disjoint(one.actor, other.actor):
@@ -579,10 +577,9 @@ def _one_sentence(one: Event, other: Event) -> bool:
 
 
 def _dates_apart(one: Event, other: Event) -> bool:
-    """Both say when, one to the week ("last week") and the other to the day or the week,
-    and the times do not overlap."""
+    """Both say when, to the day or the week ("last week"), and the times do not overlap."""
     spans = [_stated_span(one), _stated_span(other)]
-    if None in spans or "week" not in (one.date_precision, other.date_precision):
+    if None in spans:
         return False
     (first_start, first_end), (second_start, second_end) = spans  # type: ignore[misc]
     return first_end < second_start or second_end < first_start
