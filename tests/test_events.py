@@ -1323,3 +1323,58 @@ def test_barricades_and_blocked_streets_are_a_protest_unless_armed_men_put_them_
         assert only(events_of(code_text, text), "PROTEST").mode == "obstruct", text
     text = "Militants set up roadblocks on the highway near Kunduz on Monday."
     assert [e.event for e in events_of(code_text, text)] == ["COERCE"]
+
+
+def test_force_that_ends_a_protest_is_aimed_at_its_people_and_the_protest_is_kept(
+    code_text,
+) -> None:
+    text = (
+        "Police in Dijon used tear gas on Saturday to break up a march by several hundred"
+        " retired teachers who were demanding higher pensions."
+    )
+    events = events_of(code_text, text)
+    assert [r.text for r in only(events, "ASSAULT").recipient] == [
+        "several hundred retired teachers"
+    ]
+    assert [a.text for a in only(events, "PROTEST").actor] == ["several hundred retired teachers"]
+    text = "Riot police dispersed a sit-in by nurses outside the hospital in Kassala on Monday."
+    assert [a.text for a in only(events_of(code_text, text), "PROTEST").actor] == ["nurses"]
+    # the force alone: no protesters named, no protest coded
+    text = "Soldiers cleared the square in Kunduz on Monday."
+    assert "PROTEST" not in [e.event for e in events_of(code_text, text)]
+
+
+def test_people_marching_when_force_met_them_protested(code_text) -> None:
+    text = "In Lyon, police fired tear gas at hundreds of dockers marching towards the port on Tuesday."
+    events = events_of(code_text, text)
+    assault = only(events, "ASSAULT")
+    assert [r.text for r in assault.recipient] == ["hundreds of dockers"]  # not the town
+    assert [a.text for a in only(events, "PROTEST").actor] == ["hundreds of dockers"]
+    # pupils marching to school whom rebels attack are no protest
+    text = "Rebels attacked a group of pupils walking to school near Kunduz on Monday."
+    assert "PROTEST" not in [e.event for e in events_of(code_text, text)]
+
+
+def test_bombs_set_off_and_stun_grenades_used_are_assaults(code_text) -> None:
+    text = "Insurgents set off a roadside bomb under an army truck near Garissa on Monday."
+    assert only(events_of(code_text, text), "ASSAULT").mode == "explosives"
+    assert events_of(code_text, "The arrest set off a wave of anger in Kassala.") == []
+    text = "The gendarmes used tear gas and stun grenades against the crowd in Dijon."
+    assert only(events_of(code_text, text), "ASSAULT").mode == "crowd-control"
+
+
+def test_what_a_speaker_says_an_act_was_is_a_disapproval(code_text) -> None:
+    for text in (
+        "The ministry in Oslo said the raid was a war crime.",
+        "The union said it was appalled by the killing of the two miners in Kassala.",
+        'The embassy said the sentences were "deeply troubling".',
+        'The mayor of Lyon said the shelling was "a flagrant violation of the truce".',
+    ):
+        accusation = only(events_of(code_text, text), "ACCUSE")
+        assert accusation.mode == "disapprove" and accusation.actor, text
+    # no speaker, no disapproval; a participle that is a passive act is no dismay
+    for text in (
+        "Residents were shocked by the attack.",
+        "A new security bill is being prepared in Oslo.",
+    ):
+        assert events_of(code_text, text) == [], text

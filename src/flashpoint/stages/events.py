@@ -150,6 +150,7 @@ def _sentence_events(
             governor.recipient_heads = candidate.recipient_heads
     for candidate in candidates:
         _keep_agents(candidate, is_actor, lexicon)
+    _dispersed_people(candidates, lexicon)
     _protest_targets(candidates, is_actor, lexicon)
     kept = [c for c in candidates if not c.governed and _noun_is_coded(c, by_token, lexicon)]
     kept = _merge_nouns_into_verbs(kept, by_token)
@@ -250,7 +251,12 @@ def _possible_triggers(sentence: Sentence, lexicon: Lexicon) -> list[Token]:
         keyed = (
             (is_verb & (_member(lemma, verbs) | _member(lower, verbs)))
             | (is_noun & (_member(lemma, nouns) | _member(lower, nouns)))
-            | (is_adjective & (_member(lemma, adjectives) | _member(lower, adjectives)))
+            # adjectives, and nouns and participles said of something ("was a war crime",
+            # "was appalled by")
+            | (
+                (is_adjective | is_noun | is_verb)
+                & (_member(lemma, adjectives) | _member(lower, adjectives))
+            )
         )
         # Verbs whose lemma the rules may know only through their inflection ("staged").
         unknown_verbs = (pos == spacy_symbols.VERB) & ~keyed
@@ -276,6 +282,12 @@ def _candidate(
 ) -> Candidate | None:
     if token.pos_ == "VERB" and token.dep_ in ("amod", "compound", "nmod"):
         return None  # "allied factions", "Iran-aligned groups": modifiers, not acts
+    predicate = _predicate_word(token, lexicon)
+    if predicate is not None:
+        rule = lexicon.match_adjective(predicate, _context(token, sentence_words))
+        if rule is None or rule.event == NO_EVENT:
+            return None
+        return Candidate(token=token, rule=rule, event=rule.event, mode=rule.mode, is_noun=False)
     if token.pos_ == "VERB" or (
         token.pos_ == "AUX" and token.dep_ == "ROOT" and token.lemma_ != "be"
     ):
@@ -321,6 +333,26 @@ def _candidate(
     if rule.event == NO_EVENT:
         return None
     return Candidate(token=token, rule=rule, event=rule.event, mode=rule.mode, is_noun=is_noun)
+
+
+def _predicate_word(token: Token, lexicon: Lexicon) -> str | None:
+    """The `adjectives` key of a noun or participle said of something with "be" ("said the
+    raid was a war crime", "said it was appalled by the killings"); adjectives proper are
+    read in `_candidate`."""
+    if token.pos_ == "NOUN" and token.dep_ == "attr" and token.head.lemma_ == "be":
+        word = token.lemma_.lower()
+    elif (
+        token.pos_ == "VERB"
+        and token.tag_ == "VBN"
+        and (token.dep_ == "acomp" or any(c.dep_ == "auxpass" for c in token.children))
+    ):
+        word = token.lower_
+        # a speaker's dismay ("was appalled by"), not a passive act ("is being prepared")
+        if not all(rule.alleged for rule in lexicon.adjectives.get(word, [])):
+            return None
+    else:
+        return None
+    return word if word in lexicon.adjectives else None
 
 
 def _verb_keys(token: Token) -> list[str]:
@@ -654,9 +686,43 @@ def _noun_is_coded(candidate: Candidate, by_token: dict[int, Candidate], lexicon
         return True
     if token.dep_ == "dobj" and head.lemma_.lower() in _PATIENT_VERBS:
         return True
+    if _dispersed_protest(candidate, lexicon):
+        return bool(candidate.actor_heads)  # a protest of people the text names
     if _own_actor(token) is not None:
         return True
     return token.dep_ in ("nsubj", "nsubjpass") and head.pos_ in ("VERB", "AUX")
+
+
+def _dispersed_people(candidates: list[Candidate], lexicon: Lexicon) -> None:
+    """ "dispersed a sit-in by nurses", "used tear gas to break up a march by veterans": the
+    force is aimed at the protesters, not at their protest."""
+    for protest in candidates:
+        if not (protest.actor_heads and _dispersed_protest(protest, lexicon)):
+            continue
+        verb = protest.token.head
+        for force in candidates:
+            aimed_at_protest = not force.recipient_heads or protest.token in force.recipient_heads
+            if (
+                force.event == "ASSAULT"
+                and not force.is_noun
+                and (
+                    force.token == verb
+                    or (verb.head == force.token and verb.dep_ in ("xcomp", "advcl"))
+                )
+                and aimed_at_protest
+            ):
+                force.recipient_heads = list(protest.actor_heads)
+
+
+def _dispersed_protest(candidate: Candidate, lexicon: Lexicon) -> bool:
+    """A protest noun that a force's verb ends: "dispersed a sit-in", "to break up a march"."""
+    token = candidate.token
+    return (
+        candidate.is_noun
+        and candidate.event == "PROTEST"
+        and token.dep_ == "dobj"
+        and bool(set(_verb_keys(token.head)) & lexicon.words("dispersal_verbs"))
+    )
 
 
 def _light_verb(verb: Token, lexicon: Lexicon) -> bool:
@@ -782,6 +848,14 @@ def _find_participants(
             candidate.actor_heads = _participants(doer)  # "the surrender of the rebels"
         elif own is not None:
             candidate.actor_heads = [own]
+        elif _dispersed_protest(candidate, lexicon):
+            # "broke up a march by veterans": the parser may hang "by" on the verb, which is
+            # active, so it can only name the marchers; never the force that ended it
+            marchers = [o for _p, o in prep_objects(token, "of")]
+            if not is_passive(token.head):
+                marchers += [o for _p, o in prep_objects(token.head, "by")]
+            if marchers:
+                candidate.actor_heads = _participants(marchers[0])
         elif (series := _series_verb(token, lexicon)) is not None:
             subject = subject_of(series)
             candidate.actor_heads = _participants(subject) if subject is not None else []
@@ -986,11 +1060,9 @@ def _find_participants(
             or theme_object
             or (obj is not None and _is_event_noun_of_same(obj, candidate, by_token))
         ):
-            for prep, pobj in prep_objects(token):
-                # "on Monday" says when, not to whom.
-                if prep in _recipient_preps(candidate.event) and not _is_non_actor(pobj):
-                    candidate.recipient_heads = _participants(pobj)
-                    break
+            for pobj in _recipient_prep_objects(token, candidate.event):
+                candidate.recipient_heads = _participants(pobj)
+                break
         if not candidate.recipient_heads and obj is not None:
             for prep, pobj in prep_objects(obj):
                 if prep in _recipient_preps(candidate.event) or prep == "of":
@@ -1171,11 +1243,10 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
         candidate.recipient_heads = [h for h in candidate.recipient_heads if not _a_place(h)]
     if had_recipients and not candidate.recipient_heads and not candidate.is_noun:
         # "fired artillery at the town": with the munition gone, the target is the one aimed at.
-        for prep, pobj in prep_objects(candidate.token):
-            if prep in _recipient_preps(candidate.event) and not _is_non_actor(pobj):
-                candidate.recipient_heads = _agents(_participants(pobj), is_actor, lexicon)
-                if candidate.recipient_heads:
-                    break
+        for pobj in _recipient_prep_objects(candidate.token, candidate.event):
+            candidate.recipient_heads = _agents(_participants(pobj), is_actor, lexicon)
+            if candidate.recipient_heads:
+                break
     if (
         candidate.event == "ASSAULT"
         and had_recipients
@@ -1493,6 +1564,19 @@ def _is_non_actor(token: Token) -> bool:
     if token.lower_ in CROWD_NUMBERS and token.dep_ in ("nsubj", "nsubjpass"):
         return False
     return token.ent_type_ in NON_ACTOR_ENTITIES or token.pos_ == "NUM"
+
+
+def _recipient_prep_objects(token: Token, event: str) -> list[Token]:
+    """The objects of the word's recipient prepositions, the likeliest preposition first: "In
+    Lyon, police fired at workers" targets the workers, not the town the sentence opens with
+    ("on Monday" says when, not to whom)."""
+    preference = _recipient_preps(event)
+    found = sorted(
+        (preference.index(prep), pobj.i, pobj)
+        for prep, pobj in prep_objects(token)
+        if prep in preference and not _is_non_actor(pobj)
+    )
+    return [pobj for _rank, _at, pobj in found]
 
 
 def _recipient_preps(event: str) -> tuple[str, ...]:
@@ -2818,6 +2902,21 @@ def _is_lede(analyzed: AnalyzedArticle, sentence: Sentence) -> bool:
     return body is not None and sentence.segment is body and sentence.span.start == 0
 
 
+def _protesting_targets(candidate: Candidate) -> bool:
+    """ "fired tear gas at workers marching on parliament", "charged a crowd who were
+    protesting": what the people a sentence's act is aimed at were doing at the time. Told as
+    a participle, it is a protest of its own, kept when force met it (`_main_assertions`)."""
+    token = candidate.token
+    people = token.head
+    progressive = token.dep_ == "relcl" and _has_aux(token, "be")
+    return (
+        candidate.event == "PROTEST"
+        and token.tag_ == "VBG"
+        and (token.dep_ == "acl" or progressive)
+        and people.dep_ in ("dobj", "pobj")
+    )
+
+
 def _describes_not_reports(candidate: Candidate, lexicon: Lexicon, lede: bool = False) -> bool:
     """A word that describes a participant or a state of affairs rather than reporting an
     incident (ARTICLES.md: adjectival relationships, generic and habitual statements and
@@ -2849,6 +2948,8 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon, lede: bool = 
         )
         return not (of_series or _participation_verb(token) is not None)
     if main_verb_read_as_modifier(token):
+        return False
+    if _protesting_targets(candidate):
         return False
     if token.dep_ in ("acl", "amod") and token.tag_ in ("VBN", "VBG"):
         if (
