@@ -150,7 +150,7 @@ def test_eval_json_has_exactly_the_contract_keys(tmp_path: Path) -> None:
             "text": "The European Union imposed new sanctions on Russia.",
             "events": [
                 {
-                    "event": "COERCE",
+                    "event": "SANCTION",
                     "source": [{"text": "The European Union", "code": "EUR"}],
                     "target": [{"text": "Russia", "code": "RUS"}],
                 }

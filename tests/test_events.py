@@ -39,8 +39,8 @@ def only(events, kind: str):
         ),
         (
             "The European Union imposed new sanctions on Russia.",
-            "COERCE",
-            "restrict",
+            "SANCTION",
+            "discontinue",
             "The European Union",
             "Russia",
         ),
@@ -1378,3 +1378,14 @@ def test_what_a_speaker_says_an_act_was_is_a_disapproval(code_text) -> None:
         "A new security bill is being prepared in Oslo.",
     ):
         assert events_of(code_text, text) == [], text
+
+
+def test_sanctions_and_closed_crossings_cut_exchange_and_closed_schools_restrict(code_text) -> None:
+    # PLOVER manual: international sanctions are SANCTION discontinue (CAMEO 163 says COERCE)
+    for text in (
+        "Norway imposed sanctions on two Sylvanian generals on Monday.",
+        "Kassala's neighbour closed the main border crossing on Tuesday.",
+    ):
+        assert only(events_of(code_text, text), "SANCTION").mode == "discontinue", text
+    text = "The governor closed all schools in Kassala on Tuesday."
+    assert only(events_of(code_text, text), "COERCE").mode == "restrict"
