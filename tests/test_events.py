@@ -1389,3 +1389,17 @@ def test_sanctions_and_closed_crossings_cut_exchange_and_closed_schools_restrict
         assert only(events_of(code_text, text), "SANCTION").mode == "discontinue", text
     text = "The governor closed all schools in Kassala on Tuesday."
     assert only(events_of(code_text, text), "COERCE").mode == "restrict"
+
+
+def test_fire_exchanged_is_a_clash_and_an_answer_by_gerund_is_the_answering_act(code_text) -> None:
+    text = "Troops exchanged fire with rebels near Kunduz on Sunday."
+    clash = only(events_of(code_text, text), "ASSAULT")
+    assert {a.text for a in clash.actor} == {"Troops", "rebels"}
+    text = "The two sides exchanged prisoners in Kunduz on Monday."
+    assert [e.event for e in events_of(code_text, text)] == ["COOPERATE"]
+    text = "The army responded by shelling rebel positions near Garissa on Monday."
+    assert [a.text for a in only(events_of(code_text, text), "ASSAULT").actor] == ["The army"]
+    text = "Oslo retaliated by expelling two Sylvanian diplomats on Monday."
+    events = events_of(code_text, text)
+    assert [e.event for e in events] == ["SANCTION"]  # the retaliation is the expulsion
+    assert [a.text for a in events[0].actor] == ["Oslo"]

@@ -217,6 +217,14 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     if verb.dep_ in ("advcl",) and verb.tag_ in ("VBG", "VB"):
         return subject_of(verb.head, depth + 1)
     if (
+        verb.dep_ == "pcomp"
+        and verb.tag_ == "VBG"
+        and verb.head.lower_ == "by"
+        and verb.head.head.pos_ in ("VERB", "AUX")
+        and not is_passive(verb.head.head)
+    ):
+        return subject_of(verb.head.head, depth + 1)  # "responded by shelling": the responder
+    if (
         verb.dep_ == "relcl"
         and verb.head.pos_ in ("NOUN", "PROPN", "PRON")
         and (first_child(verb, "dobj") is None or verb.head.lower_ in ("who", "which", "that"))

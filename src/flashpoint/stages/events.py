@@ -2902,6 +2902,18 @@ def _is_lede(analyzed: AnalyzedArticle, sentence: Sentence) -> bool:
     return body is not None and sentence.segment is body and sentence.span.start == 0
 
 
+def _answer_given(token: Token, lexicon: Lexicon) -> bool:
+    """ "responded by shelling their positions": the gerund after "by" is the act done in
+    answer, told as the answering verb is (`response_verbs`)."""
+    prep = token.head
+    return (
+        token.dep_ == "pcomp"
+        and token.tag_ == "VBG"
+        and prep.lower_ == "by"
+        and bool(set(_verb_keys(prep.head)) & lexicon.words("response_verbs"))
+    )
+
+
 def _protesting_targets(candidate: Candidate) -> bool:
     """ "fired tear gas at workers marching on parliament", "charged a crowd who were
     protesting": what the people a sentence's act is aimed at were doing at the time. Told as
@@ -2970,7 +2982,7 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon, lede: bool = 
         head = token.head
         return not (head.pos_ == "NOUN" and lexicon.is_trigger_noun(head.lemma_.lower()))
     if token.dep_ in ("pcomp", "pobj"):
-        return True
+        return not _answer_given(token, lexicon)
     governor = token.head.lemma_.lower()
     if token.dep_ == "xcomp" and governor in lexicon.words("aspect_verbs"):
         return governor not in ONSET_VERBS
@@ -3063,6 +3075,9 @@ def _subordinate(candidate: Candidate, lexicon: Lexicon) -> bool:
             # "the Front said on Monday, accusing Lyon of ...": said too (but "warned X,
             # warning that ..." retells the warning)
             return False
+        if _answer_given(current, lexicon):
+            current = current.head.head  # as asserted as the answering verb
+            continue
         if current.dep_ in SUBORDINATE_DEPS:
             return True
         if (
