@@ -1060,9 +1060,9 @@ def _find_participants(
             or theme_object
             or (obj is not None and _is_event_noun_of_same(obj, candidate, by_token))
         ):
-            for pobj in _recipient_prep_objects(token, candidate.event):
-                candidate.recipient_heads = _participants(pobj)
-                break
+            targets = _recipient_prep_objects(token, candidate.event)
+            if targets:
+                candidate.recipient_heads = _participants(targets[0])
         if not candidate.recipient_heads and obj is not None:
             for prep, pobj in prep_objects(obj):
                 if prep in _recipient_preps(candidate.event) or prep == "of":
