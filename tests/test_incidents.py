@@ -1258,6 +1258,29 @@ def test_a_rejected_accusation_targets_the_accuser(code_text) -> None:
     assert all(not e.recipient for e in alone if e.event == "REJECT")
 
 
+def test_a_denied_claim_of_an_act_targets_whoever_claimed_it(code_text) -> None:
+    # The claim is a report ("Norway said Swedish troops fired"), not an accusation: the one
+    # who reported it is the target of the denial, also under "what it called accusations".
+    events = code_text(
+        "Norway's defence ministry said on Monday that Swedish troops had fired on its border "
+        "posts near Kiruna, wounding two soldiers.\n\nSweden's defence ministry denied the "
+        "claim within hours, calling it disinformation. Sweden also rejected what it called "
+        '"unfounded accusations".',
+        published="2026-03-04",
+    ).events
+    rejections = [e for e in events if e.event == "REJECT"]
+    assert len(rejections) == 2, [(e.event, e.evidence.text) for e in events]
+    for rejection in rejections:
+        assert [r.code for r in rejection.recipient] == ["NOR"], rejection
+    # a rebel group of the same country is another side: its denial is not the army's
+    events = code_text(
+        "Residents said soldiers shot dead four traders near Kassala on Monday. The rebels "
+        "denied the claim.",
+        published="2026-03-04",
+    ).events
+    assert all(not e.recipient for e in events if e.event == "REJECT")
+
+
 def test_a_condemned_act_or_a_demanded_release_targets_whoever_did_it(code_text) -> None:
     events = code_text(
         "Gunmen killed six farmers in the village of Bakassi on Monday, police said.\n\nIn "

@@ -3367,6 +3367,10 @@ def answer_targets(analyzed: AnalyzedArticle, lexicon: Lexicon) -> None:
         act = _act_answered(event, wanted, analyzed.events)
         if act is not None:
             event.recipient = [actor.model_copy() for actor in act.actor]
+        elif "ACCUSE" in wanted and (
+            claimant := _claimant_answered(event, analyzed.events, lexicon)
+        ):
+            event.recipient = [claimant.model_copy()]
 
 
 def condemned_doers(analyzed: AnalyzedArticle, lexicon: Lexicon) -> None:
@@ -3462,16 +3466,80 @@ def _answered_types(trigger: Token, lexicon: Lexicon) -> set[str]:
     nouns += [obj for _prep, obj in prep_objects(trigger, "for")]
     if not nouns and trigger.dep_ == "relcl" and trigger.head.pos_ in ("NOUN", "PROPN"):
         nouns = [trigger.head]  # "a charge Abidjan rejected"
+    if not nouns and (named := _named_as(trigger)) is not None:
+        # "rejected what it called 'unfounded accusations'": the answer's own name for what
+        # was said refers back to it
+        return {kind for kind in lexicon.types if _noun_words(named) & _answered(kind, lexicon)}
     if not nouns:
         clause = any(c.dep_ == "ccomp" for c in trigger.children)
         if clause and trigger.lemma_.lower() in lexicon.words("denial_verbs"):
             return {"ACCUSE"}
         return set()
     noun = nouns[0]
-    words = {noun.lemma_.lower(), noun.lower_}
     if not _definite(noun):
         return set()  # "rejected calls for an inquiry": calls in general, none told before
-    return {kind for kind in lexicon.types if words & lexicon.words(f"answered_nouns_{kind}")}
+    return {kind for kind in lexicon.types if _noun_words(noun) & _answered(kind, lexicon)}
+
+
+def _noun_words(noun: Token) -> set[str]:
+    return {noun.lemma_.lower(), noun.lower_}
+
+
+def _answered(kind: str, lexicon: Lexicon) -> frozenset[str]:
+    """The nouns that name a statement of this type ("the claim": ACCUSE)."""
+    return lexicon.words(f"answered_nouns_{kind}")
+
+
+def _named_as(trigger: Token) -> Token | None:
+    """The noun of "what X called N" (or described as, termed) under an answer: N."""
+    for clause in children(trigger, "ccomp"):
+        if clause.lemma_.lower() not in ("call", "describe", "term", "brand", "dub"):
+            continue
+        if not any(c.lower_ == "what" for c in clause.children if c.dep_ in ("dobj", "obj")):
+            continue
+        named = [c for c in clause.children if c.dep_ in ("oprd", "xcomp", "attr")]
+        named += [obj for _prep, obj in prep_objects(clause, "as")]
+        if named and named[0].pos_ == "NOUN":
+            return named[0]
+    return None
+
+
+def _claimant_answered(answer: Event, events: list[Event], lexicon: Lexicon) -> Actor | None:
+    """Who made the claim an answer denies, when the claim is a report of a material act by the
+    one answering ("Oslo said Swedish troops fired on its posts. Sweden denied the claim"):
+    the latest such report told before the answer, by a known party other than the one
+    answering; its speaker is the target."""
+    best: tuple[int, Actor] | None = None
+    for other in events:
+        claimant = other.claimed_by
+        if claimant is None or other is answer or other.negated or other.hypothetical:
+            continue
+        if lexicon.types[other.event].quad in VERBAL_QUADS:
+            continue  # a claim of an act, not of words
+        if _is_pronoun(claimant) or not (claimant.code or claimant.sector):
+            continue  # a speaker left unresolved ("it"), or a thing ("a ruling")
+        if any(_same_party(mine, claimant) for mine in answer.actor):
+            continue
+        if not any(
+            _same_side(mine, theirs, lexicon) for mine in answer.actor for theirs in other.actor
+        ):
+            continue
+        starts = [m.start for m in (other.mentions or [other.evidence])]
+        earlier = [start for start in starts if start < answer.evidence.start]
+        if earlier and (best is None or max(earlier) > best[0]):
+            best = (max(earlier), claimant)
+    return best[1] if best else None
+
+
+def _same_side(one: Actor, other: Actor, lexicon: Lexicon) -> bool:
+    """The same party, or two bodies of one state ("Sweden's defence ministry", "Swedish
+    troops"; not a state and a rebel group of the same country)."""
+    if _same_party(one, other):
+        return True
+    if not one.code or one.code != other.code or not is_country_code(one.code):
+        return False
+    state = lexicon.words("state_sectors")
+    return all(sector is None or sector in state for sector in (one.sector, other.sector))
 
 
 def _definite(noun: Token) -> bool:
