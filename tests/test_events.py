@@ -1403,3 +1403,38 @@ def test_fire_exchanged_is_a_clash_and_an_answer_by_gerund_is_the_answering_act(
     events = events_of(code_text, text)
     assert [e.event for e in events] == ["SANCTION"]  # the retaliation is the expulsion
     assert [a.text for a in events[0].actor] == ["Oslo"]
+
+
+def test_a_claim_of_responsibility_names_who_did_the_act(code_text) -> None:
+    for text in (
+        "Al-Shabaab claimed responsibility for the bombing of a hotel in Garissa.",
+        "The attack on the hotel in Garissa was claimed by Al-Shabaab.",
+        "Al-Shabaab claimed the attack through its radio station, saying its fighters had "
+        "killed 12 soldiers.",
+    ):
+        events = events_of(code_text, text)
+        assert not [e for e in events if e.event == "ACCUSE"], text  # no verbal attack
+        attack = only(events, "ASSAULT")
+        assert [a.text for a in attack.actor][:1] == ["Al-Shabaab"], text
+    # an act no one claimed, or a habit of claiming, is no act told here
+    for text in (
+        "No group has claimed the attack.",
+        "The group did not claim the attack.",
+        "The group has in the past claimed attacks on the army.",
+    ):
+        assert not [e for e in events_of(code_text, text) if e.event == "ASSAULT"], text
+
+
+def test_a_village_named_before_an_event_noun_is_where_not_who(code_text) -> None:
+    result = code_text(
+        "Gunmen killed 12 villagers in Kanyole, a village in Beni territory, on Sunday night, "
+        "local officials said. The Islamic State group claimed the Kanyole attack on Monday.",
+        published="2026-03-04",
+    )
+    attacks = [e for e in result.events if e.event == "ASSAULT"]
+    assert attacks
+    assert not [a for e in attacks for a in e.actor if a.text == "Kanyole"], attacks
+    claimed = [e for e in attacks if any(a.code == "IMG" for a in e.actor)]
+    assert claimed, attacks
+    # the claim was made on Monday; the attack is not dated by it
+    assert all(str(e.date) != "2026-03-02" for e in claimed), claimed

@@ -356,3 +356,31 @@ def lemmas(tokens: Iterator[Token] | list[Token] | Span) -> frozenset[str]:
         if compound:
             found.add(compound)
     return frozenset(found)
+
+
+def claim_verb(
+    noun: Token,
+    claim_verbs: frozenset[str],
+    responsibility_nouns: frozenset[str],
+    responsibility_verbs: frozenset[str],
+) -> Token | None:
+    """The verb of a claim of responsibility for the act a noun names: "claimed the attack",
+    "the attack was claimed by", "claimed responsibility for the bombing", "took credit for
+    the raid"; None when the noun is not so claimed."""
+    head = noun.head
+    if noun.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in claim_verbs:
+        return head
+    if noun.dep_ != "pobj" or head.lower_ != "for":
+        return None
+    holder = head.head  # "responsibility for X", or the verb itself ("claimed ... for X")
+    if holder.lemma_.lower() in responsibility_nouns:
+        verb = holder.head if holder.dep_ == "dobj" else None
+    elif any(
+        c.dep_ == "dobj" and c.lemma_.lower() in responsibility_nouns for c in holder.children
+    ):
+        verb = holder
+    else:
+        return None
+    if verb is not None and verb.lemma_.lower() in responsibility_verbs:
+        return verb
+    return None

@@ -42,6 +42,7 @@ from spacy.tokens import Token
 from flashpoint.analysis import AnalyzedArticle, Segment, names_meet, speaker_names
 from flashpoint.lexicon import load_lexicon
 from flashpoint.model import DatePrecision, Event, Quote, Span
+from flashpoint.syntax import claim_verb
 from flashpoint.temporal import (
     CLAUSE_DEPS,
     TimeExpression,
@@ -320,11 +321,14 @@ def _date_of(
     sentence = trigger.sent
     future = event.future or clause_tense(trigger) == "future"
     published = analyzed.article.published
+    claimed = _claimed_act(trigger)
     own = [
         (rank, f)
         for f in candidates
         if sentence.start <= f.tokens.start < sentence.end
         and _dates_something(f)
+        # "claimed the attack on Monday": the claim's day; only the act's own words date it
+        and not (claimed and not trigger.left_edge.i <= f.tokens.start <= trigger.right_edge.i)
         and (rank := clause_rank(f.tokens, trigger)) is not None
         # a future act is not dated by a past date of the clause above it ("last month's
         # announcement that troops will withdraw")
@@ -574,6 +578,20 @@ def _right_after(date: SpacySpan, trigger: Token) -> bool:
 def _dates_something(found: FoundDate) -> bool:
     """Expressions with a calendar value (not "now", not "in the past")."""
     return found.expression.date is not None
+
+
+def _claimed_act(trigger: Token) -> bool:
+    """An act named in a claim of responsibility ("IS claimed the attack")."""
+    lexicon = load_lexicon()
+    return trigger.pos_ == "NOUN" and (
+        claim_verb(
+            trigger,
+            lexicon.words("claim_verbs"),
+            lexicon.words("responsibility_nouns"),
+            lexicon.words("responsibility_verbs"),
+        )
+        is not None
+    )
 
 
 def clause_rank(date: SpacySpan, trigger: Token) -> tuple[int, int, int, int] | None:

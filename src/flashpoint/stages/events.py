@@ -41,6 +41,7 @@ from flashpoint.syntax import (
     PASSIVE_SUBJECT_DEPS,
     PRONOUNS,
     children,
+    claim_verb,
     conjuncts,
     first_child,
     hyphenated,
@@ -120,7 +121,64 @@ def find_events(
     events: list[Event] = []
     for sentence in analyzed.sentences(*CODED_PARTS):
         events.extend(_sentence_events(analyzed, sentence, lexicon, resolver))
+    _drop_places_as_actors(analyzed, events)
     return events
+
+
+def _drop_places_as_actors(analyzed: AnalyzedArticle, events: list[Event]) -> None:
+    """A village or town never acts: the name before an event noun ("the Kanyole massacre"),
+    where the article says "in Kanyole" or "Kanyole, a village", names where it happened, not
+    who did it (a name the gazetteer lacks looks like a group to the parser). A state or
+    capital standing for one has a country code and stays."""
+    text = analyzed.article.text
+
+    def naming_the_act(actor: Actor, event: Event) -> bool:
+        # the name right before the event noun ("the Kanyole massacre")
+        trigger = event.trigger
+        return (
+            actor.code is None
+            and trigger is not None
+            and actor.end <= trigger.start
+            and not text[actor.end : trigger.start].strip(" -")
+        )
+
+    if not any(naming_the_act(a, event) for event in events for a in event.actor):
+        return
+    places = _names_used_as_places(analyzed)
+    for event in events:
+        event.actor = [
+            a for a in event.actor if not (naming_the_act(a, event) and a.text in places)
+        ]
+
+
+def _names_used_as_places(analyzed: AnalyzedArticle) -> frozenset[str]:
+    """The proper names the article uses as places: after "in", "at", "near"...; in "the
+    village of X"; or with a place noun beside them ("X, a village", "X village")."""
+    names: set[str] = set()
+    for segment in analyzed.segments:
+        for token in segment.doc:
+            if token.pos_ != "PROPN" or token.dep_ == "compound":
+                continue
+            head = token.head
+            located = token.dep_ == "pobj" and (
+                head.lower_ in PLACE_PREPOSITIONS
+                or (head.lower_ == "of" and head.head.lemma_.lower() in PLACE_HEADS)
+            )
+            described = any(
+                c.dep_ in ("appos", "compound") and c.lemma_.lower() in PLACE_HEADS
+                for c in token.children
+            ) or (token.dep_ == "compound" and head.lemma_.lower() in PLACE_HEADS)
+            if located or described:
+                start = min(
+                    (c.i for c in token.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"),
+                    default=token.i,
+                )
+                names.add(token.doc[start : token.i + 1].text)
+    return frozenset(names)
+
+
+# Prepositions whose proper-noun object is where something is ("in Kanyole").
+PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "around", "inside", "into"})
 
 
 def _sentence_events(
@@ -676,6 +734,14 @@ def _noun_is_coded(candidate: Candidate, by_token: dict[int, Candidate], lexicon
         return True  # "took part in a campaign of rocket strikes"
     if _participation_verb(token) is not None:
         return True  # "thousands took part in the protest"
+    if (claim := _claim_verb(token, lexicon)) is not None:
+        # "the group claimed the attack": the act, now with its doer; an act no one claimed
+        # is told where it happened, not here; "has claimed attacks on the army" is a habit
+        if not _definite(token):
+            return False
+        claimant = _claimant(claim)
+        denied = any(c.dep_ == "neg" for c in claim.children)
+        return not (denied or (claimant is not None and _no_one(claimant)))
     if (
         token.dep_ == "pobj"
         and head.dep_ == "prep"
@@ -753,6 +819,23 @@ def _participation_verb(noun: Token) -> Token | None:
     ):
         return verb
     return None
+
+
+def _claim_verb(noun: Token, lexicon: Lexicon) -> Token | None:
+    """The verb of a claim of responsibility for an act ("claimed the attack")."""
+    return claim_verb(
+        noun,
+        lexicon.words("claim_verbs"),
+        lexicon.words("responsibility_nouns"),
+        lexicon.words("responsibility_verbs"),
+    )
+
+
+def _claimant(verb: Token) -> Token | None:
+    """Who claims: the subject, or the "by" agent of a passive claim."""
+    if is_passive(verb):
+        return next((pobj for _p, pobj in prep_objects(verb, "by")), None)
+    return subject_of(verb)
 
 
 def _series_verb(noun: Token, lexicon: Lexicon) -> Token | None:
@@ -1225,6 +1308,11 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
         subject = subject_of(verb) if verb is not None else None
         if subject is not None:
             candidate.actor_heads = _participants(subject)  # "thousands took part in the protest"
+    if candidate.is_noun and (claim := _claim_verb(candidate.token, lexicon)) is not None:
+        claimant = _claimant(claim)
+        if claimant is not None and is_actor(claimant):
+            # "IS claimed the Kanyole attack": the claimant did it, whatever names the act
+            candidate.actor_heads = _participants(claimant)
     candidate.actor_heads = _agents(candidate.actor_heads, is_actor, lexicon)
     had_recipients = bool(candidate.recipient_heads)
     candidate.recipient_heads = _agents(candidate.recipient_heads, is_actor, lexicon)
@@ -2958,7 +3046,11 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon, lede: bool = 
             holder.lemma_.lower() in lexicon.words("series_nouns")
             or lexicon.is_trigger_noun(holder.lemma_.lower())
         )
-        return not (of_series or _participation_verb(token) is not None)
+        return not (
+            of_series
+            or _participation_verb(token) is not None
+            or _claim_verb(token, lexicon) is not None
+        )
     if main_verb_read_as_modifier(token):
         return False
     if _protesting_targets(candidate):
