@@ -1438,3 +1438,22 @@ def test_a_village_named_before_an_event_noun_is_where_not_who(code_text) -> Non
     assert claimed, attacks
     # the claim was made on Monday; the attack is not dated by it
     assert all(str(e.date) != "2026-03-02" for e in claimed), claimed
+
+
+def test_a_means_used_by_someone_stands_for_them_and_a_device_never_acts(code_text) -> None:
+    # "mines laid by the rebels": whoever laid them is the actor; a bomb or a device that
+    # went off names no one
+    mines = only(
+        events_of(code_text, "Mines laid by the rebels killed two farmers near Kassala."),
+        "ASSAULT",
+    )
+    assert [a.text for a in mines.actor] == ["the rebels"], mines
+    device = only(
+        events_of(
+            code_text,
+            "An improvised explosive device went off under a police patrol in Kunduz on "
+            "Tuesday, wounding two officers.",
+        ),
+        "ASSAULT",
+    )
+    assert not device.actor, device

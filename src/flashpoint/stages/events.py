@@ -754,8 +754,8 @@ def _noun_is_coded(candidate: Candidate, by_token: dict[int, Candidate], lexicon
         return True
     if _dispersed_protest(candidate, lexicon):
         return bool(candidate.actor_heads)  # a protest of people the text names
-    if _own_actor(token) is not None:
-        return True
+    if _own_actor(token, by_clause=False) is not None:
+        return True  # ("the attack carried out by X" may refer back: its clause is no report)
     return token.dep_ in ("nsubj", "nsubjpass") and head.pos_ in ("VERB", "AUX")
 
 
@@ -887,7 +887,7 @@ def _town(name: str) -> bool:
     )
 
 
-def _own_actor(noun: Token, source: bool = True) -> Token | None:
+def _own_actor(noun: Token, source: bool = True, by_clause: bool = True) -> Token | None:
     """The actor an event noun carries itself: "Hamas's attack", "an Israeli airstrike",
     "strikes by U.S. forces", "condemnation from Chile" (`source`: "from" names who)."""
     for child in noun.children:
@@ -898,6 +898,12 @@ def _own_actor(noun: Token, source: bool = True) -> Token | None:
     for _prep, pobj in prep_objects(noun, "by", "from") if source else prep_objects(noun, "by"):
         if pobj.ent_type_ not in NON_ACTOR_ENTITIES:
             return pobj
+    for clause in children(noun, "acl") if by_clause else ():
+        # "a drone operated by the police", "mines laid by the rebels"
+        if clause.tag_ == "VBN":
+            for _prep, pobj in prep_objects(clause, "by"):
+                if pobj.ent_type_ not in NON_ACTOR_ENTITIES:
+                    return pobj
     for child in noun.children:
         if child.dep_ in ("amod", "compound") and child.ent_type_ in (
             "NORP",
