@@ -899,6 +899,19 @@ def test_generic_words_and_names_of_people_inside_site_names(pipeline, gazetteer
     assert found["Boston"][0].role == "embedded"  # still mentioned
 
 
+def test_a_water_word_before_of_is_no_place_of_its_own(pipeline, gazetteer) -> None:
+    # "Bay" of "the Bay of Kassala" is not Somalia's Bay region; seas the gazetteer holds
+    # resolve whole, with no country
+    found = _places(pipeline, gazetteer, "The navy seized a boat in the Bay of Kassala.")
+    assert "Bay" not in found
+    found = _places(pipeline, gazetteer, "The coast guard stopped a boat in the Bay of Bengal.")
+    (bay,) = found["Bay of Bengal"]
+    assert bay.place is not None and bay.place.country is None
+    # "Gulf" in a name keeps its meaning (the Persian Gulf)
+    found = _places(pipeline, gazetteer, "He met Gulf Cooperation Council envoys in Oslo.")
+    assert "Gulf" in found
+
+
 def test_a_code_inside_a_name(pipeline, gazetteer) -> None:
     text = "Boyd Carney, from NSW National Parks, said the lagoon would reopen."
     found = _places(pipeline, gazetteer, text)

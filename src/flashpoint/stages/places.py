@@ -655,6 +655,12 @@ class _Reader:
                 sub = doc[i : i + n]
                 if _only_generic(sub.text, gazetteer):
                     continue
+                if (
+                    i + n < span.end
+                    and doc[i + n].lower_ == "of"
+                    and place_key(sub.text) in _water_words()
+                ):
+                    continue  # "Bay" of "the Bay of Bengal" (a Somali region elsewhere)
                 everywhere = gazetteer.lookup(sub.text)
                 candidates = [c for c in everywhere if _believable(c, sub, "ORG", gazetteer)]
                 if candidates:
@@ -778,6 +784,12 @@ def _only_generic(text: str, gazetteer: Gazetteer) -> bool:
     gazetteers list such names (Iceland is "Island" in Danish; a Cameroonian province)."""
     words = place_key(text).split()
     return all(w in gazetteer.place_nouns or w in wordlist("compass_adjectives") for w in words)
+
+
+@cache
+def _water_words() -> frozenset[str]:
+    """Words that make a name a body of water: places.yaml's `water_words`."""
+    return frozenset(str(w).lower() for w in load_yaml("places.yaml")["water_words"])
 
 
 def _trim(span: Span) -> Span | None:
