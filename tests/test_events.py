@@ -1457,3 +1457,13 @@ def test_a_means_used_by_someone_stands_for_them_and_a_device_never_acts(code_te
         "ASSAULT",
     )
     assert not device.actor, device
+
+
+def test_an_ordered_lockdown_or_blackout_is_a_restriction(code_text) -> None:
+    for text in (
+        "The governor of Kassala state ordered a lockdown of the city on Sunday.",
+        "The interior ministry ordered an internet blackout in the province.",
+    ):
+        order = only(events_of(code_text, text), "COERCE")
+        assert order.mode == "restrict", text
+        assert not [e for e in events_of(code_text, text) if e.event == "REQUEST"], text
