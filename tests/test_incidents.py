@@ -1394,3 +1394,27 @@ def test_the_end_of_an_attack_told_with_it_is_no_retreat_of_its_own(code_text) -
         for e in code_text("The army withdrew from Kassala on Monday.", published=PUBLISHED).events
     ]
     assert kinds == ["RETREAT"]
+
+
+def test_the_states_own_people_named_with_no_country_serve_the_articles_state(code_text) -> None:
+    # "the government", "security forces" in a story set in Kenya are Kenya's; an armed group
+    # named with no country takes none from it
+    events = code_text(
+        "GARISSA, Kenya - Gunmen killed four traders in Garissa on Monday, police said.\n\n"
+        "On Tuesday security forces arrested six suspects in Garissa and Dadaab.\n\n"
+        "The government condemned the attack and vowed to pursue the gunmen.",
+        published="2026-03-04",
+    ).events
+    state = [a for e in events for a in e.actor if a.sector in ("GOV", "MIL", "COP")]
+    assert state, [(e.event, e.actor) for e in events]
+    assert all(a.code == "KEN" for a in state), state
+    # with incidents in two countries alike, no state is assumed
+    events = code_text(
+        "Security forces arrested six people in Garissa on Monday.\n\n"
+        "Police arrested five people in Lyon on Tuesday.\n\n"
+        "The government condemned the violence.",
+        published="2026-03-04",
+    ).events
+    government = [a for e in events for a in e.actor if a.text == "The government"]
+    assert government, [(e.event, e.actor) for e in events]
+    assert all(a.code is None for a in government), government

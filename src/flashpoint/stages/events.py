@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -3416,6 +3417,7 @@ def complete_participants(analyzed: AnalyzedArticle, lexicon: Lexicon) -> None:
     answer_targets(analyzed, lexicon)
     condemned_doers(analyzed, lexicon)
     local_countries(analyzed, lexicon)
+    home_state(analyzed, lexicon)
 
 
 def local_countries(analyzed: AnalyzedArticle, lexicon: Lexicon) -> None:
@@ -3436,6 +3438,42 @@ def local_countries(analyzed: AnalyzedArticle, lexicon: Lexicon) -> None:
                 continue
             if _generic_phrase(analyzed, target):
                 event.recipient[index] = target.model_copy(update={"code": country})
+
+
+def home_state(analyzed: AnalyzedArticle, lexicon: Lexicon) -> None:
+    """The state's own people named with no country ("the government", "the interior
+    minister, Ana Ruiz", "he" for her, "security forces") serve the state the article is
+    about, as analysts code them: the country of most of its placed incidents, when most
+    are in one country. Only the state's sectors (`state_sectors`): an armed group or a
+    civilian may come from anywhere; and not a phrase that names an origin of its own
+    ("European diplomats")."""
+    countries = Counter(
+        event.event_loc.country
+        for event in analyzed.events
+        if event.event_loc is not None and event.event_loc.country
+    )
+    if not countries:
+        return
+    (country, count), total = countries.most_common(1)[0], sum(countries.values())
+    if count * 2 <= total:
+        return  # no one country: a border war, a summit abroad
+    state = lexicon.words("state_sectors")
+    for event in analyzed.events:
+        for people in (event.actor, event.recipient):
+            for index, actor in enumerate(people):
+                if actor.code is None and actor.sector in state and _no_origin(analyzed, actor):
+                    people[index] = actor.model_copy(update={"code": country})
+
+
+def _no_origin(analyzed: AnalyzedArticle, actor: Actor) -> bool:
+    """A phrase naming no nationality, country or region of its own ("European diplomats",
+    "courts in France" name one)."""
+    found = analyzed.word_at(actor.start, actor.end)
+    if found is None:
+        return False
+    _segment, head = found
+    # the head's whole phrase: "courts in France, Germany and Sweden" name theirs
+    return not any(t.ent_type_ in ("NORP", "GPE", "LOC") for t in head.subtree)
 
 
 def _generic_phrase(analyzed: AnalyzedArticle, actor: Actor) -> bool:
