@@ -7,8 +7,12 @@ stay about their own subject.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
+
+if TYPE_CHECKING:
+    from flashpoint.lexicon import Lexicon
 
 SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
 PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
@@ -358,15 +362,13 @@ def lemmas(tokens: Iterator[Token] | list[Token] | Span) -> frozenset[str]:
     return frozenset(found)
 
 
-def claim_verb(
-    noun: Token,
-    claim_verbs: frozenset[str],
-    responsibility_nouns: frozenset[str],
-    responsibility_verbs: frozenset[str],
-) -> Token | None:
+def claim_verb(noun: Token, lexicon: Lexicon) -> Token | None:
     """The verb of a claim of responsibility for the act a noun names: "claimed the attack",
     "the attack was claimed by", "claimed responsibility for the bombing", "took credit for
     the raid"; None when the noun is not so claimed."""
+    claim_verbs = lexicon.words("claim_verbs")
+    responsibility_nouns = lexicon.words("responsibility_nouns")
+    responsibility_verbs = lexicon.words("responsibility_verbs")
     head = noun.head
     if noun.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in claim_verbs:
         return head

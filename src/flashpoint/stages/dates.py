@@ -582,16 +582,7 @@ def _dates_something(found: FoundDate) -> bool:
 
 def _claimed_act(trigger: Token) -> bool:
     """An act named in a claim of responsibility ("IS claimed the attack")."""
-    lexicon = load_lexicon()
-    return trigger.pos_ == "NOUN" and (
-        claim_verb(
-            trigger,
-            lexicon.words("claim_verbs"),
-            lexicon.words("responsibility_nouns"),
-            lexicon.words("responsibility_verbs"),
-        )
-        is not None
-    )
+    return trigger.pos_ == "NOUN" and claim_verb(trigger, load_lexicon()) is not None
 
 
 def clause_rank(date: SpacySpan, trigger: Token) -> tuple[int, int, int, int] | None:

@@ -26,7 +26,7 @@ from flashpoint.analysis import AnalyzedArticle, Segment
 from flashpoint.gazetteer import Gazetteer, contains, load_gazetteer
 from flashpoint.model import Event, Place
 from flashpoint.resources import load_yaml
-from flashpoint.stages.places import Toponym, find_places, wordlist
+from flashpoint.stages.places import Toponym, find_places, water_words, wordlist
 
 VERBAL_QUADS = {1, 3}
 CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj"}
@@ -74,9 +74,8 @@ def locate_events(analyzed: AnalyzedArticle) -> None:
 @cache
 def _water_names() -> tuple[frozenset[str], frozenset[str]]:
     """(words that make a name a body of water, whole names of one): places.yaml."""
-    data = load_yaml("places.yaml")
-    words = frozenset(str(w).lower() for w in data["water_words"])
-    return words, frozenset(str(n) for n in data["water_names"])
+    names = load_yaml("places.yaml")["water_names"]
+    return water_words(), frozenset(str(n) for n in names)
 
 
 def _water(name: str | None) -> bool:

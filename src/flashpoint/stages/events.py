@@ -735,7 +735,7 @@ def _noun_is_coded(candidate: Candidate, by_token: dict[int, Candidate], lexicon
         return True  # "took part in a campaign of rocket strikes"
     if _participation_verb(token) is not None:
         return True  # "thousands took part in the protest"
-    if (claim := _claim_verb(token, lexicon)) is not None:
+    if (claim := claim_verb(token, lexicon)) is not None:
         # "the group claimed the attack": the act, now with its doer; an act no one claimed
         # is told where it happened, not here; "has claimed attacks on the army" is a habit
         if not _definite(token):
@@ -820,16 +820,6 @@ def _participation_verb(noun: Token) -> Token | None:
     ):
         return verb
     return None
-
-
-def _claim_verb(noun: Token, lexicon: Lexicon) -> Token | None:
-    """The verb of a claim of responsibility for an act ("claimed the attack")."""
-    return claim_verb(
-        noun,
-        lexicon.words("claim_verbs"),
-        lexicon.words("responsibility_nouns"),
-        lexicon.words("responsibility_verbs"),
-    )
 
 
 def _claimant(verb: Token) -> Token | None:
@@ -1315,7 +1305,7 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
         subject = subject_of(verb) if verb is not None else None
         if subject is not None:
             candidate.actor_heads = _participants(subject)  # "thousands took part in the protest"
-    if candidate.is_noun and (claim := _claim_verb(candidate.token, lexicon)) is not None:
+    if candidate.is_noun and (claim := claim_verb(candidate.token, lexicon)) is not None:
         claimant = _claimant(claim)
         if claimant is not None and is_actor(claimant):
             # "IS claimed the Kanyole attack": the claimant did it, whatever names the act
@@ -3056,7 +3046,7 @@ def _describes_not_reports(candidate: Candidate, lexicon: Lexicon, lede: bool = 
         return not (
             of_series
             or _participation_verb(token) is not None
-            or _claim_verb(token, lexicon) is not None
+            or claim_verb(token, lexicon) is not None
         )
     if main_verb_read_as_modifier(token):
         return False
@@ -3467,12 +3457,12 @@ def home_state(analyzed: AnalyzedArticle, lexicon: Lexicon) -> None:
 
 def _no_origin(analyzed: AnalyzedArticle, actor: Actor) -> bool:
     """A phrase naming no nationality, country or region of its own ("European diplomats",
-    "courts in France" name one)."""
+    "courts in Norway" name one)."""
     found = analyzed.word_at(actor.start, actor.end)
     if found is None:
         return False
     _segment, head = found
-    # the head's whole phrase: "courts in France, Germany and Sweden" name theirs
+    # the head's whole phrase: "courts in Norway and Sylvania" name theirs
     return not any(t.ent_type_ in ("NORP", "GPE", "LOC") for t in head.subtree)
 
 
@@ -3642,7 +3632,7 @@ def _named_as(trigger: Token) -> Token | None:
 
 def _claimant_answered(answer: Event, events: list[Event], lexicon: Lexicon) -> Actor | None:
     """Who made the claim an answer denies, when the claim is a report of a material act by the
-    one answering ("Oslo said Swedish troops fired on its posts. Sweden denied the claim"):
+    one answering ("Oslo said Sylvanian troops fired on its posts. Sylvania denied the claim"):
     the latest such report told before the answer, by a known party other than the one
     answering; its speaker is the target."""
     best: tuple[int, Actor] | None = None
@@ -3668,7 +3658,7 @@ def _claimant_answered(answer: Event, events: list[Event], lexicon: Lexicon) -> 
 
 
 def _same_side(one: Actor, other: Actor, lexicon: Lexicon) -> bool:
-    """The same party, or two bodies of one state ("Sweden's defence ministry", "Swedish
+    """The same party, or two bodies of one state ("Sylvania's defence ministry", "Sylvanian
     troops"; not a state and a rebel group of the same country)."""
     if _same_party(one, other):
         return True

@@ -658,9 +658,9 @@ class _Reader:
                 if (
                     i + n < span.end
                     and doc[i + n].lower_ == "of"
-                    and place_key(sub.text) in _water_words()
+                    and place_key(sub.text) in water_words()
                 ):
-                    continue  # "Bay" of "the Bay of Bengal" (a Somali region elsewhere)
+                    continue  # "Bay" of "the Bay of Kassala" (a region elsewhere)
                 everywhere = gazetteer.lookup(sub.text)
                 candidates = [c for c in everywhere if _believable(c, sub, "ORG", gazetteer)]
                 if candidates:
@@ -787,7 +787,7 @@ def _only_generic(text: str, gazetteer: Gazetteer) -> bool:
 
 
 @cache
-def _water_words() -> frozenset[str]:
+def water_words() -> frozenset[str]:
     """Words that make a name a body of water: places.yaml's `water_words`."""
     return frozenset(str(w).lower() for w in load_yaml("places.yaml")["water_words"])
 
