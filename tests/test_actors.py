@@ -53,6 +53,25 @@ def test_phrases(resolver: ActorResolver, text: str, expected: tuple[str, str]) 
     assert code_sector(resolver, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Upper Nile state", ("SSD", "GOV")),
+        ("the governor of Upper Nile", ("SSD", "GOV")),
+        ("North Kivu's military governor", ("COD", "GOV")),
+        ("North Rhine-Westphalia", ("DEU", "")),
+        ("North", ("PRK", "")),  # the alias alone still stands for its country
+        ("Nile", ("EGY", "")),
+    ],
+)
+def test_a_country_alias_inside_a_longer_place_name_is_that_place(
+    resolver: ActorResolver, text: str, expected: tuple[str, str]
+) -> None:
+    # "Nile" and "North" are aliases of two countries; "Upper Nile" and "North Kivu" are
+    # provinces of two others that the gazetteer knows
+    assert code_sector(resolver, text) == expected
+
+
 def test_a_continent_or_sea_is_no_town_of_that_name() -> None:
     # "Asia" is a Philippine town, "Africa" a Tunisian one, "Gulf" a Papua New Guinea province:
     # the wider place is meant, and it has no country.

@@ -912,6 +912,21 @@ def test_a_water_word_before_of_is_no_place_of_its_own(pipeline, gazetteer) -> N
     assert "Gulf" in found
 
 
+def test_a_hamlet_abroad_with_the_name_as_an_alternate_one_is_no_place(pipeline, gazetteer) -> None:
+    # the gazetteer knows "Nasir" only as another name of a Turkish hamlet; in an article whose
+    # other places are South Sudanese it is left unresolved rather than put in Turkey
+    text = (
+        "JUBA - South Sudan's army clashed with militiamen near Nasir in Upper Nile state on "
+        "Monday, officials in Juba and Malakal said."
+    )
+    found = _places(pipeline, gazetteer, text)
+    assert found["Nasir"][0].place is None
+    assert found["Malakal"][0].place.country == "SSD"
+    # with no other country in the article the gazetteer's reading stands
+    found = _places(pipeline, gazetteer, "Villagers near Nasir said the well had dried up.")
+    assert found["Nasir"][0].place is not None
+
+
 def test_a_code_inside_a_name(pipeline, gazetteer) -> None:
     text = "Boyd Carney, from NSW National Parks, said the lagoon would reopen."
     found = _places(pipeline, gazetteer, text)

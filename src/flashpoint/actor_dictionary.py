@@ -45,6 +45,7 @@ CURATED_MORE = ("office_holders.yaml", "organisations.yaml")
 
 # Source ranks: a lower rank wins when two entries share an alias.
 RANK_USER, RANK_CURATED, RANK_PHOENIX = 0, 1, 2
+PLACE_ENTRY_KINDS = frozenset({"country", "capital", "place"})
 KINDS = {"country", "capital", "place", "person", "group", "org", "igo", "body", "pre"}
 SECTORS = {
     "COP", "GOV", "JUD", "LEG", "MIL", "PRM", "PTY", "REB", "SPY", "UAF", "UNK", "AGR", "BUS",
@@ -793,11 +794,40 @@ class PhraseResolver:
             ):
                 hit = Found(i, i + 1, entries, surname=True)
             if hit is not None:
+                hit = self._place_around(hit, tokens, run_end, found[-1].end if found else 0)
                 found.append(hit)
                 i = hit.end
             else:
                 i += 1
         return found
+
+    def _place_around(self, hit: Found, tokens: list[Tok], run_end: list[int], floor: int) -> Found:
+        """ "Upper Nile", "North Kivu", "New Mexico": a country's alias ("Nile", "North",
+        "Mexico") inside a longer capitalised name that the gazetteer knows as a place is part
+        of that place's name; the place, with its own country, is the name found."""
+        if self.places is None or not all(e.kind in PLACE_ENTRY_KINDS for e in hit.entries):
+            return hit
+        first = hit.start
+        while first > floor and tokens[first - 1].capitalized and not tokens[first - 1].possessive:
+            first -= 1
+        last = run_end[hit.start]
+        for k in range(hit.start, last):
+            if tokens[k].possessive or tokens[k].affiliation:
+                last = k + 1  # "North Kivu's governor": the name ends at its possessive
+                break
+        spans = sorted(
+            ((s, e) for s in range(first, hit.start + 1) for e in range(hit.end, last + 1)),
+            key=lambda span: span[0] - span[1],  # the longest first
+        )
+        for start, end in spans:
+            if (start, end) == (hit.start, hit.end) or not tokens[end - 1].capitalized:
+                continue
+            name = " ".join(t.text for t in tokens[start:end])
+            country = self.places(name)
+            if country:
+                entry = ActorEntry(name=name, code=country, kind="place", source="gazetteer")
+                return Found(start, end, [entry])
+        return hit
 
     def _given_name_before(self, tokens: list[Tok], i: int) -> bool:
         """ "Oskar Fischer" is not Heinz Fischer: a capitalised word before a surname that is no

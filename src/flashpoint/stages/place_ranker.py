@@ -169,6 +169,9 @@ NEARBY_BONUS = 1.0
 LIST_MIN = 2
 LIST_SHARE = 2 / 3
 NEARBY_KM = 150.0
+# An alternate name's town this small, in a country the article gives no other sign of, is not
+# believed (see ArticleFeatures.stray).
+STRAY_POPULATION = 1_000
 _TOWN_COMMA = re.compile(r"[A-Z][\w.’'-]*, ?$")
 
 
@@ -212,6 +215,8 @@ def resolve(
             chosen[id(toponym)] = toponym.candidates[ranker.best(rows)]
     for toponym in toponyms:
         toponym.place = chosen.get(id(toponym), toponym.place)
+        if toponym.place is not None and article.stray(toponym.place, toponym):
+            toponym.place = None
 
 
 class ArticleFeatures:
@@ -318,6 +323,19 @@ class ArticleFeatures:
         if self._local(entry):
             bonus += ADMIN1_CONTEXT_BONUS
         return bonus
+
+    def stray(self, entry: GazetteerEntry, toponym: Toponym) -> bool:
+        """A hamlet abroad that bears the name only as an alternate one ("Nasir", a village's
+        other name in a country the article never mentions, for the South Sudanese town the
+        gazetteer lacks): where the article's other names all point elsewhere, no place is
+        better than that one."""
+        key = place_key(toponym.text)
+        if entry.feature not in ("city", "admin2") or main_name(entry, key):
+            return False
+        if entry.population >= STRAY_POPULATION or not entry.country:
+            return False
+        rest, _total = self.others[key]
+        return bool(+rest) and not rest[entry.country]
 
     def _local(self, entry: GazetteerEntry) -> bool:
         unit = (entry.country, entry.admin1)
