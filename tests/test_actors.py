@@ -72,6 +72,11 @@ def test_a_country_alias_inside_a_longer_place_name_is_that_place(
     assert code_sector(resolver, text) == expected
 
 
+def test_a_town_s_country_is_given_as_an_actor_code() -> None:
+    # the gazetteer's XKX (GeoNames) is CAMEO's and PLOVER's KOS, the code the dictionary gives
+    assert place_country("Prizren") == "KOS"
+
+
 def test_a_continent_or_sea_is_no_town_of_that_name() -> None:
     # "Asia" is a Philippine town, "Africa" a Tunisian one, "Gulf" a Papua New Guinea province:
     # the wider place is meant, and it has no country.

@@ -98,6 +98,16 @@ class Article(Record):
 NON_COUNTRY_CODES = frozenset({"IGO", "UNO", "EUR", "NGO", "IMG", "MNC", "ISM", "AFR", "ASA"})
 
 
+# Where the gazetteer's ISO code for a country differs from the actor code CAMEO and PLOVER give
+# it (Kosovo has no ISO 3166 code; GeoNames uses the user-assigned XKX).
+ACTOR_CODE_OF_ISO3 = {"XKX": "KOS"}
+
+
+def actor_country_code(iso3: str) -> str:
+    """The actor code of the country the gazetteer gives a place."""
+    return ACTOR_CODE_OF_ISO3.get(iso3, iso3)
+
+
 def is_country_code(code: str | None) -> bool:
     """Whether an actor code is a country's ISO3 code."""
     return bool(code) and len(code) == 3 and code not in NON_COUNTRY_CODES

@@ -44,7 +44,7 @@ from flashpoint.actor_dictionary import (
 )
 from flashpoint.analysis import AnalyzedArticle, Mention, Segment
 from flashpoint.gazetteer import load_gazetteer, place_key
-from flashpoint.model import Actor, Entity, is_country_code
+from flashpoint.model import Actor, Entity, actor_country_code, is_country_code
 from flashpoint.syntax import clause_head, phrase_span
 
 # Prepositions that say where something happens ("in Minsk", "across Darfur").
@@ -677,10 +677,10 @@ def place_country(name: str) -> str | None:
         if entry.feature in ("city", "admin2") and entry.population < MIN_TOWN_POPULATION:
             continue
         if entry.feature == "country":
-            return entry.country
+            return actor_country_code(entry.country)
         if best is None or entry.population > best.population:
             best = entry
-    return best.country if best is not None else None
+    return actor_country_code(best.country) if best is not None and best.country else None
 
 
 def _one(countries: set[str | None]) -> str | None:

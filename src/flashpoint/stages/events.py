@@ -35,7 +35,7 @@ from spacy.tokens import Token
 from flashpoint.analysis import AnalyzedArticle, Segment, Sentence
 from flashpoint.gazetteer import load_gazetteer, place_key
 from flashpoint.lexicon import NO_EVENT, Context, Lexicon, Rule
-from flashpoint.model import Actor, Event, Span, is_country_code
+from flashpoint.model import Actor, Event, Span, actor_country_code, is_country_code
 from flashpoint.stages.actors import ActorResolver
 from flashpoint.syntax import (
     OBJECT_DEPS,
@@ -3423,6 +3423,7 @@ def local_countries(analyzed: AnalyzedArticle, lexicon: Lexicon) -> None:
         country = event.event_loc.country if event.event_loc else None
         if not country or lexicon.types[event.event].quad in VERBAL_QUADS:
             continue
+        country = actor_country_code(country)
         for index, target in enumerate(event.recipient):
             if target.code or not target.sector or target.sector in stateless:
                 continue
@@ -3452,7 +3453,7 @@ def home_state(analyzed: AnalyzedArticle, lexicon: Lexicon) -> None:
         for people in (event.actor, event.recipient):
             for index, actor in enumerate(people):
                 if actor.code is None and actor.sector in state and _no_origin(analyzed, actor):
-                    people[index] = actor.model_copy(update={"code": country})
+                    people[index] = actor.model_copy(update={"code": actor_country_code(country)})
 
 
 def _no_origin(analyzed: AnalyzedArticle, actor: Actor) -> bool:
