@@ -307,3 +307,24 @@ def test_a_ledes_description_takes_the_name_the_next_sentence_gives(pipeline) ->
     (result,) = list(pipeline.process([article]))
     (condemned,) = [e for e in result.events if e.event == "ACCUSE"]
     assert [(a.code, a.sector) for a in condemned.actor] == [("COL", "REB")]
+
+
+def test_a_subject_pronoun_continues_the_last_sentence_s_main_subject(code_text) -> None:
+    # "It" is the ministry that spoke, not the forces it spoke of
+    result = code_text(
+        "The Norwegian defence ministry said Sylvanian forces had fired first on its posts in "
+        "the Kunduz district. It warned that any repetition would be met with decisive "
+        "measures.",
+        "2026-03-04",
+    )
+    (warning,) = [e for e in result.events if e.event == "THREATEN"]
+    assert [a.code for a in warning.actor] == ["NOR"]
+    # "She" is the minister named in apposition to the subject, not the one she met
+    result = code_text(
+        "The governor of Kassala said one civilian was wounded. Norway's foreign minister, "
+        "Ingrid Larsen, arrived in Kyiv on an unannounced visit and met Sylvania's foreign "
+        "minister. She announced a further 15 million euros of military aid.",
+        "2026-03-04",
+    )
+    (aid,) = [e for e in result.events if e.event == "AID"]
+    assert [a.code for a in aid.actor] == ["NOR"]

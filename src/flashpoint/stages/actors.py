@@ -97,7 +97,8 @@ class Seen:
     person: bool
     nouns: frozenset[str]
     surname: str | None = None
-    main_subject: bool = False  # the subject of its sentence's main verb
+    main_subject: bool = False  # the subject of its sentence's main verb (or its apposition)
+    plural: bool = False  # its head is a plural noun ("Armenian forces")
 
 
 @dataclass
@@ -121,14 +122,20 @@ class ArticleState:
         subjects_from: int | None = None,
     ) -> Seen | None:
         window = DESCRIPTION_WINDOW if noun else PRONOUN_WINDOW
-        if person and subjects_from is not None:
-            # A pronoun that is a subject continues the person the last sentences were about,
-            # their main subject, before a person named later in an object or a modifier
-            # ("Ana Ruiz said ... with the Garcia government. She added ...").
+        if person is not None and subjects_from is not None:
+            # A pronoun that is a subject continues who the last sentences were about, their
+            # main subject, before anyone named later in an object or a modifier ("Ana Ruiz
+            # said ... with the Garcia government. She added ..."; "The Norwegian defence
+            # ministry said Sylvanian forces had fired first. It warned ...").
             for item in self.before(offset, window):
                 if item.start < subjects_from:
                     break
-                if item.person and item.main_subject and (item.actor.code or item.actor.sector):
+                if (
+                    item.main_subject
+                    and item.person == person
+                    and (item.actor.code or item.actor.sector)
+                    and (person or not (_bare_place(item) or item.plural != plural))
+                ):
                     return item
         if noun is not None:
             # "the movement" after "the Nujaba Movement", "the armed forces" after "the Iraqi
@@ -544,10 +551,13 @@ class ActorResolver:
         if entry is None and actor.code and not person and label == "AGENT":
             nouns = frozenset({singular(span.root.lower_)})
         root = span.root
+        # "Norway's foreign minister, Ana Ruiz, arrived": the name in apposition is the subject
+        subject = root.head if root.dep_ == "appos" else root
         state.seen.append(
             Seen(actor.start, actor.end, actor, entry, person, nouns,
                  _surname(actor.name or actor.text) if person else None,
-                 root.dep_ in NOMINAL_SUBJECT_DEPS and root.head.dep_ == "ROOT")
+                 subject.dep_ in NOMINAL_SUBJECT_DEPS and subject.head.dep_ == "ROOT",
+                 root.tag_ in ("NNS", "NNPS"))
         )  # fmt: skip
 
     def _in_context(self, segment: Segment, span: Span, state: ArticleState) -> PhraseResult | None:
@@ -621,7 +631,12 @@ class ActorResolver:
             found = state.antecedent(start, person=True, subjects_from=subjects_from)
             return found.actor if found else None
         if word in GROUP_PRONOUNS:
-            found = state.antecedent(start, person=False, plural=word in PLURAL_PRONOUNS)
+            subjects_from = None
+            if token.dep_ in NOMINAL_SUBJECT_DEPS:
+                subjects_from = analyzed.sentence_before_start(token.sent, segment)
+            found = state.antecedent(
+                start, person=False, plural=word in PLURAL_PRONOUNS, subjects_from=subjects_from
+            )
             return found.actor if found else None
         return None
 
