@@ -328,3 +328,9 @@ def test_a_subject_pronoun_continues_the_last_sentence_s_main_subject(code_text)
     )
     (aid,) = [e for e in result.events if e.event == "AID"]
     assert [a.code for a in aid.actor] == ["NOR"]
+
+
+def test_a_country_before_another_country_s_body_names_its_own(resolver: ActorResolver) -> None:
+    # the PKK's "People's Defence Forces" after "Kenya" are Kenya's forces
+    assert code_sector(resolver, "the Kenya People's Defence Forces") == ("KEN", "MIL")
+    assert code_sector(resolver, "People's Defence Forces") == ("TUR", "REB")

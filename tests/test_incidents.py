@@ -1418,3 +1418,27 @@ def test_the_states_own_people_named_with_no_country_serve_the_articles_state(co
     government = [a for e in events for a in e.actor if a.text == "The government"]
     assert government, [(e.event, e.actor) for e in events]
     assert all(a.code is None for a in government), government
+
+
+def test_a_separate_attack_told_as_the_subject_is_another_incident(code_text) -> None:
+    # "A separate air strike on Monday afternoon hit": the word is on the verb's subject, far
+    # from the verb; the strike's own killing, told in the same sentence after it, stays with it
+    events = code_text(
+        "Aircraft bombed three villages near Kassala on Monday, killing seven civilians, "
+        "residents said.\n\nA separate air strike on Monday afternoon hit a clinic in Kassala, "
+        "killing two nurses, the charity that runs it said.",
+        published="2026-03-06",
+    ).events
+    assaults = [e for e in events if e.event == "ASSAULT"]
+    assert len(assaults) == 2, [(e.recipient, e.mentions) for e in assaults]
+    clinic = [e for e in assaults if any("clinic" in r.text for r in e.recipient)]
+    assert len(clinic) == 1 and clinic[0].size and clinic[0].size.dead == 2
+    # "..., and a second attack killed nine more": two incidents in one sentence
+    events = code_text(
+        "Rebels killed at least 22 civilians in the village of Kanyole on Saturday night, "
+        "officials said, and a second attack in a neighbouring district killed nine more "
+        "people on Tuesday.",
+        published="2026-03-06",
+    ).events
+    tolls = sorted(e.size.dead for e in events if e.event == "ASSAULT" and e.size)
+    assert tolls == [9, 22], [(e.event, e.size, e.mentions) for e in events]

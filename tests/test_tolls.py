@@ -338,3 +338,16 @@ def test_a_large_toll_in_the_perfect_with_no_time_is_a_wars_dead(code_text) -> N
         published="2025-07-29",
     ).events
     assert [e.size.dead for e in dated if e.event == "ASSAULT" and e.size] == [300]
+
+
+def test_a_war_described_by_its_age_still_counts_a_wars_dead(code_text) -> None:
+    # "now in its 17th year" describes the insurgency; the count has no time of its own and is
+    # not the toll of the attack told in the paragraph before
+    events = code_text(
+        "Suspected fighters killed three fishermen on an island near Garissa on Friday, a union "
+        "official said.\n\nThe insurgency in the north-east, now in its 17th year, has killed "
+        "more than 40,000 people and displaced about 2 million, according to the United "
+        "Nations.",
+        published="2026-05-12",
+    ).events
+    assert [e.size.dead for e in events if e.event == "ASSAULT" and e.size] == [3]

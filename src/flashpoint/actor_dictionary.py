@@ -34,6 +34,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from flashpoint.errors import DataError
+from flashpoint.model import is_country_code
 from flashpoint.resources import data_path, read_yaml
 
 PHOENIX_FILE = "actors_phoenix.tsv"
@@ -702,6 +703,19 @@ _KIND_ORDER = {
 # --- phrase resolution ------------------------------------------------------------------------
 
 
+def _foreign_after_country(before: Found, hit: Found, tokens: list[Tok]) -> bool:
+    """ "Sylvania People's Defence Forces", "Kenya Islamic Council": a country's name written
+    straight before an organisation's alias that belongs to another country makes the words
+    that country's body of that kind (the PKK's "People's Defence Forces" and Iran's "Islamic
+    Council" are other bodies of the same name), read as an agent with its owner."""
+    if before.end != hit.start or tokens[before.end - 1].possessive:
+        return False
+    countries = {e.code for e in before.entries if e.kind == "country"}
+    if len(countries) != 1 or any(e.kind in PLACE_ENTRY_KINDS | {"person"} for e in hit.entries):
+        return False
+    return all(is_country_code(e.code) and e.code not in countries for e in hit.entries)
+
+
 class PhraseResolver:
     """Resolves phrases against a dictionary; results are cached per (phrase, date)."""
 
@@ -793,6 +807,8 @@ class PhraseResolver:
                 and not self._given_name_before(tokens, i)
             ):
                 hit = Found(i, i + 1, entries, surname=True)
+            if hit is not None and found and _foreign_after_country(found[-1], hit, tokens):
+                hit = None
             if hit is not None:
                 hit = self._place_around(hit, tokens, run_end, found[-1].end if found else 0)
                 found.append(hit)

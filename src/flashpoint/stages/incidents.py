@@ -217,6 +217,22 @@ def _incident_for(
 ) -> Incident | None:
     if _says_another(event, text):
         return None
+    cue = _another_cue(event, text)
+    if cue is not None:
+        # another incident than those told before: the one begun after the cue in its own
+        # sentence, if any ("A separate strike hit a clinic, killing two")
+        return next(
+            (
+                incident
+                for incident in reversed(incidents)
+                if incident.members[0].event == event.event
+                and any(
+                    _one_sentence(member, event) and member.trigger and member.trigger.start > cue
+                    for member in incident.members
+                )
+            ),
+            None,
+        )
     for incident in reversed(incidents):  # the nearest earlier mention first
         if _same_incident(incident, event, text):
             return incident
@@ -446,6 +462,17 @@ def _says_another(event: Event, text: str) -> bool:
         # "a soldier was also killed": one more victim of the incident told, not another one
         before = [w for w in before if w not in ALSO_WORDS]
     return any(word in ANOTHER_WORDS for word in before)
+
+
+def _another_cue(event: Event, text: str) -> int | None:
+    """ "A separate air strike on Monday hit a health centre", "..., and a second attack
+    killed nine more": the word is on the event noun that is the subject of the verb the
+    mention was coded from. Where the cue starts, if there is one."""
+    if event.trigger is None:
+        return None
+    before = text[event.evidence.start : event.trigger.start].lower()
+    cues = list(ANOTHER_EVENT_NOUN.finditer(before))
+    return event.evidence.start + cues[-1].start() if cues else None  # the nearest the verb
 
 
 def _same_incident(incident: Incident, event: Event, text: str) -> bool:
@@ -756,6 +783,9 @@ EVENT_NOUNS = (
     "incursion", "invasion", "airstrike", "airstrikes", "bombardment",
     "arrest", "arrests", "detention", "abduction", "kidnapping",
 )  # fmt: skip
+ANOTHER_EVENT_NOUN = re.compile(
+    r"\b(?:another|separate|second|third)\s+(?:[\w-]+\s+){0,2}?(?:" + "|".join(EVENT_NOUNS) + r")\b"
+)
 LIGHT_VERBS = frozenset(
     {"carried", "conducted", "claimed", "launched", "staged", "mounted", "perpetrated"}
 )

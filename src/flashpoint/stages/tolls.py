@@ -295,7 +295,10 @@ def _a_wars_dead(anchor: Token, figure: int | None) -> bool:
     while head.dep_ == "conj" and head.head.i != head.i:
         head = head.head  # "have been killed and 60,000 displaced"
     perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in head.children)
-    dated = any(t.ent_type_ in ("DATE", "TIME") for t in head.subtree)
+    # the time the clause gives, not a description of its subject ("The insurgency, now in its
+    # 17th year, has killed more than 40,000 people")
+    subject = {t.i for c in head.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
+    dated = any(t.ent_type_ in ("DATE", "TIME") and t.i not in subject for t in head.subtree)
     return perfect and not dated
 
 
