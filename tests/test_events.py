@@ -1467,3 +1467,15 @@ def test_an_ordered_lockdown_or_blackout_is_a_restriction(code_text) -> None:
         order = only(events_of(code_text, text), "COERCE")
         assert order.mode == "restrict", text
         assert not [e for e in events_of(code_text, text) if e.event == "REQUEST"], text
+
+
+def test_concern_at_anothers_acts_is_a_disapproval_concern_at_a_situation_none(code_text) -> None:
+    events = code_text(
+        "The embassy said it was deeply concerned by the arrests of three journalists in Kassala.",
+        "2026-03-04",
+    ).events
+    assert [e.event for e in events] == ["ACCUSE"]
+    events = code_text(
+        "The mission said it was concerned about rising tension along the border.", "2026-03-04"
+    ).events
+    assert [e.event for e in events] == []
