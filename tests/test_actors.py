@@ -309,25 +309,30 @@ def test_a_ledes_description_takes_the_name_the_next_sentence_gives(pipeline) ->
     assert [(a.code, a.sector) for a in condemned.actor] == [("COL", "REB")]
 
 
-def test_a_subject_pronoun_continues_the_last_sentence_s_main_subject(code_text) -> None:
-    # "It" is the ministry that spoke, not the forces it spoke of
-    result = code_text(
-        "The Norwegian defence ministry said Sylvanian forces had fired first on its posts in "
-        "the Kunduz district. It warned that any repetition would be met with decisive "
-        "measures.",
-        "2026-03-04",
-    )
-    (warning,) = [e for e in result.events if e.event == "THREATEN"]
-    assert [a.code for a in warning.actor] == ["NOR"]
-    # "She" is the minister named in apposition to the subject, not the one she met
-    result = code_text(
-        "The governor of Kassala said one civilian was wounded. Norway's foreign minister, "
-        "Ingrid Larsen, arrived in Kyiv on an unannounced visit and met Sylvania's foreign "
-        "minister. She announced a further 15 million euros of military aid.",
-        "2026-03-04",
-    )
-    (aid,) = [e for e in result.events if e.event == "AID"]
-    assert [a.code for a in aid.actor] == ["NOR"]
+@pytest.mark.parametrize(
+    ("text", "event_type"),
+    [
+        # "It" is the ministry that spoke, not the forces it spoke of
+        (
+            "The Norwegian defence ministry said Sylvanian forces had fired first on its posts "
+            "in the Kunduz district. It warned that any repetition would be met with decisive "
+            "measures.",
+            "THREATEN",
+        ),
+        # "She" is the minister named in apposition to the subject, not the one she met
+        (
+            "The governor of Kassala said one civilian was wounded. Norway's foreign minister, "
+            "Ingrid Larsen, arrived in Kyiv on an unannounced visit and met Sylvania's foreign "
+            "minister. She announced a further 15 million euros of military aid.",
+            "AID",
+        ),
+    ],
+)
+def test_a_subject_pronoun_continues_the_last_sentence_s_main_subject(
+    code_text, text: str, event_type: str
+) -> None:
+    (event,) = [e for e in code_text(text, "2026-03-04").events if e.event == event_type]
+    assert [a.code for a in event.actor] == ["NOR"]
 
 
 def test_a_country_before_another_country_s_body_names_its_own(resolver: ActorResolver) -> None:
