@@ -1479,3 +1479,16 @@ def test_concern_at_anothers_acts_is_a_disapproval_concern_at_a_situation_none(c
         "The mission said it was concerned about rising tension along the border.", "2026-03-04"
     ).events
     assert [e.event for e in events] == []
+
+
+def test_an_act_told_of_anyone_who_would_do_it_is_not_asserted(code_text) -> None:
+    events = code_text(
+        "Anyone who attacks a police station will be met with the full force of the law, the "
+        "minister told a press conference in Oslo.",
+        "2026-03-04",
+    ).events
+    assert all(e.hypothetical for e in events if e.event == "ASSAULT")
+    events = code_text(
+        "Gunmen attacked a police station in Kassala on Monday.", "2026-03-04"
+    ).events
+    assert [e.hypothetical for e in events if e.event == "ASSAULT"] == [False]

@@ -2743,6 +2743,8 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
     subjects += [s for c in subjects for s in c.children if s.dep_ == "nsubj"]
     if any(_anyone(c) for c in subjects):
         return True  # "any officer found responsible would be prosecuted": whoever that is
+    if token.dep_ in ("relcl", "acl") and _anyone(token.head):
+        return True  # "anyone who attacks a police station will be punished": no one did yet
     if _asked(candidate.token):
         return True
     if candidate.is_noun and _unrealised_noun(candidate.token, lexicon):
