@@ -1492,3 +1492,20 @@ def test_an_act_told_of_anyone_who_would_do_it_is_not_asserted(code_text) -> Non
         "Gunmen attacked a police station in Kassala on Monday.", "2026-03-04"
     ).events
     assert [e.hypothetical for e in events if e.event == "ASSAULT"] == [False]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Soldiers neutralised five terrorists near Kassala on Monday.", ["ASSAULT"]),
+        ("Troops eliminated 12 militants in Kassala.", ["ASSAULT"]),
+        ("Troops flushed out the bandits from the forest near Kassala.", ["ASSAULT"]),
+        ("The army vowed to flush out the militants from Kassala.", ["THREATEN"]),
+        ("The plan aims to eliminate poverty.", []),
+        ("Police neutralised the threat.", []),
+    ],
+)
+def test_security_forces_words_for_killing_armed_people(
+    code_text, text: str, expected: list[str]
+) -> None:
+    assert [e.event for e in code_text(text, "2026-03-04").events] == expected
