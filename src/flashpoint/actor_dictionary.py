@@ -704,10 +704,10 @@ _KIND_ORDER = {
 
 
 def _foreign_after_country(before: Found, hit: Found, tokens: list[Tok]) -> bool:
-    """ "Sylvania People's Defence Forces", "Kenya Islamic Council": a country's name written
-    straight before an organisation's alias that belongs to another country makes the words
-    that country's body of that kind (the PKK's "People's Defence Forces" and Iran's "Islamic
-    Council" are other bodies of the same name), read as an agent with its owner."""
+    """ "Kenya People's Defence Forces": a country's name written straight before an
+    organisation's alias that belongs to another country (the PKK's "People's Defence Forces")
+    makes the words that country's body of that kind, read as an agent with its owner. Not an
+    alias the dictionary files as a person's (some of Phoenix's bodies are)."""
     if before.end != hit.start or tokens[before.end - 1].possessive:
         return False
     countries = {e.code for e in before.entries if e.kind == "country"}
