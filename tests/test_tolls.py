@@ -351,3 +351,10 @@ def test_a_war_described_by_its_age_still_counts_a_wars_dead(code_text) -> None:
         published="2026-05-12",
     ).events
     assert [e.size.dead for e in events if e.event == "ASSAULT" and e.size] == [3]
+
+
+def test_armed_people_an_army_says_it_neutralised_are_its_dead(code_text) -> None:
+    events = code_text(
+        "Soldiers neutralised five terrorists near Kassala on Monday.", published="2026-03-04"
+    ).events
+    assert [e.size.dead for e in events if e.event == "ASSAULT" and e.size] == [5]
