@@ -783,8 +783,11 @@ EVENT_NOUNS = (
     "incursion", "invasion", "airstrike", "airstrikes", "bombardment",
     "arrest", "arrests", "detention", "abduction", "kidnapping",
 )  # fmt: skip
+# Of the words that say a mention is another incident, those written on its event noun ("a
+# separate strike"), not the adverbs ("also", "elsewhere").
 ANOTHER_EVENT_NOUN = re.compile(
-    r"\b(?:another|separate|second|third)\s+(?:[\w-]+\s+){0,2}?(?:" + "|".join(EVENT_NOUNS) + r")\b"
+    rf"\b(?:{'|'.join(sorted(ANOTHER_WORDS - ALSO_WORDS - {'separately', 'elsewhere'}))})"
+    rf"\s+(?:[\w-]+\s+){{0,2}}?(?:{'|'.join(EVENT_NOUNS)})\b"
 )
 LIGHT_VERBS = frozenset(
     {"carried", "conducted", "claimed", "launched", "staged", "mounted", "perpetrated"}
