@@ -1509,3 +1509,17 @@ def test_security_forces_words_for_killing_armed_people(
     code_text, text: str, expected: list[str]
 ) -> None:
     assert [e.event for e in code_text(text, "2026-03-04").events] == expected
+
+
+def test_positions_attacked_by_armed_people_are_military_and_a_view_is_attacked_in_words(
+    code_text,
+) -> None:
+    fighters = code_text("The rebels attacked army positions near Garissa on Sunday.", "2026-03-04")
+    assert [e.event for e in fighters.events] == ["ASSAULT"]
+    view = code_text("The opposition leader attacked the minister's position on taxes.")
+    assert [e.event for e in view.events] == ["ACCUSE"]
+
+
+def test_shot_dead_leaves_dead_out_of_the_victims_name(code_text) -> None:
+    (event,) = code_text("Police shot dead two protesters in Garissa on Monday.").events
+    assert [a.text for a in event.recipient] == ["two protesters"]

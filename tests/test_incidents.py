@@ -1191,6 +1191,23 @@ def test_what_was_seized_in_an_attack_is_part_of_it(code_text) -> None:
     assert [e.event for e in events] == ["ASSAULT"]
 
 
+def test_things_seized_after_an_attack_told_at_length_are_its_spoils(code_text) -> None:
+    told = code_text(
+        "The army said on Wednesday that its soldiers had killed 17 militants in heavy "
+        "fighting around the village of Kanyole on Tuesday and seized a cache of weapons.",
+        published="2024-05-09",
+    ).events
+    assert [e.event for e in told] == ["ASSAULT"]
+    assert all("weapons" not in a.text for e in told for a in e.recipient)
+    # people detained in a raid are an arrest of their own, not spoils
+    raid = code_text(
+        "Security forces raided the Kanyole district of Garissa on Thursday and detained "
+        "about 600 migrants, the ministry said.",
+        published="2024-05-09",
+    ).events
+    assert sorted(e.event for e in raid) == ["ASSAULT", "COERCE"]
+
+
 RETOLD = (
     "KASSALA, May 3 (Wire) - Gunmen killed six farmers near Kassala on Friday, police said.\n\n"
     "The district commissioner said the area had been calm for months.\n\n"

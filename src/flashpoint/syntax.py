@@ -78,9 +78,27 @@ def phrase_tokens(head: Token, *, with_conjuncts: bool = False) -> list[Token]:
             continue  # "accused the army of killing civilians": what it did, not who it is
         if child.dep_ == "punct" and child.i > head.i:
             continue
+        if _resultative(child):
+            continue  # "shot dead two protesters": how they were left, not who they are
         if child.dep_ in NP_KEEP_DEPS:
             tokens.extend(_subtree_without_clauses(child, with_conjuncts))
     return sorted(tokens, key=lambda t: t.i)
+
+
+def _resultative(modifier: Token) -> bool:
+    """An adjective read as a modifier but standing before the phrase's numeral or article
+    ("shot dead two protesters", "left injured a dozen people"): it tells the verb's result."""
+    head = modifier.head
+    return (
+        modifier.dep_ == "amod"
+        and head.dep_ == "dobj"
+        and modifier.i < head.i
+        and not any(c.i < modifier.i for c in head.children)  # it opens the phrase
+        and any(
+            c.dep_ in ("nummod", "det", "quantmod") and modifier.i < c.i < head.i
+            for c in head.children
+        )
+    )
 
 
 def _named_by(prep: Token, head: Token) -> bool:

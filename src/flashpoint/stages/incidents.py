@@ -98,13 +98,16 @@ def _fold_joined_acts(events: list[Event], text: str) -> list[Event]:
         if graver is None or one.trigger is None or other.trigger is None:
             continue
         joining = text[one.trigger.end : other.trigger.start].strip().lower()
+        keep, fold = (one, other) if one.event == graver else (other, one)
+        # things seized after an attack told at length ("killed 17 militants in fighting
+        # around the village on Tuesday and seized a cache of weapons") are still its spoils
+        gap = SPOILS_GAP if fold is other and _spoils(fold) else JOINED_GAP
         if (
             one.evidence.start != other.evidence.start
-            or not _joined(joining)
+            or not _joined(joining, gap)
             or _flags(one) != _flags(other)
         ):
             continue
-        keep, fold = (one, other) if one.event == graver else (other, one)
         # other people are another act; things seized are the attack's spoils
         if (
             keep.recipient
@@ -117,7 +120,9 @@ def _fold_joined_acts(events: list[Event], text: str) -> list[Event]:
         folded[keep.id] = keep.model_copy(
             update={
                 "actor": _union([keep.actor, fold.actor]),
-                "recipient": _union([keep.recipient, fold.recipient]),
+                "recipient": keep.recipient
+                if _spoils(fold)
+                else _union([keep.recipient, fold.recipient]),
                 "size": keep.size or fold.size,
             }
         )
@@ -150,13 +155,22 @@ def _drop_attack_aftermath(events: list[Event]) -> list[Event]:
     return [e for e in events if e.id not in dropped]
 
 
-def _joined(between: str) -> bool:
+def _spoils(event: Event) -> bool:
+    """Things seized, not people held: "seized two rifles" (no coded or sector-named party)."""
+    return (
+        event.event == "COERCE"
+        and event.mode == "seize"
+        and all(not r.code and not r.sector for r in event.recipient)
+    )
+
+
+def _joined(between: str, gap: int = 0) -> bool:
     """The words between two acts join them: "and" or a series comma right after the first
     act's object ("killed dozens and captured two vehicles", "overran the garrison, seized two
     vehicles and withdrew"), not another clause ("; later", "after")."""
     if between in JOINING_WORDS:
         return True
-    if len(between) > JOINED_GAP or any(mark in between for mark in (";", ":", "(")):
+    if len(between) > (gap or JOINED_GAP) or any(mark in between for mark in (";", ":", "(")):
         return False
     words = between.replace(",", " , ").split()
     return bool(words) and words[-1] in ("and", ",") and not set(words) & CLAUSE_WORDS
@@ -165,6 +179,7 @@ def _joined(between: str) -> bool:
 # Acts joined by "and" after an object of at most this many characters ("killed 12 soldiers
 # and seized two armoured vehicles"); a longer stretch holds a clause of its own.
 JOINED_GAP = 45
+SPOILS_GAP = 120
 CLAUSE_WORDS = frozenset({"after", "before", "when", "while", "which", "who", "that", "then"})
 
 
