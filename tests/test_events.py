@@ -1395,8 +1395,8 @@ def test_fire_exchanged_is_a_clash_and_an_answer_by_gerund_is_the_answering_act(
     text = "Troops exchanged fire with rebels near Kunduz on Sunday."
     clash = only(events_of(code_text, text), "ASSAULT")
     assert {a.text for a in clash.actor} == {"Troops", "rebels"}
-    text = "The two sides exchanged prisoners in Kunduz on Monday."
-    assert [e.event for e in events_of(code_text, text)] == ["COOPERATE"]
+    text = "The two sides exchanged prisoners in Kunduz on Monday."  # released (PLOVER manual)
+    assert [e.event for e in events_of(code_text, text)] == ["RETREAT"]
     text = "The army responded by shelling rebel positions near Garissa on Monday."
     assert [a.text for a in only(events_of(code_text, text), "ASSAULT").actor] == ["The army"]
     text = "Oslo retaliated by expelling two Sylvanian diplomats on Monday."
@@ -1523,3 +1523,34 @@ def test_positions_attacked_by_armed_people_are_military_and_a_view_is_attacked_
 def test_shot_dead_leaves_dead_out_of_the_victims_name(code_text) -> None:
     (event,) = code_text("Police shot dead two protesters in Garissa on Monday.").events
     assert [a.text for a in event.recipient] == ["two protesters"]
+
+
+def test_a_crisis_total_of_displaced_people_is_no_flight(code_text) -> None:
+    total = code_text(
+        "More than 1.3 million people have been displaced in Kassala, according to the UN. "
+        "The war has killed more than 6,000 people since 2017 and displaced hundreds of "
+        "thousands."
+    )
+    assert [e.event for e in total.events if e.event == "SANCTION"] == []
+    flight = code_text("About 9,000 people have fled Kanyole and nearby villages since Saturday.")
+    assert [e.event for e in flight.events] == ["SANCTION"]
+
+
+def test_prisoners_exchanged_are_released_by_both_sides(code_text) -> None:
+    (swap,) = code_text(
+        "Norway and Sylvania exchanged 150 prisoners of war each on Thursday.", "2026-03-06"
+    ).events
+    assert (swap.event, swap.mode) == ("RETREAT", "release")
+
+
+def test_an_imperative_or_a_list_of_demands_asks_and_does_not_assert(code_text) -> None:
+    imperative = code_text("Release the four young men detained in Kunduz or charge them.")
+    assert all(e.hypothetical for e in imperative.events if e.event == "RETREAT")
+    listed = code_text(
+        "Sea Bridge calls on:\n- the European Union and Norway to immediately suspend all "
+        "support to the coast guard;\n- the Norwegian authorities to release the Aurora Light "
+        "without delay."
+    )
+    assert [e.event for e in listed.events if not e.hypothetical] == ["REQUEST"]
+    done = code_text("Police released the four young men on Monday.", "2026-03-06")
+    assert [(e.event, e.hypothetical) for e in done.events] == [("RETREAT", False)]

@@ -36,6 +36,7 @@ from flashpoint.analysis import AnalyzedArticle, Segment, Sentence
 from flashpoint.gazetteer import load_gazetteer, place_key
 from flashpoint.lexicon import NO_EVENT, Context, Lexicon, Rule
 from flashpoint.model import Actor, Event, Span, actor_country_code, is_country_code
+from flashpoint.quantities import find_quantities
 from flashpoint.stages.actors import ActorResolver
 from flashpoint.syntax import (
     OBJECT_DEPS,
@@ -638,6 +639,10 @@ def _apply_government(
             # attack on the town" threatens the attackers)
             for joined in _joined_content(governed.token, by_token):
                 joined.governed = True
+            # a list of demands ("calls on: - the EU to suspend ...; - the police to
+            # release ..."): every infinitive the word takes is content too
+            for other in _infinitive_complements(candidate.token, by_token):
+                other.governed = True
             break
     # The topic of a protest (usually a demand) is not a separate event (PLOVER manual).
     topics = lexicon.words("protest_topic_types")
@@ -646,6 +651,17 @@ def _apply_government(
             for item in _complements(candidate.token, by_token):
                 if item.event in topics and not item.governed:
                     item.governed, item.governor = True, candidate
+
+
+def _infinitive_complements(token: Token, by_token: dict[int, Candidate]) -> list[Candidate]:
+    """Candidates that are "to" infinitives complementing `token` ("to suspend", "to release")."""
+    return [
+        by_token[c.i]
+        for c in token.children
+        if c.dep_ == "xcomp"
+        and c.i in by_token
+        and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+    ]
 
 
 def _joined_content(token: Token, by_token: dict[int, Candidate]) -> list[Candidate]:
@@ -1588,11 +1604,24 @@ def _doer_of(noun: Token, lexicon: Lexicon) -> Token | None:
 
 def _flight_described(candidate: Candidate, lexicon: Lexicon) -> bool:
     """ "a herder who fled with his family", "families fleeing the city", "villagers often
-    flee": flight told to describe people or a pattern, not a displacement that happened."""
+    flee": flight told to describe people or a pattern, not a displacement that happened;
+    "more than a million people have been displaced": a crisis's total, not one flight."""
     token = candidate.token
     if token.lemma_.lower() not in lexicon.words("displacement_verbs"):
         return False
-    return token.dep_ in ("relcl", "acl") or token.tag_ in ("VBP", "VBZ", "VBG")
+    if token.dep_ in ("relcl", "acl") or token.tag_ in ("VBP", "VBZ", "VBG"):
+        return True
+    return any(
+        (count.low or count.best or 0) >= CRISIS_DISPLACEMENT
+        for child in token.children
+        if child.dep_ in ("nsubj", "nsubjpass", "dobj")
+        for count in find_quantities(child.doc[child.left_edge.i : child.right_edge.i + 1].text)
+    )
+
+
+CRISIS_DISPLACEMENT = 100_000
+"""People displaced counted in hundreds of thousands or more: a war's or a crisis's total to
+date (the figures agencies keep), never the flight from one attack."""
 
 
 def _set_off_participle(verb: Token) -> Token | None:
@@ -2747,6 +2776,8 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
         return True  # "anyone who attacks a police station will be punished": no one did yet
     if _asked(candidate.token):
         return True
+    if _unasserted_base_form(token):
+        return True
     if candidate.is_noun and _unrealised_noun(candidate.token, lexicon):
         return True
     current = token
@@ -2764,6 +2795,23 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
             break
         current = current.head
     return False
+
+
+def _unasserted_base_form(verb: Token) -> bool:
+    """A verb in its base form that no finite verb governs: an imperative ("Release the four
+    men detained in Kunduz") or an infinitive in a list of demands ("calls on: - the police to
+    release those detained"). What is asked for, not what was done."""
+    if verb.tag_ != "VB" or any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children):
+        return False
+    current = verb
+    while current.head != current:
+        current = current.head
+        if current.tag_ in ("VBD", "VBZ", "VBP", "MD") or any(
+            c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ", "VBP", "MD")
+            for c in current.children
+        ):
+            return False
+    return True
 
 
 def _unrealised_noun(noun: Token, lexicon: Lexicon) -> bool:
