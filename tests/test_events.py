@@ -1554,3 +1554,22 @@ def test_an_imperative_or_a_list_of_demands_asks_and_does_not_assert(code_text) 
     assert [e.event for e in listed.events if not e.hypothetical] == ["REQUEST"]
     done = code_text("Police released the four young men on Monday.", "2026-03-06")
     assert [(e.event, e.hypothetical) for e in done.events] == [("RETREAT", False)]
+
+
+def test_a_warning_to_someone_against_an_act_threatens_and_one_to_no_one_appeals(
+    code_text,
+) -> None:
+    warned = code_text("Oslo warned Stockholm against further provocations on Monday.").events
+    assert [(e.event, [r.text for r in e.recipient]) for e in warned] == [
+        ("THREATEN", ["Stockholm"])
+    ]
+    appeal = code_text("Norway has warned against an assault on Kassala.").events
+    assert [e.event for e in appeal] == ["REQUEST"]
+
+
+def test_what_someone_wants_done_has_not_happened(code_text) -> None:
+    for text in (
+        "Ana Ruiz would prefer them expelled altogether, but that will have to wait.",
+        "The minister wants the envoy arrested.",
+    ):
+        assert all(e.hypothetical for e in code_text(text).events), text

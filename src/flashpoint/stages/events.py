@@ -2791,6 +2791,13 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
             not in ("decide", "be", "move", "set", "vow", "pledge", "promise")
         ):
             return True
+        if (
+            current.dep_ == "ccomp"
+            and current.tag_ in ("VBN", "VB")
+            and not any(c.dep_ in ("aux", "auxpass") for c in current.children)
+            and current.head.lemma_.lower() in lexicon.words("wish_verbs")
+        ):
+            return True  # "would prefer them expelled", "wants him arrested": a wish
         if current.head == current:
             break
         current = current.head
