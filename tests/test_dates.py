@@ -473,3 +473,13 @@ def test_a_live_blog_entry_tells_news_of_the_day_it_is_stamped(nlp):
     assert (rejected.date, rejected.date_precision) == (dt.date(2024, 1, 4), "day")
     assert (arrested.date, arrested.date_precision) == (dt.date(2024, 1, 4), "day")
     assert condemned.date_precision == "published"
+
+
+def test_a_participle_on_the_speaker_dates_and_places_the_statement(code_text) -> None:
+    (warning,) = code_text(
+        "The president, speaking in Garissa on Sunday, warned Somali activists against "
+        "staging protests.",
+        "2024-05-01",
+    ).events
+    assert (str(warning.date), warning.date_precision) == ("2024-04-28", "day")
+    assert warning.event_loc is not None and warning.event_loc.name == "Garissa"

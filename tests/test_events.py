@@ -1573,3 +1573,12 @@ def test_what_someone_wants_done_has_not_happened(code_text) -> None:
         "The minister wants the envoy arrested.",
     ):
         assert all(e.hypothetical for e in code_text(text).events), text
+
+
+def test_a_past_form_read_as_a_base_form_is_still_told_as_done(code_text) -> None:
+    for text in (
+        "The army retook the town of Kunduz on Monday.",
+        "Oslo does not recognise the court's ruling.",
+    ):
+        events = code_text(text, "2026-03-06").events
+        assert events and not any(e.hypothetical for e in events), text

@@ -219,10 +219,11 @@ def test_an_unplaced_attack_falls_back_to_the_country_the_article_is_about(code_
             "The president",
             "the militia",
         ),
-        # A warning against an act asks for restraint; one about what others did criticises.
+        # A warning to someone against an act threatens them (Phoenix codes WARN as CAMEO 13);
+        # one about what others did criticises.
         (
             "The foreign minister warned the militia against an assault on the port.",
-            "REQUEST",
+            "THREATEN",
             "The foreign minister",
             "the militia",
         ),

@@ -585,6 +585,21 @@ def _claimed_act(trigger: Token) -> bool:
     return trigger.pos_ == "NOUN" and claim_verb(trigger, load_lexicon()) is not None
 
 
+def _subjects_circumstance(crossings: list[Token], trigger: Token) -> bool:
+    """ "The president, speaking in Garissa on Sunday, warned ...": a participle on the event
+    word's subject tells what its subject was doing as it acted, at the same time."""
+    if len(crossings) != 1:
+        return False
+    participle = crossings[0]
+    subject = participle.head
+    return (
+        participle.dep_ == "acl"
+        and participle.tag_ == "VBG"
+        and subject.dep_ in ("nsubj", "nsubjpass")
+        and subject.head.i == trigger.i
+    )
+
+
 def clause_rank(date: SpacySpan, trigger: Token) -> tuple[int, int, int, int] | None:
     """How closely a date expression belongs to an event word; None if it belongs elsewhere.
 
@@ -611,12 +626,16 @@ def clause_rank(date: SpacySpan, trigger: Token) -> tuple[int, int, int, int] | 
     crossings = [t for t in date_up if _is_clause(t) and t.i not in own_words]
     trigger_crossings = sum(1 for t in trigger_up if _is_clause(t))
     inside = common.i == trigger.i
-    if crossings and not (
-        # "the attack, which took place Thursday": a clause on the event noun dates it.
-        inside
-        and trigger.pos_ in ("NOUN", "PROPN")
-        and len(crossings) == 1
-        and crossings[0].head.i == trigger.i
+    if (
+        crossings
+        and not (
+            # "the attack, which took place Thursday": a clause on the event noun dates it.
+            inside
+            and trigger.pos_ in ("NOUN", "PROPN")
+            and len(crossings) == 1
+            and crossings[0].head.i == trigger.i
+        )
+        and not _subjects_circumstance(crossings, trigger)
     ):
         return None
     return (

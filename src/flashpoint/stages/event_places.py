@@ -319,10 +319,26 @@ def _clause_tokens(head: Token) -> set[int]:
         token = stack.pop()
         tokens.add(token.i)
         for child in token.children:
-            if child.dep_ in CLAUSE_DEPS and not _contains_token(child, head):
+            if (
+                child.dep_ in CLAUSE_DEPS
+                and not _contains_token(child, head)
+                and not _subjects_circumstance(child, clause_head)
+            ):
                 continue
             stack.append(child)
     return tokens
+
+
+def _subjects_circumstance(clause: Token, clause_head: Token) -> bool:
+    """ "The president, speaking in Garissa on Sunday, warned ...": a participle on the
+    clause's subject says where its subject was as it acted."""
+    subject = clause.head
+    return (
+        clause.dep_ == "acl"
+        and clause.tag_ == "VBG"
+        and subject.dep_ in ("nsubj", "nsubjpass")
+        and subject.head.i == clause_head.i
+    )
 
 
 def _contains_token(root: Token, token: Token) -> bool:

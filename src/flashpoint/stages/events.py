@@ -1150,6 +1150,10 @@ def _find_participants(
             # "sentenced 17 people to death": whom a court sentences is no theme ("imposed a
             # sentence on X" still is)
             and not (candidate.mode == "convict" and obj is not None and not _thing(obj, lexicon))
+            # "warned the militia against ...": whom one warns is the one threatened
+            and not (
+                token.lemma_.lower() == "warn" and obj is not None and not _thing(obj, lexicon)
+            )
         )
         if (
             not candidate.recipient_heads
@@ -2808,8 +2812,15 @@ def _unasserted_base_form(verb: Token) -> bool:
     """A verb in its base form that no finite verb governs: an imperative ("Release the four
     men detained in Kunduz") or an infinitive in a list of demands ("calls on: - the police to
     release those detained"). What is asked for, not what was done."""
-    if verb.tag_ != "VB" or any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children):
-        return False
+    if verb.tag_ != "VB" or any(
+        c.dep_ in ("aux", "auxpass") and c.tag_ in ("MD", "VBD", "VBZ", "VBP")
+        for c in verb.children
+    ):
+        return False  # "does not recognise", "would release": finite, told as it is
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) and not any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in verb.children
+    ):
+        return False  # a past form the tagger took for a base form ("the army retook ...")
     current = verb
     while current.head != current:
         current = current.head
