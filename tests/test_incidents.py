@@ -1460,3 +1460,23 @@ def test_a_separate_attack_told_as_the_subject_is_another_incident(code_text) ->
     ).events
     tolls = sorted(e.size.dead for e in events if e.event == "ASSAULT" and e.size)
     assert tolls == [9, 22], [(e.event, e.size, e.mentions) for e in events]
+
+
+def test_armed_people_moving_in_to_attack_are_part_of_the_attack(code_text) -> None:
+    entered = code_text(
+        "The soldiers entered the village of Kanyole on Saturday night and shot two men.",
+        published="2024-05-01",
+    ).events
+    assert [e.event for e in entered] == ["ASSAULT"]
+    ambush = code_text(
+        "Armed men ambushed a UN patrol near Kanyole, killing one peacekeeper.",
+        published="2024-05-01",
+    ).events
+    assert [e.event for e in ambush] == ["ASSAULT"]
+    assert [a.text for a in ambush[0].actor] == ["Armed men"]
+    # a deployment and a curfew are two measures, not one act
+    measures = code_text(
+        "The army sent reinforcements from Garissa and declared a night-time curfew.",
+        published="2024-05-01",
+    ).events
+    assert sorted(e.event for e in measures) == ["COERCE", "MOBILIZE"]

@@ -212,7 +212,13 @@ def _sentence_events(
         _keep_agents(candidate, is_actor, lexicon)
     _dispersed_people(candidates, lexicon)
     _protest_targets(candidates, is_actor, lexicon)
-    kept = [c for c in candidates if not c.governed and _noun_is_coded(c, by_token, lexicon)]
+    kept = [
+        c
+        for c in candidates
+        if not c.governed
+        and _noun_is_coded(c, by_token, lexicon)
+        and not _attacked_unit(c, by_token)
+    ]
     kept = _merge_nouns_into_verbs(kept, by_token)
     events = []
     for candidate in kept:
@@ -651,6 +657,23 @@ def _apply_government(
             for item in _complements(candidate.token, by_token):
                 if item.event in topics and not item.governed:
                     item.governed, item.governor = True, candidate
+
+
+def _attacked_unit(candidate: Candidate, by_token: dict[int, Candidate]) -> bool:
+    """ "ambushed a UN patrol", "attacked an army convoy": a deployment noun that is what an
+    attack hit names the attacked side, not a deployment told as news."""
+    noun = candidate.token
+    if not candidate.is_noun or candidate.event != "MOBILIZE":
+        return False
+    head = noun.head
+    if noun.dep_ == "pobj" and head.dep_ == "prep":
+        head = head.head
+    attack = by_token.get(head.i)
+    return (
+        attack is not None
+        and attack.event == "ASSAULT"
+        and noun.dep_ in ("dobj", "pobj", "nsubjpass")
+    )
 
 
 def _infinitive_complements(token: Token, by_token: dict[int, Candidate]) -> list[Candidate]:

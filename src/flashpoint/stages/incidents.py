@@ -85,7 +85,12 @@ def group_incidents(analyzed: AnalyzedArticle) -> None:
 
 # Acts of force told together on the same people are one incident of the graver kind
 # ("captured and killed three soldiers", "abducted and beat them"): the lesser folds into it.
-JOINED_ACTS = {frozenset({"COERCE", "ASSAULT"}): "ASSAULT"}
+# Armed people moving in to do it are part of it too ("entered the village, searched houses
+# and took away young men").
+JOINED_ACTS = {
+    frozenset({"COERCE", "ASSAULT"}): "ASSAULT",
+    frozenset({"MOBILIZE", "ASSAULT"}): "ASSAULT",
+}
 JOINING_WORDS = frozenset({"and", ",", ", and", "and then", ", then"})
 
 
@@ -116,6 +121,13 @@ def _fold_joined_acts(events: list[Event], text: str) -> list[Event]:
             and any(r.code or r.sector for r in fold.recipient)
         ):
             continue
+        if (
+            fold.event == "MOBILIZE"
+            and fold.actor
+            and keep.actor
+            and not _share_participant(keep.actor, fold.actor)
+        ):
+            continue  # "ambushed a UN patrol": the patrol is the attacked side's
         keep = folded.get(keep.id, keep)
         folded[keep.id] = keep.model_copy(
             update={
