@@ -1582,3 +1582,22 @@ def test_a_past_form_read_as_a_base_form_is_still_told_as_done(code_text) -> Non
     ):
         events = code_text(text, "2026-03-06").events
         assert events and not any(e.hypothetical for e in events), text
+
+
+def test_what_a_deal_or_plan_is_for_has_not_been_done(code_text) -> None:
+    events = code_text(
+        "Kunduz was handed over to the army as part of a deal between the two leaders to "
+        "allow Norway to send its troops to fight the rebels."
+    ).events
+    assert all(e.hypothetical for e in events if e.event in ("ASSAULT", "MOBILIZE"))
+    sent = code_text("The government sent troops to fight the rebels in Kunduz on Monday.")
+    assert [e.hypothetical for e in sent.events] == [False]
+
+
+def test_an_attack_the_text_calls_occasional_is_a_pattern(code_text) -> None:
+    events = code_text(
+        "The group has maintained sleeper cells, which have launched occasional attacks "
+        "against local officials.",
+        "2026-03-06",
+    ).events
+    assert all(e.background for e in events if e.event == "ASSAULT")

@@ -2514,6 +2514,14 @@ def _habitual(candidate: Candidate, lexicon: Lexicon) -> bool:
     anchor = _flag_anchor(candidate)
     adverbs = lexicon.words("habitual_adverbs")
     periods = lexicon.words("habitual_periods")
+    # "launched occasional attacks", "frequent raids": the act's noun says it recurs
+    nouns = [anchor] if candidate.is_noun else [c for c in anchor.children if c.dep_ == "dobj"]
+    if any(
+        m.dep_ == "amod" and m.lower_ in lexicon.words("habitual_adjectives")
+        for noun in nouns
+        for m in noun.children
+    ):
+        return True
     # an adjunct after the last of joined verbs belongs to all ("attacked teachers and burned
     # schools in past years")
     adjuncts = [c for verb in (anchor, *anchor.conjuncts) for c in verb.children]
@@ -2803,7 +2811,7 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
         return True  # "anyone who attacks a police station will be punished": no one did yet
     if _asked(candidate.token):
         return True
-    if _unasserted_base_form(token):
+    if _unasserted_base_form(token) or _content_of_a_noun(token):
         return True
     if candidate.is_noun and _unrealised_noun(candidate.token, lexicon):
         return True
@@ -2827,6 +2835,21 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
             return True  # "would prefer them expelled", "wants him arrested": a wish
         if current.head == current:
             break
+        current = current.head
+    return False
+
+
+def _content_of_a_noun(verb: Token) -> bool:
+    """ "a deal to allow Norway to send troops": infinitives hung one on another from a noun
+    (a deal, plan, bid or order) tell what it is for, not what was done."""
+    current = verb
+    for _ in range(4):
+        if current.dep_ not in ("xcomp", "ccomp", "advcl", "acl") or not any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in current.children
+        ):
+            return False
+        if current.dep_ == "acl" and current.head.pos_ == "NOUN":
+            return True
         current = current.head
     return False
 
