@@ -85,6 +85,18 @@ def phrase_tokens(head: Token, *, with_conjuncts: bool = False) -> list[Token]:
     return sorted(tokens, key=lambda t: t.i)
 
 
+def subjects_participle(participle: Token, verb: Token) -> bool:
+    """ "The president, speaking in Garissa on Sunday, warned ...": a participle hung on the
+    subject of `verb` tells what the subject was doing, where and when, as it acted."""
+    subject = participle.head
+    return (
+        participle.dep_ == "acl"
+        and participle.tag_ == "VBG"
+        and subject.dep_ in ("nsubj", "nsubjpass")
+        and subject.head.i == verb.i
+    )
+
+
 def _resultative(modifier: Token) -> bool:
     """An adjective read as a modifier but standing before the phrase's numeral or article
     ("shot dead two protesters", "left injured a dozen people"): it tells the verb's result."""

@@ -42,7 +42,7 @@ from spacy.tokens import Token
 from flashpoint.analysis import AnalyzedArticle, Segment, names_meet, speaker_names
 from flashpoint.lexicon import load_lexicon
 from flashpoint.model import DatePrecision, Event, Quote, Span
-from flashpoint.syntax import claim_verb
+from flashpoint.syntax import claim_verb, subjects_participle
 from flashpoint.temporal import (
     CLAUSE_DEPS,
     TimeExpression,
@@ -585,21 +585,6 @@ def _claimed_act(trigger: Token) -> bool:
     return trigger.pos_ == "NOUN" and claim_verb(trigger, load_lexicon()) is not None
 
 
-def _subjects_circumstance(crossings: list[Token], trigger: Token) -> bool:
-    """ "The president, speaking in Garissa on Sunday, warned ...": a participle on the event
-    word's subject tells what its subject was doing as it acted, at the same time."""
-    if len(crossings) != 1:
-        return False
-    participle = crossings[0]
-    subject = participle.head
-    return (
-        participle.dep_ == "acl"
-        and participle.tag_ == "VBG"
-        and subject.dep_ in ("nsubj", "nsubjpass")
-        and subject.head.i == trigger.i
-    )
-
-
 def clause_rank(date: SpacySpan, trigger: Token) -> tuple[int, int, int, int] | None:
     """How closely a date expression belongs to an event word; None if it belongs elsewhere.
 
@@ -635,7 +620,7 @@ def clause_rank(date: SpacySpan, trigger: Token) -> tuple[int, int, int, int] | 
             and len(crossings) == 1
             and crossings[0].head.i == trigger.i
         )
-        and not _subjects_circumstance(crossings, trigger)
+        and not (len(crossings) == 1 and subjects_participle(crossings[0], trigger))
     ):
         return None
     return (

@@ -27,6 +27,7 @@ from flashpoint.gazetteer import Gazetteer, contains, load_gazetteer
 from flashpoint.model import Event, Place
 from flashpoint.resources import load_yaml
 from flashpoint.stages.places import Toponym, find_places, water_words, wordlist
+from flashpoint.syntax import subjects_participle
 
 VERBAL_QUADS = {1, 3}
 CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj"}
@@ -322,23 +323,11 @@ def _clause_tokens(head: Token) -> set[int]:
             if (
                 child.dep_ in CLAUSE_DEPS
                 and not _contains_token(child, head)
-                and not _subjects_circumstance(child, clause_head)
+                and not subjects_participle(child, clause_head)  # where the speaker spoke
             ):
                 continue
             stack.append(child)
     return tokens
-
-
-def _subjects_circumstance(clause: Token, clause_head: Token) -> bool:
-    """ "The president, speaking in Garissa on Sunday, warned ...": a participle on the
-    clause's subject says where its subject was as it acted."""
-    subject = clause.head
-    return (
-        clause.dep_ == "acl"
-        and clause.tag_ == "VBG"
-        and subject.dep_ in ("nsubj", "nsubjpass")
-        and subject.head.i == clause_head.i
-    )
 
 
 def _contains_token(root: Token, token: Token) -> bool:
