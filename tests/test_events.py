@@ -1601,3 +1601,15 @@ def test_an_attack_the_text_calls_occasional_is_a_pattern(code_text) -> None:
         "2026-03-06",
     ).events
     assert all(e.background for e in events if e.event == "ASSAULT")
+
+
+def test_a_suspended_station_or_outlet_is_censored_and_suspended_aid_is_a_sanction(
+    code_text,
+) -> None:
+    for text in (
+        "The ministry suspended the radio station for a month on Monday.",
+        "The authorities have suspended several foreign media outlets.",
+    ):
+        assert [(e.event, e.mode) for e in code_text(text).events] == [("COERCE", "censor")]
+    (aid,) = code_text("Norway suspended aid to the government in Oslo.").events
+    assert aid.event == "SANCTION"
