@@ -578,8 +578,7 @@ def _context(token: Token, sentence_words: Callable[[], frozenset[str]]) -> Cont
         aims = [
             c
             for c in token.children
-            if c.dep_ in ("advcl", "xcomp")
-            and (c.tag_ == "VBG" or any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children))
+            if c.dep_ in ("advcl", "xcomp") and (c.tag_ == "VBG" or _to_infinitive(c))
         ]
         return lemmas(aims)
 
@@ -681,9 +680,7 @@ def _infinitive_complements(token: Token, by_token: dict[int, Candidate]) -> lis
     return [
         by_token[c.i]
         for c in token.children
-        if c.dep_ == "xcomp"
-        and c.i in by_token
-        and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+        if c.dep_ == "xcomp" and c.i in by_token and _to_infinitive(c)
     ]
 
 
@@ -1313,7 +1310,7 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
         # "called for the UN to protect them", "warned the president not to attack", "demanded
         # that the president force the withdrawal": the one asked is the subject of what is asked.
         for clause in children(candidate.token, "advcl", "ccomp", "xcomp"):
-            infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+            infinitive = _to_infinitive(clause)
             marked = any(m.lower_ in ("for", "that") for m in children(clause, "mark"))
             subjunctive = clause.dep_ == "ccomp" and clause.tag_ == "VB"  # "demanded X force"
             if candidate.recipient_heads and not (marked or subjunctive):
@@ -1384,7 +1381,7 @@ def _keep_agents(candidate: Candidate, is_actor: _ActorTest, lexicon: Lexicon) -
         # "fired tear gas to disperse the crowd": with the munition gone, the target is the one
         # it was used on, the object of its purpose
         for clause in children(candidate.token, "advcl", "xcomp"):
-            if not any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children):
+            if not _to_infinitive(clause):
                 continue
             objects = [p for c in children(clause, "dobj", "obj") for p in _participants(c)]
             candidate.recipient_heads = _agents(objects, is_actor, lexicon)
@@ -2839,14 +2836,17 @@ def _hypothetical(candidate: Candidate, lexicon: Lexicon) -> bool:
     return False
 
 
+def _to_infinitive(verb: Token) -> bool:
+    """The verb is a "to" infinitive ("to release", "to fight")."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
 def _content_of_a_noun(verb: Token) -> bool:
     """ "a deal to allow Norway to send troops": infinitives hung one on another from a noun
     (a deal, plan, bid or order) tell what it is for, not what was done."""
     current = verb
     for _ in range(4):
-        if current.dep_ not in ("xcomp", "ccomp", "advcl", "acl") or not any(
-            c.dep_ == "aux" and c.lower_ == "to" for c in current.children
-        ):
+        if current.dep_ not in ("xcomp", "ccomp", "advcl", "acl") or not _to_infinitive(current):
             return False
         if current.dep_ == "acl" and current.head.pos_ == "NOUN":
             return True
@@ -2863,9 +2863,7 @@ def _unasserted_base_form(verb: Token) -> bool:
         for c in verb.children
     ):
         return False  # "does not recognise", "would release": finite, told as it is
-    if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) and not any(
-        c.dep_ == "aux" and c.lower_ == "to" for c in verb.children
-    ):
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) and not _to_infinitive(verb):
         return False  # a past form the tagger took for a base form ("the army retook ...")
     current = verb
     while current.head != current:
@@ -2927,7 +2925,7 @@ def _purpose(verb: Token, lexicon: Lexicon) -> bool:
     aspect ("began to", "continued to") it is the act itself."""
     if verb.tag_ != "VB" or verb.dep_ not in ("acl", "advcl", "xcomp", "relcl"):
         return False
-    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+    if not _to_infinitive(verb):
         return False
     head = verb.head.lemma_.lower()
     if verb.dep_ != "xcomp":
