@@ -1613,3 +1613,21 @@ def test_a_suspended_station_or_outlet_is_censored_and_suspended_aid_is_a_sancti
         assert [(e.event, e.mode) for e in code_text(text).events] == [("COERCE", "censor")]
     (aid,) = code_text("Norway suspended aid to the government in Oslo.").events
     assert aid.event == "SANCTION"
+
+
+def test_clashes_that_broke_out_or_there_were_are_told_as_having_happened(code_text) -> None:
+    for text in (
+        "Heavy clashes broke out between Taliban fighters and the army in Kunduz on Sunday.",
+        "There were heavy clashes between Taliban fighters and the army in Kunduz on Sunday.",
+        "Fighting erupted between Taliban fighters and the army in Kunduz on Sunday.",
+    ):
+        (clash,) = code_text(text).events
+        assert clash.event == "ASSAULT" and not (clash.negated or clash.hypothetical), text
+        sides = [a.text for a in clash.actor + clash.recipient]
+        assert sides == ["Taliban fighters", "the army"], text
+    (talks,) = code_text("Talks were held between Norway and Sweden in Oslo on Monday.").events
+    assert talks.event == "CONSULT" and [a.text for a in talks.actor] == ["Norway", "Sweden"]
+    (none,) = code_text("There were no clashes in Kunduz on Sunday.").events
+    assert none.negated
+    held = code_text("A ceasefire signed in Oslo in 2020 has largely held between the two armies.")
+    assert not any(a.text == "the two armies" for e in held.events for a in e.actor)

@@ -747,11 +747,23 @@ def _circumstance(clause: Token) -> bool:
 JOINT_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE", "SUPPORT", "RETREAT", "CONCEDE"})
 
 
-def _between(candidate: Candidate, noun: Token) -> bool:
+def _between(candidate: Candidate, noun: Token, lexicon: Lexicon) -> bool:
     """Participants named as "between X and Y" on an event noun: both actors of a joint act,
     the first the actor and the rest the recipients of any other ("clashes between X and
     Y")."""
-    parties = [p for prep, pobj in prep_objects(noun, "between") for p in _participants(pobj)]
+    holders = [noun]
+    verb = noun.head
+    occurs = (
+        noun.dep_ == "nsubj" and verb.lemma_.lower() in lexicon.words("occurrence_verbs")
+    ) or (noun.dep_ == "nsubjpass" and verb.lemma_.lower() in lexicon.words("occurrence_passives"))
+    if occurs:
+        holders.append(verb)  # "clashes broke out between X and Y": the parser's attachment
+    parties = [
+        p
+        for holder in holders
+        for _prep, pobj in prep_objects(holder, "between")
+        for p in _participants(pobj)
+    ]
     if len(parties) < 2:
         return False
     if candidate.event in JOINT_TYPES:
@@ -787,6 +799,8 @@ def _noun_is_coded(candidate: Candidate, by_token: dict[int, Candidate], lexicon
         return False
     if token.dep_ in ("dobj", "attr") and _light_verb(head, lexicon):
         return True
+    if token.dep_ == "attr" and any(c.dep_ == "expl" for c in head.children):
+        return True  # "there were clashes in the north": told as having happened
     if token.dep_ == "dobj" and head.lemma_.lower() in _PATIENT_VERBS:
         return True
     if _dispersed_protest(candidate, lexicon):
@@ -996,7 +1010,7 @@ def _find_participants(
             elif subject is not None:
                 candidate.recipient_heads = _participants(subject)
         if not candidate.actor_heads and token.head.i not in by_token:
-            _between(candidate, token)  # "the agreement between X and Y" (unless a verb's)
+            _between(candidate, token, lexicon)  # "the agreement between X and Y" (unless a verb's)
         holders = [token]
         if token.dep_ in ("dobj", "nsubjpass") and _light_verb(token.head, lexicon):
             # "waged a war against X", "an offensive was launched against X": the target hangs
@@ -1079,7 +1093,7 @@ def _find_participants(
             patient = subject_of(token.head)
         patient = patient or described
         unclaimed = not candidate.actor_heads and candidate.actor_span_override is None
-        if unclaimed and patient is not None and _between(candidate, patient):
+        if unclaimed and patient is not None and _between(candidate, patient, lexicon):
             return  # "the deal between X and Y was signed": X and Y signed it
         accused = next((pobj for prep, pobj in prep_objects(token, "on")), None)
         if candidate.event == "ACCUSE" and accused is not None:
