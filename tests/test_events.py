@@ -1631,3 +1631,23 @@ def test_clashes_that_broke_out_or_there_were_are_told_as_having_happened(code_t
     assert none.negated
     held = code_text("A ceasefire signed in Oslo in 2020 has largely held between the two armies.")
     assert not any(a.text == "the two armies" for e in held.events for a in e.actor)
+
+
+def test_people_who_clash_fight_unless_the_clash_is_over_words(code_text) -> None:
+    (fight,) = code_text("Taliban fighters clashed with the army in Kunduz on Sunday.").events
+    assert fight.event == "ASSAULT" and [a.text for a in fight.actor] == [
+        "Taliban fighters",
+        "the army",
+    ]
+    assert not fight.recipient
+    (herders,) = code_text(
+        "Herders clashed over access to a water point near Garissa on Tuesday."
+    ).events
+    assert herders.event == "ASSAULT"
+    (armed,) = code_text(
+        "Supporters of the two candidates clashed with sticks and machetes in Garissa."
+    ).events
+    assert armed.event == "ASSAULT" and armed.mode == "primitive"
+    assert [a.text for a in armed.actor] == ["Supporters of the two candidates"]
+    (words,) = code_text("The minister clashed with the opposition leader over the budget.").events
+    assert (words.event, [r.text for r in words.recipient]) == ("ACCUSE", ["the opposition leader"])

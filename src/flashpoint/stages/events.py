@@ -1212,6 +1212,20 @@ def _find_participants(
                 for pobj in children(holder, "pobj")
             ]
             candidate.recipient_heads = _participants(visited[0]) if visited else []
+        if _clash_word(token, lexicon):
+            # "Taliban fighters clashed with the army": a fight's other side acts too
+            # (ARTICLES.md: both sides of a battle are its actors); in words ("the minister
+            # clashed with the opposition leader"), the other side is the one criticised
+            others = [
+                p
+                for _prep, pobj in prep_objects(token, "with")
+                for p in _participants(pobj)
+                if not (_weapon(p, lexicon) or _thing(p, lexicon) or _is_non_actor(p))
+            ]  # not "clashed with sticks and machetes"
+            if candidate.event == "ASSAULT":
+                candidate.actor_heads += [p for p in others if p not in candidate.actor_heads]
+            elif not candidate.recipient_heads:
+                candidate.recipient_heads = others
         if token.lemma_.lower() in lexicon.words("fleeing_verbs"):
             # "2,000 families fled to Kassala": they underwent it; where they went is a place,
             # and who drove them out is told elsewhere ("fled the fighting by X", the incident)
@@ -3405,20 +3419,31 @@ def _own_words(item: Token) -> list[Token]:
     return words
 
 
+WEAPON_MODES = (
+    "drone",
+    "suicide-attack",
+    "aerial",
+    "unconventional",
+    "explosives",
+    "heavy-weapons",
+    "crowd-control",
+    "firearms",
+    "primitive",
+)
+
+
+def _weapon(token: Token, lexicon: Lexicon) -> bool:
+    """A weapon named as an instrument ("with machine guns"), not people named by one."""
+    words = {token.lemma_.lower(), token.lower_}
+    if words & lexicon.words("weapon_bearers"):
+        return False
+    return any(words & lexicon.words(f"weapon_modes_{mode}") for mode in WEAPON_MODES)
+
+
 def _weapon_mode(token: Token, lexicon: Lexicon) -> str | None:
     verb = token if token.pos_ in ("VERB", "AUX") else token.head
     words = lemmas(list(verb.subtree) if verb.pos_ in ("VERB", "AUX") else list(token.subtree))
-    for mode in (
-        "drone",
-        "suicide-attack",
-        "aerial",
-        "unconventional",
-        "explosives",
-        "heavy-weapons",
-        "crowd-control",
-        "firearms",
-        "primitive",
-    ):
+    for mode in WEAPON_MODES:
         if words & lexicon.words(f"weapon_modes_{mode}"):
             return mode
     return None
