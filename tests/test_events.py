@@ -1651,3 +1651,12 @@ def test_people_who_clash_fight_unless_the_clash_is_over_words(code_text) -> Non
     assert [a.text for a in armed.actor] == ["Supporters of the two candidates"]
     (words,) = code_text("The minister clashed with the opposition leader over the budget.").events
     assert (words.event, [r.text for r in words.recipient]) == ("ACCUSE", ["the opposition leader"])
+
+
+def test_what_a_resolution_or_inquiry_is_about_is_not_what_is_proposed(code_text) -> None:
+    for text in (
+        "Norway proposed a UN security council resolution on the killings in Kunduz.",
+        "Norway demanded an inquiry into the killings in Kunduz.",
+    ):
+        events = code_text(text).events
+        assert events and not any(e.event in ("THREATEN", "ASSAULT") for e in events), text

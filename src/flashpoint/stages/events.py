@@ -618,14 +618,14 @@ def _apply_government(
     for candidate in candidates:
         if candidate.rule.defer:
             # A command: the commanded act stands, its actor the commander.
-            commanded = _complements(candidate.token, by_token)
+            commanded = _complements(candidate.token, by_token, lexicon)
             candidate.governed = bool(commanded)
             for item in commanded[:1]:
                 item.commander = candidate
             continue
         if not candidate.rule.governs:
             continue
-        for governed in _complements(candidate.token, by_token):
+        for governed in _complements(candidate.token, by_token, lexicon):
             if governed.governed:
                 continue
             governed.governed = True
@@ -653,7 +653,7 @@ def _apply_government(
     topics = lexicon.words("protest_topic_types")
     for candidate in candidates:
         if candidate.event == "PROTEST" and not candidate.governed:
-            for item in _complements(candidate.token, by_token):
+            for item in _complements(candidate.token, by_token, lexicon):
                 if item.event in topics and not item.governed:
                     item.governed, item.governor = True, candidate
 
@@ -695,12 +695,14 @@ def _joined_content(token: Token, by_token: dict[int, Candidate]) -> list[Candid
     return joined
 
 
-def _complements(token: Token, by_token: dict[int, Candidate]) -> list[Candidate]:
+def _complements(token: Token, by_token: dict[int, Candidate], lexicon: Lexicon) -> list[Candidate]:
     """Candidate events a governing word takes as its content, nearest kinds first: its
     clausal complement ("refused to lift"), its object ("demanded the release"), one level
     deeper ("agreed to begin talks", "called for the release of"), then a few prepositions
-    ("called for sanctions", "insisted on its demands")."""
+    ("called for sanctions", "insisted on its demands"). What a text is about ("proposed a
+    resolution on the killings") is its topic, not its content."""
     clausal, objects, deeper, prepositional = [], [], [], []
+    topic_nouns = lexicon.words("topic_nouns")
     for child in token.children:
         if child.dep_ == "advcl" and _circumstance(child):
             continue  # "what was agreed when they met": when, not what
@@ -712,6 +714,8 @@ def _complements(token: Token, by_token: dict[int, Candidate]) -> list[Candidate
             for grandchild in child.children:
                 if grandchild.dep_ in ("dobj", "xcomp", "pobj") and grandchild.i in by_token:
                     deeper.append(by_token[grandchild.i])
+                if child.lemma_.lower() in topic_nouns and grandchild.lower_ in TOPIC_PREPS:
+                    continue
                 for pobj in children(grandchild, "pobj"):
                     if pobj.i in by_token:
                         deeper.append(by_token[pobj.i])
@@ -721,6 +725,8 @@ def _complements(token: Token, by_token: dict[int, Candidate]) -> list[Candidate
 
 
 GOVERNED_PREPS = {"for", "on", "upon", "to", "of", "against", "with", "into"}
+# Prepositions after which a text names its topic ("a report on", "an inquiry into").
+TOPIC_PREPS = frozenset({"on", "about", "into", "over", "regarding", "concerning"})
 # Conjunctions of a clause of time, cause or condition: its act is no word's content.
 CIRCUMSTANCE_MARKS = frozenset(
     {"when", "while", "after", "before", "because", "as", "since", "until", "once", "whenever"}
