@@ -1660,3 +1660,27 @@ def test_what_a_resolution_or_inquiry_is_about_is_not_what_is_proposed(code_text
     ):
         events = code_text(text).events
         assert events and not any(e.event in ("THREATEN", "ASSAULT") for e in events), text
+
+
+def test_forces_advancing_into_a_place_attack_it(code_text) -> None:
+    (advance,) = code_text("Rebel fighters advanced into the town of Kanyole on Sunday.").events
+    assert advance.event == "ASSAULT" and advance.actor[0].text == "Rebel fighters"
+    (push,) = code_text("Army units pushed further into Kunduz on Friday.").events
+    assert push.event == "ASSAULT"
+    for text in (
+        "Norway advanced its proposal on Monday.",
+        "Hundreds of critics were pushed into exile.",
+    ):
+        assert not [e for e in code_text(text).events if e.event == "ASSAULT"], text
+
+
+def test_fighting_is_no_actor_its_sides_are_and_left_dead_is_killed(code_text) -> None:
+    (fight,) = code_text("Fighting continued in Kunduz on Monday, killing five soldiers.").events
+    assert fight.event == "ASSAULT" and not fight.actor
+    (toll,) = code_text(
+        "Fighting between Taliban fighters and local militias in Kunduz on Friday left seven "
+        "people dead."
+    ).events
+    assert toll.event == "ASSAULT"
+    assert [a.text for a in toll.actor] == ["Taliban fighters", "local militias"]
+    assert toll.size is not None and toll.size.dead == 7

@@ -1529,6 +1529,12 @@ def _agents(heads: list[Token], is_actor: _ActorTest, lexicon: Lexicon) -> list[
         if owner is not None and is_actor(owner):
             kept.append(owner)  # "Hamas's attack", "strikes by the coalition"
             continue
+        sides = [p for _prep, o in prep_objects(head, "between") for p in _participants(o)]
+        both = len(sides) > 1 or any(c.dep_ == "nummod" for s in sides for c in s.children)
+        if both and all(is_actor(p) for p in sides):
+            # "fighting between X and Y killed five", "between two rebel factions": the sides
+            kept += sides
+            continue
         doer = _doer_of(head, lexicon)
         if doer is not None and is_actor(doer):
             # "demanded the resignation of the minister": asked of the one who would resign
@@ -1586,9 +1592,12 @@ SECTOR_MODIFIERS = frozenset(
 
 def _thing(token: Token, lexicon: Lexicon) -> bool:
     """An event noun, a weapon, a document or a natural cause: never a participant."""
+    lemma, lower = token.lemma_.lower(), token.lower_
+    if token.tag_ == "VBG" and token.dep_ in ("nsubj", "nsubjpass", "csubj"):
+        # "Fighting continued ..., killing five": the parser's gerund is the event noun
+        return lexicon.is_trigger_noun(lower)
     if token.pos_ != "NOUN" or token.ent_type_ in ACTOR_ENTITIES:
         return False
-    lemma, lower = token.lemma_.lower(), token.lower_
     return (
         _is_event_noun(token, lexicon)
         or lemma in lexicon.words("non_agent_texts")
