@@ -772,7 +772,8 @@ def _between(candidate: Candidate, noun: Token, lexicon: Lexicon) -> bool:
     ]
     if len(parties) < 2:
         return False
-    if candidate.event in JOINT_TYPES:
+    if candidate.event in JOINT_TYPES or _clash_word(noun, lexicon):
+        # a clash has two sides and no target (ARTICLES.md: both sides of a battle act)
         candidate.actor_heads, candidate.recipient_heads = parties, []
     else:
         candidate.actor_heads, candidate.recipient_heads = parties[:1], parties[1:]
