@@ -938,3 +938,12 @@ def test_the_word_lists_read_around_names_are_data() -> None:
     assert {"near", "via"} <= wordlist("locative_prepositions", "motion_prepositions")
     with pytest.raises(DataError, match="text_words has no list 'no_such_list'"):
         wordlist("no_such_list")
+
+
+def test_a_name_set_inside_its_province_is_that_town_however_small(code_text) -> None:
+    # "Wagga" is a spelling of Wagar (Kassala, Sudan; 12,000 people), which NER takes for a
+    # person; the province after it vouches for the town, and without it no town is guessed.
+    (framed,) = code_text("Government aircraft bombed Wagga in Kassala state on Monday.").events
+    assert framed.event_loc is not None and framed.event_loc.name == "Wagar"
+    (alone,) = code_text("Government aircraft bombed Wagga on Monday.").events
+    assert alone.event_loc is None or alone.event_loc.name != "Wagar"

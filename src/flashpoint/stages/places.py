@@ -558,8 +558,9 @@ class _Reader:
         belief = label
         if label == "PERSON" and len(span) == 1 and span[0].lower_ not in self.name_words:
             belief = "GAZ"
-        candidates = [
-            c for c in gazetteer.lookup(span.text) if _believable(c, span, belief, gazetteer)
+        found = gazetteer.lookup(span.text)
+        candidates = [c for c in found if _believable(c, span, belief, gazetteer)] or [
+            c for c in found if _framed_inside(span, c)
         ]
         if candidates:
             return [_make(segment, span, "literal", label, candidates)]
@@ -880,6 +881,21 @@ def _locative_frame(span: Span, gazetteer: Gazetteer) -> bool:
 
 def _place_noun(token: Token, gazetteer: Gazetteer) -> bool:
     return token.lower_ in gazetteer.place_nouns or token.lemma_.lower() in gazetteer.place_nouns
+
+
+def _framed_inside(span: Span, entry: GazetteerEntry) -> bool:
+    """A name NER took for a person or body that the text sets inside the province its
+    gazetteer town is in ("shelled Kanyole in the northern Kassala countryside", "Kanyole, in
+    Kassala province"): that town, however small or spelt."""
+    if not entry.admin1 or entry.feature in ("country", "continent"):
+        return False
+    doc = span.doc
+    after = doc[span.end : span.end + 7]
+    if len(after) < 2 or not (after[0].lower_ in ("in", "near") or after[0].text == ","):
+        return False
+    province = place_key(entry.admin1)
+    words = [t for t in after[1:] if t.text[:1].isupper()]
+    return any(place_key(doc[w.i : w.i + n].text) == province for w in words for n in (1, 2, 3))
 
 
 def _believable(entry: GazetteerEntry, span: Span, label: str, gazetteer: Gazetteer) -> bool:
