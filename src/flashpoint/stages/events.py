@@ -753,6 +753,11 @@ def _circumstance(clause: Token) -> bool:
 JOINT_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE", "SUPPORT", "RETREAT", "CONCEDE"})
 
 
+def _between_parties(token: Token) -> list[Token]:
+    """The heads named by a "between X and Y" phrase on the token."""
+    return [p for _prep, pobj in prep_objects(token, "between") for p in _participants(pobj)]
+
+
 def _between(candidate: Candidate, noun: Token, lexicon: Lexicon) -> bool:
     """Participants named as "between X and Y" on an event noun: both actors of a joint act,
     the first the actor and the rest the recipients of any other ("clashes between X and
@@ -764,12 +769,7 @@ def _between(candidate: Candidate, noun: Token, lexicon: Lexicon) -> bool:
     ) or (noun.dep_ == "nsubjpass" and verb.lemma_.lower() in lexicon.words("occurrence_passives"))
     if occurs:
         holders.append(verb)  # "clashes broke out between X and Y": the parser's attachment
-    parties = [
-        p
-        for holder in holders
-        for _prep, pobj in prep_objects(holder, "between")
-        for p in _participants(pobj)
-    ]
+    parties = [p for holder in holders for p in _between_parties(holder)]
     if len(parties) < 2:
         return False
     if candidate.event in JOINT_TYPES or _clash_word(noun, lexicon):
@@ -1530,7 +1530,7 @@ def _agents(heads: list[Token], is_actor: _ActorTest, lexicon: Lexicon) -> list[
         if owner is not None and is_actor(owner):
             kept.append(owner)  # "Hamas's attack", "strikes by the coalition"
             continue
-        sides = [p for _prep, o in prep_objects(head, "between") for p in _participants(o)]
+        sides = _between_parties(head)
         both = len(sides) > 1 or any(c.dep_ == "nummod" for s in sides for c in s.children)
         if both and all(is_actor(p) for p in sides):
             # "fighting between X and Y killed five", "between two rebel factions": the sides
